@@ -1,0 +1,46 @@
+# Two entry points for a fresh machine (Python >= 3.12 and make):
+#   make run    set up .venv from the lock file, then run the main job
+#   make test   set up .venv from the lock file, then run the tests
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.PHONY: setup run test test-all lint bench lock clean
+.DEFAULT_GOAL := run
+
+# Any Python >= 3.12 will do: the first interpreter found on PATH (or under pyenv) that is new enough.
+PYTHON ?= $(shell sh tools/find-python)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python >= 3.12 not found (set PYTHON=/path/to/python3.12)" >&2; exit 2; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/parltwin $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python -m experiments.bench $(ARGS)
+
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock
+
+clean:
+	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+"""Mesa agents of the parliament: deputies, committees and citizen groups."""
+
+from agents.committee import Committee
+from agents.deputy import Deputy
+
+__all__ = ["Committee", "Deputy"]

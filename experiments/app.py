@@ -1,0 +1,41 @@
+"""The Hydra application: one job runs one scenario and writes its results into the run folder."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from experiments.files import remove_empty_dirs, write_json
+from experiments.table import summary_table
+from scenarios import ConfigError, register, simulate, validate
+
+log = logging.getLogger(__name__)
+register()
+
+
+def run_job(cfg: DictConfig) -> dict[str, Any]:
+    """Validate, run one replication, write ``summary.json`` and print the summary table."""
+    out = Path(HydraConfig.get().runtime.output_dir)
+    try:
+        conf = validate(cfg)
+    except ConfigError:
+        remove_empty_dirs(out, Path.cwd())  # nothing half-written: not even the empty run folder
+        raise
+    result = simulate(conf)
+    write_json(out / "summary.json", result.summary)
+    if not conf.quiet:
+        title = f"{conf.parliament.name}, seed {conf.seed}, {conf.years:g} years"
+        print(summary_table(result.summary, title))
+        print(f"summary: {out / 'summary.json'}", file=sys.stderr)
+    return result.summary
+
+
+@hydra.main(version_base="1.3", config_path="../configs", config_name="config")
+def app(cfg: DictConfig) -> dict[str, Any]:
+    return run_job(cfg)
