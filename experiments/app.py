@@ -11,7 +11,9 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.errors import fail
 from experiments.files import remove_empty_dirs, write_json
+from experiments.registry import runner
 from experiments.table import summary_table
 from scenarios import ConfigError, register, simulate, validate
 
@@ -24,9 +26,11 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     out = Path(HydraConfig.get().runtime.output_dir)
     try:
         conf = validate(cfg)
-    except ConfigError:
+    except ConfigError as e:
         remove_empty_dirs(out, Path.cwd())  # nothing half-written: not even the empty run folder
-        raise
+        fail(str(e))
+    if cfg.get("experiment") is not None:
+        return runner(cfg.experiment.kind)(cfg, out)
     result = simulate(conf)
     write_json(out / "summary.json", result.summary)
     if not conf.quiet:

@@ -166,6 +166,7 @@ class Config:
     parliament: ParliamentConf = MISSING
     citizens: Any = None
     channels: Any = None
+    experiment: Any = None  # an experiment/ preset: ``kind`` names its runner (experiments.registry)
     seed: int = 0
     years: float = 5.0
     quiet: bool = False
