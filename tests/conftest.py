@@ -1,0 +1,40 @@
+"""Shared fixtures: compose configs exactly as the ``parltwin`` command does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig
+
+from scenarios import register
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "configs"
+PARLTWIN = Path(sys.executable).with_name("parltwin")
+
+register()
+
+
+def compose_config(overrides: Sequence[str] = (), config_dir: Path = CONFIGS) -> DictConfig:
+    """The composed config for ``overrides``, as ``parltwin`` would build it."""
+    with initialize_config_dir(version_base="1.3", config_dir=str(config_dir)):
+        return compose("config", overrides=list(overrides))
+
+
+@pytest.fixture
+def make_config() -> Callable[..., DictConfig]:
+    return lambda *overrides: compose_config(overrides)
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed ``parltwin`` command."""
+    full_env = {**os.environ, "CI": "true", **(env or {})}
+    return subprocess.run(
+        [str(PARLTWIN), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
+    )

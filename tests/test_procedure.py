@@ -1,0 +1,140 @@
+"""Each transition of a procedure, on a noiseless toy parliament where every outcome is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scenarios import simulate
+from sim.errors import ConfigError
+from tests.toy import toy_config
+
+
+def _path(stages: pd.DataFrame, bill: int) -> list[tuple[str, str]]:
+    rows = stages[stages.bill == bill].sort_values(["entered", "left"], kind="stable")
+    return list(zip(rows.stage, rows.outcome, strict=True))
+
+
+def test_upper_chamber_rejection_returns_the_bill_and_two_thirds_overrides() -> None:
+    r = simulate(toy_config())
+    bills, stages = r.frames["bills"], r.frames["stages"]
+    done = bills[bills.state != "pending"]
+    assert len(done) > 10 and (done.state == "enacted").all()
+    assert _path(stages, 0) == [
+        ("first_reading", "pass"),
+        ("upper_review", "return"),
+        ("override", "pass"),
+        ("signature", "pass"),
+    ]
+    assert r.summary["returns"] == r.summary["overrides"] == (stages.stage == "override").sum()
+    assert r.summary["vetoes"] == 0
+
+
+def test_an_override_short_of_two_thirds_rejects_the_bill() -> None:
+    conf = toy_config(
+        {
+            "chambers.lower.parties": {
+                "gov": {"seats": 6, "position": 0.5, "spread": 0.0, "discipline": 1.0, "government": True},
+                "opp": {"seats": 4, "position": -1.0, "spread": 0.0, "discipline": 1.0},
+            }
+        }
+    )
+    r = simulate(conf)
+    bills, stages, votes = r.frames["bills"], r.frames["stages"], r.frames["votes"]
+    assert (bills[bills.state != "pending"].state == "rejected").all()
+    assert _path(stages, 0) == [
+        ("first_reading", "pass"),
+        ("upper_review", "return"),
+        ("override", "fail"),
+    ]
+    ov = votes[votes.stage == "override"]
+    assert (ov.yes == 6).all() and (~ov.passed).all()
+    assert r.summary["overrides"] == 0 and r.summary["laws_per_year"] == 0
+
+
+@pytest.mark.parametrize(("deemed", "state"), [("pass", "enacted"), ("fail", "rejected")])
+def test_a_silent_reviewer_is_deemed_to_decide_at_the_deadline(deemed: str, state: str) -> None:
+    conf = toy_config({"stages.upper_review.duration.mean": 100, "stages.upper_review.deemed": deemed})
+    r = simulate(conf)
+    stages = r.frames["stages"]
+    review = stages[stages.stage == "upper_review"]
+    assert (review.outcome == f"deemed_{deemed}").all()
+    assert ((review.left - review.entered) == 60).all()
+    decided = r.frames["bills"][r.frames["bills"].state != "pending"]
+    assert len(decided) > 0 and (decided.state == state).all()
+    assert not (r.frames["votes"].stage == "upper_review").any()
+
+
+def test_head_of_state_veto_and_parliament_override() -> None:
+    conf = toy_config(
+        {
+            "head_of_state.position": -0.5,  # far from every bill (at +0.5)
+            "head_of_state.veto_tolerance": 0.5,
+            "chambers.upper.parties.opp.position": 0.5,  # the upper chamber now approves
+        }
+    )
+    r = simulate(conf)
+    stages = r.frames["stages"]
+    assert _path(stages, 0) == [
+        ("first_reading", "pass"),
+        ("upper_review", "pass"),
+        ("signature", "return"),
+        ("veto_override", "pass"),
+    ]
+    enacted = (r.frames["bills"].state == "enacted").sum()
+    assert enacted > 0 and r.summary["vetoes"] == r.summary["overrides"] == enacted
+    assert r.summary["returns"] == 0
+
+
+def test_a_navette_is_bounded_by_max_rounds() -> None:
+    conf = toy_config(
+        {
+            "stages.upper_review.on_return": "first_reading",
+            "stages.upper_review.max_rounds": 3,
+            "stages.upper_review.on_fail": "rejected",
+            "stages.override": None,
+        }
+    )
+    r = simulate(conf)
+    stages = r.frames["stages"]
+    path = _path(stages, 0)
+    assert path == [("first_reading", "pass"), ("upper_review", "return")] * 3 + [
+        ("first_reading", "pass"),
+        ("upper_review", "exhausted"),
+    ]
+    assert stages[stages.stage == "upper_review"].visit.max() == 4
+    assert (r.frames["bills"].query("state != 'pending'").state == "rejected").all()
+
+
+def test_an_unbounded_navette_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"stages\.\w+\.max_rounds.*cycle"):
+        toy_config({"stages.upper_review.on_return": "first_reading", "stages.override": None})
+
+
+def test_votes_happen_only_at_sittings() -> None:
+    conf = toy_config({"chambers.lower.sitting_weekdays": [2], "chambers.upper.sitting_weekdays": [3]})
+    r = simulate(conf)
+    votes = r.frames["votes"]
+    day = (pd.Timestamp("2024-01-01") + pd.to_timedelta(votes.time.astype(int), unit="D")).dt.day_of_week
+    assert (day[votes.chamber == "lower"] == 2).all() and (day[votes.chamber == "upper"] == 3).all()
+    assert (votes.time % 1 == 0.5).all()
+
+
+def test_a_work_stage_that_always_fails_rejects_every_bill() -> None:
+    conf = toy_config(
+        {
+            "stages.drafting": {
+                "kind": "work",
+                "duration": {"dist": "fixed", "mean": 3},
+                "fail_prob": 1.0,
+                "on_pass": "first_reading",
+            },
+            "initiators.gov.start": "drafting",
+        }
+    )
+    r = simulate(conf)
+    bills = r.frames["bills"]
+    done = bills[bills.state != "pending"]
+    assert len(done) > 0 and (done.state == "rejected").all()
+    assert np.allclose(done.finished - done.introduced, 3.0)

@@ -1,0 +1,75 @@
+"""Bad configs are refused before anything runs, naming the field, the value and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+from omegaconf import OmegaConf
+
+from scenarios import validate
+from sim.errors import ConfigError
+from tests.conftest import compose_config
+from tests.toy import toy_config
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "allowed"),
+    [
+        ("parliament.chambers.mazhilis.seats=-5", "parliament.chambers.mazhilis.seats", "positive"),
+        ("parliament.chambers.senate.quorum=1.5", "parliament.chambers.senate.quorum", "[0.0, 1.0]"),
+        ("parliament.stages.senate_review.rule=unanimity", "parliament.stages.senate_review.rule", "simple"),
+        (
+            "parliament.stages.mazhilis_committee.duration.dist=weibull",
+            "parliament.stages.mazhilis_committee.duration.dist",
+            "lognormal",
+        ),
+        ("parliament.stages.signature.on_return=nowhere", "parliament.stages.signature.on_return", "enacted"),
+        (
+            "parliament.initiators.government.start=nowhere",
+            "parliament.initiators.government.start",
+            "mazhilis_committee",
+        ),
+        ("parliament.calendar.session_months=[13]", "parliament.calendar.session_months", "1 .. 12"),
+        (
+            "parliament.committees.economy.topics=[space]",
+            "parliament.committees.economy.topics",
+            "topics among",
+        ),
+        ("seed=-1", "seed", ">= 0"),
+        ("years=0", "years", "positive"),
+    ],
+)
+def test_a_bad_value_names_field_value_and_what_is_allowed(override: str, field: str, allowed: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        validate(compose_config([override]))
+    assert err.value.field == field
+    msg = str(err.value)
+    assert msg.startswith(field + "=") and allowed in msg and "\n" not in msg
+
+
+def test_unreachable_stage_is_refused() -> None:
+    with pytest.raises(ConfigError, match="unreachable"):
+        toy_config({"stages.orphan": {"kind": "work", "on_pass": "enacted"}})
+
+
+def test_review_without_deadline_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"upper_review\.deadline_days"):
+        toy_config({"stages.upper_review.deadline_days": None})
+
+
+def test_a_committee_stage_needs_committees_for_every_topic() -> None:
+    with pytest.raises(ConfigError, match="missing: environment"):
+        validate(compose_config(["~parliament.committees.ecology"]))
+
+
+def test_a_target_anywhere_is_refused() -> None:
+    """Typed nodes reject unknown keys already; free-form nodes (an experiment's parameters) are
+    searched too, so nothing in a user's file is ever instantiated."""
+    cfg = compose_config([])
+    cfg.experiment = OmegaConf.create({"kind": "compare", "launcher": {"_target_": "os.system"}})
+    with pytest.raises(ConfigError, match=r"experiment\.launcher\._target_"):
+        validate(cfg)
+
+
+def test_every_shipped_preset_validates() -> None:
+    for preset in ("kz_bicameral_2023", "kz_kurultai_2026", "single_queue"):
+        assert validate(compose_config([f"parliament={preset}"])).parliament.name == preset
