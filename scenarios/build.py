@@ -6,6 +6,7 @@ from omegaconf import DictConfig
 
 from scenarios.schema import Config
 from scenarios.validate import check_parliament, validate
+from sim.channels import Channels
 from sim.model import ParliamentModel, RunResult
 
 
@@ -14,9 +15,12 @@ def build(conf: Config | DictConfig, seed: int | None = None) -> ParliamentModel
     if isinstance(conf, DictConfig):
         conf = validate(conf)
     procedure = check_parliament(conf.parliament)
-    return ParliamentModel(
+    model = ParliamentModel(
         conf.parliament, procedure, seed=conf.seed if seed is None else seed, years=conf.years
     )
+    if conf.citizens is not None and set(conf.citizens.topics) & set(conf.parliament.topics):
+        Channels(model, conf.citizens, conf.channels).attach()
+    return model
 
 
 def simulate(conf: Config | DictConfig, seed: int | None = None) -> RunResult:

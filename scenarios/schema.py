@@ -14,6 +14,8 @@ from typing import Any
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
 
+from scenarios.citizens import ChannelsConf, CitizensConf
+
 #: Distributions a ``work`` stage's duration (or a bill's complexity) may follow.
 DISTRIBUTIONS = ("fixed", "exponential", "lognormal", "gamma")
 #: Stage kinds of a procedure.
@@ -91,6 +93,9 @@ class InitiatorConf:
     position: float = 0.0  # mean position of its bills
     position_sd: float = 0.3
     government: bool = False  # parties of government back these bills
+    # Bills come from citizen demands passed on by the channels (no Poisson stream); then
+    # ``rate_per_year`` is the most initiatives it tables a year.
+    from_demands: bool = False
 
 
 @dataclass
@@ -164,8 +169,8 @@ class Config:
     """One run: a parliament, a seed and a horizon."""
 
     parliament: ParliamentConf = MISSING
-    citizens: Any = None
-    channels: Any = None
+    citizens: CitizensConf | None = None  # a citizens/ preset; none: no citizen groups
+    channels: ChannelsConf | None = None  # a channels/ preset; needs citizens
     experiment: Any = None  # an experiment/ preset: ``kind`` names its runner (experiments.registry)
     seed: int = 0
     years: float = 5.0

@@ -15,6 +15,7 @@ from typing import Any
 from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import MissingMandatoryValue
 
+from scenarios.citizens import check_channels, check_citizens
 from scenarios.schema import Config
 from sim.errors import ConfigError
 from sim.procedure import Procedure
@@ -80,6 +81,11 @@ def validate(cfg: DictConfig) -> Config:
     _need("seed", conf.seed, conf.seed >= 0, "an integer >= 0")
     _positive("years", conf.years)
     check_parliament(conf.parliament)
+    if conf.citizens is not None:
+        check_citizens(conf.citizens, conf.parliament)
+    if conf.channels is not None:
+        _need("channels", conf.channels.name, conf.citizens is not None, "channels need a citizens preset")
+        check_channels(conf.channels, conf.parliament)
     return conf
 
 

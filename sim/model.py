@@ -94,6 +94,11 @@ class ParliamentModel(mesa.Model):
         self.duration_factor: Callable[[Stage, Bill], float] | None = None
         self.fail_factor: Callable[[Stage, Bill], float] | None = None
         self.on_finish: list[Callable[[Bill], None]] = []
+        # A new bill before it enters the procedure (may reshape its topic or position), a factor on
+        # the head of state's veto tolerance, and reporters that add frames and metrics at the end.
+        self.on_introduce: list[Callable[[Bill], None]] = []
+        self.veto_factor: Callable[[Bill], float] | None = None
+        self.reporters: list[Callable[[dict[str, pd.DataFrame], dict[str, Any]], None]] = []
 
         self.in_system = 0
         self._area = 0.0
@@ -105,6 +110,8 @@ class ParliamentModel(mesa.Model):
             total = sum(rates.values())
             rates = {w: spec.arrival_rate * r / total for w, r in rates.items()}
         for who, conf in spec.initiators.items():
+            if getattr(conf, "from_demands", False):
+                continue  # its bills come from citizen demands, not from a Poisson stream
             self.env.process(timeline.arrivals(self, who, conf, rates[who]))
         for name in self.chambers:
             self.env.process(timeline.sittings(self, name))
@@ -133,6 +140,8 @@ class ParliamentModel(mesa.Model):
             start,
         )
         self._next_id += 1
+        for hook in self.on_introduce:
+            hook(bill)
         self.ledger.introduce(bill)
         self.env.process(timeline.lifecycle(self, bill))
         return bill
@@ -186,7 +195,8 @@ class ParliamentModel(mesa.Model):
         """The head of state returns a law far from their own position (plus noise)."""
         h = self.head
         noise = self.streams["head_of_state"].normal(0.0, h.noise_sd) if h.noise_sd > 0 else 0.0
-        return abs(bill.position - h.position) + noise > h.veto_tolerance
+        tolerance = h.veto_tolerance * (self.veto_factor(bill) if self.veto_factor is not None else 1.0)
+        return abs(bill.position - h.position) + noise > tolerance
 
     def vote(self, chamber: Chamber, items: list[AgendaItem]) -> None:
         """Vote every item of a sitting at once: all deputies x all bills in one kernel call."""
@@ -255,4 +265,6 @@ class ParliamentModel(mesa.Model):
             self._area,
             override_stages={s.name for s in self.procedure.stages.values() if s.spec.override},
         )
+        for report in self.reporters:
+            report(frames, summary)
         return RunResult(frames=frames, summary=summary, seed=self.seed, events=n)
