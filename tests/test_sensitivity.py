@@ -1,0 +1,111 @@
+"""Sensitivity analysis: the parameter registry and a tiny Morris / Sobol run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import sensitivity
+from experiments.sensitivity import PARAMETERS, apply, settings, targets
+from scenarios import ConfigError, validate
+from tests.conftest import compose_config, run_cli
+
+
+def kz() -> object:
+    return validate(compose_config([]))
+
+
+def test_every_registered_parameter_acts_on_a_scenario_with_digital_channels() -> None:
+    conf = validate(compose_config(["channels=kz_digital"]))
+    for name, par in PARAMETERS.items():
+        found = targets(conf, name)
+        assert found, name
+        mid = (par.low + par.high) / 2
+        new = apply(conf, {name: mid})
+        for path, node, key in targets(new, name):
+            v = node[key] if isinstance(node, dict) else getattr(node, key)
+            if par.mode == "set":
+                assert v == (round(mid) if par.integer else mid), path
+            else:
+                old = dict((p, (n, k)) for p, n, k in targets(conf, name))[path]
+                base = old[0][old[1]] if isinstance(old[0], dict) else getattr(old[0], old[1])
+                want = base * mid
+                if par.clip is not None:
+                    want = min(max(want, par.clip[0]), par.clip[1])
+                assert v == (round(want) if par.integer else pytest.approx(want)), path
+
+
+def test_a_parameter_absent_from_the_scenario_is_refused_by_name() -> None:
+    conf = validate(compose_config(["channels=none"]))
+    with pytest.raises(ConfigError, match="petition_threshold"):
+        targets(conf, "petition_threshold")
+
+
+def test_set_scale_and_clip_reach_every_member_of_a_group() -> None:
+    conf = kz()
+    p = conf.parliament
+    new = apply(conf, {"committee_capacity": 3, "arrival_rate": 1.5, "party_discipline": 1.1})
+    q = new.parliament
+    assert {c.capacity for c in q.committees.values()} == {3}
+    for w, i in p.initiators.items():
+        assert q.initiators[w].rate_per_year == pytest.approx(1.5 * i.rate_per_year)
+    disc = [pt.discipline for ch in q.chambers.values() for pt in ch.parties.values()]
+    assert max(disc) == 1.0  # 0.92 x 1.1 is clipped to 1
+    assert p.committees["economy"].capacity == 8  # the base scenario is left untouched
+
+
+def test_unknown_parameters_and_outputs_are_refused() -> None:
+    conf = kz()
+    cfg = compose_config(["experiment=sensitivity", "experiment.parameters=[committee_capacity,loyalty]"])
+    with pytest.raises(ConfigError, match=r"experiment\.parameters='loyalty'"):
+        settings(cfg, conf)
+    cfg = compose_config(["experiment=sensitivity", "experiment.method=fast"])
+    with pytest.raises(ConfigError, match="one of morris, sobol"):
+        settings(cfg, conf)
+    with pytest.raises(ConfigError, match=r"experiment\.outputs='happiness'"):
+        sensitivity.pilot_outputs(conf, ["laws_per_year", "happiness"], 0.3)
+    queue = validate(compose_config(["parliament=single_queue"]))
+    with pytest.raises(ConfigError, match="committee_capacity"):
+        targets(queue, "committee_capacity")  # the queue has no committees
+
+
+def tiny(method: str, *extra: str) -> list[str]:
+    return [
+        "experiment=sensitivity",
+        f"experiment.method={method}",
+        "experiment.parameters=[committee_capacity,vote_noise,arrival_rate]",
+        "experiment.outputs=[laws_per_year,bills_introduced_per_year]",
+        "experiment.replications=1",
+        "experiment.years=0.6",
+        "experiment.trajectories=3",
+        "experiment.samples=4",
+        "quiet=true",
+        *extra,
+    ]
+
+
+def test_a_tiny_morris_run_gives_indices_for_every_parameter(tmp_path: Path) -> None:
+    res = sensitivity.run(compose_config(tiny("morris")), tmp_path)
+    table = pd.read_csv(tmp_path / "indices.csv")
+    assert set(table["parameter"]) == {"committee_capacity", "vote_noise", "arrival_rate"}
+    assert set(table["output"]) == {"laws_per_year", "bills_introduced_per_year"}
+    assert np.isfinite(table[["mu_star", "mu", "sigma"]].to_numpy()).all()
+    intro = table[table["output"] == "bills_introduced_per_year"].set_index("parameter")["mu_star"]
+    # Only the arrival rate changes how many bills come in (the other draws are common).
+    assert intro["arrival_rate"] > 10
+    assert intro["vote_noise"] == 0 and intro["committee_capacity"] == 0
+    assert res["points"] == 3 * (3 + 1) == len(pd.read_csv(tmp_path / "samples.csv"))
+    assert (tmp_path / "figures" / "sensitivity.png").exists()
+
+
+def test_a_tiny_sobol_run_through_the_command(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    r = run_cli(*tiny("sobol"), f"hydra.run.dir={out}", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    table = pd.read_csv(out / "indices.csv")
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns)
+    assert len(table) == 3 * 2
+    assert len(pd.read_csv(out / "samples.csv")) == 4 * (3 + 2)
