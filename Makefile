@@ -23,8 +23,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# The main job: three scenarios x 30 replications, compared in report.html (its path is printed last).
+# Extra overrides go in ARGS, e.g. make run ARGS="hydra/launcher=joblib".
 run: $(STAMP)
-	$(BIN)/parltwin $(ARGS)
+	$(BIN)/parltwin experiment=reform_comparison $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)

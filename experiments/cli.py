@@ -25,5 +25,23 @@ def main() -> None:
         fail(one_line(e))
 
 
+def report_main(argv: list[str] | None = None) -> None:
+    """``parltwin-report DIR``: rebuild a run folder's tables, figures and report from its data."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="parltwin-report", description=report_main.__doc__)
+    parser.add_argument("run_dir", type=Path, help="a run folder of `parltwin experiment=...`")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only the report's path")
+    args = parser.parse_args(argv)
+    from experiments.compare import finish
+
+    try:
+        path = finish(args.run_dir, quiet=args.quiet)
+    except ConfigError as e:
+        fail(str(e))
+    print(f"report: {path}")
+
+
 if __name__ == "__main__":
     main()

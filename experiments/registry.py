@@ -19,7 +19,12 @@ from sim.errors import ConfigError
 Runner = Callable[[DictConfig, Path], dict[str, Any]]
 
 #: name -> "module:function"
-RUNNERS: dict[str, str] = {}
+RUNNERS: dict[str, str] = {
+    "compare": "experiments.compare:run",
+    "pluchino": "experiments.pluchino:run",
+    "sensitivity": "experiments.sensitivity:run",
+    "calibrate": "experiments.calibrate:run",
+}
 
 
 def runner(kind: str) -> Runner:

@@ -1,0 +1,87 @@
+"""What a run folder needs to be reproduced: resolved config, seeds, versions, revision, command.
+
+An academic re-running an experiment on another machine compares these fields first: the same
+config, seeds and package versions give the same numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shlex
+import subprocess
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+#: Distributions whose versions can change the numbers or the figures.
+PACKAGES = (
+    "parltwin",
+    "numpy",
+    "pandas",
+    "scipy",
+    "simpy",
+    "mesa",
+    "hydra-core",
+    "omegaconf",
+    "pyarrow",
+    "matplotlib",
+    "seaborn",
+    "jinja2",
+    "joblib",
+)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def versions() -> dict[str, str | None]:
+    """Python, platform and the installed version of each of :data:`PACKAGES` (None if absent)."""
+    out: dict[str, str | None] = {"python": platform.python_version(), "platform": platform.platform()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _git(*args: str) -> str | None:
+    try:
+        res = subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return res.stdout.strip() if res.returncode == 0 else None
+
+
+def git_revision() -> dict[str, Any]:
+    """The commit of the source tree and whether tracked files differ from it (None outside git)."""
+    rev = _git("rev-parse", "HEAD")
+    if rev is None:
+        return {"revision": None, "dirty": None}
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {"revision": rev, "dirty": bool(status) if status is not None else None}
+
+
+def resolved(cfg: DictConfig) -> dict[str, Any]:
+    """The config as plain data with every interpolation resolved."""
+    return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
+
+
+def config_hash(data: Any) -> str:
+    """A short stable fingerprint of plain data (key order does not matter)."""
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def command_line(task_overrides: list[str], hydra_overrides: list[str]) -> str:
+    """A ``parltwin`` command that runs this job again."""
+    return shlex.join(["parltwin", *hydra_overrides, *task_overrides])
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,85 @@
+"""Comparison statistics: a mean with its 95% confidence interval per scenario and metric, and the
+paired difference of each scenario from the baseline.
+
+Replication ``i`` of every scenario uses the same seed (common random numbers), so differences are
+taken pair by pair over the seeds two scenarios share. Intervals are Student-t intervals over
+replications: each replication is one independent draw of the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+LEVEL = 0.95
+KEYS = ("scenario", "replication", "seed")
+
+
+def t_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
+    """``(mean, low, high)`` of the Student-t interval; missing values are dropped.
+
+    The bounds are NaN with fewer than two values; with zero spread they equal the mean.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return (np.nan, np.nan, np.nan)
+    mean = float(x.mean())
+    if x.size < 2:
+        return (mean, np.nan, np.nan)
+    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return (mean, mean - half, mean + half)
+
+
+def metric_columns(summary: pd.DataFrame) -> list[str]:
+    """The numeric metric columns of a summary table, in their order."""
+    return [c for c in summary.columns if c not in KEYS and pd.api.types.is_numeric_dtype(summary[c].dtype)]
+
+
+def describe(summary: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    """Per scenario and metric: ``n`` (replications with a value), ``mean``, ``sd``, ``ci_low``,
+    ``ci_high``. Scenarios keep their order of appearance."""
+    rows = []
+    for scenario, g in summary.groupby("scenario", sort=False):
+        for m in metrics:
+            x = g[m].to_numpy(dtype=float)
+            x = x[~np.isnan(x)]
+            mean, lo, hi = t_interval(x)
+            sd = float(x.std(ddof=1)) if x.size > 1 else np.nan
+            rows.append((scenario, m, int(x.size), mean, sd, lo, hi))
+    return pd.DataFrame(rows, columns=["scenario", "metric", "n", "mean", "sd", "ci_low", "ci_high"])
+
+
+def paired_differences(summary: pd.DataFrame, metrics: Sequence[str], baseline: str) -> pd.DataFrame:
+    """Per scenario other than ``baseline`` and metric: the mean of (scenario - baseline) over the
+    seeds both ran, with its interval; ``diff_pct`` is that mean relative to the baseline's mean over
+    the same seeds."""
+    base = summary[summary["scenario"] == baseline].set_index("seed")
+    rows = []
+    for scenario, g in summary.groupby("scenario", sort=False):
+        if scenario == baseline:
+            continue
+        g = g.set_index("seed")
+        seeds = g.index.intersection(base.index)
+        for m in metrics:
+            a = g.loc[seeds, m].to_numpy(dtype=float)
+            b = base.loc[seeds, m].to_numpy(dtype=float)
+            ok = ~(np.isnan(a) | np.isnan(b))
+            mean, lo, hi = t_interval(a[ok] - b[ok])
+            ref = float(b[ok].mean()) if ok.any() else np.nan
+            pct = 100.0 * mean / abs(ref) if ref and not np.isnan(ref) else np.nan
+            rows.append((scenario, m, int(ok.sum()), mean, lo, hi, pct))
+    cols = ["scenario", "metric", "pairs", "diff", "diff_ci_low", "diff_ci_high", "diff_pct"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def comparison(summary: pd.DataFrame, metrics: Sequence[str], baseline: str) -> pd.DataFrame:
+    """:func:`describe` joined with :func:`paired_differences` (empty for the baseline's rows)."""
+    desc = describe(summary, metrics)
+    diff = paired_differences(summary, metrics, baseline)
+    out = desc.merge(diff, on=["scenario", "metric"], how="left")
+    out.insert(1, "baseline", baseline)
+    return out

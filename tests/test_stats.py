@@ -1,0 +1,93 @@
+"""Comparison statistics: t-intervals, their coverage, and paired differences matched by seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from experiments.stats import comparison, describe, metric_columns, paired_differences, t_interval
+
+
+def test_t_interval_matches_scipy() -> None:
+    x = np.random.default_rng(1).gamma(2.0, 3.0, size=17)
+    mean, lo, hi = t_interval(x)
+    ref_lo, ref_hi = sps.t.interval(0.95, df=x.size - 1, loc=x.mean(), scale=sps.sem(x))
+    assert mean == pytest.approx(x.mean(), rel=1e-12)
+    assert (lo, hi) == (pytest.approx(ref_lo, rel=1e-12), pytest.approx(ref_hi, rel=1e-12))
+
+
+def test_t_interval_covers_the_true_mean_95_percent_of_the_time() -> None:
+    rng = np.random.default_rng(2024)
+    trials, n, mu = 4000, 8, 3.0
+    samples = rng.normal(mu, 2.0, size=(trials, n))
+    covered = np.array([lo <= mu <= hi for _, lo, hi in map(t_interval, samples)])
+    # binomial sd of the coverage is about 0.0034: 0.95 +- 4 sd
+    assert abs(covered.mean() - 0.95) < 0.014
+
+
+def test_t_interval_edge_cases() -> None:
+    assert np.isnan(t_interval([])[0])
+    mean, lo, hi = t_interval([4.0])
+    assert mean == 4.0 and np.isnan(lo) and np.isnan(hi)
+    assert t_interval([2.0, 2.0, 2.0]) == (2.0, 2.0, 2.0)
+    assert t_interval([1.0, np.nan, 3.0])[0] == 2.0  # missing values are dropped
+
+
+def _summary() -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    seeds = rng.integers(0, 2**32, size=12)
+    common = rng.normal(0, 5, size=12)  # what common random numbers share between scenarios
+    a = pd.DataFrame({"scenario": "A", "replication": range(12), "seed": seeds, "laws": 50 + common})
+    b = pd.DataFrame(
+        {"scenario": "B", "replication": range(12), "seed": seeds, "laws": 53 + common + rng.normal(0, 1, 12)}
+    )
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_paired_differences_match_by_seed_not_by_row_order() -> None:
+    s = _summary()
+    shuffled = s.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    d = paired_differences(shuffled, ["laws"], baseline="A").iloc[0]
+    a = s[s.scenario == "A"].set_index("seed")["laws"]
+    b = s[s.scenario == "B"].set_index("seed")["laws"]
+    mean, lo, hi = t_interval((b - a.loc[b.index]).to_numpy())
+    assert (d["scenario"], d["pairs"]) == ("B", 12)
+    assert (d["diff"], d["diff_ci_low"], d["diff_ci_high"]) == pytest.approx((mean, lo, hi), rel=1e-12)
+    assert d["diff_pct"] == pytest.approx(100 * mean / a.mean(), rel=1e-12)
+
+
+def test_pairing_with_common_random_numbers_tightens_the_interval() -> None:
+    s = _summary()
+    d = paired_differences(s, ["laws"], "A").iloc[0]
+    ci = describe(s, ["laws"]).set_index("scenario")
+    unpaired = sum(ci.loc[x, "ci_high"] - ci.loc[x, "ci_low"] for x in ("A", "B"))
+    assert d["diff_ci_high"] - d["diff_ci_low"] < unpaired / 3
+    assert d["diff_ci_low"] > 0  # B is really higher by about 3
+
+
+def test_pairs_only_over_shared_seeds_and_without_missing_values() -> None:
+    s = _summary()
+    s = s.drop(s[(s.scenario == "B") & (s.replication >= 10)].index)  # B has 10 replications only
+    s.loc[(s.scenario == "A") & (s.replication == 0), "laws"] = np.nan  # undefined metric in one run
+    d = paired_differences(s, ["laws"], "A").iloc[0]
+    assert d["pairs"] == 9
+    desc = describe(s, ["laws"]).set_index("scenario")
+    assert desc.loc["A", "n"] == 11 and desc.loc["B", "n"] == 10
+
+
+def test_comparison_has_a_row_per_scenario_and_metric() -> None:
+    s = _summary()
+    s["passage"] = 0.5
+    s["label"] = "text"  # not a metric
+    assert metric_columns(s) == ["laws", "passage"]
+    c = comparison(s, metric_columns(s), "A")
+    assert list(zip(c.scenario, c.metric, strict=True)) == [
+        ("A", "laws"),
+        ("A", "passage"),
+        ("B", "laws"),
+        ("B", "passage"),
+    ]
+    assert c[c.scenario == "A"]["diff"].isna().all() and c[c.scenario == "B"]["diff"].notna().all()
+    assert (c["baseline"] == "A").all()
