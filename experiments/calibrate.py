@@ -35,17 +35,8 @@ from omegaconf import DictConfig
 from scipy import optimize, stats
 
 from experiments.files import write_text
-from experiments.sensitivity import (
-    PARAMETERS,
-    apply,
-    bounds,
-    check,
-    checked,
-    options,
-    positive_int,
-    run_point,
-    targets,
-)
+from experiments.params import check, options, positive_int
+from experiments.sensitivity import PARAMETERS, apply, bounds, run_point, targets
 from experiments.table import render
 from scenarios import Config, validate
 from sim.errors import ConfigError
@@ -297,7 +288,7 @@ def base_preset(cfg: DictConfig) -> str:
 def run(cfg: DictConfig, out: Path) -> dict[str, Any]:
     """Fit, write the tables and the preset, print the fit with its uncertainty."""
     conf = validate(cfg)
-    s = checked(out, lambda: settings(cfg, conf))
+    s = settings(cfg, conf)
     problem = Problem(
         conf=conf,
         ranges=s["ranges"],

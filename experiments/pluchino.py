@@ -17,7 +17,6 @@ from omegaconf import DictConfig, OmegaConf
 from scipy import stats
 
 from experiments.files import write_text, write_with
-from experiments.sensitivity import checked
 from sim.errors import ConfigError
 from sim.pluchino import Parliament, curve, golden_rule
 from sim.voting import RULES
@@ -109,7 +108,7 @@ def plot(table: pd.DataFrame, parts: pd.DataFrame, optimum: float, s: dict[str, 
 
 def run(cfg: DictConfig, out: Path) -> dict[str, Any]:
     """Run the curve, write the tables and the figure, print the peak next to the closed form."""
-    s = checked(out, lambda: settings(cfg))
+    s = settings(cfg)
     model = Parliament(n=s["N"], p=float(s["p"]), r=float(s["r"]), acts=s["acts"], rule=s["rule"])
     started = time.perf_counter()
     res = curve(model, s["grid"], s["legislatures"], seed=int(cfg.seed), workers=s["workers"])

@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-from experiments.errors import fail
-from experiments.files import remove_empty_dirs, write_text, write_with
+from experiments.files import write_text, write_with
+from experiments.params import check, options, positive_int
 from experiments.table import render
 from scenarios import Config, simulate, validate
 from sim.errors import ConfigError
@@ -192,36 +192,6 @@ def run_point(conf: Config, values: dict[str, float], seeds: Sequence[int], year
 
 
 # -- settings -----------------------------------------------------------------------------------
-def checked[T](out: Path, check: Callable[[], T]) -> T:
-    """``check()``; on bad input leave nothing behind, not even the empty run folder, and exit 2."""
-    try:
-        return check()
-    except ConfigError as e:
-        remove_empty_dirs(out, Path.cwd())
-        fail(str(e))
-
-
-def options(cfg: DictConfig, defaults: dict[str, Any]) -> dict[str, Any]:
-    """``experiment.*`` as plain data over ``defaults``; unknown keys are refused."""
-    given = OmegaConf.to_container(cfg.experiment, resolve=True)
-    assert isinstance(given, dict)
-    given.pop("kind", None)
-    for key, value in given.items():
-        if key not in defaults:
-            raise ConfigError(f"experiment.{key}", value, f"one of {', '.join(defaults)}")
-    return {**defaults, **given}
-
-
-def check(s: dict[str, Any], key: str, ok: bool, allowed: str) -> None:
-    if not ok:
-        raise ConfigError(f"experiment.{key}", s[key], allowed)
-
-
-def positive_int(s: dict[str, Any], key: str, least: int = 1) -> None:
-    v = s[key]
-    check(s, key, isinstance(v, int) and not isinstance(v, bool) and v >= least, f"an integer >= {least}")
-
-
 def bounds(s: dict[str, Any], key: str = "parameters") -> dict[str, tuple[float, float]]:
     """Named parameters with their ranges: a list of names, or a mapping name -> [low, high] / null."""
     given = s[key]
@@ -360,8 +330,8 @@ def analyse(conf: Config, s: dict[str, Any], seed: int) -> tuple[pd.DataFrame, p
 def run(cfg: DictConfig, out: Path) -> dict[str, Any]:
     """Sample, run, analyse; write the indices, the design and the plot."""
     conf = validate(cfg)
-    s = checked(out, lambda: settings(cfg, conf))
-    checked(out, lambda: pilot_outputs(conf, s["outputs"], float(s["years"])))
+    s = settings(cfg, conf)
+    pilot_outputs(conf, s["outputs"], float(s["years"]))
     table, samples = analyse(conf, s, int(cfg.seed))
     write_text(out / "indices.csv", table.to_csv(index=False))
     write_text(out / "samples.csv", samples.to_csv(index=False))

@@ -36,3 +36,53 @@ def render(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -
 def summary_table(summary: Mapping[str, Any], title: str = "") -> str:
     body = render([(k, v) for k, v in summary.items()], header=(title or "metric", "value"))
     return body
+
+
+#: Channel metrics shown per channel, in this order.
+CHANNEL_METRICS = ("submissions", "listed", "threshold_reached", "answered", "answered_late")
+
+
+def sectioned_table(summary: dict[str, Any], title: str) -> str:
+    """Throughput, responsiveness and inclusion side by side, then one row per channel.
+
+    Without citizen metrics (no citizens preset) this is the plain summary table.
+    """
+    channels = {k: v for k, v in summary.items() if k.startswith("channel_")}
+    inclusion = {k: v for k, v in summary.items() if k.startswith("inclusion_") or k == "congruence"}
+    respond = {
+        k: v
+        for k, v in summary.items()
+        if k.startswith(("demand", "council_", "deputy_bills")) and k not in inclusion
+    }
+    if not respond:
+        return summary_table(summary, title)
+    rest = {k: v for k, v in summary.items() if k not in channels | inclusion | respond}
+    sections = [("throughput", rest), ("responsiveness", respond), ("inclusion", inclusion)]
+    cols = [[(k, fmt(v)) for k, v in items.items()] for _, items in sections]
+    widths = [
+        (max(len(h), *(len(k) for k, _ in c)), max([0, *(len(v) for _, v in c)]))
+        for c, (h, _) in zip(cols, sections, strict=True)
+    ]
+    head = "   ".join(f"{h:<{w + v + 2}}" for (h, _), (w, v) in zip(sections, widths, strict=True))
+    lines = [title, head.rstrip()]
+    lines.append("   ".join("-" * (w + v + 2) for w, v in widths))
+    for i in range(max(len(c) for c in cols)):
+        cells = [
+            f"{c[i][0]:<{w}}  {c[i][1]:>{v}}" if i < len(c) else " " * (w + v + 2)
+            for c, (w, v) in zip(cols, widths, strict=True)
+        ]
+        lines.append("   ".join(cells).rstrip())
+    names = [k[len("channel_") : -len("_submissions")] for k in channels if k.endswith("_submissions")]
+    extra = list(
+        dict.fromkeys(
+            k[len(f"channel_{n}_") :]
+            for n in names
+            for k in channels
+            if k.startswith(f"channel_{n}_") and k[len(f"channel_{n}_") :] not in CHANNEL_METRICS
+        )
+    )
+    metrics = (*CHANNEL_METRICS, *extra)
+    rows = [[n, *(summary.get(f"channel_{n}_{m}") for m in metrics)] for n in names]
+    if rows:
+        lines += ["", render(rows, header=("channel", *metrics))]
+    return "\n".join(lines)

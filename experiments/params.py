@@ -1,0 +1,34 @@
+"""Parameters of an experiment (``experiment.*``): read over defaults, checked one by one.
+
+A bad parameter raises ``ConfigError`` naming ``experiment.<key>``; the app turns it into one line
+and exit code 2 before anything is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from omegaconf import DictConfig, OmegaConf
+
+from sim.errors import ConfigError
+
+
+def options(cfg: DictConfig, defaults: dict[str, Any]) -> dict[str, Any]:
+    """``experiment.*`` as plain data over ``defaults``; unknown keys are refused."""
+    given = OmegaConf.to_container(cfg.experiment, resolve=True)
+    assert isinstance(given, dict)
+    given.pop("kind", None)
+    for key, value in given.items():
+        if key not in defaults:
+            raise ConfigError(f"experiment.{key}", value, f"one of {', '.join(defaults)}")
+    return {**defaults, **given}
+
+
+def check(s: dict[str, Any], key: str, ok: bool, allowed: str) -> None:
+    if not ok:
+        raise ConfigError(f"experiment.{key}", s[key], allowed)
+
+
+def positive_int(s: dict[str, Any], key: str, least: int = 1) -> None:
+    v = s[key]
+    check(s, key, isinstance(v, int) and not isinstance(v, bool) and v >= least, f"an integer >= {least}")
