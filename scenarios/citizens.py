@@ -78,6 +78,10 @@ class CitizensConf:
     region_sd: float = 0.1  # sd of a region's shift of position, per topic
     topics: dict[str, TopicViewConf] = field(default_factory=dict)
     salience: SalienceConf = field(default_factory=SalienceConf)
+    # Each cell (region x settlement x age band x language) is split into this many groups of equal
+    # weight, each with its own draw of preferences: the people stood for are the same, the model is
+    # finer (and costs in proportion). 1 = one group per cell.
+    subgroups: int = 1
 
 
 @dataclass
@@ -254,6 +258,12 @@ def check_citizens(c: CitizensConf, parliament: Any, prefix: str = "citizens") -
         _nonneg(f"{prefix}.age_bands.{a}.share", ac.share)
         _share(f"{prefix}.age_bands.{a}.access", ac.access)
     _nonneg(f"{prefix}.region_sd", c.region_sd)
+    _need(
+        f"{prefix}.subgroups",
+        c.subgroups,
+        isinstance(c.subgroups, int) and not isinstance(c.subgroups, bool) and c.subgroups >= 1,
+        "an integer >= 1 (groups per cell)",
+    )
     known = set(parliament.topics)
     # A preset written for other topics (e.g. the single-queue check) leaves citizens out; one that
     # shares some topics must name only the parliament's (a typo is refused).

@@ -56,15 +56,21 @@ class AppealChannel(DigitalChannel):
         rng = self.rng
         used = rng.random(ids.size) < self.use[groups]
         wrong = rng.random(ids.size) < self.spec.misdirected_share
-        voice = self.layer.voice
-        for i in np.flatnonzero(used):
-            g, t = int(groups[i]), int(topics[i])
-            k = len(self.rows)
-            w = float(self.writers[g])
-            self.rows.append([self.name, k, int(ids[i]), g, t, w, now, bool(wrong[i]), np.nan, False, False])
+        sel = used.nonzero()[0]
+        if not sel.size:
+            return
+        g, t = groups[sel], topics[sel]
+        w = self.writers[g]
+        first = len(self.rows)
+        for k, row in enumerate(
+            zip(ids[sel].tolist(), g.tolist(), t.tolist(), w.tolist(), wrong[sel].tolist(), strict=True),
+            first,
+        ):
+            self.rows.append([self.name, k, *row[:4], now, row[4], np.nan, False, False])
             self.desk.put(k)
-            voice.add(np.array([g]), t, w)
-            voice.topic_attention[t] += w * self.attention_per_writer
+        voice = self.layer.voice
+        voice.add(g, t, w)
+        np.add.at(voice.topic_attention, t, w * self.attention_per_writer)
 
     def step(self, now: float, workday: bool) -> None:
         if not (workday and len(self.desk)):

@@ -17,6 +17,7 @@ the offline path nothing touches a legislative draw: the legislative ledger is t
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -51,7 +52,6 @@ class Channels:
         self.population = pop = Population(
             citizens, model.topic_names, model.status_quo, model.streams["citizens/composition"]
         )
-        self.groups = [CitizenGroup(model, pop, i) for i in range(pop.size)]
         sal = citizens.salience
         self.demands = DemandBook(pop.size, len(model.topic_names), sal.answer_radius, sal.lifetime_days)
         self.rng = model.streams["citizens"]
@@ -81,6 +81,12 @@ class Channels:
             else []
         )
         self.initiative = Initiative(channels.initiative, self) if self.voiced else None
+
+    @cached_property
+    def groups(self) -> list[CitizenGroup]:
+        """The groups as Mesa agents: readable views of the population's rows, made when first
+        asked for (the run itself works on the arrays; a large population need not pay for them)."""
+        return [CitizenGroup(self.model, self.population, i) for i in range(self.population.size)]
 
     # -- wiring -----------------------------------------------------------------------------------
     def attach(self) -> Channels:
@@ -124,8 +130,8 @@ class Channels:
         pop, book = self.population, self.demands
         self.voice.fade()
         if int(day) % 7 == 0:
-            book.lapse(day)
-        g, t, intensity = pop.step(day, book.live, self.rng)
+            pop.reopen(*book.lapse(day))
+        g, t, intensity = pop.step(day, self.rng)
         if g.size:
             ids = book.add(g, t, pop.pref[g, t], intensity, day)
             if self.offline is not None:
@@ -158,6 +164,7 @@ class Channels:
             bill.topic, bill.position, self.status_quo[bill.topic], self.model.env.now, bill.id
         )
         if groups.size:
+            self.population.reopen(groups, bill.topic)
             self.population.satisfy(groups, bill.topic)
 
     def duration_factor(self, stage: Stage, bill: Bill) -> float:

@@ -16,16 +16,24 @@ from typing import Any
 
 import numpy as np
 
-#: Days of noise drawn at once (fewer, larger draws; the same numbers whatever the horizon).
+#: Days of noise drawn at once, at most (fewer, larger draws; the same numbers whatever the horizon).
 BLOCK = 64
+#: Draws in one block, at most: a large population draws fewer days at once, so that the block
+#: stays in cache (and memory stays small). The default population draws ``BLOCK`` days.
+BLOCK_DRAWS = 1 << 18
 URBAN, RURAL = 1, 0
 _EMPTY = np.zeros(0, dtype=np.int64)
 _NONE = np.zeros(0)
+_ZERO, _ONE = np.float32(0.0), np.float32(1.0)
+_STEPS = 65536  # levels of a 16-bit uniform draw
 KAZAKH, RUSSIAN = 0, 1
 
 
 class Population:
     """Citizen groups as numpy arrays (``G`` groups, ``T`` topics of the parliament).
+
+    A group is one cell of the factors, or one of ``spec.subgroups`` equal parts of it; the parts
+    share the cell's attributes and draw their own preferences.
 
     State variables: ``weight`` (people), ``region``, ``urban``, ``age`` (band index, 0 = youngest),
     ``language`` (0 Kazakh, 1 Russian), ``access`` (share online), ``pref`` (G x T preferred
@@ -56,9 +64,11 @@ class Population:
         kz = np.clip(kazakh[r] - spec.urban_russian_shift * (u == URBAN), 0.0, 1.0)
         lang_share = np.where(lang == KAZAKH, kz, 1.0 - kz)
         weight = pop[r] * settle * band_share[a] * lang_share
-        keep = weight > 0
-        self.weight = weight[keep]
-        self.region, self.urban, self.age, self.language = r[keep], u[keep] == URBAN, a[keep], lang[keep]
+        # A cell with people becomes ``subgroups`` groups of equal weight (the same people in all).
+        k = int(getattr(spec, "subgroups", 1))
+        cell = np.repeat(np.flatnonzero(weight > 0), k)
+        self.weight = weight[cell] / k
+        self.region, self.urban, self.age, self.language = r[cell], u[cell] == URBAN, a[cell], lang[cell]
         g = self.weight.size
         band_access = np.array([b.access for b in bands], dtype=float)
         self.access = np.where(self.urban, spec.urban_access, spec.rural_access) * band_access[self.age]
@@ -81,14 +91,26 @@ class Population:
             p = view.mean + view.rural * rural + view.oldest * oldness + view.russian * russian
             self.pref[:, k] = np.clip(p + region_eff[self.region, k] + view.sd * noise[:, k], -1.0, 1.0)
             self.base[:, k] = np.clip(view.salience + view.rural_salience * rural, 0.0, 1.0)
-        self._flat = self.base.astype(np.float32).ravel()
-        self._pull = (spec.salience.reversion * self.base).astype(np.float32).ravel()
+        # The daily step works in place on flat (group-major) arrays, two of each swapped daily.
         self._threshold = np.float32(spec.salience.threshold)
+        self._flat = self.base.astype(np.float32).ravel()
+        self._spare = np.empty_like(self._flat)  # yesterday's salience, then tomorrow's
+        self._high = self._flat >= self._threshold  # salience at or above the threshold
+        self._high_spare = np.empty_like(self._high)
+        self._cross = np.empty_like(self._high)
+        # A day's increment: a uniform of width ``volatility * sqrt(12)`` centred on 0 (see
+        # ``_increments``) plus the pull towards the long-run mean.
+        width = spec.salience.volatility * np.sqrt(12.0)
+        self._step_size = np.float32(width / _STEPS)
+        pull = (spec.salience.reversion * self.base).astype(np.float32).ravel()
+        self._offset = pull + np.float32(width * (0.5 / _STEPS - 0.5))
         self._keep = np.float32(1.0 - spec.salience.reversion)
         self._refractory = float(spec.salience.refractory_days)
-        self._active_flat = np.tile(self.active, g)
+        self._open = np.tile(self.active, g)  # pairs on a topic citizens hold views on, no live demand
         self.ideal = self.pref[:, self.active].mean(axis=1) if self.active.any() else np.zeros(g)
         self._last = np.full(g * t, -np.inf)  # day of each (group, topic) pair's last demand
+        self._days = max(1, min(BLOCK, BLOCK_DRAWS // max(1, g * t)))
+        self._base32 = self.base.astype(np.float32)
         self._block = 0
         self._inc = np.empty((0, g * t), dtype=np.float32)
 
@@ -112,57 +134,64 @@ class Population:
         return self.weight @ self.pref / self.weight.sum()
 
     def _increments(self, rng: np.random.Generator) -> np.ndarray:
-        """The next day's salience increments (drawn ``BLOCK`` days at a time, as float32).
+        """The next day's salience increments (drawn up to ``BLOCK`` days at a time, as float32).
 
         Daily innovations are uniform with sd ``volatility`` (cheaper than Gaussian draws; their sums
-        over days are near-Gaussian); a nationwide shock on a topic adds an exponential jump scaled
+        over days are near-Gaussian), drawn as 16-bit integers: the midpoints of 65,536 equal steps,
+        so the mean is exactly 0 and the sd is ``volatility`` to 1e-10 (four draws per 64-bit word:
+        the population's main cost). A nationwide shock on a topic adds an exponential jump scaled
         by each group's base salience.
         """
         if self._block >= len(self._inc):
             s = self.spec.salience
             g, t = self.pref.shape
-            inc = rng.random((BLOCK, g * t), dtype=np.float32)
-            inc -= 0.5
-            inc *= np.float32(s.volatility * np.sqrt(12.0))
-            inc += self._pull
-            hit = rng.random((BLOCK, t)) < s.shock_prob
-            size = rng.exponential(s.shock_size, (BLOCK, t))
-            view = inc.reshape(BLOCK, g, t)
+            days = self._days
+            if self._inc.shape[0] != days:
+                self._inc = np.empty((days, g * t), dtype=np.float32)
+            words = rng.bit_generator.random_raw(-(-days * g * t // 4))
+            steps = words.view(np.uint16)[: days * g * t].reshape(days, g * t)
+            inc = np.multiply(steps, self._step_size, out=self._inc)
+            inc += self._offset
+            hit = rng.random((days, t)) < s.shock_prob
+            size = rng.exponential(s.shock_size, (days, t))
+            view = inc.reshape(days, g, t)
             for d, k in zip(*np.nonzero(hit), strict=True):
-                view[d, :, k] += np.float32(size[d, k]) * self.base[:, k].astype(np.float32)
-            self._inc = inc
+                view[d, :, k] += np.float32(size[d, k]) * self._base32[:, k]
             self._block = 0
         i = self._block
         self._block += 1
         return self._inc[i]
 
-    def step(
-        self, now: float, live: np.ndarray, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def step(self, now: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Move salience one day; return the (group, topic, intensity) of the demands that emerge.
 
-        ``live`` holds the live demand id of each (group, topic) pair (-1: none). Only the few pairs
-        that cross the threshold are looked at one by one.
+        A demand emerges where salience crosses the threshold upwards on an open pair (see
+        ``reopen``) out of its refractory period. Each step is a few in-place operations over all
+        pairs; only the pairs that cross are looked at further.
         """
-        before = self._flat
-        after = before * self._keep
+        before, after = self._flat, self._spare
+        np.multiply(before, self._keep, out=after)
         after += self._increments(rng)
-        np.minimum(after, 1.0, out=after)
-        np.maximum(after, 0.0, out=after)
-        self._flat = after
-        cand = np.flatnonzero(after >= self._threshold)
+        after.clip(_ZERO, _ONE, out=after)
+        high, was_high = self._high_spare, self._high
+        np.greater_equal(after, self._threshold, out=high)
+        self._flat, self._spare, self._high, self._high_spare = after, before, high, was_high
+        cross = np.greater(high, was_high, out=self._cross)
+        cross &= self._open
+        cand = cross.nonzero()[0]
         if cand.size:
-            cand = cand[before[cand] < self._threshold]
-        if cand.size:
-            ok = live.reshape(-1)[cand] < 0
-            ok &= now - self._last[cand] >= self._refractory
-            ok &= self._active_flat[cand]
-            cand = cand[ok]
+            cand = cand[now - self._last[cand] >= self._refractory]
         if not cand.size:
             return _EMPTY, _EMPTY, _NONE
         self._last[cand] = now
+        self._open[cand] = False
         g, t = np.divmod(cand, self.pref.shape[1])
         return g, t, after[cand].astype(float)
+
+    def reopen(self, groups: np.ndarray, topics: np.ndarray | int) -> None:
+        """These pairs' demands left the live set (a law answered them, or they lapsed): the pairs
+        may raise a new demand (after the refractory period)."""
+        self._open[groups * self.pref.shape[1] + topics] = True
 
     @property
     def salience(self) -> np.ndarray:
@@ -171,4 +200,6 @@ class Population:
 
     def satisfy(self, groups: np.ndarray, topic: int) -> None:
         """A law answered these groups' demands on ``topic``: they care less for a while."""
-        self._flat[groups * self.pref.shape[1] + topic] *= np.float32(self.spec.salience.satisfaction)
+        idx = groups * self.pref.shape[1] + topic
+        self._flat[idx] *= np.float32(self.spec.salience.satisfaction)
+        self._high[idx] = self._flat[idx] >= self._threshold

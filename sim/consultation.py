@@ -35,13 +35,14 @@ class ConsultationChannel(DigitalChannel):
 
     def on_introduce(self, bill: Bill) -> None:
         spec, pop = self.spec, self.layer.population
-        care = pop.weight * self.able * pop.salience[:, bill.topic]
-        mean = spec.comment_rate * spec.window_days * care.sum() / 1e6
+        care = self.able_people * pop.salience[:, bill.topic]
+        total = care.sum()
+        mean = spec.comment_rate * spec.window_days * total / 1e6
         comments = int(self.rng.poisson(mean))
         q = comments / (comments + spec.half_quality_comments)
-        view = float(care @ pop.pref[:, bill.topic] / care.sum()) if care.sum() > 0 else bill.position
+        view = float(care @ pop.pref[:, bill.topic] / total) if total > 0 else bill.position
         moved = spec.position_pull * q * (view - bill.position)
-        bill.position = float(np.clip(bill.position + moved, -1.0, 1.0))
+        bill.position = min(max(bill.position + moved, -1.0), 1.0)
         self.quality[bill.id] = q
         self.rows.append((self.name, bill.id, bill.topic_name, self.layer.model.env.now, comments, q, moved))
 

@@ -26,14 +26,34 @@ DEMAND_COLUMNS = [
 ]
 
 
+#: The record arrays and the value of a record not yet written.
+_FILL = {
+    "group": -1,
+    "topic": -1,
+    "position": 0.0,
+    "intensity": 0.0,
+    "emerged": 0.0,
+    "bill_at": np.nan,
+    "law_at": np.nan,
+    "bill": -1,
+    "law": -1,
+    "lapsed": False,
+}
+_STATES = np.array(["law", "bill", "lapsed", "open"], dtype=object)
+_NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
 class DemandBook:
-    """Demand records in growable arrays, plus the live demand of each (group, topic) pair."""
+    """Demand records in growable arrays, plus the live demand of each pair: ``live[topic, group]``
+    (topic-major, so that a bill's topic is one contiguous row)."""
 
     def __init__(self, groups: int, topics: int, radius: float, lifetime: float) -> None:
         self.radius = float(radius)
         self.lifetime = float(lifetime)
-        self.live = np.full((groups, topics), -1, dtype=np.int64)
+        self.live = np.full((topics, groups), -1, dtype=np.int64)
+        self.live_position = np.full((topics, groups), np.nan)  # the live demand's position (NaN: none)
         self.n = 0
+        self._unlapsed = 0  # demands before this one are past their lifetime (lapsed, or answered)
         cap = 1024
         self.group = np.zeros(cap, dtype=np.int64)
         self.topic = np.zeros(cap, dtype=np.int64)
@@ -51,14 +71,11 @@ class DemandBook:
         if need <= cap:
             return
         new = max(need, 2 * cap)
-        for name in ("group", "topic", "position", "intensity", "emerged", "bill", "law", "lapsed"):
+        for name, fill in _FILL.items():
             old = getattr(self, name)
-            arr = np.full(new, -1 if old.dtype == np.int64 else 0, dtype=old.dtype)
+            arr = np.empty(new, dtype=old.dtype)
             arr[:cap] = old
-            setattr(self, name, arr)
-        for name in ("bill_at", "law_at"):
-            arr = np.full(new, np.nan)
-            arr[:cap] = getattr(self, name)
+            arr[cap:] = fill
             setattr(self, name, arr)
 
     def add(
@@ -71,19 +88,19 @@ class DemandBook:
         sl = slice(self.n, self.n + k)
         self.group[sl], self.topic[sl], self.position[sl] = groups, topics, positions
         self.intensity[sl], self.emerged[sl] = intensity, now
-        self.live[groups, topics] = ids
+        self.live[topics, groups] = ids
+        self.live_position[topics, groups] = positions
         self.n += k
         return ids
 
     def _toward(self, topic: int, position: float, status_quo: float) -> tuple[np.ndarray, np.ndarray]:
         """(groups, demand ids) of the live demands on ``topic`` that a bill at ``position`` answers."""
-        col = self.live[:, topic]
-        groups = np.flatnonzero(col >= 0)
-        ids = col[groups]
-        want = self.position[ids]
+        want = self.live_position[topic]  # NaN where no demand is live: never answered
         d = np.abs(position - want)
-        ok = (d < np.abs(status_quo - want)) & (d <= self.radius)
-        return groups[ok], ids[ok]
+        ok = d < np.abs(status_quo - want)
+        ok &= d <= self.radius
+        groups = ok.nonzero()[0]
+        return groups, self.live[topic, groups]
 
     def answer_bill(
         self, topic: int, position: float, status_quo: float, now: float, bill: int
@@ -100,22 +117,39 @@ class DemandBook:
         groups, ids = self._toward(topic, position, status_quo)
         self.law_at[ids] = now
         self.law[ids] = law
-        self.live[groups, topic] = -1
+        self.live[topic, groups] = -1
+        self.live_position[topic, groups] = np.nan
         return groups
 
-    def lapse(self, now: float) -> None:
-        """Live demands older than the lifetime lapse (they stay in the records, unanswered)."""
-        g, t = np.nonzero(self.live >= 0)
-        ids = self.live[g, t]
-        old = now - self.emerged[ids] >= self.lifetime
-        self.lapsed[ids[old]] = True
-        self.live[g[old], t[old]] = -1
+    def lapse(self, now: float) -> tuple[np.ndarray, np.ndarray]:
+        """Live demands older than the lifetime lapse (they stay in the records, unanswered).
+        Returns the (groups, topics) of the demands that lapsed.
+
+        Records are in order of emergence, so the demands that come of age since the last call
+        are the next run of records: only they are looked at.
+        """
+        first, n, e = self._unlapsed, self.n, self.emerged
+        end = first + int(np.searchsorted(e[first:n], now - self.lifetime, side="right"))
+        while end > first and not now - e[end - 1] >= self.lifetime:  # exact at the boundary
+            end -= 1
+        while end < n and now - e[end] >= self.lifetime:
+            end += 1
+        if end == first:
+            return _NO_PAIRS
+        ids = np.arange(first, end)
+        g, t = self.group[first:end], self.topic[first:end]
+        live = self.live[t, g] == ids
+        self.lapsed[ids[live]] = True
+        self.live[t[live], g[live]] = -1
+        self.live_position[t[live], g[live]] = np.nan
+        self._unlapsed = end
+        return g[live], t[live]
 
     def frame(self, topic_names: list[str]) -> pd.DataFrame:
         """One row per demand, with its final state: ``law``, ``bill``, ``lapsed`` or ``open``."""
         n = self.n
         law, bill = ~np.isnan(self.law_at[:n]), ~np.isnan(self.bill_at[:n])
-        state = np.where(law, "law", np.where(bill, "bill", np.where(self.lapsed[:n], "lapsed", "open")))
+        state = _STATES[np.where(law, 0, np.where(bill, 1, np.where(self.lapsed[:n], 2, 3)))]
         return pd.DataFrame(
             {
                 "demand": np.arange(n, dtype=np.int64),

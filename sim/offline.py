@@ -29,7 +29,7 @@ class OfflinePath:
         if not ids.size or self.reach <= 0:
             return
         rng = self.rng
-        carried = np.flatnonzero(rng.random(ids.size) < self.reach)
+        carried = (rng.random(ids.size) < self.reach).nonzero()[0]
         if not carried.size:
             return
         delays = rng.exponential(self.delay, carried.size) if self.delay > 0 else np.zeros(carried.size)

@@ -77,6 +77,8 @@ class PetitionChannel(DigitalChannel):
     def __init__(self, name: str, spec: Any, layer: Channels) -> None:
         super().__init__(name, spec, layer)
         self.use = spec.uptake * self.able
+        pop = layer.population
+        self._side = np.sign(pop.pref - layer.status_quo[None, :])  # each group's side of the status quo
         self.moderation = Desk(spec.moderation_capacity)
         self.answers = Desk(spec.answer_capacity)
         self._pending: list[tuple[float, int]] = []
@@ -86,14 +88,13 @@ class PetitionChannel(DigitalChannel):
     def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
         if not ids.size:
             return
-        used = self.rng.random(ids.size) < self.use[groups]
+        used = (self.rng.random(ids.size) < self.use[groups]).nonzero()[0]
+        if not used.size:
+            return
         book = self.layer.demands
-        for i in np.flatnonzero(used):
-            d = int(ids[i])
-            k = len(self.rows)
-            self.rows.append(
-                [self.name, k, d, int(groups[i]), int(topics[i]), float(book.position[d]), now, *_UNSET]
-            )
+        rows = zip(ids[used].tolist(), groups[used].tolist(), topics[used].tolist(), strict=True)
+        for k, (d, g, t) in enumerate(rows, len(self.rows)):
+            self.rows.append([self.name, k, d, g, t, float(book.position[d]), now, *_UNSET])
             self.moderation.put(k)
 
     def step(self, now: float, workday: bool) -> None:
@@ -116,17 +117,16 @@ class PetitionChannel(DigitalChannel):
             row[9] = True
             return
         pop, topic, position = layer.population, row[4], row[5]
-        side = np.sign(pop.pref[:, topic] - layer.status_quo[topic]) == np.sign(
-            position - layer.status_quo[topic]
-        )
-        sup = pop.weight * self.able * pop.salience[:, topic] * side
+        side = self._side[:, topic] == np.sign(position - layer.status_quo[topic])
+        sup = self.able_people * pop.salience[:, topic] * side
         total = float(sup.sum())
         row[10] = total / pop.people
         n = float(final_signatures(spec, np.array(row[10]), np.array(total), self.rng))
         row[11] = n
         row[12] = n >= spec.listing_votes
         if n > 0:
-            layer.voice.add(np.flatnonzero(sup), topic, n * sup[sup > 0] / total)
+            signed = sup > 0
+            layer.voice.add(signed.nonzero()[0], topic, n * sup[signed] / total)
         days = signature_time(
             np.array([n, n]),
             np.array([spec.threshold, spec.second_threshold or np.inf]),

@@ -18,6 +18,7 @@ class DigitalChannel:
     def __init__(self, name: str, spec: Any, layer: Channels) -> None:
         self.name, self.spec, self.layer = name, spec, layer
         self.able = layer.population.able(spec.languages, spec.unsupported_language_use)
+        self.able_people = layer.population.weight * self.able  # per group, people able to use it
         self.rng = layer.streams[f"channels/{name}"]
 
     def named_topics(self, df: pd.DataFrame) -> pd.DataFrame:

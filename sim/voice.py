@@ -38,8 +38,10 @@ class Voice:
             self.people *= self.decay
             self.topic_attention *= self.decay
 
-    def add(self, groups: np.ndarray, topic: int, people: np.ndarray | float) -> None:
-        np.add.at(self.people[:, topic], groups, people)
+    def add(self, groups: np.ndarray, topic: np.ndarray | int, people: np.ndarray | float) -> None:
+        """``people`` of each group voiced on ``topic`` (one topic, or one per group); the (group,
+        topic) pairs of one call are distinct (one day's demands, one petition's signers)."""
+        self.people[groups, topic] += people
         self.quiet = False
 
     def level(self) -> np.ndarray:
@@ -54,10 +56,10 @@ class Voice:
         return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
 
     def base_of(self, chamber: Any) -> np.ndarray:
-        """(deputies x groups) weights: each deputy listens to the party's base."""
+        """(parties x groups) weights of the chamber's parties' bases (a deputy listens to the party's)."""
         w = self._bases.get(chamber.name)
         if w is None:
-            w = self._bases[chamber.name] = self.party_base(chamber.party_position)[chamber.party]
+            w = self._bases[chamber.name] = self.party_base(chamber.party_position)
         return w
 
     def signal(self, chamber: Any, position: np.ndarray, topic: np.ndarray) -> np.ndarray | None:
@@ -67,8 +69,9 @@ class Voice:
         pref = self.population.pref[:, topic]
         sq = self.status_quo[topic]
         gain = (pref - sq) ** 2 - (pref - position) ** 2
-        voiced = self.level()[:, topic] * gain
-        return (self.base_of(chamber) @ voiced) * (1.0 + self.topic_attention[topic])
+        voiced = np.minimum(self.people[:, topic] / self.cap[:, None], 1.0) * gain  # level, these topics
+        per_party = (self.base_of(chamber) @ voiced) * (1.0 + self.topic_attention[topic])
+        return per_party[chamber.party]
 
     def strongest(self, weights: np.ndarray) -> tuple[int, float, np.ndarray, float]:
         """The (topic, side) with most voice among groups weighted by ``weights`` (summing to 1).
@@ -83,7 +86,7 @@ class Voice:
         both = np.concatenate([up, down])
         k = int(np.argmax(both))
         t, upward = k % up.size, k < up.size
-        groups = np.flatnonzero(side[:, t] == upward)
+        groups = (side[:, t] == upward).nonzero()[0]
         w = weighted[groups, t]
         pos = float(w @ pop.pref[groups, t] / w.sum()) if w.sum() > 0 else float(self.status_quo[t])
         return t, float(both[k]), groups, pos

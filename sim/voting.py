@@ -43,9 +43,9 @@ def party_whip(
     A party backs a bill that moves policy towards its own position; a party of government always
     backs the government's bills.
     """
-    line = np.where(spatial_gain(party_position, position, status_quo) > 0, 1.0, -1.0)
-    line[np.ix_(government_party, government_bill)] = 1.0
-    return line
+    backs = spatial_gain(party_position, position, status_quo) > 0
+    backs |= government_party[:, None] & government_bill[None, :]
+    return np.where(backs, 1.0, -1.0)
 
 
 def support(

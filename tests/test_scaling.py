@@ -1,0 +1,72 @@
+"""Model resolution without changing the data: split citizen groups, and the bookkeeping that keeps a
+day's cost in the number of groups (the lapse of old demands, the benchmark's verdicts)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments.bench import targets
+from scenarios import ConfigError, build, validate
+from sim.demands import DemandBook
+from tests.conftest import compose_config
+
+KURULTAI = ["parliament=kz_kurultai_2026"]
+
+
+def _population(*overrides: str):
+    model = build(validate(compose_config([*KURULTAI, *overrides])), 0)
+    return model.daily_hooks[0].__self__.population
+
+
+def test_subgroups_split_every_cell_into_equal_parts_of_the_same_people() -> None:
+    one, three = _population(), _population("citizens.subgroups=3")
+    assert three.size == 3 * one.size
+    assert three.people == pytest.approx(one.people)
+    # Part j of cell c is row 3c + j: the cell's attributes, a third of its people.
+    for attr in ("region", "urban", "age", "language", "access"):
+        assert (getattr(three, attr) == np.repeat(getattr(one, attr), 3)).all()
+    assert np.allclose(three.weight.reshape(-1, 3), (one.weight / 3)[:, None])
+    # Each part draws its own preferences: the parts of a cell differ.
+    assert (three.pref.reshape(one.size, 3, -1).std(axis=1) > 0).any()
+
+
+@pytest.mark.parametrize("value", ["0", "-2"])
+def test_a_bad_number_of_subgroups_is_refused(value: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        validate(compose_config([*KURULTAI, f"citizens.subgroups={value}"]))
+    assert e.value.field == "citizens.subgroups"
+
+
+def test_old_demands_lapse_unless_a_law_answered_them() -> None:
+    book = DemandBook(groups=4, topics=2, radius=0.5, lifetime=10.0)
+    book.add(np.array([0, 1]), np.array([0, 0]), np.array([0.3, -0.3]), np.ones(2), now=0.0)
+    book.add(np.array([2]), np.array([1]), np.array([0.2]), np.ones(1), now=5.0)
+    book.answer_law(0, 0.3, 0.0, now=3.0, law=7)  # answers demand 0 only (moves policy its way)
+    g, t = book.lapse(9.0)
+    assert g.size == 0 and not book.lapsed[:3].any()
+    g, t = book.lapse(10.0)  # demand 1 is 10 days old; demand 0 was answered; demand 2 is young
+    assert (g.tolist(), t.tolist()) == ([1], [0])
+    assert book.lapsed[:3].tolist() == [False, True, False]
+    assert (book.live == -1).sum() == book.live.size - 1 and book.live[1, 2] == 2
+    g, t = book.lapse(15.0)
+    assert (g.tolist(), t.tolist()) == ([2], [1])
+    assert (book.live == -1).all() and np.isnan(book.live_position).all()
+    frame = book.frame(["a", "b"])
+    assert frame["state"].tolist() == ["law", "lapsed", "lapsed"]
+
+
+def test_bench_verdicts_compare_each_figure_with_its_limit() -> None:
+    cases = [
+        {"case": "default scenario, 1 replication", "wall_s": 0.2},
+        {"case": "citizen groups 10", "groups": 10, "wall_s": 1.0},
+        {"case": "citizen groups 100", "groups": 100, "wall_s": 12.0},
+        {"case": "Pluchino curve", "wall_s": 3.0},
+    ]
+    failed_job = {"wall_s": 10.0, "peak_rss_mb": 100.0, "exit_code": 2}
+    verdict = {t["target"]: t["pass"] for t in targets({"cases": cases, "main_job": failed_job})}
+    assert verdict["default scenario, 1 replication (s)"] is True
+    assert verdict["100 / 10 citizen groups (time ratio)"] is False  # 12x for 10x the groups
+    assert verdict["Pluchino N=500 curve (s)"] is True
+    assert verdict["main job end to end (s)"] is False  # fast, but it failed
+    assert verdict["Kurultai + kz_digital, 1 replication (s)"] is None  # not run
