@@ -17,7 +17,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from experiments.files import write_text, write_with
@@ -25,13 +24,10 @@ from experiments.progress import progress
 from scenarios import Config, simulate
 from sim.errors import ConfigError
 from sim.model import RunResult
-from sim.responsiveness import WINDOW
 
 RECORDS = "replications"
 LEDGER = "ledger"
 SCENARIO = "scenario.json"  # the job's manifest: resolved config, seeds, overrides
-#: Columns of the citizen groups' ledger that responsiveness is broken down by.
-GROUP_DIMENSIONS = ("settlement", "language", "age_band")
 
 
 def record_path(folder: Path, index: int) -> Path:
@@ -83,34 +79,8 @@ def finished(folder: Path, seeds: list[int], fingerprint: str) -> set[int]:
     return done
 
 
-def responsiveness_by_group(frames: Mapping[str, pd.DataFrame], horizon: float) -> dict[str, float | None]:
-    """``responsiveness_<dimension>_<value>``: the population-weighted share of citizens' demands
-    answered by a bill within ``WINDOW`` days, per category of citizen groups (settlement, language,
-    age band) - ``demands_answered_within_365d`` of :mod:`sim.responsiveness`, group by group."""
-    demands, groups = frames.get("demands"), frames.get("citizen_groups")
-    if demands is None or groups is None or demands.empty:
-        return {}
-    of = groups.set_index("group").loc[demands["group"].to_numpy()]
-    emerged = demands["emerged_at"].to_numpy(dtype=float)
-    to_bill = np.nan_to_num(demands["bill_at"].to_numpy(dtype=float) - emerged, nan=np.inf)
-    seen = emerged <= horizon - WINDOW
-    answered = seen & (to_bill <= WINDOW)
-    weight = of["weight"].to_numpy(dtype=float)
-    out: dict[str, float | None] = {}
-    for dim in GROUP_DIMENSIONS:
-        if dim not in of:
-            continue
-        cat = of[dim].to_numpy()
-        for value in dict.fromkeys(groups[dim]):
-            total = weight[seen & (cat == value)].sum()
-            share = weight[answered & (cat == value)].sum() / total if total > 0 else None
-            out[f"responsiveness_{dim}_{value}"] = None if share is None else float(share)
-    return out
-
-
-def _run(conf: Config, index: int, seed: int) -> tuple[int, RunResult, dict[str, float | None]]:
-    result = simulate(conf, seed=seed)
-    return index, result, responsiveness_by_group(result.frames, conf.years * 365.0)
+def _run(conf: Config, index: int, seed: int) -> tuple[int, RunResult]:
+    return index, simulate(conf, seed=seed)
 
 
 def _store(
@@ -118,7 +88,6 @@ def _store(
     index: int,
     seed: int,
     result: RunResult,
-    extra: dict[str, float | None],
     fingerprint: str,
     ledger: bool,
 ) -> dict[str, Any]:
@@ -130,7 +99,7 @@ def _store(
         "seed": seed,
         "fingerprint": fingerprint,
         "events": int(result.events),
-        "summary": {**flat_metrics(result.summary), **extra},
+        "summary": flat_metrics(result.summary),
     }
     # Metrics keep the engine's order (stages in procedure order), so no sorted keys here.
     write_text(record_path(folder, index), json.dumps(rec, indent=1) + "\n")
@@ -166,8 +135,8 @@ def run_replications(
     for sub in (RECORDS, LEDGER):  # leftovers of a killed run: never results, only clutter
         for tmp in (Path(folder) / sub).glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
-    for i, result, extra in progress(_results(conf, todo, workers), len(todo), desc, quiet):
-        _store(folder, i, seeds[i], result, extra, fingerprint, ledger)
+    for i, result in progress(_results(conf, todo, workers), len(todo), desc, quiet):
+        _store(folder, i, seeds[i], result, fingerprint, ledger)
     return len(todo)
 
 

@@ -52,7 +52,7 @@ def sectioned_table(summary: dict[str, Any], title: str) -> str:
     respond = {
         k: v
         for k, v in summary.items()
-        if k.startswith(("demand", "council_", "deputy_bills")) and k not in inclusion
+        if k.startswith(("demand", "responsiveness_", "council_", "deputy_bills")) and k not in inclusion
     }
     if not respond:
         return summary_table(summary, title)

@@ -9,6 +9,8 @@ Computed from the ``demands`` and ``bills`` frames and the population:
   mean preference on its topic (0 = laws sit where the population stands; lower is closer);
 - inclusion ratios of that answered share: ``inclusion_rural_urban``, ``inclusion_kazakh_russian``,
   ``inclusion_oldest_youngest`` (1 = equal; below 1 the first group is answered less);
+- ``responsiveness_<dimension>_<value>``: that answered share within each settlement, language and
+  age band (e.g. ``responsiveness_settlement_rural``);
 - ``demands_per_year``.
 """
 
@@ -59,7 +61,19 @@ def responsiveness(
         "inclusion_kazakh_russian": ratio(population.language == 0, population.language == 1),
         "inclusion_oldest_youngest": ratio(population.age == population.age.max(), population.age == 0),
     }
+    for dim, categories in _categories(population).items():
+        for value, members in categories.items():
+            out[f"responsiveness_{dim}_{value}"] = share(members[groups])
     return out
+
+
+def _categories(population: Any) -> dict[str, dict[str, np.ndarray]]:
+    """Group masks per dimension that responsiveness is broken down by (for the report)."""
+    return {
+        "settlement": {"urban": population.urban, "rural": ~population.urban},
+        "language": {"kazakh": population.language == 0, "russian": population.language == 1},
+        "age_band": {name: population.age == i for i, name in enumerate(population.band_names)},
+    }
 
 
 def congruence(bills: pd.DataFrame, population: Any) -> float | None:

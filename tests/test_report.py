@@ -15,7 +15,6 @@ import pytest
 
 from experiments.cli import report_main
 from experiments.plots import figures
-from experiments.replicate import responsiveness_by_group
 from experiments.report import num, render
 from experiments.stats import comparison
 from tests.conftest import PARLTWIN
@@ -125,19 +124,3 @@ def test_the_responsiveness_figure_appears_only_with_group_metrics() -> None:
     assert "responsiveness" not in {f.name for f in figures(s, leads, comp, ["laws_per_year"], ["a", "b"])}
     s["responsiveness_settlement_rural"] = 0.5
     assert "responsiveness" in {f.name for f in figures(s, leads, comp, ["laws_per_year"], ["a", "b"])}
-
-
-def test_responsiveness_by_group_weights_demands_by_population() -> None:
-    groups = pd.DataFrame(
-        {"group": [0, 1, 2], "settlement": ["urban", "rural", "rural"], "weight": [100.0, 10.0, 30.0]}
-    )
-    demands = pd.DataFrame(
-        {
-            "group": [0, 1, 2, 2, 0],
-            "emerged_at": [0.0, 10.0, 20.0, 30.0, 400.0],  # the last one is too late to count
-            "bill_at": [100.0, np.nan, 200.0, 500.0, np.nan],  # answered within 365 days: 1st, 3rd
-        }
-    )
-    got = responsiveness_by_group({"demands": demands, "citizen_groups": groups}, horizon=700.0)
-    # rural: demands of weight 10 (unanswered), 30 (answered), 30 (answered after 470 days)
-    assert got == {"responsiveness_settlement_urban": 1.0, "responsiveness_settlement_rural": 30.0 / 70.0}
