@@ -63,28 +63,19 @@ def test_loyal_deputies_follow_the_whip_and_free_ones_their_ideal() -> None:
     pos, sq = np.array([0.8]), np.array([0.0])
     gain = spatial_gain(ideal, pos, sq)
     whip = party_whip(np.array([0.9, -0.9]), pos, sq, np.array([False]), np.array([False, False]))
-    rng = np.random.default_rng(0)
-    loyal = support(
-        ideal=ideal,
-        loyalty=np.ones(4),
-        party=party,
-        whip=whip,
-        gain=gain,
-        signal=None,
-        attention=None,
-        noise_sd=0.0,
-        rng=rng,
-    )
-    free = support(
-        ideal=ideal,
-        loyalty=np.zeros(4),
-        party=party,
-        whip=whip,
-        gain=gain,
-        signal=None,
-        attention=None,
-        noise_sd=0.0,
-        rng=rng,
+    loyal, free = (
+        support(
+            ideal=ideal,
+            loyalty=np.full(4, w),
+            party=party,
+            whip=whip,
+            gain=gain,
+            signal=None,
+            attention=None,
+            noise_sd=0.0,
+            rng=np.random.default_rng(0),
+        )
+        for w in (1.0, 0.0)
     )
     assert loyal[:, 0].tolist() == [True, True, False, False]  # party 0 sits at +0.9
     assert free[:, 0].tolist() == [False, False, True, True]
