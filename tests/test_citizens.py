@@ -118,17 +118,27 @@ def test_a_misspelt_topic_is_refused() -> None:
     assert e.value.field == "citizens.topics.socail"
 
 
+def fake_population(
+    weight: list[float], urban: list[bool], language: list[int], age: list[int], topic: str
+) -> SimpleNamespace:
+    """The attributes of a population that the responsiveness metrics read, for groups by hand."""
+    return SimpleNamespace(
+        weight=np.array(weight),
+        urban=np.array(urban),
+        language=np.array(language),
+        age=np.array(age),
+        band_names=["age_under_30", "age_30_to_59", "age_60_plus"],
+        topic_names=[topic],
+        active=np.array([True]),
+        mean_pref=lambda: np.array([0.0]),
+    )
+
+
 def test_inclusion_ratios_compare_answered_shares() -> None:
     """Two groups, rural answered within a year, urban not: the rural/urban ratio is undefined
     (urban share 0); with urban answered half as often by weight, the ratio is 2."""
-    pop = SimpleNamespace(
-        weight=np.array([100.0, 300.0, 300.0]),
-        urban=np.array([False, True, True]),
-        language=np.array([0, 1, 1]),
-        age=np.array([0, 1, 1]),
-        topic_names=["t"],
-        active=np.array([True]),
-        mean_pref=lambda: np.array([0.0]),
+    pop = fake_population(
+        weight=[100.0, 300.0, 300.0], urban=[False, True, True], language=[0, 1, 1], age=[0, 1, 1], topic="t"
     )
     demands = pd.DataFrame(
         {
@@ -144,3 +154,28 @@ def test_inclusion_ratios_compare_answered_shares() -> None:
     assert out["demands_answered_within_365d"] == pytest.approx(400 / 700)
     assert out["demand_to_bill_median_days"] == pytest.approx(15.0)
     assert out["congruence"] == pytest.approx(0.3)
+
+
+def test_answered_shares_are_weighted_by_population_per_group() -> None:
+    demands = pd.DataFrame(
+        {
+            "group": [0, 1, 2, 2, 0],
+            "emerged_at": [0.0, 10.0, 20.0, 30.0, 400.0],  # the last one is too late to count
+            "bill_at": [100.0, np.nan, 200.0, 500.0, np.nan],  # answered within 365 days: 1st, 3rd
+            "law_at": [np.nan] * 5,
+        }
+    )
+    bills = pd.DataFrame({"state": ["enacted"], "topic": ["law"], "position": [0.25]})
+    pop = fake_population(
+        weight=[100.0, 10.0, 30.0], urban=[True, False, False], language=[0, 1, 1], age=[0, 0, 2], topic="law"
+    )
+    out = responsiveness(demands, bills, pop, horizon=700.0)
+    # rural: demands of weight 10 (unanswered), 30 (answered), 30 (answered after 470 days)
+    assert out["responsiveness_settlement_urban"] == 1.0
+    assert out["responsiveness_settlement_rural"] == pytest.approx(30.0 / 70.0)
+    assert out["responsiveness_language_russian"] == pytest.approx(30.0 / 70.0)
+    assert out["responsiveness_age_band_age_under_30"] == pytest.approx(100.0 / 110.0)
+    assert out["responsiveness_age_band_age_30_to_59"] is None  # nobody in that band
+    assert out["inclusion_rural_urban"] == pytest.approx(30.0 / 70.0)
+    assert out["demands_answered_within_365d"] == pytest.approx(130.0 / 170.0)
+    assert out["congruence"] == pytest.approx(0.25)
