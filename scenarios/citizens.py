@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.errors import ConfigError
+from scenarios.checks import in_range, need, non_negative
+from scenarios.checks import positive as positive_number
 
 #: Main languages of the citizen groups; a channel may also support others (e.g. English).
 GROUP_LANGUAGES = ("kazakh", "russian")
@@ -196,29 +197,16 @@ class ChannelsConf:
 
 
 # -- validation ----------------------------------------------------------------------------------
-def _need(path: str, value: Any, ok: bool, allowed: str) -> None:
-    if not ok:
-        raise ConfigError(path, value, allowed)
-
-
 def _share(path: str, value: Any) -> None:
-    _need(path, value, value is not None and 0.0 <= value <= 1.0, "a share in [0, 1]")
-
-
-def _nonneg(path: str, value: Any) -> None:
-    _need(path, value, value is not None and value >= 0, "a number >= 0")
-
-
-def _positive(path: str, value: Any) -> None:
-    _need(path, value, value is not None and value > 0, "a positive number")
+    in_range(path, value, 0.0, 1.0, "a share in [0, 1]")
 
 
 def _position(path: str, value: Any) -> None:
-    _need(path, value, value is not None and -1.0 <= value <= 1.0, "a number in [-1, 1]")
+    in_range(path, value, -1.0, 1.0, "a number in [-1, 1]")
 
 
 def _languages(path: str, values: list[str]) -> None:
-    _need(
+    need(
         path,
         list(values),
         bool(values) and all(v in LANGUAGES for v in values),
@@ -229,7 +217,7 @@ def _languages(path: str, values: list[str]) -> None:
 def _positive_total(path: str, items: dict[str, Any], attr: str, what: str) -> None:
     """At least one item, and a positive total of ``attr`` (negative items are refused after)."""
     total = sum(getattr(x, attr) for x in items.values())
-    _need(path, attr, bool(items) and total > 0, f"{what} with a positive total {attr}")
+    need(path, attr, bool(items) and total > 0, f"{what} with a positive total {attr}")
 
 
 def _fields(
@@ -237,7 +225,7 @@ def _fields(
 ) -> None:
     """A channel's languages and the ranges of its numeric fields, by kind of range."""
     _languages(f"{at}.languages", conf.languages)
-    for checks, names in ((_share, shares), (_nonneg, nonneg), (_positive, positive)):
+    for checks, names in ((_share, shares), (non_negative, nonneg), (positive_number, positive)):
         for f in names:
             checks(f"{at}.{f}", getattr(conf, f))
 
@@ -247,7 +235,7 @@ def check_citizens(c: CitizensConf, parliament: Any, prefix: str = "citizens") -
     _positive_total(f"{prefix}.regions", c.regions, "population", "regions")
     for r, rc in c.regions.items():
         at = f"{prefix}.regions.{r}"
-        _nonneg(f"{at}.population", rc.population)
+        non_negative(f"{at}.population", rc.population)
         _share(f"{at}.urban", rc.urban)
         _share(f"{at}.kazakh", rc.kazakh)
     _share(f"{prefix}.urban_access", c.urban_access)
@@ -255,10 +243,10 @@ def check_citizens(c: CitizensConf, parliament: Any, prefix: str = "citizens") -
     _share(f"{prefix}.urban_russian_shift", c.urban_russian_shift)
     _positive_total(f"{prefix}.age_bands", c.age_bands, "share", "age bands")
     for a, ac in c.age_bands.items():
-        _nonneg(f"{prefix}.age_bands.{a}.share", ac.share)
+        non_negative(f"{prefix}.age_bands.{a}.share", ac.share)
         _share(f"{prefix}.age_bands.{a}.access", ac.access)
-    _nonneg(f"{prefix}.region_sd", c.region_sd)
-    _need(
+    non_negative(f"{prefix}.region_sd", c.region_sd)
+    need(
         f"{prefix}.subgroups",
         c.subgroups,
         isinstance(c.subgroups, int) and not isinstance(c.subgroups, bool) and c.subgroups >= 1,
@@ -270,35 +258,33 @@ def check_citizens(c: CitizensConf, parliament: Any, prefix: str = "citizens") -
     shared = bool(known & set(c.topics))
     for t, tv in c.topics.items():
         at = f"{prefix}.topics.{t}"
-        _need(at, t, t in known or not shared, f"a topic of the parliament: {', '.join(sorted(known))}")
+        need(at, t, t in known or not shared, f"a topic of the parliament: {', '.join(sorted(known))}")
         _position(f"{at}.mean", tv.mean)
-        _nonneg(f"{at}.sd", tv.sd)
+        non_negative(f"{at}.sd", tv.sd)
         _share(f"{at}.salience", tv.salience)
     s = c.salience
     at = f"{prefix}.salience"
     _share(f"{at}.reversion", s.reversion)
-    _nonneg(f"{at}.volatility", s.volatility)
+    non_negative(f"{at}.volatility", s.volatility)
     _share(f"{at}.shock_prob", s.shock_prob)
-    _nonneg(f"{at}.shock_size", s.shock_size)
-    _need(f"{at}.threshold", s.threshold, 0 < s.threshold <= 1, "a number in (0, 1]")
-    _nonneg(f"{at}.refractory_days", s.refractory_days)
-    _positive(f"{at}.lifetime_days", s.lifetime_days)
+    non_negative(f"{at}.shock_size", s.shock_size)
+    need(f"{at}.threshold", s.threshold, 0 < s.threshold <= 1, "a number in (0, 1]")
+    non_negative(f"{at}.refractory_days", s.refractory_days)
+    positive_number(f"{at}.lifetime_days", s.lifetime_days)
     _share(f"{at}.satisfaction", s.satisfaction)
-    _nonneg(f"{at}.answer_radius", s.answer_radius)
+    non_negative(f"{at}.answer_radius", s.answer_radius)
 
 
 def check_channels(ch: ChannelsConf, parliament: Any, prefix: str = "channels") -> None:
     """Ranges of a channels preset, unique channel names, and the initiators it names."""
     _share(f"{prefix}.offline.reach", ch.offline.reach)
-    _nonneg(f"{prefix}.offline.delay_days", ch.offline.delay_days)
-    _positive(f"{prefix}.voice.half_life_days", ch.voice.half_life_days)
-    _need(
-        f"{prefix}.voice.full_share", ch.voice.full_share, 0 < ch.voice.full_share <= 1, "a share in (0, 1]"
-    )
-    _positive(f"{prefix}.voice.base_sd", ch.voice.base_sd)
+    non_negative(f"{prefix}.offline.delay_days", ch.offline.delay_days)
+    positive_number(f"{prefix}.voice.half_life_days", ch.voice.half_life_days)
+    need(f"{prefix}.voice.full_share", ch.voice.full_share, 0 < ch.voice.full_share <= 1, "a share in (0, 1]")
+    positive_number(f"{prefix}.voice.base_sd", ch.voice.base_sd)
     _share(f"{prefix}.initiative.share", ch.initiative.share)
-    _nonneg(f"{prefix}.initiative.min_level", ch.initiative.min_level)
-    _nonneg(f"{prefix}.council.min_level", ch.council.min_level)
+    non_negative(f"{prefix}.initiative.min_level", ch.initiative.min_level)
+    non_negative(f"{prefix}.council.min_level", ch.council.min_level)
     seen: dict[str, str] = {"offline": "offline"}
     kinds = {
         "petitions": ch.petitions,
@@ -309,7 +295,7 @@ def check_channels(ch: ChannelsConf, parliament: Any, prefix: str = "channels") 
     for kind, items in kinds.items():
         for name in items:
             at = f"{prefix}.{kind}.{name}"
-            _need(at, name, name not in seen, f"a channel name not already used (by {seen.get(name)})")
+            need(at, name, name not in seen, f"a channel name not already used (by {seen.get(name)})")
             seen[name] = kind
     for name, p in ch.petitions.items():
         at = f"{prefix}.petitions.{name}"
@@ -329,14 +315,14 @@ def check_channels(ch: ChannelsConf, parliament: Any, prefix: str = "channels") 
                 "threshold",
             ),
         )
-        _need(
+        need(
             f"{at}.second_threshold",
             p.second_threshold,
             p.second_threshold == 0 or p.second_threshold >= p.threshold,
             f"0 (none) or at least threshold ({p.threshold})",
         )
         names = sorted(parliament.initiators)
-        _need(
+        need(
             f"{at}.initiator",
             p.initiator,
             p.initiator == "auto" or p.initiator in names,
@@ -361,5 +347,5 @@ def check_channels(ch: ChannelsConf, parliament: Any, prefix: str = "channels") 
         )
     for name, a in ch.analytics.items():
         at = f"{prefix}.analytics.{name}"
-        _need(f"{at}.review_cut", a.review_cut, 0 <= a.review_cut < 1, "a share in [0, 1)")
+        need(f"{at}.review_cut", a.review_cut, 0 <= a.review_cut < 1, "a share in [0, 1)")
         _share(f"{at}.defect_cut", a.defect_cut)

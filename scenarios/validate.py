@@ -8,42 +8,23 @@ registries in code, never instantiated from a user's file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import MissingMandatoryValue
 
+from scenarios.checks import in_range, need, non_negative, positive
 from scenarios.citizens import check_channels, check_citizens
 from scenarios.schema import Config
 from sim.errors import ConfigError
 from sim.procedure import Procedure
 
-Check = Callable[[Any], bool]
-
-
-def _need(path: str, value: Any, ok: bool, allowed: str) -> None:
-    if not ok:
-        raise ConfigError(path, value, allowed)
-
-
-def _in_range(path: str, value: Any, lo: float, hi: float) -> None:
-    _need(path, value, value is not None and lo <= value <= hi, f"a number in [{lo}, {hi}]")
-
-
-def _positive(path: str, value: Any, integer: bool = False) -> None:
-    what = "a positive integer" if integer else "a positive number"
-    _need(path, value, value is not None and value > 0, what)
-
-
-def _non_negative(path: str, value: Any) -> None:
-    _need(path, value, value is not None and value >= 0, "a number >= 0")
-
 
 def _subset(path: str, values: Iterable[int], allowed: range, what: str) -> None:
     vals = list(values)
-    _need(path, vals, bool(vals) and all(v in allowed for v in vals), what)
+    need(path, vals, bool(vals) and all(v in allowed for v in vals), what)
 
 
 def refuse_targets(node: Any, path: str = "") -> None:
@@ -78,13 +59,13 @@ def to_config(cfg: DictConfig) -> Config:
 def validate(cfg: DictConfig) -> Config:
     """Check a composed config; return its typed form. Raises ``ConfigError`` on the first problem."""
     conf = to_config(cfg)
-    _need("seed", conf.seed, conf.seed >= 0, "an integer >= 0")
-    _positive("years", conf.years)
+    need("seed", conf.seed, conf.seed >= 0, "an integer >= 0")
+    positive("years", conf.years)
     check_parliament(conf.parliament)
     if conf.citizens is not None:
         check_citizens(conf.citizens, conf.parliament)
     if conf.channels is not None:
-        _need("channels", conf.channels.name, conf.citizens is not None, "channels need a citizens preset")
+        need("channels", conf.channels.name, conf.citizens is not None, "channels need a citizens preset")
         check_channels(conf.channels, conf.parliament)
     return conf
 
@@ -93,12 +74,12 @@ def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
     """Check one parliament config and return its validated procedure."""
     for name, ch in p.chambers.items():
         at = f"{prefix}.chambers.{name}"
-        _positive(f"{at}.seats", ch.seats, integer=True)
-        _in_range(f"{at}.quorum", ch.quorum, 0.0, 1.0)
-        _need(f"{at}.quorum", ch.quorum, ch.quorum > 0, "a share in (0, 1]")
-        _in_range(f"{at}.attendance", ch.attendance, 0.0, 1.0)
-        _positive(f"{at}.agenda_capacity", ch.agenda_capacity, integer=True)
-        _non_negative(f"{at}.attention", ch.attention)
+        positive(f"{at}.seats", ch.seats, integer=True)
+        in_range(f"{at}.quorum", ch.quorum, 0.0, 1.0)
+        need(f"{at}.quorum", ch.quorum, ch.quorum > 0, "a share in (0, 1]")
+        in_range(f"{at}.attendance", ch.attendance, 0.0, 1.0)
+        positive(f"{at}.agenda_capacity", ch.agenda_capacity, integer=True)
+        non_negative(f"{at}.attention", ch.attention)
         _subset(
             f"{at}.sitting_weekdays",
             ch.sitting_weekdays,
@@ -107,13 +88,13 @@ def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
         )
         for pname, party in ch.parties.items():
             pat = f"{at}.parties.{pname}"
-            _non_negative(f"{pat}.seats", party.seats)
-            _in_range(f"{pat}.position", party.position, -1.0, 1.0)
-            _non_negative(f"{pat}.spread", party.spread)
-            _in_range(f"{pat}.discipline", party.discipline, 0.0, 1.0)
+            non_negative(f"{pat}.seats", party.seats)
+            in_range(f"{pat}.position", party.position, -1.0, 1.0)
+            non_negative(f"{pat}.spread", party.spread)
+            in_range(f"{pat}.discipline", party.discipline, 0.0, 1.0)
         if ch.parties:
             total = sum(pt.seats for pt in ch.parties.values())
-            _need(f"{at}.parties", total, total > 0, "parties holding at least one seat")
+            need(f"{at}.parties", total, total > 0, "parties holding at least one seat")
     cal = p.calendar
     try:
         date.fromisoformat(cal.start)
@@ -125,11 +106,11 @@ def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
         range(1, 13),
         "a non-empty list of months 1 .. 12",
     )
-    _need(f"{prefix}.topics", {}, bool(p.topics), "at least one policy topic")
+    need(f"{prefix}.topics", {}, bool(p.topics), "at least one policy topic")
     for t, tc in p.topics.items():
-        _non_negative(f"{prefix}.topics.{t}.weight", tc.weight)
-        _in_range(f"{prefix}.topics.{t}.status_quo", tc.status_quo, -1.0, 1.0)
-    _need(
+        non_negative(f"{prefix}.topics.{t}.weight", tc.weight)
+        in_range(f"{prefix}.topics.{t}.status_quo", tc.status_quo, -1.0, 1.0)
+    need(
         f"{prefix}.topics",
         "weights",
         sum(t.weight for t in p.topics.values()) > 0,
@@ -137,25 +118,25 @@ def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
     )
     for c, cc in p.committees.items():
         at = f"{prefix}.committees.{c}"
-        _need(f"{at}.chamber", cc.chamber, cc.chamber in p.chambers, f"one of {sorted(p.chambers)}")
-        _positive(f"{at}.capacity", cc.capacity, integer=True)
-        _positive(f"{at}.size", cc.size, integer=True)
+        need(f"{at}.chamber", cc.chamber, cc.chamber in p.chambers, f"one of {sorted(p.chambers)}")
+        positive(f"{at}.capacity", cc.capacity, integer=True)
+        positive(f"{at}.size", cc.size, integer=True)
         for t in cc.topics:
-            _need(f"{at}.topics", t, t in p.topics, f"topics among {sorted(p.topics)}")
+            need(f"{at}.topics", t, t in p.topics, f"topics among {sorted(p.topics)}")
     for w, ic in p.initiators.items():
         at = f"{prefix}.initiators.{w}"
-        _non_negative(f"{at}.rate_per_year", ic.rate_per_year)
-        _in_range(f"{at}.position", ic.position, -1.0, 1.0)
-        _non_negative(f"{at}.position_sd", ic.position_sd)
-    _non_negative(f"{prefix}.complexity_sd", p.complexity_sd)
-    _non_negative(f"{prefix}.vote_noise", p.vote_noise)
-    _in_range(f"{prefix}.head_of_state.position", p.head_of_state.position, -1.0, 1.0)
-    _non_negative(f"{prefix}.head_of_state.veto_tolerance", p.head_of_state.veto_tolerance)
-    _non_negative(f"{prefix}.head_of_state.noise_sd", p.head_of_state.noise_sd)
+        non_negative(f"{at}.rate_per_year", ic.rate_per_year)
+        in_range(f"{at}.position", ic.position, -1.0, 1.0)
+        non_negative(f"{at}.position_sd", ic.position_sd)
+    non_negative(f"{prefix}.complexity_sd", p.complexity_sd)
+    non_negative(f"{prefix}.vote_noise", p.vote_noise)
+    in_range(f"{prefix}.head_of_state.position", p.head_of_state.position, -1.0, 1.0)
+    non_negative(f"{prefix}.head_of_state.veto_tolerance", p.head_of_state.veto_tolerance)
+    non_negative(f"{prefix}.head_of_state.noise_sd", p.head_of_state.noise_sd)
     if p.arrival_rate is not None:
-        _positive(f"{prefix}.arrival_rate", p.arrival_rate)
+        positive(f"{prefix}.arrival_rate", p.arrival_rate)
         total = sum(i.rate_per_year for i in p.initiators.values())
-        _need(
+        need(
             f"{prefix}.initiators",
             total,
             total > 0,
@@ -166,7 +147,7 @@ def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
         if s.kind == "work" and s.committee:
             covered = {t for c in p.committees.values() if c.chamber == s.chamber for t in c.topics}
             missing = sorted(set(p.topics) - covered)
-            _need(
+            need(
                 f"{prefix}.stages.{name}.committee",
                 True,
                 not missing,
