@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
-from scipy import stats
 
 from experiments.files import write_text, write_with
+from experiments.stats import t_interval
 from sim.errors import ConfigError
 from sim.pluchino import Parliament, curve, golden_rule
 from sim.voting import RULES
@@ -73,11 +73,9 @@ def settings(cfg: DictConfig) -> dict[str, Any]:
 
 
 def summarise(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean over legislatures (axis 1) and its t interval."""
-    n = values.shape[1]
-    mean = values.mean(axis=1)
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(axis=1, ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
+    """Mean over legislatures (axis 1) and its t interval, per number of independents."""
+    mean, low, high = np.array([t_interval(row, confidence) for row in values]).T
+    return mean, low, high
 
 
 def plot(table: pd.DataFrame, parts: pd.DataFrame, optimum: float, s: dict[str, Any], path: Path) -> None:

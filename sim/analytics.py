@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
 
 class AnalyticsChannel:
-    kind = "analytics"
-
     def __init__(self, name: str, spec: Any) -> None:
         self.name, self.spec = name, spec
         self.assessed: set[int] = set()

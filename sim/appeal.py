@@ -37,8 +37,6 @@ APPEAL_COLUMNS = [
 
 
 class AppealChannel(DigitalChannel):
-    kind = "appeals"
-
     def __init__(self, name: str, spec: Any, layer: Channels) -> None:
         super().__init__(name, spec, layer)
         pop = layer.population

@@ -26,7 +26,6 @@ import pandas as pd
 from agents.citizen import CitizenGroup
 from sim.analytics import AnalyticsChannel
 from sim.appeal import AppealChannel
-from sim.calendar import sitting_days
 from sim.citizens import Population
 from sim.consultation import ConsultationChannel
 from sim.council import Council
@@ -57,8 +56,6 @@ class Channels:
         self.rng = model.streams["citizens"]
         start = model.spec.calendar.start
         self.workdays = WorkDays(start, model.horizon)
-        self._workday = np.zeros(int(np.ceil(model.horizon)) + 2, dtype=bool)
-        self._workday[sitting_days(start, model.horizon + 1, range(1, 13), range(5))] = True
 
         self.offline = OfflinePath(channels.offline, model.streams["channels/offline"]) if channels else None
         self.voice = Voice(channels.voice if channels else _NoVoice(), pop, model.status_quo)
@@ -120,8 +117,7 @@ class Channels:
         """Put a bill from citizen demand into the procedure; returns its id."""
         m = self.model
         conf = m.spec.initiators[initiator]
-        sigma = np.sqrt(np.log1p(m.complexity_sd**2))
-        complexity = float(np.exp(sigma * rng.standard_normal() - sigma**2 / 2))
+        complexity = float(m.draw_complexity(rng))
         pos = float(np.clip(position, -1.0, 1.0))
         return m.introduce(initiator, int(topic), pos, complexity, bool(conf.government), conf.start).id
 
@@ -140,7 +136,7 @@ class Channels:
                 ch.submit(day, ids, g, t)
             for ch in self.appeals:
                 ch.submit(day, ids, g, t)
-        workday = bool(self._workday[int(day)])
+        workday = self.workdays.is_workday(day)
         for ch in self.petitions:
             ch.step(day, workday)
         for ch in self.appeals:

@@ -26,8 +26,6 @@ CONSULTATION_COLUMNS = ["channel", "bill", "topic", "published", "comments", "qu
 
 
 class ConsultationChannel(DigitalChannel):
-    kind = "consultations"
-
     def __init__(self, name: str, spec: Any, layer: Channels) -> None:
         super().__init__(name, spec, layer)
         self.quality: dict[int, float] = {}

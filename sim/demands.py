@@ -47,6 +47,18 @@ class DemandBook:
     """Demand records in growable arrays, plus the live demand of each pair: ``live[topic, group]``
     (topic-major, so that a bill's topic is one contiguous row)."""
 
+    # One array per record field (see ``_FILL`` for each one's value before it is written).
+    group: np.ndarray
+    topic: np.ndarray
+    position: np.ndarray
+    intensity: np.ndarray
+    emerged: np.ndarray
+    bill_at: np.ndarray
+    law_at: np.ndarray
+    bill: np.ndarray
+    law: np.ndarray
+    lapsed: np.ndarray
+
     def __init__(self, groups: int, topics: int, radius: float, lifetime: float) -> None:
         self.radius = float(radius)
         self.lifetime = float(lifetime)
@@ -55,16 +67,8 @@ class DemandBook:
         self.n = 0
         self._unlapsed = 0  # demands before this one are past their lifetime (lapsed, or answered)
         cap = 1024
-        self.group = np.zeros(cap, dtype=np.int64)
-        self.topic = np.zeros(cap, dtype=np.int64)
-        self.position = np.zeros(cap)
-        self.intensity = np.zeros(cap)
-        self.emerged = np.zeros(cap)
-        self.bill_at = np.full(cap, np.nan)
-        self.law_at = np.full(cap, np.nan)
-        self.bill = np.full(cap, -1, dtype=np.int64)
-        self.law = np.full(cap, -1, dtype=np.int64)
-        self.lapsed = np.zeros(cap, dtype=bool)
+        for name, fill in _FILL.items():
+            setattr(self, name, np.full(cap, fill))
 
     def _grow(self, need: int) -> None:
         cap = self.group.size

@@ -12,6 +12,8 @@ from collections import deque
 
 import numpy as np
 
+from sim.calendar import sitting_days
+
 
 class WorkDays:
     """Day offsets from the calendar's start, as working days (Monday to Friday)."""
@@ -21,9 +23,15 @@ class WorkDays:
         self._extend(int(horizon) + 400)
 
     def _extend(self, days: int) -> None:
-        weekday = (self.start.astype(np.int64) + 3 + np.arange(days)) % 7  # 0 = Monday
-        self._days = np.flatnonzero(weekday < 5).tolist()
+        self._mask = np.zeros(days, dtype=bool)
+        self._mask[sitting_days(str(self.start), days - 1, range(1, 13), range(5))] = True
+        self._days = np.flatnonzero(self._mask).tolist()
         self._span = days
+
+    def is_workday(self, day: float) -> bool:
+        while int(day) >= self._span:
+            self._extend(2 * self._span)
+        return bool(self._mask[int(day)])
 
     def after(self, day: float, n: float) -> float:
         """The day offset ``n`` working days after ``day`` (a deadline; a weekend rolls forward)."""

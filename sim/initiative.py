@@ -24,7 +24,7 @@ class Initiative:
         self.min_level = float(spec.min_level)
         self.initiators = set(spec.initiators) & set(layer.model.spec.initiators)
         chamber = max(layer.model.chambers.values(), key=lambda c: c.seats)
-        self.bases = layer.voice.party_base(chamber.party_position)
+        self.bases = layer.voice.base_of(chamber)
         seats = np.bincount(chamber.party, minlength=len(chamber.party_names)).astype(float)
         self.seat_share = seats / seats.sum()
         self.rng = layer.streams["channels/initiative"]

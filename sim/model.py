@@ -185,6 +185,11 @@ class ParliamentModel(mesa.Model):
         shape = 1.0 / (cv * cv)
         return float(rng.gamma(shape, mean / shape))
 
+    def draw_complexity(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """Bills' complexity: lognormal with mean 1 and sd ``complexity_sd`` (one value, or ``size``)."""
+        sigma = np.sqrt(np.log1p(self.complexity_sd**2))
+        return np.exp(sigma * rng.standard_normal(size) - sigma**2 / 2)
+
     def fail_prob(self, stage: Stage, bill: Bill) -> float:
         p = stage.spec.fail_prob
         if self.fail_factor is not None and p > 0:

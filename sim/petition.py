@@ -72,8 +72,6 @@ _UNSET = (np.nan, False, False, 0.0, 0.0, False, np.nan, np.nan, np.nan, False, 
 
 
 class PetitionChannel(DigitalChannel):
-    kind = "petitions"
-
     def __init__(self, name: str, spec: Any, layer: Channels) -> None:
         super().__init__(name, spec, layer)
         self.use = spec.uptake * self.able

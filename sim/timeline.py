@@ -37,12 +37,11 @@ def arrivals(model: ParliamentModel, who: str, conf: Any, rate_per_day: float) -
         return
     rng = model.streams[f"arrivals/{who}"]
     cum_w = model.topic_cum_weights
-    sigma = np.sqrt(np.log1p(model.complexity_sd**2))
     while True:
         gaps = rng.exponential(1.0 / rate_per_day, CHUNK)
         topics = np.searchsorted(cum_w, rng.random(CHUNK) * cum_w[-1], side="right")
         positions = np.clip(conf.position + conf.position_sd * rng.standard_normal(CHUNK), -1, 1)
-        complexity = np.exp(sigma * rng.standard_normal(CHUNK) - sigma**2 / 2)
+        complexity = model.draw_complexity(rng, CHUNK)
         for i in range(CHUNK):
             yield model.env.timeout(gaps[i])
             model.introduce(
