@@ -250,7 +250,7 @@ def preset_yaml(base: str, name: str, conf: Config, problem: Problem, result: Fi
 
 # -- the runner ---------------------------------------------------------------------------------
 def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
-    s = options(cfg, DEFAULTS)
+    s = options(cfg.experiment, DEFAULTS)
     s["ranges"] = bounds(s)
     for name in s["ranges"]:
         leaves = targets(conf, name)

@@ -20,7 +20,7 @@ import copy
 import json
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from experiments.errors import fail
 from experiments.files import write_json, write_text, write_with
 from experiments.manifest import command_line, config_hash, git_revision, now, resolved, versions
+from experiments.params import check, options, positive_int
 from experiments.replicate import SCENARIO, finished, lead_times, load_records, run_replications
 from experiments.stats import comparison, metric_columns
 from experiments.table import render
@@ -66,43 +67,29 @@ class CompareSpec:
     ledger: bool = True
 
 
-def _whole(path: str, value: Any, lo: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < lo:
-        raise ConfigError(path, value, f"an integer >= {lo}")
-    return value
-
-
 def compare_spec(node: Any) -> CompareSpec:
     """Check the ``experiment`` node of a ``compare`` run; ``ConfigError`` names the first problem."""
     if isinstance(node, DictConfig):
         refuse_targets(node, "experiment")
-        node = OmegaConf.to_container(node, resolve=True)
-    if not isinstance(node, dict):
-        raise ConfigError("experiment", node, "a mapping with kind: compare")
-    allowed = {"kind", *CompareSpec.__dataclass_fields__}
-    for k, v in node.items():
-        if k not in allowed:
-            raise ConfigError(f"experiment.{k}", v, f"one of {', '.join(sorted(allowed))}")
-    d = CompareSpec()
-    spec = {
-        "replications": _whole("experiment.replications", node.get("replications", d.replications), 1),
-        "workers": _whole("experiment.workers", node.get("workers", d.workers), 1),
-        "baseline": node.get("baseline", d.baseline),
-        "metrics": node.get("metrics", list(d.metrics)),
-        "title": node.get("title", d.title),
-        "ledger": node.get("ledger", d.ledger),
-    }
-    if spec["baseline"] is not None and not isinstance(spec["baseline"], str):
-        raise ConfigError("experiment.baseline", spec["baseline"], "a scenario name, or null for the first")
-    metrics = spec["metrics"]
-    if not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics):
-        raise ConfigError("experiment.metrics", metrics, "a list of metric names")
-    spec["metrics"] = tuple(metrics)
-    if not isinstance(spec["title"], str):
-        raise ConfigError("experiment.title", spec["title"], "a string")
-    if not isinstance(spec["ledger"], bool):
-        raise ConfigError("experiment.ledger", spec["ledger"], "true or false")
-    return CompareSpec(**spec)
+    s = options(node, {**asdict(CompareSpec()), "metrics": list(HEADLINE)})
+    positive_int(s, "replications")
+    positive_int(s, "workers")
+    check(
+        s,
+        "baseline",
+        s["baseline"] is None or isinstance(s["baseline"], str),
+        "a scenario name, or null for the first",
+    )
+    metrics = s["metrics"]
+    check(
+        s,
+        "metrics",
+        isinstance(metrics, list) and all(isinstance(m, str) for m in metrics),
+        "a list of metric names",
+    )
+    check(s, "title", isinstance(s["title"], str), "a string")
+    check(s, "ledger", isinstance(s["ledger"], bool), "true or false")
+    return CompareSpec(**{**s, "metrics": tuple(metrics)})
 
 
 def fingerprint(cfg: DictConfig) -> str:

@@ -13,10 +13,11 @@ from omegaconf import DictConfig, OmegaConf
 from sim.errors import ConfigError
 
 
-def options(cfg: DictConfig, defaults: dict[str, Any]) -> dict[str, Any]:
-    """``experiment.*`` as plain data over ``defaults``; unknown keys are refused."""
-    given = OmegaConf.to_container(cfg.experiment, resolve=True)
-    assert isinstance(given, dict)
+def options(node: DictConfig | dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The ``experiment`` node as plain data over ``defaults``; unknown keys are refused."""
+    given = OmegaConf.to_container(node, resolve=True) if isinstance(node, DictConfig) else dict(node)
+    if not isinstance(given, dict):
+        raise ConfigError("experiment", given, "a mapping of the experiment's parameters")
     given.pop("kind", None)
     for key, value in given.items():
         if key not in defaults:

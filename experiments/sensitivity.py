@@ -214,7 +214,7 @@ def bounds(s: dict[str, Any], key: str = "parameters") -> dict[str, tuple[float,
 
 
 def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
-    s = options(cfg, DEFAULTS)
+    s = options(cfg.experiment, DEFAULTS)
     check(s, "method", s["method"] in METHODS, f"one of {', '.join(METHODS)}")
     s["bounds"] = bounds(s)
     for name in s["bounds"]:
