@@ -1,7 +1,7 @@
-"""Mesa agents of the parliament: deputies, committees and citizen groups."""
+"""Who decides: vectorised agent sets that own their behaviour.
 
-from agents.citizen import CitizenGroup
-from agents.committee import Committee
-from agents.deputy import Deputy
-
-__all__ = ["CitizenGroup", "Committee", "Deputy"]
+A chamber's deputies, its committees, the head of state and the citizen groups each hold their state
+as arrays (one row per member or group) and decide together: a vote of all deputies on all bills of a
+sitting is one call, a day of all citizen groups is one step. ``agents.views`` shows any row as a
+Mesa agent, for inspection and examples.
+"""

@@ -27,7 +27,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     try:
         conf = validate(cfg)
         if cfg.get("experiment") is not None:
-            return runner(cfg.experiment.kind)(cfg, out)
+            return runner(cfg.experiment.kind)(cfg, conf, out)
     except ConfigError as e:
         remove_empty_dirs(out, Path.cwd())  # nothing half-written: not even the empty run folder
         fail(str(e))
@@ -35,7 +35,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     write_json(out / "summary.json", result.summary)
     if not conf.quiet:
         title = f"{conf.parliament.name}, seed {conf.seed}, {conf.years:g} years"
-        print(sectioned_table(result.summary, title))
+        print(sectioned_table(result.summary, result.metrics, title))
         print(f"summary: {out / 'summary.json'}", file=sys.stderr)
     return result.summary
 

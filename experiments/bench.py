@@ -30,7 +30,7 @@ from hydra import compose, initialize_config_dir
 from experiments.files import write_json
 from experiments.table import render
 from scenarios import build, register, simulate, validate
-from sim.pluchino import Parliament, curve
+from sim.pluchino.model import Parliament, curve
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 #: Citizen groups wanted in the scaling cases (reached by splitting every cell of the default

@@ -36,14 +36,14 @@ from scipy import optimize, stats
 
 from experiments.files import write_text
 from experiments.params import check, options, positive_int
-from experiments.sensitivity import PARAMETERS, apply, bounds, run_point, targets
+from experiments.sensitivity import bounds, run_point
 from experiments.table import render
-from scenarios import Config, validate
-from sim.errors import ConfigError
-from sim.model import RunResult
-from sim.streams import replication_seeds
+from scenarios import Config
+from scenarios.errors import ConfigError
+from scenarios.parameters import PARAMETERS, apply, targets
+from sim.engine.streams import replication_seeds
+from sim.metrics import MOMENTS, window_moments
 
-MOMENTS = ("laws_per_year", "passage_rate", "lead_time_median_days", "bills_introduced_per_year")
 DEFAULTS: dict[str, Any] = {
     "parameters": {"arrival_rate": [0.5, 1.5]},
     "targets": {"laws_per_year": 92},
@@ -55,24 +55,6 @@ DEFAULTS: dict[str, Any] = {
     "preset": None,
     "note": "",
 }
-
-
-def window_moments(run: RunResult, start: float, end: float) -> dict[str, float]:
-    """The moments of one run over the days [start, end)."""
-    b = run.frames["bills"]
-    fin = b["finished"].to_numpy()
-    inside = (fin >= start) & (fin < end)
-    enacted = inside & (b["state"].to_numpy() == "enacted")
-    decided = inside & b["state"].isin(["enacted", "rejected"]).to_numpy()
-    years = (end - start) / 365.0
-    intro = b["introduced"].to_numpy()
-    lead = (fin - intro)[enacted]
-    return {
-        "laws_per_year": enacted.sum() / years,
-        "passage_rate": enacted.sum() / decided.sum() if decided.any() else math.nan,
-        "lead_time_median_days": float(np.median(lead)) if lead.size else math.nan,
-        "bills_introduced_per_year": ((intro >= start) & (intro < end)).sum() / years,
-    }
 
 
 @dataclass
@@ -107,7 +89,7 @@ class Problem:
         end = start + self.window_years * 365.0
         values = dict(zip(self.names, (float(t) for t in theta), strict=True))
         runs = run_point(self.conf, values, self.seeds, self.warmup_years + self.window_years)
-        rows = [window_moments(r, start, end) for r in runs]
+        rows = [window_moments(r.tables, start, end) for r in runs]
         return np.array([[row[k] for k in self.target] for row in rows])
 
 
@@ -285,9 +267,8 @@ def base_preset(cfg: DictConfig) -> str:
         return str(cfg.parliament.name)
 
 
-def run(cfg: DictConfig, out: Path) -> dict[str, Any]:
+def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     """Fit, write the tables and the preset, print the fit with its uncertainty."""
-    conf = validate(cfg)
     s = settings(cfg, conf)
     problem = Problem(
         conf=conf,

@@ -8,7 +8,7 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from experiments.errors import fail, one_line
-from sim.errors import ConfigError
+from scenarios.errors import ConfigError
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def report_main(argv: list[str] | None = None) -> None:
     parser.add_argument("run_dir", type=Path, help="a run folder of `parltwin experiment=...`")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the report's path")
     args = parser.parse_args(argv)
-    from experiments.compare import finish
+    from experiments.comparison import finish
 
     try:
         path = finish(args.run_dir, quiet=args.quiet)

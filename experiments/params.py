@@ -10,7 +10,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
-from sim.errors import ConfigError
+from scenarios.errors import ConfigError
 
 
 def options(node: DictConfig | dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:

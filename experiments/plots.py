@@ -7,7 +7,6 @@ pyplot's global state, so figures can be drawn in any process and in any order.
 from __future__ import annotations
 
 import io
-import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,34 +22,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import PercentFormatter
 
+from experiments.catalog import Catalog
 from experiments.stats import t_interval
+from sim.metrics import Metric
 
-#: Plain-language names and units of the metrics (others are shown by their key).
-METRICS: dict[str, tuple[str, str]] = {
-    "laws_per_year": ("Laws enacted per year", "laws / year"),
-    "bills_introduced_per_year": ("Bills introduced per year", "bills / year"),
-    "passage_rate": ("Share of decided bills that became law", "share"),
-    "lead_time_median_days": ("Median days from introduction to law", "days"),
-    "lead_time_p90_days": ("Days within which 90% of laws were passed", "days"),
-    "backlog_end": ("Bills still pending at the end", "bills"),
-    "vetoes": ("Laws returned by the President", "laws"),
-    "overrides": ("Returns overridden by Parliament", "votes"),
-    "returns": ("Bills sent back by the reviewing chamber", "bills"),
-    "mean_time_in_system_days": ("Mean days a bill spends in Parliament", "days"),
-    "mean_bills_in_system": ("Bills in Parliament at any time (mean)", "bills"),
-    "demands_per_year": ("Citizens' demands per year", "demands / year"),
-    "demand_to_bill_median_days": ("Median days from a citizens' demand to a bill", "days"),
-    "demand_to_law_median_days": ("Median days from a citizens' demand to a law", "days"),
-    "demands_answered_within_365d": ("Share of citizens' demands answered by a bill within a year", "share"),
-    "congruence": ("Distance of laws from public opinion", "on the -1 to 1 policy scale"),
-    "inclusion_rural_urban": ("Answered share, rural / urban (1 = equal)", "ratio"),
-    "inclusion_kazakh_russian": ("Answered share, Kazakh / Russian speakers (1 = equal)", "ratio"),
-    "inclusion_oldest_youngest": ("Answered share, oldest / youngest (1 = equal)", "ratio"),
-    "council_bills": ("Bills initiated by the People's Council", "bills"),
-    "deputy_bills_from_demands": ("Deputies' bills prompted by citizens' demands", "bills"),
-}
-STAGE = re.compile(r"^stage_(?P<stage>.+)_mean_days$")
-GROUP = re.compile(r"^responsiveness_(?P<group>.+)$")
 DPI = 110
 
 #: Title and plain-language caption of each figure.
@@ -96,35 +71,6 @@ class Figure:
 def _figure(name: str, png: bytes) -> Figure:
     title, caption = CAPTIONS[name]
     return Figure(name, title, caption, png)
-
-
-def metric_label(name: str) -> str:
-    if name in METRICS:
-        return METRICS[name][0]
-    if m := STAGE.match(name):
-        return f"Days in stage '{m['stage'].replace('_', ' ')}'"
-    if GROUP.match(name):
-        return f"Demands answered within a year, {group_label(name)}"
-    return name.replace("_", " ").capitalize()
-
-
-def group_label(column: str) -> str:
-    """``responsiveness_age_band_60_plus`` -> ``age band: 60 plus``."""
-    rest = GROUP.match(column)["group"]
-    for dim in ("settlement", "language", "age_band"):
-        if rest.startswith(f"{dim}_"):
-            value = rest[len(dim) + 1 :].removeprefix(f"{dim.split('_')[0]}_")  # age_band: age_60 -> 60
-            return f"{dim.replace('_', ' ')}: {value.replace('_', ' ')}"
-    return rest.replace("_", " ")
-
-
-def metric_unit(name: str) -> str:
-    return METRICS.get(name, ("", "days" if STAGE.match(name) else ""))[1]
-
-
-def is_share(name: str) -> bool:
-    """Shares are shown as percentages (and their differences in percentage points)."""
-    return metric_unit(name) == "share" or bool(GROUP.match(name))
 
 
 def _legend_below(ax: Axes, n: int) -> None:
@@ -214,11 +160,13 @@ def lead_time_ecdf(leads: pd.DataFrame, order: Sequence[str]) -> Figure:
     return _figure("lead_time_ecdf", png)
 
 
-def stage_time(summary: pd.DataFrame, order: Sequence[str]) -> Figure | None:
-    cols = [c for c in summary.columns if STAGE.match(c)]
+def stage_time(summary: pd.DataFrame, order: Sequence[str], described: Catalog) -> Figure | None:
+    cols = described.in_group("stages", summary.columns)
     if not cols:
         return None
-    long, stages = _long(summary, cols, "stage", lambda c: STAGE.match(c)["stage"].replace("_", " "))
+    long, stages = _long(
+        summary, cols, "stage", lambda c: str(described.describe(c).param("stage")).replace("_", " ")
+    )
 
     def paint(fig: MplFigure) -> None:
         ax = fig.subplots()
@@ -234,11 +182,22 @@ def stage_time(summary: pd.DataFrame, order: Sequence[str]) -> Figure | None:
     return _figure("stage_time", png)
 
 
-def responsiveness(summary: pd.DataFrame, order: Sequence[str]) -> Figure | None:
-    cols = [c for c in summary.columns if GROUP.match(c) and summary[c].notna().any()]
+def group_label(metric: Metric) -> str:
+    """The citizen group a responsiveness metric is about, e.g. ``age band: 60 plus``."""
+    dimension, value = metric.param("dimension") or "", metric.param("value") or ""
+    value = value.removeprefix(f"{dimension.split('_')[0]}_")  # age_band: age_60_plus -> 60_plus
+    return f"{dimension.replace('_', ' ')}: {value.replace('_', ' ')}"
+
+
+def responsiveness(summary: pd.DataFrame, order: Sequence[str], described: Catalog) -> Figure | None:
+    cols = [
+        c
+        for c in described.in_group("responsiveness", summary.columns)
+        if described.describe(c).param("dimension") and summary[c].notna().any()
+    ]
     if not cols:
         return None
-    long, groups = _long(summary, cols, "group", group_label)
+    long, groups = _long(summary, cols, "group", lambda c: group_label(described.describe(c)))
 
     def paint(fig: MplFigure) -> None:
         ax = fig.subplots()
@@ -259,7 +218,9 @@ def responsiveness(summary: pd.DataFrame, order: Sequence[str]) -> Figure | None
     return _figure("responsiveness", png)
 
 
-def differences(comparison: pd.DataFrame, metrics: Sequence[str], order: Sequence[str]) -> Figure | None:
+def differences(
+    comparison: pd.DataFrame, metrics: Sequence[str], order: Sequence[str], described: Catalog
+) -> Figure | None:
     diff = comparison[comparison["diff"].notna() & comparison["metric"].isin(metrics)]
     metrics = [m for m in metrics if m in set(diff["metric"])]
     others = [s for s in order if s in set(diff["scenario"])]
@@ -273,7 +234,8 @@ def differences(comparison: pd.DataFrame, metrics: Sequence[str], order: Sequenc
         for ax, m in zip(axes, metrics, strict=True):
             d = diff[diff["metric"] == m].set_index("scenario").reindex(others)
             y = np.arange(len(others))
-            scale = 100.0 if is_share(m) else 1.0
+            share = described.share(m)
+            scale = 100.0 if share else 1.0
             x = scale * d["diff"].to_numpy(dtype=float)
             lo, hi = (scale * d[c].to_numpy(dtype=float) for c in ("diff_ci_low", "diff_ci_high"))
             for k, s in enumerate(others):
@@ -282,8 +244,8 @@ def differences(comparison: pd.DataFrame, metrics: Sequence[str], order: Sequenc
             ax.axvline(0, ls="--", lw=1, color="grey")
             ax.set_yticks(y, others)
             ax.set_ylim(len(others) - 0.3, -0.7)  # first scenario on top
-            unit = "percentage points" if is_share(m) else metric_unit(m)
-            title = metric_label(m) + (f" ({unit})" if unit else "")
+            unit = "percentage points" if share else described.unit(m)
+            title = described.label(m) + (f" ({unit})" if unit else "")
             ax.set_title(textwrap.fill(title, 75), fontsize="medium")
         fig.suptitle(f"Difference from the baseline: {baseline}")
 
@@ -303,13 +265,14 @@ def figures(
     comparison: pd.DataFrame,
     metrics: Sequence[str],
     order: Sequence[str],
+    described: Catalog,
 ) -> list[Figure]:
     """Every figure the data allows, in reading order."""
     drawn = [
         laws_per_year(summary, order),
         lead_time_ecdf(leads, order) if len(leads) else None,
-        stage_time(summary, order),
-        responsiveness(summary, order),
-        differences(comparison, metrics, order),
+        stage_time(summary, order, described),
+        responsiveness(summary, order, described),
+        differences(comparison, metrics, order, described),
     ]
     return [f for f in drawn if f is not None]

@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from agents.majority import RULES
 from experiments.files import write_text, write_with
 from experiments.stats import t_interval
-from sim.errors import ConfigError
-from sim.pluchino import Parliament, curve, golden_rule
-from sim.voting import RULES
+from scenarios import Config
+from scenarios.errors import ConfigError
+from sim.pluchino.model import Parliament, curve, golden_rule
 
 #: Parameters of ``experiment.*`` and their defaults (the paper's values where it gives them).
 DEFAULTS: dict[str, Any] = {
@@ -104,7 +105,7 @@ def plot(table: pd.DataFrame, parts: pd.DataFrame, optimum: float, s: dict[str, 
     plt.close(fig)
 
 
-def run(cfg: DictConfig, out: Path) -> dict[str, Any]:
+def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     """Run the curve, write the tables and the figure, print the peak next to the closed form."""
     s = settings(cfg)
     model = Parliament(n=s["N"], p=float(s["p"]), r=float(s["r"]), acts=s["acts"], rule=s["rule"])

@@ -1,7 +1,8 @@
 """Experiments chosen by name (``experiment.kind`` in the ``experiment/`` config group).
 
 Runners are looked up here and imported lazily, never instantiated from a ``_target_`` in a user's
-file. A runner is ``run(cfg: DictConfig, out: Path) -> dict`` and is the only code that writes into
+file. A runner is ``run(cfg: DictConfig, conf: Config, out: Path) -> dict`` (the composed config
+and its validated form) and is the only code that writes into
 the run folder ``out``; it raises ``ConfigError`` for a bad parameter before writing anything.
 """
 
@@ -14,9 +15,10 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from sim.errors import ConfigError
+from scenarios import Config
+from scenarios.errors import ConfigError
 
-Runner = Callable[[DictConfig, Path], dict[str, Any]]
+Runner = Callable[[DictConfig, Config, Path], dict[str, Any]]
 
 #: name -> "module:function"
 RUNNERS: dict[str, str] = {

@@ -19,11 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.files import write_text, write_with
+from experiments import catalog, parquet
+from experiments.files import write_text
 from experiments.progress import progress
 from scenarios import Config, simulate
-from sim.errors import ConfigError
-from sim.model import RunResult
+from scenarios.errors import ConfigError
+from sim.engine.model import RunResult
 
 RECORDS = "replications"
 LEDGER = "ledger"
@@ -92,8 +93,8 @@ def _store(
     ledger: bool,
 ) -> dict[str, Any]:
     if ledger:
-        for table, df in result.frames.items():
-            write_with(ledger_path(folder, index, table), lambda p, df=df: df.to_parquet(p, index=False))
+        for name, table in result.tables.items():
+            parquet.write(ledger_path(folder, index, name), table, result.schemas[name])
     rec = {
         "replication": index,
         "seed": seed,
@@ -135,7 +136,11 @@ def run_replications(
     for sub in (RECORDS, LEDGER):  # leftovers of a killed run: never results, only clutter
         for tmp in (Path(folder) / sub).glob(".tmp-*"):
             tmp.unlink(missing_ok=True)
+    described = catalog.load([folder])  # the metrics of the replications finished before
     for i, result in progress(_results(conf, todo, workers), len(todo), desc, quiet):
+        if result.metrics.keys() - described.keys():  # e.g. a stage no bill reached before
+            described.update(result.metrics)
+            catalog.dump(folder, described)
         _store(folder, i, seeds[i], result, fingerprint, ledger)
     return len(todo)
 

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment
 
-from experiments.plots import Figure, is_share, metric_label, metric_unit
+from experiments.catalog import Catalog
+from experiments.plots import Figure
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -132,35 +133,42 @@ def num(x: Any, signed: bool = False) -> str:
     return format(x, ("+" if signed else "") + spec)
 
 
-def value(metric: str, x: Any, signed: bool = False) -> str:
-    """A metric's value for people: shares as percentages, the rest as :func:`num`."""
-    if is_share(metric) and x is not None and not (isinstance(x, float) and math.isnan(x)):
-        return num(100.0 * float(x), signed)
-    return num(x, signed)
+class Numbers:
+    """A run's metric values for people: shares as percentages (differences of shares in percentage
+    points), the rest as :func:`num`, each with its unit from the metric's description."""
 
+    def __init__(self, described: Catalog) -> None:
+        self.described = described
 
-def _unit(metric: str, diff: bool = False) -> str:
-    if is_share(metric):
-        return "percentage points" if diff else "%"
-    return metric_unit(metric)
+    def value(self, metric: str, x: Any, signed: bool = False) -> str:
+        if self.described.share(metric) and x is not None and not (isinstance(x, float) and math.isnan(x)):
+            return num(100.0 * float(x), signed)
+        return num(x, signed)
 
+    def unit(self, metric: str, diff: bool = False) -> str:
+        if self.described.share(metric):
+            return "percentage points" if diff else "%"
+        return self.described.unit(metric)
 
-def _ci_text(metric: str, lo: Any, hi: Any, signed: bool = False) -> str:
-    if lo is None or (isinstance(lo, float) and math.isnan(lo)):
-        return ""
-    return f"[{value(metric, lo, signed)} to {value(metric, hi, signed)}]"
+    def ci(self, metric: str, lo: Any, hi: Any, signed: bool = False) -> str:
+        if lo is None or (isinstance(lo, float) and math.isnan(lo)):
+            return ""
+        return f"[{self.value(metric, lo, signed)} to {self.value(metric, hi, signed)}]"
+
+    def finding(self, metric: str, row: Any) -> str:
+        unit = self.unit(metric, diff=True)
+        word = "higher" if row["diff"] > 0 else "lower"
+        low, high = (
+            self.value(metric, row["diff_ci_low"], True),
+            self.value(metric, row["diff_ci_high"], True),
+        )
+        size = self.value(metric, abs(row["diff"]))
+        return f"{self.described.label(metric)}: {word} by {size} {unit} (95% CI {low} to {high})."
 
 
 def clear(row: Any) -> bool:
     """Whether the interval of a difference excludes zero."""
     return bool(row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0)
-
-
-def _finding(metric: str, row: Any) -> str:
-    unit = _unit(metric, diff=True)
-    word = "higher" if row["diff"] > 0 else "lower"
-    ci = f"95% CI {value(metric, row['diff_ci_low'], True)} to {value(metric, row['diff_ci_high'], True)}"
-    return f"{metric_label(metric)}: {word} by {value(metric, abs(row['diff']))} {unit} ({ci})."
 
 
 def _created(stamp: str) -> str:
@@ -172,6 +180,7 @@ def render(
     title: str,
     comparison: pd.DataFrame,
     metrics: Sequence[str],
+    described: Catalog,
     scenarios: Sequence[dict[str, Any]],
     figures: Sequence[Figure],
     manifest: dict[str, Any],
@@ -182,6 +191,8 @@ def render(
     in the tables; ``scenarios`` dicts with ``label``, ``description``, ``channels``, ``replications``;
     ``manifest`` the run's manifest (``command``, ``seed``, ``seeds``, ``git``, ``versions``, ...).
     """
+    numbers = Numbers(described)
+    value, ci_text = numbers.value, numbers.ci
     order = [s["label"] for s in scenarios]
     baseline = str(comparison["baseline"].iloc[0]) if len(comparison) else order[0]
     others = [s for s in order if s != baseline]
@@ -194,10 +205,8 @@ def render(
         for s in order:
             r = by.loc[(m, s)] if (m, s) in by.index else None
             mean = value(m, r["mean"]) if r is not None else "–"
-            cells.append(
-                {"mean": mean, "ci": _ci_text(m, r["ci_low"], r["ci_high"]) if r is not None else ""}
-            )
-        table.append({"label": metric_label(m), "unit": _unit(m), "cells": cells})
+            cells.append({"mean": mean, "ci": ci_text(m, r["ci_low"], r["ci_high"]) if r is not None else ""})
+        table.append({"label": described.label(m), "unit": numbers.unit(m), "cells": cells})
         if not others:
             continue
         dcells = []
@@ -206,15 +215,15 @@ def render(
             if r is None or pd.isna(r["diff"]):
                 dcells.append({"diff": "–", "ci": "", "css": "same"})
                 continue
-            ci = _ci_text(m, r["diff_ci_low"], r["diff_ci_high"], True)
+            ci = ci_text(m, r["diff_ci_low"], r["diff_ci_high"], True)
             dcells.append(
                 {"diff": value(m, r["diff"], True), "ci": ci, "css": "clear" if clear(r) else "same"}
             )
             if clear(r):
-                f["found"].append(_finding(m, r))
+                f["found"].append(numbers.finding(m, r))
             else:
-                f["unclear_in"].append(metric_label(m).lower())
-        diff_table.append({"label": metric_label(m), "unit": _unit(m, diff=True), "cells": dcells})
+                f["unclear_in"].append(described.label(m).lower())
+        diff_table.append({"label": described.label(m), "unit": numbers.unit(m, diff=True), "cells": dcells})
     seeds = [int(s) for s in manifest.get("seeds", [])]
     seeds_txt = ", ".join(map(str, seeds[:5])) + (f", … ({len(seeds)} in all)" if len(seeds) > 5 else "")
     git = manifest.get("git") or {}

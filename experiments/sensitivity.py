@@ -1,9 +1,9 @@
 """``experiment=sensitivity``: which model parameters move which outputs (SALib).
 
-Parameters are chosen by name from :data:`PARAMETERS`, a registry in code that maps a name to the
-config paths it sets (``*`` stands for every key of a mapping, e.g. every committee) and its default
-range; a run may narrow or widen the range. Outputs are chosen by name among the summary keys of a
-run. Morris elementary effects screen by default (cheap: r (k + 1) runs); ``method: sobol`` gives
+Parameters are chosen by name from :data:`scenarios.parameters.PARAMETERS` (typed, with their
+default ranges and units); a run may narrow or widen the range. Outputs are chosen by name among
+the summary keys of a run. Morris elementary effects screen by default (cheap: r (k + 1) runs);
+``method: sobol`` gives
 first-order and total Sobol indices (N (k + 2) runs). Each point is the mean of ``replications``
 runs with the same seeds at every point (common random numbers), so that differences between points
 come from the parameters, not from the draws.
@@ -14,10 +14,8 @@ Writes ``indices.csv`` (output, parameter, indices), ``samples.csv`` (the design
 
 from __future__ import annotations
 
-import copy
 import math
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,85 +26,11 @@ from omegaconf import DictConfig
 from experiments.files import write_text, write_with
 from experiments.params import check, options, positive_int
 from experiments.table import render
-from scenarios import Config, simulate, validate
-from sim.errors import ConfigError
-from sim.model import RunResult
-from sim.streams import replication_seeds
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A named knob: the config paths it acts on, how, and its default range.
-
-    ``mode`` is ``set`` (every path takes the value) or ``scale`` (every path is the preset's value
-    times the factor). ``clip`` bounds the resulting values; ``integer`` rounds them.
-    """
-
-    paths: tuple[str, ...]
-    mode: str
-    low: float
-    high: float
-    doc: str
-    integer: bool = False
-    clip: tuple[float, float] | None = None
-
-
-#: name -> Parameter. Ranges are assumptions of ours around the presets' values.
-PARAMETERS: dict[str, Parameter] = {
-    "committee_capacity": Parameter(
-        ("parliament.committees.*.capacity",), "set", 2, 16, "bills each committee examines at once", True
-    ),
-    "party_discipline": Parameter(
-        ("parliament.chambers.*.parties.*.discipline",),
-        "scale",
-        0.5,
-        1.1,
-        "factor on every party's discipline (loyalty to the party line)",
-        clip=(0.0, 1.0),
-    ),
-    "vote_noise": Parameter(("parliament.vote_noise",), "set", 0.05, 1.0, "sd of the noise in a vote"),
-    "arrival_rate": Parameter(
-        ("parliament.initiators.*.rate_per_year", "parliament.arrival_rate"),
-        "scale",
-        0.5,
-        1.5,
-        "factor on every initiator's rate of bills",
-    ),
-    "attendance": Parameter(
-        ("parliament.chambers.*.attendance",), "set", 0.7, 1.0, "share of members present at a vote"
-    ),
-    "agenda_capacity": Parameter(
-        ("parliament.chambers.*.agenda_capacity",), "set", 3, 20, "bills voted at one sitting", True
-    ),
-    "work_time": Parameter(
-        ("parliament.stages.*.duration.mean",), "scale", 0.5, 1.5, "factor on every stage's mean duration"
-    ),
-    "complexity_sd": Parameter(("parliament.complexity_sd",), "set", 0.0, 1.0, "spread of bills' complexity"),
-    "veto_tolerance": Parameter(
-        ("parliament.head_of_state.veto_tolerance",),
-        "set",
-        0.3,
-        1.2,
-        "how far a law may be from the head of state before a return",
-    ),
-    # Citizens and channels: present only when the scenario has a citizens/ and channels/ preset.
-    "digital_access": Parameter(
-        ("citizens.urban_access", "citizens.rural_access"),
-        "scale",
-        0.5,
-        1.2,
-        "factor on the share of urban and rural residents online",
-        clip=(0.0, 1.0),
-    ),
-    "petition_threshold": Parameter(
-        ("channels.petitions.*.threshold",),
-        "scale",
-        0.2,
-        2.0,
-        "factor on every e-petition platform's signature threshold",
-        True,
-    ),
-}
+from scenarios import Config, simulate
+from scenarios.errors import ConfigError
+from scenarios.parameters import PARAMETERS, apply, targets
+from sim.engine.model import RunResult
+from sim.engine.streams import replication_seeds
 
 METHODS = ("morris", "sobol")
 DEFAULTS: dict[str, Any] = {
@@ -119,69 +43,6 @@ DEFAULTS: dict[str, Any] = {
     "levels": 4,
     "samples": 64,
 }
-
-
-# -- the registry at work -----------------------------------------------------------------------
-def _children(node: Any) -> Iterator[tuple[Any, Any]]:
-    if isinstance(node, dict):
-        yield from node.items()
-    else:
-        yield from ((f, getattr(node, f)) for f in vars(node))
-
-
-def _get(node: Any, key: Any) -> Any:
-    return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
-
-
-def _set(node: Any, key: Any, value: Any) -> None:
-    if isinstance(node, dict):
-        node[key] = value
-    else:
-        setattr(node, key, value)
-
-
-def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
-    """Every ``(concrete path, container, key)`` that ``path`` names and that holds a number."""
-    found: list[tuple[str, Any, Any]] = []
-
-    def walk(node: Any, parts: Sequence[str], at: str) -> None:
-        if node is None:
-            return
-        head, rest = parts[0], parts[1:]
-        keys = [k for k, _ in _children(node)] if head == "*" else [head]
-        for k in keys:
-            sub = f"{at}.{k}" if at else str(k)
-            if not rest:
-                v = _get(node, k)
-                if isinstance(v, int | float) and not isinstance(v, bool):
-                    found.append((sub, node, k))
-            else:
-                walk(_get(node, k), rest, sub)
-
-    walk(conf, path.split("."), "")
-    return found
-
-
-def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:
-    """The leaves a registered parameter acts on in ``conf``; a ConfigError if there are none."""
-    found = [leaf for path in PARAMETERS[name].paths for leaf in leaves(conf, path)]
-    if not found:
-        where = ", ".join(PARAMETERS[name].paths)
-        raise ConfigError("experiment.parameters", name, f"a parameter present in this scenario ({where})")
-    return found
-
-
-def apply(conf: Config, values: dict[str, float]) -> Config:
-    """A copy of ``conf`` with each named parameter set to (or scaled by) its value."""
-    out = copy.deepcopy(conf)
-    for name, value in values.items():
-        par = PARAMETERS[name]
-        for _, node, key in targets(out, name):
-            v = float(value) if par.mode == "set" else _get(node, key) * float(value)
-            if par.clip is not None:
-                v = min(max(v, par.clip[0]), par.clip[1])
-            _set(node, key, round(v) if par.integer else v)
-    return out
 
 
 def run_point(conf: Config, values: dict[str, float], seeds: Sequence[int], years: float) -> list[RunResult]:
@@ -327,9 +188,8 @@ def analyse(conf: Config, s: dict[str, Any], seed: int) -> tuple[pd.DataFrame, p
     return pd.DataFrame(rows), samples
 
 
-def run(cfg: DictConfig, out: Path) -> dict[str, Any]:
+def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     """Sample, run, analyse; write the indices, the design and the plot."""
-    conf = validate(cfg)
     s = settings(cfg, conf)
     pilot_outputs(conf, s["outputs"], float(s["years"]))
     table, samples = analyse(conf, s, int(cfg.seed))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sim.metrics import Metric
+
 
 def fmt(v: Any) -> str:
     if v is None:
@@ -38,26 +40,23 @@ def summary_table(summary: Mapping[str, Any], title: str = "") -> str:
     return body
 
 
-#: Channel metrics shown per channel, in this order.
-CHANNEL_METRICS = ("submissions", "listed", "threshold_reached", "answered", "answered_late")
+#: Sections of a single run's table: which metric groups each shows.
+SECTIONS = (
+    ("throughput", ("throughput", "speed", "procedure", "stages", "other")),
+    ("responsiveness", ("responsiveness",)),
+    ("inclusion", ("inclusion",)),
+)
 
 
-def sectioned_table(summary: dict[str, Any], title: str) -> str:
+def sectioned_table(summary: dict[str, Any], metrics: Mapping[str, Metric], title: str) -> str:
     """Throughput, responsiveness and inclusion side by side, then one row per channel.
 
     Without citizen metrics (no citizens preset) this is the plain summary table.
     """
-    channels = {k: v for k, v in summary.items() if k.startswith("channel_")}
-    inclusion = {k: v for k, v in summary.items() if k.startswith("inclusion_") or k == "congruence"}
-    respond = {
-        k: v
-        for k, v in summary.items()
-        if k.startswith(("demand", "responsiveness_", "council_", "deputy_bills")) and k not in inclusion
-    }
-    if not respond:
-        return summary_table(summary, title)
-    rest = {k: v for k, v in summary.items() if k not in channels | inclusion | respond}
-    sections = [("throughput", rest), ("responsiveness", respond), ("inclusion", inclusion)]
+    group = {k: metrics[k].group if k in metrics else "other" for k in summary}
+    sections = [(h, {k: v for k, v in summary.items() if group[k] in gs}) for h, gs in SECTIONS]
+    if not sections[1][1]:
+        return summary_table({k: v for k, v in summary.items() if group[k] != "channels"}, title)
     cols = [[(k, fmt(v)) for k, v in items.items()] for _, items in sections]
     widths = [
         (max(len(h), *(len(k) for k, _ in c)), max([0, *(len(v) for _, v in c)]))
@@ -72,17 +71,13 @@ def sectioned_table(summary: dict[str, Any], title: str) -> str:
             for c, (w, v) in zip(cols, widths, strict=True)
         ]
         lines.append("   ".join(cells).rstrip())
-    names = [k[len("channel_") : -len("_submissions")] for k in channels if k.endswith("_submissions")]
-    extra = list(
-        dict.fromkeys(
-            k[len(f"channel_{n}_") :]
-            for n in names
-            for k in channels
-            if k.startswith(f"channel_{n}_") and k[len(f"channel_{n}_") :] not in CHANNEL_METRICS
-        )
-    )
-    metrics = (*CHANNEL_METRICS, *extra)
-    rows = [[n, *(summary.get(f"channel_{n}_{m}") for m in metrics)] for n in names]
+    per_channel: dict[str, dict[str, Any]] = {}
+    for k in summary:
+        if group[k] == "channels":
+            m = metrics[k]
+            per_channel.setdefault(str(m.param("channel")), {})[str(m.param("measure"))] = summary[k]
+    measures = list(dict.fromkeys(x for counts in per_channel.values() for x in counts))
+    rows = [[name, *(counts.get(x) for x in measures)] for name, counts in per_channel.items()]
     if rows:
-        lines += ["", render(rows, header=("channel", *metrics))]
+        lines += ["", render(rows, header=("channel", *measures))]
     return "\n".join(lines)

@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from omegaconf import DictConfig
 
+from agents.deputies import PartyConf
 from scenarios.schema import Config
-from scenarios.validate import check_parliament, validate
-from sim.channels import Channels
-from sim.model import ParliamentModel, RunResult
+from scenarios.validate import validate
+from sim.citizens.feedback import ChannelsConf, Feedback
+from sim.engine.model import ParliamentModel, RunResult
+from sim.engine.parliament import ParliamentConf
+
+#: The members of a chamber described without parties: independents spread around the centre.
+INDEPENDENTS = PartyConf(seats=1, position=0.0, spread=0.5, discipline=0.0)
+
+
+def parliament_of(conf: Config) -> ParliamentConf:
+    """The parliament the engine runs: the config's, with every chamber's members described."""
+    p = conf.parliament
+    chambers = {
+        name: c if c.parties else dataclasses.replace(c, parties={"independents": INDEPENDENTS})
+        for name, c in p.chambers.items()
+    }
+    return dataclasses.replace(p, chambers=chambers)
+
+
+def compose(conf: Config | DictConfig, seed: int | None = None) -> tuple[ParliamentModel, Feedback | None]:
+    """The model for ``conf`` and its citizens and channels layer (None without citizens on the
+    parliament's topics). A composed DictConfig is validated first; a ``Config`` is taken as valid."""
+    if isinstance(conf, DictConfig):
+        conf = validate(conf)
+    model = ParliamentModel(parliament_of(conf), seed=conf.seed if seed is None else seed, years=conf.years)
+    layer = None
+    if conf.citizens is not None and set(conf.citizens.topics) & set(conf.parliament.topics):
+        layer = Feedback(model, conf.citizens, conf.channels or ChannelsConf()).attach()
+    return model, layer
 
 
 def build(conf: Config | DictConfig, seed: int | None = None) -> ParliamentModel:
-    """A ``ParliamentModel`` for ``conf`` (a composed DictConfig is validated first)."""
-    if isinstance(conf, DictConfig):
-        conf = validate(conf)
-    procedure = check_parliament(conf.parliament)
-    model = ParliamentModel(
-        conf.parliament, procedure, seed=conf.seed if seed is None else seed, years=conf.years
-    )
-    if conf.citizens is not None and set(conf.citizens.topics) & set(conf.parliament.topics):
-        Channels(model, conf.citizens, conf.channels).attach()
-    return model
+    """A ``ParliamentModel`` ready to run for ``conf``."""
+    return compose(conf, seed)[0]
 
 
 def simulate(conf: Config | DictConfig, seed: int | None = None) -> RunResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.errors import ConfigError
+from scenarios.errors import ConfigError
 
 
 def need(path: str, value: Any, ok: bool, allowed: str) -> None:

@@ -17,9 +17,10 @@ from omegaconf.errors import MissingMandatoryValue
 
 from scenarios.checks import in_range, need, non_negative, positive
 from scenarios.citizens import check_channels, check_citizens
+from scenarios.errors import ConfigError
+from scenarios.procedure import check_procedure
 from scenarios.schema import Config
-from sim.errors import ConfigError
-from sim.procedure import Procedure
+from sim.engine.parliament import ParliamentConf
 
 
 def _subset(path: str, values: Iterable[int], allowed: range, what: str) -> None:
@@ -70,8 +71,9 @@ def validate(cfg: DictConfig) -> Config:
     return conf
 
 
-def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
-    """Check one parliament config and return its validated procedure."""
+def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
+    """Check one parliament config: ranges, names that refer to other names, the procedure."""
+    need(f"{prefix}.name", p.name, bool(p.name), "a name for the parliament")
     for name, ch in p.chambers.items():
         at = f"{prefix}.chambers.{name}"
         positive(f"{at}.seats", ch.seats, integer=True)
@@ -142,7 +144,7 @@ def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
             total > 0,
             "an initiator with a positive rate_per_year for arrival_rate to scale",
         )
-    procedure = Procedure.build(p.stages, {w: i.start for w, i in p.initiators.items()}, p.chambers, prefix)
+    check_procedure(p.stages, {w: i.start for w, i in p.initiators.items()}, p.chambers, prefix)
     for name, s in p.stages.items():
         if s.kind == "work" and s.committee:
             covered = {t for c in p.committees.values() if c.chamber == s.chamber for t in c.topics}
@@ -153,4 +155,3 @@ def check_parliament(p: Any, prefix: str = "parliament") -> Procedure:
                 not missing,
                 f"committees of {s.chamber} covering every topic (missing: {', '.join(missing)})",
             )
-    return procedure

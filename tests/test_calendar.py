@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.calendar import sitting_days
+from sim.engine.calendar import sitting_days
 
 
 def test_sittings_fall_on_the_weekday_in_session_months_only() -> None:

@@ -5,28 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from hydra import compose, initialize_config_dir
 
-from experiments.calibrate import Problem, fit, preset_yaml, settings, window_moments
+from experiments.calibrate import Problem, fit, preset_yaml, settings
 from experiments.sensitivity import run_point
 from scenarios import ConfigError, register, validate
-from sim.model import RunResult
-from sim.streams import replication_seeds
+from sim.engine.streams import replication_seeds
+from sim.metrics import window_moments
 from tests.conftest import CONFIGS, compose_config
 
 
 def test_window_moments_count_only_what_the_window_decides() -> None:
-    bills = pd.DataFrame(
-        {
-            "introduced": [0.0, 10.0, 100.0, 200.0, 300.0, 400.0],
-            "finished": [50.0, 380.0, 400.0, 500.0, np.nan, 900.0],
-            "state": ["enacted", "enacted", "enacted", "rejected", "pending", "enacted"],
-        }
-    )
-    run = RunResult(frames={"bills": bills}, summary={}, seed=0, events=0)
-    m = window_moments(run, 365.0, 730.0)
+    bills = {
+        "introduced": np.array([0.0, 10.0, 100.0, 200.0, 300.0, 400.0]),
+        "finished": np.array([50.0, 380.0, 400.0, 500.0, np.nan, 900.0]),
+        "state": np.array(["enacted", "enacted", "enacted", "rejected", "pending", "enacted"], dtype=object),
+    }
+    m = window_moments({"bills": bills}, 365.0, 730.0)
     assert m["laws_per_year"] == 2  # finished on days 380 and 400
     assert m["passage_rate"] == pytest.approx(2 / 3)
     assert m["lead_time_median_days"] == pytest.approx((370 + 300) / 2)
@@ -38,7 +34,7 @@ def test_calibration_recovers_a_rate_from_the_models_own_data() -> None:
     truth, warm, window = 1.3, 0.5, 1.0
     data = run_point(conf, {"arrival_rate": truth}, replication_seeds(999, 8), warm + window)
     start, end = warm * 365, (warm + window) * 365
-    target = float(np.mean([window_moments(r, start, end)["laws_per_year"] for r in data]))
+    target = float(np.mean([window_moments(r.tables, start, end)["laws_per_year"] for r in data]))
     problem = Problem(
         conf=conf,
         ranges={"arrival_rate": (0.6, 1.8)},

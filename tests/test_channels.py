@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scenarios import ConfigError, build, simulate, validate
-from sim.desk import Desk, WorkDays
-from sim.petition import final_signatures, signature_time
+from scenarios import ConfigError, simulate, validate
+from scenarios.build import compose
+from sim.channels.petition import final_signatures, signature_time
+from sim.channels.service import Desk
+from sim.engine.calendar import WorkDays
 from tests.conftest import compose_config, run_cli
 
 KURULTAI = ["parliament=kz_kurultai_2026"]
@@ -145,18 +147,18 @@ def test_peoples_council_tables_bills_only_from_voiced_demands(digital) -> None:
 
 def test_deputies_hear_the_voice_of_their_base() -> None:
     conf = validate(compose_config([*KURULTAI, "channels=kz_digital"]))
-    model = build(conf, 0)
-    layer = model.daily_hooks[0].__self__
-    chamber = model.chambers["kurultai"]
+    model, layer = compose(conf, 0)
+    deputies = model.chambers["kurultai"].deputies
     topic = np.array([model.topic_index["social"]])
-    assert model.signal(chamber, np.array([0.0]), topic) is None  # nobody has spoken yet
-    pop = layer.population
+    signal = model.effects.signal
+    assert signal(deputies, np.array([0.0]), topic) is None  # nobody has spoken yet
+    pop = layer.groups
     g = int(np.argmax(pop.weight))
     want = pop.pref[g, topic[0]]
     layer.voice.add(np.array([g]), int(topic[0]), pop.weight[g])
-    towards = model.signal(chamber, np.array([want]), topic)
-    away = model.signal(chamber, np.array([2 * model.status_quo[topic[0]] - want]), topic)
-    assert towards.shape == (chamber.seats, 1)
+    towards = signal(deputies, np.array([want]), topic)
+    away = signal(deputies, np.array([2 * model.status_quo[topic[0]] - want]), topic)
+    assert towards.shape == (deputies.size, 1)
     assert (towards > 0).all() and (away < 0).all()
 
 

@@ -8,9 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from agents.citizens import TopicViewConf
+from agents.views import CitizenGroup
 from scenarios import ConfigError, build, simulate, validate
-from scenarios.citizens import TopicViewConf, check_citizens
-from sim.responsiveness import responsiveness
+from scenarios.citizens import check_citizens
+from sim.citizens.responsiveness import responsiveness
+from sim.inspection import ParliamentView
 from tests.conftest import compose_config
 
 KURULTAI = ["parliament=kz_kurultai_2026"]
@@ -25,8 +28,7 @@ def none_run():
 def test_kazakhstan_population_splits_into_groups() -> None:
     conf = validate(compose_config(KURULTAI))
     model = build(conf, 0)
-    layer = model.daily_hooks[0].__self__
-    pop = layer.population
+    pop = model.citizen_groups
     assert len(conf.citizens.regions) == 20
     total = sum(r.population for r in conf.citizens.regions.values())
     assert pop.people == pytest.approx(total)
@@ -35,11 +37,15 @@ def test_kazakhstan_population_splits_into_groups() -> None:
     assert not (np.isin(pop.region, cities) & ~pop.urban).any()  # no villages in the cities
     assert pop.size == 20 * 2 * 3 * 2 - len(cities) * 3 * 2
     assert (pop.weight > 0).all()
-    # The Mesa agents are views of the arrays.
-    g = layer.groups[7]
+    # The Mesa agents are views of the arrays, and Mesa's AgentSet aggregates them.
+    view = ParliamentView(model)
+    groups = view.agents_by_type[CitizenGroup]
+    assert len(groups) == pop.size
+    g = list(groups)[7]
     assert g.weight == pop.weight[7]
     assert g.preference("social") == pop.pref[7, pop.topic_names.index("social")]
     assert g.settlement == ("urban" if pop.urban[7] else "rural")
+    assert groups.agg("weight", sum) == pytest.approx(pop.people)
 
 
 def test_cost_grows_with_groups_not_people() -> None:
@@ -134,6 +140,11 @@ def fake_population(
     )
 
 
+def columns(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A frame as the engine's tables are: column name -> numpy array."""
+    return {c: df[c].to_numpy(dtype=object if df[c].dtype == object else None) for c in df.columns}
+
+
 def test_inclusion_ratios_compare_answered_shares() -> None:
     """Two groups, rural answered within a year, urban not: the rural/urban ratio is undefined
     (urban share 0); with urban answered half as often by weight, the ratio is 2."""
@@ -149,7 +160,7 @@ def test_inclusion_ratios_compare_answered_shares() -> None:
         }
     )
     bills = pd.DataFrame({"topic": ["t"], "position": [0.3], "state": ["enacted"]})
-    out = responsiveness(demands, bills, pop, horizon=1000.0)
+    out, _ = responsiveness(columns(demands), columns(bills), pop, horizon=1000.0)
     assert out["inclusion_rural_urban"] == pytest.approx(1.0 / 0.5)
     assert out["demands_answered_within_365d"] == pytest.approx(400 / 700)
     assert out["demand_to_bill_median_days"] == pytest.approx(15.0)
@@ -169,7 +180,7 @@ def test_answered_shares_are_weighted_by_population_per_group() -> None:
     pop = fake_population(
         weight=[100.0, 10.0, 30.0], urban=[True, False, False], language=[0, 1, 1], age=[0, 0, 2], topic="law"
     )
-    out = responsiveness(demands, bills, pop, horizon=700.0)
+    out, _ = responsiveness(columns(demands), columns(bills), pop, horizon=700.0)
     # rural: demands of weight 10 (unanswered), 30 (answered), 30 (answered after 470 days)
     assert out["responsiveness_settlement_urban"] == 1.0
     assert out["responsiveness_settlement_rural"] == pytest.approx(30.0 / 70.0)

@@ -15,11 +15,13 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import open_dict, read_write
 
 from experiments import replicate
-from experiments.compare import compare_spec, run, scenario_labels
+from experiments.compare import run
+from experiments.compare_spec import compare_spec
+from experiments.labels import scenario_labels
 from experiments.progress import interactive
 from experiments.replicate import load_records, run_replications
 from scenarios import ConfigError, validate
-from sim.streams import replication_seeds
+from sim.engine.streams import replication_seeds
 from tests.conftest import CONFIGS, ROOT, compose_config, run_cli
 
 #: The short main job: the three scenarios, 2 replications of 18 months (a year of answered demands).
@@ -53,7 +55,7 @@ def run_in_process(out: Path, *overrides: str) -> dict:
     HydraConfig.instance().set_config(cfg)
     with read_write(cfg), open_dict(cfg):
         del cfg["hydra"]
-    return run(cfg, out)
+    return run(cfg, validate(cfg), out)
 
 
 def summary(run: Path) -> pd.DataFrame:

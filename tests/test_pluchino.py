@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sim.pluchino as pl
-from sim.pluchino import Parliament, curve, draw, golden_rule, vote
-from sim.voting import tally
+import sim.pluchino.model as pl
+from agents.majority import RULES, tally
+from sim.pluchino.model import Parliament, curve, draw, golden_rule, vote
 from tests.conftest import run_cli
 
 
@@ -70,7 +70,7 @@ def test_vectorised_votes_match_the_rules_written_out(n_ind: int) -> None:
 
 def test_the_count_uses_the_projects_tally() -> None:
     yes = np.array([[1, 1, 0], [1, 0, 0], [0, 1, 0], [1, 0, 1]], bool)
-    t = tally(yes, np.ones_like(yes), 4, "absolute", 0.0)
+    t = tally(yes, np.ones_like(yes), 4, RULES["absolute"], 0.0)
     assert t.passed.tolist() == [True, False, False]  # 2 of 4 is not more than half
 
 

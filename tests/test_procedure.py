@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from scenarios import simulate
-from sim.errors import ConfigError
+from scenarios.errors import ConfigError
 from tests.toy import toy_config
 
 

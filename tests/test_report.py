@@ -13,10 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from experiments.catalog import Catalog
 from experiments.cli import report_main
 from experiments.plots import figures
 from experiments.report import num, render
 from experiments.stats import comparison
+from sim.citizens.responsiveness import answered_by
+from sim.metrics import ENGINE
 from tests.conftest import PARLTWIN
 from tests.test_experiments import main_job
 
@@ -107,6 +110,7 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
         title="T & <b>",
         comparison=comp,
         metrics=["laws_per_year", "backlog_end"],
+        described=Catalog(ENGINE),
         scenarios=[{"label": x, "description": x, "channels": "none", "replications": 10} for x in labels],
         figures=[],
         manifest={"command": "parltwin <x>", "seeds": list(range(10)), "versions": {"numpy": "2"}},
@@ -121,6 +125,14 @@ def test_the_responsiveness_figure_appears_only_with_group_metrics() -> None:
     s = _synthetic(("a", "b"))
     comp = comparison(s, ["laws_per_year"], "a")
     leads = pd.DataFrame({"scenario": ["a", "b"], "replication": [0, 0], "lead_time_days": [10.0, 20.0]})
-    assert "responsiveness" not in {f.name for f in figures(s, leads, comp, ["laws_per_year"], ["a", "b"])}
+    described = Catalog(ENGINE)
+
+    def drawn() -> set[str]:
+        return {f.name for f in figures(s, leads, comp, ["laws_per_year"], ["a", "b"], described)}
+
+    assert "responsiveness" not in drawn()
     s["responsiveness_settlement_rural"] = 0.5
-    assert "responsiveness" in {f.name for f in figures(s, leads, comp, ["laws_per_year"], ["a", "b"])}
+    assert "responsiveness" not in drawn()  # a column alone says nothing: its description does
+    m = answered_by("settlement", "rural")
+    described[m.name] = m
+    assert "responsiveness" in drawn()

@@ -8,7 +8,7 @@ import pytest
 
 from experiments.bench import targets
 from scenarios import ConfigError, build, validate
-from sim.demands import DemandBook
+from sim.citizens.demands import DemandBook
 from tests.conftest import compose_config
 
 KURULTAI = ["parliament=kz_kurultai_2026"]
@@ -16,7 +16,7 @@ KURULTAI = ["parliament=kz_kurultai_2026"]
 
 def _population(*overrides: str):
     model = build(validate(compose_config([*KURULTAI, *overrides])), 0)
-    return model.daily_hooks[0].__self__.population
+    return model.citizen_groups
 
 
 def test_subgroups_split_every_cell_into_equal_parts_of_the_same_people() -> None:
@@ -52,8 +52,8 @@ def test_old_demands_lapse_unless_a_law_answered_them() -> None:
     g, t = book.lapse(15.0)
     assert (g.tolist(), t.tolist()) == ([2], [1])
     assert (book.live == -1).all() and np.isnan(book.live_position).all()
-    frame = book.frame(["a", "b"])
-    assert frame["state"].tolist() == ["law", "lapsed", "lapsed"]
+    table = book.table(["a", "b"])
+    assert table["state"].tolist() == ["law", "lapsed", "lapsed"]
 
 
 def test_bench_verdicts_compare_each_figure_with_its_limit() -> None:

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from experiments import sensitivity
-from experiments.sensitivity import PARAMETERS, apply, settings, targets
+from experiments.sensitivity import settings
 from scenarios import ConfigError, validate
+from scenarios.parameters import PARAMETERS, apply, targets
 from tests.conftest import compose_config, run_cli
 
 
@@ -88,7 +89,8 @@ def tiny(method: str, *extra: str) -> list[str]:
 
 
 def test_a_tiny_morris_run_gives_indices_for_every_parameter(tmp_path: Path) -> None:
-    res = sensitivity.run(compose_config(tiny("morris")), tmp_path)
+    cfg = compose_config(tiny("morris"))
+    res = sensitivity.run(cfg, validate(cfg), tmp_path)
     table = pd.read_csv(tmp_path / "indices.csv")
     assert set(table["parameter"]) == {"committee_capacity", "vote_noise", "arrival_rate"}
     assert set(table["output"]) == {"laws_per_year", "bills_introduced_per_year"}

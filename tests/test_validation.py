@@ -6,7 +6,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from scenarios import validate
-from sim.errors import ConfigError
+from scenarios.errors import ConfigError
 from tests.conftest import compose_config
 from tests.toy import toy_config
 

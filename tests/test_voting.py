@@ -1,11 +1,12 @@
-"""Vote kernels: majority rules, quorum, absence, and the vectorised support rule."""
+"""Votes: majority rules, quorum, absence, and the deputies' vectorised decision rule."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from sim.voting import party_whip, spatial_gain, support, tally
+from agents.deputies import Deputies, PartyConf, spatial_gain
+from agents.majority import RULES, Rule, tally
 
 
 def _votes(n: int, yes: int, present: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -32,48 +33,51 @@ def _votes(n: int, yes: int, present: int | None = None) -> tuple[np.ndarray, np
 )
 def test_rules_on_100_members_all_present(rule: str, yes: int, passed: bool) -> None:
     y, p = _votes(100, yes)
-    assert bool(tally(y, p, 100, rule, 0.5).passed[0]) is passed
+    assert bool(tally(y, p, 100, RULES[rule], 0.5).passed[0]) is passed
 
 
 def test_simple_majority_counts_those_voting_absolute_counts_members() -> None:
     y, p = _votes(100, 40, present=60)  # 40 of 60 present say yes
-    assert tally(y, p, 100, "simple", 0.5).passed[0]
-    assert not tally(y, p, 100, "absolute", 0.5).passed[0]
+    assert tally(y, p, 100, RULES["simple"], 0.5).passed[0]
+    assert not tally(y, p, 100, RULES["absolute"], 0.5).passed[0]
 
 
 def test_quorum_blocks_a_vote_with_too_few_present() -> None:
     y, p = _votes(100, 49, present=49)
-    t = tally(y, p, 100, "simple", 0.5)
+    t = tally(y, p, 100, RULES["simple"], 0.5)
     assert not t.quorate[0] and not t.passed[0]
     y, p = _votes(100, 50, present=50)
-    assert tally(y, p, 100, "simple", 0.5).passed[0]
+    assert tally(y, p, 100, RULES["simple"], 0.5).passed[0]
 
 
 def test_absent_yes_votes_do_not_count() -> None:
     y = np.ones((10, 1), dtype=bool)
     p = np.zeros((10, 1), dtype=bool)
     p[:3] = True
-    t = tally(y, p, 10, "simple", 0.1)
+    t = tally(y, p, 10, RULES["simple"], 0.1)
     assert t.yes[0] == 3 and t.present[0] == 3
 
 
+def deputies(ideal: list[float], party: list[int], loyalty: float, parties: dict[str, PartyConf]) -> Deputies:
+    n = len(ideal)
+    return Deputies(
+        "test",
+        parties,
+        np.array(party),
+        np.array(ideal),
+        np.full(n, loyalty),
+        np.zeros(n),
+        attendance=1.0,
+        noise_sd=0.0,
+    )
+
+
 def test_loyal_deputies_follow_the_whip_and_free_ones_their_ideal() -> None:
-    ideal = np.array([-0.9, -0.9, 0.9, 0.9])
-    party = np.array([0, 0, 1, 1])
+    parties = {"a": PartyConf(position=0.9), "b": PartyConf(position=-0.9)}
     pos, sq = np.array([0.8]), np.array([0.0])
-    gain = spatial_gain(ideal, pos, sq)
-    whip = party_whip(np.array([0.9, -0.9]), pos, sq, np.array([False]), np.array([False, False]))
     loyal, free = (
-        support(
-            ideal=ideal,
-            loyalty=np.full(4, w),
-            party=party,
-            whip=whip,
-            gain=gain,
-            signal=None,
-            attention=None,
-            noise_sd=0.0,
-            rng=np.random.default_rng(0),
+        deputies([-0.9, -0.9, 0.9, 0.9], [0, 0, 1, 1], w, parties).support(
+            pos, sq, np.array([False]), None, np.random.default_rng(0)
         )
         for w in (1.0, 0.0)
     )
@@ -82,15 +86,30 @@ def test_loyal_deputies_follow_the_whip_and_free_ones_their_ideal() -> None:
 
 
 def test_government_parties_back_government_bills() -> None:
-    whip = party_whip(
-        np.array([-0.5, 0.5]),
-        np.array([0.9, 0.9]),
-        np.array([0.0, 0.0]),
-        np.array([True, False]),
-        np.array([True, False]),
+    parties = {"gov": PartyConf(position=-0.5, government=True), "opp": PartyConf(position=0.5)}
+    whip = deputies([0.0, 0.0], [0, 1], 1.0, parties).whip(
+        np.array([0.9, 0.9]), np.array([0.0, 0.0]), np.array([True, False])
     )
     assert whip[0].tolist() == [1.0, -1.0]
     assert whip[1].tolist() == [1.0, 1.0]
+
+
+def test_attention_weighs_the_citizen_signal_against_the_party_line() -> None:
+    parties = {"a": PartyConf(position=0.0)}
+    d = deputies([0.0, 0.0], [0, 0], 0.0, parties)
+    d.attention = np.array([0.0, 2.0])
+    pos, sq = np.array([0.5]), np.array([0.0])
+    signal = np.array([[1.0], [1.0]])  # citizens press for the bill
+    yes = d.support(pos, sq, np.array([False]), signal, np.random.default_rng(0))
+    assert yes[:, 0].tolist() == [False, True]  # only the deputy who listens is moved
+
+
+def test_fraction_rules_of_members_and_of_those_present() -> None:
+    y, p = _votes(100, 60, present=80)  # 60 of the 80 present say yes
+    assert tally(y, p, 100, Rule.of(3, 5, "members"), 0.5).passed[0]  # 60 >= 3/5 x 100
+    assert not tally(y, p, 100, Rule.of(2, 3, "members"), 0.5).passed[0]  # 60 < 66.7
+    assert tally(y, p, 100, Rule.of(2, 3, "present"), 0.5).passed[0]  # 60 >= 2/3 x 80
+    assert not tally(y, p, 100, Rule.of(4, 5, "present"), 0.5).passed[0]  # 60 < 64
 
 
 def test_kernel_over_many_bills_matches_bill_by_bill() -> None:

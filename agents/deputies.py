@@ -1,0 +1,151 @@
+"""Deputies: the members of one chamber as arrays, deciding their votes together.
+
+A deputy's support for a bill is one rule over all members and all bills of a sitting at once
+(no per-deputy Python loop):
+
+    utility = (1 - loyalty) * spatial_gain + loyalty * party_line + attention * citizen_signal + noise
+
+``spatial_gain`` is positive when the bill lies closer to the deputy's ideal point than the status
+quo; ``party_line`` is the whip's +1/-1 (a party backs what moves policy its way, a party of government
+backs the government's bills); ``citizen_signal`` is the pressure the deputy attends to on the topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Spread of a member's loyalty around the party's discipline [A].
+LOYALTY_SD = 0.05
+
+
+@dataclass
+class PartyConf:
+    """A party group in one chamber."""
+
+    seats: int = 0
+    position: float = 0.0  # ideal point on the left-right axis [-1, 1]
+    spread: float = 0.1  # sd of members' ideal points around the party position
+    discipline: float = 0.8  # mean loyalty to the party line, [0, 1]
+    government: bool = False  # a party of government whips for the government's bills
+
+
+def apportion(seats: int, weights: np.ndarray) -> np.ndarray:
+    """Share ``seats`` in proportion to ``weights`` by the largest-remainder (Hamilton) method."""
+    w = np.asarray(weights, dtype=float)
+    if w.sum() <= 0:
+        w = np.ones_like(w)
+    quota = seats * w / w.sum()
+    base = np.floor(quota).astype(int)
+    rest = seats - base.sum()
+    order = np.argsort(-(quota - base), kind="stable")
+    base[order[:rest]] += 1
+    return base
+
+
+def spatial_gain(ideal: np.ndarray, position: np.ndarray, status_quo: np.ndarray) -> np.ndarray:
+    """(members x bills) gain of moving policy from the status quo to the bill, in [-4, 4]."""
+    d_sq = ideal[:, None] - status_quo[None, :]
+    d_b = ideal[:, None] - position[None, :]
+    return d_sq * d_sq - d_b * d_b
+
+
+class Deputies:
+    """The members of one chamber: party, ideal point, loyalty to the party line, attention to
+    citizens and attendance; row ``i`` is member ``i``."""
+
+    def __init__(
+        self,
+        chamber: str,
+        parties: Mapping[str, PartyConf],
+        party: np.ndarray,
+        ideal: np.ndarray,
+        loyalty: np.ndarray,
+        attention: np.ndarray,
+        attendance: float,
+        noise_sd: float,
+    ) -> None:
+        self.chamber = chamber
+        self.party_names = list(parties)
+        self.party_position = np.array([p.position for p in parties.values()], dtype=float)
+        self.government_party = np.array([p.government for p in parties.values()], dtype=bool)
+        self.party, self.ideal, self.loyalty, self.attention = party, ideal, loyalty, attention
+        self.attendance = float(attendance)
+        self.noise_sd = float(noise_sd)
+
+    @classmethod
+    def seat(
+        cls,
+        chamber: str,
+        parties: Mapping[str, PartyConf],
+        seats: int,
+        *,
+        attention: float,
+        attendance: float,
+        noise_sd: float,
+        rng: np.random.Generator,
+    ) -> Deputies:
+        """Apportion ``seats`` to the parties and draw each member's ideal point and loyalty."""
+        counts = apportion(seats, np.array([p.seats for p in parties.values()]))
+        party = np.repeat(np.arange(len(parties)), counts)
+        pos = np.array([p.position for p in parties.values()], dtype=float)
+        spread = np.array([p.spread for p in parties.values()], dtype=float)
+        disc = np.array([p.discipline for p in parties.values()], dtype=float)
+        ideal = np.clip(pos[party] + spread[party] * rng.standard_normal(seats), -1.0, 1.0)
+        loyalty = np.clip(disc[party] + LOYALTY_SD * rng.standard_normal(seats), 0.0, 1.0)
+        return cls(
+            chamber, parties, party, ideal, loyalty, np.full(seats, float(attention)), attendance, noise_sd
+        )
+
+    @property
+    def size(self) -> int:
+        return int(self.party.size)
+
+    def seats_by_party(self) -> np.ndarray:
+        return np.bincount(self.party, minlength=len(self.party_names))
+
+    def whip(self, position: np.ndarray, status_quo: np.ndarray, government: np.ndarray) -> np.ndarray:
+        """(parties x bills) party line, +1 or -1: a party backs a bill that moves policy towards
+        its own position; a party of government always backs the government's bills."""
+        backs = spatial_gain(self.party_position, position, status_quo) > 0
+        backs |= self.government_party[:, None] & government[None, :]
+        return np.where(backs, 1.0, -1.0)
+
+    def support(
+        self,
+        position: np.ndarray,
+        status_quo: np.ndarray,
+        government: np.ndarray,
+        signal: np.ndarray | None,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """(members x bills) boolean: who would vote yes if present."""
+        gain = spatial_gain(self.ideal, position, status_quo)
+        whip = self.whip(position, status_quo, government)
+        utility = (1.0 - self.loyalty)[:, None] * gain + self.loyalty[:, None] * whip[self.party, :]
+        if signal is not None:
+            utility += self.attention[:, None] * signal
+        if self.noise_sd > 0:
+            utility += rng.normal(0.0, self.noise_sd, size=gain.shape)
+        return utility > 0.0
+
+    def author(self, rng: np.random.Generator) -> int:
+        """The party of a deputy who takes up an initiative: drawn by seat share."""
+        seats = self.seats_by_party().astype(float)
+        return int(rng.choice(seats.size, p=seats / seats.sum()))
+
+    def attend(self, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+        """(members x bills) boolean: who is present at each vote."""
+        return rng.random(shape) < self.attendance
+
+    def describe(self, index: int) -> dict[str, object]:
+        """Member ``index`` as a record (for inspection)."""
+        return {
+            "chamber": self.chamber,
+            "party": self.party_names[self.party[index]],
+            "ideology": float(self.ideal[index]),
+            "loyalty": float(self.loyalty[index]),
+            "attention": float(self.attention[index]),
+        }

@@ -1,0 +1,203 @@
+"""Parameters of a scenario that experiments vary: typed, named, with a range and a unit.
+
+Each ``Parameter`` maps a name to the config paths it acts on (``*`` stands for every key of a
+mapping, e.g. every committee), how it acts (``set`` the value, or ``scale`` the preset's value by a
+factor), its default range and unit. Sensitivity analysis, calibration, robustness experiments and
+the app all choose parameters by name from :data:`PARAMETERS` (in the manner of the EMA Workbench's
+parameters), never from a path typed by a user.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scenarios.errors import ConfigError
+from scenarios.schema import Config
+
+MODES = ("set", "scale")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named knob: the config paths it acts on, how, its default range and its unit.
+
+    ``mode`` is ``set`` (every path takes the value) or ``scale`` (every path is the preset's value
+    times the factor). ``clip`` bounds the resulting values; ``integer`` rounds them.
+    """
+
+    name: str
+    paths: tuple[str, ...]
+    mode: str
+    low: float
+    high: float
+    unit: str
+    doc: str
+    integer: bool = False
+    clip: tuple[float, float] | None = None
+
+
+def _registry(*params: Parameter) -> dict[str, Parameter]:
+    return {p.name: p for p in params}
+
+
+#: The parameters experiments may vary. Ranges are assumptions of ours around the presets' values.
+PARAMETERS: dict[str, Parameter] = _registry(
+    Parameter(
+        "committee_capacity",
+        ("parliament.committees.*.capacity",),
+        "set",
+        2,
+        16,
+        "bills",
+        "bills each committee examines at once",
+        integer=True,
+    ),
+    Parameter(
+        "party_discipline",
+        ("parliament.chambers.*.parties.*.discipline",),
+        "scale",
+        0.5,
+        1.1,
+        "factor",
+        "factor on every party's discipline (loyalty to the party line)",
+        clip=(0.0, 1.0),
+    ),
+    Parameter(
+        "vote_noise", ("parliament.vote_noise",), "set", 0.05, 1.0, "utility", "sd of the noise in a vote"
+    ),
+    Parameter(
+        "arrival_rate",
+        ("parliament.initiators.*.rate_per_year", "parliament.arrival_rate"),
+        "scale",
+        0.5,
+        1.5,
+        "factor",
+        "factor on every initiator's rate of bills",
+    ),
+    Parameter(
+        "attendance",
+        ("parliament.chambers.*.attendance",),
+        "set",
+        0.7,
+        1.0,
+        "share",
+        "share of members present at a vote",
+    ),
+    Parameter(
+        "agenda_capacity",
+        ("parliament.chambers.*.agenda_capacity",),
+        "set",
+        3,
+        20,
+        "bills",
+        "bills voted at one sitting",
+        integer=True,
+    ),
+    Parameter(
+        "work_time",
+        ("parliament.stages.*.duration.mean",),
+        "scale",
+        0.5,
+        1.5,
+        "factor",
+        "factor on every stage's mean duration",
+    ),
+    Parameter(
+        "complexity_sd", ("parliament.complexity_sd",), "set", 0.0, 1.0, "sd", "spread of bills' complexity"
+    ),
+    Parameter(
+        "veto_tolerance",
+        ("parliament.head_of_state.veto_tolerance",),
+        "set",
+        0.3,
+        1.2,
+        "position",
+        "how far a law may be from the head of state before a return",
+    ),
+    # Citizens and channels: present only when the scenario has a citizens/ and channels/ preset.
+    Parameter(
+        "digital_access",
+        ("citizens.urban_access", "citizens.rural_access"),
+        "scale",
+        0.5,
+        1.2,
+        "factor",
+        "factor on the share of urban and rural residents online",
+        clip=(0.0, 1.0),
+    ),
+    Parameter(
+        "petition_threshold",
+        ("channels.petitions.*.threshold",),
+        "scale",
+        0.2,
+        2.0,
+        "factor",
+        "factor on every e-petition platform's signature threshold",
+        integer=True,
+    ),
+)
+
+
+def _children(node: Any) -> Iterator[tuple[Any, Any]]:
+    if isinstance(node, dict):
+        yield from node.items()
+    else:
+        yield from ((f, getattr(node, f)) for f in vars(node))
+
+
+def _get(node: Any, key: Any) -> Any:
+    return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
+
+
+def _set(node: Any, key: Any, value: Any) -> None:
+    if isinstance(node, dict):
+        node[key] = value
+    else:
+        setattr(node, key, value)
+
+
+def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
+    """Every ``(concrete path, container, key)`` that ``path`` names and that holds a number."""
+    found: list[tuple[str, Any, Any]] = []
+
+    def walk(node: Any, parts: Sequence[str], at: str) -> None:
+        if node is None:
+            return
+        head, rest = parts[0], parts[1:]
+        keys = [k for k, _ in _children(node)] if head == "*" else [head]
+        for k in keys:
+            sub = f"{at}.{k}" if at else str(k)
+            if not rest:
+                v = _get(node, k)
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    found.append((sub, node, k))
+            else:
+                walk(_get(node, k), rest, sub)
+
+    walk(conf, path.split("."), "")
+    return found
+
+
+def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:
+    """The leaves a registered parameter acts on in ``conf``; a ConfigError if there are none."""
+    found = [leaf for path in PARAMETERS[name].paths for leaf in leaves(conf, path)]
+    if not found:
+        where = ", ".join(PARAMETERS[name].paths)
+        raise ConfigError("experiment.parameters", name, f"a parameter present in this scenario ({where})")
+    return found
+
+
+def apply(conf: Config, values: dict[str, float]) -> Config:
+    """A copy of ``conf`` with each named parameter set to (or scaled by) its value."""
+    out = copy.deepcopy(conf)
+    for name, value in values.items():
+        par = PARAMETERS[name]
+        for _, node, key in targets(out, name):
+            v = float(value) if par.mode == "set" else _get(node, key) * float(value)
+            if par.clip is not None:
+                v = min(max(v, par.clip[0]), par.clip[1])
+            _set(node, key, round(v) if par.integer else v)
+    return out

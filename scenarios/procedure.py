@@ -1,0 +1,139 @@
+"""Checks of a procedure: every stage's settings, and the graph the stages make.
+
+Transitions must name a stage or a terminal outcome, every stage must be reachable from where bills
+start, and every cycle (a navette, a return after a veto) must pass through a stage whose
+``max_rounds`` bounds it. The first problem raises ``ConfigError`` naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from agents.majority import RULES
+from scenarios.errors import ConfigError
+from sim.engine.parliament import DISTRIBUTIONS, STAGE_KINDS, TERMINALS, TRANSITIONS, ChamberConf, StageConf
+
+
+def check_procedure(
+    stages: Mapping[str, StageConf],
+    starts: Mapping[str, str],
+    chambers: Mapping[str, ChamberConf],
+    prefix: str = "parliament",
+) -> None:
+    """Check ``stages`` given the start stage of each initiator."""
+    if not stages:
+        raise ConfigError(f"{prefix}.stages", {}, "a procedure needs at least one stage")
+    for name, s in stages.items():
+        _check_stage(f"{prefix}.stages.{name}", s, stages, chambers)
+    for who, start in starts.items():
+        if start not in stages:
+            raise ConfigError(
+                f"{prefix}.initiators.{who}.start", start, f"one of the stages {sorted(stages)}"
+            )
+    _check_reachable(stages, starts, prefix)
+    _check_cycles_bounded(stages, prefix)
+
+
+def _check_stage(
+    path: str, s: StageConf, stages: Mapping[str, StageConf], chambers: Mapping[str, ChamberConf]
+) -> None:
+    if s.kind not in STAGE_KINDS:
+        raise ConfigError(f"{path}.kind", s.kind, f"one of {', '.join(STAGE_KINDS)}")
+    targets = f"a stage ({', '.join(stages)}) or {' / '.join(TERMINALS)}"
+    for key in TRANSITIONS:
+        t = getattr(s, key)
+        if t is not None and t not in stages and t not in TERMINALS:
+            raise ConfigError(f"{path}.{key}", t, targets)
+    if s.max_rounds < 0:
+        raise ConfigError(f"{path}.max_rounds", s.max_rounds, "0 (no bound) or a positive integer")
+    d = s.duration
+    if d.dist not in DISTRIBUTIONS:
+        raise ConfigError(f"{path}.duration.dist", d.dist, f"one of {', '.join(DISTRIBUTIONS)}")
+    if not d.mean >= 0:
+        raise ConfigError(f"{path}.duration.mean", d.mean, "a number of days >= 0")
+    if d.dist in ("lognormal", "gamma") and not (d.sd > 0 and d.mean > 0):
+        raise ConfigError(f"{path}.duration.sd", d.sd, f"a positive sd (and mean) for {d.dist}")
+    if d.dist == "exponential" and not d.mean > 0:
+        raise ConfigError(f"{path}.duration.mean", d.mean, "a positive number of days")
+    if s.kind == "work":
+        if s.capacity is not None and s.capacity < 1:
+            raise ConfigError(f"{path}.capacity", s.capacity, "null (unlimited) or an integer >= 1")
+        if not 0.0 <= s.fail_prob <= 1.0:
+            raise ConfigError(f"{path}.fail_prob", s.fail_prob, "a probability in [0, 1]")
+        if s.committee and s.chamber not in chambers:
+            raise ConfigError(
+                f"{path}.chamber", s.chamber, f"a committee stage needs one of {sorted(chambers)}"
+            )
+    if s.kind in ("vote", "review"):
+        if s.chamber not in chambers:
+            raise ConfigError(f"{path}.chamber", s.chamber, f"one of {sorted(chambers)}")
+        if s.rule not in RULES:
+            raise ConfigError(f"{path}.rule", s.rule, f"one of {', '.join(RULES)}")
+        if s.quorum is not None and not 0.0 < s.quorum <= 1.0:
+            raise ConfigError(f"{path}.quorum", s.quorum, "null or a share in (0, 1]")
+    if s.kind in ("review", "sign"):
+        if s.deadline_days is None or not s.deadline_days > 0:
+            raise ConfigError(f"{path}.deadline_days", s.deadline_days, "a positive number of days")
+        if s.deemed not in ("pass", "fail"):
+            raise ConfigError(f"{path}.deemed", s.deemed, "pass or fail")
+        if s.kind == "sign" and s.on_return is None:
+            raise ConfigError(f"{path}.on_return", None, "the stage a vetoed law goes to")
+
+
+def _check_reachable(stages: Mapping[str, StageConf], starts: Mapping[str, str], prefix: str) -> None:
+    seen: set[str] = set()
+    todo = [s for s in starts.values() if s in stages]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        todo.extend(t for t in stages[n].transitions() if t in stages)
+    for name in stages:
+        if name not in seen:
+            raise ConfigError(
+                f"{prefix}.stages.{name}", "unreachable", "every stage reachable from a start stage"
+            )
+
+
+def _check_cycles_bounded(stages: Mapping[str, StageConf], prefix: str) -> None:
+    """Every cycle must contain a stage with ``max_rounds`` > 0 (Tarjan's strongly connected
+    components; a component that cycles and has no bounded stage is refused)."""
+    graph = {n: [t for t in s.transitions() if t in stages] for n, s in stages.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = [0]
+
+    def strongconnect(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                strongconnect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            cyclic = len(comp) > 1 or v in graph[v]
+            if cyclic and not any(stages[c].max_rounds > 0 for c in comp):
+                names = " -> ".join(sorted(comp))
+                raise ConfigError(
+                    f"{prefix}.stages.{sorted(comp)[0]}.max_rounds",
+                    0,
+                    f"a cycle ({names}) needs a stage with max_rounds > 0 to bound it",
+                )
+
+    for v in graph:
+        if v not in index:
+            strongconnect(v)

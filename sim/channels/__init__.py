@@ -1,0 +1,1 @@
+"""Feedback channels between citizens and deputies: one module per mechanism."""

@@ -1,0 +1,105 @@
+"""What a feedback channel is to the model: a small strategy object behind a declared interface.
+
+A channel is given what it needs when it is made (the citizen groups, the demand book, the voice,
+the working days, a way to table a bill, its own random stream) and never reaches back into the
+model. Citizen-facing channels take in demands (``Intake``); mechanisms that act on drafts are
+``DraftEffect``s (``sim.engine.effects``). Each returns its records as a typed table and its counts
+as metrics named ``channel_<name>_<measure>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from sim.engine.ledger import Schema, Table, rows, table
+from sim.metrics import Metric
+
+if TYPE_CHECKING:
+    from agents.citizens import CitizenGroups
+    from sim.citizens.demands import DemandBook
+    from sim.citizens.voice import Voice
+    from sim.engine.calendar import WorkDays
+
+#: Puts a bill from citizen demand into the procedure: (initiator, topic, position, rng) -> bill id.
+TableBill = Callable[[str, int, float, np.random.Generator], int]
+
+
+@dataclass(frozen=True)
+class Citizens:
+    """The citizen side a channel works with: the groups, their demands and their voice."""
+
+    groups: CitizenGroups
+    demands: DemandBook
+    voice: Voice
+    status_quo: np.ndarray
+    workdays: WorkDays
+
+
+class Channel(Protocol):
+    """Every channel: a name, its records and its counts."""
+
+    name: str
+    kind: str
+    schema: Schema
+
+    def table(self) -> Table:
+        """Its records, one row each."""
+        ...
+
+    def metrics(self, horizon: float) -> dict[str, float | None]:
+        """Its counts up to the horizon, by measure (see ``MEASURES``)."""
+        ...
+
+
+class Intake(Channel, Protocol):
+    """A channel that takes in citizens' demands and serves them day by day."""
+
+    def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
+        """Today's new demands (ids in the demand book, their groups and topics)."""
+        ...
+
+    def step(self, now: float, workday: bool) -> None:
+        """One day of service."""
+        ...
+
+
+#: What a channel's counts measure: label and unit. A channel reports those that apply to it.
+MEASURES: dict[str, tuple[str, str]] = {
+    "submissions": ("submissions", "items"),
+    "listed": ("published or listed", "items"),
+    "threshold_reached": ("reached the signature threshold", "petitions"),
+    "second_threshold": ("reached the second threshold", "petitions"),
+    "answered": ("answered", "items"),
+    "answered_late": ("answered after the deadline", "items"),
+    "overdue": ("answered after the maximum time", "items"),
+    "mean_quality": ("mean quality of drafts", "share"),
+}
+
+
+def channel_metric(channel: str, measure: str) -> Metric:
+    """The metric of one count of one channel."""
+    label, unit = MEASURES[measure]
+    return Metric(
+        f"channel_{channel}_{measure}",
+        "{channel}: " + label,
+        unit,
+        "none",
+        "channels",
+        params=(("channel", channel), ("measure", measure)),
+    )
+
+
+def topic_table(records: Iterable[Any], schema: Schema, topic_names: list[str]) -> Table:
+    """The table of filled records that hold their topic as an index, with the topic's name."""
+    out = table(schema, rows(records, schema))
+    out["topic"] = np.asarray(topic_names, dtype=object)[out["topic"].astype(np.int64)]
+    return out
+
+
+def count(rows: Any, test: Callable[[Any], bool]) -> int:
+    """How many of ``rows`` pass ``test``."""
+    return sum(1 for r in rows if test(r))

@@ -1,0 +1,195 @@
+"""E-petitions: moderation queue, public listing, S-shaped signature growth, threshold, answer, bill.
+
+A demand becomes a petition with probability ``uptake`` x (share of the group online and reading
+one of the site's languages). The petition waits in a moderation queue (finite capacity, a deadline
+in working days); a share is refused. An accepted petition gathers its final number of signatures
+``N`` along a Weibull curve ``N (1 - exp(-(t / growth_days) ** growth_shape))``: S-shaped, and mostly
+decided in its first days (Yasseri, Hale and Margetts 2017). ``N`` is lognormal, scaled by the
+petition's reach: the share of the population online, able to read it, on the same side of the
+status quo and caring about the topic. It is listed once it has ``listing_votes``; reaching
+``threshold`` before it closes sends it to a central body's answer queue (finite capacity, deadline);
+an answered petition leads to a bill on its topic and position with probability ``bill_share``.
+Signatures are voice: they raise the signal of the groups that signed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.channels.audience import Audience, AudienceConf
+from sim.channels.base import Citizens, TableBill, count, topic_table
+from sim.channels.service import Desk
+from sim.engine.ledger import Column, Schema, Table, filled_record
+
+
+@dataclass
+class PetitionConf(AudienceConf):
+    """An e-petition platform: moderation queue, listing, signatures, threshold, answer."""
+
+    uptake: float = 0.1  # chance that a demand of an online group becomes a petition
+    moderation_days: float = 20.0  # working days allowed for moderation
+    moderation_capacity: float = 10.0  # petitions moderated per working day
+    reject_share: float = 0.5  # share refused at moderation
+    listing_votes: int = 50  # votes needed to be listed publicly
+    open_days: float = 180.0  # days a petition gathers signatures
+    signatures_median: float = 20.0  # median final signatures at full reach (lognormal)
+    signatures_sigma: float = 3.0  # sd of log final signatures
+    growth_days: float = 3.0  # time scale of the S-shaped signature curve (Weibull)
+    growth_shape: float = 1.5  # > 1: S-shaped
+    threshold: int = 50000  # signatures for consideration / a response
+    answer_days: float = 40.0  # working days allowed for the answer
+    answer_capacity: float = 1.0  # petitions answered per working day
+    second_threshold: int = 0  # e.g. a debate (0: none)
+    bill_share: float = 0.2  # chance that an answered petition leads to a bill
+    initiator: str = "auto"  # who tables that bill ("auto": a demand-fed initiator, else government)
+
+
+PETITIONS: Schema = (
+    Column("channel", "str", "channel name"),
+    Column("petition", "int", "petition number within the channel"),
+    Column("demand", "int", "demand it carries (row of demands)"),
+    Column("group", "int", "citizen group that started it"),
+    Column("topic", "str", "policy topic (held as its index while the run lasts)"),
+    Column("position", "float", "position it asks for", "[-1, 1]"),
+    Column("submitted", "float", "day submitted", "days"),
+    Column("moderated", "float", "day moderated (NaN: still waiting)", "days", math.nan),
+    Column("moderation_late", "bool", "moderated after the deadline", "", False),
+    Column("rejected", "bool", "refused at moderation", "", False),
+    Column("reach", "float", "share of the population it could reach", "share", 0.0),
+    Column("signatures", "float", "final signatures", "signatures", 0.0),
+    Column("listed", "bool", "listed publicly", "", False),
+    Column("threshold_at", "float", "day it reached the threshold (NaN: never)", "days", math.nan),
+    Column(
+        "second_threshold_at", "float", "day it reached the second threshold (NaN: never)", "days", math.nan
+    ),
+    Column("answered", "float", "day answered (NaN: not yet)", "days", math.nan),
+    Column("answer_late", "bool", "answered after the deadline", "", False),
+    Column("bill", "int", "bill it led to (-1: none)", "", -1),
+)
+Petition = filled_record("Petition", PETITIONS)
+
+
+def signature_time(final: np.ndarray, target: float, scale: float, shape: float) -> np.ndarray:
+    """Days after opening at which a petition heading for ``final`` signatures reaches ``target``
+    (``inf`` if it never does)."""
+    final, target = np.broadcast_arrays(np.asarray(final, dtype=float), np.asarray(target, dtype=float))
+    out = np.full(final.shape, np.inf)
+    ok = final > target
+    out[ok] = scale * (-np.log1p(-target[ok] / final[ok])) ** (1.0 / shape)
+    return out
+
+
+def final_signatures(
+    spec: PetitionConf, reach: np.ndarray, supporters: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Final signatures: lognormal around ``signatures_median`` x reach, at most the supporters."""
+    z = rng.standard_normal(np.shape(reach))
+    n = spec.signatures_median * np.asarray(reach) * np.exp(spec.signatures_sigma * z)
+    return np.floor(np.minimum(n, supporters))
+
+
+class PetitionChannel:
+    kind = "petitions"
+    schema = PETITIONS
+
+    def __init__(
+        self,
+        name: str,
+        spec: PetitionConf,
+        citizens: Citizens,
+        table_bill: TableBill,
+        initiator: str,
+        rng: np.random.Generator,
+    ) -> None:
+        self.name, self.spec, self.citizens, self.table_bill, self.rng = name, spec, citizens, table_bill, rng
+        groups = citizens.groups
+        self.audience = Audience.of(groups, spec)
+        self.use = spec.uptake * self.audience.able
+        self._side = np.sign(
+            groups.pref - citizens.status_quo[None, :]
+        )  # each group's side of the status quo
+        self.moderation = Desk(spec.moderation_capacity)
+        self.answers = Desk(spec.answer_capacity)
+        self._pending: list[tuple[float, int]] = []
+        self.initiator = initiator
+        self.rows: list[Petition] = []
+
+    def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
+        if not ids.size:
+            return
+        used = (self.rng.random(ids.size) < self.use[groups]).nonzero()[0]
+        if not used.size:
+            return
+        position = self.citizens.demands.position
+        rows = zip(ids[used].tolist(), groups[used].tolist(), topics[used].tolist(), strict=True)
+        for k, (d, g, t) in enumerate(rows, len(self.rows)):
+            self.rows.append(Petition(self.name, k, d, g, t, float(position[d]), now))
+            self.moderation.put(k)
+
+    def step(self, now: float, workday: bool) -> None:
+        if workday and len(self.moderation):
+            for k in self.moderation.serve():
+                self._moderate(self.rows[k], now)
+        pending = self._pending
+        while pending and pending[0][0] <= now:
+            _, k = heapq.heappop(pending)
+            self.answers.put(k)
+        if workday and len(self.answers):
+            for k in self.answers.serve():
+                self._answer(self.rows[k], now)
+
+    def _moderate(self, row: Petition, now: float) -> None:
+        spec, citizens = self.spec, self.citizens
+        row.moderated = now
+        row.moderation_late = now > citizens.workdays.after(row.submitted, spec.moderation_days)
+        if self.rng.random() < spec.reject_share:
+            row.rejected = True
+            return
+        groups, topic, position = citizens.groups, row.topic, row.position
+        side = self._side[:, topic] == np.sign(position - citizens.status_quo[topic])
+        sup = self.audience.people * groups.salience[:, topic] * side
+        total = float(sup.sum())
+        row.reach = total / groups.people
+        n = float(final_signatures(spec, np.array(row.reach), np.array(total), self.rng))
+        row.signatures = n
+        row.listed = n >= spec.listing_votes
+        if n > 0:
+            signed = sup > 0
+            citizens.voice.add(signed.nonzero()[0], topic, n * sup[signed] / total)
+        days = signature_time(
+            np.array([n, n]),
+            np.array([spec.threshold, spec.second_threshold or np.inf]),
+            spec.growth_days,
+            spec.growth_shape,
+        )
+        if days[0] <= spec.open_days:
+            row.threshold_at = now + float(days[0])
+            heapq.heappush(self._pending, (row.threshold_at, row.petition))
+        if days[1] <= spec.open_days:
+            row.second_threshold_at = now + float(days[1])
+
+    def _answer(self, row: Petition, now: float) -> None:
+        row.answered = now
+        row.answer_late = now > self.citizens.workdays.after(row.threshold_at, self.spec.answer_days)
+        if self.rng.random() < self.spec.bill_share:
+            row.bill = self.table_bill(self.initiator, row.topic, row.position, self.rng)
+
+    def table(self) -> Table:
+        return topic_table(self.rows, PETITIONS, self.citizens.groups.topic_names)
+
+    def metrics(self, horizon: float) -> dict[str, float | None]:
+        rows = self.rows
+        out: dict[str, float | None] = {
+            "submissions": len(rows),
+            "listed": count(rows, lambda r: r.listed),
+            "threshold_reached": count(rows, lambda r: r.threshold_at <= horizon),
+            "answered": count(rows, lambda r: r.answered <= horizon),
+            "answered_late": count(rows, lambda r: r.answered <= horizon and r.answer_late),
+        }
+        if self.spec.second_threshold:
+            out["second_threshold"] = count(rows, lambda r: r.second_threshold_at <= horizon)
+        return out

@@ -1,0 +1,1 @@
+"""Citizens: their demands, the voice channels carry, and how well the legislature answers them."""

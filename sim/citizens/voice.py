@@ -1,0 +1,106 @@
+"""Voice: the demand that channels carry to deputies, and the signal it becomes in their vote.
+
+``people[g, t]`` counts the people of group ``g`` who recently voiced a view on topic ``t`` (signed a
+petition, wrote an appeal); it fades with a half-life. A group's voice *level* is that count relative
+to ``full_share`` of the group, capped at 1. A group that cannot reach a channel has no voice, so the
+digital divide shows in what deputies hear.
+
+A deputy listens to the party's base: groups weighted by size and by closeness of their left-right
+position to the party's (a Gaussian kernel of width ``base_sd``). The signal on a bill is the base's
+voice-weighted gain from the bill (the same spatial form as the deputy's own gain), raised on topics
+that appeals made salient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.citizens import CitizenGroups
+from agents.deputies import Deputies
+
+
+@dataclass
+class VoiceConf:
+    """How voiced demand becomes the signal deputies attend to."""
+
+    half_life_days: float = 90.0  # voice fades with this half-life
+    full_share: float = 0.01  # share of a group that, having voiced, makes its signal full
+    base_sd: float = 0.25  # width of a party's base on the left-right axis
+
+
+class Voice:
+    def __init__(self, spec: VoiceConf, population: CitizenGroups, status_quo: np.ndarray) -> None:
+        self.population = population
+        self.status_quo = np.asarray(status_quo, dtype=float)
+        self.decay = 0.5 ** (1.0 / spec.half_life_days)
+        self.cap = spec.full_share * population.weight
+        self.base_sd = spec.base_sd
+        g, t = population.pref.shape
+        self.people = np.zeros((g, t))
+        self.topic_attention = np.zeros(t)  # extra attention per topic (appeals), faded like voice
+        self.quiet = True
+        self._bases: dict[str, np.ndarray] = {}
+
+    def fade(self) -> None:
+        if not self.quiet:
+            self.people *= self.decay
+            self.topic_attention *= self.decay
+
+    def add(self, groups: np.ndarray, topic: np.ndarray | int, people: np.ndarray | float) -> None:
+        """``people`` of each group voiced on ``topic`` (one topic, or one per group); the (group,
+        topic) pairs of one call are distinct (one day's demands, one petition's signers)."""
+        self.people[groups, topic] += people
+        self.quiet = False
+
+    def level(self) -> np.ndarray:
+        """(groups x topics) voice level in [0, 1]."""
+        return np.minimum(self.people / self.cap[:, None], 1.0)
+
+    def party_base(self, party_position: np.ndarray) -> np.ndarray:
+        """(parties x groups) weights of each party's base, rows summing to 1."""
+        pop = self.population
+        d = pop.ideal[None, :] - np.asarray(party_position, dtype=float)[:, None]
+        w = pop.weight[None, :] * np.exp(-0.5 * (d / self.base_sd) ** 2)
+        return w / np.maximum(w.sum(axis=1, keepdims=True), 1e-300)
+
+    def base_of(self, deputies: Deputies) -> np.ndarray:
+        """(parties x groups) weights of the chamber's parties' bases (a deputy listens to the party's)."""
+        w = self._bases.get(deputies.chamber)
+        if w is None:
+            w = self._bases[deputies.chamber] = self.party_base(deputies.party_position)
+        return w
+
+    def signal(self, deputies: Deputies, position: np.ndarray, topic: np.ndarray) -> np.ndarray | None:
+        """(deputies x bills) citizen pressure for the bills; ``None`` while nobody has spoken."""
+        if self.quiet:
+            return None
+        pref = self.population.pref[:, topic]
+        sq = self.status_quo[topic]
+        gain = (pref - sq) ** 2 - (pref - position) ** 2
+        voiced = np.minimum(self.people[:, topic] / self.cap[:, None], 1.0) * gain  # level, these topics
+        per_party = (self.base_of(deputies) @ voiced) * (1.0 + self.topic_attention[topic])
+        return per_party[deputies.party]
+
+    def strongest(self, weights: np.ndarray) -> tuple[int, float, np.ndarray, float]:
+        """The (topic, side) with most voice among groups weighted by ``weights`` (summing to 1).
+
+        Returns (topic, level, groups on that side, their voice-weighted preferred position).
+        """
+        pop = self.population
+        level = self.level()
+        side = pop.pref > self.status_quo[None, :]
+        weighted = weights[:, None] * level
+        up, down = (weighted * side).sum(axis=0), (weighted * ~side).sum(axis=0)
+        both = np.concatenate([up, down])
+        k = int(np.argmax(both))
+        t, upward = k % up.size, k < up.size
+        groups = (side[:, t] == upward).nonzero()[0]
+        w = weighted[groups, t]
+        pos = float(w @ pop.pref[groups, t] / w.sum()) if w.sum() > 0 else float(self.status_quo[t])
+        return t, float(both[k]), groups, pos
+
+    def consume(self, groups: np.ndarray, topic: int) -> None:
+        """A bill took this voice up: it no longer presses for another."""
+        self.people[groups, topic] = 0.0

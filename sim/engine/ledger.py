@@ -1,0 +1,160 @@
+"""The run's raw output: records per bill, per stage visit and per vote, as typed tables.
+
+Records are appended while the simulation runs (cheap: a named tuple each) and turned into columns
+once at the end. Every table is declared here or next to the mechanism that writes it, as a tuple of
+``Column``s: the declaration types every write (empty tables included) and documents the data
+(``docs/data.md`` is generated from it). Every bill introduced appears in ``bills`` exactly once, with
+its final ``state`` (``enacted``, ``rejected`` or ``pending`` when the horizon came first).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+#: Column types and the numpy dtype each is held in while the run lasts.
+DTYPES = {"int": np.int64, "float": np.float64, "bool": np.bool_, "str": object}
+_PYTHON = {"int": int, "float": float, "bool": bool, "str": str}
+#: A column without a default: its value is given when the record is made.
+GIVEN: Any = object()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its name, type (``int``, ``float``, ``bool``, ``str``), meaning and unit;
+    ``default`` is the value of a field a record fills in later (none: given when the record is made)."""
+
+    name: str
+    type: str
+    doc: str
+    unit: str = ""
+    default: Any = GIVEN
+
+
+Schema = tuple[Column, ...]
+#: A table as column name -> numpy array (one row per record).
+Table = dict[str, np.ndarray]
+
+
+def table(schema: Schema, rows: Sequence[Sequence[Any]]) -> Table:
+    """Columns of ``rows`` (tuples in the order of ``schema``), typed by the schema."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    return {c.name: np.array(v, dtype=DTYPES[c.type]) for c, v in zip(schema, cols, strict=True)}
+
+
+def from_columns(schema: Schema, columns: dict[str, Iterable[Any]]) -> Table:
+    """A table from whole columns, typed (and ordered) by ``schema``."""
+    return {c.name: np.asarray(columns[c.name], dtype=DTYPES[c.type]) for c in schema}
+
+
+def record(name: str, schema: Schema) -> Any:
+    """The record type of a table: a named tuple of its columns (cheap to make; a table's row)."""
+    return NamedTuple(name, [(c.name, _PYTHON[c.type]) for c in schema])
+
+
+def filled_record(name: str, schema: Schema) -> Any:
+    """A record filled in as its subject goes on (a petition is moderated, then answered): a slotted
+    dataclass of the table's columns, those with a ``default`` left out when it is made."""
+    fields = [
+        (c.name, _PYTHON[c.type], dataclasses.field(default=c.default))
+        if c.default is not GIVEN
+        else (c.name, _PYTHON[c.type])
+        for c in schema
+    ]
+    return dataclasses.make_dataclass(name, fields, slots=True)
+
+
+def rows(records: Iterable[Any], schema: Schema) -> list[tuple[Any, ...]]:
+    """Filled records as rows in the order of ``schema``."""
+    names = [c.name for c in schema]
+    return [tuple(getattr(r, n) for n in names) for r in records]
+
+
+BILLS: Schema = (
+    Column("bill", "int", "bill number, in order of introduction"),
+    Column("initiator", "str", "who tabled it (a key of parliament.initiators)"),
+    Column("topic", "str", "policy topic (a key of parliament.topics)"),
+    Column("position", "float", "position on the topic's left-right axis", "[-1, 1]"),
+    Column("complexity", "float", "relative workload of the bill (mean 1)"),
+    Column("government", "bool", "a government bill (parties of government back it)"),
+    Column("introduced", "float", "day it was introduced", "days from the calendar start"),
+    Column("state", "str", "enacted, rejected, or pending at the horizon"),
+    Column("finished", "float", "day it was enacted or rejected (NaN while pending)", "days"),
+)
+STAGES: Schema = (
+    Column("bill", "int", "bill number"),
+    Column("stage", "str", "stage of the procedure"),
+    Column("kind", "str", "stage kind: work, vote, review or sign"),
+    Column("visit", "int", "how many times the bill has entered this stage (1 = first)"),
+    Column("entered", "float", "day the bill entered the stage", "days"),
+    Column("left", "float", "day the bill left the stage", "days"),
+    Column("outcome", "str", "pass, fail, return, deemed_pass, deemed_fail or exhausted"),
+)
+VOTES: Schema = (
+    Column("bill", "int", "bill number"),
+    Column("stage", "str", "stage of the procedure"),
+    Column("chamber", "str", "chamber that voted"),
+    Column("time", "float", "day of the sitting", "days"),
+    Column("yes", "int", "members present voting yes"),
+    Column("no", "int", "members present not voting yes"),
+    Column("present", "int", "members present"),
+    Column("passed", "bool", "the vote carried (rule and quorum)"),
+)
+
+
+@dataclass(slots=True)
+class Bill:
+    id: int
+    initiator: str
+    topic: int
+    topic_name: str
+    position: float
+    complexity: float
+    government: bool
+    introduced: float
+    start: str
+    state: str = "pending"
+    finished: float = float("nan")
+
+
+StageVisit = record("StageVisit", STAGES)
+VoteRecord = record("VoteRecord", VOTES)
+
+
+class Ledger:
+    """The bills of a run, the stage visits and the votes, as they happen."""
+
+    def __init__(self) -> None:
+        self.bills: list[Bill] = []
+        self.stages: list[StageVisit] = []
+        self.votes: list[VoteRecord] = []
+
+    def tables(self) -> dict[str, Table]:
+        """The records as typed tables (one row per bill, per stage visit, per vote)."""
+        bills = [
+            (
+                b.id,
+                b.initiator,
+                b.topic_name,
+                b.position,
+                b.complexity,
+                b.government,
+                b.introduced,
+                b.state,
+                b.finished,
+            )
+            for b in self.bills
+        ]
+        return {
+            "bills": table(BILLS, bills),
+            "stages": table(STAGES, self.stages),
+            "votes": table(VOTES, self.votes),
+        }
+
+
+#: The engine's tables, by name.
+SCHEMAS: dict[str, Schema] = {"bills": BILLS, "stages": STAGES, "votes": VOTES}

@@ -1,0 +1,229 @@
+"""ParliamentModel: the state of one run and how its parts are put together.
+
+SimPy owns time, in days from the calendar's start. The agents decide: each chamber's deputies vote,
+committees examine, the head of state signs or returns. The model builds the parts from a validated
+``ParliamentConf``, starts the timeline's processes, and at the horizon returns the ledger's tables,
+the summary metrics with their descriptions, and a monthly time series of its state. It reads no
+file and writes none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from agents.committees import Committee
+from agents.deputies import Deputies
+from agents.head_of_state import HeadOfState
+from agents.majority import RULES
+from sim.engine import timeline
+from sim.engine.calendar import sitting_days
+from sim.engine.chamber import Chamber
+from sim.engine.docket import Docket
+from sim.engine.effects import Effects
+from sim.engine.ledger import SCHEMAS, Column, Ledger, Schema, Table, table
+from sim.engine.parliament import ParliamentConf, StageConf
+from sim.engine.stages import Duration, ReviewStage, SignStage, StageHandler, VoteStage, WorkStage
+from sim.engine.streams import Streams
+from sim.metrics import Metric, summarize
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from agents.citizens import CitizenGroups
+
+#: The ``monthly`` table: one row per month and measure of the model's state.
+MONTHLY: Schema = (
+    Column("day", "float", "first day of the month", "days from the calendar start"),
+    Column("measure", "str", "what is measured (see the reporters of ParliamentModel and the citizens)"),
+    Column("value", "float", "its value on that day"),
+)
+
+
+@dataclass
+class RunResult:
+    """What one run returns: its tables (with their schemas), the summary metrics (with their
+    descriptions), the seed and the number of SimPy events processed."""
+
+    tables: dict[str, Table]
+    schemas: dict[str, Schema]
+    summary: dict[str, Any]
+    metrics: dict[str, Metric]
+    seed: int
+    events: int
+    _frames: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The tables as pandas data frames (made when first asked for)."""
+        if self._frames is None:
+            import pandas as pd
+
+            self._frames = {name: pd.DataFrame(cols) for name, cols in self.tables.items()}
+        return self._frames
+
+
+class ParliamentModel:
+    """Bills arrive, move through the procedure and are decided by the agents."""
+
+    def __init__(self, parliament: ParliamentConf, *, seed: int, years: float) -> None:
+        p = self.parliament = parliament
+        self.seed = int(seed)
+        self.horizon = float(years) * 365.0
+        self.env = env = simpy.Environment()
+        self.streams = streams = Streams(seed)
+        self.ledger = Ledger()
+        self.effects = Effects()
+        self.events = 0
+        # The citizen groups, when a citizens layer is attached (for inspection and reporters).
+        self.citizen_groups: CitizenGroups | None = None
+
+        self.topic_names = list(p.topics)
+        self.topic_index = {t: i for i, t in enumerate(self.topic_names)}
+        self.topic_cum_weights = np.cumsum([t.weight for t in p.topics.values()])
+        self.status_quo = np.array([t.status_quo for t in p.topics.values()], dtype=float)
+
+        # The agents: each chamber's deputies, the committees, the head of state.
+        self.chambers: dict[str, Chamber] = {}
+        for name, c in p.chambers.items():
+            deputies = Deputies.seat(
+                name,
+                c.parties,
+                c.seats,
+                attention=c.attention,
+                attendance=c.attendance,
+                noise_sd=p.vote_noise,
+                rng=streams[f"composition/{name}"],
+            )
+            self.chambers[name] = Chamber(
+                name,
+                deputies,
+                quorum=c.quorum,
+                agenda_capacity=c.agenda_capacity,
+                sittings=sitting_days(
+                    p.calendar.start, self.horizon, p.calendar.session_months, c.sitting_weekdays
+                ),
+                status_quo=self.status_quo,
+                effects=self.effects,
+                votes=self.ledger.votes,
+                rng=streams[f"votes/{name}"],
+            )
+        self.committees = {
+            name: Committee.appoint(
+                name, c, self.chambers[c.chamber].seats, streams[f"composition/{c.chamber}/committees"]
+            )
+            for name, c in p.committees.items()
+        }
+        self.head = HeadOfState(p.head_of_state)
+
+        # The engine: committee and stage desks, one handler per stage, the docket.
+        self.desks: dict[str, simpy.Resource] = {
+            name: simpy.Resource(env, capacity=c.capacity) for name, c in self.committees.items()
+        }
+        self._desk_of_topic = {
+            (c.chamber, self.topic_index[t]): self.desks[name]
+            for name, c in self.committees.items()
+            for t in c.topics
+        }
+        self.stages: dict[str, StageHandler] = {name: self._handler(name, s) for name, s in p.stages.items()}
+        self.docket = Docket(env, self.ledger, self.effects, self.topic_names, self.stages)
+
+        for who, conf in p.initiators.items():
+            if conf.from_demands:
+                continue  # its bills come from citizen demands, not from a Poisson stream
+            env.process(
+                timeline.arrivals(
+                    env,
+                    self.docket,
+                    who,
+                    conf,
+                    p.rates_per_day()[who],
+                    self.topic_cum_weights,
+                    p.complexity_sd,
+                    streams[f"arrivals/{who}"],
+                )
+            )
+        for chamber in self.chambers.values():
+            env.process(timeline.sittings(env, chamber))
+
+        # A monthly time series of the model's state (Mesa's model reporters, on the SimPy clock).
+        self.reporters: dict[str, Callable[[], float]] = {
+            "bills_in_system": lambda: self.docket.in_system,
+            "laws_enacted": lambda: self.docket.enacted,
+            "bills_rejected": lambda: self.docket.rejected,
+            "agenda_items": lambda: sum(len(c.agenda) for c in self.chambers.values()),
+            "committee_queue": lambda: sum(len(d.queue) for d in self.desks.values()),
+            "committee_busy": lambda: sum(d.count for d in self.desks.values()),
+        }
+        self._monthly: list[tuple[float, str, float]] = []
+
+    def _handler(self, name: str, s: StageConf) -> StageHandler:
+        env, streams, effects = self.env, self.streams, self.effects
+        if s.kind == "work":
+            return WorkStage(
+                name,
+                s,
+                env,
+                self._work_desk(name, s),
+                Duration(s, effects, streams[f"durations/{name}"]),
+                effects,
+                streams[f"outcomes/{name}"],
+            )
+        if s.kind == "vote":
+            return VoteStage(name, s, env, self.chambers[str(s.chamber)], RULES[s.rule])
+        if s.kind == "review":
+            duration = Duration(s, effects, streams[f"durations/{name}"])
+            return ReviewStage(name, s, env, self.chambers[str(s.chamber)], RULES[s.rule], duration)
+        duration = Duration(s, effects, streams[f"durations/{name}"])
+        return SignStage(name, s, env, self.head, duration, effects, streams["head_of_state"])
+
+    def _work_desk(self, name: str, s: StageConf) -> Callable[[Any], simpy.Resource | None]:
+        """Who serves a bill at a work stage: its topic's committee, the stage's own desk, or none."""
+        if s.committee:
+            of_topic, chamber = self._desk_of_topic, s.chamber
+            return lambda bill: of_topic[(chamber, bill.topic)]
+        if s.capacity is None:
+            return lambda bill: None
+        desk = simpy.Resource(self.env, capacity=int(s.capacity))
+        return lambda bill: desk
+
+    def record(self, now: float) -> None:
+        """One row per reporter for the ``monthly`` table."""
+        self._monthly.extend((now, name, float(report())) for name, report in self.reporters.items())
+
+    # -- running ------------------------------------------------------------------------------
+    def run(self) -> RunResult:
+        """Run to the horizon and return the tables, the summary and the time series."""
+        env = self.env
+        if self.effects.daily:
+            env.process(timeline.daily(env, self.effects.daily))
+        env.process(
+            timeline.monthly(
+                env, timeline.month_starts(self.parliament.calendar.start, self.horizon), self.record
+            )
+        )
+        horizon = self.horizon
+        step = env.step
+        n = 0
+        while env.peek() < horizon:
+            step()
+            n += 1
+        env.run(until=horizon)  # nothing is left before the horizon: this only sets the clock
+        self.docket.close()
+        self.events = n
+        tables = self.ledger.tables()
+        schemas = dict(SCHEMAS)
+        summary, metrics = summarize(
+            tables,
+            horizon,
+            self.docket.area,
+            override_stages=[n for n, s in self.parliament.stages.items() if s.override],
+        )
+        for report in self.effects.reports:
+            report(tables, schemas, summary, metrics)
+        tables["monthly"], schemas["monthly"] = table(MONTHLY, self._monthly), MONTHLY
+        return RunResult(tables, schemas, summary, metrics, self.seed, n)

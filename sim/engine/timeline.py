@@ -1,0 +1,98 @@
+"""SimPy processes of the legislative timeline: plain generators, one per concern.
+
+- ``arrivals``: a Poisson stream of bills from one initiator;
+- ``sittings``: a chamber's plenary sittings, voting the agenda in one vectorised call;
+- ``daily``: the once-a-day step of the time-stepped parts (citizens, channels);
+- ``monthly``: the model's state recorded on the first day of each month.
+
+Each bill's own walk through the procedure is the docket's (``sim.engine.docket``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.engine.chamber import Chamber
+from sim.engine.docket import Docket
+from sim.engine.parliament import InitiatorConf
+
+Process = Generator[Any, Any, None]
+#: Bills drawn at once from an initiator's stream (the same bills whatever the horizon).
+CHUNK = 256
+
+
+def draw_complexity(rng: np.random.Generator, sd: float, size: int | None = None) -> Any:
+    """Bills' complexity: lognormal with mean 1 and sd ``sd`` (one value, or ``size``)."""
+    sigma = np.sqrt(np.log1p(sd**2))
+    return np.exp(sigma * rng.standard_normal(size) - sigma**2 / 2)
+
+
+def arrivals(
+    env: simpy.Environment,
+    docket: Docket,
+    who: str,
+    conf: InitiatorConf,
+    rate_per_day: float,
+    topic_cum_weights: np.ndarray,
+    complexity_sd: float,
+    rng: np.random.Generator,
+) -> Process:
+    """Bills from one initiator: exponential gaps; topic, position and complexity per bill.
+
+    Draws come in chunks from the initiator's own stream, so a scenario with the same initiator and
+    rate sees the very same bills (common random numbers).
+    """
+    if rate_per_day <= 0:
+        return
+    cum_w = topic_cum_weights
+    government, start = bool(conf.government), conf.start
+    while True:
+        gaps = rng.exponential(1.0 / rate_per_day, CHUNK)
+        topics = np.searchsorted(cum_w, rng.random(CHUNK) * cum_w[-1], side="right")
+        positions = np.clip(conf.position + conf.position_sd * rng.standard_normal(CHUNK), -1, 1)
+        complexity = draw_complexity(rng, complexity_sd, CHUNK)
+        for i in range(CHUNK):
+            yield env.timeout(gaps[i])
+            docket.introduce(
+                who, int(topics[i]), float(positions[i]), float(complexity[i]), government, start
+            )
+
+
+def sittings(env: simpy.Environment, chamber: Chamber) -> Process:
+    """A chamber's plenary sittings (midday of each sitting day): vote what is on the agenda."""
+    for day in chamber.sittings:
+        t = float(day) + 0.5
+        if t > env.now:
+            yield env.timeout(t - env.now)
+        items = chamber.take_agenda()
+        if items:
+            chamber.vote(items, env.now)
+
+
+def daily(env: simpy.Environment, steps: list[Callable[[float], None]]) -> Process:
+    """Once a day (at the start of the day), step the time-stepped parts of the model."""
+    while True:
+        for step in steps:
+            step(env.now)
+        yield env.timeout(1.0)
+
+
+def month_starts(start: str, horizon: float) -> np.ndarray:
+    """Day offsets of the first day of each month from ``start`` (and day 0) up to the horizon."""
+    first = np.datetime64(start, "D")
+    last = (first + np.timedelta64(int(horizon) + 1, "D")).astype("datetime64[M]")
+    months = np.arange(first.astype("datetime64[M]"), last + np.timedelta64(1, "M"))
+    days = (months.astype("datetime64[D]") - first).astype(np.int64)
+    return np.unique(np.concatenate([[0], days[(days >= 0) & (days <= horizon)]]))
+
+
+def monthly(env: simpy.Environment, days: np.ndarray, record: Callable[[float], None]) -> Process:
+    """Record the model's state at the start of each of ``days`` (after the day's daily step)."""
+    for day in days:
+        if day > env.now:
+            yield env.timeout(float(day) - env.now)
+        record(env.now)
