@@ -32,6 +32,14 @@ class PartyConf:
     government: bool = False  # a party of government whips for the government's bills
 
 
+@dataclass
+class AmendmentConf:
+    """When a chamber rewrites a bill instead of taking it as it stands."""
+
+    threshold: float = 0.0  # it amends a bill lying further than this from its median member (0: never)
+    pull: float = 0.5  # and moves it this share of the way towards that median
+
+
 def apportion(seats: int, weights: np.ndarray) -> np.ndarray:
     """Share ``seats`` in proportion to ``weights`` by the largest-remainder (Hamilton) method."""
     w = np.asarray(weights, dtype=float)
@@ -66,8 +74,10 @@ class Deputies:
         attention: np.ndarray,
         attendance: float,
         noise_sd: float,
+        amendment: AmendmentConf | None = None,
     ) -> None:
         self.chamber = chamber
+        self.amendment = amendment or AmendmentConf()
         self.party_names = list(parties)
         self.party_position = np.array([p.position for p in parties.values()], dtype=float)
         self.government_party = np.array([p.government for p in parties.values()], dtype=bool)
@@ -86,6 +96,7 @@ class Deputies:
         attendance: float,
         noise_sd: float,
         rng: np.random.Generator,
+        amendment: AmendmentConf | None = None,
     ) -> Deputies:
         """Apportion ``seats`` to the parties and draw each member's ideal point and loyalty."""
         counts = apportion(seats, np.array([p.seats for p in parties.values()]))
@@ -95,9 +106,8 @@ class Deputies:
         disc = np.array([p.discipline for p in parties.values()], dtype=float)
         ideal = np.clip(pos[party] + spread[party] * rng.standard_normal(seats), -1.0, 1.0)
         loyalty = np.clip(disc[party] + LOYALTY_SD * rng.standard_normal(seats), 0.0, 1.0)
-        return cls(
-            chamber, parties, party, ideal, loyalty, np.full(seats, float(attention)), attendance, noise_sd
-        )
+        attention_of = np.full(seats, float(attention))
+        return cls(chamber, parties, party, ideal, loyalty, attention_of, attendance, noise_sd, amendment)
 
     @property
     def size(self) -> int:
@@ -120,16 +130,32 @@ class Deputies:
         government: np.ndarray,
         signal: np.ndarray | None,
         rng: np.random.Generator,
+        rows: np.ndarray | None = None,
     ) -> np.ndarray:
-        """(members x bills) boolean: who would vote yes if present."""
-        gain = spatial_gain(self.ideal, position, status_quo)
+        """(members x bills) boolean: who would vote yes if present. ``status_quo`` is what a bill
+        would replace (the law in force, or the bill as it stands when amendments are put);
+        ``rows`` limits the decision to some members (a committee)."""
+        ideal, loyalty, party, attention = self.ideal, self.loyalty, self.party, self.attention
+        if rows is not None:
+            ideal, loyalty, party, attention = ideal[rows], loyalty[rows], party[rows], attention[rows]
+            signal = signal[rows] if signal is not None else None
+        gain = spatial_gain(ideal, position, status_quo)
         whip = self.whip(position, status_quo, government)
-        utility = (1.0 - self.loyalty)[:, None] * gain + self.loyalty[:, None] * whip[self.party, :]
+        utility = (1.0 - loyalty)[:, None] * gain + loyalty[:, None] * whip[party, :]
         if signal is not None:
-            utility += self.attention[:, None] * signal
+            utility += attention[:, None] * signal
         if self.noise_sd > 0:
             utility += rng.normal(0.0, self.noise_sd, size=gain.shape)
         return utility > 0.0
+
+    def amend(self, position: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Which bills the members (or ``rows`` of them) want to rewrite, and the rewritten positions:
+        a bill further than ``amendment.threshold`` from their median member is moved ``pull`` of the
+        way towards it."""
+        median = float(np.median(self.ideal if rows is None else self.ideal[rows]))
+        a = self.amendment
+        wants = np.abs(median - position) > a.threshold if a.threshold > 0 else np.zeros(position.shape, bool)
+        return wants, np.clip(position + a.pull * (median - position), -1.0, 1.0)
 
     def author(self, rng: np.random.Generator) -> int:
         """The party of a deputy who takes up an initiative: drawn by seat share."""

@@ -42,6 +42,28 @@ RULES: dict[str, Rule] = {
     "two_thirds": Rule.of(2, 3, "members"),
     "three_quarters": Rule.of(3, 4, "members"),
 }
+#: How a rule may be written: a name of :data:`RULES`, or a fraction of a base.
+RULE_FORMS = (
+    f"one of {', '.join(RULES)}, or 'N/D of members' / 'N/D of present' (a fraction in (0, 1]),"
+    " or 'majority of members' / 'majority of present'"
+)
+
+
+def parse_rule(text: str) -> Rule:
+    """The rule ``text`` names: ``absolute``, ``2/3 of members``, ``3/5 of present``, ``majority of
+    members``... Raises ``ValueError`` for anything else."""
+    text = " ".join(str(text).split()).lower()
+    if text in RULES:
+        return RULES[text]
+    share, sep, base = text.partition(" of ")
+    if not sep or base not in BASES:
+        raise ValueError(text)
+    if share == "majority":
+        return Rule.of(1, 2, base)
+    num, slash, den = share.partition("/")
+    if not (slash and num.isdigit() and den.isdigit() and 0 < int(num) <= int(den)):
+        raise ValueError(text)
+    return Rule.of(int(num), int(den), base)
 
 
 @dataclass(frozen=True)
@@ -60,11 +82,16 @@ def tally(yes: np.ndarray, present: np.ndarray, members: int, rule: Rule, quorum
 
     ``yes`` and ``present`` are (deputies x bills) booleans; an absent deputy's vote does not count.
     """
-    num, den = rule.share.numerator, rule.share.denominator
     yes_n = (yes & present).sum(axis=0)
     present_n = present.sum(axis=0)
     no_n = present_n - yes_n
     quorate = present_n * 1.0 >= np.ceil(quorum * members - 1e-9)
-    total = present_n if rule.base == "present" else np.full_like(present_n, members)
-    ok = yes_n * den > total * num if rule.strict else yes_n * den >= total * num
+    ok = reached(yes_n, present_n, members, rule)
     return Tally(passed=ok & quorate, yes=yes_n, no=no_n, present=present_n, quorate=quorate)
+
+
+def reached(votes: np.ndarray, present: np.ndarray, members: int, rule: Rule) -> np.ndarray:
+    """Whether ``votes`` (per bill) reach ``rule``'s share of its base (members, or those present)."""
+    num, den = rule.share.numerator, rule.share.denominator
+    total = present if rule.base == "present" else np.full_like(present, members)
+    return votes * den > total * num if rule.strict else votes * den >= total * num

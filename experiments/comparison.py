@@ -26,6 +26,7 @@ from experiments.manifest import command_line, now
 from experiments.replicate import SCENARIO, lead_times, load_records
 from experiments.stats import comparison, metric_columns
 from experiments.table import render
+from scenarios.diff import differences
 from scenarios.errors import ConfigError
 
 #: Files :func:`finish` writes; removed first (report first) when a run starts.
@@ -143,6 +144,20 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
         "figures": [f"{FIGURES}/{f.name}.png" for f in figs],
         "scenarios": scenarios,
     }
+    base_config = next(s["config"] for s in scenarios if s["label"] == baseline)
+    changes = [
+        report.changes_of(
+            s["label"],
+            differences(base_config, s["config"], (s["config"].get("reform") or {}).get("changes")),
+        )
+        for s in scenarios
+        if s["label"] != baseline
+    ]
+    manifest["changes"] = {
+        c["scenario"]: {g["path"]: g["count"] for g in c["groups"]}
+        | {d.path: "not declared" for d in c["undeclared"]}
+        for c in changes
+    }
     write_json(run_dir / "manifest.json", manifest)
     html = report.render(
         title=spec.title,
@@ -152,6 +167,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
         scenarios=scenarios,
         figures=figs,
         manifest=manifest,
+        changes=changes,
     )
     path = write_text(run_dir / "report.html", html)
     if not quiet:

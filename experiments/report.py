@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from experiments.catalog import Catalog
 from experiments.plots import Figure
+from scenarios.diff import Difference
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
@@ -62,6 +63,22 @@ year{{ "s" if years != "1" }} per replication. Generated {{ created }}.</p>
 sees the same bills arriving and the same chance events wherever the scenarios have them in common
 (common random numbers). Differences are therefore measured replication by replication, which makes
 them more precise than comparing two averages.</p>
+
+{% if changes %}<h3>What each scenario changes against {{ baseline }}</h3>
+<p>Every setting in which a scenario's configuration differs from the baseline's, grouped by the
+change its reform declares. A setting that differs without being declared is marked: a difference
+found there may come from it rather than from the reform.</p>
+{% for c in changes %}<p><b>{{ c.scenario }}</b></p>
+<table>
+<thead><tr><th>declared change</th><th class="text">why</th><th>settings that differ</th></tr></thead>
+<tbody>
+{% for g in c.groups %}<tr><td>{{ g.path }}</td><td class="text">{{ g.reason }}</td>
+<td class="text">{{ g.count }}: {{ g.examples }}</td></tr>
+{% endfor %}{% for d in c.undeclared %}<tr class="warn"><td><b>{{ d.path }} (not declared)</b></td>
+<td class="text">baseline {{ d.baseline }}, here {{ d.value }}</td><td></td></tr>
+{% endfor %}</tbody>
+</table>
+{% endfor %}{% endif %}
 
 {% if findings %}<h2>Main findings</h2>
 <p>Compared with <b>{{ baseline }}</b>, differences whose 95% confidence interval excludes zero:</p>
@@ -133,6 +150,29 @@ def num(x: Any, signed: bool = False) -> str:
     return format(x, ("+" if signed else "") + spec)
 
 
+def changes_of(label: str, diffs: Sequence[Difference]) -> dict[str, Any]:
+    """A scenario's differences from the baseline for the report: grouped by declared change (with a
+    few of the settings as examples), and the undeclared ones one by one."""
+    groups: dict[str, list[Difference]] = {}
+    for d in diffs:
+        if d.declared is not None:
+            groups.setdefault(d.declared, []).append(d)
+    return {
+        "scenario": label,
+        "groups": [
+            {
+                "path": path,
+                "reason": ds[0].reason,
+                "count": len(ds),
+                "examples": ", ".join(d.path.removeprefix(f"{path}.") for d in ds[:4])
+                + (", …" if len(ds) > 4 else ""),
+            }
+            for path, ds in groups.items()
+        ],
+        "undeclared": [d for d in diffs if d.declared is None],
+    }
+
+
 class Numbers:
     """A run's metric values for people: shares as percentages (differences of shares in percentage
     points), the rest as :func:`num`, each with its unit from the metric's description."""
@@ -184,12 +224,14 @@ def render(
     scenarios: Sequence[dict[str, Any]],
     figures: Sequence[Figure],
     manifest: dict[str, Any],
+    changes: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The report as one HTML string.
 
     ``comparison`` is :func:`experiments.stats.comparison`; ``metrics`` the headline metrics shown
     in the tables; ``scenarios`` dicts with ``label``, ``description``, ``channels``, ``replications``;
-    ``manifest`` the run's manifest (``command``, ``seed``, ``seeds``, ``git``, ``versions``, ...).
+    ``manifest`` the run's manifest (``command``, ``seed``, ``seeds``, ``git``, ``versions``, ...);
+    ``changes`` per compared scenario, its differences from the baseline (:func:`changes_of`).
     """
     numbers = Numbers(described)
     value, ci_text = numbers.value, numbers.ci
@@ -234,6 +276,7 @@ def render(
     versions_txt = ", ".join(f"{k} {v}" for k, v in vers.items() if v and k != "platform")
     years = manifest.get("years")
     return _ENV.from_string(TEMPLATE).render(
+        changes=changes,
         title=title,
         created=_created(manifest.get("created", "")),
         scenarios=scenarios,

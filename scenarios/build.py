@@ -7,6 +7,7 @@ import dataclasses
 from omegaconf import DictConfig
 
 from agents.deputies import PartyConf
+from scenarios.procedure import expand_readings
 from scenarios.schema import Config
 from scenarios.validate import validate
 from sim.citizens.feedback import ChannelsConf, Feedback
@@ -18,13 +19,14 @@ INDEPENDENTS = PartyConf(seats=1, position=0.0, spread=0.5, discipline=0.0)
 
 
 def parliament_of(conf: Config) -> ParliamentConf:
-    """The parliament the engine runs: the config's, with every chamber's members described."""
+    """The parliament the engine runs: the config's, with every chamber's members described and
+    every vote of several readings expanded into its stages."""
     p = conf.parliament
     chambers = {
         name: c if c.parties else dataclasses.replace(c, parties={"independents": INDEPENDENTS})
         for name, c in p.chambers.items()
     }
-    return dataclasses.replace(p, chambers=chambers)
+    return dataclasses.replace(p, chambers=chambers, stages=expand_readings(p.stages))
 
 
 def compose(conf: Config | DictConfig, seed: int | None = None) -> tuple[ParliamentModel, Feedback | None]:

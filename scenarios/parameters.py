@@ -117,6 +117,43 @@ PARAMETERS: dict[str, Parameter] = _registry(
         "position",
         "how far a law may be from the head of state before a return",
     ),
+    # How the agents decide (committees, a second chamber, priority bills).
+    Parameter(
+        "gatekeeping",
+        ("parliament.committee_rules.gatekeeping",),
+        "set",
+        0.0,
+        1.0,
+        "probability",
+        "chance that a committee chair keeps a bill its party opposes off the agenda",
+    ),
+    Parameter(
+        "committee_amendments",
+        ("parliament.committee_rules.amend_threshold",),
+        "set",
+        0.05,
+        0.4,
+        "position",
+        "distance from the committee's median beyond which a committee rewrites a bill",
+    ),
+    Parameter(
+        "chamber_amendments",
+        ("parliament.chambers.*.amendment.threshold",),
+        "set",
+        0.05,
+        0.4,
+        "position",
+        "distance from a reviewing chamber's median beyond which it amends a law",
+    ),
+    Parameter(
+        "priority_speed",
+        ("parliament.priority.duration_factor",),
+        "set",
+        0.2,
+        1.0,
+        "factor",
+        "factor on every stage's duration for a priority bill",
+    ),
     # Citizens and channels: present only when the scenario has a citizens/ and channels/ preset.
     Parameter(
         "digital_access",

@@ -7,11 +7,63 @@ start, and every cycle (a navette, a return after a veto) must pass through a st
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
-from agents.majority import RULES
+from agents.majority import RULE_FORMS, parse_rule
 from scenarios.errors import ConfigError
-from sim.engine.parliament import DISTRIBUTIONS, STAGE_KINDS, TERMINALS, TRANSITIONS, ChamberConf, StageConf
+from sim.engine.parliament import (
+    DISTRIBUTIONS,
+    QUESTIONS,
+    STAGE_KINDS,
+    TERMINALS,
+    TRANSITIONS,
+    ChamberConf,
+    StageConf,
+)
+
+
+def expand_readings(stages: Mapping[str, StageConf], prefix: str = "parliament") -> dict[str, StageConf]:
+    """The procedure with every vote of ``readings: n`` held n times: stages ``<name>`` (the first
+    reading), ``<name>_amendments_<k>`` (committee work of ``between`` days after reading k) and
+    ``<name>_<k>`` (reading k); the last reading takes the stage's transitions."""
+    out: dict[str, StageConf] = {}
+    for name, s in stages.items():
+        if s.kind != "vote" or s.readings <= 1:
+            out[name] = s
+            continue
+        at = f"{prefix}.stages.{name}"
+        if s.between is None:
+            raise ConfigError(f"{at}.between", None, "the committee work between readings (a duration)")
+        n = s.readings
+        readings = [name] + [f"{name}_{k}" for k in range(2, n + 1)]
+        for k, reading in enumerate(readings, 1):
+            last = k == n
+            work = f"{name}_amendments_{k}"
+            for new in (reading, work) if not last else (reading,):
+                if new != name and new in stages:
+                    raise ConfigError(
+                        f"{at}.readings", n, f"a count whose stages do not clash with the stage {new}"
+                    )
+            out[reading] = dataclasses.replace(
+                s,
+                label=f"{s.label or name}, reading {k}",
+                readings=1,
+                between=None,
+                on_pass=s.on_pass if last else work,
+            )
+            if not last:
+                out[work] = StageConf(
+                    kind="work",
+                    label=f"{s.label or name}, amendments after reading {k}",
+                    duration=s.between,
+                    committee=True,
+                    decides=False,
+                    chamber=s.chamber,
+                    on_pass=readings[k],
+                    on_fail=s.on_fail,
+                )
+    return out
 
 
 def check_procedure(
@@ -67,10 +119,21 @@ def _check_stage(
     if s.kind in ("vote", "review"):
         if s.chamber not in chambers:
             raise ConfigError(f"{path}.chamber", s.chamber, f"one of {sorted(chambers)}")
-        if s.rule not in RULES:
-            raise ConfigError(f"{path}.rule", s.rule, f"one of {', '.join(RULES)}")
+        for key in ("rule", "reject_rule"):
+            value = getattr(s, key)
+            if value is None and key == "reject_rule":
+                continue
+            try:
+                parse_rule(value)
+            except ValueError:
+                raise ConfigError(f"{path}.{key}", value, RULE_FORMS) from None
         if s.quorum is not None and not 0.0 < s.quorum <= 1.0:
             raise ConfigError(f"{path}.quorum", s.quorum, "null or a share in (0, 1]")
+    if s.kind == "vote":
+        if s.question not in QUESTIONS:
+            raise ConfigError(f"{path}.question", s.question, f"one of {', '.join(QUESTIONS)}")
+        if s.readings < 1:
+            raise ConfigError(f"{path}.readings", s.readings, "an integer >= 1")
     if s.kind in ("review", "sign"):
         if s.deadline_days is None or not s.deadline_days > 0:
             raise ConfigError(f"{path}.deadline_days", s.deadline_days, "a positive number of days")

@@ -10,7 +10,7 @@ value can be overridden from the command line, e.g. ``parliament.chambers.mazhil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
@@ -22,6 +22,15 @@ from sim.engine.parliament import ParliamentConf
 
 
 @dataclass
+class ReformConf:
+    """What a compared scenario changes against the baseline: config paths (each covers everything
+    below it) and why. ``scenarios.diff`` checks that nothing else differs, and the report lists it."""
+
+    label: str = ""
+    changes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Config:
     """One run: a parliament, a seed and a horizon."""
 
@@ -29,6 +38,7 @@ class Config:
     citizens: CitizensConf | None = None  # a citizens/ preset; none: no citizen groups
     channels: ChannelsConf | None = None  # a channels/ preset; needs citizens
     experiment: Any = None  # an experiment/ preset: ``kind`` names its runner (experiments.registry)
+    reform: ReformConf | None = None  # set by a scenario/ preset: what it changes against the baseline
     seed: int = 0
     years: float = 5.0
     quiet: bool = False

@@ -9,16 +9,18 @@ registries in code, never instantiated from a user's file.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import MissingMandatoryValue
 
+from scenarios.calendar import check_calendar
 from scenarios.checks import in_range, need, non_negative, positive
 from scenarios.citizens import check_channels, check_citizens
+from scenarios.decisions import check_decisions
 from scenarios.errors import ConfigError
-from scenarios.procedure import check_procedure
+from scenarios.procedure import check_procedure, expand_readings
+from scenarios.ranges import check_ranges
 from scenarios.schema import Config
 from sim.engine.parliament import ParliamentConf
 
@@ -71,6 +73,11 @@ def validate(cfg: DictConfig) -> Config:
     return conf
 
 
+def _origin(generated: str, p: ParliamentConf) -> str:
+    """The stage of several readings that ``generated`` was expanded from."""
+    return max((n for n in p.stages if generated.startswith(f"{n}_")), key=len, default=generated)
+
+
 def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
     """Check one parliament config: ranges, names that refer to other names, the procedure."""
     need(f"{prefix}.name", p.name, bool(p.name), "a name for the parliament")
@@ -97,17 +104,7 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
         if ch.parties:
             total = sum(pt.seats for pt in ch.parties.values())
             need(f"{at}.parties", total, total > 0, "parties holding at least one seat")
-    cal = p.calendar
-    try:
-        date.fromisoformat(cal.start)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{prefix}.calendar.start", cal.start, "a date YYYY-MM-DD") from None
-    _subset(
-        f"{prefix}.calendar.session_months",
-        cal.session_months,
-        range(1, 13),
-        "a non-empty list of months 1 .. 12",
-    )
+    check_calendar(p.calendar, f"{prefix}.calendar")
     need(f"{prefix}.topics", {}, bool(p.topics), "at least one policy topic")
     for t, tc in p.topics.items():
         non_negative(f"{prefix}.topics.{t}.weight", tc.weight)
@@ -144,13 +141,22 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
             total > 0,
             "an initiator with a positive rate_per_year for arrival_rate to scale",
         )
-    check_procedure(p.stages, {w: i.start for w, i in p.initiators.items()}, p.chambers, prefix)
-    for name, s in p.stages.items():
+    check_decisions(p, prefix)
+    stages = expand_readings(p.stages, prefix)
+    check_procedure(stages, {w: i.start for w, i in p.initiators.items()}, p.chambers, prefix)
+    check_ranges(p, prefix)
+    for name, s in stages.items():
         if s.kind == "work" and s.committee:
             covered = {t for c in p.committees.values() if c.chamber == s.chamber for t in c.topics}
             missing = sorted(set(p.topics) - covered)
+            # work between readings is the vote's own (``between``); name the stage the user wrote
+            at = (
+                f"{prefix}.stages.{name}.committee"
+                if name in p.stages
+                else f"{prefix}.stages.{_origin(name, p)}.between"
+            )
             need(
-                f"{prefix}.stages.{name}.committee",
+                at,
                 True,
                 not missing,
                 f"committees of {s.chamber} covering every topic (missing: {', '.join(missing)})",

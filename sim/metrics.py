@@ -12,23 +12,40 @@ ledger's tables (``T`` is the horizon in days, years = T / 365):
 - ``mean_time_in_system_days``: mean over all bills of time in the procedure, truncated at T;
 - ``mean_bills_in_system``: the time average of the number of bills in the procedure, integrated
   by the engine as bills enter and leave. Little's law says it equals arrival rate x mean time.
-- ``stage_<name>_mean_days``: mean time a bill spends in each stage per visit (one per stage).
+- ``stage_<name>_mean_days``: mean time a bill spends in each stage per visit (one per stage);
+- ``senate_returns_per_year``: laws a reviewing (second) chamber sent back to the first, rejected or
+  with its own amendments, per year; ``senate_amendments_per_year``: those sent back with
+  amendments; ``overrides_per_year``: override votes won per year;
+- ``committee_kill_rate``: share of committee decisions that held the bill (it never reached the
+  floor); ``amendments_per_law``: amendments adopted (by committees, or a second chamber's accepted
+  by the first) per law enacted;
+- sessions (counted as the Kazakh sources count them, over the reporting periods, or else the
+  regular sessions, that lie wholly in the run and open after its first year, which warms the model
+  up from an empty parliament): ``adopted_share_of_considered``, bills parliament adopted in a period
+  over the bills on its books during it (introduced before it closed and not finished before it
+  opened);
+  ``session_length_days``, days from a session's opening to its last vote; ``lapsed_per_year``;
+- ``deputy_share_of_bills``: share of the bills introduced that deputies initiated;
+- ``priority_within_deadline``: share of priority bills adopted within the priority deadline (over
+  those introduced at least that long before the horizon).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine.ledger import Table
+from sim.engine.calendar import Session
+from sim.engine.ledger import Column, Schema, Table, table
+from sim.engine.parliament import ParliamentConf
 
 #: Which way is better for a metric: higher, lower, or neither (a count to read, not to rank).
 BETTER = ("higher", "lower", "none")
 #: Groups of metrics, in the order tables and reports show them.
-GROUPS = ("throughput", "speed", "procedure", "stages", "responsiveness", "inclusion", "channels")
+GROUPS = ("throughput", "speed", "procedure", "sessions", "stages", "responsiveness", "inclusion", "channels")
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,7 @@ ENGINE = registry(
         Metric("backlog_end", "Bills still pending at the end", "bills", "lower", "throughput"),
         Metric("vetoes", "Laws returned by the President", "laws", "none", "procedure"),
         Metric("overrides", "Returns overridden by Parliament", "votes", "none", "procedure"),
-        Metric("returns", "Bills sent back by the reviewing chamber", "bills", "none", "procedure"),
+        Metric("returns", "Bills the reviewing chamber rejected", "bills", "none", "procedure"),
         Metric("mean_time_in_system_days", "Mean days a bill spends in Parliament", "days", "lower", "speed"),
         Metric(
             "mean_bills_in_system", "Bills in Parliament at any time (mean)", "bills", "none", "throughput"
@@ -87,6 +104,65 @@ ENGINE = registry(
 )
 #: The engine's metrics that every run of a parliament has.
 CORE_KEYS = tuple(ENGINE)
+#: Metrics of the mechanisms: the second chamber, committees, agenda, sessions.
+MECHANISMS = registry(
+    [
+        Metric(
+            "adopted_share_of_considered",
+            "Share of the bills on the books in a period that Parliament adopted",
+            "share",
+            "higher",
+            "throughput",
+        ),
+        Metric(
+            "deputy_share_of_bills", "Share of bills initiated by deputies", "share", "none", "throughput"
+        ),
+        Metric(
+            "lapsed_per_year",
+            "Bills that lapsed at the end of a session or convocation",
+            "bills / year",
+            "lower",
+            "throughput",
+        ),
+        Metric(
+            "senate_returns_per_year",
+            "Laws the second chamber (Senate) sent back, rejected or amended",
+            "laws / year",
+            "none",
+            "procedure",
+        ),
+        Metric(
+            "senate_amendments_per_year",
+            "Laws the second chamber (Senate) sent back with its amendments",
+            "laws / year",
+            "none",
+            "procedure",
+        ),
+        Metric("overrides_per_year", "Override votes won", "votes / year", "none", "procedure"),
+        Metric(
+            "committee_kill_rate",
+            "Share of committee decisions that held the bill",
+            "share",
+            "none",
+            "procedure",
+        ),
+        Metric("amendments_per_law", "Amendments adopted per law", "amendments / law", "none", "procedure"),
+        Metric(
+            "priority_within_deadline",
+            "Share of priority bills adopted within their deadline",
+            "share",
+            "higher",
+            "speed",
+        ),
+        Metric(
+            "session_length_days",
+            "Days from a session's opening to its last vote",
+            "days",
+            "none",
+            "sessions",
+        ),
+    ]
+)
 
 
 def stage_time(stage: str) -> Metric:
@@ -106,6 +182,10 @@ def _num(x: float) -> float | None:
     x = float(x)
     return None if math.isnan(x) else x
 
+
+#: Days that warm the model up from an empty parliament: periods opening earlier are not counted in
+#: ``adopted_share_of_considered`` (a real parliament never starts with no bill on its books).
+WARMUP_DAYS = 365.0
 
 #: Moments of a window of a run, computed as the engine's own metrics are (see :func:`window_moments`).
 MOMENTS = ("laws_per_year", "passage_rate", "lead_time_median_days", "bills_introduced_per_year")
@@ -129,14 +209,64 @@ def window_moments(tables: dict[str, Table], start: float, end: float) -> dict[s
     }
 
 
+SESSIONS: Schema = (
+    Column("session", "int", "session number, in order of opening"),
+    Column("kind", "str", "regular or special session, or reporting period"),
+    Column("opens", "float", "day it opened", "days from the calendar start"),
+    Column("closes", "float", "day it closed (the end of its last day)", "days"),
+    Column("complete", "bool", "the whole session lies within the run"),
+    Column(
+        "on_books",
+        "int",
+        "bills on the books during it: introduced before it closed, not finished before it opened",
+    ),
+    Column("introduced", "int", "bills introduced during it"),
+    Column("adopted", "int", "bills Parliament adopted during it"),
+    Column("lapsed", "int", "bills that lapsed at its end"),
+    Column("last_vote", "float", "day of its last vote (NaN: none)", "days"),
+)
+
+
+def session_table(tables: dict[str, Table], spans: Sequence[Session], horizon: float) -> Table:
+    """One row per session: what was on the books, introduced, adopted and lapsed, and its last vote."""
+    bills, votes = tables["bills"], tables["votes"]
+    intro, fin, adopted = bills["introduced"], bills["finished"], bills["adopted"]
+    lapsed = bills["state"] == "lapsed"
+    rows = []
+    for s in spans:
+        during = (votes["time"] >= s.opens) & (votes["time"] < s.closes)
+        rows.append(
+            (
+                s.number,
+                s.kind,
+                s.opens,
+                s.closes,
+                s.opens >= 0 and s.closes <= horizon,
+                int(((intro < s.closes) & ~(fin < s.opens)).sum()),
+                int(((intro >= s.opens) & (intro < s.closes)).sum()),
+                int(((adopted >= s.opens) & (adopted < s.closes)).sum()),
+                int((lapsed & (fin >= s.opens) & (fin <= s.closes)).sum()),
+                float(votes["time"][during].max()) if during.any() else math.nan,
+            )
+        )
+    return table(SESSIONS, rows)
+
+
+def _mean(values: list[float]) -> float | None:
+    values = [v for v in values if not math.isnan(v)]
+    return float(np.mean(values)) if values else None
+
+
 def summarize(
     tables: dict[str, Table],
     horizon: float,
     occupancy_area: float,
-    override_stages: Iterable[str] = (),
+    parliament: ParliamentConf,
+    spans: Sequence[Session] = (),
 ) -> tuple[dict[str, float | None], dict[str, Metric]]:
     """The engine's summary metrics of one run (``None`` where undefined, e.g. no law) and their
-    descriptions."""
+    descriptions. Adds the ``sessions`` table to ``tables``."""
+    override_stages = [n for n, s in parliament.stages.items() if s.override]
     bills, stages = tables["bills"], tables["stages"]
     state = bills["state"]
     lead = (bills["finished"] - bills["introduced"])[state == "enacted"]
@@ -157,7 +287,44 @@ def summarize(
         "mean_time_in_system_days": _num(stay.mean()) if stay.size else None,
         "mean_bills_in_system": float(occupancy_area / horizon),
     }
-    metrics = dict(ENGINE)
+    years = horizon / 365.0
+    tables["sessions"] = sessions = session_table(tables, spans, horizon)
+    regular = sessions["complete"] & (sessions["kind"] == "regular")
+    periods = sessions["kind"] == "period"
+    counted = sessions["complete"] & (periods if periods.any() else sessions["kind"] == "regular")
+    counted &= sessions["opens"] >= WARMUP_DAYS
+    considered = [
+        a / b for a, b in zip(sessions["adopted"][counted], sessions["on_books"][counted], strict=True) if b
+    ]
+    deputies = [w for w, i in parliament.initiators.items() if i.deputies]
+    enacted_ids = bills["bill"][state == "enacted"]
+    amendments = tables["amendments"]
+    adopted_amendments = amendments["adopted"] & np.isin(amendments["bill"], enacted_ids)
+    deciding = [n for n, s in parliament.stages.items() if s.kind == "work" and s.committee and s.decides]
+    decided = np.isin(stages["stage"], deciding) & np.isin(outcome, ["pass", "amend", "hold", "fail"])
+    prio = bills["priority"] & (bills["introduced"] <= horizon - parliament.priority.deadline_days)
+    in_time = (bills["adopted"] - bills["introduced"]) <= parliament.priority.deadline_days
+    out.update(
+        {
+            "adopted_share_of_considered": _mean(considered),
+            "deputy_share_of_bills": _num(np.isin(bills["initiator"], deputies).mean())
+            if len(state)
+            else None,
+            "lapsed_per_year": float((state == "lapsed").sum() / years),
+            "senate_returns_per_year": float(
+                ((kind == "review") & np.isin(outcome, ["return", "amend"])).sum() / years
+            ),
+            "senate_amendments_per_year": float(((kind == "review") & (outcome == "amend")).sum() / years),
+            "overrides_per_year": float((is_override & (outcome == "pass")).sum() / years),
+            "committee_kill_rate": _num((outcome[decided] == "hold").mean()) if decided.any() else None,
+            "amendments_per_law": _num(adopted_amendments.sum() / enacted_ids.size)
+            if enacted_ids.size
+            else None,
+            "priority_within_deadline": _num((in_time & prio).sum() / prio.sum()) if prio.any() else None,
+            "session_length_days": _mean(list(sessions["last_vote"][regular] - sessions["opens"][regular])),
+        }
+    )
+    metrics = {**ENGINE, **MECHANISMS}
     if len(kind):
         names, first, inverse = np.unique(stages["stage"], return_index=True, return_inverse=True)
         spent = stages["left"] - stages["entered"]

@@ -136,7 +136,7 @@ def test_the_monthly_series_follows_the_docket() -> None:
     m = res.tables["monthly"]
     laws = m["value"][m["measure"] == "laws_enacted"]
     days = m["day"][m["measure"] == "laws_enacted"]
-    assert days.tolist() == month_starts("2023-09-01", 730.0).tolist()  # 1 Sep 2023 .. 1 Aug 2025
+    assert days.tolist() == month_starts("2026-09-01", 730.0).tolist()  # 1 Sep 2026 .. 1 Aug 2028
     assert len(days) == 24 and (laws[1:] >= laws[:-1]).all()
     assert laws[-1] <= res.summary["laws_per_year"] * 2
 

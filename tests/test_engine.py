@@ -69,18 +69,24 @@ def test_another_seed_gives_another_ledger() -> None:
 def test_two_scenarios_with_one_seed_see_the_same_bills() -> None:
     """Common random numbers: the bills (arrivals, topics, positions) are drawn from named streams
     that both presets share, so they coincide although the procedures differ."""
-    cols = ["initiator", "topic", "position", "complexity", "introduced"]
-    a = _run("kz_bicameral_2023", 5).frames["bills"][cols]
-    b = _run("kz_kurultai_2026", 5).frames["bills"][cols]
-    a = a.sort_values(["introduced"]).reset_index(drop=True)
-    b = b.sort_values(["introduced"]).reset_index(drop=True)
-    pd.testing.assert_frame_equal(a, b)
+    cols = ["initiator", "topic", "complexity", "priority", "drafted", "introduced"]
+    ra, rb = _run("kz_bicameral_2023", 5), _run("kz_kurultai_2026", 5)
+    a, b = ra.frames["bills"], rb.frames["bills"]
+    pd.testing.assert_frame_equal(a[cols], b[cols])
+    # Positions too, as drafted: amendments later move some bills differently in the two parliaments.
+    amended = set(ra.frames["amendments"].bill) | set(rb.frames["amendments"].bill)
+    keep = ~a.bill.isin(amended)
+    assert keep.sum() > 100 and (a.position[keep] == b.position[keep]).all()
 
 
 def test_summary_has_the_documented_keys_and_per_stage_durations() -> None:
     r = _run("kz_bicameral_2023")
     assert set(CORE_KEYS) <= set(r.summary)
-    assert {"stage_mazhilis_committee_mean_days", "stage_senate_review_mean_days"} <= set(r.summary)
+    assert {
+        "stage_committee_mean_days",
+        "stage_senate_review_mean_days",
+        "stage_mazhilis_2_mean_days",
+    } <= set(r.summary)
 
 
 def test_default_preset_is_calibrated_to_the_observed_range() -> None:

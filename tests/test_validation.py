@@ -18,17 +18,38 @@ from tests.toy import toy_config
         ("parliament.chambers.senate.quorum=1.5", "parliament.chambers.senate.quorum", "[0.0, 1.0]"),
         ("parliament.stages.senate_review.rule=unanimity", "parliament.stages.senate_review.rule", "simple"),
         (
-            "parliament.stages.mazhilis_committee.duration.dist=weibull",
-            "parliament.stages.mazhilis_committee.duration.dist",
+            "parliament.stages.committee.duration.dist=weibull",
+            "parliament.stages.committee.duration.dist",
             "lognormal",
         ),
         ("parliament.stages.signature.on_return=nowhere", "parliament.stages.signature.on_return", "enacted"),
         (
             "parliament.initiators.government.start=nowhere",
             "parliament.initiators.government.start",
-            "mazhilis_committee",
+            "senate_review",
         ),
-        ("parliament.calendar.session_months=[13]", "parliament.calendar.session_months", "1 .. 12"),
+        (
+            "parliament.calendar.sessions=[{opens: '13-01', closes: '06-30'}]",
+            "parliament.calendar.sessions[0].opens",
+            "MM-DD",
+        ),
+        (
+            "parliament.stages.mazhilis.rule=4/3 of members",
+            "parliament.stages.mazhilis.rule",
+            "N/D of members",
+        ),
+        ("parliament.stages.mazhilis.readings=0", "parliament.stages.mazhilis.readings", "integer >= 1"),
+        (
+            "parliament.ranges.vote_noise=[0.5, 0.9]",
+            "parliament.ranges.vote_noise",
+            "holds the preset's value 0.3",
+        ),
+        ("parliament.committee_rules.gatekeeping=1.5", "parliament.committee_rules.gatekeeping", "[0, 1]"),
+        (
+            "parliament.calendar.at_session_end=vanish",
+            "parliament.calendar.at_session_end",
+            "carry_over, lapse",
+        ),
         (
             "parliament.committees.economy.topics=[space]",
             "parliament.committees.economy.topics",

@@ -40,7 +40,7 @@ def toy_parliament() -> dict[str, Any]:
                 "parties": {"opp": {"seats": 10, "position": -1.0, "spread": 0.0, "discipline": 1.0}},
             },
         },
-        "calendar": {"start": "2024-01-01", "session_months": list(range(1, 13))},
+        "calendar": {"start": "2024-01-01", "sessions": [{"opens": "01-01", "closes": "12-31"}]},
         "topics": {"any": {"weight": 1.0, "status_quo": 0.0}},
         "initiators": {
             "gov": {

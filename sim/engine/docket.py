@@ -1,12 +1,16 @@
-"""The docket: the bills before parliament, from introduction until they are enacted or rejected.
+"""The docket: the bills before parliament, from introduction until they are enacted, rejected or
+lapse.
 
-It numbers new bills, records them, walks each one through the procedure (a SimPy process per bill:
-stage by stage, each stage's handler returning an outcome whose transition names the next stage),
+It numbers new drafts, introduces them when introduction is open (a draft made after a session's
+introduction deadline waits for the next session), walks each bill through the procedure (a SimPy
+process per bill: stage by stage, each stage's handler returning an outcome whose transition names
+the next stage), lapses the bills not yet adopted when a session or a convocation ends with lapse,
 and integrates the number of bills in the system over time (the engine's side of Little's law).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +20,7 @@ from sim.engine.ledger import Bill, Ledger, StageVisit
 from sim.engine.parliament import TERMINALS
 
 if TYPE_CHECKING:
+    from sim.engine.calendar import Introduction
     from sim.engine.effects import Effects
     from sim.engine.stages import StageHandler
 
@@ -28,22 +33,35 @@ class Docket:
         effects: Effects,
         topic_names: list[str],
         stages: Mapping[str, StageHandler],
+        introduction: Introduction,
     ) -> None:
         self.env, self.ledger, self.effects = env, ledger, effects
         self.topic_names = topic_names
         self.stages = stages
+        self.introduction = introduction
         self.in_system = 0
         self.enacted = 0
         self.rejected = 0
+        self.lapsed = 0
         self.area = 0.0
+        self.live: dict[int, tuple[Bill, simpy.Process]] = {}  # bills walking, by number
+        self.waiting: list[Bill] = []  # drafts waiting for introduction to open again
+        self._reopening: set[float] = set()
         self._last_change = 0.0
         self._next_id = 0
 
     def introduce(
-        self, initiator: str, topic: int, position: float, complexity: float, government: bool, start: str
+        self,
+        initiator: str,
+        topic: int,
+        position: float,
+        complexity: float,
+        government: bool,
+        start: str,
+        priority: bool = False,
     ) -> Bill:
-        """Put a new bill into the procedure at stage ``start``."""
-        self._count(+1)
+        """A new draft: it enters the procedure at stage ``start`` now, or when introduction opens."""
+        now = self.env.now
         bill = Bill(
             self._next_id,
             initiator,
@@ -52,44 +70,87 @@ class Docket:
             position,
             complexity,
             government,
-            self.env.now,
+            math.nan,
             start,
+            priority=priority,
+            drafted=now,
         )
         self._next_id += 1
+        reopens = self.introduction.reopens(now)
+        if reopens is None:
+            self._table(bill)
+        else:
+            self.waiting.append(bill)
+            if reopens not in self._reopening:
+                self._reopening.add(reopens)
+                self.env.process(self._reopen(reopens))
+        return bill
+
+    def _reopen(self, at: float) -> Generator[Any, Any, None]:
+        yield self.env.timeout(at - self.env.now)
+        self._reopening.discard(at)
+        waiting, self.waiting = self.waiting, []
+        for bill in waiting:
+            self._table(bill)
+
+    def _table(self, bill: Bill) -> None:
+        """``bill`` is introduced: it is on the books and starts its walk."""
+        self._count(+1)
+        bill.introduced = self.env.now
         for hear in self.effects.introduced:
             hear(bill)
         self.ledger.bills.append(bill)
-        self.env.process(self.walk(bill))
-        return bill
+        self.live[bill.id] = (bill, self.env.process(self.walk(bill)))
 
     def walk(self, bill: Bill) -> Generator[Any, Any, None]:
-        """Walk ``bill`` through the procedure until it is enacted or rejected."""
+        """Walk ``bill`` through the procedure until it is enacted, rejected or lapses."""
         env, record, stages = self.env, self.ledger.stages.append, self.stages
         name = bill.start
         visits: dict[str, int] = {}
-        while name not in TERMINALS:
-            stage = stages[name]
-            conf = stage.conf
-            visit = visits[name] = visits.get(name, 0) + 1
-            if conf.max_rounds and visit > conf.max_rounds:
-                record(StageVisit(bill.id, name, conf.kind, visit, env.now, env.now, "exhausted"))
-                name = conf.on_fail
-                continue
-            entered = env.now
-            outcome = yield from stage.run(bill)
-            record(StageVisit(bill.id, name, conf.kind, visit, entered, env.now, outcome))
-            name = conf.next(outcome.removeprefix("deemed_"))
+        entered, kind, visit = env.now, "", 0
+        try:
+            while name not in TERMINALS:
+                stage = stages[name]
+                conf = stage.conf
+                kind = conf.kind
+                visit = visits[name] = visits.get(name, 0) + 1
+                if conf.max_rounds and visit > conf.max_rounds:
+                    record(StageVisit(bill.id, name, kind, visit, env.now, env.now, "exhausted"))
+                    name = conf.on_fail
+                    continue
+                if kind == "sign" and math.isnan(bill.adopted):
+                    bill.adopted = env.now  # parliament is done with it: it no longer lapses
+                entered = env.now
+                outcome = yield from stage.run(bill)
+                record(StageVisit(bill.id, name, kind, visit, entered, env.now, outcome))
+                name = conf.next(outcome.removeprefix("deemed_"))
+        except simpy.Interrupt:
+            record(StageVisit(bill.id, name, kind, visit, entered, env.now, "lapsed"))
+            self.finish(bill, "lapsed")
+            return
+        if name == "enacted" and math.isnan(bill.adopted):
+            bill.adopted = env.now
         self.finish(bill, name)
 
+    def lapse(self) -> int:
+        """The bills before parliament and not yet adopted lapse (a session or convocation ended)."""
+        due = [p for b, p in self.live.values() if math.isnan(b.adopted)]
+        for process in due:
+            process.interrupt("lapse")
+        return len(due)
+
     def finish(self, bill: Bill, state: str) -> None:
-        """``bill`` left the procedure as ``state`` (enacted or rejected)."""
+        """``bill`` left the procedure as ``state`` (enacted, rejected or lapsed)."""
         self._count(-1)
+        self.live.pop(bill.id, None)
         bill.state = state
         bill.finished = self.env.now
         if state == "enacted":
             self.enacted += 1
-        else:
+        elif state == "rejected":
             self.rejected += 1
+        else:
+            self.lapsed += 1
         for hear in self.effects.finished:
             hear(bill)
 

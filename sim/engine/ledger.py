@@ -75,15 +75,23 @@ def rows(records: Iterable[Any], schema: Schema) -> list[tuple[Any, ...]]:
 
 
 BILLS: Schema = (
-    Column("bill", "int", "bill number, in order of introduction"),
+    Column("bill", "int", "bill number, in order of drafting"),
     Column("initiator", "str", "who tabled it (a key of parliament.initiators)"),
     Column("topic", "str", "policy topic (a key of parliament.topics)"),
     Column("position", "float", "position on the topic's left-right axis", "[-1, 1]"),
     Column("complexity", "float", "relative workload of the bill (mean 1)"),
     Column("government", "bool", "a government bill (parties of government back it)"),
-    Column("introduced", "float", "day it was introduced", "days from the calendar start"),
-    Column("state", "str", "enacted, rejected, or pending at the horizon"),
-    Column("finished", "float", "day it was enacted or rejected (NaN while pending)", "days"),
+    Column("priority", "bool", "declared a priority by the head of state"),
+    Column("drafted", "float", "day it was ready to be introduced", "days from the calendar start"),
+    Column(
+        "introduced",
+        "float",
+        "day it was introduced (later than drafted when introduction was closed)",
+        "days",
+    ),
+    Column("adopted", "float", "day parliament adopted it (its last vote; NaN: not adopted)", "days"),
+    Column("state", "str", "enacted, rejected, lapsed, or pending at the horizon"),
+    Column("finished", "float", "day it was enacted, rejected or lapsed (NaN while pending)", "days"),
 )
 STAGES: Schema = (
     Column("bill", "int", "bill number"),
@@ -92,17 +100,36 @@ STAGES: Schema = (
     Column("visit", "int", "how many times the bill has entered this stage (1 = first)"),
     Column("entered", "float", "day the bill entered the stage", "days"),
     Column("left", "float", "day the bill left the stage", "days"),
-    Column("outcome", "str", "pass, fail, return, deemed_pass, deemed_fail or exhausted"),
+    Column(
+        "outcome",
+        "str",
+        "pass, fail, return, amend, hold (a committee kept it), deemed_pass, deemed_fail, exhausted (too"
+        " many rounds) or lapsed (the session or convocation ended)",
+    ),
 )
 VOTES: Schema = (
     Column("bill", "int", "bill number"),
     Column("stage", "str", "stage of the procedure"),
     Column("chamber", "str", "chamber that voted"),
+    Column("question", "str", "bill, review (approve, amend or reject) or amendments (accept them or not)"),
     Column("time", "float", "day of the sitting", "days"),
     Column("yes", "int", "members present voting yes"),
     Column("no", "int", "members present not voting yes"),
     Column("present", "int", "members present"),
     Column("passed", "bool", "the vote carried (rule and quorum)"),
+)
+AMENDMENTS: Schema = (
+    Column("bill", "int", "bill number"),
+    Column("stage", "str", "stage where the amendment was made"),
+    Column("by", "str", "committee or chamber that made it"),
+    Column("time", "float", "day it was made", "days"),
+    Column("before", "float", "the bill's position before", "[-1, 1]"),
+    Column("after", "float", "the position the amendment asks for", "[-1, 1]"),
+    Column(
+        "adopted",
+        "bool",
+        "it changed the bill (a committee's at once; a second chamber's once the first accepts)",
+    ),
 )
 
 
@@ -117,44 +144,60 @@ class Bill:
     government: bool
     introduced: float
     start: str
+    priority: bool = False
+    drafted: float = float("nan")
+    adopted: float = float("nan")
     state: str = "pending"
     finished: float = float("nan")
+    amended: float = float("nan")  # the other chamber's amendments, while they wait for an answer
+
+    @property
+    def rank(self) -> int:
+        """Order in a queue: priority bills first, then the government's, then others."""
+        return 0 if self.priority else 1 if self.government else 2
 
 
 StageVisit = record("StageVisit", STAGES)
 VoteRecord = record("VoteRecord", VOTES)
+Amendment = record("Amendment", AMENDMENTS)
 
 
 class Ledger:
-    """The bills of a run, the stage visits and the votes, as they happen."""
+    """The bills of a run, the stage visits, the votes and the amendments, as they happen."""
 
     def __init__(self) -> None:
         self.bills: list[Bill] = []
         self.stages: list[StageVisit] = []
         self.votes: list[VoteRecord] = []
+        self.amendments: list[Amendment] = []
 
     def tables(self) -> dict[str, Table]:
-        """The records as typed tables (one row per bill, per stage visit, per vote)."""
-        bills = [
-            (
-                b.id,
-                b.initiator,
-                b.topic_name,
-                b.position,
-                b.complexity,
-                b.government,
-                b.introduced,
-                b.state,
-                b.finished,
-            )
-            for b in self.bills
-        ]
+        """The records as typed tables (one row per bill, stage visit, vote and amendment)."""
+        bills = sorted(self.bills, key=lambda b: b.id)
         return {
-            "bills": table(BILLS, bills),
+            "bills": table(BILLS, [_bill_row(b) for b in bills]),
             "stages": table(STAGES, self.stages),
             "votes": table(VOTES, self.votes),
+            "amendments": table(AMENDMENTS, self.amendments),
         }
 
 
+def _bill_row(b: Bill) -> tuple[Any, ...]:
+    return (
+        b.id,
+        b.initiator,
+        b.topic_name,
+        b.position,
+        b.complexity,
+        b.government,
+        b.priority,
+        b.drafted,
+        b.introduced,
+        b.adopted,
+        b.state,
+        b.finished,
+    )
+
+
 #: The engine's tables, by name.
-SCHEMAS: dict[str, Schema] = {"bills": BILLS, "stages": STAGES, "votes": VOTES}
+SCHEMAS: dict[str, Schema] = {"bills": BILLS, "stages": STAGES, "votes": VOTES, "amendments": AMENDMENTS}

@@ -19,9 +19,9 @@ import simpy
 from agents.committees import Committee
 from agents.deputies import Deputies
 from agents.head_of_state import HeadOfState
-from agents.majority import RULES
+from agents.majority import parse_rule
 from sim.engine import timeline
-from sim.engine.calendar import sitting_days
+from sim.engine.calendar import Introduction, sessions, sitting_days
 from sim.engine.chamber import Chamber
 from sim.engine.docket import Docket
 from sim.engine.effects import Effects
@@ -29,7 +29,7 @@ from sim.engine.ledger import SCHEMAS, Column, Ledger, Schema, Table, table
 from sim.engine.parliament import ParliamentConf, StageConf
 from sim.engine.stages import Duration, ReviewStage, SignStage, StageHandler, VoteStage, WorkStage
 from sim.engine.streams import Streams
-from sim.metrics import Metric, summarize
+from sim.metrics import SESSIONS, Metric, summarize
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,6 +87,9 @@ class ParliamentModel:
         self.topic_cum_weights = np.cumsum([t.weight for t in p.topics.values()])
         self.status_quo = np.array([t.status_quo for t in p.topics.values()], dtype=float)
 
+        # Sessions: when chambers sit, when bills may be introduced, when bills lapse.
+        self.sessions = sessions(p.calendar, self.horizon)
+
         # The agents: each chamber's deputies, the committees, the head of state.
         self.chambers: dict[str, Chamber] = {}
         for name, c in p.chambers.items():
@@ -98,23 +101,28 @@ class ParliamentModel:
                 attendance=c.attendance,
                 noise_sd=p.vote_noise,
                 rng=streams[f"composition/{name}"],
+                amendment=c.amendment,
             )
             self.chambers[name] = Chamber(
                 name,
                 deputies,
                 quorum=c.quorum,
                 agenda_capacity=c.agenda_capacity,
-                sittings=sitting_days(
-                    p.calendar.start, self.horizon, p.calendar.session_months, c.sitting_weekdays
-                ),
+                agenda_priority=c.agenda_priority,
+                sittings=sitting_days(p.calendar.start, self.horizon, self.sessions, c.sitting_weekdays),
                 status_quo=self.status_quo,
                 effects=self.effects,
                 votes=self.ledger.votes,
+                amendments=self.ledger.amendments,
                 rng=streams[f"votes/{name}"],
             )
         self.committees = {
             name: Committee.appoint(
-                name, c, self.chambers[c.chamber].seats, streams[f"composition/{c.chamber}/committees"]
+                name,
+                c,
+                self.chambers[c.chamber].deputies,
+                p.committee_rules,
+                streams[f"composition/{c.chamber}/committees"],
             )
             for name, c in p.committees.items()
         }
@@ -122,15 +130,23 @@ class ParliamentModel:
 
         # The engine: committee and stage desks, one handler per stage, the docket.
         self.desks: dict[str, simpy.Resource] = {
-            name: simpy.Resource(env, capacity=c.capacity) for name, c in self.committees.items()
-        }
-        self._desk_of_topic = {
-            (c.chamber, self.topic_index[t]): self.desks[name]
+            name: (simpy.PriorityResource if p.chambers[c.chamber].agenda_priority else simpy.Resource)(
+                env, capacity=c.capacity
+            )
             for name, c in self.committees.items()
-            for t in c.topics
+        }
+        self._committee_of_topic = {
+            (c.chamber, self.topic_index[t]): c for c in self.committees.values() for t in c.topics
         }
         self.stages: dict[str, StageHandler] = {name: self._handler(name, s) for name, s in p.stages.items()}
-        self.docket = Docket(env, self.ledger, self.effects, self.topic_names, self.stages)
+        self.docket = Docket(
+            env,
+            self.ledger,
+            self.effects,
+            self.topic_names,
+            self.stages,
+            Introduction(p.calendar, self.sessions),
+        )
 
         for who, conf in p.initiators.items():
             if conf.from_demands:
@@ -149,12 +165,17 @@ class ParliamentModel:
             )
         for chamber in self.chambers.values():
             env.process(timeline.sittings(env, chamber))
+        env.process(
+            timeline.endings(env, self.docket, timeline.ends(p.calendar, self.sessions, self.horizon))
+        )
 
         # A monthly time series of the model's state (Mesa's model reporters, on the SimPy clock).
         self.reporters: dict[str, Callable[[], float]] = {
             "bills_in_system": lambda: self.docket.in_system,
             "laws_enacted": lambda: self.docket.enacted,
             "bills_rejected": lambda: self.docket.rejected,
+            "bills_lapsed": lambda: self.docket.lapsed,
+            "bills_waiting": lambda: len(self.docket.waiting),
             "agenda_items": lambda: sum(len(c.agenda) for c in self.chambers.values()),
             "committee_queue": lambda: sum(len(d.queue) for d in self.desks.values()),
             "committee_busy": lambda: sum(d.count for d in self.desks.values()),
@@ -162,30 +183,38 @@ class ParliamentModel:
         self._monthly: list[tuple[float, str, float]] = []
 
     def _handler(self, name: str, s: StageConf) -> StageHandler:
-        env, streams, effects = self.env, self.streams, self.effects
+        env, streams, effects, p = self.env, self.streams, self.effects, self.parliament
+        duration = Duration(s, effects, streams[f"durations/{name}"], p.priority)
         if s.kind == "work":
+            committee = None
+            if s.committee and s.decides:
+                of_topic, chamber = self._committee_of_topic, s.chamber
+                committee = lambda bill: of_topic[(chamber, bill.topic)]  # noqa: E731
             return WorkStage(
                 name,
                 s,
                 env,
-                self._work_desk(name, s),
-                Duration(s, effects, streams[f"durations/{name}"]),
+                self._work_desk(s),
+                committee,
+                duration,
                 effects,
+                self.status_quo,
+                self.ledger.amendments,
                 streams[f"outcomes/{name}"],
+                streams[f"committees/{name}"],
             )
         if s.kind == "vote":
-            return VoteStage(name, s, env, self.chambers[str(s.chamber)], RULES[s.rule])
+            reject = parse_rule(s.reject_rule) if s.reject_rule else None
+            return VoteStage(name, s, env, self.chambers[str(s.chamber)], parse_rule(s.rule), reject)
         if s.kind == "review":
-            duration = Duration(s, effects, streams[f"durations/{name}"])
-            return ReviewStage(name, s, env, self.chambers[str(s.chamber)], RULES[s.rule], duration)
-        duration = Duration(s, effects, streams[f"durations/{name}"])
+            return ReviewStage(name, s, env, self.chambers[str(s.chamber)], parse_rule(s.rule), duration)
         return SignStage(name, s, env, self.head, duration, effects, streams["head_of_state"])
 
-    def _work_desk(self, name: str, s: StageConf) -> Callable[[Any], simpy.Resource | None]:
+    def _work_desk(self, s: StageConf) -> Callable[[Any], simpy.Resource | None]:
         """Who serves a bill at a work stage: its topic's committee, the stage's own desk, or none."""
         if s.committee:
-            of_topic, chamber = self._desk_of_topic, s.chamber
-            return lambda bill: of_topic[(chamber, bill.topic)]
+            desks, of_topic, chamber = self.desks, self._committee_of_topic, s.chamber
+            return lambda bill: desks[of_topic[(chamber, bill.topic)].name]
         if s.capacity is None:
             return lambda bill: None
         desk = simpy.Resource(self.env, capacity=int(s.capacity))
@@ -217,12 +246,9 @@ class ParliamentModel:
         self.events = n
         tables = self.ledger.tables()
         schemas = dict(SCHEMAS)
-        summary, metrics = summarize(
-            tables,
-            horizon,
-            self.docket.area,
-            override_stages=[n for n, s in self.parliament.stages.items() if s.override],
-        )
+        spans = self.sessions + sessions(self.parliament.calendar, horizon, reporting=True)
+        summary, metrics = summarize(tables, horizon, self.docket.area, self.parliament, spans)
+        schemas["sessions"] = SESSIONS
         for report in self.effects.reports:
             report(tables, schemas, summary, metrics)
         tables["monthly"], schemas["monthly"] = table(MONTHLY, self._monthly), MONTHLY

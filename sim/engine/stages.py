@@ -1,10 +1,11 @@
 """The stages of a procedure at work: one handler per stage kind, built once per stage.
 
-A handler holds everything its stage needs (its settings, its desk, its random streams, the chamber
-or head of state who decides) and runs a bill through the stage as a SimPy generator that returns
-the outcome: ``pass``, ``fail`` or ``return``, or ``deemed_pass`` / ``deemed_fail`` when a deadline
-decided instead of an actor. The docket walks bills from handler to handler; nothing here asks the
-model anything.
+A handler holds everything its stage needs (its settings, its desk, its random streams, the
+committee, chamber or head of state who decides) and runs a bill through the stage as a SimPy
+generator that returns the outcome: ``pass``, ``fail``, ``return``, ``amend`` or ``hold``, or
+``deemed_pass`` / ``deemed_fail`` when a deadline decided instead of an actor. The docket walks
+bills from handler to handler; nothing here asks the model anything. When a session's end lapses a
+bill, the interrupt reaches the handler where the bill waits; it lets go of its desk or agenda item.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import simpy
 
+from agents.committees import Committee
 from agents.majority import Rule
 from sim.engine.chamber import AgendaItem, Chamber
-from sim.engine.ledger import Bill
-from sim.engine.parliament import DurationConf, StageConf
+from sim.engine.ledger import Amendment, Bill
+from sim.engine.parliament import DurationConf, PriorityConf, StageConf
 
 if TYPE_CHECKING:
     from agents.head_of_state import HeadOfState
@@ -38,13 +40,22 @@ class StageHandler(Protocol):
 
 class Duration:
     """Draws of a stage's duration in days: the stage's distribution with its mean scaled by the
-    bill's complexity (unless the stage says otherwise) and by the attached draft effects."""
+    bill's complexity (unless the stage says otherwise), by the attached draft effects, and for a
+    priority bill by the priority factor."""
 
-    def __init__(self, stage: StageConf, effects: Effects, rng: np.random.Generator) -> None:
-        d: DurationConf = stage.duration
+    def __init__(
+        self,
+        stage: StageConf,
+        effects: Effects,
+        rng: np.random.Generator,
+        priority: PriorityConf,
+        duration: DurationConf | None = None,
+    ) -> None:
+        d = duration or stage.duration
         self.stage, self.effects, self.rng = stage, effects, rng
         self.dist, self.mean = d.dist, float(d.mean)
         self.by_complexity = stage.scale_by_complexity
+        self.priority_factor = float(priority.duration_factor)
         if d.dist in ("lognormal", "gamma"):
             cv = d.sd / d.mean
             self.s2 = float(np.log1p(cv * cv))
@@ -54,6 +65,8 @@ class Duration:
     def draw(self, bill: Bill) -> float:
         scale = bill.complexity if self.by_complexity else 1.0
         scale *= self.effects.duration_factor(self.stage, bill)
+        if bill.priority:
+            scale *= self.priority_factor
         mean = self.mean * scale
         if self.dist == "fixed" or mean <= 0:
             return mean
@@ -65,8 +78,9 @@ class Duration:
 
 
 class WorkStage:
-    """Drafting, committee or transmission work: wait for a free desk, then take the time; fail
-    with the stage's probability (shaped by the draft effects)."""
+    """Drafting, committee or transmission work: wait for a free desk (priority bills first where
+    the desk ranks them), take the time; a committee then decides (report, amend or hold); the
+    initiator may withdraw the bill with the stage's probability (shaped by the draft effects)."""
 
     def __init__(
         self,
@@ -74,12 +88,18 @@ class WorkStage:
         conf: StageConf,
         env: simpy.Environment,
         desk: Callable[[Bill], simpy.Resource | None],
+        committee: Callable[[Bill], Committee] | None,
         duration: Duration,
         effects: Effects,
+        status_quo: np.ndarray,
+        amendments: list[Amendment],
         rng: np.random.Generator,
+        decisions: np.random.Generator,
     ) -> None:
         self.name, self.conf, self.env = name, conf, env
-        self.desk, self.duration, self.effects, self.rng = desk, duration, effects, rng
+        self.desk, self.committee, self.duration, self.effects = desk, committee, duration, effects
+        self.status_quo, self.amendments = status_quo, amendments
+        self.rng, self.decisions = rng, decisions
         self.fail_prob = float(conf.fail_prob)
 
     def run(self, bill: Bill) -> Process:
@@ -88,35 +108,72 @@ class WorkStage:
         if desk is None:
             yield env.timeout(self.duration.draw(bill))
         else:
-            with desk.request() as req:
+            with (
+                desk.request(priority=bill.rank)
+                if isinstance(desk, simpy.PriorityResource)
+                else desk.request() as req
+            ):
                 yield req
                 yield env.timeout(self.duration.draw(bill))
+        outcome = "pass"
+        if self.committee is not None:
+            outcome = self._decide(bill)
+            if outcome == "hold":
+                return outcome
         p = self.fail_prob
         if p > 0:
             p = min(1.0, p * self.effects.fail_factor(self.conf, bill))
             if self.rng.random() < p:
                 return "fail"
-        return "pass"
+        return outcome
+
+    def _decide(self, bill: Bill) -> str:
+        assert self.committee is not None
+        committee = self.committee(bill)
+        signal = self.effects.signal(committee.deputies, np.array([bill.position]), np.array([bill.topic]))
+        sq = float(self.status_quo[bill.topic])
+        d = committee.decide(bill.position, sq, bill.government, signal, self.decisions)
+        if d.outcome == "amend":
+            now = self.env.now
+            self.amendments.append(
+                Amendment(bill.id, self.name, committee.name, now, bill.position, d.position, True)
+            )
+            bill.position = d.position
+        return "pass" if d.outcome == "report" else d.outcome
 
 
 class VoteStage:
     """A plenary vote: the bill joins the chamber's agenda and is voted at a coming sitting."""
 
     def __init__(
-        self, name: str, conf: StageConf, env: simpy.Environment, chamber: Chamber, rule: Rule
+        self,
+        name: str,
+        conf: StageConf,
+        env: simpy.Environment,
+        chamber: Chamber,
+        rule: Rule,
+        reject_rule: Rule | None,
     ) -> None:
-        self.name, self.conf, self.env, self.chamber, self.rule = name, conf, env, chamber, rule
+        self.name, self.conf, self.env, self.chamber = name, conf, env, chamber
+        self.rule, self.reject_rule = rule, reject_rule
 
     def run(self, bill: Bill) -> Process:
-        item = AgendaItem(bill, self.name, self.rule, self.conf.quorum, self.env.event())
+        c = self.conf
+        item = AgendaItem(
+            bill, self.name, c.question, self.rule, c.quorum, self.env.event(), self.reject_rule
+        )
         self.chamber.agenda.append(item)
-        outcome = yield item.event
+        try:
+            outcome = yield item.event
+        finally:
+            item.cancelled = not item.event.triggered
         return outcome
 
 
 class ReviewStage:
-    """A second chamber examines the bill, then votes; silent at the deadline, it is deemed to have
-    decided. A rejection is a ``return`` (to the first chamber, per the procedure)."""
+    """A second chamber examines the bill, then approves it, amends it or rejects it; silent at the
+    deadline, it is deemed to have decided. A rejection is a ``return`` (to the first chamber, per the
+    procedure), amendments an ``amend``."""
 
     def __init__(
         self,
@@ -133,13 +190,15 @@ class ReviewStage:
 
     def run(self, bill: Bill) -> Process:
         env = self.env
-        item = AgendaItem(bill, self.name, self.rule, self.conf.quorum, env.event())
+        item = AgendaItem(bill, self.name, "review", self.rule, self.conf.quorum, env.event())
         env.process(self._examine(item))
         deadline = env.timeout(self.deadline)
-        done = yield item.event | deadline
+        try:
+            done = yield item.event | deadline
+        finally:
+            item.cancelled = not item.event.triggered
         if item.event in done:
-            return "pass" if item.event.value == "pass" else "return"
-        item.cancelled = True
+            return str(item.event.value)
         return "deemed_" + self.conf.deemed
 
     def _examine(self, item: AgendaItem) -> Generator[Any, Any, None]:

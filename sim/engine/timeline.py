@@ -2,6 +2,7 @@
 
 - ``arrivals``: a Poisson stream of bills from one initiator;
 - ``sittings``: a chamber's plenary sittings, voting the agenda in one vectorised call;
+- ``endings``: the ends of sessions and convocations at which bills not yet adopted lapse;
 - ``daily``: the once-a-day step of the time-stepped parts (citizens, channels);
 - ``monthly``: the model's state recorded on the first day of each month.
 
@@ -10,15 +11,16 @@ Each bill's own walk through the procedure is the docket's (``sim.engine.docket`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 import numpy as np
 import simpy
 
+from sim.engine.calendar import Session
 from sim.engine.chamber import Chamber
 from sim.engine.docket import Docket
-from sim.engine.parliament import InitiatorConf
+from sim.engine.parliament import CalendarConf, InitiatorConf
 
 Process = Generator[Any, Any, None]
 #: Bills drawn at once from an initiator's stream (the same bills whatever the horizon).
@@ -44,7 +46,9 @@ def arrivals(
     """Bills from one initiator: exponential gaps; topic, position and complexity per bill.
 
     Draws come in chunks from the initiator's own stream, so a scenario with the same initiator and
-    rate sees the very same bills (common random numbers).
+    rate sees the very same bills (common random numbers); whether the head of state declares a bill
+    a priority is drawn for every bill, so that a scenario with another priority share still shares
+    every other draw.
     """
     if rate_per_day <= 0:
         return
@@ -55,10 +59,17 @@ def arrivals(
         topics = np.searchsorted(cum_w, rng.random(CHUNK) * cum_w[-1], side="right")
         positions = np.clip(conf.position + conf.position_sd * rng.standard_normal(CHUNK), -1, 1)
         complexity = draw_complexity(rng, complexity_sd, CHUNK)
+        priority = rng.random(CHUNK) < conf.priority_share
         for i in range(CHUNK):
             yield env.timeout(gaps[i])
             docket.introduce(
-                who, int(topics[i]), float(positions[i]), float(complexity[i]), government, start
+                who,
+                int(topics[i]),
+                float(positions[i]),
+                float(complexity[i]),
+                government,
+                start,
+                bool(priority[i]),
             )
 
 
@@ -71,6 +82,25 @@ def sittings(env: simpy.Environment, chamber: Chamber) -> Process:
         items = chamber.take_agenda()
         if items:
             chamber.vote(items, env.now)
+
+
+def ends(calendar: CalendarConf, spans: Sequence[Session], horizon: float) -> list[float]:
+    """The times at which the bills not yet adopted lapse: the close of each session (when sessions
+    end in lapse) and the end of each convocation (when convocations do), before the horizon."""
+    out = []
+    if calendar.at_session_end == "lapse":
+        out += [s.closes for s in spans if 0 < s.closes < horizon]
+    if calendar.at_convocation_end == "lapse" and calendar.convocation_years:
+        step = calendar.convocation_years * 365.0
+        out += [float(t) for t in np.arange(step, horizon, step)]
+    return sorted(set(out))
+
+
+def endings(env: simpy.Environment, docket: Docket, times: Sequence[float]) -> Process:
+    """At each of ``times``, the bills before parliament and not yet adopted lapse."""
+    for t in times:
+        yield env.timeout(t - env.now)
+        docket.lapse()
 
 
 def daily(env: simpy.Environment, steps: list[Callable[[float], None]]) -> Process:

@@ -1,0 +1,57 @@
+"""Checks of a parliament's calendar: its sessions, convocations and what ends with them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scenarios.checks import need, positive
+from scenarios.errors import ConfigError
+from sim.engine.parliament import AT_END, CalendarConf
+
+
+def _month_day(path: str, value: str) -> None:
+    try:
+        date.fromisoformat(f"2000-{value}")  # a leap year: 02-29 is a day of some years
+    except (TypeError, ValueError):
+        raise ConfigError(path, value, "a day of the year MM-DD") from None
+
+
+def _date(path: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ConfigError(path, value, "a date YYYY-MM-DD") from None
+
+
+def check_calendar(cal: CalendarConf, prefix: str = "parliament.calendar") -> None:
+    _date(f"{prefix}.start", cal.start)
+    need(
+        f"{prefix}.sessions",
+        [],
+        bool(cal.sessions) or bool(cal.special_sessions),
+        "at least one regular or special session (parliament sits only in session)",
+    )
+    for i, s in enumerate(cal.sessions):
+        _month_day(f"{prefix}.sessions[{i}].opens", s.opens)
+        _month_day(f"{prefix}.sessions[{i}].closes", s.closes)
+    for i, s in enumerate(cal.special_sessions):
+        opens = _date(f"{prefix}.special_sessions[{i}].opens", s.opens)
+        closes = _date(f"{prefix}.special_sessions[{i}].closes", s.closes)
+        need(
+            f"{prefix}.special_sessions[{i}].closes",
+            s.closes,
+            closes >= opens,
+            f"a date on or after {s.opens}",
+        )
+    if cal.introduction_deadline_days is not None:
+        need(
+            f"{prefix}.introduction_deadline_days",
+            cal.introduction_deadline_days,
+            cal.introduction_deadline_days >= 0,
+            "null (no deadline) or days >= 0 after a session opens",
+        )
+    for key in ("at_session_end", "at_convocation_end"):
+        value = getattr(cal, key)
+        need(f"{prefix}.{key}", value, value in AT_END, f"one of {', '.join(AT_END)}")
+    if cal.convocation_years is not None:
+        positive(f"{prefix}.convocation_years", cal.convocation_years)

@@ -1,0 +1,47 @@
+"""A fair reform comparison: compared scenarios differ from the baseline only in what they declare
+their reform changes, and the report lists every difference."""
+
+from __future__ import annotations
+
+import pytest
+from omegaconf import OmegaConf
+
+from scenarios.diff import differences, flatten, undeclared
+from tests.conftest import CONFIGS, compose_config
+
+
+def scenarios_of(experiment: str) -> list[str]:
+    sweep = OmegaConf.load(CONFIGS / "experiment" / f"{experiment}.yaml").hydra.sweeper.params["+scenario"]
+    return [s.strip() for s in str(sweep).split(",")]
+
+
+def resolved(scenario: str) -> dict:
+    cfg = compose_config([f"+scenario={scenario}"])
+    return OmegaConf.to_container(cfg, resolve=True)
+
+
+BASELINE = scenarios_of("reform_comparison")[0]
+
+
+@pytest.mark.parametrize("scenario", scenarios_of("reform_comparison")[1:])
+def test_compared_scenarios_differ_only_in_what_their_reform_declares(scenario: str) -> None:
+    base, other = resolved(BASELINE), resolved(scenario)
+    diffs = differences(base, other, other["reform"]["changes"])
+    assert diffs, "a compared scenario changes something"
+    assert [d.path for d in undeclared(diffs)] == []
+    declared = set(other["reform"]["changes"])
+    assert declared == {d.declared for d in diffs}, "every declared change is a real difference"
+
+
+def test_an_undeclared_difference_is_caught() -> None:
+    base = resolved(BASELINE)
+    other = resolved("kz_kurultai_2026")
+    other["parliament"]["vote_noise"] = 0.5  # a typed-in assumption that is not part of the reform
+    other["parliament"]["chambers"]["kurultai"]["agenda_capacity"] = 15  # inside a declared change
+    paths = [d.path for d in undeclared(differences(base, other, other["reform"]["changes"]))]
+    assert paths == ["parliament.vote_noise"]
+
+
+def test_flatten_names_every_leaf() -> None:
+    flat = flatten({"a": {"b": 1, "c": [2, {"d": 3}]}, "e": {}})
+    assert flat == {"a.b": 1, "a.c[0]": 2, "a.c[1].d": 3, "e": {}}

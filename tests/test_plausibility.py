@@ -1,0 +1,48 @@
+"""The default bicameral preset against the recorded session statistics (data/), over 30
+replications of a term: what the issue of plausible defaults asks, checked as docs/validation.md
+states it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments.observed import recorded_range
+from experiments.stats import t_interval
+from scenarios import simulate, validate
+from sim.engine.streams import replication_seeds
+from tests.conftest import compose_config
+
+
+@pytest.fixture(scope="module")
+def runs() -> list[dict]:
+    conf = validate(compose_config(["~citizens", "~channels"]))  # the legislature alone: faster, same ledger
+    return [simulate(conf, seed=s).summary for s in replication_seeds(0, 30)]
+
+
+def interval(runs: list[dict], key: str) -> tuple[float, float, float]:
+    return t_interval(np.array([r[key] for r in runs], dtype=float))
+
+
+def test_laws_per_year_fall_in_the_recorded_range(runs: list[dict]) -> None:
+    _, low, high = interval(runs, "laws_per_year")
+    assert low >= 60 and high <= 110  # 2023: 92 laws; 2023-24: 100 by the Mazhilis
+
+
+def test_the_share_of_bills_on_the_books_adopted_is_the_recorded_one(runs: list[dict]) -> None:
+    lo, hi = recorded_range("adopted_share_of_considered")  # 0.30 - 0.49
+    mean, _, _ = interval(runs, "adopted_share_of_considered")
+    assert lo <= mean <= hi
+
+
+def test_deputies_initiate_a_quarter_to_a_third_of_bills(runs: list[dict]) -> None:
+    lo, hi = recorded_range("deputy_share_of_bills")  # 0.24 - 0.33
+    mean, _, _ = interval(runs, "deputy_share_of_bills")
+    assert lo <= mean <= hi
+
+
+def test_the_senate_sends_laws_back(runs: list[dict]) -> None:
+    _, low, _ = interval(runs, "senate_returns_per_year")
+    assert low > 0  # the interval excludes zero: the Senate is a veto player, not a copy of the majority
+    amended, _, _ = interval(runs, "senate_amendments_per_year")
+    assert amended > 0
