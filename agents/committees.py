@@ -69,6 +69,7 @@ class Committee:
         self.chair = int(chair)  # the chair's party (index into the chamber's parties)
         self.deputies = deputies
         self.rules = rules
+        self.median = float(np.median(deputies.ideal[members]))  # the median member's ideal point
 
     @classmethod
     def appoint(
@@ -106,15 +107,15 @@ class Committee:
     ) -> Decision:
         """Report, amend or hold a bill at ``position`` that would replace ``status_quo``."""
         d, rows, rules = self.deputies, self.members, self.rules
-        pos, sq, gov = np.array([position]), np.array([status_quo]), np.array([government])
-        opposed = rules.gatekeeping > 0 and d.whip(pos, sq, gov)[self.chair, 0] < 0
+        opposed = rules.gatekeeping > 0 and not d.backs(self.chair, position, status_quo, government)
         if opposed and rng.random() < rules.gatekeeping:
             return Decision("hold", position)
+        pos, sq, gov = np.array([position]), np.array([status_quo]), np.array([government])
         yes = d.support(pos, sq, gov, signal, rng, rows=rows)[:, 0]
         if 2 * int(yes.sum()) <= rows.size:  # no majority of the committee
             return Decision("hold", position)
         if rules.amend_threshold > 0:
-            median = float(np.median(d.ideal[rows]))
+            median = self.median
             if abs(median - position) > rules.amend_threshold:
                 moved = position + rules.amend_pull * (median - position)
                 return Decision("amend", min(max(moved, -1.0), 1.0))

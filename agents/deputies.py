@@ -84,6 +84,7 @@ class Deputies:
         self.party, self.ideal, self.loyalty, self.attention = party, ideal, loyalty, attention
         self.attendance = float(attendance)
         self.noise_sd = float(noise_sd)
+        self.median = float(np.median(ideal))  # the median member's ideal point
 
     @classmethod
     def seat(
@@ -115,6 +116,12 @@ class Deputies:
 
     def seats_by_party(self) -> np.ndarray:
         return np.bincount(self.party, minlength=len(self.party_names))
+
+    def backs(self, party: int, position: float, status_quo: float, government: bool) -> bool:
+        """One party's line on one bill (the scalar form of :meth:`whip`)."""
+        x = float(self.party_position[party])
+        d_sq, d_b = x - status_quo, x - position
+        return d_sq * d_sq - d_b * d_b > 0 or (bool(self.government_party[party]) and government)
 
     def whip(self, position: np.ndarray, status_quo: np.ndarray, government: np.ndarray) -> np.ndarray:
         """(parties x bills) party line, +1 or -1: a party backs a bill that moves policy towards
@@ -148,11 +155,10 @@ class Deputies:
             utility += rng.normal(0.0, self.noise_sd, size=gain.shape)
         return utility > 0.0
 
-    def amend(self, position: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Which bills the members (or ``rows`` of them) want to rewrite, and the rewritten positions:
-        a bill further than ``amendment.threshold`` from their median member is moved ``pull`` of the
-        way towards it."""
-        median = float(np.median(self.ideal if rows is None else self.ideal[rows]))
+    def amend(self, position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which bills the members want to rewrite, and the rewritten positions: a bill further than
+        ``amendment.threshold`` from their median member is moved ``pull`` of the way towards it."""
+        median = self.median
         a = self.amendment
         wants = np.abs(median - position) > a.threshold if a.threshold > 0 else np.zeros(position.shape, bool)
         return wants, np.clip(position + a.pull * (median - position), -1.0, 1.0)

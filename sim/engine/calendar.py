@@ -113,6 +113,7 @@ class Introduction:
                 merged.append([a, b])
         self._from = [a for a, _ in merged]
         self._until = [b for _, b in merged]
+        self.always_open = not merged
 
     def reopens(self, now: float) -> float | None:
         """``None`` if a bill may be introduced at ``now``, else when introduction opens again."""

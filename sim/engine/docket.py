@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.engine.ledger import Bill, Ledger, StageVisit
-from sim.engine.parliament import TERMINALS
+from sim.engine.parliament import OUTCOMES, TERMINALS
+
+_TERMINALS = frozenset(TERMINALS)
 
 if TYPE_CHECKING:
     from sim.engine.calendar import Introduction
@@ -38,7 +40,18 @@ class Docket:
         self.env, self.ledger, self.effects = env, ledger, effects
         self.topic_names = topic_names
         self.stages = stages
+        # Each stage's handler, kind, bound on visits and next stage by outcome, looked up once.
+        self._route = {
+            name: (
+                h,
+                h.conf.kind,
+                h.conf.max_rounds,
+                {o: h.conf.next(o.removeprefix("deemed_")) for o in OUTCOMES},
+            )
+            for name, h in stages.items()
+        }
         self.introduction = introduction
+        self._always_open = introduction.always_open
         self.in_system = 0
         self.enacted = 0
         self.rejected = 0
@@ -76,7 +89,7 @@ class Docket:
             drafted=now,
         )
         self._next_id += 1
-        reopens = self.introduction.reopens(now)
+        reopens = None if self._always_open else self.introduction.reopens(now)
         if reopens is None:
             self._table(bill)
         else:
@@ -97,33 +110,32 @@ class Docket:
         """``bill`` is introduced: it is on the books and starts its walk."""
         self._count(+1)
         bill.introduced = self.env.now
-        for hear in self.effects.introduced:
-            hear(bill)
+        if self.effects.introduced:
+            for hear in self.effects.introduced:
+                hear(bill)
         self.ledger.bills.append(bill)
         self.live[bill.id] = (bill, self.env.process(self.walk(bill)))
 
     def walk(self, bill: Bill) -> Generator[Any, Any, None]:
         """Walk ``bill`` through the procedure until it is enacted, rejected or lapses."""
-        env, record, stages = self.env, self.ledger.stages.append, self.stages
+        env, record, route, terminals = self.env, self.ledger.stages.append, self._route, _TERMINALS
         name = bill.start
         visits: dict[str, int] = {}
         entered, kind, visit = env.now, "", 0
         try:
-            while name not in TERMINALS:
-                stage = stages[name]
-                conf = stage.conf
-                kind = conf.kind
+            while name not in terminals:
+                stage, kind, bound, next_of = route[name]
                 visit = visits[name] = visits.get(name, 0) + 1
-                if conf.max_rounds and visit > conf.max_rounds:
+                if bound and visit > bound:
                     record(StageVisit(bill.id, name, kind, visit, env.now, env.now, "exhausted"))
-                    name = conf.on_fail
+                    name = next_of["fail"]
                     continue
                 if kind == "sign" and math.isnan(bill.adopted):
                     bill.adopted = env.now  # parliament is done with it: it no longer lapses
                 entered = env.now
                 outcome = yield from stage.run(bill)
                 record(StageVisit(bill.id, name, kind, visit, entered, env.now, outcome))
-                name = conf.next(outcome.removeprefix("deemed_"))
+                name = next_of[outcome]
         except simpy.Interrupt:
             record(StageVisit(bill.id, name, kind, visit, entered, env.now, "lapsed"))
             self.finish(bill, "lapsed")
@@ -151,8 +163,9 @@ class Docket:
             self.rejected += 1
         else:
             self.lapsed += 1
-        for hear in self.effects.finished:
-            hear(bill)
+        if self.effects.finished:
+            for hear in self.effects.finished:
+                hear(bill)
 
     def close(self) -> None:
         """Bring the occupancy integral up to now (at the horizon)."""

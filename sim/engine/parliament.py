@@ -22,6 +22,8 @@ STAGE_KINDS = ("work", "vote", "review", "sign")
 QUESTIONS = ("bill", "amendments")
 #: Outcomes a procedure can end in; a transition may name one of these instead of a stage.
 TERMINALS = ("enacted", "rejected")
+#: Outcomes of a stage (``deemed_`` ones: a deadline decided instead of an actor).
+OUTCOMES = ("pass", "fail", "return", "amend", "hold", "deemed_pass", "deemed_fail")
 #: A bill's state when the run ends: a terminal outcome, lapsed at a session's or convocation's end,
 #: or still pending.
 STATES = (*TERMINALS, "lapsed", "pending")

@@ -64,7 +64,8 @@ class Duration:
 
     def draw(self, bill: Bill) -> float:
         scale = bill.complexity if self.by_complexity else 1.0
-        scale *= self.effects.duration_factor(self.stage, bill)
+        if self.effects.drafts:
+            scale *= self.effects.duration_factor(self.stage, bill)
         if bill.priority:
             scale *= self.priority_factor
         mean = self.mean * scale
