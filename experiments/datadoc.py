@@ -60,7 +60,10 @@ Every file of a table has the same Arrow schema, an empty one too, so that all t
 read as one dataset, whatever the scenario or replication:
 
 ```python
+from pathlib import Path
+
 import pyarrow.dataset as ds
+
 bills = ds.dataset(sorted(Path("SWEEP").glob("*/ledger/*_bills.parquet"))).to_table()
 ```
 

@@ -45,9 +45,21 @@ def leaves(obj: Any, path: str = "") -> Iterator[tuple[str, Any]]:
         yield path, obj
 
 
+#: The largest magnitude of a number in a scenario (people, days, rates, signatures all fit): past
+#: it, products overflow or lose all precision.
+MAX_MAGNITUDE = 1e12
+#: Fields exempt from :data:`MAX_MAGNITUDE` (checked on their own).
+UNBOUNDED = ("seed",)
+
+
 def finite_numbers(obj: Any, path: str = "") -> None:
-    """Refuse ``inf`` and ``nan`` anywhere under ``obj``: no field of a scenario takes them (a rate
-    of ``inf`` never ends a run, a duration of ``inf`` silently stops every bill)."""
+    """Refuse ``inf``, ``nan`` and numbers larger than :data:`MAX_MAGNITUDE` anywhere under ``obj``:
+    no field of a scenario takes them (a rate of ``inf`` never ends a run, a duration of ``inf``
+    silently stops every bill, ``1e300`` overflows)."""
     for at, v in leaves(obj, path):
+        if isinstance(v, bool) or not isinstance(v, int | float) or at in UNBOUNDED:
+            continue
         if isinstance(v, float) and not math.isfinite(v):
             raise ConfigError(at, v, "a finite number")
+        if abs(v) > MAX_MAGNITUDE:
+            raise ConfigError(at, v, f"a number of magnitude at most {MAX_MAGNITUDE:.0e}")
