@@ -22,6 +22,7 @@ import argparse
 import difflib
 import itertools
 import json
+import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -160,20 +161,17 @@ class Composer:
 def expand(parsed: list[Override]) -> list[list[str]]:
     """The overrides of every job of a sweep, as Hydra's basic sweeper makes them (a later override
     of the same key replaces an earlier one; sweeps multiply), refusing more than the job limit."""
-    final: dict[str, list[str] | Iterable[str]] = {}
+    final: dict[str, list[str]] = {}
     for o in parsed:
         key = o.get_key_element()
         if o.is_sweep_override():
             if not o.is_discrete_sweep():
                 raise InputError(f"{o.input_line}: the basic sweeper sweeps over lists and ranges only")
-            final[key] = list(itertools.islice(o.sweep_string_iterator(), costs.MAX_JOBS + 1))
-            final[key] = [f"{key}={v}" for v in final[key]]
+            values = itertools.islice(o.sweep_string_iterator(), costs.MAX_JOBS + 1)
+            final[key] = [f"{key}={v}" for v in values]
         else:
             final[key] = [f"{key}={o.get_value_element_as_str()}"]
-    count = 1
-    for values in final.values():
-        count *= len(values)  # type: ignore[arg-type]
-    costs.check_jobs(count)
+    costs.check_jobs(math.prod(len(v) for v in final.values()))
     return [list(x) for x in itertools.product(*final.values())]
 
 

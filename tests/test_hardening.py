@@ -424,3 +424,43 @@ def test_a_broken_record_or_sweep_file_is_one_line(
     assert stop.value.code == EXIT_BAD_INPUT
     err = capsys.readouterr().err.strip()
     assert err.splitlines() == [err] and f"{run / 'multirun.yaml'}, line" in err
+
+
+def test_a_folder_that_turns_out_read_only_while_writing_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tempfile
+
+    from experiments import files
+
+    run = tmp_path / "run"
+    mkstemp = tempfile.mkstemp
+
+    def refuse(*args: object, dir: object = None, **kw: object) -> tuple[int, str]:
+        if Path(str(dir)).is_relative_to(run):  # a read-only mount: root cannot write either
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dir))
+        return mkstemp(*args, dir=dir, **kw)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    ended = parltwin([*SHORT, f"hydra.run.dir={run}"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_IO
+    assert ended.one_line == f"parltwin: error: {run / 'summary.json'}: Read-only file system"
+    assert not run.exists()
+
+
+def test_a_comparison_that_fails_half_way_leaves_the_previous_outputs(
+    finished_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from experiments import comparison, plots
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_sweep, run)
+    before = snapshot(run)
+
+    def broken(*args: object, **kw: object) -> None:
+        raise RuntimeError("a figure could not be drawn")
+
+    monkeypatch.setattr(plots, "figures", broken)
+    with pytest.raises(RuntimeError):
+        comparison.finish(run, quiet=True)
+    assert snapshot(run) == before  # nothing replaced before the new version was complete
