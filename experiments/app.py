@@ -1,4 +1,9 @@
-"""The Hydra application: one job runs one scenario and writes its results into the run folder."""
+"""The Hydra application: one job runs one scenario and writes its results into the run folder.
+
+``parltwin`` (``experiments.cli``) has checked the whole command before Hydra calls this; the job
+checks its config again (it is cheap) and ends a problem it still meets with one line and its exit
+code, leaving the folders to the process that launched it.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,11 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from experiments.errors import fail
-from experiments.files import remove_empty_dirs, write_json
+from experiments.errors import describe, exit_for
+from experiments.files import write_json
 from experiments.registry import runner
 from experiments.table import sectioned_table
-from scenarios import ConfigError, register, simulate, validate
+from scenarios import register, simulate, validate
 
 log = logging.getLogger(__name__)
 register()
@@ -28,11 +33,12 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         conf = validate(cfg)
         if cfg.get("experiment") is not None:
             return runner(cfg.experiment.kind)(cfg, conf, out)
-    except ConfigError as e:
-        remove_empty_dirs(out, Path.cwd())  # nothing half-written: not even the empty run folder
-        fail(str(e))
-    result = simulate(conf)
-    write_json(out / "summary.json", result.summary)
+        result = simulate(conf)
+        write_json(out / "summary.json", result.summary)
+    except Exception as e:  # Hydra would report it on more lines than one
+        if describe(e) is None:
+            raise
+        exit_for(e)
     if not conf.quiet:
         title = f"{conf.parliament.name}, seed {conf.seed}, {conf.years:g} years"
         print(sectioned_table(result.summary, result.metrics, title))

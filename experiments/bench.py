@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import simpy
 from hydra import compose, initialize_config_dir
 
+from agents.deputies import apportion
 from experiments.files import write_json
 from experiments.table import render
 from scenarios import build, register, simulate, validate
@@ -71,6 +73,17 @@ def simpy_events_per_second(n: int = 200_000) -> float:
     t = time.perf_counter()
     env.run()
     return n / (time.perf_counter() - t)
+
+
+def resized(preset: list[str], chamber: str, seats: int) -> list[str]:
+    """Overrides that give ``chamber`` ``seats`` members, its parties' seats in proportion (they
+    must add up to the chamber's seats)."""
+    parties = _config(preset).parliament.chambers[chamber].parties
+    counts = apportion(seats, np.array([p.seats for p in parties.values()]))
+    shares = (
+        f"parliament.chambers.{chamber}.parties.{n}.seats={c}" for n, c in zip(parties, counts, strict=True)
+    )
+    return [*preset, f"parliament.chambers.{chamber}.seats={seats}", *shares]
 
 
 def replication_case(name: str, overrides: list[str], repeat: int) -> dict[str, Any]:
@@ -165,7 +178,7 @@ def run(repeat: int, main_job: list[str] | None, main_job_runs: int = 1) -> dict
         cases.append(
             replication_case(
                 f"deputies {seats}",
-                ["parliament=kz_kurultai_2026", f"parliament.chambers.kurultai.seats={seats}"],
+                resized(["parliament=kz_kurultai_2026"], "kurultai", seats),
                 repeat,
             )
         )

@@ -1,28 +1,47 @@
-"""Console entry points. Bad input ends with one line on stderr and exit code 2."""
+"""Console entry points. A command that cannot run ends with one line on stderr and a documented
+exit code (``experiments.errors``), and leaves the disk as it was."""
 
 from __future__ import annotations
 
 import os
+import sys
 
-from hydra.errors import HydraException
-from omegaconf.errors import OmegaConfBaseException
-
-from experiments.errors import fail, one_line
-from scenarios.errors import ConfigError
+from experiments.errors import exit_for
+from experiments.files import remove_created
 
 
 def main() -> None:
-    """``parltwin [overrides...]``: run the configured scenario (see ``parltwin --help``)."""
+    """``parltwin [overrides...]``: run the configured scenario (see ``parltwin --help``).
+
+    The whole command is checked first (``experiments.preflight``): nothing of a user's config is
+    instantiated, nothing is written, until every check has passed. Then Hydra runs it.
+    """
     # Let errors reach us instead of Hydra's multi-line report, so that we can print one line.
     os.environ["HYDRA_FULL_ERROR"] = "1"
+    argv = sys.argv[1:]
+    try:
+        from experiments.preflight import plan
+
+        checked = plan(argv)
+    except Exception as e:
+        exit_for(e)
+    except KeyboardInterrupt as e:
+        exit_for(e)
     from experiments.app import app
 
+    if checked.pinned:  # the timestamped folders checked above are the ones Hydra creates
+        keys = {p.split("=", 1)[0] for p in checked.pinned}
+        argv = [a for a in argv if a.split("=", 1)[0].lstrip("+~") not in keys] + checked.pinned
+    sys.argv = [sys.argv[0], *argv]
     try:
         app()
-    except ConfigError as e:
-        fail(str(e))
-    except (HydraException, OmegaConfBaseException) as e:
-        fail(one_line(e))
+    except SystemExit as e:
+        if e.code not in (0, None):
+            remove_created(checked.new_dirs)
+        raise
+    except BaseException as e:
+        remove_created(checked.new_dirs)
+        exit_for(e)
 
 
 def report_main(argv: list[str] | None = None) -> None:
@@ -38,8 +57,8 @@ def report_main(argv: list[str] | None = None) -> None:
 
     try:
         path = finish(args.run_dir, quiet=args.quiet)
-    except ConfigError as e:
-        fail(str(e))
+    except Exception as e:
+        exit_for(e)
     print(f"report: {path}")
 
 

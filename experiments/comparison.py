@@ -121,12 +121,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
     headline = [m for m in spec.metrics if m in metrics]
     comp = comparison(summary, metrics, baseline)
     command = command or sweep_command(run_dir)
-    clear_outputs(run_dir)
-    write_with(run_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    write_with(run_dir / "comparison.csv", lambda p: comp.to_csv(p, index=False))
     figs = plots.figures(summary, pd.concat(leads, ignore_index=True), comp, headline, labels, described)
-    for f in figs:
-        write_with(run_dir / FIGURES / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))
     first = manifests[0]
     longest = max(manifests, key=lambda m: len(m["seeds"]))
     manifest = {
@@ -158,7 +153,6 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
         | {d.path: "not declared" for d in c["undeclared"]}
         for c in changes
     }
-    write_json(run_dir / "manifest.json", manifest)
     html = report.render(
         title=spec.title,
         comparison=comp,
@@ -169,6 +163,16 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
         manifest=manifest,
         changes=changes,
     )
+    # Everything is computed: only now is each previous output replaced (atomically), the report
+    # removed first and written last.
+    (run_dir / "report.html").unlink(missing_ok=True)
+    write_with(run_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
+    write_with(run_dir / "comparison.csv", lambda p: comp.to_csv(p, index=False))
+    for f in figs:
+        write_with(run_dir / FIGURES / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))
+    for stale in set((run_dir / FIGURES).glob("*.png")) - {run_dir / FIGURES / f"{f.name}.png" for f in figs}:
+        stale.unlink()
+    write_json(run_dir / "manifest.json", manifest)
     path = write_text(run_dir / "report.html", html)
     if not quiet:
         print(_terminal_table(comp, headline, labels, described))

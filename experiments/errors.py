@@ -1,26 +1,110 @@
-"""Reporting bad input: one line on stderr, exit code 2, no traceback."""
+"""How a command ends when it cannot go on: one line on stderr, a documented exit code, no traceback.
+
+Exit codes (README, "Errors and exit codes"):
+
+- 0: done;
+- 1: an internal error (a bug: the traceback is printed, please report it);
+- 2: bad input: a value, an override, a preset (its YAML too), a run folder that holds something
+  else, a command over a cost limit; nothing was written;
+- 3: the disk: a file or folder that cannot be read or written (permissions, a read-only or full
+  disk); files are written whole or not at all, and finished replications are kept;
+- 130: interrupted (Ctrl-C); finished replications are kept, the same command resumes.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import NoReturn
 
+import yaml
+from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
+from scenarios.errors import ConfigError
+
+EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
+EXIT_IO = 3
+EXIT_INTERRUPTED = 130
+
+
+class InputError(Exception):
+    """An input that cannot be used: an argument, or a file that is not what it should be. ``str``
+    is one line naming it."""
+
+
+def _flat(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def yaml_line(exc: yaml.YAMLError) -> str:
+    """``FILE, line N: problem`` for a YAML syntax error."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    if mark is None:
+        return f"YAML: {_flat(problem)}"
+    return f"{mark.name}, line {mark.line + 1}, column {mark.column + 1}: {_flat(problem)} (YAML syntax)"
+
+
+def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        if isinstance(e, kind):
+            return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
 
 
 def one_line(exc: BaseException) -> str:
     """A one-line message for a configuration error from us, Hydra or OmegaConf."""
+    marked = _cause(exc, yaml.YAMLError)
+    if marked is not None:
+        return yaml_line(marked)  # type: ignore[arg-type]
     oe = exc if isinstance(exc, OmegaConfBaseException) else exc.__cause__
     if isinstance(oe, OmegaConfBaseException):
         msg = (getattr(oe, "msg", None) or str(oe)).strip().splitlines()[0]
         key = getattr(oe, "full_key", None)
         return f"{key}: {msg}" if key else msg
-    text = " ".join(str(exc).split())
+    text = _flat(str(exc))
     return text.split(" Config search path:")[0]
 
 
-def fail(message: str) -> NoReturn:
+def io_line(exc: OSError) -> str:
+    """``PATH: reason`` for a file or folder that cannot be read or written."""
+    reason = exc.strerror or _flat(str(exc)) or type(exc).__name__
+    where = exc.filename if exc.filename is not None else "a file"
+    return f"{where}: {reason}"
+
+
+def describe(exc: BaseException) -> tuple[int, str] | None:
+    """The exit code and the line for ``exc``; None for an error that is a bug."""
+    if isinstance(exc, ConfigError | InputError):
+        return EXIT_BAD_INPUT, str(exc)
+    if isinstance(exc, yaml.YAMLError):
+        return EXIT_BAD_INPUT, yaml_line(exc)
+    if isinstance(exc, json.JSONDecodeError):
+        return EXIT_BAD_INPUT, f"JSON: {exc.msg}, line {exc.lineno}"
+    if isinstance(exc, HydraException | OmegaConfBaseException):
+        return EXIT_BAD_INPUT, one_line(exc)
+    if isinstance(exc, OSError):
+        return EXIT_IO, io_line(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted: finished replications are kept; the same command resumes"
+    return None
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     print(f"parltwin: error: {message}", file=sys.stderr)
-    sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code)
+
+
+def exit_for(exc: BaseException) -> NoReturn:
+    """End the process with ``exc``'s line and code; re-raise an error that is a bug."""
+    known = describe(exc)
+    if known is None:
+        raise exc
+    code, message = known
+    fail(message, code)

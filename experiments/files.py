@@ -1,16 +1,22 @@
-"""Atomic writes: a file appears whole under its name, or not at all.
+"""Atomic writes, and the folders a command creates.
 
 Each write goes to a temporary file in the same folder, is flushed to disk, then renamed over the
-target (``os.replace`` is atomic on POSIX). A run killed half-way leaves only ``.tmp-*`` files, which
-nothing reads as results.
+target (``os.replace`` is atomic on POSIX). A write that fails (a full or read-only disk) removes its
+temporary file and raises ``OSError`` naming the target; a run killed half-way leaves only
+``.tmp-*`` files, which nothing reads as results.
+
+A command notes the folders it is about to create (:func:`missing_dirs`) before anything runs; if it
+ends in an error it removes those that hold no result (:func:`remove_created`), and never a folder
+that existed before it started.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,24 +28,36 @@ def _umask() -> int:
 
 
 _UMASK = _umask()
+#: Files Hydra writes into a sweep folder before any job runs: bookkeeping, not results.
+BOOKKEEPING = frozenset({"multirun.yaml"})
 
 
 def write_with(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)`` then rename the temporary file to ``path``."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are for others to read too
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
+        os.close(fd)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are for others to read too
         write(Path(tmp))
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as e:  # name the file the user knows, not the temporary one
+        _discard(tmp)
+        raise OSError(e.errno, e.strerror or str(e), str(path)) from e
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _discard(tmp)
         raise
     return path
+
+
+def _discard(tmp: str | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink(missing_ok=True)
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -50,12 +68,40 @@ def write_json(path: Path, data: Any) -> Path:
     return write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
-def remove_empty_dirs(path: Path, stop: Path) -> None:
-    """Remove ``path`` and its parents up to (not including) ``stop`` while they are empty."""
-    path, stop = Path(path).resolve(), Path(stop).resolve()
-    while path != stop and stop in path.parents:
+def missing_dirs(path: Path) -> list[Path]:
+    """``path`` and those of its parents that do not exist yet, deepest first (absolute)."""
+    out = []
+    p = Path(os.path.abspath(path))
+    while not p.exists() and p != p.parent:
+        out.append(p)
+        p = p.parent
+    return out
+
+
+def existing_ancestor(path: Path) -> Path:
+    """The deepest part of ``path`` that exists (``path`` itself if it does)."""
+    p = Path(os.path.abspath(path))
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p
+
+
+def _only_bookkeeping(folder: Path) -> bool:
+    return all(n in BOOKKEEPING for _, _, names in os.walk(folder) for n in names)
+
+
+def remove_created(folders: Iterable[Path]) -> None:
+    """Remove the given folders (made by this command) that hold no result, deepest first, with
+    what Hydra wrote into them before any job ran. A folder holding anything else stays."""
+    for folder in sorted(set(folders), key=lambda p: len(p.parts), reverse=True):
+        if not folder.is_dir() or not _only_bookkeeping(folder):
+            continue
         try:
-            path.rmdir()
+            for root, dirs, names in os.walk(folder, topdown=False):
+                for n in names:
+                    os.unlink(os.path.join(root, n))
+                for d in dirs:
+                    os.rmdir(os.path.join(root, d))
+            folder.rmdir()
         except OSError:
-            return
-        path = path.parent
+            continue

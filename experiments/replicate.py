@@ -80,6 +80,12 @@ def finished(folder: Path, seeds: list[int], fingerprint: str) -> set[int]:
     return done
 
 
+def scenario_of(folder: Path) -> str:
+    """The scenario's name, from the job's ``scenario.json`` (empty outside a ``compare`` job)."""
+    path = Path(folder) / SCENARIO
+    return str(json.loads(path.read_text(encoding="utf-8")).get("name", "")) if path.is_file() else ""
+
+
 def _run(conf: Config, index: int, seed: int) -> tuple[int, RunResult]:
     return index, simulate(conf, seed=seed)
 
@@ -92,15 +98,27 @@ def _store(
     fingerprint: str,
     ledger: bool,
 ) -> dict[str, Any]:
+    rows = {}
     if ledger:
+        scenario = scenario_of(folder)
         for name, table in result.tables.items():
-            parquet.write(ledger_path(folder, index, name), table, result.schemas[name])
+            schema = result.schemas[name]
+            parquet.write(
+                ledger_path(folder, index, name),
+                table,
+                schema,
+                scenario=scenario,
+                replication=index,
+                seed=seed,
+            )
+            rows[name] = len(table[schema[0].name])
     rec = {
         "replication": index,
         "seed": seed,
         "fingerprint": fingerprint,
         "events": int(result.events),
         "summary": flat_metrics(result.summary),
+        "rows": rows,  # rows of each ledger file, to check a folder read as a dataset
     }
     # Metrics keep the engine's order (stages in procedure order), so no sorted keys here.
     write_text(record_path(folder, index), json.dumps(rec, indent=1) + "\n")

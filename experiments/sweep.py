@@ -1,4 +1,10 @@
-"""A ``compare`` sweep: its jobs checked before any starts, compared when all are done."""
+"""A ``compare`` sweep: its jobs checked before any starts, compared when all are done.
+
+``parltwin`` has checked the whole sweep before Hydra started it (``experiments.preflight``); the
+callback checks the sweep's common config again (a sweep started without ``parltwin``) and only then
+removes a previous comparison. Hydra turns an exception in a callback into a warning and goes on,
+so every problem here ends the process itself: one line and its exit code.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,8 @@ from omegaconf import DictConfig, open_dict, read_write
 
 from experiments.compare_spec import KIND, compare_spec
 from experiments.comparison import clear_outputs, finish
-from experiments.errors import fail
-from scenarios import ConfigError, validate
+from experiments.errors import EXIT_BUG, describe, exit_for
+from scenarios import validate
 
 
 class CompareCallback(Callback):
@@ -25,6 +31,13 @@ class CompareCallback(Callback):
         exp = config.get("experiment")
         return exp is not None and exp.get("kind") == KIND
 
+    @staticmethod
+    def _end(exc: Exception) -> None:
+        if describe(exc) is not None:
+            exit_for(exc)
+        traceback.print_exc()  # a bug: Hydra would print a warning and exit 0 without a report
+        sys.exit(EXIT_BUG)
+
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         if not self._ours(config):
             return
@@ -34,20 +47,17 @@ class CompareCallback(Callback):
         try:
             compare_spec(task.experiment)
             validate(task)
-        except ConfigError as e:  # Hydra would turn an exception here into a warning and go on
-            fail(str(e))
-        sweep = Path(config.hydra.sweep.dir)
-        if sweep.is_dir():
-            clear_outputs(sweep)
+            sweep = Path(config.hydra.sweep.dir)
+            if sweep.is_dir():
+                clear_outputs(sweep)
+        except Exception as e:
+            self._end(e)
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         if not self._ours(config):
             return
         try:
             path = finish(Path(config.hydra.sweep.dir), quiet=bool(config.quiet))
-        except ConfigError as e:
-            fail(str(e))
-        except Exception:  # Hydra would turn it into a warning and exit 0 without a report
-            traceback.print_exc()
-            sys.exit(1)
+        except Exception as e:
+            self._end(e)
         print(f"report: {path}")

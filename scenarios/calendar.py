@@ -24,7 +24,8 @@ def _date(path: str, value: str) -> date:
 
 
 def check_calendar(cal: CalendarConf, prefix: str = "parliament.calendar") -> None:
-    _date(f"{prefix}.start", cal.start)
+    start = _date(f"{prefix}.start", cal.start)
+    need(f"{prefix}.start", cal.start, 1800 <= start.year <= 7999, "a date in the years 1800 .. 7999")
     need(
         f"{prefix}.sessions",
         [],

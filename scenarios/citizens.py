@@ -89,7 +89,7 @@ def check_citizens(c: CitizensConf, parliament: Any, prefix: str = "citizens") -
     s = c.salience
     at = f"{prefix}.salience"
     _share(f"{at}.reversion", s.reversion)
-    non_negative(f"{at}.volatility", s.volatility)
+    in_range(f"{at}.volatility", s.volatility, 0.0, 1.0, "a daily sd of salience in [0, 1]")
     _share(f"{at}.shock_prob", s.shock_prob)
     non_negative(f"{at}.shock_size", s.shock_size)
     need(f"{at}.threshold", s.threshold, 0 < s.threshold <= 1, "a number in (0, 1]")

@@ -1,4 +1,5 @@
-"""The one error a bad scenario raises: it names the field, the value and what is allowed."""
+"""The errors a bad scenario raises: each is one line that names the field, the value and what is
+allowed (or, for a command too costly to run, the estimate and the limit)."""
 
 from __future__ import annotations
 
@@ -11,3 +12,14 @@ class ConfigError(ValueError):
     def __init__(self, field: str, value: Any, allowed: str) -> None:
         self.field, self.value, self.allowed = field, value, allowed
         super().__init__(f"{field}={value!r} is not allowed: {allowed}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # rebuilt whole in the process that launched a job
+        return (type(self), (self.field, self.value, self.allowed))
+
+
+class CostError(ConfigError):
+    """A command whose estimated cost is over a documented limit (``scenarios.cost``)."""
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        self.field, self.value, self.allowed = field, value, allowed
+        ValueError.__init__(self, f"{field}: {value} is over the limit: {allowed}")

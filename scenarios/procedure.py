@@ -66,6 +66,10 @@ def expand_readings(stages: Mapping[str, StageConf], prefix: str = "parliament")
     return out
 
 
+#: The narrowest spread (sd / mean) of a lognormal or gamma duration; the widest is its inverse.
+MIN_CV = 1e-3
+
+
 def check_procedure(
     stages: Mapping[str, StageConf],
     starts: Mapping[str, str],
@@ -105,6 +109,10 @@ def _check_stage(
         raise ConfigError(f"{path}.duration.mean", d.mean, "a number of days >= 0")
     if d.dist in ("lognormal", "gamma") and not (d.sd > 0 and d.mean > 0):
         raise ConfigError(f"{path}.duration.sd", d.sd, f"a positive sd (and mean) for {d.dist}")
+    if d.dist in ("lognormal", "gamma") and not MIN_CV <= d.sd / d.mean <= 1 / MIN_CV:
+        raise ConfigError(
+            f"{path}.duration.sd", d.sd, f"between {MIN_CV:g} and {1 / MIN_CV:g} times the mean ({d.mean:g})"
+        )
     if d.dist == "exponential" and not d.mean > 0:
         raise ConfigError(f"{path}.duration.mean", d.mean, "a positive number of days")
     if s.kind == "work":

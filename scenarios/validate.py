@@ -1,21 +1,26 @@
 """Validate a composed config before anything runs.
 
-Hydra has already checked types against the schema; here we check ranges, names that refer to other
-names, and the procedure graph. The first problem raises ``ConfigError`` naming the field, the value
-and what is allowed. A ``_target_`` anywhere is refused: components are chosen by name from
-registries in code, never instantiated from a user's file.
+Hydra has already checked types against the schema; here we check that no key lies outside the
+schema (a misspelled ``+yeras=5`` would otherwise run with the defaults), that every number is
+finite, ranges, names that refer to other names, and the procedure graph. The first problem raises
+``ConfigError`` naming the field, the value and what is allowed. A ``_target_`` (or any other way to
+name code) is refused: components are chosen by name from registries in code, never instantiated
+from a user's file (``scenarios.allowlist``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 from collections.abc import Iterable
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import MissingMandatoryValue
 
+from scenarios.allowlist import check_instantiable
 from scenarios.calendar import check_calendar
-from scenarios.checks import in_range, need, non_negative, positive
+from scenarios.checks import finite_numbers, in_range, need, non_negative, positive
 from scenarios.citizens import check_channels, check_citizens
 from scenarios.decisions import check_decisions
 from scenarios.errors import ConfigError
@@ -24,6 +29,10 @@ from scenarios.ranges import check_ranges
 from scenarios.schema import Config
 from sim.engine.parliament import ParliamentConf
 
+#: The longest horizon a run may have, in years (a bound on days simulated; ``scenarios.cost``
+#: bounds the work in them).
+MAX_YEARS = 1000.0
+
 
 def _subset(path: str, values: Iterable[int], allowed: range, what: str) -> None:
     vals = list(values)
@@ -31,25 +40,61 @@ def _subset(path: str, values: Iterable[int], allowed: range, what: str) -> None
 
 
 def refuse_targets(node: Any, path: str = "") -> None:
-    """Refuse any ``_target_`` key: nothing in a user's file is instantiated."""
+    """Refuse anything that names code (``_target_``, ``()``) in ``node``, whose path in the whole
+    config is ``path``: nothing in a user's file is instantiated."""
+    check_instantiable(node, path)
+
+
+def _close(key: str, known: Iterable[str]) -> str:
+    near = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
+def check_schema_keys(node: Any, path: str = "") -> None:
+    """Refuse a key the schema does not have (e.g. ``+yeras=5``, ``+parliament.chambers.x.seat=5``):
+    every mapping typed by a dataclass holds only its fields. ``experiment`` (checked by its runner)
+    and ``hydra`` (Hydra's own) are not described by the schema."""
     if isinstance(node, DictConfig):
+        if node._is_missing() or node._is_none() or node._is_interpolation():
+            return
+        kind = OmegaConf.get_type(node)
+        fields = [f.name for f in dataclasses.fields(kind)] if dataclasses.is_dataclass(kind) else None
         for k in node:
-            sub = f"{path}.{k}" if path else str(k)
-            if k == "_target_":
+            key = str(k)
+            sub = f"{path}.{key}" if path else key
+            if fields is not None and key not in fields:
                 raise ConfigError(
                     sub,
                     node._get_node(k)._value(),
-                    "no _target_: components are chosen by name, never instantiated",
+                    f"a key of the schema: one of {', '.join(fields)}" + _close(key, fields),
                 )
-            refuse_targets(node._get_node(k), sub)
-    elif isinstance(node, ListConfig):
-        for i, v in enumerate(node._iter_ex(resolve=False)):
-            refuse_targets(v, f"{path}[{i}]")
+            if not path and key in ("experiment", "hydra"):
+                continue
+            check_schema_keys(node._get_node(k), sub)
+    elif isinstance(node, ListConfig) and not (node._is_missing() or node._is_none()):
+        for i in range(len(node)):
+            check_schema_keys(node._get_node(i), f"{path}[{i}]")
+
+
+def check_finite(node: Any, path: str = "") -> None:
+    """Refuse ``inf`` or ``nan`` where it is written (the experiment's parameters included); a value
+    it reaches by interpolation is refused on the typed config (``finite_numbers``)."""
+    if isinstance(node, DictConfig | ListConfig):
+        if node._is_missing() or node._is_none() or node._is_interpolation():
+            return
+        keys = node.keys() if isinstance(node, DictConfig) else range(len(node))
+        for k in keys:
+            sub = (f"{path}.{k}" if path else str(k)) if isinstance(node, DictConfig) else f"{path}[{k}]"
+            check_finite(node._get_node(k), sub)
+    elif not node._is_interpolation():
+        finite_numbers(node._value(), path)
 
 
 def to_config(cfg: DictConfig) -> Config:
     """The typed ``Config`` object of a composed DictConfig (interpolations resolved)."""
     refuse_targets(cfg)
+    check_schema_keys(cfg)
+    check_finite(cfg)
     try:
         obj = OmegaConf.to_object(cfg)
     except MissingMandatoryValue as e:
@@ -62,7 +107,9 @@ def to_config(cfg: DictConfig) -> Config:
 def validate(cfg: DictConfig) -> Config:
     """Check a composed config; return its typed form. Raises ``ConfigError`` on the first problem."""
     conf = to_config(cfg)
-    need("seed", conf.seed, conf.seed >= 0, "an integer >= 0")
+    finite_numbers(conf)
+    need("seed", conf.seed, 0 <= conf.seed < 2**63, "an integer >= 0 (below 2**63)")
+    in_range("years", conf.years, 0.0, MAX_YEARS, f"a positive number of years, at most {MAX_YEARS:g}")
     positive("years", conf.years)
     check_parliament(conf.parliament)
     if conf.citizens is not None:
@@ -103,7 +150,12 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
             in_range(f"{pat}.discipline", party.discipline, 0.0, 1.0)
         if ch.parties:
             total = sum(pt.seats for pt in ch.parties.values())
-            need(f"{at}.parties", total, total > 0, "parties holding at least one seat")
+            need(
+                f"{at}.parties",
+                total,
+                total == ch.seats,
+                f"party seats adding up to the chamber's {ch.seats} seats (they add up to {total})",
+            )
     check_calendar(p.calendar, f"{prefix}.calendar")
     need(f"{prefix}.topics", {}, bool(p.topics), "at least one policy topic")
     for t, tc in p.topics.items():

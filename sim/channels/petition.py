@@ -68,7 +68,7 @@ PETITIONS: Schema = (
     ),
     Column("answered", "float", "day answered (NaN: not yet)", "days", math.nan),
     Column("answer_late", "bool", "answered after the deadline", "", False),
-    Column("bill", "int", "bill it led to (-1: none)", "", -1),
+    Column("bill", "int", "bill it led to (none: -1 in memory)", "", -1, missing=-1),
 )
 Petition = filled_record("Petition", PETITIONS)
 

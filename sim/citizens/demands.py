@@ -21,8 +21,8 @@ DEMANDS: Schema = (
     Column("emerged_at", "float", "day it emerged", "days from the calendar start"),
     Column("bill_at", "float", "day of the first bill that answered it (NaN: none)", "days"),
     Column("law_at", "float", "day of the law that answered it (NaN: none)", "days"),
-    Column("bill", "int", "first bill that answered it (-1: none)"),
-    Column("law", "int", "law that answered it (-1: none)"),
+    Column("bill", "int", "first bill that answered it (none: -1 in memory)", missing=-1),
+    Column("law", "int", "law that answered it (none: -1 in memory)", missing=-1),
     Column("state", "str", "law, bill, lapsed or open"),
 )
 

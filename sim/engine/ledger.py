@@ -26,13 +26,16 @@ GIVEN: Any = object()
 @dataclass(frozen=True)
 class Column:
     """One column of a table: its name, type (``int``, ``float``, ``bool``, ``str``), meaning and unit;
-    ``default`` is the value of a field a record fills in later (none: given when the record is made)."""
+    ``default`` is the value of a field a record fills in later (none: given when the record is made);
+    ``missing`` is the value that stands for "none" in an ``int`` column while the run lasts (files
+    hold a null there; a ``float`` column's NaN is a null in files too)."""
 
     name: str
     type: str
     doc: str
     unit: str = ""
     default: Any = GIVEN
+    missing: int | None = None
 
 
 Schema = tuple[Column, ...]

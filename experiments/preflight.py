@@ -1,0 +1,413 @@
+"""The whole command, checked before Hydra acts on it.
+
+Hydra instantiates a config's callbacks, launcher and sweeper and applies its logging configuration
+before the job function runs, and a sweep writes ``multirun.yaml`` and clears a previous comparison
+before its first job. So ``parltwin`` composes the config itself first (Hydra's Compose API, with
+the ``hydra`` node), for every job of a sweep, and checks, in this order:
+
+1. what Hydra and logging may instantiate (``scenarios.allowlist``), on the whole config;
+2. every job's config: schema keys, finite numbers, ranges, names (``scenarios.validate``);
+3. the experiment's parameters (its runner's own checks) and the cost of the whole command against
+   the documented limits (``scenarios.cost``);
+4. across the jobs of a comparison: the baseline names one of them, the metrics exist;
+5. the output folders: a folder to resume holds this same scenario and seeds, and can be written.
+
+Only then does it hand over to Hydra, which composes the same config again from the same files and
+arguments. Nothing is created on disk before every check has passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import itertools
+import json
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+
+from experiments.compare_spec import KIND as COMPARE
+from experiments.compare_spec import compare_spec
+from experiments.errors import InputError
+from experiments.files import existing_ancestor, missing_dirs
+from experiments.labels import baseline_label, scenario_labels, scenario_name
+from scenarios import Config, ConfigError, register, simulate, validate
+from scenarios import cost as costs
+from scenarios.allowlist import check_instantiable
+from scenarios.parameters import apply
+from sim.metrics import stage_time
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+CONFIG_NAME = "config"
+#: Days of the short run that lists the metrics a scenario reports (every metric but the stages').
+PILOT_DAYS = 3.0
+#: Characters a folder may have, besides letters and digits, to be handed to Hydra unquoted.
+_PATH_MARKS = frozenset("_./@+-")
+
+
+@dataclass
+class Job:
+    """One Hydra job: its overrides, its whole config (``hydra`` node included), its checked form."""
+
+    num: int
+    overrides: list[str]
+    cfg: DictConfig
+    out: Path
+    task: DictConfig = field(init=False)  # what the job function receives: no ``hydra`` node
+    conf: Config = field(init=False)
+
+    def __post_init__(self) -> None:
+        check_instantiable(self.cfg)
+        self.task = self.cfg.copy()
+        with read_write(self.task), open_dict(self.task):
+            del self.task["hydra"]
+        self.conf = validate(self.task)
+
+
+@dataclass
+class Plan:
+    """What the command will do, once every check has passed."""
+
+    runs: bool  # False for --cfg, --help, --info, --shell-completion: nothing runs
+    multirun: bool = False
+    jobs: list[Job] = field(default_factory=list)
+    sweep_dir: Path | None = None
+    estimate: costs.Estimate = field(default_factory=costs.Estimate)
+    new_dirs: list[Path] = field(default_factory=list)  # folders it will create (none exist yet)
+    pinned: list[str] = field(default_factory=list)  # overrides that fix timestamped folders
+
+
+def parser() -> argparse.ArgumentParser:
+    """Hydra's own command-line parser (nothing public parses Hydra's command line), whose errors
+    are one line."""
+    from hydra._internal.utils import get_args_parser
+
+    p = get_args_parser()
+
+    def error(message: str) -> None:
+        raise InputError(message)
+
+    p.error = error  # type: ignore[method-assign]
+    return p
+
+
+def _refuse_flags(args: argparse.Namespace) -> None:
+    if args.experimental_rerun is not None:
+        raise InputError("--experimental-rerun is not allowed: it loads a pickled file (code)")
+    for flag, value in (("--config-path", args.config_path), ("--config-name", args.config_name)):
+        if value is not None:
+            raise InputError(f"{flag} is not allowed: add your presets with --config-dir DIR")
+
+
+def _parse(overrides: list[str]) -> list[Override]:
+    parsed = OverridesParser.create().parse_overrides(overrides)
+    for o in parsed:  # a config source named by a package would import it while composing
+        if o.key_or_group == "hydra.searchpath":
+            paths = o.value() if isinstance(o.value(), list) else [o.value()]
+            for p in paths:
+                if not isinstance(p, str) or ("://" in p and not p.startswith("file://")):
+                    raise ConfigError("hydra.searchpath", p, "folders (file://DIR or DIR); use --config-dir")
+    return parsed
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class Composer:
+    """Composes configs as ``parltwin`` does: our configs, then the user's ``--config-dir`` (where
+    Hydra puts it: after ours, before the structured configs), then ``hydra.searchpath``."""
+
+    def __init__(self, config_dir: str | None, parsed: list[Override]) -> None:
+        paths: list[str] = []
+        if config_dir is not None:
+            folder = os.path.abspath(config_dir)
+            if not os.path.isdir(folder):
+                raise InputError(f"--config-dir {config_dir}: no such folder")
+            paths.append(f"file://{folder}")
+        for o in parsed:
+            if o.key_or_group == "hydra.searchpath":
+                value = o.value()
+                paths += [str(v) for v in (value if isinstance(value, list) else [value])]
+        self.search = [f"hydra.searchpath=[{','.join(_quoted(p) for p in paths)}]"] if paths else []
+        self._ctx: Any = None
+
+    def __enter__(self) -> Composer:
+        register()
+        self._ctx = initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3", job_name="app")
+        self._ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._ctx.__exit__(*exc)
+
+    def compose(self, overrides: list[str]) -> DictConfig:
+        given = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != "hydra.searchpath"]
+        return compose(CONFIG_NAME, overrides=given + self.search, return_hydra_config=True)
+
+    def parser(self) -> OverridesParser:
+        return OverridesParser.create(config_loader=GlobalHydra.instance().hydra.config_loader)  # type: ignore[union-attr]
+
+
+def expand(parsed: list[Override]) -> list[list[str]]:
+    """The overrides of every job of a sweep, as Hydra's basic sweeper makes them (a later override
+    of the same key replaces an earlier one; sweeps multiply), refusing more than the job limit."""
+    final: dict[str, list[str]] = {}
+    for o in parsed:
+        key = o.get_key_element()
+        if o.is_sweep_override():
+            if not o.is_discrete_sweep():
+                raise InputError(f"{o.input_line}: the basic sweeper sweeps over lists and ranges only")
+            values = itertools.islice(o.sweep_string_iterator(), costs.MAX_JOBS + 1)
+            final[key] = [f"{key}={v}" for v in values]
+        else:
+            final[key] = [f"{key}={o.get_value_element_as_str()}"]
+    costs.check_jobs(math.prod(len(v) for v in final.values()))
+    return [list(x) for x in itertools.product(*final.values())]
+
+
+def _raw_has_interpolation(cfg: DictConfig, key: str) -> bool:
+    node: Any = cfg
+    for k in key.split("."):
+        node = node._get_node(k)
+    return "${" in str(node._value())
+
+
+def _pin(cfg: DictConfig, key: str, plan: Plan) -> Path:
+    """The folder ``key`` names; a timestamped one is fixed for Hydra so that the folder it creates
+    is the one checked here (and removed on an error)."""
+    try:
+        value = str(OmegaConf.select(cfg, key))
+    except Exception as e:  # an interpolation that does not resolve
+        raise ConfigError(key, "?", f"a folder ({type(e).__name__})") from None
+    if not value or value == "None":
+        raise ConfigError(key, value, "a folder")
+    plain = all(ch.isalnum() or ch in _PATH_MARKS for ch in value)
+    if _raw_has_interpolation(cfg, key) and plain:
+        plan.pinned.append(f"{key}={value}")
+    return Path(value)
+
+
+# -- the experiment's own checks ------------------------------------------------------------------
+def _worst_case(conf: Config, bounds: dict[str, tuple[float, float]]) -> Config:
+    """``conf`` with every varied parameter at the top of its range (the costliest runs)."""
+    return apply(conf, {name: high for name, (_, high) in bounds.items()}) if bounds else conf
+
+
+def _metrics_of(conf: Config) -> set[str]:
+    """The metrics a run of ``conf`` reports: a short run's, and every stage's time."""
+    pilot = apply(conf, {})
+    pilot.years = PILOT_DAYS / 365.0
+    keys = set(simulate(pilot).summary)
+    return keys | {stage_time(s).name for s in conf.parliament.stages}
+
+
+def _close(name: str, known: Iterable[str]) -> str:
+    near = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {near[0]}?)" if near else ""
+
+
+def _pluchino(exp: Any) -> costs.Estimate:
+    """The cost of a Pluchino curve, from the raw parameters (before its grid is built)."""
+    from experiments.pluchino import DEFAULTS
+
+    given = {**DEFAULTS, **(exp if isinstance(exp, dict) else {})}
+    n, acts, legs, step, grid = (given[k] for k in ("N", "acts", "legislatures", "step", "n_independents"))
+    ints = all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in (n, acts, legs, step))
+    if not ints:
+        return costs.Estimate()  # the runner's own check names the bad parameter
+    points = len(grid) if isinstance(grid, list) else n // step + 2
+    return costs.pluchino(n, acts, legs, points)
+
+
+def experiment_cost(job: Job) -> costs.Estimate:
+    """The runner's parameters checked, and the job's cost (its runs of the model)."""
+    cfg, conf = job.task, job.conf
+    exp = cfg.get("experiment")
+    if exp is None:
+        return costs.estimate(conf, 1, what=f"1 run of {conf.years:g} years")
+    kind = exp.get("kind")
+    if kind == COMPARE:
+        spec = compare_spec(exp)
+        return costs.estimate(
+            conf, spec.replications, what=f"{spec.replications} replications of {conf.years:g} years"
+        )
+    if kind == "pluchino":
+        from experiments.pluchino import settings
+
+        est = _pluchino(OmegaConf.to_container(exp, resolve=True))
+        settings(cfg)
+        return est
+    if kind == "sensitivity":
+        from experiments.sensitivity import settings
+
+        s = settings(cfg, conf)
+        k = len(s["bounds"])
+        points = s["trajectories"] * (k + 1) if s["method"] == "morris" else s["samples"] * (k + 2)
+        costs.check_points("experiment", points, f"design points ({s['method']}, {k} parameters)")
+        runs = points * s["replications"] + 1
+        worst = _worst_case(conf, s["bounds"])
+        est = costs.estimate(worst, runs, float(s["years"]), f"{points} points x {s['replications']} runs")
+        known = _metrics_of(conf)
+        for name in s["outputs"]:
+            if name not in known:
+                raise ConfigError(
+                    "experiment.outputs", name, f"a metric of this scenario{_close(name, known)}"
+                )
+        return est
+    if kind == "calibrate":
+        from experiments.calibrate import settings
+
+        s = settings(cfg, conf)
+        k = len(s["ranges"])
+        evals = s["grid"] ** k + s["max_evals"] + 3 * k + 6  # pilot, grid, Nelder-Mead, fit, gradient
+        costs.check_points("experiment", evals, "candidates (grid and Nelder-Mead)")
+        years = float(s["warmup_years"]) + float(s["window_years"])
+        worst = _worst_case(conf, s["ranges"])
+        return costs.estimate(
+            worst, evals * s["replications"], years, f"{evals} candidates x {s['replications']} runs"
+        )
+    from experiments.registry import runner
+
+    runner(str(kind))  # an unknown kind names the known ones
+    return costs.estimate(conf, 1)
+
+
+def _choices(cfg: DictConfig) -> dict[str, Any]:
+    choices = OmegaConf.to_container(cfg.hydra.runtime.choices, resolve=False)
+    assert isinstance(choices, dict)
+    return {k: v for k, v in choices.items() if not str(k).startswith("hydra")}
+
+
+def check_comparison(jobs: list[Job]) -> None:
+    """Across the jobs of a comparison: the baseline is one of them, every metric is reported."""
+    spec = compare_spec(jobs[0].task.experiment)
+    manifests = [
+        {
+            "name": scenario_name(j.conf.parliament.name, _choices(j.cfg)),
+            "overrides": j.overrides,
+            "choices": _choices(j.cfg),
+            "job": j.num,
+        }
+        for j in jobs
+    ]
+    baseline_label(spec.baseline, scenario_labels(manifests), manifests)
+    known: set[str] = set()
+    for j in jobs:
+        known |= _metrics_of(j.conf)
+    for name in spec.metrics:
+        if name not in known:
+            raise ConfigError(
+                "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
+            )
+
+
+# -- the folders ----------------------------------------------------------------------------------
+def _records(folder: Path) -> None:
+    """Every record of a finished replication in ``folder`` is readable JSON (else: which one)."""
+    for path in sorted((folder / "replications").glob("r[0-9]*.json")):
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise InputError(f"{path}, line {e.lineno}: not a replication record ({e.msg})") from None
+
+
+def check_resume(job: Job) -> None:
+    """A folder that exists holds this same scenario and seeds (it is resumed), or nothing."""
+    exp = job.task.get("experiment")
+    if exp is None or exp.get("kind") != COMPARE or not job.out.is_dir():
+        return
+    from experiments.compare import fingerprint
+    from experiments.replicate import finished
+    from sim.engine.streams import replication_seeds
+
+    _records(job.out)
+    spec = compare_spec(exp)
+    finished(job.out, replication_seeds(job.conf.seed, spec.replications), fingerprint(job.task))
+
+
+def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
+    """A sweep folder to resume holds no job that this sweep does not run."""
+    if not sweep.is_dir():
+        return
+    ours = {j.out.resolve() for j in jobs}
+    for d in sorted(sweep.iterdir()):
+        if (d / "scenario.json").is_file() and d.resolve() not in ours:
+            raise ConfigError(
+                "hydra.sweep.dir",
+                str(sweep),
+                f"a new folder, or one holding only this sweep's jobs (it holds {d.name}/ too)",
+            )
+
+
+def check_writable(folder: Path) -> list[Path]:
+    """The folders to create for ``folder``; an ``OSError`` if it cannot be made or written."""
+    base = existing_ancestor(folder)
+    if not base.is_dir():
+        raise OSError(20, "Not a directory", str(base))
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise OSError(13, "Permission denied (cannot write here)", str(base))
+    return missing_dirs(folder)
+
+
+# -- the plan -------------------------------------------------------------------------------------
+def plan(argv: list[str]) -> Plan:
+    """Check the command ``parltwin *argv``; the ``Plan`` of what it will do, or the first problem
+    (``ConfigError``, ``InputError``, an error of Hydra's composition, ``OSError``)."""
+    args = parser().parse_args(argv)
+    _refuse_flags(args)
+    overrides = list(args.overrides)
+    parsed = _parse(overrides)
+    sweeps = [o for o in parsed if o.is_sweep_override()]
+    plain = [o.input_line for o in parsed if not o.is_sweep_override()]
+    with Composer(args.config_dir, parsed) as composer:
+        primary = composer.compose(plain)  # what Hydra composes first (a sweep's own values left out)
+        check_instantiable(primary)
+        runs = not (args.help or args.hydra_help or args.cfg or args.info or args.shell_completion)
+        if not runs:
+            return Plan(runs=False)
+        mode = OmegaConf.select(primary, "hydra.mode")
+        multirun = bool(args.multirun) or str(mode) in ("MULTIRUN", "RunMode.MULTIRUN")
+        out = Plan(runs=True, multirun=multirun)
+        if not multirun:
+            cfg = composer.compose(overrides) if sweeps else primary  # Hydra's "use --multirun" error
+            task = [o.input_line for o in parsed if not o.is_hydra_override()]
+            folder = _pin(cfg, "hydra.run.dir", out)
+            out.jobs = [Job(0, task, cfg, folder)]
+        else:
+            out.sweep_dir = _pin(primary, "hydra.sweep.dir", out)
+            hydra_args = [o.input_line for o in parsed if o.is_hydra_override()]
+            params = OmegaConf.select(primary, "hydra.sweeper.params") or {}
+            listed = [f"{k}={v}" for k, v in params.items()] + [
+                o.input_line for o in parsed if not o.is_hydra_override()
+            ]
+            for num, job_overrides in enumerate(expand(composer.parser().parse_overrides(listed))):
+                cfg = composer.compose(hydra_args + job_overrides)
+                with open_dict(cfg):
+                    cfg.hydra.job.num = num
+                    cfg.hydra.job.id = num
+                folder = out.sweep_dir / str(OmegaConf.select(cfg, "hydra.sweep.subdir"))
+                out.jobs.append(Job(num, job_overrides, cfg, folder))
+    for job in out.jobs:
+        out.estimate = out.estimate + experiment_cost(job)
+    costs.check_total(out.estimate)
+    kinds = {str((j.task.get("experiment") or {}).get("kind")) for j in out.jobs}
+    if kinds == {COMPARE}:
+        check_comparison(out.jobs)
+    if out.sweep_dir is not None:
+        check_sweep_folder(out.sweep_dir, out.jobs)
+    for job in out.jobs:
+        check_resume(job)
+    folders = [j.out for j in out.jobs] + ([out.sweep_dir] if out.sweep_dir is not None else [])
+    for folder in folders:
+        out.new_dirs += check_writable(folder)
+    return out

@@ -1,0 +1,466 @@
+"""A hostile or careless user: nothing of theirs is instantiated, inputs are bounded, nothing is lost
+or left half-written when a command is refused or fails."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from experiments import preflight
+from experiments.errors import EXIT_BAD_INPUT, EXIT_IO
+from scenarios import ConfigError
+from scenarios.errors import CostError
+from tests.conftest import run_cli
+from tests.parltwin_cli import parltwin, snapshot
+from tests.test_experiments import main_job
+
+SHORT = ["years=0.1", "quiet=true"]
+
+
+def _preset(root: Path, group: str, name: str, text: str) -> None:
+    (root / group).mkdir(parents=True, exist_ok=True)
+    (root / group / f"{name}.yaml").write_text(text)
+
+
+# -- 1. nothing a user writes is instantiated ------------------------------------------------------
+TOUCH = "hydra:\n  callbacks:\n    x:\n      _target_: pathlib.Path.touch\n      self: {target}\n"
+COPY_HANDLER = (
+    "version: 1\nhandlers:\n  h:\n    (): shutil.copyfile\n    src: {source}\n    dst: {target}\n"
+    "root:\n  handlers: [h]\n"
+)
+
+
+def _vectors(mine: Path, target: Path, source: Path) -> dict[str, list[str]]:
+    """Each way a config could make Hydra or logging call code, as ``parltwin`` arguments."""
+    touch = TOUCH.format(target=target)
+    copy_handler = COPY_HANDLER.format(source=source, target=target)
+    _preset(mine, "experiment", "touch", "# @package _global_\nexperiment:\n  kind: compare\n" + touch)
+    _preset(mine, "parliament", "touch", "# @package _global_\n" + touch)
+    _preset(mine, "hydra/job_logging", "copy", copy_handler)
+    _preset(mine, "hydra/hydra_logging", "copy", copy_handler)
+    _preset(
+        mine,
+        "hydra/job_logging",
+        "makedirs",
+        f"version: 1\nhandlers:\n  h:\n    class: os.makedirs\n    name: {target}\n",
+    )
+    indented = "\n".join("    " + line for line in copy_handler.splitlines())
+    _preset(mine, "experiment", "logging", f"# @package _global_\nhydra:\n  job_logging:\n{indented}\n")
+    cd = ["--config-dir", str(mine)]
+    cb = "+hydra.callbacks.x"
+    return {
+        "experiment preset, _global_ callback": [*cd, "experiment=touch"],
+        "parliament preset, _global_ callback": [*cd, "parliament=touch"],
+        "override: Path.touch": [f"{cb}._target_=pathlib.Path.touch", f"{cb}.self={target}"],
+        "override: shutil.copyfile": [
+            f"{cb}._target_=shutil.copyfile",
+            f"{cb}.src={source}",
+            f"{cb}.dst={target}",
+        ],
+        "override: os.makedirs, with years=-1": [
+            f"{cb}._target_=os.makedirs",
+            f"{cb}.name={target}",
+            "years=-1",
+        ],
+        "override of the sweep's own callback": [
+            "experiment=compare",
+            "hydra.callbacks.compare._target_=os.makedirs",
+            f"+hydra.callbacks.compare.name={target}",
+        ],
+        "job_logging file with ()": [*cd, "hydra/job_logging=copy"],
+        "hydra_logging file with ()": [*cd, "hydra/hydra_logging=copy"],
+        "job_logging file with class": [*cd, "hydra/job_logging=makedirs"],
+        "_global_ preset with a logging handler ()": [*cd, "experiment=logging"],
+        "oc.create makes a callback out of a string": [
+            f"+hydra.callbacks.x=${{oc.create:'{{_target_: os.makedirs, name: {target}}}'}}"
+        ],
+        "a launcher of one's own": ["hydra.launcher._target_=os.makedirs", f"+hydra.launcher.name={target}"],
+        "PYTHONPATH for worker processes": [f"+hydra.job.env_set.PYTHONPATH={target}"],
+    }
+
+
+VECTORS = list(_vectors(Path("/nonexistent"), Path("/t"), Path("/s")))
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_no_code_named_in_a_config_runs(
+    vector: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine, target, source = tmp_path / "mine", tmp_path / "target", tmp_path / "source"
+    args = _vectors(mine, target, source)[vector]
+    source.write_text("secret")
+    before = snapshot(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    ended = parltwin([*args, *SHORT, f"hydra.run.dir={tmp_path / 'run'}"], work, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT
+    line = ended.one_line
+    assert any(k in line for k in ("_target_", "()", "class", "env_set", "interpolations")), line
+    assert not target.exists()  # the function named was never called
+    assert list(work.iterdir()) == [] and snapshot(tmp_path) == {**before, "work": None}
+
+
+def test_the_command_line_binary_refuses_a_callback_too(tmp_path: Path) -> None:
+    target = tmp_path / "touched"
+    res = run_cli(
+        "+hydra.callbacks.x._target_=pathlib.Path.touch", f"+hydra.callbacks.x.self={target}", cwd=tmp_path
+    )
+    assert res.returncode == EXIT_BAD_INPUT and res.stdout == ""
+    assert (
+        res.stderr.strip().splitlines() == [res.stderr.strip()] and "hydra.callbacks.x._target_" in res.stderr
+    )
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["experiment=reform_comparison"],  # the project's callback
+        ["experiment=reform_comparison", "hydra/launcher=joblib"],
+        ["experiment=reform_comparison", "hydra/launcher=submitit_local"],
+        ["experiment=reform_comparison", "hydra/launcher=slurm", "hydra.launcher.partition=short"],
+        ["+hydra.job.env_set.OMP_NUM_THREADS=1"],
+        ["hydra/job_logging=none"],
+    ],
+)
+def test_what_the_project_documents_passes(args: list[str], tmp_path: Path) -> None:
+    knob = "experiment.replications=1" if "reform" in args[0] else "seed=1"
+    folders = [f"hydra.sweep.dir={tmp_path / 's'}", f"hydra.run.dir={tmp_path / 'r'}"]
+    checked = preflight.plan([*args, knob, *SHORT, *folders])
+    assert checked.runs and checked.jobs
+    assert not (tmp_path / "s").exists() and not (tmp_path / "r").exists()  # a plan writes nothing
+
+
+@pytest.mark.parametrize(
+    "flag", [["--experimental-rerun", "x.pickle"], ["--config-name", "evil"], ["--config-path", "/tmp"]]
+)
+def test_flags_that_load_other_code_or_configs_are_refused(
+    flag: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ended = parltwin(flag, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and flag[0] in ended.one_line
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- 2. bounded inputs ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "field", "says"),
+    [
+        (
+            ["parliament.initiators.government.rate_per_year=inf"],
+            "parliament.initiators.government.rate_per_year",
+            "finite",
+        ),
+        (["parliament=single_queue", "parliament.arrival_rate=inf"], "parliament.arrival_rate", "finite"),
+        (["parliament=single_queue", "parliament.service_mean=inf"], "parliament.service_mean", "finite"),
+        (["years=inf"], "years", "finite"),
+        (["years=nan"], "years", "finite"),
+        (["experiment=sensitivity", "experiment.years=inf"], "experiment.years", "finite"),
+        (["years=1e6"], "years", "at most 1000"),
+        (["parliament.chambers.mazhilis.seats=1000000000"], "parliament.chambers.mazhilis.parties", "seats"),
+        (
+            [
+                "parliament.chambers.mazhilis.seats=1000000000",
+                "parliament.chambers.mazhilis.parties.amanat.seats=999999964",
+            ],
+            "parliament.chambers.mazhilis.seats",
+            "at most 10,000 members",
+        ),
+        (["parliament=single_queue", "parliament.arrival_rate=1e9"], "years", "at most 5e+06"),
+        (["citizens.subgroups=100000"], "citizens.subgroups", "at most 200,000"),
+        (["experiment=compare", "experiment.replications=1000000"], "cost", "at most 1e+09"),
+        (["experiment=pluchino2011", "experiment.N=1000000000"], "experiment.N", "at most 2e+07"),
+        (["experiment=pluchino2011", "experiment.legislatures=100000000"], "cost", "at most 1e+12"),
+        (["experiment=sensitivity", "experiment.trajectories=10000000"], "experiment", "at most 100,000"),
+        (  # the top of a parameter's range multiplies the bills a run makes: the worst case counts
+            [
+                "experiment=sensitivity",
+                "~experiment.parameters",
+                "+experiment.parameters={arrival_rate:[0.5,1e5]}",
+            ],
+            "years",
+            "at most 5e+06",
+        ),
+        (["experiment=calibrate", "experiment.max_evals=1000000000"], "experiment", "at most 100,000"),
+        (["-m", "seed=range(0,2000)"], "sweep", "at most 1,000 jobs"),
+    ],
+)
+def test_unbounded_inputs_are_refused_before_anything_runs(args: list[str], field: str, says: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        preflight.plan([*args, "quiet=true"])
+    line = str(err.value)
+    assert line.startswith(field) and says in line and "\n" not in line
+    if isinstance(err.value, CostError):  # the estimate and the limit
+        assert "is over the limit" in line and "at most" in line
+
+
+def test_a_cost_refusal_gives_the_estimate_and_the_limit_on_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ended = parltwin(
+        ["experiment=reform_comparison", "experiment.replications=100000"], tmp_path, monkeypatch, capsys
+    )
+    assert ended.code == EXIT_BAD_INPUT
+    assert "bill-stage visits (3 jobs x (100000 replications of 5 years)" in ended.one_line
+    assert "on the reference machine" in ended.one_line and "at most 1e+09 in one command" in ended.one_line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("amanat", [10, 500])  # party seats adding up to 46 and 536 in a 98-seat chamber
+def test_party_seats_must_add_up_to_the_chamber(amanat: int) -> None:
+    with pytest.raises(ConfigError) as err:
+        preflight.plan([f"parliament.chambers.mazhilis.parties.amanat.seats={amanat}"])
+    total = 98 - 62 + amanat
+    assert str(err.value) == (
+        f"parliament.chambers.mazhilis.parties={total} is not allowed: "
+        f"party seats adding up to the chamber's 98 seats (they add up to {total})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("override", "says"),
+    [("+yeras=5", "did you mean years?"), ("+parliament.chambers.mazhilis.seat=5", "did you mean seats?")],
+)
+def test_misspelled_appended_keys_are_refused(override: str, says: str) -> None:
+    with pytest.raises(
+        ConfigError, match=f"^{override[1:].split('=')[0]}=5 is not allowed: a key of the schema"
+    ) as err:
+        preflight.plan([override])
+    assert says in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ("experiment.baseline=kz_bicameral_2032", "experiment.baseline='kz_bicameral_2032'"),
+        ("experiment.metrics=[laws_per_year,laws_per_yer]", "experiment.metrics='laws_per_yer'"),
+        ("+scenario=kz_bicameral_2023,atlantis", "atlantis"),
+    ],
+)
+def test_a_sweep_is_checked_across_its_jobs_before_the_first_one(
+    override: str,
+    field: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = [
+        "experiment=reform_comparison",
+        "experiment.replications=1",
+        *SHORT,
+        override,
+        "hydra.sweep.dir=sweep",
+    ]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and field in ended.one_line
+    assert list(tmp_path.iterdir()) == []  # no sweep folder, no multirun.yaml, no job ran
+
+
+# -- 3. nothing lost, nothing half-written ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def finished_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return main_job(tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["seed=1"],
+        ["years=1.6"],
+        ["+scenario=kz_kurultai_2026,kz_bicameral_2023"],
+        ["parliament.vote_noise=0.4"],
+    ],
+)
+def test_a_refused_resume_leaves_the_finished_sweep_as_it_was(
+    change: list[str],
+    finished_sweep: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.test_experiments import MAIN
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_sweep, run)
+    before = snapshot(run)
+    assert {"report.html", "summary.csv", "comparison.csv", "manifest.json", "multirun.yaml"} <= set(before)
+    assert any(k.startswith("figures/") for k in before)
+    ended = parltwin([*MAIN, f"hydra.sweep.dir={run}", *change], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT, ended.err
+    assert "run folder" in ended.one_line or "hydra.sweep.dir" in ended.one_line
+    assert snapshot(run) == before  # byte for byte
+
+
+def test_a_refused_run_creates_no_folder_and_touches_none_that_existed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "existed_empty"
+    empty.mkdir()
+    for cwd in (Path("/"), empty):
+        ended = parltwin(["years=-1", f"hydra.run.dir={empty / 'a' / 'b'}"], cwd, monkeypatch, capsys)
+        assert ended.code == EXIT_BAD_INPUT and "years=-1" in ended.one_line
+        assert empty.is_dir() and list(empty.iterdir()) == []
+
+
+def _full_disk_after(monkeypatch: pytest.MonkeyPatch, writes: int) -> list[str]:
+    """From the ``writes``-th file on, writing fails as on a full disk (ENOSPC)."""
+    done: list[str] = []
+    fsync = os.fsync
+
+    def full(fd: int) -> None:
+        if len(done) >= writes:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        done.append(str(fd))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full)
+    return done
+
+
+def test_a_full_disk_at_the_first_write_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent = tmp_path / "existed_empty"
+    parent.mkdir()
+    _full_disk_after(monkeypatch, 0)
+    args = ["experiment=compare", "experiment.replications=2", *SHORT, f"hydra.run.dir={parent / 'run'}"]
+    ended = parltwin(args, Path("/"), monkeypatch, capsys)
+    assert ended.code == EXIT_IO
+    assert ended.one_line == f"parltwin: error: {parent / 'run' / 'scenario.json'}: No space left on device"
+    assert (
+        parent.is_dir() and list(parent.iterdir()) == []
+    )  # the run folder it made is gone, its parent stays
+
+
+def test_a_full_disk_half_way_keeps_only_whole_files_and_the_run_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow.parquet as pq
+
+    run = tmp_path / "run"
+    args = [
+        "experiment=compare",
+        "experiment.replications=3",
+        "experiment.ledger=true",
+        *SHORT,
+        f"hydra.run.dir={run}",
+    ]
+    written = _full_disk_after(monkeypatch, 20)  # scenario.json, metrics.json, a replication's files...
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_IO and "No space left on device" in ended.one_line and len(written) == 20
+    files = [p for p in run.rglob("*") if p.is_file()]
+    assert not [p for p in files if p.name.startswith(".tmp-")]
+    for p in files:  # every file there is whole
+        if p.suffix == ".json":
+            json.loads(p.read_text())
+        elif p.suffix == ".parquet":
+            pq.read_table(p)
+    assert not (run / "report.html").exists()
+    finished = sorted(p.name for p in (run / "replications").glob("r*.json"))
+    assert 1 <= len(finished) < 3
+    monkeypatch.undo()
+    again = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert again.code == 0, again.err
+    assert sorted(p.name for p in (run / "replications").glob("r*.json")) == [
+        "r0000.json",
+        "r0001.json",
+        "r0002.json",
+    ]
+    assert (run / "report.html").exists()
+
+
+def test_a_read_only_output_folder_is_one_line_with_the_io_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    real = os.access
+
+    def access(path: object, mode: int, **kw: object) -> bool:  # root may write anywhere: say it cannot
+        return False if Path(str(path)) == locked and mode & os.W_OK else real(path, mode, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    for run in (locked / "run", locked):
+        ended = parltwin([*SHORT, f"hydra.run.dir={run}"], tmp_path, monkeypatch, capsys)
+        assert ended.code == EXIT_IO
+        assert ended.one_line.startswith(f"parltwin: error: {locked}: Permission denied")
+    locked.chmod(0o755)
+    assert list(locked.iterdir()) == []
+
+
+def test_a_yaml_syntax_error_names_the_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _preset(tmp_path / "mine", "parliament", "broken", "name: broken\nchambers:\n  a: {seats: 5\n  b: 3\n")
+    ended = parltwin(["--config-dir", "mine", "parliament=broken"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT
+    assert f"{tmp_path / 'mine' / 'parliament' / 'broken.yaml'}, line 4" in ended.one_line
+    assert "YAML" in ended.one_line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+def test_a_broken_record_or_sweep_file_is_one_line(
+    finished_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments.cli import report_main
+    from tests.test_experiments import MAIN
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_sweep, run)
+    record = run / "1" / "replications" / "r0001.json"
+    record.write_text('{"replication": 1,\n  "seed": ')
+    ended = parltwin([*MAIN, f"hydra.sweep.dir={run}"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and f"{record}, line 2" in ended.one_line
+    (run / "multirun.yaml").write_text("hydra:\n  overrides: [\n")
+    record.unlink()
+    with pytest.raises(SystemExit) as stop:
+        report_main([str(run), "-q"])
+    assert stop.value.code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [err] and f"{run / 'multirun.yaml'}, line" in err
+
+
+def test_a_folder_that_turns_out_read_only_while_writing_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tempfile
+
+    from experiments import files
+
+    run = tmp_path / "run"
+    mkstemp = tempfile.mkstemp
+
+    def refuse(*args: object, dir: object = None, **kw: object) -> tuple[int, str]:
+        if Path(str(dir)).is_relative_to(run):  # a read-only mount: root cannot write either
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dir))
+        return mkstemp(*args, dir=dir, **kw)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    ended = parltwin([*SHORT, f"hydra.run.dir={run}"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_IO
+    assert ended.one_line == f"parltwin: error: {run / 'summary.json'}: Read-only file system"
+    assert not run.exists()
+
+
+def test_a_comparison_that_fails_half_way_leaves_the_previous_outputs(
+    finished_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from experiments import comparison, plots
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_sweep, run)
+    before = snapshot(run)
+
+    def broken(*args: object, **kw: object) -> None:
+        raise RuntimeError("a figure could not be drawn")
+
+    monkeypatch.setattr(plots, "figures", broken)
+    with pytest.raises(RuntimeError):
+        comparison.finish(run, quiet=True)
+    assert snapshot(run) == before  # nothing replaced before the new version was complete
