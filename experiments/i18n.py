@@ -1,0 +1,124 @@
+"""Kazakh, Russian and English for everything a person reads: report, figures, terminal, app, help.
+
+Messages live in gettext catalogs (``experiments/locale/<lang>/LC_MESSAGES/parltwin.po``, compiled to
+``.mo`` by ``make i18n``); the English text in the code is the message id. Numbers and dates are
+formatted for the locale by Babel (CLDR): ``12 345,7`` in Kazakh and Russian, ``12,345.7`` in English.
+
+Metric labels come from the typed metric registry: ``Metric.label`` is the message id, and a family's
+``{...}`` fields are filled from its ``params``, each value translated in the context of its key
+(``stage``, ``channel``, ``dimension``, ``value``), falling back to the name itself. Names of presets,
+stages and channels that a user defined are shown as they are.
+"""
+
+from __future__ import annotations
+
+import gettext
+import math
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+
+from sim.metrics import Metric
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "parltwin"
+#: The languages of the interface: code -> its own name.
+LANGUAGES: dict[str, str] = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
+DEFAULT = "en"
+DASH = "–"
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog where it is declared; it is translated where it is shown."""
+    return message
+
+
+def check_lang(lang: Any, field: str = "lang") -> str:
+    """``lang`` if it is one of :data:`LANGUAGES`; a ``ConfigError`` naming ``field`` otherwise."""
+    from scenarios.errors import ConfigError
+
+    if lang not in LANGUAGES:
+        raise ConfigError(field, lang, f"one of {', '.join(LANGUAGES)}")
+    return str(lang)
+
+
+@lru_cache(maxsize=None)
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+
+
+class Translator:
+    """Messages, metric labels, numbers and dates in one language."""
+
+    def __init__(self, lang: str = DEFAULT, catalog: gettext.NullTranslations | None = None) -> None:
+        self.lang = check_lang(lang)
+        self.catalog = catalog if catalog is not None else _catalog(self.lang)
+
+    # -- messages ---------------------------------------------------------------------------------
+    def gettext(self, message: str, **fields: Any) -> str:
+        """The message in this language, its ``{...}`` fields filled from ``fields``."""
+        text = self.catalog.gettext(message)
+        return text.format(**fields) if fields else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **fields: Any) -> str:
+        """The singular or plural form for ``n`` (Russian has three), fields filled (``n`` too)."""
+        return self.catalog.ngettext(singular, plural, n).format(n=self.integer(n), **fields)
+
+    def name(self, context: str, name: str) -> str:
+        """A name from a preset (stage, channel, group...) in this language; itself if unknown."""
+        text = self.catalog.pgettext(context, name)
+        return text if text != name else name.replace("_", " ")
+
+    # -- metrics ----------------------------------------------------------------------------------
+    def label(self, metric: Metric) -> str:
+        """A metric's label in this language, a family's fields filled with translated names."""
+        fields = {k: self.name(k, v) for k, v in metric.params}
+        return self.catalog.gettext(metric.label).format(**fields)
+
+    def unit(self, metric: Metric, diff: bool = False) -> str:
+        """A metric's unit; shares read as percentages (differences: percentage points)."""
+        if metric.share:
+            return self.gettext("percentage points") if diff else "%"
+        return self.catalog.gettext(metric.unit) if metric.unit else ""
+
+    # -- numbers and dates ------------------------------------------------------------------------
+    def number(self, x: Any, signed: bool = False, digits: int | None = None) -> str:
+        """A number for people: a few significant digits (or ``digits`` decimals); a dash if undefined."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return DASH
+        x = float(x)
+        if digits is None:
+            a = abs(x)
+            digits = 0 if a >= 100 else 1 if a >= 10 else 2 if a >= 0.995 or a == 0 else 3
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        text = format_decimal(abs(x), format=pattern, locale=self.lang)
+        sign = "-" if x < 0 and text.strip("0.,\u00a0 ") else "+" if signed else ""
+        return f"{sign}{text}"
+
+    def integer(self, n: Any) -> str:
+        return format_decimal(int(n), format="#,##0", locale=self.lang)
+
+    def value(self, metric: Metric, x: Any, signed: bool = False) -> str:
+        """A metric's value: shares as percentages (0.634 -> 63.4), the rest as :meth:`number`."""
+        if metric.share and x is not None and not (isinstance(x, float) and math.isnan(x)):
+            return self.number(100.0 * float(x), signed)
+        return self.number(x, signed)
+
+    def moment(self, stamp: str | datetime) -> str:
+        """A time stamp (ISO text or datetime, UTC) as a date and time of this locale."""
+        if not stamp:
+            return ""
+        when = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return format_datetime(when, "medium", tzinfo=UTC, locale=self.lang) + " UTC"
+
+
+@lru_cache(maxsize=None)
+def translator(lang: str = DEFAULT) -> Translator:
+    """The (shared) translator of ``lang``."""
+    return Translator(lang)
