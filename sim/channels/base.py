@@ -113,13 +113,14 @@ def median_days(start: Iterable[float], end: Iterable[float], horizon: float) ->
 
 def carried_outcomes(demand: np.ndarray, demands: Table) -> dict[str, float | None]:
     """What became of the demands a channel carried (``demand``: their ids, rows of ``demands``):
-    how many a bill answered, how many a law, and the median days from demand to law."""
+    how many a bill answered (a law is a bill: one already under way when the demand arose counts when
+    it is enacted), how many a law, and the median days from demand to law."""
     ids = np.unique(np.asarray(demand, dtype=np.int64))
     law_at = demands["law_at"][ids]
     law = ~np.isnan(law_at)
     days = law_at[law] - demands["emerged_at"][ids][law]
     return {
-        "became_bill": int((~np.isnan(demands["bill_at"][ids])).sum()),
+        "became_bill": int(((~np.isnan(demands["bill_at"][ids])) | law).sum()),
         "became_law": int(law.sum()),
         "law_median_days": float(np.median(days)) if days.size else None,
     }
