@@ -15,19 +15,20 @@ from __future__ import annotations
 import gettext
 import math
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
+from scenarios.schema import LANGUAGES as CODES
 from sim.metrics import Metric
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "parltwin"
 #: The languages of the interface: code -> its own name.
-LANGUAGES: dict[str, str] = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
+LANGUAGES: dict[str, str] = dict(zip(CODES, ("English", "Қазақша", "Русский"), strict=True))
 DEFAULT = "en"
 DASH = "–"
 
@@ -46,7 +47,7 @@ def check_lang(lang: Any, field: str = "lang") -> str:
     return str(lang)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
@@ -102,8 +103,15 @@ class Translator:
     def integer(self, n: Any) -> str:
         return format_decimal(int(n), format="#,##0", locale=self.lang)
 
+    def short(self, x: Any) -> str:
+        """A setting such as a horizon in years: at most two decimals, none when whole (5, 1,5)."""
+        return DASH if x is None else format_decimal(float(x), format="#,##0.##", locale=self.lang)
+
     def value(self, metric: Metric, x: Any, signed: bool = False) -> str:
-        """A metric's value: shares as percentages (0.634 -> 63.4), the rest as :meth:`number`."""
+        """A metric's value: shares as percentages (0.634 -> 63.4), counts as integers, the rest as
+        :meth:`number`."""
+        if isinstance(x, int) and not isinstance(x, bool) and not metric.share:
+            return ("+" if signed and x > 0 else "") + self.integer(x)
         if metric.share and x is not None and not (isinstance(x, float) and math.isnan(x)):
             return self.number(100.0 * float(x), signed)
         return self.number(x, signed)
@@ -118,7 +126,7 @@ class Translator:
         return format_datetime(when, "medium", tzinfo=UTC, locale=self.lang) + " UTC"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str = DEFAULT) -> Translator:
     """The (shared) translator of ``lang``."""
     return Translator(lang)

@@ -21,6 +21,10 @@ from sim.citizens.feedback import ChannelsConf
 from sim.engine.parliament import ParliamentConf
 
 
+#: Languages of what a run shows people (report, figures, terminal): Kazakh, Russian, English.
+LANGUAGES = ("en", "kk", "ru")
+
+
 @dataclass
 class Config:
     """One run: a parliament, a seed and a horizon."""
@@ -32,6 +36,7 @@ class Config:
     seed: int = 0
     years: float = 5.0
     quiet: bool = False
+    lang: str = "en"  # language of the report, figures and terminal output (LANGUAGES)
 
 
 def register() -> None:

@@ -19,7 +19,7 @@ from scenarios.checks import in_range, need, non_negative, positive
 from scenarios.citizens import check_channels, check_citizens
 from scenarios.errors import ConfigError
 from scenarios.procedure import check_procedure
-from scenarios.schema import Config
+from scenarios.schema import LANGUAGES, Config
 from sim.engine.parliament import ParliamentConf
 
 
@@ -62,6 +62,7 @@ def validate(cfg: DictConfig) -> Config:
     conf = to_config(cfg)
     need("seed", conf.seed, conf.seed >= 0, "an integer >= 0")
     positive("years", conf.years)
+    need("lang", conf.lang, conf.lang in LANGUAGES, f"one of {', '.join(LANGUAGES)}")
     check_parliament(conf.parliament)
     if conf.citizens is not None:
         check_citizens(conf.citizens, conf.parliament)
