@@ -7,7 +7,9 @@ start, and every cycle (a navette, a return after a veto) must pass through a st
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
+from typing import Any
 
 from agents.majority import RULES
 from scenarios.errors import ConfigError
@@ -137,3 +139,67 @@ def _check_cycles_bounded(stages: Mapping[str, StageConf], prefix: str) -> None:
     for v in graph:
         if v not in index:
             strongconnect(v)
+
+
+def _at(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
+
+
+def _put(node: Any, key: str, value: Any) -> None:
+    if isinstance(node, dict):
+        node[key] = value
+    else:
+        setattr(node, key, value)
+
+
+def readings(stages: Mapping[str, Any]) -> list[str]:
+    """The readings of a bill in its first chamber, in order: the vote stages (not override votes)
+    that a passing bill meets one after another in the chamber of the first of them.
+
+    ``stages`` holds stage descriptions as objects or plain mappings (a resolved config).
+    """
+    votes = [n for n, s in stages.items() if _at(s, "kind") == "vote" and not _at(s, "override")]
+    if not votes:
+        return []
+
+    def next_vote(name: str) -> str | None:
+        seen, at = set(), _at(stages[name], "on_pass")
+        while at in stages and at not in seen:
+            seen.add(at)
+            if at in votes:
+                return at
+            at = _at(stages[at], "on_pass")
+        return None
+
+    reached = {next_vote(v) for v in votes}
+    first = next(v for v in votes if v not in reached)
+    chamber, chain = _at(stages[first], "chamber"), [first]
+    while (nxt := next_vote(chain[-1])) is not None and _at(stages[nxt], "chamber") == chamber:
+        if nxt in chain:
+            break
+        chain.append(nxt)
+    return chain
+
+
+def set_readings(stages: dict[str, Any], n: int) -> None:
+    """Give bills ``n`` readings in their first chamber, in place: drop the last readings (what led
+    to one leads to what followed it), or add readings after the last, each a copy of it."""
+    chain = readings(stages)
+    if not chain or n < 1:
+        raise ConfigError("readings", n, "an integer >= 1, for a procedure with a reading vote")
+    while len(chain) > n:
+        last = chain.pop()
+        after = _at(stages[last], "on_pass")
+        for s in stages.values():
+            for key in TRANSITIONS:
+                if _at(s, key) == last:
+                    _put(s, key, after)
+        del stages[last]
+    chamber = _at(stages[chain[-1]], "chamber")
+    while len(chain) < n:
+        last = stages[chain[-1]]
+        name = f"{chamber}_reading_{len(chain) + 1}"
+        added = copy.deepcopy(last)
+        _put(last, "on_pass", name)
+        stages[name] = added
+        chain.append(name)

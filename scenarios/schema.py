@@ -20,7 +20,6 @@ from agents.citizens import CitizensConf
 from sim.citizens.feedback import ChannelsConf
 from sim.engine.parliament import ParliamentConf
 
-
 #: Languages of what a run shows people (report, figures, terminal): Kazakh, Russian, English.
 LANGUAGES = ("en", "kk", "ru")
 
