@@ -11,6 +11,8 @@ report that looks complete and is not.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,20 +129,30 @@ def sweep_command(run_dir: Path) -> str | None:
     return command_line(list(overrides.task), list(overrides.hydra))
 
 
-def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang: str | None = None) -> Path:
-    """Build the comparison of the finished replications in ``run_dir``; return the report's path.
+@dataclass
+class Compared:
+    """The comparison of a run's scenarios, in memory: what :func:`finish` writes and the app shows."""
 
-    ``lang`` (default: the run's ``lang``) is the language of the report, figures and terminal table.
-    """
-    from experiments import plots, report  # seaborn is slow to import: only where figures are drawn
+    labels: list[str]
+    manifests: list[dict[str, Any]]
+    scenarios: list[dict[str, Any]]
+    summary: pd.DataFrame
+    leads: pd.DataFrame
+    comparison: pd.DataFrame
+    described: Catalog
+    baseline: str
+    headline: list[str]
 
-    run_dir = Path(run_dir)
-    jobs = scenario_folders(run_dir)
-    if not jobs:
-        raise ConfigError("run folder", str(run_dir), "a folder written by `parltwin experiment=...`")
+
+def compare_jobs(
+    jobs: list[tuple[Path, dict[str, Any]]],
+    baseline: str | None,
+    wanted: Sequence[str],
+    root: Path | None = None,
+) -> Compared:
+    """Read the finished replications of ``jobs`` (scenario folders and their manifests) and compare
+    them with :mod:`experiments.stats`: intervals, and paired differences within each horizon."""
     manifests = [m for _, m in jobs]
-    tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
-    spec = compare_spec(manifests[0]["config"].get("experiment") or {})
     labels = scenario_labels(manifests)
     rows, leads, scenarios = [], [], []
     for (folder, m), label in zip(jobs, labels, strict=True):
@@ -159,7 +171,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
                 "replications": len(recs),
                 "planned": m["replications"],
                 "years": m["years"],
-                "folder": str(folder.relative_to(run_dir)) if folder != run_dir else ".",
+                "folder": str(folder.relative_to(root)) if root is not None and folder != root else ".",
                 "overrides": m.get("overrides", []),
                 "fingerprint": m["fingerprint"],
                 "command": m.get("command"),
@@ -167,21 +179,48 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
             }
         )
     if not rows:
-        raise ConfigError("run folder", str(run_dir), "a folder with at least one finished replication")
+        where = str(root) if root is not None else ", ".join(str(f) for f, _ in jobs)
+        raise ConfigError("run folder", where, "a folder with at least one finished replication")
     summary = pd.DataFrame(rows)
-    described = catalog.load(folder for folder, _ in jobs)
-    baseline = baseline_label(spec.baseline, labels, manifests)
+    base = baseline_label(baseline, labels, manifests)
     metrics = metric_columns(summary)
-    headline = [m for m in spec.metrics if m in metrics]
-    comp = compare_by_horizon(summary, metrics, strata(labels, manifests, baseline))
+    return Compared(
+        labels=labels,
+        manifests=manifests,
+        scenarios=scenarios,
+        summary=summary,
+        leads=pd.concat(leads, ignore_index=True),
+        comparison=compare_by_horizon(summary, metrics, strata(labels, manifests, base)),
+        described=catalog.load(folder for folder, _ in jobs),
+        baseline=base,
+        headline=[m for m in wanted if m in metrics],
+    )
+
+
+def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang: str | None = None) -> Path:
+    """Build the comparison of the finished replications in ``run_dir``; return the report's path.
+
+    ``lang`` (default: the run's ``lang``) is the language of the report, figures and terminal table.
+    """
+    from experiments import plots, report  # seaborn is slow to import: only where figures are drawn
+
+    run_dir = Path(run_dir)
+    jobs = scenario_folders(run_dir)
+    if not jobs:
+        raise ConfigError("run folder", str(run_dir), "a folder written by `parltwin experiment=...`")
+    manifests = [m for _, m in jobs]
+    tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
+    spec = compare_spec(manifests[0]["config"].get("experiment") or {})
+    c = compare_jobs(jobs, spec.baseline, spec.metrics, run_dir)
+    summary, comp, described, labels = c.summary, c.comparison, c.described, c.labels
+    headline, baseline, scenarios = c.headline, c.baseline, c.scenarios
     command = command or sweep_command(run_dir)
     clear_outputs(run_dir)
     write_with(run_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
     write_with(run_dir / "comparison.csv", lambda p: comp.to_csv(p, index=False))
     channels = channel_table(comp, described)
     write_with(run_dir / "channels.csv", lambda p: channels.to_csv(p, index=False))
-    leads_all = pd.concat(leads, ignore_index=True)
-    figs = plots.figures(summary, leads_all, comp, headline, labels, described, tr)
+    figs = plots.figures(summary, c.leads, comp, headline, labels, described, tr)
     for f in figs:
         write_with(run_dir / FIGURES / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))
     first = manifests[0]

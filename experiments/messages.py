@@ -50,8 +50,11 @@ def _code() -> Iterator[Message]:
             yield (msg if isinstance(msg, str) else (msg[0], msg[1])), ctx
     for path in sorted((ROOT / "experiments" / "templates").glob("*.j2")):
         with path.open("rb") as fh:
-            for _, _, msg, _ in babel_extract(fh, KEYWORDS, [], {}):
-                yield (msg if isinstance(msg, str) else (msg[0], msg[1])), None
+            for _, func, msg, _ in babel_extract(fh, KEYWORDS, [], {}):
+                yield (
+                    (msg if isinstance(msg, str) else msg[0] if func != "ngettext" else (msg[0], msg[1])),
+                    None,
+                )
 
 
 def _metrics() -> Iterator[Message]:
@@ -182,7 +185,9 @@ def update() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m experiments.messages", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m experiments.messages", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--check", action="store_true", help="change nothing; list what is missing or stale")
     args = parser.parse_args(argv)
     if args.check:
