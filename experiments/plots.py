@@ -319,6 +319,48 @@ def differences(
     return _figure("differences", _draw(8, height, paint), tr)
 
 
+def intervals(
+    comparison: pd.DataFrame,
+    metric: str,
+    order: Sequence[str],
+    described: Catalog,
+    tr: Translator | None = None,
+) -> Figure | None:
+    """One metric's mean and 95% interval per scenario, on an axis from zero (shares: 0-100%)."""
+    tr = tr or translator()
+    rows = comparison[comparison["metric"] == metric].set_index("scenario").reindex(order)
+    if rows["mean"].isna().all():
+        return None
+    m = described.describe(metric)
+    scale = 100.0 if m.share else 1.0
+    mean, lo, hi = (scale * rows[c].to_numpy(dtype=float) for c in ("mean", "ci_low", "ci_high"))
+    lo, hi = np.where(np.isnan(lo), mean, lo), np.where(np.isnan(hi), mean, hi)
+    pal = _palette(order)
+    unit = tr.unit(m)
+
+    def paint(fig: MplFigure) -> None:
+        ax = fig.subplots()
+        y = np.arange(len(order))
+        for k, s in enumerate(order):
+            if not np.isnan(mean[k]):
+                ax.errorbar(mean[k], y[k], xerr=[[mean[k] - lo[k]], [hi[k] - mean[k]]], fmt="D", ms=8,
+                            capsize=6, lw=2, color=pal[s])  # fmt: skip
+        ax.set_yticks(y, [wrap(s) for s in order])
+        ax.set_ylim(len(order) - 0.5, -0.5)
+        if m.share:
+            ax.xaxis.set_major_formatter(PercentFormatter(100.0))
+            ax.set_xlim(0, 100)
+        else:
+            ax.set_xlim(left=0, right=max(1.0, float(np.nanmax(hi)) * 1.1))
+        ax.set(xlabel=unit, ylabel="", title=textwrap.fill(tr.label(m), 70))
+
+    drawn = _draw(8, 1.4 + 0.7 * len(order), paint)
+    caption = tr.gettext(
+        "Average over replications (diamond) with its 95% confidence interval (bar); the axis starts at zero."
+    )
+    return Figure(f"intervals_{metric}", tr.label(m), caption, _png(drawn), drawn)
+
+
 def figures(
     summary: pd.DataFrame,
     leads: pd.DataFrame,
