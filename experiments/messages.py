@@ -95,8 +95,7 @@ def _names() -> Iterator[Message]:
     for ctx, names in BUILT_IN.items():
         yield from ((n, ctx) for n in names)
     for p in PARAMETERS.values():
-        yield p.label, None
-        yield p.unit, None
+        yield from ((text, None) for text in (p.label, p.unit, p.doc))
 
 
 def template() -> Catalog:

@@ -58,11 +58,12 @@ def scenario_inputs(tr: Translator, key: str, defaults: tuple[str, str], with_le
         with st.expander(_(LEVER_HEADS[group]), expanded=group == "procedure"):
             for n in names:
                 p, preset = PARAMETERS[n], present[n]
-                step = 1.0 if p.integer else (p.high - p.low) / 100
+                kind = int if p.integer and p.mode != "scale" else float
+                step = kind(1) if kind is int else (p.high - p.low) / 100
                 lo, hi = min(p.low, preset), max(p.high, preset)
                 values[n] = st.slider(
-                    _(p.label), float(lo), float(hi), float(preset), float(step),
-                    help=_("preset: {value}", value=tr.number(preset)),
+                    _(p.label), kind(lo), kind(hi), kind(preset), step,
+                    help=_("{doc}; preset: {value}", doc=_(p.doc), value=tr.number(preset)),
                     key=f"{key}_lever_{n}_{parliament}_{chosen}",
                 )  # fmt: skip
     return Scenario(parliament, chosen, values, s.years, s.seed, s.replications)

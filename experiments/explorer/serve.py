@@ -25,6 +25,8 @@ def argv(port: int = 8501) -> list[str]:
         "false",
         "--global.developmentMode",
         "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
 
 
