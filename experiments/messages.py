@@ -88,6 +88,8 @@ def _names() -> Iterator[Message]:
             yield ch["description"], "description"
     for _, c in _yaml("citizens"):
         yield from ((band, "value") for band in c.get("age_bands", {}))
+        if c.get("description"):
+            yield c["description"], "description"
     for _, e in _yaml("experiment"):
         if isinstance(e.get("experiment"), dict) and e["experiment"].get("title"):
             yield e["experiment"]["title"], None
