@@ -16,7 +16,7 @@ import streamlit as st
 from experiments import plots
 from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, cache_dir, compare, levers, presets, run
-from experiments.i18n import LANGUAGES, Translator, translator
+from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.report import Numbers, channel_rows
 from scenarios.parameters import LEVERS, PARAMETERS
 
@@ -24,9 +24,9 @@ from scenarios.parameters import LEVERS, PARAMETERS
 ANSWERED = "demands_answered_within_365d"
 ROBUSTNESS = "robustness.csv"
 LEVER_HEADS = {
-    "procedure": "Procedure",
-    "channels": "Channels",
-    "assumptions": "Assumptions with most influence",
+    "procedure": N_("Procedure"),
+    "channels": N_("Channels"),
+    "assumptions": N_("Assumptions with most influence"),
 }
 
 
