@@ -21,6 +21,7 @@ import ast
 import io
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -100,9 +101,21 @@ def _names() -> Iterator[Message]:
         yield from ((text, None) for text in (p.label, p.unit, p.doc))
 
 
+#: Header of every catalog: fixed, so that files change only when messages do.
+HEADER = {
+    "project": "parltwin",
+    "version": "0.1",
+    "copyright_holder": "the parltwin authors",
+    "creation_date": datetime(2026, 1, 1, tzinfo=UTC),
+    "revision_date": datetime(2026, 1, 1, tzinfo=UTC),
+    "last_translator": "parltwin developers (draft, not yet reviewed by a native speaker)",
+    "language_team": "parltwin",
+}
+
+
 def template() -> Catalog:
     """The catalog of every message id, without translations."""
-    cat = Catalog(project="parltwin", domain=DOMAIN, fuzzy=False)
+    cat = Catalog(domain=DOMAIN, fuzzy=False, **HEADER)
     for msg, ctx in [*_code(), *_metrics(), *_names()]:
         if msg:
             cat.add(msg, context=ctx)
@@ -115,7 +128,7 @@ def _po(lang: str) -> Path:
 
 def _read(path: Path, lang: str) -> Catalog:
     if not path.exists():
-        return Catalog(locale=lang, domain=DOMAIN, project="parltwin", fuzzy=False)
+        return Catalog(locale=lang, domain=DOMAIN, fuzzy=False, **HEADER)
     with path.open("rb") as fh:
         return read_po(fh, locale=lang, domain=DOMAIN)
 
@@ -139,8 +152,8 @@ def merged(lang: str, pot: Catalog) -> Catalog:
     cat = _read(_po(lang), lang)
     cat.update(pot, no_fuzzy_matching=True)
     cat.obsolete.clear()
-    cat.revision_date = cat.creation_date  # stable files: no time stamps that change on every run
-    cat.creation_date = cat.revision_date
+    for key, value in HEADER.items():  # stable files: no time stamps that change on every run
+        setattr(cat, key, value)
     return cat
 
 
