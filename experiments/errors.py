@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -26,10 +25,11 @@ def one_line(exc: BaseException) -> str:
 def missing_preset_hint(message: str, argv: list[str]) -> str:
     """Hydra's "Could not find 'parliament/NAME'" with the folder layout it expects: a preset of
     group G is the file ``DIR/G/NAME.yaml`` under the ``--config-dir`` DIR."""
-    found = re.search(r"Could not find '([\w.-]+)/([\w.-]+)'", message)
-    if not found:
+    _, sep, rest = message.partition("Could not find '")
+    missing = rest.split("'", 1)[0] if sep else ""
+    if "/" not in missing:
         return message
-    group, name = found.groups()
+    group, name = missing.rsplit("/", 1)
     dirs = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--config-dir", "-cd")]
     dirs += [a.split("=", 1)[1] for a in argv if a.startswith("--config-dir=")]
     where = dirs[-1] if dirs else "my_configs"

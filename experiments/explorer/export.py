@@ -8,7 +8,6 @@ reproduces the scenario even if the shipped presets change; its fingerprint is t
 
 from __future__ import annotations
 
-import re
 import shlex
 from typing import Any
 
@@ -24,7 +23,8 @@ GROUPS = ("parliament", "citizens", "channels")
 def file_name(s: Scenario) -> str:
     """A file name for the scenario: its presets and changed levers, in letters, digits and ``_``."""
     parts = [s.parliament, s.channels, *(f"{k}_{v:g}" for k, v in sorted(changed(s).items()))]
-    return re.sub(r"[^A-Za-z0-9_]+", "_", "_".join(parts)).strip("_")
+    text = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in "_".join(parts))
+    return "_".join(p for p in text.split("_") if p)
 
 
 def scenario_yaml(s: Scenario) -> str:
