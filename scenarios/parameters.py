@@ -305,6 +305,10 @@ def current(conf: Any, name: str) -> float | None:
 
 def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:
     """The leaves a registered parameter acts on in ``conf``; a ConfigError if there are none."""
+    if PARAMETERS[name].mode == "readings":
+        raise ConfigError(
+            "experiment.parameters", name, "a parameter with values (readings changes the procedure)"
+        )
     found = [leaf for path in PARAMETERS[name].paths for leaf in leaves(conf, path)]
     if not found:
         where = ", ".join(PARAMETERS[name].paths)
