@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from scenarios.schema import LANGUAGES as CODES
@@ -123,7 +123,9 @@ class Translator:
         when = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        return format_datetime(when, "medium", tzinfo=UTC, locale=self.lang) + " UTC"
+        when = when.astimezone(UTC)
+        day = format_date(when, "long", locale=self.lang)
+        return f"{day}, {format_time(when, 'short', tzinfo=UTC, locale=self.lang)} UTC"
 
 
 @cache

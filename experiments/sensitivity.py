@@ -146,31 +146,36 @@ def evaluate(
     return y
 
 
-def plot(table: pd.DataFrame, s: dict[str, Any], path: Path) -> None:
+def figure(table: pd.DataFrame, s: dict[str, Any]) -> Any:
+    """The indices as bars, one panel per output; laid out so that no label is cut."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.figure import Figure
 
-    sns.set_theme(style="whitegrid")
     value, err = ("mu_star", "mu_star_conf") if s["method"] == "morris" else ("ST", "ST_conf")
     outs = list(dict.fromkeys(table["output"]))
-    fig, axes = plt.subplots(
-        1, len(outs), figsize=(4.4 * len(outs), 0.5 * len(s["bounds"]) + 2.4), layout="constrained"
-    )
-    for ax, out in zip(np.atleast_1d(axes), outs, strict=True):
-        part = table[table["output"] == out].sort_values(value)
-        ax.barh(part["parameter"], part[value], xerr=part[err], color="C0", alpha=0.8)
-        ax.set_title(textwrap.fill(out, 28))
-        ax.set_xlim(left=0)
-        # two short lines: a long label would run past the panel and be cut
-        ax.set_xlabel(
-            "Morris μ*\n(mean abs. elementary effect)" if value == "mu_star" else "total Sobol index"
-        )
-    fig.suptitle(f"Sensitivity ({s['method']})")
+    with sns.axes_style("whitegrid"):
+        fig = Figure(figsize=(4.4 * len(outs), 0.5 * len(s["bounds"]) + 2.4), layout="constrained")
+        axes = fig.subplots(1, len(outs))
+        for ax, out in zip(np.atleast_1d(axes), outs, strict=True):
+            part = table[table["output"] == out].sort_values(value)
+            ax.barh(part["parameter"], part[value], xerr=part[err], color="C0", alpha=0.8)
+            ax.set_title(textwrap.fill(out, 28))
+            ax.set_xlim(left=0)
+            # two short lines: a long label would run past the panel and be cut
+            ax.set_xlabel(
+                "Morris μ*\n(mean abs. elementary effect)" if value == "mu_star" else "total Sobol index"
+            )
+        fig.suptitle(f"Sensitivity ({s['method']})")
+        fig.canvas.draw()
+    return fig
+
+
+def plot(table: pd.DataFrame, s: dict[str, Any], path: Path) -> None:
+    fig = figure(table, s)
     write_with(path, lambda p: fig.savefig(p, format="png", dpi=120))
-    plt.close(fig)
 
 
 def analyse(
