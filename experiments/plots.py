@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import PercentFormatter
 
@@ -128,7 +129,8 @@ def _png(fig: MplFigure) -> bytes:
 
 def _draw(width: float, height: float, paint: Callable[[MplFigure], None]) -> MplFigure:
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.95):
-        fig = MplFigure(figsize=(width, height), layout="constrained")
+        fig = MplFigure(figsize=(width, height), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
         paint(fig)
         fig.canvas.draw()  # lay out now, in the style's context
         return fig

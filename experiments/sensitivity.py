@@ -152,12 +152,14 @@ def figure(table: pd.DataFrame, s: dict[str, Any]) -> Any:
 
     matplotlib.use("Agg")
     import seaborn as sns
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     value, err = ("mu_star", "mu_star_conf") if s["method"] == "morris" else ("ST", "ST_conf")
     outs = list(dict.fromkeys(table["output"]))
     with sns.axes_style("whitegrid"):
         fig = Figure(figsize=(4.4 * len(outs), 0.5 * len(s["bounds"]) + 2.4), layout="constrained")
+        FigureCanvasAgg(fig)
         axes = fig.subplots(1, len(outs))
         for ax, out in zip(np.atleast_1d(axes), outs, strict=True):
             part = table[table["output"] == out].sort_values(value)
