@@ -119,7 +119,8 @@ def channel_rows(
                     continue
                 name = r.metric
                 row.append({"mean": numbers.value(name, r.mean), "ci": numbers.ci(name, r.ci_low, r.ci_high)})
-            rows.append({"scenario": s, "channel": tr.name("channel", channel), "cells": row})
+            if any(c["mean"] != DASH for c in row):  # a channel the scenario does not have: no row
+                rows.append({"scenario": s, "channel": tr.name("channel", channel), "cells": row})
     return {"header": [tr.gettext(CHANNEL_HEADS[c]) for c in shown], "rows": rows}
 
 
