@@ -107,6 +107,15 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
     }
 
 
+def asked(name: str, default: float, low: float, high: float) -> float:
+    """A setting from the page's address (``?years=2``) when it is a number in range; else the default."""
+    try:
+        value = float(st.query_params.get(name, default))
+    except ValueError:
+        return default
+    return value if low <= value <= high else default
+
+
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
     lang = st.sidebar.selectbox(
@@ -121,10 +130,12 @@ def main() -> None:
             "seeds and statistics as the parltwin command, with 95% confidence intervals."
         )
     )
-    with st.sidebar:
-        st.number_input(_("Years simulated"), min_value=1.0, max_value=30.0, value=3.0, step=0.5, key="years")
-        st.number_input(_("Replications"), min_value=2, max_value=200, value=5, step=1, key="replications")
-        st.number_input(_("Seed"), min_value=0, value=0, step=1, key="seed")
+    with st.sidebar:  # defaults from the address, e.g. ?years=1.5&replications=2, for a shareable link
+        st.number_input(_("Years simulated"), 1.0, 30.0, asked("years", 3.0, 1.0, 30.0), 0.5, key="years")
+        st.number_input(
+            _("Replications"), 2, 200, int(asked("replications", 5, 2, 200)), 1, key="replications"
+        )
+        st.number_input(_("Seed"), min_value=0, value=int(asked("seed", 0, 0, 2**31)), step=1, key="seed")
         st.caption(_("Runs are kept in {folder}, one folder per scenario and seed.", folder=str(cache_dir())))
     left, right = st.columns(2)
     with left:

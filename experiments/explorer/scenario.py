@@ -9,7 +9,11 @@ folder per fingerprint and seed, written by :mod:`experiments.replicate` exactly
 
 from __future__ import annotations
 
+import collections
+import functools
+import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,11 +66,23 @@ class Scenario:
                 f"seed={self.seed}"]  # fmt: skip
 
 
-def base_config(s: Scenario) -> dict[str, Any]:
-    """The resolved config ``parltwin`` composes for the scenario's presets, horizon and seed."""
+#: Hydra's composition is process-global: one at a time, whatever the page sessions do.
+_COMPOSING = threading.Lock()
+#: One lock per run folder.
+_RUNNING: collections.defaultdict[str, threading.Lock] = collections.defaultdict(threading.Lock)
+
+
+@functools.lru_cache(maxsize=64)
+def _composed(overrides: tuple[str, ...]) -> str:
     register()
-    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
-        return resolved(compose("config", overrides=s.overrides()))
+    with _COMPOSING, initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
+        return json.dumps(resolved(compose("config", overrides=list(overrides))))
+
+
+def base_config(s: Scenario) -> dict[str, Any]:
+    """The resolved config ``parltwin`` composes for the scenario's presets, horizon and seed (a
+    fresh copy: callers change it)."""
+    return json.loads(_composed(tuple(s.overrides())))
 
 
 def config(s: Scenario) -> DictConfig:
@@ -125,10 +141,11 @@ def run(
     }
     if not (out / SCENARIO).is_file():
         write_json(out / SCENARIO, manifest)
-    for k in range(1, len(seeds) + 1):  # one at a time, so that the page can show progress
-        run_replications(conf, seeds[:k], out, fp, quiet=True)
-        if step is not None:
-            step(k, len(seeds))
+    with _RUNNING[str(out)]:  # two pages asking for the same scenario: one runs, the other reads
+        for k in range(1, len(seeds) + 1):  # one at a time, so that the page can show progress
+            run_replications(conf, seeds[:k], out, fp, quiet=True)
+            if step is not None:
+                step(k, len(seeds))
     return out, manifest
 
 
