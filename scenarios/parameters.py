@@ -10,11 +10,12 @@ parameters), never from a path typed by a user.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scenarios.errors import ConfigError
+from scenarios.nodes import children, get, put
 from scenarios.procedure import readings, set_readings
 from scenarios.schema import Config
 
@@ -237,24 +238,6 @@ PARAMETERS: dict[str, Parameter] = _registry(
 )
 
 
-def _children(node: Any) -> Iterator[tuple[Any, Any]]:
-    if isinstance(node, dict):
-        yield from node.items()
-    else:
-        yield from ((f, getattr(node, f)) for f in vars(node))
-
-
-def _get(node: Any, key: Any) -> Any:
-    return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
-
-
-def _set(node: Any, key: Any, value: Any) -> None:
-    if isinstance(node, dict):
-        node[key] = value
-    else:
-        setattr(node, key, value)
-
-
 def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
     """Every ``(concrete path, container, key)`` that ``path`` names and that holds a number."""
     found: list[tuple[str, Any, Any]] = []
@@ -263,22 +246,22 @@ def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
         if node is None:
             return
         head, rest = parts[0], parts[1:]
-        keys = [k for k, _ in _children(node)] if head == "*" else [head]
+        keys = [k for k, _ in children(node)] if head == "*" else [head]
         for k in keys:
             sub = f"{at}.{k}" if at else str(k)
             if not rest:
-                v = _get(node, k)
+                v = get(node, k)
                 if isinstance(v, int | float) and not isinstance(v, bool):
                     found.append((sub, node, k))
             else:
-                walk(_get(node, k), rest, sub)
+                walk(get(node, k), rest, sub)
 
     walk(conf, path.split("."), "")
     return found
 
 
 def _stages(conf: Any) -> Any:
-    return _get(_get(conf, "parliament"), "stages")
+    return get(get(conf, "parliament"), "stages")
 
 
 def present(conf: Any, name: str) -> bool:
@@ -300,7 +283,7 @@ def current(conf: Any, name: str) -> float | None:
     if par.mode == "scale":
         return 1.0
     _, node, key = next(leaf for p in par.paths for leaf in leaves(conf, p))
-    return float(_get(node, key))
+    return float(get(node, key))
 
 
 def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:
@@ -328,8 +311,8 @@ def apply[C](conf: C, values: dict[str, float]) -> C:
             set_readings(_stages(out), round(float(value)))
             continue
         for _, node, key in targets(out, name):
-            v = float(value) if par.mode == "set" else _get(node, key) * float(value)
+            v = float(value) if par.mode == "set" else get(node, key) * float(value)
             if par.clip is not None:
                 v = min(max(v, par.clip[0]), par.clip[1])
-            _set(node, key, round(v) if par.integer else v)
+            put(node, key, round(v) if par.integer else v)
     return out

@@ -13,6 +13,7 @@ from typing import Any
 
 from agents.majority import RULES
 from scenarios.errors import ConfigError
+from scenarios.nodes import get, put
 from sim.engine.parliament import DISTRIBUTIONS, STAGE_KINDS, TERMINALS, TRANSITIONS, ChamberConf, StageConf
 
 
@@ -141,40 +142,29 @@ def _check_cycles_bounded(stages: Mapping[str, StageConf], prefix: str) -> None:
             strongconnect(v)
 
 
-def _at(node: Any, key: str) -> Any:
-    return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
-
-
-def _put(node: Any, key: str, value: Any) -> None:
-    if isinstance(node, dict):
-        node[key] = value
-    else:
-        setattr(node, key, value)
-
-
 def readings(stages: Mapping[str, Any]) -> list[str]:
     """The readings of a bill in its first chamber, in order: the vote stages (not override votes)
     that a passing bill meets one after another in the chamber of the first of them.
 
     ``stages`` holds stage descriptions as objects or plain mappings (a resolved config).
     """
-    votes = [n for n, s in stages.items() if _at(s, "kind") == "vote" and not _at(s, "override")]
+    votes = [n for n, s in stages.items() if get(s, "kind") == "vote" and not get(s, "override")]
     if not votes:
         return []
 
     def next_vote(name: str) -> str | None:
-        seen, at = set(), _at(stages[name], "on_pass")
+        seen, at = set(), get(stages[name], "on_pass")
         while at in stages and at not in seen:
             seen.add(at)
             if at in votes:
                 return at
-            at = _at(stages[at], "on_pass")
+            at = get(stages[at], "on_pass")
         return None
 
     reached = {next_vote(v) for v in votes}
     first = next(v for v in votes if v not in reached)
-    chamber, chain = _at(stages[first], "chamber"), [first]
-    while (nxt := next_vote(chain[-1])) is not None and _at(stages[nxt], "chamber") == chamber:
+    chamber, chain = get(stages[first], "chamber"), [first]
+    while (nxt := next_vote(chain[-1])) is not None and get(stages[nxt], "chamber") == chamber:
         if nxt in chain:
             break
         chain.append(nxt)
@@ -189,17 +179,17 @@ def set_readings(stages: dict[str, Any], n: int) -> None:
         raise ConfigError("readings", n, "an integer >= 1, for a procedure with a reading vote")
     while len(chain) > n:
         last = chain.pop()
-        after = _at(stages[last], "on_pass")
+        after = get(stages[last], "on_pass")
         for s in stages.values():
             for key in TRANSITIONS:
-                if _at(s, key) == last:
-                    _put(s, key, after)
+                if get(s, key) == last:
+                    put(s, key, after)
         del stages[last]
-    chamber = _at(stages[chain[-1]], "chamber")
+    chamber = get(stages[chain[-1]], "chamber")
     while len(chain) < n:
         last = stages[chain[-1]]
         name = f"{chamber}_reading_{len(chain) + 1}"
         added = copy.deepcopy(last)
-        _put(last, "on_pass", name)
+        put(last, "on_pass", name)
         stages[name] = added
         chain.append(name)
