@@ -7,7 +7,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: setup run test test-all lint bench lock clean
+.PHONY: setup run app test test-all lint bench lock i18n clean
 .DEFAULT_GOAL := run
 
 # Any Python >= 3.12 will do: the first interpreter found on PATH (or under pyenv) that is new enough.
@@ -28,6 +28,10 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/parltwin experiment=reform_comparison $(ARGS)
 
+# The scenario explorer in the browser, served on http://127.0.0.1:8501 only (ARGS="--port N").
+app: $(STAMP)
+	$(BIN)/parltwin-app $(ARGS)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
 
@@ -40,6 +44,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m experiments.bench $(ARGS)
+
+# Gather the messages, merge them into experiments/locale/{en,kk,ru} and compile the .mo files.
+i18n: $(STAMP)
+	$(PY) -m experiments.messages
 
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock

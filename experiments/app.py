@@ -18,8 +18,9 @@ from omegaconf import DictConfig
 
 from experiments.errors import describe, exit_for
 from experiments.files import write_json
+from experiments.i18n import translator
 from experiments.registry import runner
-from experiments.table import sectioned_table
+from experiments.table import run_title, sectioned_table
 from scenarios import register, simulate, validate
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,9 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             raise
         exit_for(e)
     if not conf.quiet:
-        title = f"{conf.parliament.name}, seed {conf.seed}, {conf.years:g} years"
-        print(sectioned_table(result.summary, result.metrics, title))
+        tr = translator(conf.lang)
+        title = run_title(conf.parliament.name, conf.seed, conf.years, tr)
+        print(sectioned_table(result.summary, result.metrics, title, tr))
         print(f"summary: {out / 'summary.json'}", file=sys.stderr)
     return result.summary
 

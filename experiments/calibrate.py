@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from scipy import optimize, stats
 
 from experiments.files import write_text
 from experiments.params import check, options, positive_int
+from experiments.progress import Ticker
 from experiments.sensitivity import bounds, run_point
 from experiments.table import render
 from scenarios import Config
@@ -70,6 +71,7 @@ class Problem:
     grid: int = 9
     max_evals: int = 40
     trace: list[dict[str, float]] = field(default_factory=list)
+    on_candidate: Callable[[], None] | None = None  # called after each candidate (progress)
 
     @property
     def names(self) -> list[str]:
@@ -90,6 +92,8 @@ class Problem:
         values = dict(zip(self.names, (float(t) for t in theta), strict=True))
         runs = run_point(self.conf, values, self.seeds, self.warmup_years + self.window_years)
         rows = [window_moments(r.tables, start, end) for r in runs]
+        if self.on_candidate is not None:
+            self.on_candidate()
         return np.array([[row[k] for k in self.target] for row in rows])
 
 
@@ -280,7 +284,12 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
         grid=s["grid"],
         max_evals=s["max_evals"],
     )
-    result = fit(problem)
+    # At most: the pilot, the grid, Nelder-Mead's budget (and a last check), the fit and its derivatives.
+    k = len(problem.names)
+    most = 1 + problem.grid**k + problem.max_evals + 2 + 2 * k
+    with Ticker(most, "calibrate", "candidates", quiet=bool(cfg.get("quiet", False))) as ticker:
+        problem.on_candidate = ticker.update
+        result = fit(problem)
     z = 1.96
     est = pd.DataFrame(
         {

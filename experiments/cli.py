@@ -16,6 +16,11 @@ def main() -> None:
     The whole command is checked first (``experiments.preflight``): nothing of a user's config is
     instantiated, nothing is written, until every check has passed. Then Hydra runs it.
     """
+    if {"--help", "-h"} & set(sys.argv[1:]):  # ours: presets, experiments, metrics, outputs
+        from experiments.help import lang_of, text
+
+        print(text(lang_of(sys.argv[1:])))
+        return
     # Let errors reach us instead of Hydra's multi-line report, so that we can print one line.
     os.environ["HYDRA_FULL_ERROR"] = "1"
     argv = sys.argv[1:]
@@ -52,11 +57,12 @@ def report_main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="parltwin-report", description=report_main.__doc__)
     parser.add_argument("run_dir", type=Path, help="a run folder of `parltwin experiment=...`")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the report's path")
+    parser.add_argument("--lang", help="language of the report: en, kk or ru (default: the run's)")
     args = parser.parse_args(argv)
     from experiments.comparison import finish
 
     try:
-        path = finish(args.run_dir, quiet=args.quiet)
+        path = finish(args.run_dir, quiet=args.quiet, lang=args.lang)
     except Exception as e:
         exit_for(e)
     print(f"report: {path}")

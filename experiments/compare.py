@@ -27,9 +27,10 @@ from sim.engine.streams import replication_seeds
 
 
 def fingerprint(cfg: DictConfig) -> str:
-    """What makes replications of this scenario the same: the config minus the experiment's own knobs."""
+    """What makes replications of this scenario the same: the config minus the experiment's own knobs
+    and how results are shown (quiet, lang)."""
     data = resolved(cfg)
-    for k in ("experiment", "quiet"):
+    for k in ("experiment", "quiet", "lang"):
         data.pop(k, None)
     return config_hash(data)
 

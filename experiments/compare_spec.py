@@ -11,13 +11,17 @@ from experiments.params import check, options, positive_int
 from scenarios.validate import refuse_targets
 
 KIND = "compare"
-#: Metrics shown in the report's tables and the differences figure, unless the preset names others.
+#: Metrics shown in the report's tables and the differences figure, unless the preset names others:
+#: throughput and speed, and how well citizens are answered (shown when the scenario has citizens).
 HEADLINE = (
     "laws_per_year",
     "passage_rate",
     "lead_time_median_days",
     "mean_time_in_system_days",
     "backlog_end",
+    "demands_answered_within_365d",
+    "demand_to_law_median_days",
+    "congruence",
 )
 
 

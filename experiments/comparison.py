@@ -11,8 +11,10 @@ report that looks complete and is not.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from omegaconf import OmegaConf
@@ -21,16 +23,20 @@ from experiments import catalog
 from experiments.catalog import Catalog
 from experiments.compare_spec import KIND, compare_spec
 from experiments.files import write_json, write_text, write_with
-from experiments.labels import baseline_label, scenario_labels
+from experiments.i18n import check_lang, translator
+from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
 from experiments.replicate import SCENARIO, lead_times, load_records
-from experiments.stats import comparison, metric_columns
+from experiments.stats import comparison, describe, metric_columns
 from experiments.table import render
 from scenarios.diff import differences
 from scenarios.errors import ConfigError
 
+if TYPE_CHECKING:
+    from experiments.report import Numbers
+
 #: Files :func:`finish` writes; removed first (report first) when a run starts.
-OUTPUTS = ("report.html", "comparison.csv", "summary.csv", "manifest.json")
+OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "manifest.json")
 FIGURES = "figures"
 
 
@@ -53,20 +59,66 @@ def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
     return sorted(found, key=lambda x: (x[1].get("job", 0), x[0].name))
 
 
-def _terminal_table(comp: pd.DataFrame, metrics: list[str], order: list[str], described: Catalog) -> str:
-    from experiments.report import Numbers
-
-    value = Numbers(described).value
+def _terminal_table(comp: pd.DataFrame, metrics: list[str], order: list[str], numbers: Numbers) -> str:
+    tr = numbers.tr
     by = comp.set_index(["metric", "scenario"])
     rows = []
     for m in metrics:
         cells = []
         for s in order:
             r = by.loc[(m, s)]
-            ci = f" [{value(m, r['ci_low'])}, {value(m, r['ci_high'])}]" if pd.notna(r["ci_low"]) else ""
-            cells.append(f"{value(m, r['mean'])}{ci}")
-        rows.append([described.label(m) + (" (%)" if described.share(m) else ""), *cells])
-    return render(rows, header=["mean [95% CI]", *order])
+            ci = f" {numbers.ci(m, r['ci_low'], r['ci_high'])}" if pd.notna(r["ci_low"]) else ""
+            cells.append(f"{numbers.value(m, r['mean'])}{ci}")
+        unit = numbers.unit(m)
+        rows.append([numbers.label(m) + (f" ({unit})" if unit else ""), *cells])
+    return render(rows, header=[tr.gettext("mean [95% CI]"), *order])
+
+
+def strata(
+    labels: list[str], manifests: list[dict[str, Any]], baseline: str
+) -> list[tuple[list[str], str | None]]:
+    """The scenarios grouped by horizon, each group with its baseline: the job that ran the baseline's
+    scenario over that horizon (None when the sweep has none). One horizon: one group."""
+    base = manifests[labels.index(baseline)]
+    horizons = list(dict.fromkeys(float(m["years"]) for m in manifests))
+    if len(horizons) == 1:
+        return [(labels, baseline)]
+    out = []
+    for h in horizons:
+        members = [(lab, m) for lab, m in zip(labels, manifests, strict=True) if float(m["years"]) == h]
+        same = [lab for lab, m in members if like(m, base, ignore=("years",))]
+        out.append(([lab for lab, _ in members], same[0] if same else None))
+    return out
+
+
+def compare_by_horizon(
+    summary: pd.DataFrame, metrics: list[str], groups: list[tuple[list[str], str | None]]
+) -> pd.DataFrame:
+    """:func:`experiments.stats.comparison` within each horizon: never a scenario against a baseline
+    run for another horizon (the procedure's warm-up would pass for a finding)."""
+    parts = []
+    for members, base in groups:
+        part = summary[summary["scenario"].isin(members)]
+        if base is None:
+            d = describe(part, metrics)
+            d.insert(1, "baseline", None)
+            parts.append(d)
+        else:
+            parts.append(comparison(part, metrics, base))
+    return pd.concat(parts, ignore_index=True)
+
+
+def channel_table(comp: pd.DataFrame, described: Catalog) -> pd.DataFrame:
+    """``channels.csv``: per scenario, channel and measure, the mean over replications and its interval."""
+    rows = []
+    for r in comp.itertuples(index=False):
+        m = described.describe(r.metric)
+        if m.group == "channels":
+            rows.append(
+                (r.scenario, m.param("channel"), m.param("measure"), m.unit, r.n, r.mean, r.ci_low, r.ci_high)
+            )
+    cols = ["scenario", "channel", "measure", "unit", "n", "mean", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def sweep_command(run_dir: Path) -> str | None:
@@ -78,16 +130,30 @@ def sweep_command(run_dir: Path) -> str | None:
     return command_line(list(overrides.task), list(overrides.hydra))
 
 
-def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Path:
-    """Build the comparison of the finished replications in ``run_dir``; return the report's path."""
-    from experiments import plots, report  # seaborn is slow to import: only where figures are drawn
+@dataclass
+class Compared:
+    """The comparison of a run's scenarios, in memory: what :func:`finish` writes and the app shows."""
 
-    run_dir = Path(run_dir)
-    jobs = scenario_folders(run_dir)
-    if not jobs:
-        raise ConfigError("run folder", str(run_dir), "a folder written by `parltwin experiment=...`")
+    labels: list[str]
+    manifests: list[dict[str, Any]]
+    scenarios: list[dict[str, Any]]
+    summary: pd.DataFrame
+    leads: pd.DataFrame
+    comparison: pd.DataFrame
+    described: Catalog
+    baseline: str
+    headline: list[str]
+
+
+def compare_jobs(
+    jobs: list[tuple[Path, dict[str, Any]]],
+    baseline: str | None,
+    wanted: Sequence[str],
+    root: Path | None = None,
+) -> Compared:
+    """Read the finished replications of ``jobs`` (scenario folders and their manifests) and compare
+    them with :mod:`experiments.stats`: intervals, and paired differences within each horizon."""
     manifests = [m for _, m in jobs]
-    spec = compare_spec(manifests[0]["config"].get("experiment") or {})
     labels = scenario_labels(manifests)
     rows, leads, scenarios = [], [], []
     for (folder, m), label in zip(jobs, labels, strict=True):
@@ -105,7 +171,8 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
                 "channels": ch if ch not in (None, "none", "null") else "none",
                 "replications": len(recs),
                 "planned": m["replications"],
-                "folder": str(folder.relative_to(run_dir)) if folder != run_dir else ".",
+                "years": m["years"],
+                "folder": str(folder.relative_to(root)) if root is not None and folder != root else ".",
                 "overrides": m.get("overrides", []),
                 "fingerprint": m["fingerprint"],
                 "command": m.get("command"),
@@ -113,15 +180,44 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
             }
         )
     if not rows:
-        raise ConfigError("run folder", str(run_dir), "a folder with at least one finished replication")
+        where = str(root) if root is not None else ", ".join(str(f) for f, _ in jobs)
+        raise ConfigError("run folder", where, "a folder with at least one finished replication")
     summary = pd.DataFrame(rows)
-    described = catalog.load(folder for folder, _ in jobs)
-    baseline = baseline_label(spec.baseline, labels, manifests)
+    base = baseline_label(baseline, labels, manifests)
     metrics = metric_columns(summary)
-    headline = [m for m in spec.metrics if m in metrics]
-    comp = comparison(summary, metrics, baseline)
+    return Compared(
+        labels=labels,
+        manifests=manifests,
+        scenarios=scenarios,
+        summary=summary,
+        leads=pd.concat(leads, ignore_index=True),
+        comparison=compare_by_horizon(summary, metrics, strata(labels, manifests, base)),
+        described=catalog.load(folder for folder, _ in jobs),
+        baseline=base,
+        headline=[m for m in wanted if m in metrics],
+    )
+
+
+def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang: str | None = None) -> Path:
+    """Build the comparison of the finished replications in ``run_dir``; return the report's path.
+
+    ``lang`` (default: the run's ``lang``) is the language of the report, figures and terminal table.
+    """
+    from experiments import plots, report  # seaborn is slow to import: only where figures are drawn
+
+    run_dir = Path(run_dir)
+    jobs = scenario_folders(run_dir)
+    if not jobs:
+        raise ConfigError("run folder", str(run_dir), "a folder written by `parltwin experiment=...`")
+    manifests = [m for _, m in jobs]
+    tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
+    spec = compare_spec(manifests[0]["config"].get("experiment") or {})
+    c = compare_jobs(jobs, spec.baseline, spec.metrics, run_dir)
+    summary, comp, described, labels = c.summary, c.comparison, c.described, c.labels
+    headline, baseline, scenarios = c.headline, c.baseline, c.scenarios
     command = command or sweep_command(run_dir)
-    figs = plots.figures(summary, pd.concat(leads, ignore_index=True), comp, headline, labels, described)
+    channels = channel_table(comp, described)
+    figs = plots.figures(summary, c.leads, comp, headline, labels, described, tr)
     first = manifests[0]
     longest = max(manifests, key=lambda m: len(m["seeds"]))
     manifest = {
@@ -130,7 +226,10 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
         "created": now(),
         "command": command or first.get("command"),
         "seed": first["seed"],
-        "years": first["years"],
+        "years": first["years"]
+        if len({m["years"] for m in manifests}) == 1
+        else [m["years"] for m in manifests],
+        "lang": tr.lang,
         "replications": longest["replications"],
         "seeds": longest["seeds"],
         "baseline": baseline,
@@ -154,6 +253,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
         for c in changes
     }
     html = report.render(
+        tr=tr,
         title=spec.title,
         comparison=comp,
         metrics=headline,
@@ -168,6 +268,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
     (run_dir / "report.html").unlink(missing_ok=True)
     write_with(run_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
     write_with(run_dir / "comparison.csv", lambda p: comp.to_csv(p, index=False))
+    write_with(run_dir / "channels.csv", lambda p: channels.to_csv(p, index=False))
     for f in figs:
         write_with(run_dir / FIGURES / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))
     for stale in set((run_dir / FIGURES).glob("*.png")) - {run_dir / FIGURES / f"{f.name}.png" for f in figs}:
@@ -175,5 +276,5 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False) -> Pa
     write_json(run_dir / "manifest.json", manifest)
     path = write_text(run_dir / "report.html", html)
     if not quiet:
-        print(_terminal_table(comp, headline, labels, described))
+        print(_terminal_table(comp, headline, labels, report.Numbers(described, tr)))
     return path.resolve()

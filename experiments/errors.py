@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import yaml
@@ -69,7 +70,26 @@ def one_line(exc: BaseException) -> str:
         key = getattr(oe, "full_key", None)
         return f"{key}: {msg}" if key else msg
     text = _flat(str(exc))
-    return text.split(" Config search path:")[0]
+    return missing_preset_hint(text.split(" Config search path:")[0], sys.argv[1:])
+
+
+def missing_preset_hint(message: str, argv: list[str]) -> str:
+    """Hydra's "Could not find 'parliament/NAME'" with the folder layout it expects: a preset of
+    group G is the file ``DIR/G/NAME.yaml`` under the ``--config-dir`` DIR."""
+    _, sep, rest = message.partition("Could not find '")
+    missing = rest.split("'", 1)[0] if sep else ""
+    if "/" not in missing:
+        return message
+    group, name = missing.rsplit("/", 1)
+    dirs = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--config-dir", "-cd")]
+    dirs += [a.split("=", 1)[1] for a in argv if a.startswith("--config-dir=")]
+    where = dirs[-1] if dirs else "my_configs"
+    hint = f"a {group} preset is the file {where}/{group}/{name}.yaml"
+    if dirs and (Path(where) / f"{name}.yaml").is_file():
+        hint = f"move {where}/{name}.yaml into the sub-folder {group}/: {hint}"
+    if not dirs:
+        hint += f", used with --config-dir {where}"
+    return f"{message} ({hint})"
 
 
 def io_line(exc: OSError) -> str:

@@ -1,10 +1,16 @@
-"""Names of the scenarios of a run: what each job ran, told apart by what set it apart."""
+"""Names of the scenarios of a run: what each job ran, told apart by the values that set it apart."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from scenarios.errors import ConfigError
+
+#: Overrides that never tell scenarios apart: Hydra's own, the experiment's knobs, how results are shown.
+NOT_SCENARIO = ("hydra", "experiment", "quiet", "lang")
+#: Config groups whose choice is already in a scenario's name (``scenario_name``).
+NAMED_GROUPS = ("scenario", "parliament", "channels")
 
 
 def scenario_name(parliament: str, choices: dict[str, Any]) -> str:
@@ -13,28 +19,55 @@ def scenario_name(parliament: str, choices: dict[str, Any]) -> str:
     return f"{parliament} + {ch}" if ch not in (None, "none", "null") else parliament
 
 
-def _pairs(overrides: list[str]) -> dict[str, str]:
+def pairs(overrides: Sequence[str]) -> dict[str, str]:
+    """``key=value`` overrides as a mapping (``+``/``~`` prefixes dropped)."""
     kv = (o.lstrip("+~").split("=", 1) for o in overrides if "=" in o)
     return {k: v for k, v in kv}
 
 
+def _varies(key: str) -> bool:
+    """Whether an override's key can set a scenario apart from another of the same name: any value
+    (``parliament.chambers.mazhilis.seats``, ``years``), not a group choice already in the name."""
+    return not key.startswith(NOT_SCENARIO) and key not in NAMED_GROUPS
+
+
+def short_key(key: str, keys: Sequence[str]) -> str:
+    """The shortest tail of a dotted key that no other key shares (``mazhilis.seats``)."""
+    parts = key.split(".")
+    for k in range(1, len(parts) + 1):
+        tail = ".".join(parts[-k:])
+        if sum(1 for other in keys if other == tail or other.endswith("." + tail)) == 1:
+            return tail
+    return key
+
+
 def scenario_labels(manifests: list[dict[str, Any]]) -> list[str]:
-    """Short unique labels: the scenario's name, plus the overrides that set jobs of the same name apart."""
+    """Short unique labels: the scenario's name, plus every value that sets jobs of the same name
+    apart (``kz_bicameral_2023, mazhilis.seats=80``)."""
     names = [m["name"] for m in manifests]
     if len(set(names)) == len(names):
         return names
-    pairs = [_pairs(m.get("overrides", [])) for m in manifests]
-    named_by = ("experiment", "hydra", "scenario", "parliament", "channels")
-    keys = [k for k in dict.fromkeys(k for p in pairs for k in p) if not k.startswith(named_by)]
-    varying = [k for k in keys if len({p.get(k) for p in pairs}) > 1]
+    given = [pairs(m.get("overrides", [])) for m in manifests]
+    keys = [k for k in dict.fromkeys(k for p in given for k in p) if _varies(k)]
+    varying = [k for k in keys if len({p.get(k) for p in given}) > 1]
     labels = [
-        ", ".join([n, *(f"{k}={p.get(k, '-')}" for k in varying)]) for n, p in zip(names, pairs, strict=True)
+        ", ".join([n, *(f"{short_key(k, varying)}={p.get(k, '-')}" for k in varying)])
+        for n, p in zip(names, given, strict=True)
     ]
     if len(set(labels)) < len(labels):
         labels = [
             f"{lab} #{m.get('job', i)}" for i, (lab, m) in enumerate(zip(labels, manifests, strict=True))
         ]
     return labels
+
+
+def like(a: dict[str, Any], b: dict[str, Any], ignore: Sequence[str] = ()) -> bool:
+    """Whether two jobs ran the same scenario but for the overrides in ``ignore`` (e.g. ``years``)."""
+
+    def core(m: dict[str, Any]) -> dict[str, str]:
+        return {k: v for k, v in pairs(m.get("overrides", [])).items() if _varies(k) and k not in ignore}
+
+    return a["name"] == b["name"] and core(a) == core(b)
 
 
 def baseline_label(wanted: str | None, labels: list[str], manifests: list[dict[str, Any]]) -> str:

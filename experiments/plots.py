@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -19,65 +19,100 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import PercentFormatter
 
 from experiments.catalog import Catalog
+from experiments.i18n import N_, Translator, translator
 from experiments.stats import t_interval
 from sim.metrics import Metric
 
 DPI = 110
+#: Characters of a scenario label on one line of a legend or an axis.
+WRAP = 34
 
-#: Title and plain-language caption of each figure.
+#: Title and plain-language caption of each figure (message ids; translated when drawn).
 CAPTIONS: dict[str, tuple[str, str]] = {
     "laws_per_year": (
-        "Laws enacted per year",
-        "Each coloured dot is one simulated term (one replication); the black diamond is the average "
-        "over replications and its bar the 95% confidence interval of that average. Further right "
-        "means more laws passed per year.",
+        N_("Laws enacted per year"),
+        N_(
+            "Each coloured dot is one simulated term (one replication); the black diamond is the average "
+            "over replications and its bar the 95% confidence interval of that average. Further right "
+            "means more laws passed per year. The axis starts at zero."
+        ),
     ),
     "lead_time_ecdf": (
-        "Time from introduction to law",
-        "For each number of days on the horizontal axis, the share of laws that were enacted within "
-        "that many days of being introduced, over all replications. A curve further left means faster "
-        "law-making; where a curve crosses the dashed line is the median time.",
+        N_("Time from introduction to law"),
+        N_(
+            "For each number of days on the horizontal axis, the share of laws that were enacted within "
+            "that many days of being introduced, over all replications. A curve further left means faster "
+            "law-making; where a curve crosses the dashed line is the median time."
+        ),
     ),
     "stage_time": (
-        "Time spent in each stage",
-        "Average number of days a bill spends in each stage of the procedure each time it passes "
-        "through it, with 95% confidence intervals. A stage with no bar for a scenario does not exist "
-        "in that scenario's procedure (for example the Senate's review in a single-chamber parliament).",
+        N_("Time spent in each stage"),
+        N_(
+            "Average number of days a bill spends in each stage of the procedure each time it passes "
+            "through it, with 95% confidence intervals, one panel per scenario: a scenario shows only "
+            "the stages of its own procedure (a single-chamber parliament has no Senate review)."
+        ),
     ),
     "responsiveness": (
-        "Responsiveness by citizen group",
-        "Of the demands that citizens raise (a topic becoming pressing for a group), the share that a "
-        "bill answered within a year, weighted by the number of people behind each demand, for "
-        "citizens in towns and villages, by language and by age. Average over replications with its "
-        "95% confidence interval; further right means Parliament answers that group more often.",
+        N_("Responsiveness by citizen group"),
+        N_(
+            "Of the demands that citizens raise (a topic becoming pressing for a group), the share that a "
+            "bill answered within a year, weighted by the number of people behind each demand, for "
+            "citizens in towns and villages, by language and by age. Average over replications with its "
+            "95% confidence interval; further right means Parliament answers that group more often. The "
+            "axis runs from 0 to 100%."
+        ),
+    ),
+    "differences": (
+        N_("Differences from the baseline"),
+        N_(
+            "How much each scenario differs from its baseline, comparing runs that share the same random "
+            "draws (same bills, same votes' noise). The diamond is the average difference and its bar "
+            "the 95% confidence interval. A bar that does not cross the dashed zero line is a difference "
+            "unlikely to be due to chance alone."
+        ),
     ),
 }
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure of the report: file name (without ``.png``), title, caption and the PNG itself."""
+    """One figure of the report: file name (without ``.png``), title, caption and the PNG itself;
+    ``drawn`` is the matplotlib figure it was rendered from (for checks of its layout)."""
 
     name: str
     title: str
     caption: str
     png: bytes
+    drawn: MplFigure | None = field(default=None, repr=False, compare=False)
 
 
-def _figure(name: str, png: bytes) -> Figure:
+def _figure(name: str, drawn: MplFigure, tr: Translator) -> Figure:
     title, caption = CAPTIONS[name]
-    return Figure(name, title, caption, png)
+    return Figure(name, tr.gettext(title), tr.gettext(caption), _png(drawn), drawn)
 
 
-def _legend_below(ax: Axes, n: int) -> None:
-    if ax.get_legend() is not None:
-        sns.move_legend(
-            ax, "upper center", bbox_to_anchor=(0.5, -0.14), ncol=min(n, 3), title=None, frameon=False
-        )
+def wrap(label: str, width: int = WRAP) -> str:
+    """A long scenario label on several lines, so that legends and axes keep inside the figure."""
+    return "\n".join(textwrap.wrap(label, width, break_on_hyphens=False)) or label
+
+
+def _legend_below(fig: MplFigure, ax: Axes, order: Sequence[str]) -> None:
+    """The scenarios' legend under the plot, as many columns as fit the figure's width."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    handles = legend.legend_handles
+    legend.remove()
+    longest = max(len(line) for s in order for line in wrap(s).splitlines())
+    fits = max(1, int(fig.get_figwidth() * 72 / (7.2 * longest + 40)))
+    fig.legend(handles, [wrap(s) for s in order], loc="outside lower center", ncol=min(len(order), fits),
+               frameon=False)  # fmt: skip
 
 
 def _ci(x: Sequence[float]) -> tuple[float, float]:
@@ -92,11 +127,13 @@ def _png(fig: MplFigure) -> bytes:
     return buf.getvalue()
 
 
-def _draw(width: float, height: float, paint: Callable[[MplFigure], None]) -> bytes:
+def _draw(width: float, height: float, paint: Callable[[MplFigure], None]) -> MplFigure:
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.95):
-        fig = MplFigure(figsize=(width, height), layout="constrained")
+        fig = MplFigure(figsize=(width, height), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
         paint(fig)
-        return _png(fig)
+        fig.canvas.draw()  # lay out now, in the style's context
+        return fig
 
 
 def _palette(order: Sequence[str]) -> dict[str, tuple[float, float, float]]:
@@ -118,7 +155,8 @@ def _long(
     return long, list(dict.fromkeys(long[name]))
 
 
-def laws_per_year(summary: pd.DataFrame, order: Sequence[str]) -> Figure:
+def laws_per_year(summary: pd.DataFrame, order: Sequence[str], tr: Translator | None = None) -> Figure:
+    tr = tr or translator()
     metric = "laws_per_year"
 
     def paint(fig: MplFigure) -> None:
@@ -131,15 +169,19 @@ def laws_per_year(summary: pd.DataFrame, order: Sequence[str]) -> Figure:
         est = [t_interval(summary.loc[summary["scenario"] == s, metric]) for s in order]
         m, lo, hi = (np.array(v, dtype=float) for v in zip(*est, strict=True))
         _mean_ci(ax, m, np.arange(len(order)), lo, hi)
-        ax.set_yticks(np.arange(len(order)), order)
+        ax.set_yticks(np.arange(len(order)), [wrap(s) for s in order])
         ax.set_ylim(len(order) - 0.5, -0.5)
-        ax.set(xlabel="laws enacted per year", ylabel="", title="Laws enacted per year")
+        ax.set_xlim(left=0)  # counts start at zero: a narrow axis would exaggerate differences
+        ax.set(
+            xlabel=tr.gettext("laws enacted per year"), ylabel="", title=tr.gettext("Laws enacted per year")
+        )
 
-    png = _draw(8, 1.2 + 0.8 * len(order), paint)
-    return _figure("laws_per_year", png)
+    return _figure("laws_per_year", _draw(8, 1.2 + 0.8 * len(order), paint), tr)
 
 
-def lead_time_ecdf(leads: pd.DataFrame, order: Sequence[str]) -> Figure:
+def lead_time_ecdf(leads: pd.DataFrame, order: Sequence[str], tr: Translator | None = None) -> Figure:
+    tr = tr or translator()
+
     def paint(fig: MplFigure) -> None:
         ax = fig.subplots()
         sns.ecdfplot(
@@ -148,48 +190,64 @@ def lead_time_ecdf(leads: pd.DataFrame, order: Sequence[str]) -> Figure:
         )  # fmt: skip
         ax.axhline(0.5, ls="--", lw=1, color="grey")
         right = float(np.percentile(leads["lead_time_days"], 99.5)) if len(leads) else None
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set(
-            xlabel="days from introduction to enactment",
-            ylabel="share of laws enacted within",
-            title="How long laws take",
+            xlabel=tr.gettext("days from introduction to enactment"),
+            ylabel=tr.gettext("share of laws enacted within"),
+            title=tr.gettext("How long laws take"),
             xlim=(0, right),
+            ylim=(0, 1),
         )
-        _legend_below(ax, len(order))
+        _legend_below(fig, ax, order)
 
-    png = _draw(8, 5, paint)
-    return _figure("lead_time_ecdf", png)
+    return _figure("lead_time_ecdf", _draw(8, 5 + 0.25 * len(order), paint), tr)
 
 
-def stage_time(summary: pd.DataFrame, order: Sequence[str], described: Catalog) -> Figure | None:
+def stage_time(
+    summary: pd.DataFrame, order: Sequence[str], described: Catalog, tr: Translator | None = None
+) -> Figure | None:
+    """Mean days per visit of each stage, one panel per scenario, each bar on its own stage's label."""
+    tr = tr or translator()
     cols = described.in_group("stages", summary.columns)
     if not cols:
         return None
-    long, stages = _long(
-        summary, cols, "stage", lambda c: str(described.describe(c).param("stage")).replace("_", " ")
+    long, _ = _long(
+        summary, cols, "stage", lambda c: tr.name("stage", str(described.describe(c).param("stage")))
     )
+    panels = [(s, list(dict.fromkeys(long.loc[long["scenario"] == s, "stage"]))) for s in order]
+    panels = [(s, stages) for s, stages in panels if stages]
+    pal = _palette(order)
 
     def paint(fig: MplFigure) -> None:
-        ax = fig.subplots()
-        sns.barplot(
-            data=long, y="stage", x="value", order=stages, hue="scenario", hue_order=order,
-            palette=_palette(order), errorbar=_ci, capsize=0.2, err_kws={"linewidth": 1.2}, ax=ax,
-        )  # fmt: skip
-        ax.set(xlabel="mean days per visit", ylabel="", title="Time spent in each stage")
-        ax.set_xlim(left=0)  # an interval from a rarely visited stage may reach below zero
-        _legend_below(ax, len(order))
+        axes = np.atleast_1d(
+            fig.subplots(len(panels), 1, sharex=True, height_ratios=[len(p) + 1 for _, p in panels])
+        )
+        for ax, (s, stages) in zip(axes, panels, strict=True):
+            sns.barplot(
+                data=long[long["scenario"] == s], y="stage", x="value", order=stages, color=pal[s],
+                errorbar=_ci, capsize=0.2, err_kws={"linewidth": 1.2}, ax=ax,
+            )  # fmt: skip
+            ax.set_title(wrap(s, 80), fontsize="medium", loc="left")
+            ax.set(xlabel="", ylabel="")
+        axes[-1].set_xlabel(tr.gettext("mean days per visit"))
+        axes[0].set_xlim(left=0)  # an interval from a rarely visited stage may reach below zero
+        fig.suptitle(tr.gettext("Time spent in each stage"))
 
-    png = _draw(8, 2 + 0.35 * len(stages) * max(1, len(order)) ** 0.5, paint)
-    return _figure("stage_time", png)
+    rows = sum(len(p) + 1 for _, p in panels)
+    return _figure("stage_time", _draw(8, 1.0 + 0.32 * rows, paint), tr)
 
 
-def group_label(metric: Metric) -> str:
+def group_label(metric: Metric, tr: Translator | None = None) -> str:
     """The citizen group a responsiveness metric is about, e.g. ``age band: 60 plus``."""
+    tr = tr or translator()
     dimension, value = metric.param("dimension") or "", metric.param("value") or ""
-    value = value.removeprefix(f"{dimension.split('_')[0]}_")  # age_band: age_60_plus -> 60_plus
-    return f"{dimension.replace('_', ' ')}: {value.replace('_', ' ')}"
+    return f"{tr.name('dimension', dimension)}: {tr.name('value', value)}"
 
 
-def responsiveness(summary: pd.DataFrame, order: Sequence[str], described: Catalog) -> Figure | None:
+def responsiveness(
+    summary: pd.DataFrame, order: Sequence[str], described: Catalog, tr: Translator | None = None
+) -> Figure | None:
+    tr = tr or translator()
     cols = [
         c
         for c in described.in_group("responsiveness", summary.columns)
@@ -197,36 +255,46 @@ def responsiveness(summary: pd.DataFrame, order: Sequence[str], described: Catal
     ]
     if not cols:
         return None
-    long, groups = _long(summary, cols, "group", lambda c: group_label(described.describe(c)))
+    long, groups = _long(summary, cols, "group", lambda c: group_label(described.describe(c), tr))
 
     def paint(fig: MplFigure) -> None:
         ax = fig.subplots()
         sns.pointplot(
             data=long, y="group", x="value", order=groups, hue="scenario", hue_order=order,
-            palette=_palette(order), errorbar=_ci, dodge=0.5, linestyle="none", capsize=0.15,
-            markers="D", ax=ax,
+            palette=_palette(order), errorbar=_ci, dodge=0.5 if len(order) > 1 else False,
+            linestyle="none", capsize=0.15, markers="D", ax=ax,
         )  # fmt: skip
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlim(0, 1)  # a share: the whole axis, so that small differences look small
         ax.set(
-            xlabel="demands answered by a bill within a year",
+            xlabel=tr.gettext("demands answered by a bill within a year"),
             ylabel="",
-            title="Responsiveness by citizen group",
+            title=tr.gettext("Responsiveness by citizen group"),
         )
-        _legend_below(ax, len(order))
+        _legend_below(fig, ax, order)
 
-    png = _draw(8, 2 + 0.45 * len(groups) * max(1, len(order)) ** 0.5, paint)
-    return _figure("responsiveness", png)
+    height = 2.4 + 0.45 * len(groups) * max(1, len(order)) ** 0.5 + 0.25 * len(order)
+    return _figure("responsiveness", _draw(8, height, paint), tr)
 
 
 def differences(
-    comparison: pd.DataFrame, metrics: Sequence[str], order: Sequence[str], described: Catalog
+    comparison: pd.DataFrame,
+    metrics: Sequence[str],
+    order: Sequence[str],
+    described: Catalog,
+    tr: Translator | None = None,
 ) -> Figure | None:
+    """Each scenario minus its baseline (the baseline of its horizon when horizons differ)."""
+    tr = tr or translator()
     diff = comparison[comparison["diff"].notna() & comparison["metric"].isin(metrics)]
     metrics = [m for m in metrics if m in set(diff["metric"])]
     others = [s for s in order if s in set(diff["scenario"])]
     if not metrics or not others:
         return None
-    baseline = str(comparison["baseline"].iloc[0])
+    versus = diff.drop_duplicates("scenario").set_index("scenario")["baseline"]
+    names = [
+        wrap(tr.gettext("{scenario} minus {baseline}", scenario=s, baseline=versus[s]), 60) for s in others
+    ]
     pal = _palette(order)
 
     def paint(fig: MplFigure) -> None:
@@ -234,29 +302,65 @@ def differences(
         for ax, m in zip(axes, metrics, strict=True):
             d = diff[diff["metric"] == m].set_index("scenario").reindex(others)
             y = np.arange(len(others))
-            share = described.share(m)
-            scale = 100.0 if share else 1.0
+            metric = described.describe(m)
+            scale = 100.0 if metric.share else 1.0
             x = scale * d["diff"].to_numpy(dtype=float)
             lo, hi = (scale * d[c].to_numpy(dtype=float) for c in ("diff_ci_low", "diff_ci_high"))
             for k, s in enumerate(others):
                 ax.errorbar(x[k], y[k], xerr=[[x[k] - lo[k]], [hi[k] - x[k]]], fmt="D", ms=7,
                             capsize=5, lw=2, color=pal[s])  # fmt: skip
             ax.axvline(0, ls="--", lw=1, color="grey")
-            ax.set_yticks(y, others)
+            ax.set_yticks(y, names)
             ax.set_ylim(len(others) - 0.3, -0.7)  # first scenario on top
-            unit = "percentage points" if share else described.unit(m)
-            title = described.label(m) + (f" ({unit})" if unit else "")
+            unit = tr.unit(metric, diff=True)
+            title = tr.label(metric) + (f" ({unit})" if unit else "")
             ax.set_title(textwrap.fill(title, 75), fontsize="medium")
-        fig.suptitle(f"Difference from the baseline: {baseline}")
+        fig.suptitle(tr.gettext("Difference from the baseline"))
 
-    png = _draw(8, 0.6 + (0.8 + 0.45 * len(others)) * len(metrics), paint)
-    caption = (
-        f"How much each scenario differs from the baseline ({baseline}), comparing runs that share the "
-        "same random draws (same bills, same votes' noise). The diamond is the average difference and "
-        "its bar the 95% confidence interval. A bar that does not cross the dashed zero line is a "
-        "difference unlikely to be due to chance alone."
+    height = 0.6 + (0.8 + 0.45 * sum(n.count("\n") + 1 for n in names)) * len(metrics)
+    return _figure("differences", _draw(8, height, paint), tr)
+
+
+def intervals(
+    comparison: pd.DataFrame,
+    metric: str,
+    order: Sequence[str],
+    described: Catalog,
+    tr: Translator | None = None,
+) -> Figure | None:
+    """One metric's mean and 95% interval per scenario, on an axis from zero (shares: 0-100%)."""
+    tr = tr or translator()
+    rows = comparison[comparison["metric"] == metric].set_index("scenario").reindex(order)
+    if rows["mean"].isna().all():
+        return None
+    m = described.describe(metric)
+    scale = 100.0 if m.share else 1.0
+    mean, lo, hi = (scale * rows[c].to_numpy(dtype=float) for c in ("mean", "ci_low", "ci_high"))
+    lo, hi = np.where(np.isnan(lo), mean, lo), np.where(np.isnan(hi), mean, hi)
+    pal = _palette(order)
+    unit = tr.unit(m)
+
+    def paint(fig: MplFigure) -> None:
+        ax = fig.subplots()
+        y = np.arange(len(order))
+        for k, s in enumerate(order):
+            if not np.isnan(mean[k]):
+                ax.errorbar(mean[k], y[k], xerr=[[mean[k] - lo[k]], [hi[k] - mean[k]]], fmt="D", ms=8,
+                            capsize=6, lw=2, color=pal[s])  # fmt: skip
+        ax.set_yticks(y, [wrap(s) for s in order])
+        ax.set_ylim(len(order) - 0.5, -0.5)
+        if m.share:
+            ax.xaxis.set_major_formatter(PercentFormatter(100.0))
+            ax.set_xlim(0, 100)
+        else:
+            ax.set_xlim(left=0, right=max(1.0, float(np.nanmax(hi)) * 1.1))
+        ax.set(xlabel=unit, ylabel="", title=textwrap.fill(tr.label(m), 70))
+
+    drawn = _draw(8, 1.4 + 0.7 * len(order), paint)
+    caption = tr.gettext(
+        "Average over replications (diamond) with its 95% confidence interval (bar); the axis starts at zero."
     )
-    return Figure("differences", "Differences from the baseline", caption, png)
+    return Figure(f"intervals_{metric}", tr.label(m), caption, _png(drawn), drawn)
 
 
 def figures(
@@ -266,13 +370,14 @@ def figures(
     metrics: Sequence[str],
     order: Sequence[str],
     described: Catalog,
+    tr: Translator | None = None,
 ) -> list[Figure]:
-    """Every figure the data allows, in reading order."""
+    """Every figure the data allows, in reading order, with titles and labels in ``tr``'s language."""
     drawn = [
-        laws_per_year(summary, order),
-        lead_time_ecdf(leads, order) if len(leads) else None,
-        stage_time(summary, order, described),
-        responsiveness(summary, order, described),
-        differences(comparison, metrics, order, described),
+        laws_per_year(summary, order, tr),
+        lead_time_ecdf(leads, order, tr) if len(leads) else None,
+        stage_time(summary, order, described, tr),
+        responsiveness(summary, order, described, tr),
+        differences(comparison, metrics, order, described, tr),
     ]
     return [f for f in drawn if f is not None]

@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from agents.majority import RULES
 from experiments.files import write_text, write_with
+from experiments.progress import Ticker
 from experiments.stats import t_interval
 from scenarios import Config
 from scenarios.errors import ConfigError
@@ -110,7 +111,8 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     s = settings(cfg)
     model = Parliament(n=s["N"], p=float(s["p"]), r=float(s["r"]), acts=s["acts"], rule=s["rule"])
     started = time.perf_counter()
-    res = curve(model, s["grid"], s["legislatures"], seed=int(cfg.seed), workers=s["workers"])
+    with Ticker(s["legislatures"], "pluchino2011", "legislatures", bool(cfg.get("quiet", False))) as ticker:
+        res = curve(model, s["grid"], s["legislatures"], int(cfg.seed), s["workers"], ticker.update)
     seconds = time.perf_counter() - started
     mean, low, high = summarise(res["efficiency"], s["confidence"])
     table = pd.DataFrame(

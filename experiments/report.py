@@ -1,7 +1,10 @@
-"""The one-page HTML report of a comparison: self-contained (figures embedded), autoescaped.
+"""The one-page HTML report of a comparison: self-contained (figures embedded), autoescaped, in the
+run's language (``lang``).
 
 Written for a planner: what was compared, the key numbers with their uncertainty, the differences
-from the baseline in words, every figure with a plain caption, and how to reproduce the run.
+from the baseline in words, what became of the demands each channel carried, every figure with a
+plain caption, and how to reproduce the run. The page is ``templates/report.html.j2``; every text on
+it comes from the message catalog (:mod:`experiments.i18n`).
 """
 
 from __future__ import annotations
@@ -9,145 +12,44 @@ from __future__ import annotations
 import base64
 import math
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 
 from experiments.catalog import Catalog
+from experiments.i18n import DASH, Translator, translator
 from experiments.plots import Figure
+from experiments.table import CHANNEL_HEADS
 from scenarios.diff import Difference
 
-TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }}</title>
-<style>
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222;
-       max-width: 980px; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
-h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
-.lead { color: #555; margin-top: 0; }
-table { border-collapse: collapse; margin: .8rem 0; font-size: .92rem; }
-th, td { padding: .35rem .6rem; border-bottom: 1px solid #e3e3e3; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, th.text { text-align: left; }
-thead th { background: #f4f6f8; }
-.ci { color: #666; font-size: .85em; white-space: nowrap; }
-td.text { text-align: left; }
-.clear { font-weight: 600; color: #123e6b; } .same { color: #777; }
-figure { margin: 1.5rem 0; } figure img { max-width: 100%; border: 1px solid #eee; }
-figcaption { color: #444; font-size: .92rem; margin-top: .4rem; }
-ul.findings li { margin: .3rem 0; }
-dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; font-size: .9rem; }
-dt { color: #555; } dd { margin: 0; font-family: ui-monospace, monospace; word-break: break-all; }
-</style>
-</head>
-<body>
-<h1>{{ title }}</h1>
-<p class="lead">{{ scenarios | length }} scenario{{ "s" if scenarios | length != 1 }},
-{{ replications }} replication{{ "s" if replications != 1 }} each, {{ years }} simulated
-year{{ "s" if years != "1" }} per replication. Generated {{ created }}.</p>
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=True,
+    trim_blocks=False,
+    lstrip_blocks=False,
+)
 
-<h2>What was compared</h2>
-<table>
-<thead><tr><th>scenario</th><th class="text">parliament</th><th class="text">digital channels</th>
-<th>replications</th></tr></thead>
-<tbody>
-{% for s in scenarios %}<tr><td><b>{{ s.label }}</b>{% if s.label == baseline %} (baseline){% endif %}</td>
-<td class="text">{{ s.description }}</td><td class="text">{{ s.channels }}</td>
-<td>{{ s.replications }}</td></tr>
-{% endfor %}</tbody>
-</table>
-<p>Every scenario was run with the same list of random seeds, so replication <i>i</i> of each scenario
-sees the same bills arriving and the same chance events wherever the scenarios have them in common
-(common random numbers). Differences are therefore measured replication by replication, which makes
-them more precise than comparing two averages.</p>
-
-{% if changes %}<h3>What each scenario changes against {{ baseline }}</h3>
-<p>Every setting in which a scenario's configuration differs from the baseline's, grouped by the
-change its reform declares. A setting that differs without being declared is marked: a difference
-found there may come from it rather than from the reform.</p>
-{% for c in changes %}<p><b>{{ c.scenario }}</b></p>
-<table>
-<thead><tr><th>declared change</th><th class="text">why</th><th>settings that differ</th></tr></thead>
-<tbody>
-{% for g in c.groups %}<tr><td>{{ g.path }}</td><td class="text">{{ g.reason }}</td>
-<td class="text">{{ g.count }}: {{ g.examples }}</td></tr>
-{% endfor %}{% for d in c.undeclared %}<tr class="warn"><td><b>{{ d.path }} (not declared)</b></td>
-<td class="text">baseline {{ d.baseline }}, here {{ d.value }}</td><td></td></tr>
-{% endfor %}</tbody>
-</table>
-{% endfor %}{% endif %}
-
-{% if findings %}<h2>Main findings</h2>
-<p>Compared with <b>{{ baseline }}</b>, differences whose 95% confidence interval excludes zero:</p>
-{% for f in findings %}<h3>{{ f.scenario }}</h3>
-<ul class="findings">
-{% for t in f.found %}<li>{{ t }}</li>
-{% else %}<li class="same">No clear difference in any of the measures below.</li>
-{% endfor %}{% if f.found and f.unclear_in %}
-<li class="same">No clear difference in: {{ f.unclear_in | join("; ") }}.</li>
-{% endif %}</ul>
-{% endfor %}{% endif %}
-
-<h2>Key numbers</h2>
-<p>Average over replications, with the 95% confidence interval of the average in brackets.</p>
-<table>
-<thead><tr><th>measure</th>{% for s in scenarios %}<th>{{ s.label }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in table %}<tr><td>{{ row.label }}
-{%- if row.unit %} <span class="ci">({{ row.unit }})</span>{% endif %}</td>
-{% for c in row.cells %}<td>{{ c.mean }}<br><span class="ci">{{ c.ci }}</span></td>
-{% endfor %}</tr>
-{% endfor %}</tbody>
-</table>
-
-{% if diff_table %}<h2>Differences from the baseline ({{ baseline }})</h2>
-<p>Average of (scenario &minus; baseline) over replications that share a seed, with its 95% confidence
-interval. Bold marks differences whose interval excludes zero.</p>
-<table>
-<thead><tr><th>measure</th>{% for s in others %}<th>{{ s }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in diff_table %}<tr><td>{{ row.label }}
-{%- if row.unit %} <span class="ci">({{ row.unit }})</span>{% endif %}</td>
-{% for c in row.cells %}<td class="{{ c.css }}">{{ c.diff }}<br><span class="ci">{{ c.ci }}</span></td>
-{% endfor %}</tr>
-{% endfor %}</tbody>
-</table>{% endif %}
-
-<h2>Figures</h2>
-{% for f in figures %}<figure id="fig-{{ f.name }}">
-<img src="data:image/png;base64,{{ f.b64 }}" alt="{{ f.title }}">
-<figcaption><b>{{ f.title }}.</b> {{ f.caption }}</figcaption>
-</figure>
-{% endfor %}
-
-<h2>How to reproduce</h2>
-<dl>
-<dt>command</dt><dd>{{ manifest.command }}</dd>
-<dt>base seed</dt><dd>{{ manifest.seed }}</dd>
-<dt>replication seeds</dt><dd>{{ manifest.seeds }}</dd>
-<dt>source revision</dt><dd>{{ manifest.revision }}</dd>
-<dt>software</dt><dd>{{ manifest.versions }}</dd>
-<dt>data</dt><dd>summary.csv (one row per scenario and replication), comparison.csv, manifest.json
-(resolved configuration of every scenario), ledger/ (Parquet)</dd>
-</dl>
-</body>
-</html>
-"""
-
-_ENV = Environment(autoescape=True, trim_blocks=False, lstrip_blocks=False)
+#: The columns of the channel table: the channel measures a planner reads first.
+CHANNEL_COLUMNS = (
+    "submissions",
+    "threshold_reached",
+    "answered",
+    "answer_median_days",
+    "became_bill",
+    "became_law",
+    "law_median_days",
+)
 
 
-def num(x: Any, signed: bool = False) -> str:
+def num(x: Any, signed: bool = False, lang: str = "en") -> str:
     """A number for people: a few significant digits; a dash when undefined."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    x = float(x)
-    a = abs(x)
-    spec = ",.0f" if a >= 100 else ".1f" if a >= 10 else ".2f" if a >= 0.995 or a == 0 else ".3f"
-    return format(x, ("+" if signed else "") + spec)
+    return translator(lang).number(x, signed)
+
+
+def undefined(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def changes_of(label: str, diffs: Sequence[Difference]) -> dict[str, Any]:
@@ -174,36 +76,39 @@ def changes_of(label: str, diffs: Sequence[Difference]) -> dict[str, Any]:
 
 
 class Numbers:
-    """A run's metric values for people: shares as percentages (differences of shares in percentage
-    points), the rest as :func:`num`, each with its unit from the metric's description."""
+    """A run's metric values for people, in one language: shares as percentages (differences of
+    shares in percentage points), the rest with a few significant digits, each with its unit."""
 
-    def __init__(self, described: Catalog) -> None:
+    def __init__(self, described: Catalog, tr: Translator | None = None) -> None:
         self.described = described
+        self.tr = tr or translator()
+
+    def label(self, metric: str) -> str:
+        return self.tr.label(self.described.describe(metric))
 
     def value(self, metric: str, x: Any, signed: bool = False) -> str:
-        if self.described.share(metric) and x is not None and not (isinstance(x, float) and math.isnan(x)):
-            return num(100.0 * float(x), signed)
-        return num(x, signed)
+        return self.tr.value(self.described.describe(metric), x, signed)
 
     def unit(self, metric: str, diff: bool = False) -> str:
-        if self.described.share(metric):
-            return "percentage points" if diff else "%"
-        return self.described.unit(metric)
+        return self.tr.unit(self.described.describe(metric), diff)
 
     def ci(self, metric: str, lo: Any, hi: Any, signed: bool = False) -> str:
-        if lo is None or (isinstance(lo, float) and math.isnan(lo)):
+        if undefined(lo):
             return ""
-        return f"[{self.value(metric, lo, signed)} to {self.value(metric, hi, signed)}]"
+        low, high = self.value(metric, lo, signed), self.value(metric, hi, signed)
+        return self.tr.gettext("[{low} to {high}]", low=low, high=high)
 
     def finding(self, metric: str, row: Any) -> str:
-        unit = self.unit(metric, diff=True)
-        word = "higher" if row["diff"] > 0 else "lower"
-        low, high = (
-            self.value(metric, row["diff_ci_low"], True),
-            self.value(metric, row["diff_ci_high"], True),
-        )
-        size = self.value(metric, abs(row["diff"]))
-        return f"{self.described.label(metric)}: {word} by {size} {unit} (95% CI {low} to {high})."
+        fields = {
+            "measure": self.label(metric),
+            "size": self.value(metric, abs(row["diff"])),
+            "unit": self.unit(metric, diff=True),
+            "low": self.value(metric, row["diff_ci_low"], True),
+            "high": self.value(metric, row["diff_ci_high"], True),
+        }
+        if row["diff"] > 0:
+            return self.tr.gettext("{measure}: higher by {size} {unit} (95% CI {low} to {high}).", **fields)
+        return self.tr.gettext("{measure}: lower by {size} {unit} (95% CI {low} to {high}).", **fields)
 
 
 def clear(row: Any) -> bool:
@@ -211,8 +116,40 @@ def clear(row: Any) -> bool:
     return bool(row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0)
 
 
-def _created(stamp: str) -> str:
-    return stamp.replace("T", " ")[:16] + " UTC" if stamp else ""
+def channel_rows(
+    comparison: pd.DataFrame, order: Sequence[str], described: Catalog, numbers: Numbers
+) -> dict[str, Any] | None:
+    """The channel table: per scenario and channel, the mean (and interval) of each channel measure."""
+    tr = numbers.tr
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in comparison.itertuples(index=False):
+        m = described.describe(r.metric)
+        if m.group != "channels" or m.param("measure") not in CHANNEL_COLUMNS:
+            continue
+        cells.setdefault((r.scenario, str(m.param("channel"))), {})[str(m.param("measure"))] = r
+    if not cells:
+        return None
+    shown = [c for c in CHANNEL_COLUMNS if any(c in v for v in cells.values())]
+    rows = []
+    for s in order:
+        for (scenario, channel), measures in cells.items():
+            if scenario != s:
+                continue
+            row = []
+            for c in shown:
+                r = measures.get(c)
+                if r is None or undefined(r.mean):
+                    row.append({"mean": DASH, "ci": ""})
+                    continue
+                name = r.metric
+                row.append({"mean": numbers.value(name, r.mean), "ci": numbers.ci(name, r.ci_low, r.ci_high)})
+            if any(c["mean"] != DASH for c in row):  # a channel the scenario does not have: no row
+                rows.append({"scenario": s, "channel": tr.name("channel", channel), "cells": row})
+    return {"header": [tr.gettext(CHANNEL_HEADS[c]) for c in shown], "rows": rows}
+
+
+def _revision(git: dict[str, Any], tr: Translator) -> tuple[str, bool]:
+    return (git.get("revision") or tr.gettext("unknown (not a git checkout)"), bool(git.get("dirty")))
 
 
 def render(
@@ -224,38 +161,46 @@ def render(
     scenarios: Sequence[dict[str, Any]],
     figures: Sequence[Figure],
     manifest: dict[str, Any],
+    lang: str = "en",
+    tr: Translator | None = None,
     changes: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The report as one HTML string.
 
-    ``comparison`` is :func:`experiments.stats.comparison`; ``metrics`` the headline metrics shown
-    in the tables; ``scenarios`` dicts with ``label``, ``description``, ``channels``, ``replications``;
-    ``manifest`` the run's manifest (``command``, ``seed``, ``seeds``, ``git``, ``versions``, ...);
-    ``changes`` per compared scenario, its differences from the baseline (:func:`changes_of`).
+    ``comparison`` is :func:`experiments.stats.comparison` (its ``baseline`` column may differ by
+    scenario when they ran over different horizons); ``metrics`` the headline metrics shown in the
+    tables; ``scenarios`` dicts with ``label``, ``description``, ``channels``, ``replications`` and
+    ``years``; ``manifest`` the run's manifest (``command``, ``seed``, ``seeds``, ``git``,
+    ``versions``, ...). ``tr`` (default: the translator of ``lang``) speaks the report's language.
+    ``changes``: per compared scenario, its differences from the baseline (:func:`changes_of`).
     """
-    numbers = Numbers(described)
+    tr = tr or translator(lang)
+    numbers = Numbers(described, tr)
     value, ci_text = numbers.value, numbers.ci
     order = [s["label"] for s in scenarios]
-    baseline = str(comparison["baseline"].iloc[0]) if len(comparison) else order[0]
-    others = [s for s in order if s != baseline]
+    versus = comparison.dropna(subset=["diff"]).drop_duplicates("scenario").set_index("scenario")["baseline"]
+    baselines = set(comparison["baseline"].dropna()) if len(comparison) else {order[0]}
+    others = [{"label": s, "baseline": versus[s]} for s in order if s in versus.index]
     by = comparison.set_index(["metric", "scenario"])
     shown = [m for m in metrics if m in set(comparison["metric"])]
     table, diff_table = [], []
-    findings = [{"scenario": s, "found": [], "unclear_in": []} for s in others]
+    findings = [
+        {"scenario": o["label"], "baseline": o["baseline"], "found": [], "unclear_in": []} for o in others
+    ]
     for m in shown:
         cells = []
         for s in order:
             r = by.loc[(m, s)] if (m, s) in by.index else None
-            mean = value(m, r["mean"]) if r is not None else "–"
+            mean = value(m, r["mean"]) if r is not None else DASH
             cells.append({"mean": mean, "ci": ci_text(m, r["ci_low"], r["ci_high"]) if r is not None else ""})
-        table.append({"label": described.label(m), "unit": numbers.unit(m), "cells": cells})
+        table.append({"label": numbers.label(m), "unit": numbers.unit(m), "cells": cells})
         if not others:
             continue
         dcells = []
-        for s, f in zip(others, findings, strict=True):
-            r = by.loc[(m, s)] if (m, s) in by.index else None
+        for o, f in zip(others, findings, strict=True):
+            r = by.loc[(m, o["label"])] if (m, o["label"]) in by.index else None
             if r is None or pd.isna(r["diff"]):
-                dcells.append({"diff": "–", "ci": "", "css": "same"})
+                dcells.append({"diff": DASH, "ci": "", "css": "same"})
                 continue
             ci = ci_text(m, r["diff_ci_low"], r["diff_ci_high"], True)
             dcells.append(
@@ -264,28 +209,48 @@ def render(
             if clear(r):
                 f["found"].append(numbers.finding(m, r))
             else:
-                f["unclear_in"].append(described.label(m).lower())
-        diff_table.append({"label": described.label(m), "unit": numbers.unit(m, diff=True), "cells": dcells})
+                f["unclear_in"].append(numbers.label(m))
+        diff_table.append({"label": numbers.label(m), "unit": numbers.unit(m, diff=True), "cells": dcells})
     seeds = [int(s) for s in manifest.get("seeds", [])]
-    seeds_txt = ", ".join(map(str, seeds[:5])) + (f", … ({len(seeds)} in all)" if len(seeds) > 5 else "")
-    git = manifest.get("git") or {}
-    revision = git.get("revision") or "unknown (not a git checkout)"
-    if git.get("dirty"):
-        revision += " (with uncommitted changes)"
+    seeds_txt = ", ".join(map(str, seeds[:5]))
+    if len(seeds) > 5:
+        seeds_txt += ", … " + tr.gettext("({n} in all)", n=len(seeds))
+    revision, dirty = _revision(manifest.get("git") or {}, tr)
     vers = manifest.get("versions") or {}
     versions_txt = ", ".join(f"{k} {v}" for k, v in vers.items() if v and k != "platform")
-    years = manifest.get("years")
-    return _ENV.from_string(TEMPLATE).render(
+    horizons = sorted({float(s["years"]) for s in scenarios if s.get("years") is not None})
+    years_txt = " / ".join(tr.short(y) for y in horizons) or "?"
+    horizon = tr.ngettext(
+        "{years} simulated year per replication",
+        "{years} simulated years per replication",
+        2 if len(horizons) != 1 or horizons[0] != 1 else 1,
+        years=years_txt,
+    )
+    return _ENV.get_template("report.html.j2").render(
         changes=changes,
-        title=title,
-        created=_created(manifest.get("created", "")),
-        scenarios=scenarios,
+        _=tr.gettext,
+        ngettext=tr.ngettext,
+        lang=tr.lang,
+        title=tr.gettext(title),
+        created=tr.moment(manifest.get("created", "")),
+        scenarios=[
+            {
+                **s,
+                "description": tr.name("description", str(s["description"])),
+                "channels": tr.name("channel", str(s["channels"])),
+                "years": tr.short(s.get("years")),
+                "replications": tr.integer(s["replications"]),
+            }
+            for s in scenarios
+        ],
         replications=max((int(s["replications"]) for s in scenarios), default=0),
-        years=num(years).rstrip("0").rstrip(".") if years is not None else "?",
-        baseline=baseline,
+        horizon=horizon,
+        strata=years_txt if len(horizons) > 1 else "",
+        baselines=baselines,
         others=others,
         table=table,
         diff_table=diff_table,
+        channels=channel_rows(comparison, order, described, numbers),
         findings=findings,
         figures=[
             {"name": f.name, "title": f.title, "caption": f.caption, "b64": base64.b64encode(f.png).decode()}
@@ -296,6 +261,7 @@ def render(
             "seed": manifest.get("seed", ""),
             "seeds": seeds_txt,
             "revision": revision,
+            "dirty": dirty,
             "versions": versions_txt,
         },
     )

@@ -15,6 +15,7 @@ Writes ``indices.csv`` (output, parameter, indices), ``samples.csv`` (the design
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from omegaconf import DictConfig
 
 from experiments.files import write_text, write_with
 from experiments.params import check, options, positive_int
+from experiments.progress import Ticker
 from experiments.table import render
 from scenarios import Config, simulate
 from scenarios.errors import ConfigError
@@ -144,35 +146,50 @@ def evaluate(
     return y
 
 
-def plot(table: pd.DataFrame, s: dict[str, Any], path: Path) -> None:
+def figure(table: pd.DataFrame, s: dict[str, Any]) -> Any:
+    """The indices as bars, one panel per output; laid out so that no label is cut."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    sns.set_theme(style="whitegrid")
     value, err = ("mu_star", "mu_star_conf") if s["method"] == "morris" else ("ST", "ST_conf")
     outs = list(dict.fromkeys(table["output"]))
-    fig, axes = plt.subplots(1, len(outs), figsize=(4.2 * len(outs), 0.5 * len(s["bounds"]) + 2.2))
-    for ax, out in zip(np.atleast_1d(axes), outs, strict=True):
-        part = table[table["output"] == out].sort_values(value)
-        ax.barh(part["parameter"], part[value], xerr=part[err], color="C0", alpha=0.8)
-        ax.set_title(out)
-        ax.set_xlabel("Morris mu* (abs. elementary effect)" if value == "mu_star" else "total Sobol index")
-    fig.suptitle(f"Sensitivity ({s['method']})")
-    fig.tight_layout()
+    with sns.axes_style("whitegrid"):
+        fig = Figure(figsize=(4.4 * len(outs), 0.5 * len(s["bounds"]) + 2.4), layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, len(outs))
+        for ax, out in zip(np.atleast_1d(axes), outs, strict=True):
+            part = table[table["output"] == out].sort_values(value)
+            ax.barh(part["parameter"], part[value], xerr=part[err], color="C0", alpha=0.8)
+            ax.set_title(textwrap.fill(out, 28))
+            ax.set_xlim(left=0)
+            # two short lines: a long label would run past the panel and be cut
+            ax.set_xlabel(
+                "Morris μ*\n(mean abs. elementary effect)" if value == "mu_star" else "total Sobol index"
+            )
+        fig.suptitle(f"Sensitivity ({s['method']})")
+        fig.canvas.draw()
+    return fig
+
+
+def plot(table: pd.DataFrame, s: dict[str, Any], path: Path) -> None:
+    fig = figure(table, s)
     write_with(path, lambda p: fig.savefig(p, format="png", dpi=120))
-    plt.close(fig)
 
 
-def analyse(conf: Config, s: dict[str, Any], seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def analyse(
+    conf: Config, s: dict[str, Any], seed: int, quiet: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The indices table (a row per output x parameter) and the evaluated design."""
     names = list(s["bounds"])
     problem = {"num_vars": len(names), "names": names, "bounds": [list(s["bounds"][n]) for n in names]}
     x = design(s, problem, seed)
     seeds = replication_seeds(seed, s["replications"])
-    y = evaluate(conf, names, x, s["outputs"], seeds, float(s["years"]))
+    with Ticker(len(x), f"sensitivity ({s['method']})", "points", quiet) as ticker:
+        y = evaluate(conf, names, x, s["outputs"], seeds, float(s["years"]), lambda _: ticker.update())
     rows = []
     for j, out in enumerate(s["outputs"]):
         col = y[:, j]
@@ -192,7 +209,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     """Sample, run, analyse; write the indices, the design and the plot."""
     s = settings(cfg, conf)
     pilot_outputs(conf, s["outputs"], float(s["years"]))
-    table, samples = analyse(conf, s, int(cfg.seed))
+    table, samples = analyse(conf, s, int(cfg.seed), quiet=bool(cfg.get("quiet", False)))
     write_text(out / "indices.csv", table.to_csv(index=False))
     write_text(out / "samples.csv", samples.to_csv(index=False))
     plot(table, s, out / "figures" / "sensitivity.png")

@@ -5,7 +5,26 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from experiments.i18n import N_, Translator, translator
+from sim.channels.base import MEASURES
 from sim.metrics import Metric
+
+#: A channel measure's short name in tables (message ids), in the order tables show them.
+CHANNEL_HEADS: dict[str, str] = {
+    "submissions": N_("submitted"),
+    "listed": N_("listed"),
+    "threshold_reached": N_("reached the threshold"),
+    "second_threshold": N_("reached the second threshold"),
+    "answered": N_("answered"),
+    "answer_median_days": N_("median days to an answer"),
+    "answered_late": N_("answered late"),
+    "overdue": N_("overdue"),
+    "became_bill": N_("became a bill"),
+    "became_law": N_("became law"),
+    "law_median_days": N_("median days to law"),
+    "mean_quality": N_("draft quality"),
+}
+assert set(CHANNEL_HEADS) == set(MEASURES), "every channel measure needs a short name"
 
 
 def fmt(v: Any) -> str:
@@ -40,44 +59,60 @@ def summary_table(summary: Mapping[str, Any], title: str = "") -> str:
     return body
 
 
-#: Sections of a single run's table: which metric groups each shows.
+#: Sections of a single run's table (message ids) and the metric groups each shows.
 SECTIONS = (
-    ("throughput", ("throughput", "speed", "procedure", "stages", "other")),
-    ("responsiveness", ("responsiveness",)),
-    ("inclusion", ("inclusion",)),
+    (N_("Throughput and speed"), ("throughput", "speed", "procedure", "other")),
+    (N_("Time in each stage"), ("stages",)),
+    (N_("Responsiveness to citizens"), ("responsiveness",)),
+    (N_("Inclusion"), ("inclusion",)),
 )
 
 
-def sectioned_table(summary: dict[str, Any], metrics: Mapping[str, Metric], title: str) -> str:
-    """Throughput, responsiveness and inclusion side by side, then one row per channel.
+def sectioned_table(
+    summary: Mapping[str, Any], metrics: Mapping[str, Metric], title: str, tr: Translator | None = None
+) -> str:
+    """One run's results for people: each metric by its label, value and unit (shares as
+    percentages), in sections; then one row per channel with its counts."""
+    tr = tr or translator()
 
-    Without citizen metrics (no citizens preset) this is the plain summary table.
-    """
-    group = {k: metrics[k].group if k in metrics else "other" for k in summary}
-    sections = [(h, {k: v for k, v in summary.items() if group[k] in gs}) for h, gs in SECTIONS]
-    if not sections[1][1]:
-        return summary_table({k: v for k, v in summary.items() if group[k] != "channels"}, title)
-    cols = [[(k, fmt(v)) for k, v in items.items()] for _, items in sections]
-    widths = [
-        (max(len(h), *(len(k) for k, _ in c)), max([0, *(len(v) for _, v in c)]))
-        for c, (h, _) in zip(cols, sections, strict=True)
-    ]
-    head = "   ".join(f"{h:<{w + v + 2}}" for (h, _), (w, v) in zip(sections, widths, strict=True))
-    lines = [title, head.rstrip()]
-    lines.append("   ".join("-" * (w + v + 2) for w, v in widths))
-    for i in range(max(len(c) for c in cols)):
-        cells = [
-            f"{c[i][0]:<{w}}  {c[i][1]:>{v}}" if i < len(c) else " " * (w + v + 2)
-            for c, (w, v) in zip(cols, widths, strict=True)
+    def describe(k: str) -> Metric:
+        return metrics.get(k) or Metric(k, k.replace("_", " "), "", "none", "other")
+
+    lines = [title]
+    for head, groups in SECTIONS:
+        rows = []
+        for k, v in summary.items():
+            m = describe(k)
+            if m.group in groups:
+                unit = tr.unit(m)
+                rows.append((tr.label(m), tr.value(m, v), unit))
+        if rows:
+            lines += ["", tr.gettext(head), _rows(rows)]
+    per_channel: dict[str, dict[str, str]] = {}
+    for k, v in summary.items():
+        m = describe(k)
+        if m.group == "channels":
+            channel = tr.name("channel", str(m.param("channel")))
+            per_channel.setdefault(channel, {})[str(m.param("measure"))] = tr.value(m, v)
+    measures = [x for x in CHANNEL_HEADS if any(x in counts for counts in per_channel.values())]
+    if per_channel:  # a row per measure, a column per channel: a few channels fit a terminal's width
+        rows = [
+            [tr.gettext(CHANNEL_HEADS[x]), *(c.get(x, "-") for c in per_channel.values())] for x in measures
         ]
-        lines.append("   ".join(cells).rstrip())
-    per_channel: dict[str, dict[str, Any]] = {}
-    for k in summary:
-        if group[k] == "channels":
-            m = metrics[k]
-            per_channel.setdefault(str(m.param("channel")), {})[str(m.param("measure"))] = summary[k]
-    measures = list(dict.fromkeys(x for counts in per_channel.values() for x in counts))
-    rows = [[name, *(counts.get(x) for x in measures)] for name, counts in per_channel.items()]
-    if rows:
-        lines += ["", render(rows, header=("channel", *measures))]
+        lines += ["", tr.gettext("Channels"), render(rows, header=("", *per_channel))]
     return "\n".join(lines)
+
+
+def run_title(parliament: str, seed: int, years: float, tr: Translator | None = None) -> str:
+    """The heading of a single run's table."""
+    tr = tr or translator()
+    return tr.gettext(
+        "{parliament}, seed {seed}, {years} years", parliament=parliament, seed=seed, years=tr.short(years)
+    )
+
+
+def _rows(rows: Sequence[tuple[str, str, str]]) -> str:
+    """``label  value unit`` lines, labels padded and values aligned on the right."""
+    w = max(len(r[0]) for r in rows)
+    v = max(len(r[1]) for r in rows)
+    return "\n".join(f"  {label:<{w}}  {value:>{v}} {unit}".rstrip() for label, value, unit in rows)

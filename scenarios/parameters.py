@@ -10,22 +10,30 @@ parameters), never from a path typed by a user.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scenarios.errors import ConfigError
+from scenarios.nodes import children, get, put
+from scenarios.procedure import readings, set_readings
 from scenarios.schema import Config
 
-MODES = ("set", "scale")
+MODES = ("set", "scale", "readings")
+#: Where the app shows a lever: the procedure, the channels, or the assumptions with most influence.
+LEVERS = ("procedure", "channels", "assumptions")
 
 
 @dataclass(frozen=True)
 class Parameter:
     """A named knob: the config paths it acts on, how, its default range and its unit.
 
-    ``mode`` is ``set`` (every path takes the value) or ``scale`` (every path is the preset's value
-    times the factor). ``clip`` bounds the resulting values; ``integer`` rounds them.
+    ``mode`` is ``set`` (every path takes the value), ``scale`` (every path is the preset's value
+    times the factor) or ``readings`` (the number of readings of the procedure's votes of several
+    readings, which changes the stages they expand into: :func:`scenarios.procedure.set_readings`).
+    ``clip`` bounds the resulting values; ``integer`` rounds them. ``label`` names it for people (an
+    English message id); ``lever`` is where a planner finds it in the app (one of :data:`LEVERS`;
+    None: not there).
     """
 
     name: str
@@ -37,6 +45,8 @@ class Parameter:
     doc: str
     integer: bool = False
     clip: tuple[float, float] | None = None
+    label: str = ""
+    lever: str | None = None
 
 
 def _registry(*params: Parameter) -> dict[str, Parameter]:
@@ -54,6 +64,8 @@ PARAMETERS: dict[str, Parameter] = _registry(
         "bills",
         "bills each committee examines at once",
         integer=True,
+        label="Committee capacity (bills at once)",
+        lever="procedure",
     ),
     Parameter(
         "party_discipline",
@@ -64,9 +76,19 @@ PARAMETERS: dict[str, Parameter] = _registry(
         "factor",
         "factor on every party's discipline (loyalty to the party line)",
         clip=(0.0, 1.0),
+        label="Party discipline (factor)",
+        lever="assumptions",
     ),
     Parameter(
-        "vote_noise", ("parliament.vote_noise",), "set", 0.05, 1.0, "utility", "sd of the noise in a vote"
+        "vote_noise",
+        ("parliament.vote_noise",),
+        "set",
+        0.05,
+        1.0,
+        "utility",
+        "sd of the noise in a vote",
+        label="Noise in votes",
+        lever="assumptions",
     ),
     Parameter(
         "arrival_rate",
@@ -76,6 +98,8 @@ PARAMETERS: dict[str, Parameter] = _registry(
         1.5,
         "factor",
         "factor on every initiator's rate of bills",
+        label="Bills tabled (factor on every initiator's rate)",
+        lever="assumptions",
     ),
     Parameter(
         "attendance",
@@ -85,6 +109,7 @@ PARAMETERS: dict[str, Parameter] = _registry(
         1.0,
         "share",
         "share of members present at a vote",
+        label="Attendance at votes",
     ),
     Parameter(
         "agenda_capacity",
@@ -95,6 +120,8 @@ PARAMETERS: dict[str, Parameter] = _registry(
         "bills",
         "bills voted at one sitting",
         integer=True,
+        label="Agenda capacity (bills per sitting)",
+        lever="procedure",
     ),
     Parameter(
         "work_time",
@@ -104,9 +131,18 @@ PARAMETERS: dict[str, Parameter] = _registry(
         1.5,
         "factor",
         "factor on every stage's mean duration",
+        label="Time of work stages (factor)",
+        lever="assumptions",
     ),
     Parameter(
-        "complexity_sd", ("parliament.complexity_sd",), "set", 0.0, 1.0, "sd", "spread of bills' complexity"
+        "complexity_sd",
+        ("parliament.complexity_sd",),
+        "set",
+        0.0,
+        1.0,
+        "sd",
+        "spread of bills' complexity",
+        label="Spread of bills' complexity",
     ),
     Parameter(
         "veto_tolerance",
@@ -116,6 +152,7 @@ PARAMETERS: dict[str, Parameter] = _registry(
         1.2,
         "position",
         "how far a law may be from the head of state before a return",
+        label="Head of state's tolerance before a return",
     ),
     # How the agents decide (committees, a second chamber, priority bills).
     Parameter(
@@ -164,6 +201,8 @@ PARAMETERS: dict[str, Parameter] = _registry(
         "factor",
         "factor on the share of urban and rural residents online",
         clip=(0.0, 1.0),
+        label="People online (factor)",
+        lever="assumptions",
     ),
     Parameter(
         "petition_threshold",
@@ -174,26 +213,67 @@ PARAMETERS: dict[str, Parameter] = _registry(
         "factor",
         "factor on every e-petition platform's signature threshold",
         integer=True,
+        label="E-petition signature threshold (factor)",
+        lever="channels",
+    ),
+    Parameter(
+        "senate_review_days",
+        ("parliament.stages.senate_review.deadline_days",),
+        "set",
+        15,
+        90,
+        "days",
+        "days the Senate has to review a law before silence counts as its decision",
+        integer=True,
+        label="Senate review deadline (days)",
+        lever="procedure",
+    ),
+    Parameter(
+        "readings",
+        ("parliament.stages",),
+        "readings",
+        1,
+        4,
+        "readings",
+        "readings of a bill in its first chamber (votes before it leaves the chamber)",
+        integer=True,
+        label="Readings in the first chamber",
+        lever="procedure",
+    ),
+    Parameter(
+        "petition_uptake",
+        ("channels.petitions.*.uptake",),
+        "set",
+        0.0,
+        0.5,
+        "share",
+        "chance that a demand of an online group becomes an e-petition",
+        label="E-petition uptake",
+        lever="channels",
+    ),
+    Parameter(
+        "petition_bill_share",
+        ("channels.petitions.*.bill_share",),
+        "set",
+        0.0,
+        1.0,
+        "share",
+        "share of answered e-petitions that lead to a bill",
+        label="E-petitions that lead to a bill",
+        lever="channels",
+    ),
+    Parameter(
+        "appeal_uptake",
+        ("channels.appeals.*.uptake",),
+        "set",
+        0.0,
+        1.0,
+        "share",
+        "chance that a demand of an online group produces appeals",
+        label="Appeal uptake (e-Otinish)",
+        lever="channels",
     ),
 )
-
-
-def _children(node: Any) -> Iterator[tuple[Any, Any]]:
-    if isinstance(node, dict):
-        yield from node.items()
-    else:
-        yield from ((f, getattr(node, f)) for f in vars(node))
-
-
-def _get(node: Any, key: Any) -> Any:
-    return node.get(key) if isinstance(node, dict) else getattr(node, key, None)
-
-
-def _set(node: Any, key: Any, value: Any) -> None:
-    if isinstance(node, dict):
-        node[key] = value
-    else:
-        setattr(node, key, value)
 
 
 def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
@@ -204,22 +284,53 @@ def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
         if node is None:
             return
         head, rest = parts[0], parts[1:]
-        keys = [k for k, _ in _children(node)] if head == "*" else [head]
+        keys = [k for k, _ in children(node)] if head == "*" else [head]
         for k in keys:
             sub = f"{at}.{k}" if at else str(k)
             if not rest:
-                v = _get(node, k)
+                v = get(node, k)
                 if isinstance(v, int | float) and not isinstance(v, bool):
                     found.append((sub, node, k))
             else:
-                walk(_get(node, k), rest, sub)
+                walk(get(node, k), rest, sub)
 
     walk(conf, path.split("."), "")
     return found
 
 
+def _stages(conf: Any) -> Any:
+    return get(get(conf, "parliament"), "stages")
+
+
+def present(conf: Any, name: str) -> bool:
+    """Whether a registered parameter acts on anything in ``conf`` (a Config or a resolved mapping)."""
+    par = PARAMETERS[name]
+    if par.mode == "readings":
+        return bool(readings(_stages(conf) or {}))
+    return any(leaves(conf, path) for path in par.paths)
+
+
+def current(conf: Any, name: str) -> float | None:
+    """The parameter's value in ``conf``: a ``set`` parameter's first value, 1 for a factor, the
+    number of readings; None when it is not in ``conf``."""
+    par = PARAMETERS[name]
+    if not present(conf, name):
+        return None
+    if par.mode == "readings":
+        stages = _stages(conf)
+        return float(get(stages[readings(stages)[0]], "readings"))
+    if par.mode == "scale":
+        return 1.0
+    _, node, key = next(leaf for p in par.paths for leaf in leaves(conf, p))
+    return float(get(node, key))
+
+
 def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:
     """The leaves a registered parameter acts on in ``conf``; a ConfigError if there are none."""
+    if PARAMETERS[name].mode == "readings":
+        raise ConfigError(
+            "experiment.parameters", name, "a parameter with values (readings changes the procedure)"
+        )
     found = [leaf for path in PARAMETERS[name].paths for leaf in leaves(conf, path)]
     if not found:
         where = ", ".join(PARAMETERS[name].paths)
@@ -227,14 +338,20 @@ def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:
     return found
 
 
-def apply(conf: Config, values: dict[str, float]) -> Config:
-    """A copy of ``conf`` with each named parameter set to (or scaled by) its value."""
+def apply[C](conf: C, values: dict[str, float]) -> C:
+    """A copy of ``conf`` (a Config or a resolved mapping) with each named parameter set to (or
+    scaled by) its value."""
     out = copy.deepcopy(conf)
     for name, value in values.items():
         par = PARAMETERS[name]
+        if par.mode == "readings":
+            if not present(out, name):
+                raise ConfigError("experiment.parameters", name, "a procedure with a reading vote")
+            set_readings(_stages(out), round(float(value)))
+            continue
         for _, node, key in targets(out, name):
-            v = float(value) if par.mode == "set" else _get(node, key) * float(value)
+            v = float(value) if par.mode == "set" else get(node, key) * float(value)
             if par.clip is not None:
                 v = min(max(v, par.clip[0]), par.clip[1])
-            _set(node, key, round(v) if par.integer else v)
+            put(node, key, round(v) if par.integer else v)
     return out

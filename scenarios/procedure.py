@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
 from agents.majority import RULE_FORMS, parse_rule
 from scenarios.errors import ConfigError
+from scenarios.nodes import get, put
 from sim.engine.parliament import (
     DISTRIBUTIONS,
     QUESTIONS,
@@ -208,3 +210,19 @@ def _check_cycles_bounded(stages: Mapping[str, StageConf], prefix: str) -> None:
     for v in graph:
         if v not in index:
             strongconnect(v)
+
+
+def readings(stages: Mapping[str, Any]) -> list[str]:
+    """The votes that give bills several readings (a vote with a ``between`` duration: committee work
+    between its readings), in order. ``stages`` holds stage descriptions as objects or plain mappings
+    (a resolved config)."""
+    return [n for n, s in stages.items() if get(s, "kind") == "vote" and get(s, "between") is not None]
+
+
+def set_readings(stages: Mapping[str, Any], n: int) -> None:
+    """Give bills ``n`` readings wherever the procedure holds several (in place)."""
+    names = readings(stages)
+    if not names or n < 1:
+        raise ConfigError("readings", n, "an integer >= 1, for a procedure with a vote of several readings")
+    for name in names:
+        put(stages[name], "readings", int(n))

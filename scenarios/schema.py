@@ -20,6 +20,9 @@ from agents.citizens import CitizensConf
 from sim.citizens.feedback import ChannelsConf
 from sim.engine.parliament import ParliamentConf
 
+#: Languages of what a run shows people (report, figures, terminal): Kazakh, Russian, English.
+LANGUAGES = ("en", "kk", "ru")
+
 
 @dataclass
 class ReformConf:
@@ -42,6 +45,7 @@ class Config:
     seed: int = 0
     years: float = 5.0
     quiet: bool = False
+    lang: str = "en"  # language of the report, figures and terminal output (LANGUAGES)
 
 
 def register() -> None:

@@ -26,7 +26,7 @@ from scenarios.decisions import check_decisions
 from scenarios.errors import ConfigError
 from scenarios.procedure import check_procedure, expand_readings
 from scenarios.ranges import check_ranges
-from scenarios.schema import Config
+from scenarios.schema import LANGUAGES, Config
 from sim.engine.parliament import ParliamentConf
 
 #: The longest horizon a run may have, in years (a bound on days simulated; ``scenarios.cost``
@@ -111,6 +111,7 @@ def validate(cfg: DictConfig) -> Config:
     need("seed", conf.seed, 0 <= conf.seed < 2**63, "an integer >= 0 (below 2**63)")
     in_range("years", conf.years, 0.0, MAX_YEARS, f"a positive number of years, at most {MAX_YEARS:g}")
     positive("years", conf.years)
+    need("lang", conf.lang, conf.lang in LANGUAGES, f"one of {', '.join(LANGUAGES)}")
     check_parliament(conf.parliament)
     if conf.citizens is not None:
         check_citizens(conf.citizens, conf.parliament)

@@ -16,7 +16,7 @@ def test_a_run_writes_summary_json_into_the_run_dir(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     summary = json.loads((out / "summary.json").read_text())
     assert set(CORE_KEYS) <= set(summary)
-    assert "laws_per_year" in r.stdout and "kz_kurultai_2026" in r.stdout
+    assert "Laws enacted per year" in r.stdout and "kz_kurultai_2026" in r.stdout
     again = tmp_path / "again"
     r2 = run_cli("parliament=kz_kurultai_2026", "seed=3", f"hydra.run.dir={again}", cwd=tmp_path)
     assert r2.returncode == 0
@@ -26,7 +26,7 @@ def test_a_run_writes_summary_json_into_the_run_dir(tmp_path: Path) -> None:
 def test_no_arguments_runs_the_default_scenario(tmp_path: Path) -> None:
     r = run_cli(cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "kz_bicameral_2023" in r.stdout and "laws_per_year" in r.stdout
+    assert "kz_bicameral_2023" in r.stdout and "Laws enacted per year" in r.stdout
     assert len(list((tmp_path / "outputs").glob("*/*/summary.json"))) == 1
 
 

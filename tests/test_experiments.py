@@ -24,7 +24,7 @@ from scenarios import ConfigError, validate
 from sim.engine.streams import replication_seeds
 from tests.conftest import CONFIGS, ROOT, compose_config, run_cli
 
-#: The short main job: the three scenarios, 2 replications of 18 months (a year of answered demands).
+#: The short main job: the four scenarios, 2 replications of 18 months (a year of answered demands).
 MAIN = ["experiment=reform_comparison", "experiment.replications=2", "years=1.5", "quiet=true"]
 #: Two of the main job's scenarios (the faster ones): one job per worker on two cores.
 TWO = "+scenario=kz_bicameral_2023,kz_kurultai_2026"
@@ -101,6 +101,7 @@ def test_main_job_compares_the_scenarios_with_common_random_numbers(serial: Path
     s = summary(serial)
     assert list(dict.fromkeys(s.scenario)) == [
         "kz_bicameral_2023",
+        "kz_bicameral_2023 + kz_digital",
         "kz_kurultai_2026",
         "kz_kurultai_2026 + kz_digital",
     ]
@@ -117,7 +118,7 @@ def test_main_job_compares_the_scenarios_with_common_random_numbers(serial: Path
     assert manifest["seeds"] == seeds and manifest["baseline"] == "kz_bicameral_2023"
     assert manifest["versions"]["numpy"] and "parltwin" in manifest["command"]
     parliaments = [sc["config"]["parliament"]["name"] for sc in manifest["scenarios"]]
-    assert parliaments == ["kz_bicameral_2023", "kz_kurultai_2026", "kz_kurultai_2026"]
+    assert parliaments == ["kz_bicameral_2023", "kz_bicameral_2023", "kz_kurultai_2026", "kz_kurultai_2026"]
     tables = [{p.name[6:] for p in (serial / "0" / "ledger").glob(f"r{i:04d}_*.parquet")} for i in (0, 1)]
     assert tables[0] == tables[1] >= {"bills.parquet", "stages.parquet", "votes.parquet"}
     bills = pd.read_parquet(serial / "0" / "ledger" / "r0001_bills.parquet")

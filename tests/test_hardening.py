@@ -206,7 +206,7 @@ def test_a_cost_refusal_gives_the_estimate_and_the_limit_on_one_line(
         ["experiment=reform_comparison", "experiment.replications=100000"], tmp_path, monkeypatch, capsys
     )
     assert ended.code == EXIT_BAD_INPUT
-    assert "bill-stage visits (3 jobs x (100000 replications of 5 years)" in ended.one_line
+    assert "bill-stage visits (4 jobs x (100000 replications of 5 years)" in ended.one_line
     assert "on the reference machine" in ended.one_line and "at most 1e+09 in one command" in ended.one_line
     assert list(tmp_path.iterdir()) == []
 

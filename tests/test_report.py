@@ -15,11 +15,13 @@ import pytest
 
 from experiments.catalog import Catalog
 from experiments.cli import report_main
+from experiments.comparison import compare_by_horizon, strata
+from experiments.labels import scenario_labels
 from experiments.plots import figures
 from experiments.report import num, render
 from experiments.stats import comparison
 from sim.citizens.responsiveness import answered_by
-from sim.metrics import ENGINE
+from sim.metrics import ENGINE, stage_time
 from tests.conftest import PARLTWIN
 from tests.test_experiments import main_job
 
@@ -48,12 +50,17 @@ def test_the_report_embeds_every_figure(run: Path) -> None:
 
 def test_the_report_shows_the_scenarios_with_uncertainty(run: Path) -> None:
     html = (run / "report.html").read_text()
-    for label in ("kz_bicameral_2023", "kz_kurultai_2026", "kz_kurultai_2026 + kz_digital"):
+    for label in (
+        "kz_bicameral_2023",
+        "kz_bicameral_2023 + kz_digital",
+        "kz_kurultai_2026",
+        "kz_kurultai_2026 + kz_digital",
+    ):
         assert f"<b>{label}</b>" in html
     comp = pd.read_csv(run / "comparison.csv")
     laws = comp[(comp.metric == "laws_per_year") & (comp.scenario == "kz_kurultai_2026")].iloc[0]
     assert f"{num(laws['mean'])}<br>" in html and f"[{num(laws['ci_low'])} to {num(laws['ci_high'])}]" in html
-    assert "Differences from the baseline (kz_bicameral_2023)" in html
+    assert "<h2>Differences from the baseline</h2>" in html and "minus kz_bicameral_2023" in html
 
 
 def test_parltwin_report_rebuilds_everything_from_the_data_alone(
@@ -118,7 +125,7 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "T &amp; &lt;b&gt;" in html and "parltwin &lt;x&gt;" in html
     assert "Laws enacted per year: higher by 10.0 laws / year" in html
-    assert "No clear difference in: bills still pending at the end." in html
+    assert "No clear difference in: Bills still pending at the end." in html
 
 
 def test_the_responsiveness_figure_appears_only_with_group_metrics() -> None:
@@ -136,3 +143,163 @@ def test_the_responsiveness_figure_appears_only_with_group_metrics() -> None:
     m = answered_by("settlement", "rural")
     described[m.name] = m
     assert "responsiveness" in drawn()
+
+
+# -- the rough edges a new user met (issue: planners) -------------------------------------------------
+def _with_groups(labels: tuple[str, ...]) -> tuple[pd.DataFrame, Catalog]:
+    s = pd.concat([_synthetic(("a", "b"))] * 1, ignore_index=True)
+    s = pd.concat([s[s.scenario == "a"].assign(scenario=label) for label in labels], ignore_index=True)
+    described = Catalog(ENGINE)
+    rng = np.random.default_rng(1)
+    for dim, value in (("settlement", "rural"), ("settlement", "urban"), ("language", "kazakh")):
+        m = answered_by(dim, value)
+        described[m.name] = m
+        s[m.name] = rng.uniform(0.6, 0.68, len(s))
+    for stage in ("committee", "senate_review", "signature"):
+        m = stage_time(stage)
+        described[m.name] = m
+        s[m.name] = rng.uniform(5, 60, len(s))
+    s.loc[s.scenario == labels[-1], stage_time("senate_review").name] = np.nan  # one chamber: no Senate
+    return s, described
+
+
+def test_one_scenario_draws_every_figure_without_dividing_by_zero() -> None:
+    s, described = _with_groups(("only",))
+    comp = comparison(s, ["laws_per_year"], "only")
+    leads = pd.DataFrame(
+        {"scenario": ["only"] * 3, "replication": [0, 0, 1], "lead_time_days": [10.0, 20.0, 5]}
+    )
+    drawn = {f.name for f in figures(s, leads, comp, ["laws_per_year"], ["only"], described)}
+    assert {"laws_per_year", "lead_time_ecdf", "stage_time", "responsiveness"} <= drawn
+
+
+def test_axes_start_at_zero_and_shares_span_the_whole_scale() -> None:
+    s, described = _with_groups(("a", "b"))
+    comp = comparison(s, ["laws_per_year"], "a")
+    figs = {
+        f.name: f for f in figures(s, s.head(0).assign(lead_time_days=[]), comp, [], ["a", "b"], described)
+    }
+    assert figs["laws_per_year"].drawn.axes[0].get_xlim()[0] == 0
+    assert figs["responsiveness"].drawn.axes[0].get_xlim() == (0.0, 1.0)  # not 60-68%
+    for ax in figs["stage_time"].drawn.axes:
+        assert ax.get_xlim()[0] == 0
+
+
+def test_every_stage_bar_sits_on_its_own_label() -> None:
+    s, described = _with_groups(("bicameral", "unicameral"))
+    comp = comparison(s, ["laws_per_year"], "bicameral")
+    fig = next(
+        f
+        for f in figures(s, s.head(0), comp, [], ["bicameral", "unicameral"], described)
+        if f.name == "stage_time"
+    )
+    for ax in fig.drawn.axes:
+        ticks = set(np.round(ax.get_yticks(), 6))
+        bars = [p for p in ax.patches if p.get_width() > 0]
+        assert bars and {round(p.get_y() + p.get_height() / 2, 6) for p in bars} <= ticks
+    assert [len(ax.get_yticks()) for ax in fig.drawn.axes] == [3, 2]  # no empty slot for the Senate
+
+
+def test_legends_of_a_four_scenario_sweep_fit_in_the_figure() -> None:
+    labels = tuple(
+        f"kz_bicameral_2023, mazhilis.seats={n}, committee_capacity=4" for n in (80, 100, 120, 140)
+    )
+    s, described = _with_groups(labels)
+    comp = comparison(s, ["laws_per_year"], labels[0])
+    leads = pd.DataFrame({"scenario": list(labels), "replication": 0, "lead_time_days": [10.0, 20, 30, 40]})
+    for f in figures(s, leads, comp, ["laws_per_year"], list(labels), described):
+        fig = f.drawn
+        box = fig.bbox
+        renderer = fig.canvas.get_renderer()
+        for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]:
+            ext = legend.get_window_extent(renderer)
+            assert box.x0 - 1 <= ext.x0 and ext.x1 <= box.x1 + 1 and box.y0 - 1 <= ext.y0, f.name
+        for ax in fig.axes:
+            for label in [*ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label]:
+                if label.get_text():
+                    ext = label.get_window_extent(renderer)
+                    assert box.x0 - 1 <= ext.x0 and ext.x1 <= box.x1 + 1, (f.name, label.get_text())
+
+
+def test_a_sweep_labels_each_scenario_by_the_values_it_changed() -> None:
+    seats = [f"parliament.chambers.mazhilis.seats={n}" for n in range(80, 161, 20)]
+    manifests = [
+        {"name": "kz_bicameral_2023", "job": i, "overrides": ["experiment=compare", o]}
+        for i, o in enumerate(seats)
+    ]
+    labels = scenario_labels(manifests)
+    assert labels == [f"kz_bicameral_2023, seats={n}" for n in range(80, 161, 20)]
+    two = [
+        {
+            "name": "x",
+            "overrides": ["parliament.chambers.mazhilis.seats=80", "parliament.chambers.senate.seats=40"],
+        },
+        {
+            "name": "x",
+            "overrides": ["parliament.chambers.mazhilis.seats=90", "parliament.chambers.senate.seats=50"],
+        },
+    ]
+    assert scenario_labels(two) == [
+        "x, mazhilis.seats=80, senate.seats=40",
+        "x, mazhilis.seats=90, senate.seats=50",
+    ]
+    same = [{"name": "x", "overrides": ["parliament=kz_bicameral_2023", "channels=none"]}] * 2
+    assert scenario_labels(same) == ["x #0", "x #1"]  # nothing but the name to tell them apart
+
+
+def test_a_sweep_over_horizons_compares_only_like_with_like() -> None:
+    rng = np.random.default_rng(2)
+    rows, manifests, labels = [], [], []
+    for years in (1, 5):
+        for name in ("bicameral", "kurultai"):
+            label = f"{name}, years={years}"
+            labels.append(label)
+            manifests.append(
+                {"name": name, "years": years, "overrides": [f"+scenario={name}", f"years={years}"]}
+            )
+            level = 40 if years == 1 else 90  # the warm-up: a 1-year run passes fewer laws a year
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "scenario": label,
+                        "replication": range(6),
+                        "seed": range(6),
+                        "laws_per_year": level + (5 if name == "kurultai" else 0) + rng.normal(0, 1, 6),
+                    }
+                )
+            )
+    summary = pd.concat(rows, ignore_index=True)
+    groups = strata(labels, manifests, labels[0])
+    assert groups == [(labels[:2], labels[0]), (labels[2:], labels[2])]
+    comp = compare_by_horizon(summary, ["laws_per_year"], groups).set_index("scenario")
+    assert comp.loc["kurultai, years=5", "baseline"] == "bicameral, years=5"
+    assert comp.loc["kurultai, years=5", "diff"] == pytest.approx(5, abs=2)  # not 55: no warm-up finding
+    assert np.isnan(comp.loc["bicameral, years=5", "diff"])  # a baseline, not a difference
+
+
+def test_the_report_has_a_channel_table_with_what_became_of_the_demands(run: Path) -> None:
+    html = (run / "report.html").read_text()
+    section = html[html.index('id="channels"') :]
+    for head in (
+        "submitted",
+        "reached the threshold",
+        "answered",
+        "became a bill",
+        "became law",
+        "median days to law",
+    ):
+        assert f"<th>{head}</th>" in section, head
+    assert "e-petitions (epetition.kz)" in section and "offline (receptions, letters, press)" in section
+    channels = pd.read_csv(run / "channels.csv")
+    digital = channels[
+        (channels.scenario == "kz_kurultai_2026 + kz_digital") & (channels.channel == "epetition_kz")
+    ]
+    assert set(digital.measure) >= {
+        "submissions",
+        "threshold_reached",
+        "became_bill",
+        "became_law",
+        "law_median_days",
+    }
+    by = digital.set_index("measure")["mean"]
+    assert 0 <= by["became_law"] <= by["became_bill"] <= by["submissions"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.channels.audience import Audience, AudienceConf
-from sim.channels.base import Citizens, count, topic_table
+from sim.channels.base import Citizens, count, median_days, topic_table
 from sim.channels.service import Desk
 from sim.engine.ledger import Column, Schema, Table, filled_record
 
@@ -111,4 +111,7 @@ class AppealChannel:
             "answered": count(rows, lambda r: r.answered <= horizon),
             "answered_late": count(rows, lambda r: r.answered <= horizon and r.late),
             "overdue": count(rows, lambda r: r.answered <= horizon and r.overdue),
+            "answer_median_days": median_days(
+                (r.submitted for r in rows), (r.answered for r in rows), horizon
+            ),
         }

@@ -77,6 +77,10 @@ MEASURES: dict[str, tuple[str, str]] = {
     "answered_late": ("answered after the deadline", "items"),
     "overdue": ("answered after the maximum time", "items"),
     "mean_quality": ("mean quality of drafts", "share"),
+    "answer_median_days": ("median days to an answer", "days"),
+    "became_bill": ("demands carried that a bill answered", "demands"),
+    "became_law": ("demands carried that a law answered", "demands"),
+    "law_median_days": ("median days from a carried demand to its law", "days"),
 }
 
 
@@ -98,6 +102,28 @@ def topic_table(records: Iterable[Any], schema: Schema, topic_names: list[str]) 
     out = table(schema, rows(records, schema))
     out["topic"] = np.asarray(topic_names, dtype=object)[out["topic"].astype(np.int64)]
     return out
+
+
+def median_days(start: Iterable[float], end: Iterable[float], horizon: float) -> float | None:
+    """Median of ``end - start`` over the items that ended by the horizon (None: none did)."""
+    a, b = np.asarray(list(start), dtype=float), np.asarray(list(end), dtype=float)
+    done = b <= horizon  # NaN (not yet) is never <= horizon
+    return float(np.median(b[done] - a[done])) if done.any() else None
+
+
+def carried_outcomes(demand: np.ndarray, demands: Table) -> dict[str, float | None]:
+    """What became of the demands a channel carried (``demand``: their ids, rows of ``demands``):
+    how many a bill answered (a law is a bill: one already under way when the demand arose counts when
+    it is enacted), how many a law, and the median days from demand to law."""
+    ids = np.unique(np.asarray(demand, dtype=np.int64))
+    law_at = demands["law_at"][ids]
+    law = ~np.isnan(law_at)
+    days = law_at[law] - demands["emerged_at"][ids][law]
+    return {
+        "became_bill": int(((~np.isnan(demands["bill_at"][ids])) | law).sum()),
+        "became_law": int(law.sum()),
+        "law_median_days": float(np.median(days)) if days.size else None,
+    }
 
 
 def count(rows: Any, test: Callable[[Any], bool]) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.channels.base import median_days
 from sim.engine.ledger import Column, Schema, Table, record, table
 
 
@@ -65,4 +66,7 @@ class OfflinePath:
         return {
             "submissions": len(self.rows),
             "answered": sum(1 for r in self.rows if r.reached <= horizon),
+            "answer_median_days": median_days(
+                (r.submitted for r in self.rows), (r.reached for r in self.rows), horizon
+            ),
         }

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.channels.audience import Audience, AudienceConf
-from sim.channels.base import Citizens, TableBill, count, topic_table
+from sim.channels.base import Citizens, TableBill, count, median_days, topic_table
 from sim.channels.service import Desk
 from sim.engine.ledger import Column, Schema, Table, filled_record
 
@@ -189,6 +189,9 @@ class PetitionChannel:
             "threshold_reached": count(rows, lambda r: r.threshold_at <= horizon),
             "answered": count(rows, lambda r: r.answered <= horizon),
             "answered_late": count(rows, lambda r: r.answered <= horizon and r.answer_late),
+            "answer_median_days": median_days(
+                (r.submitted for r in rows), (r.answered for r in rows), horizon
+            ),
         }
         if self.spec.second_threshold:
             out["second_threshold"] = count(rows, lambda r: r.second_threshold_at <= horizon)

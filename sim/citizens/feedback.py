@@ -28,7 +28,7 @@ import numpy as np
 from agents.citizens import GROUP_LANGUAGES, CitizenGroups, CitizensConf
 from sim.channels.analytics import AnalyticsChannel, AnalyticsConf
 from sim.channels.appeal import AppealChannel, AppealConf
-from sim.channels.base import Channel, Citizens, Intake, channel_metric
+from sim.channels.base import Channel, Citizens, Intake, carried_outcomes, channel_metric
 from sim.channels.consultation import ConsultationChannel, ConsultationConf
 from sim.channels.council import Council, CouncilConf
 from sim.channels.initiative import Initiative, InitiativeConf
@@ -245,7 +245,10 @@ class Feedback:
         summary.update(values)
         metrics.update(described)
         for ch in self.channels():
-            for k, v in ch.metrics(self.horizon).items():
+            counts = ch.metrics(self.horizon)
+            if any(c.name == "demand" for c in ch.schema):  # a channel of demands: what became of them
+                counts.update(carried_outcomes(ch.table()["demand"], tables["demands"]))
+            for k, v in counts.items():
                 m = channel_metric(ch.name, k)
                 summary[m.name], metrics[m.name] = v, m
         if self.councils:

@@ -20,7 +20,7 @@ and results do not depend on the chunk size or the number of threads.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -162,18 +162,32 @@ def chunks(model: Parliament, legislatures: int) -> list[list[int]]:
     return [list(range(s, min(s + size, legislatures))) for s in range(0, legislatures, size)]
 
 
+def _counted(result: np.ndarray, chunk: Sequence[int], on_chunk: Callable[[int], None] | None) -> np.ndarray:
+    if on_chunk is not None:
+        on_chunk(len(chunk))
+    return result
+
+
 def curve(
-    model: Parliament, grid: Sequence[int], legislatures: int, seed: int, workers: int = 2
+    model: Parliament,
+    grid: Sequence[int],
+    legislatures: int,
+    seed: int,
+    workers: int = 2,
+    on_chunk: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Per number of independents and legislature (len(grid) x legislatures): ``efficiency``,
-    ``passed`` (share of acts passed) and ``social_gain`` (mean y of passed acts)."""
+    ``passed`` (share of acts passed) and ``social_gain`` (mean y of passed acts). ``on_chunk(k)``
+    is told each time a chunk of ``k`` legislatures is done (progress)."""
     if model.rule not in RULES:
         raise ValueError(f"unknown rule {model.rule!r}")
     parts = chunks(model, legislatures)
     if workers > 1 and len(parts) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda c: chunk_curve(model, seed, c, grid), parts))
+            results = list(
+                pool.map(lambda c: _counted(chunk_curve(model, seed, c, grid), c, on_chunk), parts)
+            )
     else:
-        results = [chunk_curve(model, seed, c, grid) for c in parts]
+        results = [_counted(chunk_curve(model, seed, c, grid), c, on_chunk) for c in parts]
     allx = np.concatenate(results, axis=2)
     return {"efficiency": allx[0], "passed": allx[1], "social_gain": allx[2]}

@@ -1,0 +1,62 @@
+"""A scenario of the explorer as files and a command that reproduce it without the app.
+
+The YAML is a ``scenario/`` config: put it in ``DIR/scenario/NAME.yaml`` and run
+``parltwin --config-dir DIR +scenario=NAME experiment=compare``. It holds the whole resolved
+parliament, citizens and channels (the presets are switched off with ``override ...: null``), so it
+reproduces the scenario even if the shipped presets change; its fingerprint is the app's.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+import yaml
+
+from experiments.explorer.scenario import Scenario, changed, config
+from experiments.manifest import resolved
+
+#: The config groups the exported file carries in full.
+GROUPS = ("parliament", "citizens", "channels")
+
+
+def file_name(s: Scenario) -> str:
+    """A file name for the scenario: its presets and changed levers, in letters, digits and ``_``."""
+    parts = [s.parliament, s.channels, *(f"{k}_{v:g}" for k, v in sorted(changed(s).items()))]
+    text = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in "_".join(parts))
+    return "_".join(p for p in text.split("_") if p)
+
+
+def scenario_yaml(s: Scenario) -> str:
+    """The scenario as a self-contained ``scenario/`` config for ``--config-dir``."""
+    data: dict[str, Any] = resolved(config(s))
+    levers = ", ".join(f"{k}={v:g}" for k, v in sorted(changed(s).items())) or "none"
+    head = [
+        "# @package _global_",
+        f"# Scenario from the parltwin explorer: parliament={s.parliament}, channels={s.channels},",
+        f"# changed levers: {levers}. The presets' values in full, with those changes applied.",
+        f"# Run: parltwin --config-dir DIR +scenario={file_name(s)} experiment=compare"
+        f" experiment.replications={s.replications}",
+        f"#   with this file at DIR/scenario/{file_name(s)}.yaml",
+    ]
+    body = {
+        "defaults": [{f"override /{g}": None} for g in GROUPS],
+        "seed": data["seed"],
+        "years": data["years"],
+        **{g: data[g] for g in GROUPS},
+    }
+    return "\n".join(head) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+
+
+def command(s: Scenario, config_dir: str = "my_configs") -> str:
+    """The ``parltwin`` command that runs the exported scenario as the app did (same seeds)."""
+    return shlex.join(
+        [
+            "parltwin",
+            "--config-dir",
+            config_dir,
+            f"+scenario={file_name(s)}",
+            "experiment=compare",
+            f"experiment.replications={s.replications}",
+        ]
+    )

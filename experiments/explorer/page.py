@@ -1,0 +1,200 @@
+"""The explorer's page (Streamlit): choose presets and levers, see the comparison with its intervals.
+
+Streamlit runs this script from the top on every change; runs are on disk, keyed by fingerprint
+(:mod:`experiments.explorer.scenario`), and figures are cached by the runs they show, so a change
+reruns only what it changed. Served by ``parltwin-app`` on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from experiments import plots
+from experiments.explorer.export import command, file_name, scenario_yaml
+from experiments.explorer.scenario import Scenario, cache_dir, compare, levers, presets, run
+from experiments.i18n import LANGUAGES, N_, Translator, translator
+from experiments.report import Numbers, channel_rows
+from scenarios.parameters import LEVERS, PARAMETERS
+
+#: The share of demands answered: the explorer's first figure.
+ANSWERED = "demands_answered_within_365d"
+ROBUSTNESS = "robustness.csv"
+LEVER_HEADS = {
+    "procedure": N_("Procedure"),
+    "channels": N_("Channels"),
+    "assumptions": N_("Assumptions with most influence"),
+}
+
+
+def scenario_inputs(tr: Translator, key: str, defaults: tuple[str, str], with_levers: bool) -> Scenario:
+    """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``."""
+    _ = tr.gettext
+    parliaments = [p for p in presets("parliament") if p != "single_queue"]
+    parliament = st.selectbox(
+        _("Parliament"), parliaments, index=parliaments.index(defaults[0]), key=f"{key}_parliament"
+    )
+    channels = presets("channels")
+    chosen = st.selectbox(
+        _("Digital channels"),
+        channels,
+        index=channels.index(defaults[1]),
+        format_func=lambda c: f"{c}: {tr.name('channel', c)}",
+        key=f"{key}_channels",
+    )
+    s = Scenario(parliament, chosen, {}, years=st.session_state.years, seed=st.session_state.seed,
+                 replications=st.session_state.replications)  # fmt: skip
+    if not with_levers:
+        return s
+    values: dict[str, float] = {}
+    present = dict(levers(s))
+    for group in LEVERS:
+        names = [n for n in present if PARAMETERS[n].lever == group]
+        if not names:
+            continue
+        with st.expander(_(LEVER_HEADS[group]), expanded=group == "procedure"):
+            for n in names:
+                p, preset = PARAMETERS[n], present[n]
+                kind = int if p.integer and p.mode != "scale" else float
+                step = kind(1) if kind is int else (p.high - p.low) / 100
+                lo, hi = min(p.low, preset), max(p.high, preset)
+                values[n] = st.slider(
+                    _(p.label), kind(lo), kind(hi), kind(preset), step,
+                    help=_("{doc}; preset: {value}", doc=_(p.doc), value=tr.number(preset)),
+                    key=f"{key}_lever_{n}_{parliament}_{chosen}",
+                )  # fmt: skip
+    return Scenario(parliament, chosen, values, s.years, s.seed, s.replications)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
+    """Figures and tables of a comparison of finished runs, in ``lang``: cached by the runs."""
+    import json
+
+    from experiments.replicate import SCENARIO
+
+    tr = translator(lang)
+    runs = [(Path(f), json.loads((Path(f) / SCENARIO).read_text(encoding="utf-8"))) for f in folders]
+    c = compare(runs)
+    numbers = Numbers(c.described, tr)
+    by = c.comparison.set_index(["metric", "scenario"])
+
+    def cell(m: str, s: str) -> str:
+        r = by.loc[(m, s)]
+        return f"{numbers.value(m, r['mean'])} {numbers.ci(m, r['ci_low'], r['ci_high'])}"
+
+    table = pd.DataFrame(
+        {s: [cell(m, s) for m in c.headline] for s in c.labels},
+        index=[numbers.label(m) + (f" ({numbers.unit(m)})" if numbers.unit(m) else "") for m in c.headline],
+    )
+    share = plots.intervals(c.comparison, ANSWERED, c.labels, c.described, tr)
+    shares = (
+        [(s, numbers.value(ANSWERED, by.loc[(ANSWERED, s), "mean"])) for s in c.labels]
+        if (ANSWERED, c.labels[0]) in by.index
+        else []
+    )
+    figs = plots.figures(c.summary, c.leads, c.comparison, c.headline, c.labels, c.described, tr)
+    return {
+        "labels": c.labels,
+        "table": table,
+        "share": (share.title, share.caption, share.png) if share else None,
+        "shares": shares,
+        "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
+        "figures": [(f.title, f.caption, f.png) for f in figs],
+    }
+
+
+def asked(name: str, default: float, low: float, high: float) -> float:
+    """A setting from the page's address (``?years=2``) when it is a number in range; else the default."""
+    try:
+        value = float(st.query_params.get(name, default))
+    except ValueError:
+        return default
+    return value if low <= value <= high else default
+
+
+def main() -> None:
+    st.set_page_config(page_title="parltwin", layout="wide")
+    lang = st.sidebar.selectbox(
+        "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
+    )
+    tr = translator(lang)
+    _ = tr.gettext
+    st.title(_("parltwin: scenario explorer"))
+    st.caption(
+        _(
+            "Choose a baseline and a scenario, move the levers, and compare them: the same engine, "
+            "seeds and statistics as the parltwin command, with 95% confidence intervals."
+        )
+    )
+    with st.sidebar:  # defaults from the address, e.g. ?years=1.5&replications=2, for a shareable link
+        st.number_input(_("Years simulated"), 1.0, 30.0, asked("years", 3.0, 1.0, 30.0), 0.5, key="years")
+        st.number_input(
+            _("Replications"), 2, 200, int(asked("replications", 5, 2, 200)), 1, key="replications"
+        )
+        st.number_input(_("Seed"), min_value=0, value=int(asked("seed", 0, 0, 2**31)), step=1, key="seed")
+        st.caption(_("Runs are kept in {folder}, one folder per scenario and seed.", folder=str(cache_dir())))
+    left, right = st.columns(2)
+    with left:
+        st.subheader(_("Baseline"))
+        base = scenario_inputs(tr, "base", ("kz_bicameral_2023", "none"), with_levers=False)
+    with right:
+        st.subheader(_("Scenario"))
+        scen = scenario_inputs(tr, "scen", ("kz_kurultai_2026", "none"), with_levers=True)
+
+    bar = st.progress(0.0, text=_("Running…"))
+    runs = []
+    for i, s in enumerate((base, scen)):
+
+        def step(k: int, n: int, i: int = i, s: Scenario = s) -> None:
+            text = _("{scenario}: replication {k} of {n}", scenario=s.name, k=k, n=n)
+            bar.progress((i + k / n) / 2, text=text)
+
+        runs.append(run(s, step=step))
+    bar.empty()
+    shown = results(tuple(str(f) for f, _m in runs), lang)
+
+    tabs = st.tabs([_("Comparison"), _("Channels"), _("Robustness of each finding"), _("Export")])
+    with tabs[0]:
+        if shown["share"]:
+            title, caption, png = shown["share"]
+            st.image(png, caption=caption)
+            values = "; ".join(f"{s}: {v} %" for s, v in shown["shares"])
+            st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
+        st.subheader(_("Key numbers"))
+        st.table(shown["table"])
+        for title, caption, png in shown["figures"]:
+            st.image(png, caption=f"{title}. {caption}")
+    with tabs[1]:
+        ch = shown["channels"]
+        if ch:
+            rows = [[r["scenario"], r["channel"], *(c["mean"] for c in r["cells"])] for r in ch["rows"]]
+            st.table(pd.DataFrame(rows, columns=[_("scenario"), _("channel"), *ch["header"]]))
+        else:
+            st.info(_("No channel in these scenarios."))
+    with tabs[2]:
+        st.markdown(
+            _(
+                "How robust each finding is to the assumptions: read from {file} in a run folder, "
+                "written by `parltwin experiment=robustness`.",
+                file=ROBUSTNESS,
+            )
+        )
+        where = st.text_input(_("Run folder"), value=str(runs[-1][0]), key="robustness_dir")
+        path = Path(where) / ROBUSTNESS
+        if path.is_file():
+            st.table(pd.read_csv(path))
+        else:
+            st.info(_("Robustness not yet computed for this folder ({path}).", path=str(path)))
+    with tabs[3]:
+        st.markdown(_("Save the file as `my_configs/scenario/{name}.yaml`, then run:", name=file_name(scen)))
+        st.code(command(scen), language="bash")
+        text = scenario_yaml(scen)
+        st.download_button(_("Download the scenario (YAML)"), text, f"{file_name(scen)}.yaml", "text/yaml")
+        st.code(text, language="yaml")
+
+
+main()

@@ -1,0 +1,155 @@
+"""A scenario as the explorer sees it: presets plus lever values, composed like ``parltwin`` does.
+
+A scenario is a parliament preset, a channels preset and values of the registry's levers
+(``scenarios.parameters.PARAMETERS``). Its config is the one ``parltwin`` composes for the presets,
+with the levers applied; its fingerprint is the ``compare`` runner's, so a scenario run here and the
+same scenario run from its exported YAML share their replications. Runs go into a cache folder, one
+folder per fingerprint and seed, written by :mod:`experiments.replicate` exactly as the command does.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+import json
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hydra import compose, initialize_config_dir
+from omegaconf import DictConfig, OmegaConf
+
+from experiments.compare import fingerprint
+from experiments.compare_spec import HEADLINE
+from experiments.comparison import Compared, compare_jobs
+from experiments.files import write_json
+from experiments.labels import scenario_name
+from experiments.manifest import config_hash, git_revision, now, resolved, versions
+from experiments.replicate import SCENARIO, finished, run_replications
+from scenarios import Config, register, validate
+from scenarios.parameters import PARAMETERS, apply, current, present
+from sim.engine.streams import replication_seeds
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+def cache_dir() -> Path:
+    """Where the explorer keeps its runs: ``$PARLTWIN_APP_CACHE``, else ``outputs/explorer``."""
+    return Path(os.environ.get("PARLTWIN_APP_CACHE", "outputs/explorer"))
+
+
+def presets(group: str) -> list[str]:
+    """The shipped presets of a config group (``parliament``, ``channels``)."""
+    return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What a planner chose: presets, lever values (by registry name), horizon, seed, replications."""
+
+    parliament: str = "kz_bicameral_2023"
+    channels: str = "none"
+    levers: dict[str, float] = field(default_factory=dict)
+    years: float = 5.0
+    seed: int = 0
+    replications: int = 10
+
+    @property
+    def name(self) -> str:
+        return scenario_name(self.parliament, {"channels": self.channels})
+
+    def overrides(self) -> list[str]:
+        return [f"parliament={self.parliament}", f"channels={self.channels}", f"years={self.years:g}",
+                f"seed={self.seed}"]  # fmt: skip
+
+
+#: Hydra's composition is process-global: one at a time, whatever the page sessions do.
+_COMPOSING = threading.Lock()
+#: One lock per run folder.
+_RUNNING: collections.defaultdict[str, threading.Lock] = collections.defaultdict(threading.Lock)
+
+
+@functools.lru_cache(maxsize=64)
+def _composed(overrides: tuple[str, ...]) -> str:
+    register()
+    with _COMPOSING, initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
+        return json.dumps(resolved(compose("config", overrides=list(overrides))))
+
+
+def base_config(s: Scenario) -> dict[str, Any]:
+    """The resolved config ``parltwin`` composes for the scenario's presets, horizon and seed (a
+    fresh copy: callers change it)."""
+    return json.loads(_composed(tuple(s.overrides())))
+
+
+def config(s: Scenario) -> DictConfig:
+    """The scenario's config: its presets' with the levers applied (a lever absent from the
+    presets, e.g. the Senate's review in a one-chamber parliament, is left out)."""
+    base = base_config(s)
+    values = {k: v for k, v in s.levers.items() if present(base, k)}
+    return OmegaConf.merge(OmegaConf.structured(Config), apply(base, values))  # type: ignore[return-value]
+
+
+def levers(s: Scenario) -> list[tuple[str, float]]:
+    """The registry's levers present in the scenario's presets, with their preset values."""
+    base = base_config(s)
+    return [(n, current(base, n)) for n, p in PARAMETERS.items() if p.lever and present(base, n)]
+
+
+def changed(s: Scenario) -> dict[str, float]:
+    """The levers that differ from the presets' values."""
+    preset = dict(levers(s))
+    return {k: v for k, v in s.levers.items() if k in preset and preset[k] != v}
+
+
+def folder(cfg: DictConfig, seeds: Sequence[int], cache: Path | None = None) -> Path:
+    """The cache folder of a config's replications: by fingerprint and seed list."""
+    return Path(cache or cache_dir()) / f"{fingerprint(cfg)}-{config_hash(list(seeds))[:8]}"
+
+
+def run(
+    s: Scenario, cache: Path | None = None, step: Callable[[int, int], None] | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """Run (or resume, or find in the cache) the scenario's replications; ``step(done, total)``
+    after each. Returns its folder and manifest, as a ``compare`` job writes them."""
+    cfg = config(s)
+    conf = validate(cfg)
+    seeds = replication_seeds(conf.seed, s.replications)
+    fp = fingerprint(cfg)
+    out = folder(cfg, seeds, cache)
+    finished(out, seeds, fp)
+    manifest = {
+        "name": s.name,
+        "parliament": conf.parliament.name,
+        "description": conf.parliament.description,
+        "job": 0,
+        "overrides": [*s.overrides(), *(f"{k}={v:g}" for k, v in changed(s).items())],
+        "choices": {"parliament": s.parliament, "channels": s.channels},
+        "command": None,
+        "fingerprint": fp,
+        "seed": conf.seed,
+        "years": conf.years,
+        "replications": s.replications,
+        "seeds": seeds,
+        "config": resolved(cfg),
+        "versions": versions(),
+        "git": git_revision(),
+        "created": now(),
+    }
+    if not (out / SCENARIO).is_file():
+        write_json(out / SCENARIO, manifest)
+    with _RUNNING[str(out)]:  # two pages asking for the same scenario: one runs, the other reads
+        for k in range(1, len(seeds) + 1):  # one at a time, so that the page can show progress
+            run_replications(conf, seeds[:k], out, fp, quiet=True)
+            if step is not None:
+                step(k, len(seeds))
+    return out, manifest
+
+
+def compare(runs: Sequence[tuple[Path, dict[str, Any]]], metrics: Sequence[str] = HEADLINE) -> Compared:
+    """The comparison of the runs, the first as the baseline: the statistics of ``parltwin``."""
+    jobs = [(f, {**m, "job": i}) for i, (f, m) in enumerate(runs)]
+    return compare_jobs(jobs, None, metrics)

@@ -1,0 +1,190 @@
+"""The scenario explorer: its logic through Streamlit's headless AppTest, its export through the
+``parltwin`` command, and its real page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from experiments.compare import fingerprint
+from experiments.explorer.export import command, file_name, scenario_yaml
+from experiments.explorer.scenario import Scenario, config, levers, run
+from experiments.explorer.serve import HOST, argv
+from tests.conftest import PARLTWIN, ROOT, run_cli
+
+PAGE = ROOT / "experiments" / "explorer" / "page.py"
+#: Short runs: a year and a half (a year of answered demands), two replications.
+SHORT = {"years": 1.5, "replications": 2}
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHARE = re.compile(r"answered by a bill within a year\*\* — (.*)$")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PARLTWIN_APP_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _app(**state: object):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGE), default_timeout=600)
+    for k, v in {**SHORT, **state}.items():
+        at.session_state[k] = v
+    return at
+
+
+def _shares(at) -> str:
+    found = [SHARE.search(m.value) for m in at.markdown]
+    return next(m.group(1) for m in found if m)
+
+
+def test_the_app_compares_with_the_clis_statistics_and_reacts_to_the_channels(cache: Path) -> None:
+    at = _app()
+    at.run()
+    assert not at.exception
+    before = _shares(at)
+    assert "kz_bicameral_2023" in before and "kz_kurultai_2026" in before
+    folders = sorted(p for p in cache.iterdir() if p.is_dir())
+    assert len(folders) == 2  # one folder per scenario, named by fingerprint and seeds
+    at.selectbox(key="scen_channels").set_value("kz_digital").run()
+    assert not at.exception
+    after = _shares(at)
+    assert "kz_kurultai_2026 + kz_digital" in after and after != before
+    assert len([p for p in cache.iterdir() if p.is_dir()]) == 3  # the baseline came from the cache
+    assert any("robustness.csv" in m.value for m in at.markdown)
+    assert any("not yet computed" in i.value for i in at.info)  # the robustness tab, before any exists
+
+
+def test_the_app_speaks_kazakh(cache: Path) -> None:
+    at = _app(lang="kk")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value != "parltwin: scenario explorer"
+    assert re.search("[әғқңөұүһі]", at.title[0].value + " ".join(t.label for t in at.tabs))
+
+
+def test_robustness_is_shown_when_the_file_is_there(cache: Path, tmp_path: Path) -> None:
+    at = _app()
+    at.run()
+    folder = tmp_path / "robust"
+    folder.mkdir()
+    (folder / "robustness.csv").write_text("finding,share_of_futures\nfewer days to law,0.93\n")
+    at.text_input(key="robustness_dir").set_value(str(folder)).run()
+    assert not at.exception
+    tables = [t for t in at.table if "fewer days to law" in str(t.value.to_numpy())]
+    assert tables and not any("not yet computed" in i.value for i in at.info)
+
+
+def test_a_lever_changes_the_config_and_the_exported_yaml_runs_with_the_cli(
+    cache: Path, tmp_path: Path
+) -> None:
+    s = Scenario(
+        "kz_kurultai_2026", "kz_digital", {"readings": 2, "committee_capacity": 4}, years=0.5, replications=1
+    )
+    cfg = config(s)
+    stages = cfg.parliament.stages
+    assert stages.kurultai.readings == 2 and stages.kurultai.on_pass == "transmission"
+    assert {c.capacity for c in cfg.parliament.committees.values()} == {4}
+    assert dict(levers(s))["readings"] == 3  # the preset's value, for the slider's start
+    folder, manifest = run(s)
+    mine = tmp_path / "my_configs" / "scenario"
+    mine.mkdir(parents=True)
+    (mine / f"{file_name(s)}.yaml").write_text(scenario_yaml(s))
+    cmd = command(s, str(tmp_path / "my_configs")).split()
+    assert cmd[0] == "parltwin"
+    res = run_cli(*cmd[1:], "quiet=true", f"hydra.run.dir={tmp_path / 'cli'}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    cli = json.loads((tmp_path / "cli" / "scenario.json").read_text())
+    assert cli["fingerprint"] == manifest["fingerprint"] == fingerprint(cfg)
+    assert cli["seeds"] == manifest["seeds"]
+    ours = json.loads((folder / "replications" / "r0000.json").read_text())
+    theirs = json.loads((tmp_path / "cli" / "replications" / "r0000.json").read_text())
+    assert ours["summary"] == theirs["summary"]  # the same numbers from the app and the command
+    assert yaml.safe_load(scenario_yaml(s))["parliament"]["stages"]["kurultai"]["readings"] == 2
+
+
+def test_the_server_listens_on_loopback_only() -> None:
+    args = argv(8599)
+    assert args[args.index("--server.address") + 1] == HOST == "127.0.0.1"
+    assert args[args.index("--browser.gatherUsageStats") + 1] == "false"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """``parltwin-app`` on a free port of 127.0.0.1, stopped at the end."""
+    port = _free_port()
+    env = {**os.environ, "PARLTWIN_APP_CACHE": str(tmp_path / "cache")}
+    proc = subprocess.Popen(
+        [str(PARLTWIN.with_name("parltwin-app")), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex((HOST, port)) == 0:
+                    break
+            time.sleep(0.3)
+        yield f"http://{HOST}:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_share(served: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    def share(page) -> str:
+        line = page.get_by_text(re.compile(r"answered by a bill within a year — ")).first
+        line.wait_for(timeout=300_000)
+        return line.inner_text()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{served}/?years=1.5&replications=2")  # a short run: 18 months, 2 replications
+            before = share(page)
+            assert page.get_by_role("spinbutton", name="Replications", exact=True).input_value() == "2"
+            img_before = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
+            page.locator("[data-testid='stSelectbox']").filter(has_text="Digital channels").nth(1).click()
+            page.get_by_role("option", name=re.compile("^kz_digital")).click()
+            changed = re.compile(r"answered by a bill within a year — .*kz_kurultai_2026 \+ kz_digital: ")
+            page.get_by_text(changed).first.wait_for(timeout=300_000)  # the rerun has drawn the new result
+            after = share(page)
+            img_after = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
+        finally:
+            browser.close()
+    assert "kz_kurultai_2026 + kz_digital" in after and "kz_digital" not in before
+    number = re.compile(r"kz_kurultai_2026(?: \+ kz_digital)?: ([\d.,]+) %")
+    assert number.search(before).group(1) != number.search(after).group(1)
+    assert img_before != img_after  # the plotted figure itself changed
