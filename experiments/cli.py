@@ -8,6 +8,7 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from experiments.errors import fail, one_line
+from experiments.pool import one_blas_thread
 from scenarios.errors import ConfigError
 
 
@@ -15,6 +16,7 @@ def main() -> None:
     """``parltwin [overrides...]``: run the configured scenario (see ``parltwin --help``)."""
     # Let errors reach us instead of Hydra's multi-line report, so that we can print one line.
     os.environ["HYDRA_FULL_ERROR"] = "1"
+    one_blas_thread()  # replications fill the cores; numpy's BLAS threads would only compete
     from experiments.app import app
 
     try:
