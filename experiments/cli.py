@@ -7,6 +7,7 @@ import os
 from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
+from experiments.composition import compose_once
 from experiments.errors import fail, one_line
 from experiments.pool import one_blas_thread
 from scenarios.errors import ConfigError
@@ -20,7 +21,8 @@ def main() -> None:
     from experiments.app import app
 
     try:
-        app()
+        with compose_once():
+            app()
     except ConfigError as e:
         fail(str(e))
     except (HydraException, OmegaConfBaseException) as e:
