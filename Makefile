@@ -39,7 +39,8 @@ bench: $(STAMP)
 	$(BIN)/python -m experiments.bench $(ARGS)
 
 lock:
-	$$(sh tools/setup --uv $(PYTHON) $(VENV)) pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock
+	uv=$$(sh tools/setup --uv $(PYTHON) $(VENV)) && \
+	$$uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache
