@@ -122,7 +122,7 @@ def test_no_process_is_left_behind_when_a_run_ends(tmp_path: Path, backend: str)
     proc = _start(
         tmp_path,
         "experiment.replications=4",
-        "years=1",
+        "years=0.5",
         "experiment.workers=2",
         f"experiment.backend={backend}",
     )
