@@ -105,13 +105,26 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _workers_seen(proc: subprocess.Popen, least: int, within: float = 60.0) -> int:
-    """The most descendants ``proc`` had at once while it ran (polling until ``least`` are seen)."""
+def _is_worker(p: psutil.Process, parent: int) -> bool:
+    try:
+        cmd = " ".join(p.cmdline())
+        return "resource_tracker" not in cmd and not (p.ppid() == parent and "forkserver" in cmd)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _workers_seen(proc: subprocess.Popen, least: int, until: Path | None = None, within: float = 60.0) -> int:
+    """The most worker processes ``proc`` had at once (not multiprocessing's resource tracker or
+    forkserver, but the processes forked from it, or a Dask cluster's workers), polling until
+    ``least`` are seen and ``until`` exists."""
     most, end = 0, time.monotonic() + within
-    while proc.poll() is None and time.monotonic() < end and most < least:
+    while proc.poll() is None and time.monotonic() < end:
         try:
-            most = max(most, len(psutil.Process(proc.pid).children(recursive=True)))
+            children = psutil.Process(proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:
+            break
+        most = max(most, sum(1 for c in children if _is_worker(c, proc.pid)))
+        if most >= least and (until is None or until.exists()):
             break
         time.sleep(0.05)
     return most
@@ -135,7 +148,8 @@ def test_no_process_is_left_behind_when_a_run_ends(tmp_path: Path, backend: str)
 
 def test_no_process_is_left_behind_when_a_run_is_interrupted(tmp_path: Path) -> None:
     proc = _start(tmp_path, "experiment.replications=40", "years=2", "experiment.workers=2")
-    assert _workers_seen(proc, least=2) >= 2
+    first = tmp_path / "run" / "replications" / "r0000.json"
+    assert _workers_seen(proc, least=2, until=first) >= 2  # interrupted while the workers run
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole group
     proc.communicate(timeout=120)
     assert proc.returncode != 0
