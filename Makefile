@@ -15,10 +15,7 @@ PYTHON ?= $(shell sh tools/find-python)
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.12 not found (set PYTHON=/path/to/python3.12)" >&2; exit 2; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	sh tools/setup $(PYTHON) $(VENV)
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -50,7 +47,8 @@ i18n: $(STAMP)
 	$(PY) -m experiments.messages
 
 lock:
-	uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock
+	uv=$$(sh tools/setup --uv $(PYTHON) $(VENV)) && \
+	$$uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -o requirements.lock
 
 clean:
 	rm -rf $(VENV) outputs multirun .pytest_cache .ruff_cache

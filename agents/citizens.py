@@ -3,7 +3,9 @@
 A group is one cell of region x settlement (urban, rural) x age band x main language, with a weight
 (the number of people it stands for). Everything the daily update touches is a (groups x topics)
 array, so a step costs the same for 20 million people as for 20 thousand: cost grows with the
-number of groups only.
+number of groups only. The arrays are held topic-major (one contiguous row per topic), so that what a
+petition, a draft or a bill reads about one topic is one run of memory (``salience_on``,
+``pref_by_topic``).
 
 Salience (float32) follows a mean-reverting random walk with nationwide news shocks per topic; a demand
 emerges when a group's salience on a topic crosses the threshold upwards, unless the group already
@@ -160,9 +162,13 @@ class CitizenGroups:
             p = view.mean + view.rural * rural + view.oldest * oldness + view.russian * russian
             self.pref[:, k] = np.clip(p + region_eff[self.region, k] + view.sd * noise[:, k], -1.0, 1.0)
             self.base[:, k] = np.clip(view.salience + view.rural_salience * rural, 0.0, 1.0)
-        # The daily step works in place on flat (group-major) arrays, two of each swapped daily.
+        # Topic-major copies (one contiguous row per topic): what a channel reads for one topic.
+        self.pref_by_topic = np.ascontiguousarray(self.pref.T)
+        # The daily step works in place on flat topic-major arrays (pair (g, k) at k * G + g, so that
+        # a topic's groups are one contiguous run), two of each swapped daily.
         self._threshold = np.float32(spec.salience.threshold)
-        self._flat = self.base.astype(np.float32).ravel()
+        self._base32 = np.ascontiguousarray(self.base.T, dtype=np.float32)  # (topics x groups)
+        self._flat = self._base32.ravel().copy()
         self._spare = np.empty_like(self._flat)  # yesterday's salience, then tomorrow's
         self._high = self._flat >= self._threshold  # salience at or above the threshold
         self._high_spare = np.empty_like(self._high)
@@ -171,15 +177,14 @@ class CitizenGroups:
         # ``_increments``) plus the pull towards the long-run mean.
         width = spec.salience.volatility * np.sqrt(12.0)
         self._step_size = np.float32(width / _STEPS)
-        pull = (spec.salience.reversion * self.base).astype(np.float32).ravel()
+        pull = (spec.salience.reversion * self.base).astype(np.float32).T.ravel()
         self._offset = pull + np.float32(width * (0.5 / _STEPS - 0.5))
         self._keep = np.float32(1.0 - spec.salience.reversion)
         self._refractory = float(spec.salience.refractory_days)
-        self._open = np.tile(self.active, g)  # pairs on a topic citizens hold views on, no live demand
+        self._open = np.repeat(self.active, g)  # pairs on a topic citizens hold views on, no live demand
         self.ideal = self.pref[:, self.active].mean(axis=1) if self.active.any() else np.zeros(g)
         self._last = np.full(g * t, -np.inf)  # day of each (group, topic) pair's last demand
         self._days = max(1, min(BLOCK, BLOCK_DRAWS // max(1, g * t)))
-        self._base32 = self.base.astype(np.float32)
         self._block = 0
         self._inc = np.empty((0, g * t), dtype=np.float32)
 
@@ -218,14 +223,17 @@ class CitizenGroups:
             if self._inc.shape[0] != days:
                 self._inc = np.empty((days, g * t), dtype=np.float32)
             words = rng.bit_generator.random_raw(-(-days * g * t // 4))
-            steps = words.view(np.uint16)[: days * g * t].reshape(days, g * t)
-            inc = np.multiply(steps, self._step_size, out=self._inc)
+            # The draws are laid out group-major (the stream's order since the model began); the
+            # block is topic-major: the same number reaches the same pair.
+            steps = words.view(np.uint16)[: days * g * t].reshape(days, g, t).transpose(0, 2, 1)
+            view = self._inc.reshape(days, t, g)
+            np.multiply(steps, self._step_size, out=view)
+            inc = self._inc
             inc += self._offset
             hit = rng.random((days, t)) < s.shock_prob
             size = rng.exponential(s.shock_size, (days, t))
-            view = inc.reshape(days, g, t)
             for d, k in zip(*np.nonzero(hit), strict=True):
-                view[d, :, k] += np.float32(size[d, k]) * self._base32[:, k]
+                view[d, k] += np.float32(size[d, k]) * self._base32[k]
             self._block = 0
         i = self._block
         self._block += 1
@@ -254,21 +262,31 @@ class CitizenGroups:
             return _EMPTY, _EMPTY, _NONE
         self._last[cand] = now
         self._open[cand] = False
-        g, t = np.divmod(cand, self.pref.shape[1])
+        n, topics = self.pref.shape
+        t, g = np.divmod(cand, n)
+        if t[0] != t[-1]:  # several topics: demands are recorded by group, then topic
+            order = np.argsort(g * topics + t, kind="stable")
+            cand, g, t = cand[order], g[order], t[order]
         return g, t, after[cand].astype(float)
 
     def reopen(self, groups: np.ndarray, topics: np.ndarray | int) -> None:
         """These pairs' demands left the live set (a law answered them, or they lapsed): the pairs
         may raise a new demand (after the refractory period)."""
-        self._open[groups * self.pref.shape[1] + topics] = True
+        self._open[topics * self.pref.shape[0] + groups] = True
 
     @property
     def salience(self) -> np.ndarray:
-        """(groups x topics) salience in [0, 1]."""
-        return self._flat.reshape(self.pref.shape)
+        """(groups x topics) salience in [0, 1] (a view of today's topic-major values)."""
+        g, t = self.pref.shape
+        return self._flat.reshape(t, g).T
+
+    def salience_on(self, topic: int) -> np.ndarray:
+        """Today's salience of ``topic`` in every group: one contiguous row."""
+        g = self.pref.shape[0]
+        return self._flat[topic * g : (topic + 1) * g]
 
     def satisfy(self, groups: np.ndarray, topic: int) -> None:
         """A law answered these groups' demands on ``topic``: they care less for a while."""
-        idx = groups * self.pref.shape[1] + topic
+        idx = topic * self.pref.shape[0] + groups
         self._flat[idx] *= np.float32(self.spec.salience.satisfaction)
         self._high[idx] = self._flat[idx] >= self._threshold

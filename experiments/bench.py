@@ -1,17 +1,20 @@
-"""Benchmarks: ``make bench`` prints a table and writes ``bench.json``.
+"""Benchmarks: ``make bench`` prints a table and the targets, and writes ``bench.json``.
 
-Each case reports the median of ``--repeat`` runs (at least 5). Raw SimPy speed is measured in the same
-process, so the ratio of the model's event rate to SimPy's holds on a noisy or slower machine.
-Cases: the default scenario; the Kurultai with the Kazakh digital channels; citizen groups ~1k / 10k /
-100k (``citizens.subgroups`` splits every cell into equal parts: the same people, more groups);
-deputies 150 / 500 / 1,500; bill arrivals x1 / x5; the Pluchino N=500 curve; the README's main job
-(``--main-job-runs`` end-to-end runs as a user starts it). Each target is printed with the measured
-figure and PASS or MISS. Speed is measured here, never asserted in tests.
+Each figure that has a target is a ratio to a reference measured in the same process, so that it holds
+on a slower or busier machine: a replication's CPU time against the floor set by raw SimPy's rate of
+events; the engine on an M/M/c queue against the same queue in plain SimPy; the cost of 10x the
+citizen groups (the local slope); the main job on two workers against one. Absolute figures are
+recorded too, with the machine's load (``os.getloadavg`` and ``uptime``) before and after. In-process
+cases report the median CPU time (and wall time) of ``--repeat`` runs after one warm-up; commands
+(start-up, the main job) are timed as a user starts them. Speed is measured here, never asserted in
+tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import platform
 import resource
 import shutil
@@ -30,18 +33,23 @@ from hydra import compose, initialize_config_dir
 
 from agents.deputies import apportion
 from experiments.files import write_json
+from experiments.pool import PoolSpec, available_cores, one_blas_thread
+from experiments.replicate import Task, run_tasks
 from experiments.table import render
-from scenarios import build, register, simulate, validate
+from scenarios import register, simulate, validate
 from sim.pluchino.model import Parliament, curve
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
-#: Citizen groups wanted in the scaling cases (reached by splitting every cell of the default
-#: population into ``citizens.subgroups`` equal groups).
-GROUP_TARGETS = (1_000, 10_000, 100_000)
-DIGITAL = ["parliament=kz_kurultai_2026", "channels=kz_digital"]
-#: The Kurultai with digital channels took 0.231 s a replication before optimisation (bench of the
-#: same machine); the target asks for a clear gain, read here as at least 10% faster.
-DIGITAL_S = 0.9 * 0.231
+#: 2,220 and 22,200 citizen groups: the default population split 10 and 100 ways.
+SLOPE_SUBGROUPS = (10, 100)
+DIGITAL = ["channels=kz_digital"]
+#: The M/M/c check: 2 servers, lambda 0.8 a day, mean service 1 day, 50 years (about 14,600 bills).
+MMC = ["parliament=single_queue", "parliament.servers=2", "years=50"]
+MAIN_JOB = ["experiment=reform_comparison"]
+#: The robustness experiment's size: sampled worlds x scenarios x replications.
+ROBUSTNESS = (256, 3, 5)
+ROBUSTNESS_SAMPLE = 4  # replications of each main-job scenario timed to project it
+SCENARIOS = ("kz_bicameral_2023", "kz_kurultai_2026", "kz_kurultai_2026_digital")
 
 
 def _config(overrides: list[str]) -> Any:
@@ -49,30 +57,60 @@ def _config(overrides: list[str]) -> Any:
         return validate(compose("config", overrides=overrides))
 
 
-def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median wall time of ``fn`` over ``repeat`` calls (after one warm-up), and its last result."""
+def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
+    """Median CPU and wall time of ``fn`` over ``repeat`` calls (after one warm-up), its last result."""
     out = fn()
-    times = []
+    cpu, wall = [], []
     for _ in range(repeat):
         out = None  # let the last result go before the next run (a large run's memory is not doubled)
-        t = time.perf_counter()
+        c, w = time.process_time(), time.perf_counter()
         out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        cpu.append(time.process_time() - c)
+        wall.append(time.perf_counter() - w)
+    return statistics.median(cpu), statistics.median(wall), out
 
 
-def simpy_events_per_second(n: int = 200_000) -> float:
-    """Raw SimPy: one process yielding ``n`` timeouts."""
+def simpy_seconds_per_event(repeat: int, n: int = 200_000) -> float:
+    """CPU seconds per event of raw SimPy: one process yielding ``n`` timeouts (the floor)."""
 
     def loop(env: simpy.Environment):
         for _ in range(n):
             yield env.timeout(1.0)
 
+    def once() -> None:
+        env = simpy.Environment()
+        env.process(loop(env))
+        env.run()
+
+    cpu, _, _ = _median(once, repeat)
+    return cpu / n
+
+
+def raw_mmc(arrival_rate: float, servers: int, service_mean: float, horizon: float, seed: int) -> int:
+    """The M/M/c queue in plain SimPy, with the engine's events per customer (arrival, desk request,
+    service, release); returns the customers served."""
+    rng = np.random.default_rng(seed)
     env = simpy.Environment()
-    env.process(loop(env))
-    t = time.perf_counter()
-    env.run()
-    return n / (time.perf_counter() - t)
+    desk = simpy.Resource(env, capacity=servers)
+    served = [0]
+
+    def customer(service: float):
+        with desk.request() as req:
+            yield req
+            yield env.timeout(service)
+        served[0] += 1
+
+    def arrivals():
+        while True:
+            gaps = rng.exponential(1.0 / arrival_rate, 256)
+            services = rng.exponential(service_mean, 256)
+            for gap, service in zip(gaps.tolist(), services.tolist(), strict=True):
+                yield env.timeout(gap)
+                env.process(customer(service))
+
+    env.process(arrivals())
+    env.run(until=horizon)
+    return served[0]
 
 
 def resized(preset: list[str], chamber: str, seats: int) -> list[str]:
@@ -88,45 +126,83 @@ def resized(preset: list[str], chamber: str, seats: int) -> list[str]:
 
 def replication_case(name: str, overrides: list[str], repeat: int) -> dict[str, Any]:
     conf = _config(overrides)
-    wall, result = _median(lambda: simulate(conf), repeat)
+    cpu, wall, result = _median(lambda: simulate(conf), repeat)
     return {
         "case": name,
         "overrides": overrides,
+        "cpu_s": cpu,
         "wall_s": wall,
         "events": result.events,
-        "events_per_s": result.events / wall,
+        "bills": len(result.tables["bills"]["bill"]),
     }
 
 
-def groups_per_cell() -> int:
-    """Groups in the default population with one group per cell."""
-    model = build(_config(["citizens.subgroups=1"]), 0)
-    return int(model.daily_hooks[0].__self__.population.size)
+def mmc_case(repeat: int) -> dict[str, Any]:
+    """The engine on ``parliament=single_queue`` against the same queue in plain SimPy."""
+    engine = replication_case("M/M/c queue: the engine (single_queue, c=2, 50 years)", MMC, repeat)
+    p = _config(MMC)
+    args = (p.parliament.arrival_rate, p.parliament.servers, p.parliament.service_mean, p.years * 365.0)
+    cpu, wall, served = _median(lambda: raw_mmc(*args, seed=0), repeat)
+    raw = {"case": "M/M/c queue: plain SimPy, same events per customer", "cpu_s": cpu, "wall_s": wall}
+    raw["bills"] = served
+    ratio = (engine["cpu_s"] / engine["bills"]) / (cpu / served)
+    engine["vs_raw_simpy_mmc"] = ratio
+    return {"engine": engine, "raw": raw, "ratio": ratio}
 
 
-def group_cases(repeat: int) -> list[dict[str, Any]]:
-    """The default scenario with about 1k, 10k and 100k citizen groups (the same population)."""
-    cells = groups_per_cell()
-    out = []
-    for target in GROUP_TARGETS:
-        k = max(1, round(target / cells))
-        case = replication_case(f"citizen groups {cells * k:,}", [f"citizens.subgroups={k}"], repeat)
-        case["groups"] = cells * k
-        out.append(case)
-    return out
+def slope_cases(repeat: int) -> tuple[list[dict[str, Any]], float]:
+    """CPU at 2,220 and 22,200 citizen groups with the Kazakh digital channels, and the local slope
+    d log(cost) / d log(groups) between them (1 = linear)."""
+    cases = []
+    for k in SLOPE_SUBGROUPS:
+        case = replication_case(
+            f"kz_digital, {222 * k:,} citizen groups", [*DIGITAL, f"citizens.subgroups={k}"], repeat
+        )
+        case["groups"] = 222 * k
+        cases.append(case)
+    a, b = cases
+    return cases, math.log(b["cpu_s"] / a["cpu_s"]) / math.log(b["groups"] / a["groups"])
 
 
 def pluchino_case(repeat: int) -> dict[str, Any]:
     """The paper's curve: N=500, 51 points x 100 legislatures x 1,000 acts, on two threads."""
     model = Parliament()
     grid = list(range(0, model.n + 1, 10))
-    wall, _ = _median(lambda: curve(model, grid, 100, seed=0, workers=2), repeat)
-    return {"case": f"Pluchino curve N=500, {len(grid)} points x 100 x 1,000 acts", "wall_s": wall}
+    cpu, wall, _ = _median(lambda: curve(model, grid, 100, seed=0, workers=2), repeat)
+    return {
+        "case": f"Pluchino curve N=500, {len(grid)} points x 100 x 1,000 acts",
+        "cpu_s": cpu,
+        "wall_s": wall,
+    }
 
 
-def arrival_rate_per_day(overrides: list[str]) -> float:
-    p = _config(overrides).parliament
-    return sum(i.rate_per_year for i in p.initiators.values()) / 365.0
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _parltwin() -> str:
+    return str(Path(sys.executable).with_name("parltwin"))
+
+
+def startup_case(repeat: int) -> dict[str, Any]:
+    """``parltwin`` with nothing else (the default scenario, one replication) as a user runs it: the
+    CPU time of the whole process, imports and Hydra included."""
+    cpu, wall = [], []
+    for _ in range(repeat + 1):
+        folder = tempfile.mkdtemp(prefix="parltwin-bench-")
+        c, w = _children_cpu(), time.perf_counter()
+        proc = subprocess.run([_parltwin(), f"hydra.run.dir={folder}"], capture_output=True, text=True)
+        cpu.append(_children_cpu() - c)
+        wall.append(time.perf_counter() - w)
+        shutil.rmtree(folder, ignore_errors=True)
+        if proc.returncode:
+            raise RuntimeError(f"parltwin failed: {proc.stderr.strip()[-500:]}")
+    return {
+        "case": "start-up: `parltwin` (default scenario, one replication), whole process",
+        "cpu_s": statistics.median(cpu[1:]),
+        "wall_s": statistics.median(wall[1:]),
+    }
 
 
 #: Runs a command and prints the peak RSS (kB) of its largest process. A fresh interpreter starts it:
@@ -138,151 +214,223 @@ _PEAK = (
 )
 
 
-def main_job_case(args: list[str], runs: int) -> dict[str, Any]:
-    """The README's main job as a user runs it, ``runs`` times, each in a fresh folder: median wall
-    time, and the peak memory of its largest process (the job or a worker it starts)."""
-    exe = Path(sys.executable).with_name("parltwin")
-    walls, codes, peaks = [], [], []
+def _main_job(args: list[str]) -> tuple[float, int, float]:
+    """One end-to-end run of the main job in a fresh folder: wall time, exit code, peak RSS (MB)."""
+    folder = tempfile.mkdtemp(prefix="parltwin-bench-")
+    cmd = [_parltwin(), *args, f"hydra.sweep.dir={folder}", f"hydra.run.dir={folder}", "quiet=true"]
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _PEAK, *cmd], capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    shutil.rmtree(folder, ignore_errors=True)
+    code, peak = proc.stdout.split()
+    if int(code):
+        print(f"main job failed ({code}): {proc.stderr.strip()[-500:]}", file=sys.stderr)
+    return wall, int(code), int(peak) / 1024.0
+
+
+def main_job_case(runs: int) -> dict[str, Any]:
+    """The README's main job end to end on 1 and on 2 worker processes, interleaved ``runs`` times:
+    median wall times, the speedup, the peak memory of the largest process."""
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    codes, peaks = [], []
     for _ in range(runs):
-        folder = tempfile.mkdtemp(prefix="parltwin-bench-")  # a fresh folder: nothing to resume
-        cmd = [str(exe), *args, f"hydra.sweep.dir={folder}", f"hydra.run.dir={folder}"]
-        t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", _PEAK, *cmd], capture_output=True, text=True)
-        walls.append(time.perf_counter() - t)
-        shutil.rmtree(folder, ignore_errors=True)
-        code, peak = proc.stdout.split()
-        codes.append(int(code))
-        if int(code):
-            print(f"main job failed ({code}): {proc.stderr.strip()[-500:]}", file=sys.stderr)
-        peaks.append(int(peak) / 1024.0)
+        for workers in (1, 2):
+            wall, code, peak = _main_job([*MAIN_JOB, f"experiment.workers={workers}"])
+            walls[workers].append(wall)
+            codes.append(code)
+            peaks.append(peak)
+    one, two = statistics.median(walls[1]), statistics.median(walls[2])
     return {
-        "case": f"main job: parltwin {' '.join(args)} ({runs} end-to-end run{'s' * (runs > 1)})",
+        "case": f"main job: parltwin {' '.join(MAIN_JOB)} (median of {runs} run{'s' * (runs > 1)} each)",
         "runs": runs,
-        "wall_s": statistics.median(walls),
+        "wall_s_1_worker": one,
+        "wall_s_2_workers": two,
+        "speedup_2_workers": one / two,
         "exit_code": max(codes, key=abs),
         "peak_rss_mb": max(peaks),
     }
 
 
-def run(repeat: int, main_job: list[str] | None, main_job_runs: int = 1) -> dict[str, Any]:
-    register()
-    cases: list[dict[str, Any]] = []
-    default = replication_case("default scenario, 1 replication (5 years)", [], repeat)
-    cases.append(default)
-    raw = statistics.median(simpy_events_per_second() for _ in range(repeat))
-    cases.append({"case": "raw SimPy timeouts", "events_per_s": raw})
-    cases.append(replication_case("Kurultai + kz_digital channels, 1 replication", DIGITAL, repeat))
-    cases.extend(group_cases(repeat))
+def robustness_case(repeat: int) -> dict[str, Any]:
+    """The robustness experiment (worlds x scenarios x replications) on two worker processes,
+    projected from the CPU time of replications of the main job's scenarios (run through the same
+    task API, in this process): the sum over the replications it needs, shared by two cores."""
+    confs = [_config([f"+scenario={s}"]) for s in SCENARIOS]
+    tasks = [Task(c, seed) for c in confs for seed in range(ROBUSTNESS_SAMPLE)]
+    cpu, _, _ = _median(lambda: run_tasks(tasks, PoolSpec(workers=1), quiet=True), max(1, repeat // 5))
+    total = math.prod(ROBUSTNESS)
+    return {
+        "case": f"robustness {' x '.join(map(str, ROBUSTNESS))} replications on 2 workers (projected)",
+        "sample_replications": len(tasks),
+        "cpu_s": cpu,
+        "cpu_s_per_replication": cpu / len(tasks),
+        "projected_wall_s": cpu / len(tasks) * total / 2,
+    }
 
+
+def load() -> dict[str, Any]:
+    """The machine's load now: the load averages, and ``uptime``'s line where it exists."""
+    up = shutil.which("uptime")
+    line = subprocess.run([up], capture_output=True, text=True).stdout.strip() if up else None
+    return {"loadavg": list(os.getloadavg()), "uptime": line, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def run(repeat: int, main_job_runs: int | None) -> dict[str, Any]:
+    """Every case, in one process; ``main_job_runs`` None skips the end-to-end main job."""
+    register()
+    one_blas_thread()
+    before = load()
+    floor = simpy_seconds_per_event(repeat)
+    default = replication_case("default scenario, 1 replication (5 years)", [], repeat)
+    default["vs_simpy_floor"] = default["cpu_s"] / (default["events"] * floor)
+    mmc = mmc_case(repeat)
+    slopes, slope = slope_cases(repeat)
+    cases: list[dict[str, Any]] = [
+        {
+            "case": f"raw SimPy timeouts: the floor, {floor * 1e6:.2f} us CPU per event",
+            "cpu_us_per_event": floor * 1e6,
+        },
+        default,
+        mmc["engine"],
+        mmc["raw"],
+        *slopes,
+        replication_case(
+            "Kurultai + kz_digital, 1 replication", ["parliament=kz_kurultai_2026", *DIGITAL], repeat
+        ),
+    ]
     for seats in (150, 500, 1500):
         cases.append(
             replication_case(
-                f"deputies {seats}",
-                resized(["parliament=kz_kurultai_2026"], "kurultai", seats),
-                repeat,
-            )
-        )
-    base = arrival_rate_per_day([])
-    for k in (1, 5):
-        cases.append(
-            replication_case(
-                f"bill arrivals x{k}",
-                [f"parliament.arrival_rate={base * k}"],
-                repeat,
+                f"deputies {seats}", resized(["parliament=kz_kurultai_2026"], "kurultai", seats), repeat
             )
         )
     cases.append(pluchino_case(repeat))
-    for c in cases:
-        if "events" in c:  # a replication: its event rate against raw SimPy's
-            c["simpy_ratio"] = c["events_per_s"] / raw
+    cases.append(startup_case(repeat))
+    cases.append(robustness_case(repeat))
     out: dict[str, Any] = {
         "repeat": repeat,
         "python": platform.python_version(),
-        "machine": platform.machine(),
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "cores_available": available_cores(),
+        },
+        "load_before": before,
+        "ratios": {
+            "replication_vs_simpy_floor": default["vs_simpy_floor"],
+            "mmc_engine_vs_raw_simpy": mmc["ratio"],
+            "group_slope_2220_to_22200": slope,
+        },
         "cases": cases,
         "peak_rss_mb_bench_process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
-    if main_job is not None:
-        out["main_job"] = main_job_case(main_job, main_job_runs)
+    if main_job_runs:
+        job = main_job_case(main_job_runs)
+        out["main_job"] = job
+        out["ratios"]["main_job_speedup_2_workers"] = job["speedup_2_workers"]
+    out["load_after"] = load()
     out["targets"] = targets(out)
     return out
 
 
-def _wall(result: dict[str, Any], prefix: str) -> float | None:
-    case = next((c for c in result["cases"] if c["case"].startswith(prefix)), None)
-    return case["wall_s"] if case else None
+def _case(result: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    return next((c for c in result["cases"] if c["case"].startswith(prefix)), None)
 
 
 def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target with the measured figure, its limit and whether it is met (``None``: not run).
+    """Each target with the measured figure, its bound and whether it is met (``None``: not run).
 
-    A main job that failed misses its targets whatever its time."""
-    groups = sorted((c for c in result["cases"] if "groups" in c), key=lambda c: c["groups"])
+    ``at most`` targets pass at or below the bound, ``at least`` ones at or above. A main job that
+    failed misses its targets whatever its figures."""
+    ratios = result.get("ratios", {})
     main = result.get("main_job")
     ok_main = main is not None and main["exit_code"] == 0
+    start, pluchino, robust = (_case(result, p) for p in ("start-up", "Pluchino", "robustness"))
+    r = ratios.get
+    most, least = "at most", "at least"
     rows = [
-        ("default scenario, 1 replication (s)", _wall(result, "default scenario"), 0.3, True),
+        ("default replication CPU / raw-SimPy floor", r("replication_vs_simpy_floor"), most, 6.0, True),
+        ("M/M/c: engine / raw SimPy (CPU per bill)", r("mmc_engine_vs_raw_simpy"), most, 1.5, True),
         (
-            f"{groups[-1]['groups']:,} / {groups[-2]['groups']:,} citizen groups (time ratio)",
-            groups[-1]["wall_s"] / groups[-2]["wall_s"],
-            10.0,
+            "local slope in groups, 2,220 -> 22,200 (kz_digital)",
+            r("group_slope_2220_to_22200"),
+            most,
+            1.0,
             True,
         ),
-        ("main job end to end (s)", main["wall_s"] if main else None, 90.0, ok_main),
-        ("Pluchino N=500 curve (s)", _wall(result, "Pluchino"), 15.0, True),
-        ("main job peak memory (MB)", main["peak_rss_mb"] if main else None, 1024.0, ok_main),
-        ("Kurultai + kz_digital, 1 replication (s)", _wall(result, "Kurultai + kz_digital"), DIGITAL_S, True),
+        ("`parltwin` default single run, CPU (s)", start and start["cpu_s"], most, 1.5, True),
+        ("main job, 2 workers / 1 worker (speedup)", main and main["speedup_2_workers"], least, 1.7, ok_main),
+        (
+            "robustness 256 x 3 x 5 on 2 workers, projected (s)",
+            robust and robust["projected_wall_s"],
+            most,
+            300.0,
+            True,
+        ),
+        ("Pluchino N=500 curve (s, wall)", pluchino and pluchino["wall_s"], most, 15.0, True),
+        ("main job peak memory (MB)", main and main["peak_rss_mb"], most, 1024.0, ok_main),
     ]
-    return [
-        {
-            "target": name,
-            "measured": v,
-            "limit": limit,
-            "pass": None if v is None else bool(ok and v <= limit),
-        }
-        for name, v, limit, ok in rows
-    ]
+    out = []
+    for name, v, how, bound, ok in rows:
+        met = v is not None and (v <= bound if how == "at most" else v >= bound)
+        out.append(
+            {
+                "target": name,
+                "measured": v,
+                how.replace(" ", "_"): bound,
+                "pass": None if v is None else ok and met,
+            }
+        )
+    return out
 
 
 def table(result: dict[str, Any]) -> str:
     rows = []
-    for c in result["cases"] + ([result["main_job"]] if "main_job" in result else []):
-        rows.append(
-            (
-                c["case"],
-                c.get("wall_s"),
-                c.get("events"),
-                c.get("events_per_s"),
-                c.get("simpy_ratio"),
-                c.get("peak_rss_mb"),
-            )
-        )
-    head = ("case", "median wall s", "events", "events/s", "vs raw SimPy", "peak MB")
+    for c in result["cases"]:
+        ratio = c.get("vs_simpy_floor") or c.get("vs_raw_simpy_mmc")
+        rows.append((c["case"], c.get("cpu_s"), c.get("wall_s"), c.get("events"), ratio))
+    head = ("case", "median CPU s", "median wall s", "events", "ratio")
     verdict = {True: "PASS", False: "MISS", None: "not run"}
+    bound = [
+        (t.get("at_most") and f"<= {t['at_most']:g}") or f">= {t['at_least']:g}" for t in result["targets"]
+    ]
     checks = render(
-        [(t["target"], t["measured"], t["limit"], verdict[t["pass"]]) for t in result["targets"]],
-        ("target", "measured", "at most", ""),
+        [
+            (t["target"], t["measured"], b, verdict[t["pass"]])
+            for t, b in zip(result["targets"], bound, strict=True)
+        ],
+        ("target", "measured", "bound", ""),
     )
-    return (
-        render(rows, head)
-        + f"\npeak memory of the bench process: {result['peak_rss_mb_bench_process']:.0f} MB\n\n"
-        + checks
+    job = result.get("main_job")
+    lines = [render(rows, head)]
+    if job:
+        lines.append(
+            f"main job: {job['wall_s_1_worker']:.1f} s on 1 worker, {job['wall_s_2_workers']:.1f} s on 2 "
+            f"(x{job['speedup_2_workers']:.2f}), peak {job['peak_rss_mb']:.0f} MB"
+        )
+    lb, la = result["load_before"], result["load_after"]
+    lines.append(
+        f"load before: {lb['uptime'] or lb['loadavg']}\nload after:  {la['uptime'] or la['loadavg']}"
     )
+    lines.append(checks)
+    return "\n\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="parltwin-bench", description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5, help="runs per case (median; at least 5)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per in-process case (median; at least 5)")
     ap.add_argument("--out", type=Path, default=Path("bench.json"))
-    ap.add_argument("--no-main-job", action="store_true", help="skip timing the README's main job")
-    ap.add_argument("--main-job-runs", type=int, default=1, help="end-to-end runs of the main job (median)")
+    ap.add_argument("--no-main-job", action="store_true", help="skip the end-to-end main job")
+    ap.add_argument(
+        "--main-job-runs", type=int, default=1, help="end-to-end runs of the main job per worker count"
+    )
     ns = ap.parse_args(argv)
     if ns.repeat < 5:
         ap.error("--repeat must be at least 5")
     if ns.main_job_runs < 1:
         ap.error("--main-job-runs must be at least 1")
-    job = None if ns.no_main_job else ["experiment=reform_comparison"]
-    res = run(ns.repeat, job, ns.main_job_runs)
+    res = run(ns.repeat, None if ns.no_main_job else ns.main_job_runs)
     print(table(res))
     write_json(ns.out, res)
     print(f"bench: {ns.out}")

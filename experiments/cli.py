@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import sys
 
+from experiments.composition import compose_once
 from experiments.errors import exit_for
 from experiments.files import remove_created
+from experiments.pool import one_blas_thread
 
 
 def main() -> None:
@@ -23,6 +25,7 @@ def main() -> None:
         return
     # Let errors reach us instead of Hydra's multi-line report, so that we can print one line.
     os.environ["HYDRA_FULL_ERROR"] = "1"
+    one_blas_thread()  # replications fill the cores; numpy's BLAS threads would only compete
     argv = sys.argv[1:]
     try:
         from experiments.preflight import plan
@@ -39,7 +42,8 @@ def main() -> None:
         argv = [a for a in argv if a.split("=", 1)[0].lstrip("+~") not in keys] + checked.pinned
     sys.argv = [sys.argv[0], *argv]
     try:
-        app()
+        with compose_once():
+            app()
     except SystemExit as e:
         if e.code not in (0, None):
             remove_created(checked.new_dirs)

@@ -1,10 +1,13 @@
-"""The ``compare`` experiment: one scenario replicated with common random numbers, into a folder.
+"""The ``compare`` experiment: scenarios replicated with common random numbers, each into a folder.
 
-Each Hydra job runs one scenario for a batch of replications (:mod:`experiments.replicate`) into its
-own folder. A single run (``parltwin experiment=compare``) then compares it on its own
-(:func:`experiments.comparison.finish`); in a multirun (``experiment=reform_comparison`` sets
-``hydra.mode: MULTIRUN`` and sweeps the ``scenario`` group) every job is one scenario, on any
-launcher, and :class:`experiments.sweep.CompareCallback` compares the jobs when all are done.
+Each Hydra job is one scenario: it checks it and writes its manifest (``scenario.json``: resolved
+config, seeds, fingerprint) into its own folder. A single run (``parltwin experiment=compare``) then
+runs its replications (:mod:`experiments.replicate`) and compares them on its own
+(:func:`experiments.comparison.finish`). In a multirun (``experiment=reform_comparison`` sets
+``hydra.mode: MULTIRUN`` and sweeps the ``scenario`` group) the jobs only declare their work, on any
+launcher; once all are done, :class:`experiments.sweep.CompareCallback` runs the replications of
+every job in one pool (:func:`run_sweep`) and compares the jobs. With ``experiment.pool=job`` each
+job runs its own replications instead (one cluster job per scenario).
 """
 
 from __future__ import annotations
@@ -14,25 +17,54 @@ from typing import Any
 
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from experiments.compare_spec import compare_spec
-from experiments.comparison import clear_outputs, finish
-from experiments.files import write_json
+from experiments.files import write_json, write_text
 from experiments.labels import scenario_name
 from experiments.manifest import command_line, config_hash, git_revision, now, resolved, versions
-from experiments.replicate import SCENARIO, finished, run_replications
-from scenarios import Config
+from experiments.pool import PoolSpec
+from experiments.replicate import SCENARIO, finished, pending, run_replications, run_tasks
+from scenarios import Config, ConfigError, validate
 from sim.engine.streams import replication_seeds
+
+#: The job's resolved config as YAML, in its order (``scenario.json`` holds it with sorted keys).
+CONFIG = "config.yaml"
+
+
+def fingerprint_of(data: dict[str, Any]) -> str:
+    """What makes replications of a scenario the same: its resolved config minus the experiment's
+    own knobs and how results are shown (quiet, lang)."""
+    return config_hash({k: v for k, v in data.items() if k not in ("experiment", "quiet", "lang")})
 
 
 def fingerprint(cfg: DictConfig) -> str:
-    """What makes replications of this scenario the same: the config minus the experiment's own knobs
-    and how results are shown (quiet, lang)."""
-    data = resolved(cfg)
-    for k in ("experiment", "quiet", "lang"):
-        data.pop(k, None)
-    return config_hash(data)
+    return fingerprint_of(resolved(cfg))
+
+
+def scenario_config(folder: Path, manifest: dict[str, Any]) -> Config:
+    """The validated config of a job, rebuilt from the ``config.yaml`` it wrote (in its order: the
+    order of topics, stages and groups is part of the model), checked against its fingerprint."""
+    path = Path(folder) / CONFIG
+    data = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else None
+    if not isinstance(data, dict) or fingerprint_of(data) != manifest.get("fingerprint"):
+        raise ConfigError("run folder", str(folder), f"a {CONFIG} and {SCENARIO} as the job wrote them")
+    return validate(OmegaConf.merge(OmegaConf.structured(Config), data))
+
+
+def run_sweep(run_dir: Path, spec: PoolSpec, quiet: bool = False) -> int:
+    """Run the replications that the jobs of a sweep declared and have not finished, all in one pool
+    (across scenarios); return how many ran."""
+    from experiments.comparison import scenario_folders
+
+    tasks = []
+    jobs = scenario_folders(run_dir)
+    for folder, manifest in jobs:
+        job = compare_spec(manifest["config"].get("experiment") or {})
+        conf = scenario_config(folder, manifest)
+        tasks += pending(conf, manifest["seeds"], folder, manifest["fingerprint"], job.ledger)
+    run_tasks(tasks, spec, desc=f"{len(jobs)} scenarios", quiet=quiet)
+    return len(tasks)
 
 
 def _job() -> dict[str, Any]:
@@ -51,7 +83,10 @@ def _job() -> dict[str, Any]:
 
 
 def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
-    """Run this job's scenario for ``experiment.replications``; in a single run, also compare."""
+    """Declare this job's scenario and its ``experiment.replications``; in a single run (or with
+    ``experiment.pool=job``) run them, and in a single run compare them."""
+    from experiments.comparison import clear_outputs, finish  # pandas: not in a job that only declares
+
     spec = compare_spec(cfg.experiment)
     job = _job()
     seeds = replication_seeds(conf.seed, spec.replications)
@@ -60,6 +95,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     if not job["multirun"]:
         clear_outputs(out)
     p = conf.parliament
+    write_text(out / CONFIG, OmegaConf.to_yaml(cfg, resolve=True))
     write_json(
         out / SCENARIO,
         {
@@ -81,7 +117,11 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
             "created": now(),
         },
     )
-    ran = run_replications(
+    result: dict[str, Any] = {"folder": str(out), "replications": spec.replications}
+    if job["multirun"] and spec.pool == "sweep":  # the sweep's pool runs them (experiments.sweep)
+        result["declared"] = len(pending(conf, seeds, out, fp, spec.ledger))
+        return result
+    result["ran"] = run_replications(
         conf,
         seeds,
         out,
@@ -90,8 +130,9 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
         ledger=spec.ledger,
         desc=scenario_name(p.name, job["choices"]),
         quiet=conf.quiet,
+        backend=spec.backend,
+        scheduler=spec.scheduler,
     )
-    result: dict[str, Any] = {"folder": str(out), "replications": spec.replications, "ran": ran}
     if not job["multirun"]:
         result["report"] = str(finish(out, command=job["command"], quiet=conf.quiet))
         print(f"report: {result['report']}")

@@ -8,9 +8,12 @@ from typing import Any
 from omegaconf import DictConfig
 
 from experiments.params import check, options, positive_int
+from experiments.pool import BACKENDS, PoolSpec
 from scenarios.validate import refuse_targets
 
 KIND = "compare"
+#: Who runs a sweep's replications: one pool once every job is done, or each job its own.
+POOLS = ("sweep", "job")
 #: Metrics shown in the report's tables and the differences figure, unless the preset names others:
 #: throughput and speed, and how well citizens are answered (shown when the scenario has citizens).
 HEADLINE = (
@@ -30,11 +33,18 @@ class CompareSpec:
     """The ``experiment:`` parameters of a ``compare`` run."""
 
     replications: int = 30
-    workers: int = 1
+    workers: int = 0  # worker processes; 0: one per core
     baseline: str | None = None
     metrics: tuple[str, ...] = HEADLINE
     title: str = "Scenario comparison"
     ledger: bool = True
+    backend: str = "local"  # where replications run: local processes, or a Dask cluster
+    scheduler: str | None = None  # dask: address of a running scheduler; none: a local cluster
+    pool: str = "sweep"  # sweep: one pool for every job's replications; job: each job runs its own
+
+    @property
+    def pool_spec(self) -> PoolSpec:
+        return PoolSpec(self.backend, self.workers, self.scheduler)
 
 
 def compare_spec(node: Any) -> CompareSpec:
@@ -43,7 +53,15 @@ def compare_spec(node: Any) -> CompareSpec:
         refuse_targets(node, "experiment")
     s = options(node, {**asdict(CompareSpec()), "metrics": list(HEADLINE)})
     positive_int(s, "replications")
-    positive_int(s, "workers")
+    positive_int(s, "workers", least=0)
+    check(s, "backend", s["backend"] in BACKENDS, f"one of {', '.join(BACKENDS)}")
+    check(
+        s,
+        "scheduler",
+        s["scheduler"] is None or (isinstance(s["scheduler"], str) and s["backend"] == "dask"),
+        "null, or with experiment.backend=dask the address of a Dask scheduler (e.g. tcp://host:8786)",
+    )
+    check(s, "pool", s["pool"] in POOLS, f"one of {', '.join(POOLS)}")
     check(
         s,
         "baseline",

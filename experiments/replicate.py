@@ -1,4 +1,4 @@
-"""One scenario, a batch of replications, into one folder that a re-run can resume.
+"""Replications as tasks: each writes its ledger and record into its scenario's folder, resumably.
 
 Replication ``i`` runs with ``replication_seeds(seed, n)[i]``: the same seed list for every scenario
 of an experiment, so scenarios share common random numbers. Each replication writes its ledger
@@ -6,6 +6,10 @@ of an experiment, so scenarios share common random numbers. Each replication wri
 scenario), each atomically; the record is written last, so a replication counts as finished only when
 everything it produced is on disk. Running again on the same folder skips finished replications, and
 refuses a folder that holds results of a different scenario.
+
+A replication is a :class:`Task` (a validated scenario config, a seed, its folder); :func:`run_tasks`
+runs any list of them, of one scenario or many, in one pool (:mod:`experiments.pool`): the worker
+writes the ledger, this process writes the record.
 """
 
 from __future__ import annotations
@@ -13,18 +17,22 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from experiments import catalog, parquet
 from experiments.files import write_text
+from experiments.pool import SERIAL, PoolSpec, imap
 from experiments.progress import progress
 from scenarios import Config, simulate
 from scenarios.errors import ConfigError
-from sim.engine.model import RunResult
+from sim.metrics import Metric
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RECORDS = "replications"
 LEDGER = "ledger"
@@ -80,58 +88,103 @@ def finished(folder: Path, seeds: list[int], fingerprint: str) -> set[int]:
     return done
 
 
-def scenario_of(folder: Path) -> str:
-    """The scenario's name, from the job's ``scenario.json`` (empty outside a ``compare`` job)."""
-    path = Path(folder) / SCENARIO
-    return str(json.loads(path.read_text(encoding="utf-8")).get("name", "")) if path.is_file() else ""
+@dataclass(frozen=True)
+class Task:
+    """One replication to run: a validated scenario, its seed, and the folder its results go to
+    (``None``: only return its record)."""
+
+    config: Config
+    seed: int
+    index: int = 0  # the replication's number in its scenario (its files are named after it)
+    folder: Path | None = None
+    fingerprint: str = ""
+    ledger: bool = True  # write its ledger (Parquet) into ``folder``
+    scenario: str = ""  # its name, a key column of every ledger file
 
 
-def _run(conf: Config, index: int, seed: int) -> tuple[int, RunResult]:
-    return index, simulate(conf, seed=seed)
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker hands back: the replication's record and its metrics' descriptions."""
+
+    record: dict[str, Any]
+    metrics: dict[str, Metric]
 
 
-def _store(
-    folder: Path,
-    index: int,
-    seed: int,
-    result: RunResult,
-    fingerprint: str,
-    ledger: bool,
-) -> dict[str, Any]:
+def replicate(task: Task) -> Outcome:
+    """Run one replication and write its ledger (in the worker that runs it); return its record."""
+    result = simulate(task.config, seed=task.seed)
     rows = {}
-    if ledger:
-        scenario = scenario_of(folder)
+    if task.folder is not None and task.ledger:
         for name, table in result.tables.items():
             schema = result.schemas[name]
             parquet.write(
-                ledger_path(folder, index, name),
+                ledger_path(task.folder, task.index, name),
                 table,
                 schema,
-                scenario=scenario,
-                replication=index,
-                seed=seed,
+                scenario=task.scenario,
+                replication=task.index,
+                seed=task.seed,
             )
             rows[name] = len(table[schema[0].name])
-    rec = {
-        "replication": index,
-        "seed": seed,
-        "fingerprint": fingerprint,
+    record = {
+        "replication": task.index,
+        "seed": task.seed,
+        "fingerprint": task.fingerprint,
         "events": int(result.events),
         "summary": flat_metrics(result.summary),
         "rows": rows,  # rows of each ledger file, to check a folder read as a dataset
     }
-    # Metrics keep the engine's order (stages in procedure order), so no sorted keys here.
-    write_text(record_path(folder, index), json.dumps(rec, indent=1) + "\n")
-    return rec
+    return Outcome(record, result.metrics)
 
 
-def _results(conf: Config, todo: list[tuple[int, int]], workers: int) -> Iterator[tuple[Any, ...]]:
-    if workers <= 1 or len(todo) <= 1:
-        return (_run(conf, i, s) for i, s in todo)
-    from joblib import Parallel, delayed
+def run_tasks(
+    tasks: list[Task], spec: PoolSpec = SERIAL, desc: str = "", quiet: bool = False
+) -> list[dict[str, Any]]:
+    """Run replications of any scenarios in one pool; return their records in the order of ``tasks``.
 
-    par = Parallel(n_jobs=min(workers, len(todo)), return_as="generator_unordered")
-    return par(delayed(_run)(conf, i, s) for i, s in todo)
+    A task with a folder gets its record written there, after its ledger and the descriptions of
+    any metric new to the folder (``metrics.json``), so that a record on disk means a finished
+    replication. The records are written in the order of the tasks on every backend.
+    """
+    described = {t.folder: catalog.load([t.folder]) for t in tasks if t.folder is not None}
+    records = []
+    with closing(imap(replicate, tasks, spec)) as outcomes:  # closed (workers stopped) on any exit
+        for task, done in zip(tasks, progress(outcomes, len(tasks), desc, quiet), strict=True):
+            if task.folder is not None:
+                known = described[task.folder]
+                if done.metrics.keys() - known.keys():  # e.g. a stage no bill reached before
+                    known.update(done.metrics)
+                    catalog.dump(task.folder, known)
+                # Metrics keep the engine's order (stages in procedure order): no sorted keys here.
+                write_text(record_path(task.folder, task.index), json.dumps(done.record, indent=1) + "\n")
+            records.append(done.record)
+    return records
+
+
+def pending(
+    conf: Config, seeds: list[int], folder: Path, fingerprint: str, ledger: bool = True
+) -> list[Task]:
+    """The replications of ``seeds`` not yet finished in ``folder``, as tasks.
+
+    Refuses a folder holding another scenario's results (``ConfigError``) and clears what a killed
+    write left behind (``.tmp-*`` files, never results).
+    """
+    done = finished(folder, seeds, fingerprint)
+    for sub in (RECORDS, LEDGER):
+        for tmp in (Path(folder) / sub).glob(".tmp-*"):
+            tmp.unlink(missing_ok=True)
+    name = scenario_of(folder)
+    return [
+        Task(conf, s, i, Path(folder), fingerprint, ledger, name)
+        for i, s in enumerate(seeds)
+        if i not in done
+    ]
+
+
+def scenario_of(folder: Path) -> str:
+    """The scenario's name, from the job's ``scenario.json`` (empty outside a ``compare`` job)."""
+    path = Path(folder) / SCENARIO
+    return str(json.loads(path.read_text(encoding="utf-8")).get("name", "")) if path.is_file() else ""
 
 
 def run_replications(
@@ -144,27 +197,23 @@ def run_replications(
     ledger: bool = True,
     desc: str = "",
     quiet: bool = False,
+    backend: str = "local",
+    scheduler: str | None = None,
 ) -> int:
     """Run the replications of ``seeds`` not yet finished in ``folder``; return how many ran.
 
-    ``workers`` > 1 runs them in that many processes; the files are the same either way.
+    ``workers`` > 1 (or 0: every core) runs them in that many processes, ``backend="dask"`` on a
+    Dask cluster; the files are the same either way.
     """
-    done = finished(folder, seeds, fingerprint)
-    todo = [(i, s) for i, s in enumerate(seeds) if i not in done]
-    for sub in (RECORDS, LEDGER):  # leftovers of a killed run: never results, only clutter
-        for tmp in (Path(folder) / sub).glob(".tmp-*"):
-            tmp.unlink(missing_ok=True)
-    described = catalog.load([folder])  # the metrics of the replications finished before
-    for i, result in progress(_results(conf, todo, workers), len(todo), desc, quiet):
-        if result.metrics.keys() - described.keys():  # e.g. a stage no bill reached before
-            described.update(result.metrics)
-            catalog.dump(folder, described)
-        _store(folder, i, seeds[i], result, fingerprint, ledger)
+    todo = pending(conf, seeds, folder, fingerprint, ledger)
+    run_tasks(todo, PoolSpec(backend, workers, scheduler), desc, quiet)
     return len(todo)
 
 
 def lead_times(folder: Path, indices: list[int]) -> pd.DataFrame:
     """Days from introduction to enactment of every enacted bill in the given replications' ledgers."""
+    import pandas as pd  # only where a comparison is built, not in the processes that run replications
+
     parts = []
     for i in indices:
         path = ledger_path(folder, i, "bills")

@@ -1,4 +1,5 @@
-"""A ``compare`` sweep: its jobs checked before any starts, compared when all are done.
+"""A ``compare`` sweep: its jobs checked before any starts; when all are done, the replications they
+declared run in one pool and the jobs are compared.
 
 ``parltwin`` has checked the whole sweep before Hydra started it (``experiments.preflight``); the
 callback checks the sweep's common config again (a sweep started without ``parltwin``) and only then
@@ -17,6 +18,7 @@ from typing import Any
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, open_dict, read_write
 
+from experiments.compare import run_sweep
 from experiments.compare_spec import KIND, compare_spec
 from experiments.comparison import clear_outputs, finish
 from experiments.errors import EXIT_BUG, describe, exit_for
@@ -24,7 +26,8 @@ from scenarios import validate
 
 
 class CompareCallback(Callback):
-    """Checks a ``compare`` sweep before any job starts and compares its jobs when all are done."""
+    """Checks a ``compare`` sweep before any job starts; when all are done, runs the replications
+    its jobs declared (one pool across scenarios) and compares the jobs."""
 
     @staticmethod
     def _ours(config: DictConfig) -> bool:
@@ -56,8 +59,10 @@ class CompareCallback(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         if not self._ours(config):
             return
+        sweep = Path(config.hydra.sweep.dir)
         try:
-            path = finish(Path(config.hydra.sweep.dir), quiet=bool(config.quiet))
+            run_sweep(sweep, compare_spec(config.experiment).pool_spec, quiet=bool(config.quiet))
+            path = finish(sweep, quiet=bool(config.quiet))
         except Exception as e:
             self._end(e)
         print(f"report: {path}")

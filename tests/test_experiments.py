@@ -217,7 +217,7 @@ def test_bad_experiment_parameters_end_in_one_line_and_write_nothing(
 
 def test_experiment_parameters_are_checked_by_name() -> None:
     spec = compare_spec({"kind": "compare", "replications": 5, "metrics": ["laws_per_year"]})
-    assert (spec.replications, spec.workers, spec.metrics) == (5, 1, ("laws_per_year",))
+    assert (spec.replications, spec.workers, spec.metrics) == (5, 0, ("laws_per_year",))
     bad_values = (
         {"replications": True},
         {"replication": 3},

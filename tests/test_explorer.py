@@ -37,6 +37,15 @@ FLAGS = [
 SHARE = re.compile(r"answered by a bill within a year\*\* — (.*)$")
 
 
+@pytest.fixture(autouse=True)
+def main_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest runs the page as ``__main__`` and leaves it there; a process pool started later in the
+    same test process would import the page in every worker. Put the real one back afterwards."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
+
+
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PARLTWIN_APP_CACHE", str(tmp_path / "cache"))

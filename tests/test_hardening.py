@@ -331,7 +331,8 @@ def test_a_full_disk_at_the_first_write_leaves_nothing(
     args = ["experiment=compare", "experiment.replications=2", *SHORT, f"hydra.run.dir={parent / 'run'}"]
     ended = parltwin(args, Path("/"), monkeypatch, capsys)
     assert ended.code == EXIT_IO
-    assert ended.one_line == f"parltwin: error: {parent / 'run' / 'scenario.json'}: No space left on device"
+    first = parent / "run" / "config.yaml"  # a job's first file: its config, in its order
+    assert ended.one_line == f"parltwin: error: {first}: No space left on device"
     assert (
         parent.is_dir() and list(parent.iterdir()) == []
     )  # the run folder it made is gone, its parent stays
@@ -347,6 +348,7 @@ def test_a_full_disk_half_way_keeps_only_whole_files_and_the_run_resumes(
         "experiment=compare",
         "experiment.replications=3",
         "experiment.ledger=true",
+        "experiment.workers=1",  # every write in this process, where the disk fills up
         *SHORT,
         f"hydra.run.dir={run}",
     ]

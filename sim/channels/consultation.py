@@ -66,17 +66,25 @@ class ConsultationChannel:
 
     def introduced(self, bill: Bill) -> None:
         """A new draft is published: comments come in, its quality and position follow."""
-        spec, groups = self.spec, self.groups
-        care = self.able_people * groups.salience[:, bill.topic]
-        total = care.sum()
+        spec = self.spec
+        total, view = self._audience(bill.topic)
         mean = spec.comment_rate * spec.window_days * total / 1e6
         comments = int(self.rng.poisson(mean))
         q = comments / (comments + spec.half_quality_comments)
-        view = float(care @ groups.pref[:, bill.topic] / total) if total > 0 else bill.position
+        view = view if total > 0 else bill.position
         moved = spec.position_pull * q * (view - bill.position)
         bill.position = min(max(bill.position + moved, -1.0), 1.0)
         self.quality[bill.id] = q
         self.rows.append(Consulted(self.name, bill.id, bill.topic_name, self.clock(), comments, q, moved))
+
+    def _audience(self, topic: int) -> tuple[float, float]:
+        """Today's salient online readers of a draft on ``topic``: their number, and their
+        salience-weighted mean preferred position."""
+        groups = self.groups
+        care = self.able_people * groups.salience_on(topic)  # one contiguous row
+        total = care.sum()
+        # The column of ``pref`` (strided), as ever: a contiguous copy would change the dot's sums.
+        return total, float(care @ groups.pref[:, topic] / total) if total > 0 else 0.0
 
     def duration_factor(self, stage: StageConf, bill: Bill) -> float:
         return 1.0

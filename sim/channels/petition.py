@@ -92,6 +92,15 @@ def final_signatures(
     return np.floor(np.minimum(n, supporters))
 
 
+class _Support:
+    """Who signs petitions on one topic and side today: their total, the groups that have any, and
+    each petition's signers per group (given to the voice in turn at the end of the day)."""
+
+    def __init__(self, total: float, groups: np.ndarray, people: np.ndarray) -> None:
+        self.total, self.groups, self.people = total, groups, people
+        self.signed: list[np.ndarray] = []
+
+
 class PetitionChannel:
     kind = "petitions"
     schema = PETITIONS
@@ -109,9 +118,8 @@ class PetitionChannel:
         groups = citizens.groups
         self.audience = Audience.of(groups, spec)
         self.use = spec.uptake * self.audience.able
-        self._side = np.sign(
-            groups.pref - citizens.status_quo[None, :]
-        )  # each group's side of the status quo
+        # Each group's side of the status quo, topic-major (a topic's groups are one row).
+        self._side = np.sign(groups.pref_by_topic - citizens.status_quo[:, None])
         self.moderation = Desk(spec.moderation_capacity)
         self.answers = Desk(spec.answer_capacity)
         self._pending: list[tuple[float, int]] = []
@@ -132,8 +140,7 @@ class PetitionChannel:
 
     def step(self, now: float, workday: bool) -> None:
         if workday and len(self.moderation):
-            for k in self.moderation.serve():
-                self._moderate(self.rows[k], now)
+            self._moderate_day(self.moderation.serve(), now)
         pending = self._pending
         while pending and pending[0][0] <= now:
             _, k = heapq.heappop(pending)
@@ -142,24 +149,45 @@ class PetitionChannel:
             for k in self.answers.serve():
                 self._answer(self.rows[k], now)
 
-    def _moderate(self, row: Petition, now: float) -> None:
+    def _moderate_day(self, served: list[int], now: float) -> None:
+        """One working day's moderation, petition by petition in queue order (each its own draws),
+        with the work over groups done once per topic and side: who supports such a petition,
+        and their voice, gathered into one contiguous run and written back at the end."""
+        supporters: dict[tuple[int, float], _Support] = {}
+        for k in served:
+            row = self.rows[k]
+            topic = row.topic
+            key = (topic, float(np.sign(row.position - self.citizens.status_quo[topic])))
+            sup = supporters.get(key)
+            if sup is None:
+                sup = supporters[key] = self._supporters(*key)
+            self._moderate(row, now, sup)
+        voice = self.citizens.voice
+        for (topic, _), sup in supporters.items():
+            if sup.signed:
+                voice.add_in_turn(sup.groups, topic, sup.signed)
+
+    def _supporters(self, topic: int, side: float) -> _Support:
+        """The people who would sign a petition on ``topic`` on this ``side`` of the status quo:
+        able to use the platform, on that side, caring about the topic (salience)."""
+        sup = self.audience.people * self.citizens.groups.salience_on(topic) * (self._side[topic] == side)
+        groups = (sup > 0).nonzero()[0]
+        return _Support(float(sup.sum()), groups, sup[groups])
+
+    def _moderate(self, row: Petition, now: float, sup: _Support) -> None:
         spec, citizens = self.spec, self.citizens
         row.moderated = now
         row.moderation_late = now > citizens.workdays.after(row.submitted, spec.moderation_days)
         if self.rng.random() < spec.reject_share:
             row.rejected = True
             return
-        groups, topic, position = citizens.groups, row.topic, row.position
-        side = self._side[:, topic] == np.sign(position - citizens.status_quo[topic])
-        sup = self.audience.people * groups.salience[:, topic] * side
-        total = float(sup.sum())
-        row.reach = total / groups.people
+        total = sup.total
+        row.reach = total / citizens.groups.people
         n = float(final_signatures(spec, np.array(row.reach), np.array(total), self.rng))
         row.signatures = n
         row.listed = n >= spec.listing_votes
         if n > 0:
-            signed = sup > 0
-            citizens.voice.add(signed.nonzero()[0], topic, n * sup[signed] / total)
+            sup.signed.append(n * sup.people / total)
         days = signature_time(
             np.array([n, n]),
             np.array([spec.threshold, spec.second_threshold or np.inf]),

@@ -38,25 +38,41 @@ class Voice:
         self.cap = spec.full_share * population.weight
         self.base_sd = spec.base_sd
         g, t = population.pref.shape
-        self.people = np.zeros((g, t))
+        # Topic-major: what a petition or a bill adds to or reads is one contiguous row per topic.
+        self.by_topic = np.zeros((t, g))
         self.topic_attention = np.zeros(t)  # extra attention per topic (appeals), faded like voice
         self.quiet = True
         self._bases: dict[str, np.ndarray] = {}
 
+    @property
+    def people(self) -> np.ndarray:
+        """(groups x topics) people who recently voiced a view (a view of ``by_topic``)."""
+        return self.by_topic.T
+
     def fade(self) -> None:
         if not self.quiet:
-            self.people *= self.decay
+            self.by_topic *= self.decay
             self.topic_attention *= self.decay
 
     def add(self, groups: np.ndarray, topic: np.ndarray | int, people: np.ndarray | float) -> None:
         """``people`` of each group voiced on ``topic`` (one topic, or one per group); the (group,
         topic) pairs of one call are distinct (one day's demands, one petition's signers)."""
-        self.people[groups, topic] += people
+        self.by_topic[topic, groups] += people
+        self.quiet = False
+
+    def add_in_turn(self, groups: np.ndarray, topic: int, parts: list[np.ndarray]) -> None:
+        """Several additions to the same groups on ``topic``, in turn (the sums of adding them one
+        call at a time, with one gather and one write of the groups' row)."""
+        run = self.by_topic[topic, groups]
+        for people in parts:
+            run += people
+        self.by_topic[topic, groups] = run
         self.quiet = False
 
     def level(self) -> np.ndarray:
-        """(groups x topics) voice level in [0, 1]."""
-        return np.minimum(self.people / self.cap[:, None], 1.0)
+        """(groups x topics) voice level in [0, 1], group-major (the sums over groups that read it
+        keep their order)."""
+        return np.ascontiguousarray(np.minimum(self.by_topic / self.cap, 1.0).T)
 
     def party_base(self, party_position: np.ndarray) -> np.ndarray:
         """(parties x groups) weights of each party's base, rows summing to 1."""
@@ -76,10 +92,12 @@ class Voice:
         """(deputies x bills) citizen pressure for the bills; ``None`` while nobody has spoken."""
         if self.quiet:
             return None
-        pref = self.population.pref[:, topic]
-        sq = self.status_quo[topic]
-        gain = (pref - sq) ** 2 - (pref - position) ** 2
-        voiced = np.minimum(self.people[:, topic] / self.cap[:, None], 1.0) * gain  # level, these topics
+        pref = self.population.pref_by_topic[topic]  # (bills x groups)
+        sq = self.status_quo[topic][:, None]
+        gain = (pref - sq) ** 2 - (pref - position[:, None]) ** 2
+        voiced = np.minimum(self.by_topic[topic] / self.cap, 1.0) * gain  # level on these topics
+        # (groups x bills) in memory, as the product has always read it: the same sums.
+        voiced = np.ascontiguousarray(voiced.T)
         per_party = (self.base_of(deputies) @ voiced) * (1.0 + self.topic_attention[topic])
         return per_party[deputies.party]
 
@@ -103,4 +121,4 @@ class Voice:
 
     def consume(self, groups: np.ndarray, topic: int) -> None:
         """A bill took this voice up: it no longer presses for another."""
-        self.people[groups, topic] = 0.0
+        self.by_topic[topic, groups] = 0.0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -74,7 +75,8 @@ def filled_record(name: str, schema: Schema) -> Any:
 def rows(records: Iterable[Any], schema: Schema) -> list[tuple[Any, ...]]:
     """Filled records as rows in the order of ``schema``."""
     names = [c.name for c in schema]
-    return [tuple(getattr(r, n) for n in names) for r in records]
+    get = attrgetter(*names)  # one call per record, not one per field
+    return [get(r) for r in records] if len(names) > 1 else [(get(r),) for r in records]
 
 
 BILLS: Schema = (

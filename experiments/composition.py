@@ -1,0 +1,90 @@
+"""Hydra composes a command's config once, not twice.
+
+``hydra.main`` composes the config to read ``hydra.mode`` (``Hydra.get_mode``), then composes it
+again to run it (``Hydra.run``, or ``Hydra.multirun`` for the sweep's master config): 0.3-0.6 s of a
+single run's start-up, spent twice. Within :func:`compose_once`, that first composition is made as a
+run's and handed to the very next one when it asks for the same config and overrides (Hydra may add
+``hydra.mode=RUN`` or ``MULTIRUN``; the override is applied to the kept config as Hydra would). Where
+the two could differ, Hydra composes as usual: a command line with a sweep (``a=1,2``), or a config
+that composes only as a sweep's (a default left ``???``).
+
+A sweeper composes each job's config to check the batch, then the launcher composes it again to run
+it; a job's composition is kept from the first to the second (once: the launcher sets the job's
+number on it). With a launcher that runs jobs in other processes, each composes its own, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_MODES = ("hydra.mode=RUN", "hydra.mode=MULTIRUN")
+
+
+def _has_sweep(overrides: list[str]) -> bool:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        return any(o.is_sweep_override() for o in OverridesParser.create().parse_overrides(overrides))
+    except Exception:  # Hydra reports a bad override itself, with its own message
+        return True
+
+
+#: Sweep compositions kept for the launcher, at most (a batch larger than this composes the rest
+#: again, as Hydra does).
+KEEP = 64
+
+
+@contextmanager
+def compose_once() -> Iterator[None]:
+    """While inside, each config is composed once (see the module)."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+    from hydra.types import RunMode
+
+    original = ConfigLoaderImpl.load_configuration
+    kept: list[tuple[str | None, list[str], Any]] = []
+    jobs: dict[tuple[str | None, tuple[str, ...]], Any] = {}
+
+    def load_configuration(
+        self: Any,
+        config_name: str | None,
+        overrides: list[str],
+        run_mode: RunMode,
+        from_shell: bool = True,
+        validate_sweep_overrides: bool = True,
+    ) -> Any:
+        if kept:  # the composition that read the mode: good for the next call only
+            name, first, cfg = kept.pop()
+            extra = list(overrides[len(first) :])
+            same = name == config_name and list(overrides[: len(first)]) == first
+            if same and extra in ([], *[[m] for m in _MODES]):
+                if extra:
+                    cfg.hydra.mode = RunMode[extra[0].split("=", 1)[1]]
+                    cfg.hydra.overrides.hydra.append(extra[0])
+                return cfg
+        if run_mode == RunMode.MULTIRUN and not validate_sweep_overrides:  # reading the mode
+            if not _has_sweep(list(overrides)):
+                try:
+                    cfg = original(self, config_name, overrides, RunMode.RUN, from_shell, True)
+                except Exception:  # e.g. a default only a sweep fills: compose as Hydra does
+                    pass
+                else:
+                    kept.append((config_name, list(overrides), cfg))
+                    return cfg
+        elif run_mode == RunMode.RUN:  # a job of a sweep: checked by the sweeper, then launched
+            key = (config_name, tuple(overrides))
+            cfg = jobs.pop(key, None)
+            if cfg is None:
+                cfg = original(self, config_name, overrides, run_mode, from_shell, validate_sweep_overrides)
+                jobs[key] = cfg
+                while len(jobs) > KEEP:
+                    jobs.pop(next(iter(jobs)))
+            return cfg
+        return original(self, config_name, overrides, run_mode, from_shell, validate_sweep_overrides)
+
+    ConfigLoaderImpl.load_configuration = load_configuration  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ConfigLoaderImpl.load_configuration = original  # type: ignore[method-assign]

@@ -1,0 +1,148 @@
+"""One pool for many replications: in this process, in local worker processes, or on a Dask cluster.
+
+:func:`imap` applies a function to a list of items and yields the results in the order of the items,
+whatever order they finish in, so that what the caller writes is the same on every backend. The
+function and the items must be picklable (a module-level function; plain data and dataclasses).
+
+- ``local`` with 1 worker runs in this process; with more, in worker processes forked from a
+  forkserver that has imported the function's module once (no import per worker, no thread of this
+  process copied into a child). The pool is terminated when the iteration ends, is interrupted or
+  fails: no worker outlives it.
+- ``dask`` submits to the scheduler at ``scheduler`` (``tcp://host:port``, e.g. a cluster started by
+  dask-jobqueue on SLURM), or starts a ``LocalCluster`` of ``workers`` single-threaded processes
+  bound to 127.0.0.1 and closes it at the end.
+
+Every process that runs replications (this one included) uses one BLAS thread: the replications
+already fill the cores, extra BLAS threads only compete for them (and the sums of a multi-threaded
+BLAS can depend on the number of threads).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+BACKENDS = ("local", "dask")
+#: Environment variables that set the thread count of the BLAS and OpenMP libraries numpy may load,
+#: read when such a library starts (in a new worker process).
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+_capped: list[Any] = []
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """Where replications run: the backend, its number of worker processes, a Dask scheduler."""
+
+    backend: str = "local"
+    workers: int = 1  # 0: one per core available to this process
+    scheduler: str | None = None  # dask only: the address of a running scheduler
+
+    @property
+    def processes(self) -> int:
+        """The number of worker processes (``workers``, or the cores available when it is 0)."""
+        return self.workers if self.workers > 0 else available_cores()
+
+
+#: One process: this one.
+SERIAL = PoolSpec(workers=1)
+
+
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def one_blas_thread() -> None:
+    """Limit this process, and the processes it starts, to one BLAS/OpenMP thread (idempotent).
+
+    The environment variables reach a library that has not started yet (numpy imported later, a new
+    worker process); threadpoolctl limits one that has.
+    """
+    for var in _THREAD_VARS:
+        os.environ[var] = "1"
+    if not _capped and "numpy" in sys.modules:
+        from threadpoolctl import threadpool_limits
+
+        _capped.append(threadpool_limits(limits=1))  # kept: the limit holds for the process's life
+
+
+def _worker_start() -> None:
+    """A local worker: Ctrl-C is the parent's to handle (it terminates the pool), one BLAS thread."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    one_blas_thread()
+
+
+def _call[T, R](fn: Callable[[T], R], item: T) -> R:
+    """A task on a Dask worker, which may have joined the cluster after the job started."""
+    one_blas_thread()
+    return fn(item)
+
+
+def imap[T, R](fn: Callable[[T], R], items: Iterable[T], spec: PoolSpec = SERIAL) -> Iterator[R]:
+    """``fn(item)`` for each item, in the order of ``items``, run as ``spec`` says."""
+    todo = list(items)
+    if spec.backend == "dask":
+        yield from _dask(fn, todo, spec)
+        return
+    if spec.backend != "local":
+        raise ValueError(f"unknown backend {spec.backend!r}: one of {', '.join(BACKENDS)}")
+    one_blas_thread()
+    n = min(spec.processes, len(todo))
+    if n <= 1:
+        for item in todo:
+            yield fn(item)
+        return
+    yield from _local(fn, todo, n)
+
+
+def _local[T, R](fn: Callable[[T], R], todo: list[T], n: int) -> Iterator[R]:
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    # Imported once by the forkserver, before it forks the workers (ignored once it runs).
+    ctx.set_forkserver_preload([__name__, fn.__module__])
+    pool = ctx.Pool(n, initializer=_worker_start)
+    try:
+        yield from pool.imap(fn, todo, chunksize=1)
+        pool.close()
+    finally:
+        pool.terminate()  # after close(): the workers have exited already; else stop them now
+        pool.join()
+
+
+def _dask[T, R](fn: Callable[[T], R], todo: list[T], spec: PoolSpec) -> Iterator[R]:
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if spec.scheduler:
+        client = Client(spec.scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=spec.processes,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        client = Client(cluster)
+    futures = []
+    try:
+        futures = client.map(_call, [fn] * len(todo), todo, pure=False)
+        for fut in futures:
+            yield fut.result()
+    finally:
+        if futures:
+            client.cancel(futures)
+        client.close()
+        if cluster is not None:
+            cluster.close()

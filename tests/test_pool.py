@@ -1,0 +1,193 @@
+"""One pool for the replications of many scenarios: the same files on every backend, in the order of
+the tasks, every worker gone when it ends, one BLAS thread a process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from experiments.compare import scenario_config
+from experiments.compare_spec import compare_spec
+from experiments.pool import PoolSpec, imap, one_blas_thread
+from experiments.replicate import Task, load_records, pending, run_tasks
+from scenarios import ConfigError, validate
+from sim.engine.streams import replication_seeds
+from tests.conftest import PARLTWIN, compose_config
+
+SCENARIOS = {
+    "bicameral": ["years=0.5"],
+    "kurultai_digital": ["parliament=kz_kurultai_2026", "channels=kz_digital", "years=0.5"],
+}
+
+
+def tasks(root: Path) -> list[Task]:
+    """Two replications of each of two scenarios, each scenario into its own folder under ``root``."""
+    out = []
+    for name, overrides in SCENARIOS.items():
+        conf = validate(compose_config(overrides))
+        out += pending(conf, replication_seeds(3, 2), root / name, f"fp-{name}")
+    return out
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_serial_local_pool_and_dask_write_the_same_bytes(tmp_path: Path) -> None:
+    serial = run_tasks(tasks(tmp_path / "serial"), PoolSpec(workers=1))
+    pooled = run_tasks(tasks(tmp_path / "pool"), PoolSpec(workers=2))
+    dask = run_tasks(tasks(tmp_path / "dask"), PoolSpec(backend="dask", workers=2))
+    assert serial == pooled == dask
+    assert [r["replication"] for r in serial] == [0, 1, 0, 1]  # in the order of the tasks
+    want = files(tmp_path / "serial")
+    assert any(name.endswith(".parquet") for name in want) and any("metrics.json" in n for n in want)
+    assert files(tmp_path / "pool") == want
+    assert files(tmp_path / "dask") == want
+    # Resume: everything is finished, so nothing is left to run.
+    assert tasks(tmp_path / "pool") == []
+
+
+def test_tasks_without_a_folder_only_return_their_records(tmp_path: Path) -> None:
+    conf = validate(compose_config(["years=0.25"]))
+    recs = run_tasks([Task(conf, seed) for seed in (5, 6)], PoolSpec(workers=2))
+    assert [r["seed"] for r in recs] == [5, 6] and recs[0]["summary"] != recs[1]["summary"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def slow_first(x: float) -> tuple[float, int]:
+    """The earlier items take longer, so that they finish last."""
+    time.sleep(x)
+    return x, os.getpid()
+
+
+def test_results_come_in_the_order_of_the_items_from_several_processes() -> None:
+    items = [0.4, 0.2, 0.0, 0.0]
+    out = list(imap(slow_first, items, PoolSpec(workers=2)))
+    assert [x for x, _ in out] == items
+    assert len({pid for _, pid in out}) == 2 and os.getpid() not in {pid for _, pid in out}
+
+
+def blas_threads(_: int) -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_every_process_that_runs_replications_has_one_blas_thread() -> None:
+    for threads in imap(blas_threads, [0, 1], PoolSpec(workers=2)):
+        assert threads and set(threads) == {1}
+    one_blas_thread()
+    assert set(blas_threads(0)) == {1}
+
+
+def _no_process_left(group: int, within: float = 10.0) -> bool:
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
+    cmd = [str(PARLTWIN), "experiment=compare", "quiet=true", f"hydra.run.dir={tmp_path / 'run'}", *args]
+    env = {**os.environ, "CI": "true"}
+    return subprocess.Popen(
+        cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def _is_worker(p: psutil.Process, parent: int) -> bool:
+    try:
+        cmd = " ".join(p.cmdline())
+        return "resource_tracker" not in cmd and not (p.ppid() == parent and "forkserver" in cmd)
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _workers_seen(proc: subprocess.Popen, least: int, until: Path | None = None, within: float = 60.0) -> int:
+    """The most worker processes ``proc`` had at once (not multiprocessing's resource tracker or
+    forkserver, but the processes forked from it, or a Dask cluster's workers), polling until
+    ``least`` are seen and ``until`` exists."""
+    most, end = 0, time.monotonic() + within
+    while proc.poll() is None and time.monotonic() < end:
+        try:
+            children = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            break
+        most = max(most, sum(1 for c in children if _is_worker(c, proc.pid)))
+        if most >= least and (until is None or until.exists()):
+            break
+        time.sleep(0.05)
+    return most
+
+
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_no_process_is_left_behind_when_a_run_ends(tmp_path: Path, backend: str) -> None:
+    proc = _start(
+        tmp_path,
+        "experiment.replications=4",
+        "years=0.5",
+        "experiment.workers=2",
+        f"experiment.backend={backend}",
+    )
+    assert _workers_seen(proc, least=2) >= 2  # the replications really ran in other processes
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
+    assert len(load_records(tmp_path / "run")) == 4
+    assert _no_process_left(proc.pid)
+
+
+def test_no_process_is_left_behind_when_a_run_is_interrupted(tmp_path: Path) -> None:
+    proc = _start(tmp_path, "experiment.replications=40", "years=2", "experiment.workers=2")
+    first = tmp_path / "run" / "replications" / "r0000.json"
+    assert _workers_seen(proc, least=2, until=first) >= 2  # interrupted while the workers run
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal signals the whole group
+    proc.communicate(timeout=120)
+    assert proc.returncode != 0
+    assert _no_process_left(proc.pid)
+    assert len(load_records(tmp_path / "run")) < 40
+
+
+def test_a_job_config_that_does_not_match_its_fingerprint_is_refused(tmp_path: Path) -> None:
+    from omegaconf import OmegaConf
+
+    from experiments.compare import CONFIG, fingerprint
+
+    cfg = compose_config(["parliament=kz_kurultai_2026"])
+    (tmp_path / CONFIG).write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    manifest = {"fingerprint": fingerprint(cfg)}
+    assert scenario_config(tmp_path, manifest) == validate(cfg)
+    edited = (tmp_path / CONFIG).read_text().replace("seats: 145", "seats: 146", 1)
+    (tmp_path / CONFIG).write_text(edited)
+    with pytest.raises(ConfigError, match="run folder"):
+        scenario_config(tmp_path, manifest)
+
+
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ({"backend": "ray"}, "experiment.backend"),
+        ({"scheduler": "tcp://127.0.0.1:8786"}, "experiment.scheduler"),  # needs backend=dask
+        ({"pool": "cluster"}, "experiment.pool"),
+        ({"workers": -1}, "experiment.workers"),
+    ],
+)
+def test_bad_pool_parameters_are_refused_by_name(bad: dict, field: str) -> None:
+    with pytest.raises(ConfigError) as e:
+        compare_spec({"kind": "compare", **bad})
+    assert e.value.field == field
+
+
+def test_pool_parameters_make_a_pool_spec() -> None:
+    spec = compare_spec({"kind": "compare", "backend": "dask", "scheduler": "tcp://127.0.0.1:8786"})
+    assert spec.pool_spec == PoolSpec("dask", 0, "tcp://127.0.0.1:8786")
+    assert PoolSpec(workers=0).processes == len(os.sched_getaffinity(0))
