@@ -8,6 +8,9 @@ from typing import NoReturn
 from omegaconf.errors import OmegaConfBaseException
 
 EXIT_BAD_INPUT = 2
+#: A fit whose parameters the data do not identify (a bound hit, a standard error that is not finite):
+#: refused, with no preset written.
+EXIT_NOT_IDENTIFIED = 3
 
 
 def one_line(exc: BaseException) -> str:
@@ -21,6 +24,6 @@ def one_line(exc: BaseException) -> str:
     return text.split(" Config search path:")[0]
 
 
-def fail(message: str) -> NoReturn:
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     print(f"parltwin: error: {message}", file=sys.stderr)
-    sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code)

@@ -97,13 +97,38 @@ PARAMETERS: dict[str, Parameter] = _registry(
         integer=True,
     ),
     Parameter(
+        "government_rate",
+        ("parliament.initiators.government.rate_per_year",),
+        "set",
+        40,
+        160,
+        "bills / year",
+        "the government's bills a year (its Poisson rate)",
+    ),
+    Parameter(
+        "deputies_rate",
+        ("parliament.initiators.deputies.rate_per_year",),
+        "set",
+        10,
+        80,
+        "bills / year",
+        "deputies' own bills a year (their Poisson rate)",
+    ),
+    # A stage's duration is scaled as a whole: mean and sd together, so its shape (the coefficient of
+    # variation) stays the preset's; the work between readings too.
+    Parameter(
         "work_time",
-        ("parliament.stages.*.duration.mean",),
+        (
+            "parliament.stages.*.duration.mean",
+            "parliament.stages.*.duration.sd",
+            "parliament.stages.*.between.mean",
+            "parliament.stages.*.between.sd",
+        ),
         "scale",
         0.5,
         1.5,
         "factor",
-        "factor on every stage's mean duration",
+        "factor on every stage's duration (mean and sd: the same shape, scaled)",
     ),
     Parameter(
         "complexity_sd", ("parliament.complexity_sd",), "set", 0.0, 1.0, "sd", "spread of bills' complexity"

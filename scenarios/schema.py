@@ -42,6 +42,7 @@ class Config:
     seed: int = 0
     years: float = 5.0
     quiet: bool = False
+    data: str | None = None  # a file of bill records for experiment=fit (docs/records.md)
 
 
 def register() -> None:
