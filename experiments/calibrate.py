@@ -62,7 +62,7 @@ from sim.engine.model import RunResult
 from sim.engine.streams import replication_seeds
 
 DEFAULTS: dict[str, Any] = {
-    "parameters": {"government_rate": [40, 160], "deputies_rate": [10, 80], "gatekeeping": [0.0, 1.0]},
+    "parameters": ["government_rate", "deputies_rate", "gatekeeping"],
     "observed": None,
     "moments": None,
     "replications": 16,
@@ -165,11 +165,15 @@ def fit(problem: Problem, start: np.ndarray | None = None) -> Fit:
     var = np.nanvar(pilot, axis=0, ddof=1)
     weight = 1.0 / np.where((var > 0) & np.isfinite(var), var, np.maximum(np.abs(target), 1.0) ** 2)
     best = [math.inf]
+    seen: dict[tuple[float, ...], float] = {}
 
     def objective(theta: np.ndarray, phase: str = "search") -> float:
         theta = np.clip(theta, lo, hi)
+        key = tuple(float(t) for t in theta)
+        if key in seen:  # Nelder-Mead clipped at a bound asks again for the same point
+            return seen[key]
         d = _mean(problem.simulate(theta)) - target
-        value = float(d @ (weight * d)) if np.all(np.isfinite(d)) else math.inf
+        value = seen[key] = float(d @ (weight * d)) if np.all(np.isfinite(d)) else math.inf
         best[0] = min(best[0], value)
         problem.trace.append({**dict(zip(problem.names, theta, strict=True)), "objective": value})
         if problem.on_candidate is not None:

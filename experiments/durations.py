@@ -10,9 +10,16 @@ d has probability
 with G(x) = integral of F over (0, x) (the density smoothed by a triangle one day wide). This is a
 proper probability of the recorded whole days for every family, ``fixed`` included (a fixed duration
 of 7.3 days is recorded as 7 or 8 days, in proportion 0.7 and 0.3), so the families' likelihoods
-can be compared. A visit cut short (a deadline, a lapse, the end of the records) says only that D was
-longer than its recorded days: it counts by the survival function S(d). The distributions are
+can be compared. A visit cut short at a deadline says only that D was longer than its recorded days:
+it counts by the survival function S(d); a visit still open when the records end, or lapsed at a
+session's end, was cut at a time within its last day, between d - 1 and d days: it counts by the mean
+of S over that day. The distributions are
 parametrised as the engine's (:class:`sim.engine.parliament.DurationConf`): by mean and sd.
+
+A bill's time in a stage is the stage's duration times the bill's complexity (lognormal, mean 1)
+and, for a priority bill, the priority factor: with that spread given (the base preset's), P(d) is
+the mixture over those factors (:class:`Spread`), so that the family and its mean and sd are the
+stage's own, not those of the spread that bills add.
 
 The family is the one of least AIC = 2k - 2 log L (k = 1 for ``fixed`` and ``exponential``, 2 for
 ``lognormal`` and ``gamma``). Intervals come from the information in (log mean, log sd), so that they
@@ -25,7 +32,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import optimize, special, stats
@@ -39,22 +47,60 @@ TINY = 1e-300
 
 
 @dataclass(frozen=True)
+class Spread:
+    """The factor a bill's time in a stage is the stage's duration times: its complexity (lognormal
+    with mean 1 and sd ``complexity_sd``) and, for the ``priority_share`` of priority bills,
+    ``priority_factor``."""
+
+    complexity_sd: float = 0.0
+    priority_share: float = 0.0
+    priority_factor: float = 1.0
+
+    @property
+    def mixed(self) -> bool:
+        return self.complexity_sd > 0 or self.priority_parts()[0][0] < 1
+
+    def priority_parts(self) -> list[tuple[float, float]]:
+        """(probability, factor) of ordinary and priority bills."""
+        if self.priority_share > 0 and self.priority_factor != 1.0:
+            return [(1 - self.priority_share, 1.0), (self.priority_share, self.priority_factor)]
+        return [(1.0, 1.0)]
+
+
+NO_SPREAD = Spread()
+
+
+@dataclass(frozen=True)
 class Sample:
-    """Whole days in a stage: ``days`` of visits that ended there, ``censored`` of visits cut short
-    (at least that long)."""
+    """Whole days in a stage: ``days`` of visits that ended there; ``censored`` of visits cut short
+    at a known time (a deadline: at least that long); ``open`` of visits still there when the
+    records end or when a session's end lapsed them (longer than the time since entry, which lies
+    within the last recorded day: between d - 1 and d days)."""
 
     days: np.ndarray
     censored: np.ndarray
+    open: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: What bills add to the stage's duration (their complexity, priority bills' speed): a visit's
+    #: time is the duration times the bill's factor (:class:`Spread`).
+    spread: Spread = field(default_factory=lambda: NO_SPREAD)
 
     @classmethod
-    def of(cls, days: np.ndarray, cut: np.ndarray) -> Sample:
+    def of(
+        cls, days: np.ndarray, cut: np.ndarray, still: np.ndarray | None = None, spread: Spread | None = None
+    ) -> Sample:
         days = np.asarray(days, dtype=float)
         cut = np.asarray(cut, dtype=bool)
-        return cls(np.round(days[~cut]), np.round(days[cut]))
+        still = np.zeros(days.size, bool) if still is None else np.asarray(still, dtype=bool)
+        parts = (np.round(days[~cut & ~still]), np.round(days[cut & ~still]), np.round(days[still]))
+        return cls(*parts, spread=spread or NO_SPREAD)
+
+    @property
+    def mixed(self) -> bool:
+        return self.spread.mixed
 
     @property
     def n(self) -> int:
-        return int(self.days.size + self.censored.size)
+        return int(self.days.size + self.censored.size + self.open.size)
 
 
 @dataclass(frozen=True)
@@ -69,6 +115,8 @@ class FamilyFit:
     loglik: float
     k: int
     cov: np.ndarray | None
+    n: int = 0  # visits that ended in the stage (for the interval of a fixed time)
+    mixed: bool = False  # fitted through the spread of bills' complexity and priority
 
     @property
     def aic(self) -> float:
@@ -83,11 +131,50 @@ class FamilyFit:
         if self.cov is None or not np.isfinite(self.cov[i, i]) or self.cov[i, i] < 0:
             return (math.nan, math.nan)
         z = float(stats.norm.ppf(0.5 + level / 2))
-        if self.family == "fixed":  # the interval of the mean itself (days), not of its log
-            half = z * math.sqrt(self.cov[0, 0])
-            return (value - half, value + half)
+        if self.family == "fixed" and not self.mixed:
+            return self._fixed_interval(level)
         half = z * math.sqrt(self.cov[i, i])
         return (value * math.exp(-half), value * math.exp(half))
+
+    def _fixed_interval(self, level: float) -> tuple[float, float]:
+        """A fixed time m = k + share recorded as k or k + 1 days: the Wilson interval of the share;
+        every visit on the same k days: m within 1 - (1 - level)^(1/n) of k (the chance that n visits
+        all fall on k is (1 - |m - k|)^n)."""
+        low = math.floor(self.mean)
+        share = self.mean - low
+        if 0 < share < 1:
+            ci = stats.binomtest(round(share * self.n), self.n).proportion_ci(level, method="wilson")
+            return (low + float(ci.low), low + float(ci.high))
+        half = 1 - (1 - level) ** (1 / max(self.n, 1))
+        return (self.mean - half, self.mean + half)
+
+
+@lru_cache(maxsize=64)
+def _nodes(complexity_sd: float, nodes: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Hermite factors and weights of a lognormal complexity with mean 1 and this sd."""
+    s2 = math.log1p(complexity_sd**2)
+    z, w = np.polynomial.hermite_e.hermegauss(nodes)
+    return np.exp(-s2 / 2 + math.sqrt(s2) * z), w / w.sum()
+
+
+def _mixture(
+    prob: Callable[..., np.ndarray], family: str, mean: float, sd: float, spread: Spread, u: np.ndarray
+) -> np.ndarray:
+    """``prob`` of the stage's time (the duration times a bill's factor), mixed over the spread:
+    priority bills as a second component; complexity by quadrature, or exactly for a fixed
+    duration (a fixed time times a lognormal complexity is lognormal with the complexity's CV)."""
+    out = np.zeros(u.size)
+    c = spread.complexity_sd
+    for weight, factor in spread.priority_parts():
+        m, s = mean * factor, sd * factor
+        if c <= 0:
+            out += weight * prob(family, m, s, u)
+        elif family == "fixed":
+            out += weight * prob("lognormal", m, m * c, u)
+        else:
+            for k, w in zip(*_nodes(c), strict=True):
+                out += weight * w * prob(family, m * k, s * k, u)
+    return out
 
 
 # -- the families' integrals ----------------------------------------------------------------------
@@ -148,14 +235,24 @@ def survival(family: str, mean: float, sd: float, days: np.ndarray) -> np.ndarra
     return np.where(d > 0, s, 1.0)
 
 
+def open_survival(family: str, mean: float, sd: float, days: np.ndarray) -> np.ndarray:
+    """P(D > C) for a censoring time C anywhere within (d - 1, d]: the mean of S over that day."""
+    d = np.asarray(days, dtype=float)
+    if family == "fixed":
+        return np.clip(mean - (d - 1), 0.0, 1.0)
+    return np.clip(_t(family, mean, sd, d - 1) - _t(family, mean, sd, d), 0.0, 1.0)
+
+
 def log_probabilities(family: str, mean: float, sd: float, sample: Sample) -> tuple[np.ndarray, np.ndarray]:
-    """log P of each distinct recorded value (complete visits, then cut ones) and how often each
-    occurs, as one pair of arrays."""
+    """log P of each distinct recorded value (complete visits, cut ones, open ones) and how often
+    each occurs, as one pair of arrays."""
     logs, counts = [], []
-    for values, prob in ((sample.days, day_probabilities), (sample.censored, survival)):
+    groups = ((sample.days, day_probabilities), (sample.censored, survival), (sample.open, open_survival))
+    for values, prob in groups:
         if values.size:
             u, c = np.unique(values, return_counts=True)
-            logs.append(np.log(np.maximum(prob(family, mean, sd, u), TINY)))
+            p = _mixture(prob, family, mean, sd, sample.spread, u)
+            logs.append(np.log(np.maximum(p, TINY)))
             counts.append(c)
     if not logs:
         return np.zeros(0), np.zeros(0)
@@ -214,14 +311,14 @@ def _fit_fixed(sample: Sample) -> FamilyFit:
         return FamilyFit("fixed", math.nan, 0.0, -math.inf, 1, None)
     ll = loglik("fixed", mean, 0.0, sample)
     var = share * (1 - share) / d.size if high > low else 0.0  # the binomial variance of the share
-    return FamilyFit("fixed", mean, 0.0, ll, 1, np.array([[var]]))
+    return FamilyFit("fixed", mean, 0.0, ll, 1, np.array([[var]]), int(d.size))
 
 
 def fit_family(family: str, sample: Sample) -> FamilyFit:
     """The maximum-likelihood ``family`` for ``sample``."""
-    if family == "fixed":
+    if family == "fixed" and not sample.mixed:
         return _fit_fixed(sample)
-    everything = np.concatenate([sample.days, sample.censored])
+    everything = np.concatenate([sample.days, sample.censored, sample.open])
     m0 = max(float(everything.mean()) if everything.size else 1.0, 0.5)
     s0 = max(float(everything.std()) if everything.size > 1 else m0 / 2, 0.05 * m0)
     two = PARAMETERS[family] == 2
@@ -250,7 +347,9 @@ def fit_family(family: str, sample: Sample) -> FamilyFit:
         cov = None
     if family == "exponential" and cov is not None:
         cov = np.array([[cov[0, 0], cov[0, 0]], [cov[0, 0], cov[0, 0]]])  # sd = mean
-    return FamilyFit(family, mean, sd, ll, PARAMETERS[family], cov)
+    if family == "fixed":
+        sd = 0.0
+    return FamilyFit(family, mean, sd, ll, PARAMETERS[family], cov, int(sample.days.size), sample.mixed)
 
 
 def choose(sample: Sample, families: tuple[str, ...] = DISTRIBUTIONS) -> tuple[FamilyFit, list[FamilyFit]]:

@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments import durations, records
-from experiments.durations import FamilyFit, Sample
+from experiments.durations import FamilyFit, Sample, Spread
 from scenarios import Config
 from scenarios.procedure import expand_readings
 from sim.engine.ledger import Table
@@ -92,6 +92,8 @@ class DurationFit:
     mean_ci: tuple[float, float] = (math.nan, math.nan)
     sd_ci: tuple[float, float] = (math.nan, math.nan)
     gap: float = math.nan  # relative gap between replayed and recorded time in stage, last round
+    #: The spread bills add to the stage's duration (their complexity, priority), given by the base.
+    mix: Spread = field(default_factory=Spread)
 
 
 @dataclass
@@ -143,15 +145,36 @@ def timed_stages(parliament: ParliamentConf) -> list[Timed]:
     return list(out.values())
 
 
-def stage_sample(tables: dict[str, Table], stages: Sequence[str], end: float) -> Sample:
-    """Whole days in ``stages``: visits that ended there, and visits cut short (a deadline, a
-    lapse, a bound on rounds) or still open at ``end`` (days so far)."""
+def spread_of(tables: dict[str, Table], timed: Timed, parliament: ParliamentConf) -> Spread:
+    """The spread bills add to a stage's duration, as the base preset gives it: their complexity (if
+    the stage scales by it) and, for the share of its visits made by priority bills (each
+    initiator's priority share, weighted by its visits), the priority factor."""
+    expanded = expand_readings(parliament.stages)
+    scaled = all(expanded[s].scale_by_complexity for s in timed.stages)
+    st, bills = tables["stages"], tables["bills"]
+    who = dict(zip(bills["bill"].tolist(), bills["initiator"].tolist(), strict=True))
+    visits = [who.get(b) for b in st["bill"][np.isin(st["stage"], timed.stages)].tolist()]
+    shares = [parliament.initiators[w].priority_share if w in parliament.initiators else 0.0 for w in visits]
+    share = float(np.mean(shares)) if shares else 0.0
+    c = parliament.complexity_sd if scaled else 0.0
+    return Spread(c, share, float(parliament.priority.duration_factor))
+
+
+def stage_sample(
+    tables: dict[str, Table],
+    stages: Sequence[str],
+    end: float,
+    mix: Spread | None = None,
+) -> Sample:
+    """Whole days in ``stages``: visits that ended there, visits cut short at a deadline, and visits
+    lapsed at a session's end or still open at ``end`` (days so far); ``mix`` the spread bills add
+    (:func:`spread_of`)."""
     st = tables["stages"]
     at = np.isin(st["stage"], list(stages)) & (st["outcome"] != "exhausted")
+    still = np.isnan(st["left"][at]) | (st["outcome"][at] == "lapsed")
     left = np.where(np.isnan(st["left"][at]), end, st["left"][at])
-    days = left - st["entered"][at]
-    cut = np.isin(st["outcome"][at], records.CENSORED) | np.isnan(st["left"][at])
-    return Sample.of(days, cut)
+    cut = np.isin(st["outcome"][at], records.CENSORED)
+    return Sample.of(left - st["entered"][at], cut, still, mix)
 
 
 # -- estimation ---------------------------------------------------------------------------------
@@ -204,14 +227,15 @@ def estimate(
         )
     families = tuple(s["families"])
     for timed in timed_stages(parliament):
-        sample = stage_sample(tables, timed.stages, window.days)
+        mix = spread_of(tables, timed, parliament)
+        sample = stage_sample(tables, timed.stages, window.days, mix)
         if sample.days.size < int(s["min_visits"]):
             out.skipped.append(
                 f"{timed.path}: {sample.days.size} complete visits (fewer than {s['min_visits']})"
             )
             continue
         chosen, fits = durations.choose(sample, families)
-        out.durations.append(DurationFit(timed, chosen, fits, sample.n))
+        out.durations.append(DurationFit(timed, chosen, fits, sample.n, mix=mix))
     expanded = expand_readings(parliament.stages)
     for name in expanded:
         at = st["stage"] == name

@@ -58,8 +58,11 @@ def _replayed_fits(
     runs = replayed_ledgers(point, seeds, window.start, parliament_of(point))
     got, n = {}, {}
     for d in moved:
-        parts = [stage_sample(t, d.timed.stages, window.days) for t in runs]
-        sample = Sample(np.concatenate([p.days for p in parts]), np.concatenate([p.censored for p in parts]))
+        parts = [stage_sample(t, d.timed.stages, window.days, d.mix) for t in runs]
+        sample = Sample(
+            *(np.concatenate([getattr(p, k) for p in parts]) for k in ("days", "censored", "open")),
+            spread=d.mix,
+        )
         again = durations.fit_family(d.chosen.family, sample) if sample.days.size else None
         ok = again is not None and math.isfinite(again.mean) and again.mean > 0
         logs = (

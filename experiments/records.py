@@ -251,35 +251,51 @@ def to_ledger(
             "outcome": outcome,
         },
     )
-    rows = []
     frame = pd.DataFrame(
         {"n": number, "stage": df["stage"].to_numpy(), "kind": kinds, "e": entered, "l": left, "o": outcome}
     )
-    first = df.groupby("bill", sort=False).head(1)
-    for (b, who, topic), (_, g) in zip(
-        first[["bill", "initiator", "topic"]].itertuples(index=False),
-        frame.groupby("n", sort=False),
-        strict=True,
-    ):
-        last = g.iloc[-1]
-        signed = g.loc[g["kind"] == "sign", "e"]
-        state, finished = "pending", math.nan
-        if last["o"] == "lapsed":
-            state, finished = "lapsed", float(last["l"])
-        elif not math.isnan(last["l"]):
-            after = _next(stages, str(last["stage"]), str(last["o"]))
-            if after in TERMINALS:
-                state, finished = after, float(last["l"])
-        adopted = float(signed.iloc[0]) if len(signed) else (finished if state == "enacted" else math.nan)
-        intro = float(g["e"].iloc[0])
-        gov = bool(parliament.initiators[who].government) if who in parliament.initiators else False
-        rows.append(
-            (ids[b], who, topic, math.nan, math.nan, gov, False, intro, intro, adopted, state, finished)
-        )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * len(BILLS)
-    bills = from_columns(BILLS, {c.name: v for c, v in zip(BILLS, cols, strict=True)})
-    order = np.argsort(bills["bill"], kind="stable")
-    return {"bills": {k: v[order] for k, v in bills.items()}, "stages": stage_tab}
+    by = frame.groupby("n", sort=False)
+    first, last = df.groupby("bill", sort=False).head(1), by.tail(1)
+    moves = {
+        (st, o): _next(stages, st, o)
+        for st, o in set(zip(last["stage"], last["o"], strict=True))
+        if isinstance(o, str) and o
+    }
+    after = np.array(
+        [moves.get((st, o), "") for st, o in zip(last["stage"], last["o"], strict=True)], dtype=object
+    )
+    state = np.where(
+        last["o"].to_numpy() == "lapsed", "lapsed", np.where(np.isin(after, TERMINALS), after, "pending")
+    )
+    finished = np.where(state == "pending", np.nan, last["l"].to_numpy(dtype=float))
+    signed = frame[frame["kind"] == "sign"].groupby("n", sort=False)["e"].first()
+    order = by["e"].first().index.to_numpy()
+    adopted = signed.reindex(order).to_numpy(dtype=float)
+    adopted = np.where(np.isnan(adopted) & (state == "enacted"), finished, adopted)
+    intro = by["e"].first().to_numpy(dtype=float)
+    who = first["initiator"].to_numpy(dtype=object)
+    gov = np.array(
+        [bool(parliament.initiators[w].government) if w in parliament.initiators else False for w in who]
+    )
+    bills = from_columns(
+        BILLS,
+        {
+            "bill": order,
+            "initiator": who,
+            "topic": first["topic"].to_numpy(dtype=object),
+            "position": np.full(order.size, np.nan),
+            "complexity": np.full(order.size, np.nan),
+            "government": gov,
+            "priority": np.zeros(order.size, bool),
+            "drafted": intro,
+            "introduced": intro,
+            "adopted": adopted,
+            "state": state.astype(object),
+            "finished": finished,
+        },
+    )
+    sort = np.argsort(bills["bill"], kind="stable")
+    return {"bills": {k: v[sort] for k, v in bills.items()}, "stages": stage_tab}
 
 
 def _bill_numbers(bills: pd.Series) -> dict[str, int]:
@@ -317,9 +333,11 @@ def main(argv: list[str] | None = None) -> None:
         for name in ("bills", "stages")
     }
     records = from_ledger(tables, conf.parliament.calendar.start, parliament_of(conf))
+    seed = manifest.get("seeds", ["?"])[args.replication]
     header = [
-        f"Model-generated records: replication {args.replication} of {args.run_dir} "
-        f"({conf.parliament.name}, seed {manifest.get('seeds', ['?'])[args.replication]})."
+        f"Model-generated records, not recorded data: {conf.parliament.name}, replication {args.replication}"
+        f" (seed {seed}, {conf.years:g} years) of: {manifest.get('command', 'parltwin experiment=compare')}",
+        f"written by: python -m experiments.records RUN_DIR --replication {args.replication}",
     ]
     write(records, args.output, header)
     print(f"records: {args.output} ({records['bill'].nunique()} bills, {len(records)} stage visits)")
