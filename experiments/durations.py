@@ -1,5 +1,5 @@
 """A stage's duration from records kept by the day: maximum likelihood in each of the engine's
-distribution families, the family chosen by AIC, intervals from the Fisher information.
+distribution families, the family chosen by AIC, intervals from the information (sandwich).
 
 Records give whole days: a visit entered on day e and left on day l was in the stage d = l - e days,
 where the true time D lies anywhere in (d - 1, d + 1). With the hour of entry uniform within its day,

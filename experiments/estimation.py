@@ -370,12 +370,8 @@ def duration_estimates(fitted: Fitted) -> list[Estimate]:
     out = []
     for d in fitted.durations:
         c = d.chosen
-        method = f"{c.family} by AIC, ML on whole days, Fisher interval"
-        moved = (
-            ""
-            if math.isclose(d.mean, c.mean, rel_tol=1e-9)
-            else f"; recorded time in stage mean {c.mean:.4g}"
-        )
+        method = f"{c.family} by AIC, ML on whole days, sandwich interval"
+        moved = "" if math.isclose(d.mean, c.mean, rel_tol=1e-9) else f"; {c.mean:.4g} from the records alone"
         out.append(
             Estimate(
                 "duration",
@@ -400,7 +396,7 @@ def duration_estimates(fitted: Fitted) -> list[Estimate]:
                     method,
                     d.n,
                     f"{d.timed.path}.sd",
-                    f"recorded sd {c.sd:.4g}",
+                    f"{c.sd:.4g} from the records alone",
                 )
             )
     return out

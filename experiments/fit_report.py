@@ -66,10 +66,11 @@ Generated {{ created }}.</p>
 <h2>What the records set in the preset</h2>
 <p>Each number with its {{ level }} interval (which is also its plausible range in the preset).
 Arrival rates are Poisson maximum-likelihood estimates with exact (Garwood) intervals; shares have
-Wilson intervals; durations are fitted on whole days by maximum likelihood, their family chosen by
-AIC, with intervals from the Fisher information. A duration is the one with which the model
-reproduces the recorded time in the stage (which also holds waits for a desk or a sitting and the
-spread of bills' complexity), found by rounds of simulation.</p>
+Wilson intervals; durations are fitted on whole days by maximum likelihood through the spread that
+bills' complexity and priority add (the base preset's), their family chosen by AIC, with sandwich
+intervals. The recorded time in a stage also holds the wait for a desk or a sitting and deadlines:
+rounds of simulation then move each duration until the model reproduces the records' fit (the
+records' estimate is given where it moved).</p>
 <table>
 <thead><tr><th>preset path</th><th>estimate</th><th>interval</th><th class="text">from</th></tr></thead>
 <tbody>

@@ -1,10 +1,11 @@
 """A stage's duration as the model needs it, found by simulation (indirect inference).
 
-The recorded time in a stage also holds what the model adds by itself: the wait for a desk or a
-sitting, the spread of bills' complexity, priority bills' speed, a deadline that cuts a visit short.
-So the preset's duration is the one with which the model, replayed over the records' window,
-reproduces the recorded time in the stage, both sides fitted with the same family
-(:mod:`experiments.durations`); its interval is the records' carried through that map.
+The records' fit of a duration (:mod:`experiments.durations`) already looks through the spread of
+bills' complexity and priority bills' speed; the recorded time in a stage still holds what the
+engine adds around the duration: the wait for a desk or for a sitting, a deadline that cuts a visit
+short. So the preset's duration is the one with which the model, replayed over the records' window,
+reproduces the records' fit, both sides fitted alike; its interval is the records' carried through
+that map.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def indirect(
     every sd, 10% higher (common random numbers) give the slopes J = dy/dx; then up to ``rounds``
     Newton steps x += J^-1 (y* - y), each followed by a replay, with J refitted by least squares over
     every point tried, until each gap is within a quarter of the records' own standard error (or 1%).
-    The interval is the records' Fisher covariance carried through the map, J^-1 Sigma J^-T, inflated
+    The interval is the records' (sandwich) covariance carried through the map, J^-1 Sigma J^-T, inflated
     by (1 + visits recorded / visits replayed) for the replay's own noise."""
     for d in fitted.durations:  # a fixed duration is the records' (its stage is not scaled by complexity)
         d.mean, d.sd = d.chosen.mean, d.chosen.sd

@@ -12,17 +12,24 @@ introduced in it.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.engine.ledger import Table
 from sim.engine.parliament import ParliamentConf
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scenarios import Config
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kz_session_statistics.csv"
 #: What the model counts, by name (:func:`measure`), and what it means.
@@ -216,3 +223,99 @@ def measure(counts: Counts, obs: Sequence[Observation], win: Windows) -> np.ndar
     return np.array(
         [counts.count(o.measure, o.body, a, b) for o, (a, b) in zip(obs, win.days, strict=True)], dtype=float
     )
+
+
+# -- a preset held to every recorded figure -------------------------------------------------------
+def held_to_records(
+    conf: Config, replications: int = 30, seed: int = 0, warmup_years: float = 1.0, path: Path = DATA
+) -> pd.DataFrame:
+    """Every recorded figure next to the same count on ``replications`` runs of ``conf`` (mean and
+    95% t-interval over runs; for a lower bound, the share of runs that reach it), as a table."""
+    import pandas as pd
+
+    from experiments.stats import t_interval
+    from scenarios import simulate
+    from scenarios.build import parliament_of
+    from sim.engine.streams import replication_seeds
+
+    obs = observations(path)
+    win = windows(obs, conf.parliament.calendar.start, warmup_years * 365.0)
+    run_conf = copy.deepcopy(conf)
+    run_conf.years = math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+    parliament = parliament_of(run_conf)
+    runs = np.array(
+        [
+            measure(Counts(simulate(run_conf, seed=s).tables, parliament), obs, win)
+            for s in replication_seeds(seed, replications)
+        ]
+    )
+    rows = []
+    for j, o in enumerate(obs):
+        mean, low, high = t_interval(runs[:, j])
+        reach = float(np.mean(runs[:, j] >= o.value)) if o.bound == "at_least" else math.nan
+        rows.append(
+            {
+                "period": o.period,
+                "body": o.body,
+                "measure": o.measure,
+                "recorded": o.value,
+                "bound": o.bound,
+                "model": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "share_of_runs_at_least": reach,
+                "how": o.how,
+                "source": o.source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """The table of :func:`held_to_records` as Markdown (shares as percentages)."""
+
+    def show(v: float, share: bool) -> str:
+        return "–" if not math.isfinite(v) else f"{100 * v:.1f}%" if share else f"{v:.1f}"
+
+    lines = [
+        "| period | body | measure (as the source counted it) | recorded | model, 95% CI |",
+        "|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        share = "share" in r.measure
+        rec = show(r.recorded, share) if r.bound == "equal" else f"at least {r.recorded:g}"
+        model = f"{show(r.model, share)} [{show(r.ci_low, share)}, {show(r.ci_high, share)}]"
+        if r.bound == "at_least":
+            model += f"; {100 * r.share_of_runs_at_least:.0f}% of runs reach it"
+        lines.append(f"| {r.period} | {r.body} | {MEASURES[r.measure]} ({r.how}) | {rec} | {model} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print every recorded figure next to the same count on runs of a composed scenario."""
+    import argparse
+
+    from hydra import compose, initialize_config_dir
+
+    from scenarios import register, validate
+
+    parser = argparse.ArgumentParser(prog="python -m experiments.observed", description=main.__doc__)
+    parser.add_argument("overrides", nargs="*", help="parltwin overrides, e.g. parliament=kz_bicameral_2023")
+    parser.add_argument("--replications", type=int, default=30)
+    parser.add_argument("--csv", type=Path, default=None, help="also write the table here")
+    args = parser.parse_args(argv)
+    register()
+    configs = Path(__file__).resolve().parents[1] / "configs"
+    with initialize_config_dir(version_base="1.3", config_dir=str(configs)):
+        conf = validate(compose("config", overrides=list(args.overrides)))
+    table = held_to_records(conf, args.replications, conf.seed)
+    if args.csv is not None:
+        from experiments.files import write_text
+
+        write_text(args.csv, table.to_csv(index=False))
+    print(f"{conf.parliament.name}: {args.replications} runs, seed {conf.seed}")
+    print(markdown(table))
+
+
+if __name__ == "__main__":
+    main()
