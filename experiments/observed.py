@@ -229,8 +229,10 @@ def measure(counts: Counts, obs: Sequence[Observation], win: Windows) -> np.ndar
 def held_to_records(
     conf: Config, replications: int = 30, seed: int = 0, warmup_years: float = 1.0, path: Path = DATA
 ) -> pd.DataFrame:
-    """Every recorded figure next to the same count on ``replications`` runs of ``conf`` (mean and
-    95% t-interval over runs; for a lower bound, the share of runs that reach it), as a table."""
+    """Every recorded figure next to the same count on ``replications`` runs of ``conf``, as a table:
+    the mean over runs with its 95% t-interval, and the range of 95% of single runs (a recorded figure
+    is one period: it is plausible when it lies in that range); for a lower bound, the share of runs
+    that reach it."""
     import pandas as pd
 
     from experiments.stats import t_interval
@@ -251,8 +253,11 @@ def held_to_records(
     )
     rows = []
     for j, o in enumerate(obs):
-        mean, low, high = t_interval(runs[:, j])
-        reach = float(np.mean(runs[:, j] >= o.value)) if o.bound == "at_least" else math.nan
+        col = runs[:, j][~np.isnan(runs[:, j])]
+        mean, low, high = t_interval(col)
+        lo_run, hi_run = (float(v) for v in np.percentile(col, [2.5, 97.5])) if col.size else (math.nan,) * 2
+        reach = float(np.mean(col >= o.value)) if o.bound == "at_least" else math.nan
+        inside = lo_run <= o.value <= hi_run if o.bound == "equal" else reach > 0.05
         rows.append(
             {
                 "period": o.period,
@@ -263,7 +268,10 @@ def held_to_records(
                 "model": mean,
                 "ci_low": low,
                 "ci_high": high,
+                "runs_low": lo_run,
+                "runs_high": hi_run,
                 "share_of_runs_at_least": reach,
+                "plausible": inside,
                 "how": o.how,
                 "source": o.source,
             }
@@ -278,16 +286,20 @@ def markdown(table: pd.DataFrame) -> str:
         return "–" if not math.isfinite(v) else f"{100 * v:.1f}%" if share else f"{v:.1f}"
 
     lines = [
-        "| period | body | measure (as the source counted it) | recorded | model, 95% CI |",
-        "|---|---|---|---|---|",
+        "| period | body | measure, as the source counted it | recorded | model: mean [95% CI] "
+        "| 95% of runs | plausible |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in table.itertuples():
         share = "share" in r.measure
         rec = show(r.recorded, share) if r.bound == "equal" else f"at least {r.recorded:g}"
         model = f"{show(r.model, share)} [{show(r.ci_low, share)}, {show(r.ci_high, share)}]"
+        spread = f"{show(r.runs_low, share)} - {show(r.runs_high, share)}"
         if r.bound == "at_least":
-            model += f"; {100 * r.share_of_runs_at_least:.0f}% of runs reach it"
-        lines.append(f"| {r.period} | {r.body} | {MEASURES[r.measure]} ({r.how}) | {rec} | {model} |")
+            spread = f"{100 * r.share_of_runs_at_least:.0f}% of runs reach it"
+        verdict = "yes" if r.plausible else "**no**"
+        what = f"{MEASURES[r.measure]}: {r.how}"
+        lines.append(f"| {r.period} | {r.body} | {what} | {rec} | {model} | {spread} | {verdict} |")
     return "\n".join(lines)
 
 
