@@ -63,12 +63,15 @@ DEFAULTS: dict[str, Any] = {
 
 #: Stage kinds whose time is a duration of the preset (a vote's time is its wait for a sitting).
 def window_of(recs: pd.DataFrame, s: dict[str, Any]) -> Window:
+    """The observation window: by default from the records' first day to the day after their last;
+    ``experiment.start`` may open it earlier, ``experiment.end`` close it later (the day the register
+    was read: visits still open are open until then), never inside the records."""
     first = recs["entered"].min().date()
     last = max(recs["entered"].max(), recs["left"].max()).date()
     start = _date(s, "start", first)
     end = _date(s, "end", last + dt.timedelta(days=1))
-    check(s, "end", end > start, f"a date after the window's start {start.isoformat()}")
     check(s, "start", start <= first, f"a date on or before the records' first day {first.isoformat()}")
+    check(s, "end", end > last, f"a date after the records' last day {last.isoformat()}")
     return Window(start, float((end - start).days))
 
 

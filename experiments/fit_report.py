@@ -225,7 +225,9 @@ def figures(comparison: Comparison) -> list[Figure]:
                 )
                 sns.barplot(data=part, y="category", x="share", hue="source", palette=COLORS, ax=ax)
                 ax.set(title=g, xlabel="share", ylabel="", xlim=(0, 1))
-                ax.legend(loc="lower right", fontsize="small")
+                handles, labels = ax.get_legend_handles_labels()
+                ax.get_legend().remove()
+            fig.legend(handles, labels, loc="outside upper center", ncol=2, frameon=False)
 
         out.append(
             Figure(

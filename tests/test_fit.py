@@ -277,7 +277,11 @@ def test_a_window_that_starts_after_the_records_is_refused() -> None:
         Path(__file__).resolve().parents[1] / "data" / "example_records_kz_bicameral_2023.csv"
     )
     with pytest.raises(ConfigError, match=r"experiment\.start"):
-        window_of(recs, {**DEFAULTS, "start": "2027-01-01", "end": "2031-01-01"})
+        window_of(recs, {**DEFAULTS, "start": "2027-01-01"})
+    with pytest.raises(ConfigError, match=r"experiment\.end"):
+        window_of(recs, {**DEFAULTS, "end": "2028-01-01"})
+    with pytest.raises(ConfigError, match=r"experiment\.end='someday'"):
+        window_of(recs, {**DEFAULTS, "end": "someday"})
     w = window_of(recs, dict(DEFAULTS))
     assert w.start == recs["entered"].min().date()
     assert w.start + dt.timedelta(days=w.days - 1) == max(recs["entered"].max(), recs["left"].max()).date()
