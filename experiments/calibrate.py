@@ -1,28 +1,45 @@
-"""``experiment=calibrate``: fit named parameters to target moments by the simulated method of moments.
+"""``experiment=calibrate``: fit named parameters to the recorded session statistics by the simulated
+method of moments, and refuse a fit that the data do not identify.
 
-Moments are measured in a window after a warm-up (a parliament does not start empty, the model
-does): ``laws_per_year`` (laws enacted in the window per year), ``passage_rate`` (enacted over
-decided in the window), ``lead_time_median_days`` (introduction to enactment of the window's laws),
-``bills_introduced_per_year``. For a candidate theta, m(theta) is the mean over R replications whose
-seeds are the same for every candidate (common random numbers), and the fit minimises
+**Moments.** Every figure of the observed table (``data/kz_session_statistics.csv``, read by
+:mod:`experiments.observed`) that is a whole count is a moment, counted on the model's ledger the way
+its source counted it (bills on the books, not introduced) over the same days of the year; the
+periods keep their recorded gaps, so one run gives one draw of the whole vector of moments
+(:func:`experiments.observed.windows`). A figure that is only a lower bound (one recorded case, not
+a count) is checked, not fitted. m(theta) is the mean over R replications whose seeds are the same
+for every candidate (common random numbers).
 
-    J(theta) = (m(theta) - m_data)' W (m(theta) - m_data),   W = diag(1 / Var of each moment),
+**Objective.** J(theta) = (m(theta) - y)' W (m(theta) - y), W = diag(1 / Var of each moment in one
+run, from a pilot at the centre of the ranges); a Latin hypercube of start points over the ranges
+(and the preset's own values), then Nelder-Mead from the best.
 
-first on a grid over the ranges, then by Nelder-Mead from the best grid point. Uncertainty is the
-SMM asymptotic covariance (Gourieroux & Monfort; McFadden 1989), treating the targets as one
-observed window with the model's own variance Omega at the fit:
+**Uncertainty.** The record y is one draw of the process the model describes; the SMM covariance
+(Gourieroux & Monfort 1996; McFadden 1989) with the model's own covariance Omega of the moments at
+the fit is
 
     V = (1 + 1/R) (G'WG)^-1 G'W Omega W G (G'WG)^-1,   G = dm/dtheta (central differences, CRN).
 
-Writes ``calibration.csv``, ``moments.csv``, ``evaluations.csv`` and the fitted values as a preset,
-``parliament/<name>.yaml``, which extends the base preset (``parltwin --config-dir RUN_DIR
-parliament=<name>``).
+With more moments than parameters, J = sum of (m_i - y_i)^2 / ((1 + 1/R) Omega_ii) over the moments,
+against chi-square with (moments - parameters) degrees of freedom, says whether the model can match
+them all at once (approximately: the moments are taken as independent).
+
+**Identification.** A fit is refused — one line naming the parameter, exit code 4
+(:data:`experiments.errors.EXIT_NOT_IDENTIFIED`), no preset written — when an estimate lies within
+``bound_tolerance`` (a share of its range) of a bound, when its standard error is not finite, or
+when its 95% interval is wider than its whole range (the objective is flat along it). The singular
+values of the scaled Jacobian W^1/2 G diag(high - low) are reported with their condition number: a
+small one is a flat direction, a combination of parameters the moments cannot tell apart.
+
+Writes ``calibration.csv`` (estimates, intervals, identification), ``moments.csv`` (recorded and
+simulated moments), ``evaluations.csv`` (every candidate), ``identification.json`` and, when the
+fit is identified, the fitted values as a preset, ``parliament/<name>.yaml``, which extends the
+base preset (``parltwin --config-dir RUN_DIR parliament=<name>``).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,44 +51,53 @@ import pandas as pd
 from omegaconf import DictConfig
 from scipy import optimize, stats
 
-from experiments.files import write_text
+from experiments import observed
+from experiments.errors import EXIT_NOT_IDENTIFIED, fail
+from experiments.files import write_json, write_text
 from experiments.params import check, options, positive_int
-from experiments.progress import Ticker
+from experiments.presets import PresetText, fmt
 from experiments.sensitivity import bounds, run_point
 from experiments.table import render
 from scenarios import Config
+from scenarios.build import parliament_of
 from scenarios.errors import ConfigError
 from scenarios.parameters import PARAMETERS, apply, targets
+from sim.engine.model import RunResult
 from sim.engine.streams import replication_seeds
-from sim.metrics import MOMENTS, window_moments
 
 DEFAULTS: dict[str, Any] = {
-    "parameters": {"arrival_rate": [0.5, 1.5]},
-    "targets": {"laws_per_year": 92},
-    "replications": 20,
+    "parameters": ["government_rate", "deputies_rate", "gatekeeping"],
+    "observed": None,
+    "moments": None,
+    "replications": 16,
     "warmup_years": 1.0,
-    "window_years": 1.0,
-    "grid": 9,
+    "start_points": 24,
     "max_evals": 40,
+    "bound_tolerance": 0.01,
     "preset": None,
-    "note": "",
 }
+Z = 1.96
 
 
 @dataclass
 class Problem:
-    """What is fitted: the base scenario, the parameters' ranges, the targets and the budget."""
+    """What is fitted: the base scenario, the parameters' ranges, the moments (a function of one
+    run), their recorded values, the seeds and the horizon, and the search budget."""
 
     conf: Config
     ranges: dict[str, tuple[float, float]]
-    target: dict[str, float]
+    moments: list[str]
+    target: np.ndarray
+    measure: Callable[[RunResult], np.ndarray]
     seeds: list[int]
-    warmup_years: float = 1.0
-    window_years: float = 1.0
-    grid: int = 9
+    years: float
+    start_points: int = 24
     max_evals: int = 40
+    seed: int = 0
+    #: Which of ``measure``'s values are moments (the others are only checked at the fit).
+    fitted: np.ndarray | None = None
+    on_candidate: Callable[[int, str, float, float], None] | None = None
     trace: list[dict[str, float]] = field(default_factory=list)
-    on_candidate: Callable[[], None] | None = None  # called after each candidate (progress)
 
     @property
     def names(self) -> list[str]:
@@ -85,25 +111,27 @@ class Problem:
     def hi(self) -> np.ndarray:
         return np.array([r[1] for r in self.ranges.values()])
 
-    def simulate(self, theta: Sequence[float]) -> np.ndarray:
-        """(replications x moments) at ``theta``; every candidate sees the same seeds."""
-        start = self.warmup_years * 365.0
-        end = start + self.window_years * 365.0
+    def measured(self, theta: Sequence[float]) -> np.ndarray:
+        """(replications x measured values) at ``theta``; every candidate sees the same seeds."""
         values = dict(zip(self.names, (float(t) for t in theta), strict=True))
-        runs = run_point(self.conf, values, self.seeds, self.warmup_years + self.window_years)
-        rows = [window_moments(r.tables, start, end) for r in runs]
-        if self.on_candidate is not None:
-            self.on_candidate()
-        return np.array([[row[k] for k in self.target] for row in rows])
+        return np.array([self.measure(r) for r in run_point(self.conf, values, self.seeds, self.years)])
+
+    def simulate(self, theta: Sequence[float]) -> np.ndarray:
+        """(replications x moments) at ``theta``."""
+        m = self.measured(theta)
+        return m if self.fitted is None else m[:, self.fitted]
 
 
 @dataclass
 class Fit:
     theta: np.ndarray
     se: np.ndarray
-    simulated: np.ndarray
-    simulated_sd: np.ndarray
+    simulated: np.ndarray  # moments at the fit (means over replications)
+    simulated_sd: np.ndarray  # sd of each moment in one run
+    runs: np.ndarray  # (replications x measured values) at the fit
     objective: float
+    jacobian: np.ndarray  # d moment / d parameter at the fit
+    weight: np.ndarray  # the diagonal of W
     j_stat: float | None
     j_pvalue: float | None
 
@@ -116,122 +144,230 @@ def _mean(m: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(out), np.inf, out)
 
 
-def fit(problem: Problem) -> Fit:
-    """Grid, then Nelder-Mead, then the asymptotic covariance at the optimum."""
-    target = np.array(list(problem.target.values()), dtype=float)
+def _cov(m: np.ndarray) -> np.ndarray:
+    """Covariance of the moments across replications (pairwise over the replications where both
+    are defined)."""
+    return np.atleast_2d(pd.DataFrame(m).cov().to_numpy(dtype=float))
+
+
+def design(problem: Problem, start: np.ndarray | None) -> list[np.ndarray]:
+    """Start points: ``start`` (the preset's own values, when inside the ranges), then a Latin
+    hypercube over the ranges."""
     lo, hi = problem.lo, problem.hi
-    mid = (lo + hi) / 2
-    pilot = problem.simulate(mid)
+    cube = stats.qmc.LatinHypercube(d=len(lo), seed=problem.seed).random(problem.start_points)
+    points = [lo + u * (hi - lo) for u in cube]
+    if start is not None and np.all((start >= lo) & (start <= hi)):
+        points.insert(0, start)
+    return points
+
+
+def fit(problem: Problem, start: np.ndarray | None = None) -> Fit:
+    """Start points, then Nelder-Mead from the best, then the asymptotic covariance at the optimum."""
+    lo, hi = problem.lo, problem.hi
+    target = problem.target
+    pilot = problem.simulate((lo + hi) / 2)
     var = np.nanvar(pilot, axis=0, ddof=1)
     weight = 1.0 / np.where((var > 0) & np.isfinite(var), var, np.maximum(np.abs(target), 1.0) ** 2)
+    best = [math.inf]
+    seen: dict[tuple[float, ...], float] = {}
 
-    def objective(theta: np.ndarray) -> float:
+    def objective(theta: np.ndarray, phase: str = "search") -> float:
         theta = np.clip(theta, lo, hi)
+        key = tuple(float(t) for t in theta)
+        if key in seen:  # Nelder-Mead clipped at a bound asks again for the same point
+            return seen[key]
         d = _mean(problem.simulate(theta)) - target
-        value = float(d @ (weight * d)) if np.all(np.isfinite(d)) else math.inf
+        value = seen[key] = float(d @ (weight * d)) if np.all(np.isfinite(d)) else math.inf
+        best[0] = min(best[0], value)
         problem.trace.append({**dict(zip(problem.names, theta, strict=True)), "objective": value})
+        if problem.on_candidate is not None:
+            problem.on_candidate(len(problem.trace), phase, value, best[0])
         return value
 
-    axes = [np.linspace(a, b, problem.grid) for a, b in zip(lo, hi, strict=True)]
-    grid = [np.array(p) for p in itertools.product(*axes)]
-    best = min(grid, key=objective)
-    step = (hi - lo) / (problem.grid - 1) / 2
-    simplex = np.vstack([best] + [best + np.eye(len(best))[i] * step[i] for i in range(len(best))])
-    simplex = np.clip(simplex, lo, hi)
+    points = design(problem, start)
+    scores = [objective(p, "start points") for p in points]
+    x0 = points[int(np.argmin(scores))]
+    step = 0.1 * (hi - lo)
+    simplex = [x0] + [np.where(x0 + s <= hi, x0 + s, x0 - s) for s in np.diag(step)]
     res = optimize.minimize(
-        objective,
-        best,
+        lambda t: objective(t, "refine"),
+        x0,
         method="Nelder-Mead",
         bounds=list(zip(lo, hi, strict=True)),
-        options={"initial_simplex": simplex, "maxfev": problem.max_evals, "xatol": 1e-3 * (hi - lo).max()},
+        options={"initial_simplex": np.array(simplex), "maxfev": problem.max_evals, "xatol": 1e-3},
     )
-    theta = np.clip(res.x if res.fun <= objective(best) else best, lo, hi)
-    at_fit = problem.simulate(theta)
-    omega = np.atleast_2d(np.cov(at_fit, rowvar=False, ddof=1))
+    theta = np.clip(res.x, lo, hi) if res.fun <= min(scores) else x0
+    runs = problem.measured(theta)
+    at_fit = runs if problem.fitted is None else runs[:, problem.fitted]
+    omega = _cov(at_fit)
     jac = np.empty((len(target), len(theta)))
     for i in range(len(theta)):
         h = 0.05 * (hi[i] - lo[i])
         up, down = theta.copy(), theta.copy()
         up[i], down[i] = min(theta[i] + h, hi[i]), max(theta[i] - h, lo[i])
         jac[:, i] = (_mean(problem.simulate(up)) - _mean(problem.simulate(down))) / (up[i] - down[i])
+        if problem.on_candidate is not None:
+            problem.on_candidate(len(problem.trace), f"slope of {problem.names[i]}", math.nan, best[0])
     r = len(problem.seeds)
-    w = np.diag(weight)
-    se = np.full(len(theta), math.nan)
+    d = _mean(at_fit) - target
+    se = sandwich_se(jac, weight, omega, r)
     j_stat = j_p = None
-    try:
-        bread = np.linalg.inv(jac.T @ w @ jac)
-        cov = (1 + 1 / r) * bread @ jac.T @ w @ omega @ w @ jac @ bread
-        se = np.sqrt(np.clip(np.diag(cov), 0, None))
-        if len(target) > len(theta):
-            d = _mean(at_fit) - target
-            j_stat = float(d @ np.linalg.solve((1 + 1 / r) * omega, d))
-            j_p = float(stats.chi2.sf(j_stat, len(target) - len(theta)))
-    except np.linalg.LinAlgError:
-        pass  # a flat moment: the parameter is not identified by these targets (se stays NaN)
+    if len(target) > len(theta) and np.all(np.isfinite(d)):
+        # Over-identification: the gaps in units of the model's own sd, the moments taken as
+        # independent (a full Omega estimated from about as many runs as moments is near singular).
+        j_stat = float(np.sum(d**2 / ((1 + 1 / r) * np.diag(omega))))
+        j_p = float(stats.chi2.sf(j_stat, len(target) - len(theta)))
     return Fit(
         theta=theta,
         se=se,
         simulated=_mean(at_fit),
-        simulated_sd=np.sqrt(np.diag(omega)),
-        objective=float(min(res.fun, objective(theta))),
+        simulated_sd=np.sqrt(np.clip(np.diag(omega), 0, None)),
+        runs=runs,
+        objective=float(d @ (weight * d)) if np.all(np.isfinite(d)) else math.inf,
+        jacobian=jac,
+        weight=weight,
         j_stat=j_stat,
         j_pvalue=j_p,
     )
 
 
+def moving(jac: np.ndarray, weight: np.ndarray, span: np.ndarray) -> np.ndarray:
+    """Which parameters move any moment at the fit: a column of the weighted Jacobian scaled to the
+    ranges that is not (numerically) zero."""
+    scaled = np.sqrt(weight)[:, None] * jac * span[None, :]
+    norm = np.linalg.norm(np.nan_to_num(scaled), axis=0)
+    return np.isfinite(scaled).all(axis=0) & (norm > 1e-9 * max(float(norm.max(initial=0.0)), 1e-300))
+
+
+def sandwich_se(jac: np.ndarray, weight: np.ndarray, omega: np.ndarray, r: int) -> np.ndarray:
+    """Standard errors from V = (1 + 1/R) (G'WG)^-1 G'W Omega W G (G'WG)^-1 over the parameters that
+    move the moments (NaN for those that do not, and for all when G'WG is singular)."""
+    se = np.full(jac.shape[1], math.nan)
+    live = moving(jac, weight, np.ones(jac.shape[1]))
+    if not live.any():
+        return se
+    g, w = jac[:, live], np.diag(weight)
+    try:
+        bread = np.linalg.inv(g.T @ w @ g)
+    except np.linalg.LinAlgError:
+        return se
+    cov = (1 + 1 / r) * bread @ g.T @ w @ omega @ w @ g @ bread
+    diag = np.diag(cov)
+    se[live] = np.where(diag >= 0, np.sqrt(np.abs(diag)), math.nan)
+    return se
+
+
+# -- identification -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verdict:
+    """Whether one parameter is identified, and if not, why (one line)."""
+
+    parameter: str
+    identified: bool
+    reason: str
+    rank: int = 4  # how serious: 0 moves no moment, 1 no finite se, 2 on a bound, 3 too wide, 4 fine
+
+
+def verdicts(problem: Problem, result: Fit, tolerance: float) -> list[Verdict]:
+    """Each parameter's identification (in the order of the parameters): it moves no moment at the fit; its
+    standard error is not finite (it moves the moments only as others do); its estimate lies
+    within ``tolerance`` of its range from a bound; its 95% interval is wider than its range."""
+    live = moving(result.jacobian, result.weight, problem.hi - problem.lo)
+    out = []
+    for i, (name, t, se, a, b) in enumerate(
+        zip(problem.names, result.theta, result.se, problem.lo, problem.hi, strict=True)
+    ):
+        width = b - a
+        if not live[i]:
+            rank, why = 0, f"{name} = {t:.4g} moves none of the moments (the objective is flat along it)"
+        elif not math.isfinite(se):
+            rank, why = (
+                1,
+                f"{name} = {t:.4g} has no finite standard error (it moves the moments only as others do)",
+            )
+        elif t - a <= tolerance * width:
+            rank, why = (
+                2,
+                f"{name} = {t:.4g} is on its lower bound {a:g} (within {tolerance:.0%} of the range)",
+            )
+        elif b - t <= tolerance * width:
+            rank, why = (
+                2,
+                f"{name} = {t:.4g} is on its upper bound {b:g} (within {tolerance:.0%} of the range)",
+            )
+        elif 2 * Z * se > width:
+            rank, why = (
+                3,
+                (
+                    f"{name} = {t:.4g} has a 95% interval ±{Z * se:.3g} wider than its range [{a:g}, {b:g}]"
+                    " (the objective is nearly flat along it)"
+                ),
+            )
+        else:
+            rank, why = 4, ""
+        out.append(Verdict(name, rank == 4, why, rank))
+    return out
+
+
+def flatness(problem: Problem, result: Fit) -> dict[str, Any]:
+    """Singular values of the Jacobian scaled to the ranges and weighted, W^1/2 G diag(high - low):
+    the smallest is the flattest direction of the objective; their ratio the condition number."""
+    scaled = np.sqrt(result.weight)[:, None] * result.jacobian * (problem.hi - problem.lo)[None, :]
+    if not np.all(np.isfinite(scaled)):
+        return {"singular_values": [], "condition_number": math.inf, "flattest": {}}
+    _, sv, vt = np.linalg.svd(scaled, full_matrices=False)
+    cond = float(sv[0] / sv[-1]) if sv[-1] > 0 else math.inf
+    flattest = dict(zip(problem.names, (float(v) for v in vt[-1]), strict=True))
+    return {"singular_values": [float(s) for s in sv], "condition_number": cond, "flattest": flattest}
+
+
 # -- the preset ---------------------------------------------------------------------------------
-def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
+def fitted_leaves(conf: Config, names: Sequence[str], values: Sequence[float]) -> dict[str, float]:
+    """The parliament's values (path within the parliament -> value) that the parameters set at
+    ``values``."""
+    new = apply(conf, dict(zip(names, values, strict=True)))
+    out: dict[str, float] = {}
+    for name in names:
+        for path, node, key in targets(new, name):
+            if path.startswith("parliament."):
+                out[path.removeprefix("parliament.")] = (
+                    node[key] if isinstance(node, dict) else getattr(node, key)
+                )
+    return out
 
 
-def preset_yaml(base: str, name: str, conf: Config, problem: Problem, result: Fit, note: str = "") -> str:
-    """A preset that extends ``base`` and sets the fitted values, each with its provenance."""
-    fitted = dict(zip(problem.names, result.theta, strict=True))
-    new = apply(conf, fitted)
-    aims = ", ".join(f"{k} = {_fmt(v)}" for k, v in problem.target.items())
-    lines = [
-        f"# {name}: {base} calibrated by the simulated method of moments (parltwin experiment=calibrate).",
-        f"# Targets: {aims}" + (f" ({note})" if note else "") + ".",
-        f"# Moments measured over {problem.window_years:g} year(s) after a "
-        f"{problem.warmup_years:g}-year warm-up, {len(problem.seeds)} replications per candidate.",
+def preset_yaml(
+    base: str, name: str, conf: Config, problem: Problem, result: Fit, aims: Sequence[str], data: str = ""
+) -> str:
+    """A preset that extends ``base`` and sets the fitted values, each with what it was fitted to and
+    its interval; the interval is also the value's plausible range under ``ranges``."""
+    names = problem.names
+    low = np.clip(result.theta - Z * result.se, problem.lo, problem.hi)
+    high = np.clip(result.theta + Z * result.se, problem.lo, problem.hi)
+    at, at_low, at_high = (fitted_leaves(conf, names, v) for v in (result.theta, low, high))
+    header = [
+        f"{name}: {base} calibrated by the simulated method of moments (parltwin experiment=calibrate)",
+        f"to {len(aims)} recorded moments{f' of {data}' if data else ''}, "
+        f"{len(problem.seeds)} replications per candidate:",
+        *(f"  {a}" for a in aims),
     ]
-    for (par, t), se in zip(fitted.items(), result.se, strict=True):
-        lines.append(
-            f"# Fitted {par} ({PARAMETERS[par].mode}) = {t:.4g}, se {se:.2g}, "
-            f"95% CI [{t - 1.96 * se:.4g}, {t + 1.96 * se:.4g}]."
-        )
-    lines += [
-        f"# Every other value is {base}'s, with its sources there.",
-        f"# Use: parltwin --config-dir <this run folder> parliament={name}",
-        "defaults:",
-        f"  - {base}",
-        "  - _self_",
-        "",
-        f"name: {name}",
+    header += [
+        f"Fitted {par} ({PARAMETERS[par].mode}) = {t:.4g}, se {se:.2g}, "
+        f"95% CI [{t - Z * se:.4g}, {t + Z * se:.4g}]."
+        for par, t, se in zip(names, result.theta, result.se, strict=True)
     ]
-    tree: dict[str, Any] = {}
-    for par in problem.names:
-        for path, node, key in targets(new, par):
-            if not path.startswith("parliament."):
-                continue
-            parts = path.split(".")[1:]
-            at = tree
-            for p in parts[:-1]:
-                at = at.setdefault(p, {})
-            how = f"x {fitted[par]:.4g}" if PARAMETERS[par].mode == "scale" else "set"
-            comment = f"calibrated ({par} {how}) to {aims}"
-            at[parts[-1]] = (getattr(node, key) if not isinstance(node, dict) else node[key], comment)
-
-    def emit(node: dict[str, Any], depth: int) -> None:
-        for k, v in node.items():
-            if isinstance(v, dict):
-                lines.append("  " * depth + f"{k}:")
-                emit(v, depth + 1)
-            else:
-                lines.append("  " * depth + f"{k}: {_fmt(v[0])}   # {v[1]}")
-
-    emit(tree, 0)
-    return "\n".join(lines) + "\n"
+    header += [
+        f"Every other value is {base}'s, with its sources there.",
+        f"Use: parltwin --config-dir <this run folder> parliament={name}",
+    ]
+    text = PresetText(base, name, header)
+    owner = {p: par for par in names for p in fitted_leaves(conf, [par], [1.0])}
+    aim = f"the {len(aims)} recorded moments above"
+    for path, value in at.items():
+        lo_v, hi_v = sorted((at_low[path], at_high[path]))
+        text.set(path, fmt(value), f"fitted ({owner[path]}, SMM) to {aim}: 95% CI [{lo_v:.4g}, {hi_v:.4g}]")
+        text.range(path, lo_v, hi_v)
+    return text.text("a calibrated value's plausible range is its 95% interval")
 
 
 # -- the runner ---------------------------------------------------------------------------------
@@ -239,24 +375,37 @@ def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
     s = options(cfg.experiment, DEFAULTS)
     s["ranges"] = bounds(s)
     for name in s["ranges"]:
-        leaves = targets(conf, name)
-        if not all(p.startswith("parliament.") for p, _, _ in leaves):
+        if not all(p.startswith("parliament.") for p, _, _ in targets(conf, name)):
             raise ConfigError("experiment.parameters", name, "a parameter of the parliament preset")
-    tg = s["targets"]
-    check(s, "targets", isinstance(tg, dict) and bool(tg), f"a mapping of moments: {', '.join(MOMENTS)}")
-    for k, v in tg.items():
-        if k not in MOMENTS:
-            raise ConfigError("experiment.targets", k, f"one of {', '.join(MOMENTS)}")
-        if not isinstance(v, int | float) or isinstance(v, bool):
-            raise ConfigError(f"experiment.targets.{k}", v, "a number")
-    check(s, "targets", len(tg) >= len(s["ranges"]), "at least as many moments as parameters")
+    path = Path(s["observed"]) if s["observed"] is not None else observed.DATA
+    try:
+        obs = observed.observations(path)
+    except (OSError, KeyError, ValueError) as e:
+        raise ConfigError(
+            "experiment.observed", str(path), f"a readable table like {observed.DATA.name} ({e})"
+        ) from None
+    chosen = s["moments"]
+    if chosen is not None:
+        known = sorted({o.measure for o in obs})
+        check(
+            s, "moments", isinstance(chosen, list) and bool(chosen), f"null or a list of: {', '.join(known)}"
+        )
+        for m in chosen:
+            if m not in known:
+                raise ConfigError("experiment.moments", m, f"one of {', '.join(known)}")
+        obs = [o for o in obs if o.measure in chosen]
+    s["observations"] = obs
+    fitted = [o for o in obs if o.bound == "equal"]
+    check(s, "moments", len(fitted) >= len(s["ranges"]), "at least as many recorded counts as parameters")
     positive_int(s, "replications", 2)
-    positive_int(s, "grid", 2)
+    positive_int(s, "start_points", 1)
     positive_int(s, "max_evals", 1)
-    check(s, "grid", s["grid"] ** len(s["ranges"]) <= 400, "at most 400 grid points in all")
-    for key in ("warmup_years", "window_years"):
-        v = s[key]
-        check(s, key, isinstance(v, int | float) and v >= (0 if key == "warmup_years" else 1e-9), "years")
+    v = s["warmup_years"]
+    check(s, "warmup_years", isinstance(v, int | float) and v >= 0, "years >= 0")
+    v = s["bound_tolerance"]
+    check(
+        s, "bound_tolerance", isinstance(v, int | float) and 0 <= v < 0.5, "a share of the range in [0, 0.5)"
+    )
     check(s, "preset", s["preset"] is None or str(s["preset"]).isidentifier(), "null or a name")
     return s
 
@@ -271,63 +420,135 @@ def base_preset(cfg: DictConfig) -> str:
         return str(cfg.parliament.name)
 
 
-def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
-    """Fit, write the tables and the preset, print the fit with its uncertainty."""
-    s = settings(cfg, conf)
-    problem = Problem(
+def observed_problem(conf: Config, s: dict[str, Any], seed: int) -> Problem:
+    """The calibration problem of the recorded observations ``s["observations"]``: the counts are
+    its moments; the lower bounds are measured on the same runs, to be checked at the fit."""
+    obs = s["observations"]
+    win = observed.windows(obs, conf.parliament.calendar.start, float(s["warmup_years"]) * 365.0)
+    parliament = parliament_of(conf)
+    fitted = np.array([o.bound == "equal" for o in obs])
+    return Problem(
         conf=conf,
         ranges=s["ranges"],
-        target={k: float(v) for k, v in s["targets"].items()},
-        seeds=replication_seeds(int(cfg.seed), s["replications"]),
-        warmup_years=float(s["warmup_years"]),
-        window_years=float(s["window_years"]),
-        grid=s["grid"],
+        moments=[o.name for o in obs if o.bound == "equal"],
+        target=np.array([o.value for o in obs if o.bound == "equal"], dtype=float),
+        measure=lambda run: observed.measure(observed.Counts(run.tables, parliament), obs, win),
+        seeds=replication_seeds(seed, s["replications"]),
+        years=math.ceil(win.horizon_years * 365.0 + 1) / 365.0,
+        start_points=s["start_points"],
         max_evals=s["max_evals"],
+        seed=seed,
+        fitted=fitted,
     )
-    # At most: the pilot, the grid, Nelder-Mead's budget (and a last check), the fit and its derivatives.
-    k = len(problem.names)
-    most = 1 + problem.grid**k + problem.max_evals + 2 + 2 * k
-    with Ticker(most, "calibrate", "candidates", quiet=bool(cfg.get("quiet", False))) as ticker:
-        problem.on_candidate = ticker.update
-        result = fit(problem)
-    z = 1.96
+
+
+def preset_values(conf: Config, names: Sequence[str]) -> np.ndarray:
+    """The preset's own value of each parameter (1 for a factor)."""
+    out = []
+    for name in names:
+        if PARAMETERS[name].mode == "scale":
+            out.append(1.0)
+        else:
+            _, node, key = targets(conf, name)[0]
+            out.append(float(node[key] if isinstance(node, dict) else getattr(node, key)))
+    return np.array(out)
+
+
+def _progress(quiet: bool) -> Callable[[int, str, float, float], None] | None:
+    if quiet:
+        return None
+
+    def line(k: int, phase: str, value: float, best: float) -> None:
+        now = "" if math.isnan(value) else f"objective {value:.3g}, "
+        print(f"calibrate: candidate {k} ({phase}): {now}best {best:.3g}", file=sys.stderr, flush=True)
+
+    return line
+
+
+def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
+    """Fit, write the tables, check identification; write the preset only when identified."""
+    s = settings(cfg, conf)
+    quiet = bool(cfg.get("quiet", False))
+    obs = s["observations"]
+    problem = observed_problem(conf, s, int(cfg.seed))
+    problem.on_candidate = _progress(quiet)
+    result = fit(problem, preset_values(conf, problem.names))
+    verdict = verdicts(problem, result, float(s["bound_tolerance"]))
+    flat = flatness(problem, result)
     est = pd.DataFrame(
         {
             "parameter": problem.names,
             "estimate": result.theta,
             "se": result.se,
-            "ci_low": result.theta - z * result.se,
-            "ci_high": result.theta + z * result.se,
+            "ci_low": result.theta - Z * result.se,
+            "ci_high": result.theta + Z * result.se,
             "low": problem.lo,
             "high": problem.hi,
+            "identified": [v.identified for v in verdict],
+            "reason": [v.reason for v in verdict],
         }
     )
-    mom = pd.DataFrame(
-        {
-            "moment": list(problem.target),
-            "target": list(problem.target.values()),
-            "simulated": result.simulated,
-            "simulated_sd": result.simulated_sd,
-        }
-    )
+    rows = []
+    for j, o in enumerate(obs):
+        col = result.runs[:, j]
+        rows.append(
+            {
+                "moment": o.name,
+                "measure": o.measure,
+                "body": o.body,
+                "period": o.period,
+                "recorded": o.value,
+                "bound": o.bound,
+                "simulated": float(np.nanmean(col)),
+                "simulated_sd": float(np.nanstd(col, ddof=1)),
+                "share_of_runs_at_least": float(np.mean(col >= o.value))
+                if o.bound == "at_least"
+                else math.nan,
+                "source": o.source,
+            }
+        )
+    mom = pd.DataFrame(rows)
     base = base_preset(cfg)
     name = s["preset"] or f"{conf.parliament.name}_calibrated"
     write_text(out / "calibration.csv", est.to_csv(index=False))
     write_text(out / "moments.csv", mom.to_csv(index=False))
     write_text(out / "evaluations.csv", pd.DataFrame(problem.trace).to_csv(index=False))
-    preset = out / "parliament" / f"{name}.yaml"
-    write_text(preset, preset_yaml(base, name, conf, problem, result, str(s["note"] or "")))
-    if not cfg.get("quiet", False):
-        print(f"SMM calibration of {base}: {len(problem.trace)} candidates x {len(problem.seeds)} runs")
-        print(render(est.drop(columns=["low", "high"]).values.tolist(), header=list(est.columns[:5])))
-        print(render(mom.values.tolist(), header=list(mom.columns)))
-        if result.j_stat is not None:
-            print(f"over-identification J = {result.j_stat:.3f} (p = {result.j_pvalue:.3f})")
-        print(f"preset: {preset}")
-    return {
+    summary = {
         "estimates": dict(zip(problem.names, result.theta.tolist(), strict=True)),
         "se": dict(zip(problem.names, result.se.tolist(), strict=True)),
-        "simulated": dict(zip(problem.target, result.simulated.tolist(), strict=True)),
         "objective": result.objective,
-        "preset": str(preset),
+        "j_stat": result.j_stat,
+        "j_pvalue": result.j_pvalue,
+        **flat,
+        "identified": all(v.identified for v in verdict),
+        "reasons": [v.reason for v in verdict if not v.identified],
+        "candidates": len(problem.trace),
+        "replications": len(problem.seeds),
     }
+    write_json(out / "identification.json", summary)
+    if not quiet:
+        print(f"SMM calibration of {base}: {len(problem.trace)} candidates x {len(problem.seeds)} runs")
+        print(
+            render(
+                est[["parameter", "estimate", "se", "ci_low", "ci_high"]].values.tolist(),
+                header=list(est.columns[:5]),
+            )
+        )
+        print(
+            render(
+                mom[["moment", "recorded", "simulated", "simulated_sd"]].values.tolist(),
+                header=["moment", "recorded", "simulated", "sd"],
+            )
+        )
+        if result.j_stat is not None:
+            print(f"over-identification J = {result.j_stat:.3f} (p = {result.j_pvalue:.3g})")
+        print(f"condition number of the scaled Jacobian: {flat['condition_number']:.3g}")
+    refused = sorted((v for v in verdict if not v.identified), key=lambda v: v.rank)
+    if refused:
+        fail(f"calibration not identified: {refused[0].reason}; no preset written", EXIT_NOT_IDENTIFIED)
+    aims = [f"{o.name} = {fmt(round(o.value, 4))} ({o.source})" for o in obs if o.bound == "equal"]
+    preset = out / "parliament" / f"{name}.yaml"
+    write_text(preset, preset_yaml(base, name, conf, problem, result, aims))
+    if not quiet:
+        print(f"preset: {preset}")
+    return {**summary, "preset": str(preset)}

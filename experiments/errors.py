@@ -8,6 +8,8 @@ Exit codes (README, "Errors and exit codes"):
   else, a command over a cost limit; nothing was written;
 - 3: the disk: a file or folder that cannot be read or written (permissions, a read-only or full
   disk); files are written whole or not at all, and finished replications are kept;
+- 4: a fit that the data do not identify (an estimate on a bound, a standard error that is not
+  finite, a flat objective): the parameter is named and no preset is written;
 - 130: interrupted (Ctrl-C); finished replications are kept, the same command resumes.
 """
 
@@ -27,6 +29,9 @@ from scenarios.errors import ConfigError
 EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
 EXIT_IO = 3
+#: A fit whose parameters the data do not identify (a bound hit, a standard error that is not finite):
+#: refused, with no preset written.
+EXIT_NOT_IDENTIFIED = 4
 EXIT_INTERRUPTED = 130
 
 

@@ -1,39 +1,86 @@
 """The recorded session statistics (``data/kz_session_statistics.csv``) as the moments the model is
-held to.
+held to, each counted the way its source counted it.
 
-Each source counted its own way; a moment is computed from the rows that count the same thing the
-model's metric counts: the share of the bills on the books adopted in a period
-(``adopted_share_of_considered``), laws per year, the deputies' share of bills, and whether the
-Senate sends laws back.
+Every row of the file that a model's ledger can count becomes an :class:`Observation`: what was
+counted (``measure``), by whom (``body``), over which days (``start`` .. ``end``), the recorded
+value, and whether the figure is the whole count (``equal``) or a lower bound (``at_least``: e.g. one
+recorded case, not a count of all). :func:`measure` counts the same thing on a model's ledger over
+the same calendar days, so a calibration compares like with like: "considered" is the bills on the
+books in the period (introduced before it closed, not finished before it opened), not the bills
+introduced in it.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
-from collections.abc import Iterator
+import datetime as dt
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.engine.ledger import Table
+from sim.engine.parliament import ParliamentConf
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scenarios import Config
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "kz_session_statistics.csv"
-#: Recorded measures that are a model metric as they stand.
-SAME = {
-    "laws_passed": "laws_per_year",
-    "deputy_share_of_laws": "deputy_share_of_bills",
-    "senate_returns": "senate_returns_per_year",
+#: What the model counts, by name (:func:`measure`), and what it means.
+MEASURES = {
+    "bills_considered": "bills on the books in the period",
+    "adopted_share": "share of the bills on the books that the body adopted in the period",
+    "laws_adopted": "laws the body adopted in the period",
+    "laws_signed": "laws signed (enacted) in the period",
+    "deputy_share_of_considered": "share of the bills on the books that deputies initiated",
+    "deputy_share_of_adopted": "share of the laws the body adopted in the period that deputies initiated",
+    "second_chamber_returns": "laws the second chamber sent back (rejected or amended) in the period",
 }
+#: A summary metric of a run that an observation speaks to (for ranges of recorded values).
+METRIC = {
+    "adopted_share": "adopted_share_of_considered",
+    "laws_adopted": "laws_per_year",
+    "deputy_share_of_considered": "deputy_share_of_bills",
+    "deputy_share_of_adopted": "deputy_share_of_bills",
+    "second_chamber_returns": "senate_returns_per_year",
+}
+BOUNDS = ("equal", "at_least")
 
 
 @dataclass(frozen=True)
 class Observation:
-    """One recorded figure turned into the model's terms: ``moment`` (a summary metric) has
-    ``value`` in ``period``, as ``source`` counted it."""
+    """One recorded figure in the model's terms: ``measure`` by ``body`` over the days ``start`` ..
+    ``end`` (inclusive) was ``value`` (``at_least``: a lower bound), as ``source`` counted it."""
 
-    moment: str
-    value: float
-    period: str
+    measure: str
     body: str
+    period: str
+    start: dt.date
+    end: dt.date
+    value: float
+    bound: str
     source: str
     how: str
+
+    @property
+    def name(self) -> str:
+        """A short unique label, e.g. ``adopted_share/mazhilis/2021-09-01``."""
+        return f"{self.measure}/{self.body}/{self.start.isoformat()}"
+
+    @property
+    def moment(self) -> str:
+        """The run's summary metric this observation speaks to (or its measure)."""
+        return METRIC.get(self.measure, self.measure)
+
+    @property
+    def share(self) -> bool:
+        return "share" in self.measure
 
 
 def rows(path: Path = DATA) -> list[dict[str, str]]:
@@ -42,14 +89,18 @@ def rows(path: Path = DATA) -> list[dict[str, str]]:
 
 
 def observations(path: Path = DATA) -> list[Observation]:
-    """Every recorded figure that a model metric can be compared with."""
+    """Every recorded figure that a model's ledger can count, in the file's order."""
     return list(_observations(rows(path)))
 
 
-def _ratio(moment: str, part: dict[str, str], whole: dict[str, str], how: str) -> Observation:
-    value = float(part["value"]) / float(whole["value"])
-    note = f"{part['value']} {how} of {whole['value']} on the books"
-    return Observation(moment, value, part["period"], part["body"], part["source"], note)
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text.strip())
+
+
+def _obs(r: dict[str, str], measure: str, value: float, how: str, bound: str = "equal") -> Observation:
+    return Observation(
+        measure, r["body"], r["period"], _date(r["start"]), _date(r["end"]), value, bound, r["source"], how
+    )
 
 
 def _observations(data: list[dict[str, str]]) -> Iterator[Observation]:
@@ -59,18 +110,224 @@ def _observations(data: list[dict[str, str]]) -> Iterator[Observation]:
     for rows_ in by_period.values():
         considered = next((r for r in rows_ if r["measure"] == "bills_considered"), None)
         for r in rows_:
-            m = r["measure"]
-            if m == "bills_adopted" and considered is not None:
-                yield _ratio("adopted_share_of_considered", r, considered, f"adopted by the {r['body']}")
-            elif m == "deputy_initiated_bills" and considered is not None:
-                yield _ratio("deputy_share_of_bills", r, considered, "initiated by deputies")
-            elif m in SAME:
-                yield Observation(SAME[m], float(r["value"]), r["period"], r["body"], r["source"], r["note"])
+            m, v = r["measure"], float(r["value"])
+            if m == "bills_considered":
+                yield _obs(r, "bills_considered", v, r["note"])
+            elif m in ("bills_adopted", "deputy_initiated_bills") and considered is not None:
+                whole = float(considered["value"])
+                kind = "adopted_share" if m == "bills_adopted" else "deputy_share_of_considered"
+                what = f"adopted by the {r['body']}" if m == "bills_adopted" else "initiated by deputies"
+                yield _obs(r, kind, v / whole, f"{r['value']} {what} of {considered['value']} on the books")
+            elif m == "laws_passed":
+                yield _obs(r, "laws_adopted", v, r["note"])
+            elif m == "laws_signed":
+                yield _obs(r, "laws_signed", v, r["note"])
+            elif m == "deputy_share_of_laws":
+                yield _obs(r, "deputy_share_of_adopted", v, r["note"])
+            elif m == "senate_returns":
+                bound = "at_least" if "not a count" in r["note"] else "equal"
+                yield _obs(r, "second_chamber_returns", v, r["note"], bound)
 
 
 def recorded_range(moment: str, path: Path = DATA) -> tuple[float, float]:
-    """The lowest and highest recorded value of ``moment``."""
+    """The lowest and highest recorded value of the summary metric ``moment``."""
     values = [o.value for o in observations(path) if o.moment == moment]
     if not values:
         raise KeyError(moment)
     return min(values), max(values)
+
+
+# -- the same counts on a model's ledger --------------------------------------------------------
+class Counts:
+    """What a ledger says per bill, for counting over any window of days: introduced, finished,
+    adopted by parliament, passed by the first chamber (first sent to a reviewing chamber; the
+    adoption itself where no chamber reviews), enacted, initiated by deputies; and the days a
+    second chamber sent a law back."""
+
+    def __init__(self, tables: dict[str, Table], parliament: ParliamentConf) -> None:
+        bills, stages = tables["bills"], tables["stages"]
+        self.introduced, self.finished = bills["introduced"], bills["finished"]
+        self.adopted = bills["adopted"]
+        self.enacted = bills["state"] == "enacted"
+        deputies = [w for w, i in parliament.initiators.items() if i.deputies]
+        self.deputies = np.isin(bills["initiator"], deputies)
+        review = stages["kind"] == "review"
+        if review.any():
+            first = review & (stages["visit"] == 1)
+            sent = dict(zip(stages["bill"][first].tolist(), stages["entered"][first].tolist(), strict=True))
+            self.passed = np.array([sent.get(b, math.nan) for b in bills["bill"].tolist()], dtype=float)
+        else:
+            self.passed = self.adopted
+        self.returned = stages["left"][review & np.isin(stages["outcome"], ["return", "amend"])]
+
+    def count(self, measure: str, body: str, start: float, end: float) -> float:
+        """``measure`` (a key of :data:`MEASURES`) by ``body`` over days [start, end)."""
+        books = (self.introduced < end) & ~(self.finished < start)
+        adopted = self.adopted if body == "parliament" else self.passed
+        done = (adopted >= start) & (adopted < end)
+        if measure == "bills_considered":
+            return float(books.sum())
+        if measure == "adopted_share":
+            return _ratio(done.sum(), books.sum())
+        if measure == "laws_adopted":
+            return float(done.sum())
+        if measure == "laws_signed":
+            return float((self.enacted & (self.finished >= start) & (self.finished < end)).sum())
+        if measure == "deputy_share_of_considered":
+            return _ratio((books & self.deputies).sum(), books.sum())
+        if measure == "deputy_share_of_adopted":
+            return _ratio((done & self.deputies).sum(), done.sum())
+        if measure == "second_chamber_returns":
+            return float(((self.returned >= start) & (self.returned < end)).sum())
+        raise KeyError(measure)
+
+
+def _ratio(part: float, whole: float) -> float:
+    return float(part / whole) if whole else math.nan
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The observations' periods on a model's clock: each source date moved by whole years so that
+    the earliest period opens after the model's warm-up, on the same day of the year (sessions and
+    recesses line up); the gaps between periods are the recorded ones."""
+
+    days: np.ndarray  # (observations x 2): [start, end) in days from the calendar's start
+    shift_years: int
+
+    @property
+    def horizon_years(self) -> float:
+        """Years a run must last to hold every window."""
+        return float(self.days[:, 1].max()) / 365.0 if len(self.days) else 0.0
+
+
+def windows(obs: Sequence[Observation], calendar_start: str, warmup_days: float) -> Windows:
+    start = dt.date.fromisoformat(calendar_start)
+    earliest = min(o.start for o in obs)
+    shift = start.year - earliest.year - 1  # a year early: then the first year that fits
+    while (_shifted(earliest, shift) - start).days < warmup_days:
+        shift += 1
+    days = [((_shifted(o.start, shift) - start).days, (_shifted(o.end, shift) - start).days + 1) for o in obs]
+    return Windows(np.array(days, dtype=float).reshape(-1, 2), shift)
+
+
+def _shifted(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def measure(counts: Counts, obs: Sequence[Observation], win: Windows) -> np.ndarray:
+    """Each observation counted on one run (``counts``) over its window."""
+    return np.array(
+        [counts.count(o.measure, o.body, a, b) for o, (a, b) in zip(obs, win.days, strict=True)], dtype=float
+    )
+
+
+# -- a preset held to every recorded figure -------------------------------------------------------
+def held_to_records(
+    conf: Config, replications: int = 30, seed: int = 0, warmup_years: float = 1.0, path: Path = DATA
+) -> pd.DataFrame:
+    """Every recorded figure next to the same count on ``replications`` runs of ``conf``, as a table:
+    the mean over runs with its 95% t-interval, and the range of 95% of single runs (a recorded figure
+    is one period: it is plausible when it lies in that range); for a lower bound, the share of runs
+    that reach it."""
+    import pandas as pd
+
+    from experiments.stats import t_interval
+    from scenarios import simulate
+    from scenarios.build import parliament_of
+    from sim.engine.streams import replication_seeds
+
+    obs = observations(path)
+    win = windows(obs, conf.parliament.calendar.start, warmup_years * 365.0)
+    run_conf = copy.deepcopy(conf)
+    run_conf.years = math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+    parliament = parliament_of(run_conf)
+    runs = np.array(
+        [
+            measure(Counts(simulate(run_conf, seed=s).tables, parliament), obs, win)
+            for s in replication_seeds(seed, replications)
+        ]
+    )
+    rows = []
+    for j, o in enumerate(obs):
+        col = runs[:, j][~np.isnan(runs[:, j])]
+        mean, low, high = t_interval(col)
+        lo_run, hi_run = (float(v) for v in np.percentile(col, [2.5, 97.5])) if col.size else (math.nan,) * 2
+        reach = float(np.mean(col >= o.value)) if o.bound == "at_least" else math.nan
+        inside = lo_run <= o.value <= hi_run if o.bound == "equal" else reach > 0.05
+        rows.append(
+            {
+                "period": o.period,
+                "body": o.body,
+                "measure": o.measure,
+                "recorded": o.value,
+                "bound": o.bound,
+                "model": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "runs_low": lo_run,
+                "runs_high": hi_run,
+                "share_of_runs_at_least": reach,
+                "plausible": inside,
+                "how": o.how,
+                "source": o.source,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """The table of :func:`held_to_records` as Markdown (shares as percentages)."""
+
+    def show(v: float, share: bool) -> str:
+        return "–" if not math.isfinite(v) else f"{100 * v:.1f}%" if share else f"{v:.1f}"
+
+    lines = [
+        "| period | body | measure, as the source counted it | recorded | model: mean [95% CI] "
+        "| 95% of runs | plausible |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        share = "share" in r.measure
+        rec = show(r.recorded, share) if r.bound == "equal" else f"at least {r.recorded:g}"
+        model = f"{show(r.model, share)} [{show(r.ci_low, share)}, {show(r.ci_high, share)}]"
+        spread = f"{show(r.runs_low, share)} - {show(r.runs_high, share)}"
+        if r.bound == "at_least":
+            spread = f"{100 * r.share_of_runs_at_least:.0f}% of runs reach it"
+        verdict = "yes" if r.plausible else "**no**"
+        what = f"{MEASURES[r.measure]}: {r.how}"
+        lines.append(f"| {r.period} | {r.body} | {what} | {rec} | {model} | {spread} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print every recorded figure next to the same count on runs of a composed scenario."""
+    import argparse
+
+    from hydra import compose, initialize_config_dir
+
+    from scenarios import register, validate
+
+    parser = argparse.ArgumentParser(prog="python -m experiments.observed", description=main.__doc__)
+    parser.add_argument("overrides", nargs="*", help="parltwin overrides, e.g. parliament=kz_bicameral_2023")
+    parser.add_argument("--replications", type=int, default=30)
+    parser.add_argument("--csv", type=Path, default=None, help="also write the table here")
+    args = parser.parse_args(argv)
+    register()
+    configs = Path(__file__).resolve().parents[1] / "configs"
+    with initialize_config_dir(version_base="1.3", config_dir=str(configs)):
+        conf = validate(compose("config", overrides=list(args.overrides)))
+    table = held_to_records(conf, args.replications, conf.seed)
+    if args.csv is not None:
+        from experiments.files import write_text
+
+        write_text(args.csv, table.to_csv(index=False))
+    print(f"{conf.parliament.name}: {args.replications} runs, seed {conf.seed}")
+    print(markdown(table))
+
+
+if __name__ == "__main__":
+    main()

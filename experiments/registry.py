@@ -26,6 +26,7 @@ RUNNERS: dict[str, str] = {
     "pluchino": "experiments.pluchino:run",
     "sensitivity": "experiments.sensitivity:run",
     "calibrate": "experiments.calibrate:run",
+    "fit": "experiments.fit:run",
 }
 
 

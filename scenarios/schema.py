@@ -46,6 +46,7 @@ class Config:
     years: float = 5.0
     quiet: bool = False
     lang: str = "en"  # language of the report, figures and terminal output (LANGUAGES)
+    data: str | None = None  # a file of bill records for experiment=fit (docs/records.md)
 
 
 def register() -> None:

@@ -1,16 +1,23 @@
-"""Calibration by the simulated method of moments: moments, recovery of a known value, the preset."""
+"""Calibration by the simulated method of moments: the recorded figures as moments counted the way
+their sources counted them, recovery of a known value, identification and the refusal to write a
+preset that the data do not identify, the preset."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hydra import compose, initialize_config_dir
 
-from experiments.calibrate import Problem, fit, preset_yaml, settings
+from experiments import observed
+from experiments.calibrate import Fit, Problem, fit, preset_yaml, run, sandwich_se, settings, verdicts
+from experiments.errors import EXIT_NOT_IDENTIFIED
 from experiments.sensitivity import run_point
 from scenarios import ConfigError, register, validate
+from scenarios.parameters import apply
 from sim.engine.streams import replication_seeds
 from sim.metrics import window_moments
 from tests.conftest import CONFIGS, compose_config
@@ -29,67 +36,237 @@ def test_window_moments_count_only_what_the_window_decides() -> None:
     assert m["bills_introduced_per_year"] == 1
 
 
+# -- the recorded figures as moments -------------------------------------------------------------
+def test_every_recorded_figure_becomes_an_observation_counted_like_its_source() -> None:
+    obs = observed.observations()
+    assert len(obs) == 14  # 16 rows: two "considered" counts are also the denominators of shares
+    by = {o.name: o for o in obs}
+    share = by["adopted_share/mazhilis/2021-09-01"]
+    assert share.value == pytest.approx(39 / 80) and share.end == dt.date(2021, 12, 31)
+    assert by["adopted_share/parliament/2023-03-29"].value == pytest.approx(25 / 82)
+    assert by["deputy_share_of_considered/parliament/2023-03-29"].value == pytest.approx(20 / 82)
+    returns = by["second_chamber_returns/senate/2022-01-01"]
+    assert returns.bound == "at_least"  # one recorded case, not a count: checked, never fitted
+    assert sum(o.bound == "equal" for o in obs) == 13
+    assert observed.recorded_range("adopted_share_of_considered") == pytest.approx((25 / 82, 39 / 80))
+    assert observed.recorded_range("deputy_share_of_bills") == pytest.approx((20 / 82, 0.33))
+
+
+def _ledger() -> tuple[dict, object]:
+    """Five bills on a known calendar: what is on the books, adopted, passed, signed, returned."""
+    bills = {
+        "bill": np.arange(5),
+        "initiator": np.array(
+            ["government", "deputies", "government", "deputies", "government"], dtype=object
+        ),
+        "introduced": np.array([0.0, 5.0, 20.0, 40.0, 95.0]),
+        "finished": np.array([30.0, np.nan, 90.0, 15.0 + 40.0, np.nan]),
+        "adopted": np.array([25.0, np.nan, 80.0, np.nan, np.nan]),
+        "state": np.array(["enacted", "pending", "enacted", "rejected", "pending"], dtype=object),
+    }
+    stages = {
+        "bill": np.array([0, 0, 2, 2, 2, 1]),
+        "stage": np.array(["senate_review"] * 2 + ["senate_review"] * 3 + ["committee"], dtype=object),
+        "kind": np.array(["review"] * 5 + ["work"], dtype=object),
+        "visit": np.array([1, 2, 1, 2, 3, 1]),
+        "entered": np.array([10.0, 20.0, 50.0, 60.0, 70.0, 5.0]),
+        "left": np.array([15.0, 25.0, 55.0, 65.0, 75.0, 9.0]),
+        "outcome": np.array(["return", "pass", "amend", "amend", "pass", "pass"], dtype=object),
+    }
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    return {"bills": bills, "stages": stages}, conf.parliament
+
+
+def test_counts_over_a_window_are_the_sources_counts() -> None:
+    tables, parliament = _ledger()
+    c = observed.Counts(tables, parliament)
+    # days [20, 60): on the books are bills introduced before 60 and not finished before 20: 0, 1, 2, 3
+    assert c.count("bills_considered", "mazhilis", 20, 60) == 4
+    assert c.count("laws_adopted", "parliament", 20, 60) == 1  # bill 0 (day 25); bill 2 adopted on 80
+    assert c.count("laws_adopted", "mazhilis", 0, 60) == 2  # first sent to the Senate: 0 (day 10), 2 (50)
+    assert c.count("adopted_share", "parliament", 20, 60) == pytest.approx(1 / 4)
+    assert c.count("laws_signed", "parliament", 0, 60) == 1  # bill 0, enacted on day 30
+    assert c.count("deputy_share_of_considered", "parliament", 20, 60) == pytest.approx(2 / 4)
+    assert c.count("deputy_share_of_adopted", "mazhilis", 0, 60) == 0.0
+    assert c.count("second_chamber_returns", "senate", 0, 70) == 3  # days 15, 55, 65
+    assert math.isnan(c.count("deputy_share_of_adopted", "mazhilis", 200, 300))  # nothing adopted
+
+
+def test_the_periods_move_by_whole_years_to_after_the_warm_up_keeping_their_days() -> None:
+    obs = observed.observations()
+    win = observed.windows(obs, "2026-09-01", 365.0)
+    assert win.shift_years == 6  # 2021-09-01 -> 2027-09-01, a year after the start
+    first = obs.index(next(o for o in obs if o.start == dt.date(2021, 9, 1)))
+    assert tuple(win.days[first]) == (365.0, 365.0 + 122)  # 1 September - 31 December, end exclusive
+    spring = obs.index(next(o for o in obs if o.start == dt.date(2023, 3, 29)))
+    assert win.days[spring, 0] == (dt.date(2029, 3, 29) - dt.date(2026, 9, 1)).days
+    assert win.horizon_years == pytest.approx((dt.date(2031, 1, 1) - dt.date(2026, 9, 1)).days / 365)
+
+
+def test_work_time_scales_a_duration_as_a_whole() -> None:
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    half = apply(conf, {"work_time": 0.5}).parliament.stages
+    for name, s in conf.parliament.stages.items():
+        d, h = s.duration, half[name].duration
+        assert h.mean == pytest.approx(0.5 * d.mean) and h.sd == pytest.approx(0.5 * d.sd)  # same CV
+    assert half["mazhilis"].between.sd == pytest.approx(0.5 * conf.parliament.stages["mazhilis"].between.sd)
+
+
+# -- recovery and identification ------------------------------------------------------------------
+def _laws(warm: float, window: float):
+    start, end = warm * 365, (warm + window) * 365
+    return lambda run: np.array([window_moments(run.tables, start, end)["laws_per_year"]])
+
+
 def test_calibration_recovers_a_rate_from_the_models_own_data() -> None:
     conf = validate(compose_config(["parliament=kz_bicameral_2023", "~citizens", "~channels"]))  # faster
     truth, warm, window = 1.3, 0.5, 1.0
+    measure = _laws(warm, window)
     data = run_point(conf, {"arrival_rate": truth}, replication_seeds(999, 8), warm + window)
-    start, end = warm * 365, (warm + window) * 365
-    target = float(np.mean([window_moments(r.tables, start, end)["laws_per_year"] for r in data]))
+    target = float(np.mean([measure(r)[0] for r in data]))
     problem = Problem(
         conf=conf,
         ranges={"arrival_rate": (0.6, 1.8)},
-        target={"laws_per_year": target},
-        seeds=replication_seeds(1, 6),
-        warmup_years=warm,
-        window_years=window,
-        grid=5,
-        max_evals=10,
+        moments=["laws_per_year"],
+        target=np.array([target]),
+        measure=measure,
+        seeds=replication_seeds(1, 5),
+        years=warm + window,
+        start_points=3,
+        max_evals=6,
     )
-    res = fit(problem)
+    res = fit(problem, np.array([1.0]))
     est, se = float(res.theta[0]), float(res.se[0])
     assert 0 < se < 0.25
     assert abs(est - truth) < max(2.5 * se, 0.05)
     assert abs(res.simulated[0] - target) < 0.1 * target
+    assert all(v.identified for v in verdicts(problem, res, 0.01))
+
+
+def _problem(names: list[str]) -> Problem:
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    return Problem(
+        conf=conf,
+        ranges={n: (0.0, 1.0) for n in names},
+        moments=["a", "b"],
+        target=np.zeros(2),
+        measure=lambda run: np.zeros(2),
+        seeds=[1, 2],
+        years=1.0,
+    )
+
+
+def _fit(theta: list[float], se: list[float], jac: list[list[float]]) -> Fit:
+    k = len(theta)
+    return Fit(
+        theta=np.array(theta),
+        se=np.array(se),
+        simulated=np.zeros(2),
+        simulated_sd=np.ones(2),
+        runs=np.zeros((2, 2)),
+        objective=0.0,
+        jacobian=np.array(jac, dtype=float).reshape(2, k),
+        weight=np.ones(2),
+        j_stat=None,
+        j_pvalue=None,
+    )
+
+
+def test_a_fit_on_a_bound_flat_or_without_a_standard_error_is_not_identified() -> None:
+    problem = _problem(["gatekeeping", "vote_noise"])
+    ok = verdicts(problem, _fit([0.4, 0.6], [0.05, 0.05], [[1, 0], [0, 1]]), 0.01)
+    assert all(v.identified for v in ok)
+    for theta, se, jac, rank, words in (
+        ([0.4, 0.995], [0.05, 0.05], [[1, 0], [0, 1]], 2, "vote_noise = 0.995 is on its upper bound 1"),
+        ([0.005, 0.5], [0.05, 0.05], [[1, 0], [0, 1]], 2, "gatekeeping = 0.005 is on its lower bound 0"),
+        ([0.4, 0.5], [math.nan, 0.05], [[1, 0], [0, 1]], 1, "gatekeeping = 0.4 has no finite standard error"),
+        ([0.4, 0.5], [0.05, 0.05], [[0, 1], [0, 1]], 0, "gatekeeping = 0.4 moves none of the moments"),
+        ([0.4, 0.5], [0.05, 0.3], [[1, 0], [0, 1]], 3, "vote_noise = 0.5 has a 95% interval"),
+    ):
+        bad = [v for v in verdicts(problem, _fit(theta, se, jac), 0.01) if not v.identified]
+        assert len(bad) == 1 and bad[0].rank == rank and bad[0].reason.startswith(words), bad
+
+
+def test_standard_errors_are_given_for_what_moves_the_moments_only() -> None:
+    jac = np.array([[2.0, 0.0], [1.0, 0.0]])  # the second parameter moves nothing
+    se = sandwich_se(jac, np.ones(2), np.eye(2), r=10)
+    assert math.isfinite(se[0]) and se[0] > 0 and math.isnan(se[1])
+    assert np.all(np.isnan(sandwich_se(np.array([[1.0, 2.0], [2.0, 4.0]]), np.ones(2), np.eye(2), r=10)))
+
+
+def test_a_calibration_on_a_bound_exits_non_zero_names_the_parameter_and_writes_no_preset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Supply too few bills for any recorded count: the fit ends on its upper bound and is refused."""
+    overrides = [
+        "experiment=calibrate",
+        "~citizens",
+        "~channels",
+        "~experiment.parameters",
+        "+experiment.parameters={arrival_rate: [0.05, 0.3]}",
+        "experiment.moments=[laws_adopted]",
+        "experiment.replications=3",
+        "experiment.start_points=4",
+        "experiment.max_evals=6",
+        "experiment.warmup_years=0",
+        "quiet=true",
+    ]
+    cfg = compose_config(overrides)
+    with pytest.raises(SystemExit) as stop:
+        run(cfg, validate(cfg), tmp_path)
+    assert stop.value.code == EXIT_NOT_IDENTIFIED == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not identified: arrival_rate = 0.3 is on its upper bound 0.3" in err[0]
+    assert "no preset written" in err[0]
+    assert not (tmp_path / "parliament").exists()
+    assert (tmp_path / "calibration.csv").read_text().count("False") == 1  # the diagnosis is kept
 
 
 def test_the_fitted_preset_extends_its_base_and_loads(tmp_path: Path) -> None:
     conf = validate(compose_config([]))
     problem = Problem(
         conf=conf,
-        ranges={"arrival_rate": (0.5, 1.5), "committee_capacity": (2, 12)},
-        target={"laws_per_year": 92.0, "lead_time_median_days": 150.0},
+        ranges={"government_rate": (40, 160), "gatekeeping": (0.0, 1.0)},
+        moments=["m"] * 2,
+        target=np.zeros(2),
+        measure=lambda run: np.zeros(2),
         seeds=[1, 2],
+        years=1.0,
     )
-
-    class Fitted:
-        theta = np.array([1.1, 5.4])
-        se = np.array([0.05, 0.8])
-
-    text = preset_yaml("kz_bicameral_2023", "kz_fit", conf, problem, Fitted(), "2023")
-    assert "laws_per_year = 92" in text and "calibrated" in text
-    for line in text.splitlines():
-        if ":" in line and line.split(":")[1].strip()[:1].isdigit():
-            assert "# calibrated" in line  # every number says where it comes from
+    fitted = _fit([104.0, 0.35], [5.0, 0.1], [[1, 0], [0, 1]])
+    text = preset_yaml(
+        "kz_bicameral_2023", "kz_fit", conf, problem, fitted, ["laws = 92 (source)"], "data.csv"
+    )
+    assert "laws = 92 (source)" in text
+    lines = {ln.split(":")[0].strip(): ln for ln in text.split("\nranges:")[0].splitlines() if ":" in ln}
+    assert (
+        "fitted (government_rate, SMM)" in lines["rate_per_year"]
+        and "95% CI [94.2, 113.8]" in lines["rate_per_year"]
+    )
+    assert "fitted (gatekeeping, SMM)" in lines["gatekeeping"]
     (tmp_path / "parliament").mkdir()
     (tmp_path / "parliament" / "kz_fit.yaml").write_text(text)
     register()
     with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
         cfg = compose("config", overrides=["parliament=kz_fit", f"hydra.searchpath=[file://{tmp_path}]"])
-    got = validate(cfg).parliament
-    base = conf.parliament
+    got = validate(cfg).parliament  # the ranges (the intervals) hold the fitted values
     assert got.name == "kz_fit"
-    assert got.initiators["government"].rate_per_year == pytest.approx(1.1 * 95)
-    assert {c.capacity for c in got.committees.values()} == {5}
-    assert got.chambers["mazhilis"].seats == base.chambers["mazhilis"].seats
+    assert got.initiators["government"].rate_per_year == pytest.approx(104.0)
+    assert got.committee_rules.gatekeeping == pytest.approx(0.35)
+    assert got.ranges["committee_rules.gatekeeping"] == pytest.approx([0.35 - 0.196, 0.35 + 0.196])
+    assert got.chambers["mazhilis"].seats == conf.parliament.chambers["mazhilis"].seats
 
 
-def test_bad_settings_are_refused() -> None:
+def test_bad_settings_are_refused(tmp_path: Path) -> None:
     conf = validate(compose_config([]))
     for overrides, match in (
-        (["+experiment.targets.happiness=3"], "experiment.targets='happiness'"),
-        (["experiment.parameters={arrival_rate: [1.5, 0.5]}"], "low < high"),
+        (["+experiment.targets={laws_per_year: 92}"], "experiment.targets="),
+        (["~experiment.parameters", "+experiment.parameters={arrival_rate: [1.5, 0.5]}"], "low < high"),
         (["experiment.replications=1"], "experiment.replications=1"),
-        (["+experiment.parameters.vote_noise=null"], "at least as many moments as parameters"),
+        (["experiment.moments=[happiness]"], "experiment.moments='happiness'"),
+        (["experiment.moments=[second_chamber_returns]"], "at least as many recorded counts as parameters"),
+        ([f"experiment.observed={tmp_path / 'none.csv'}"], "experiment.observed="),
+        (["experiment.bound_tolerance=0.7"], "experiment.bound_tolerance"),
     ):
         cfg = compose_config(["experiment=calibrate", *overrides])
         with pytest.raises(ConfigError, match=match):

@@ -1,0 +1,115 @@
+"""The bill-history format: a model's ledger to records and back, the shipped example, and records
+refused with one line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments import records
+from scenarios import ConfigError, simulate, validate
+from scenarios.build import parliament_of
+from tests.conftest import ROOT, compose_config, run_cli
+
+EXAMPLE = ROOT / "data" / "example_records_kz_bicameral_2023.csv"
+
+
+@pytest.fixture(scope="module")
+def run() -> tuple:
+    conf = validate(compose_config(["~citizens", "~channels", "years=1.5"]))
+    return conf, simulate(conf, seed=3)
+
+
+def test_a_ledger_goes_to_records_and_back_to_the_day(run: tuple, tmp_path: Path) -> None:
+    conf, result = run
+    parliament = parliament_of(conf)
+    start = dt.date.fromisoformat(conf.parliament.calendar.start)
+    recs = records.from_ledger(result.tables, start, parliament)
+    assert list(recs.columns) == list(records.COLUMNS)
+    records.write(recs, tmp_path / "r.csv", ["model-generated"])
+    back = records.to_ledger(records.read(tmp_path / "r.csv"), parliament, start)
+    bills, again = result.tables["bills"], back["bills"]
+    assert list(again["bill"]) == list(bills["bill"])
+    assert list(again["state"]) == list(bills["state"])  # the procedure says where each bill ended
+    for col in ("introduced", "finished", "adopted"):
+        np.testing.assert_array_equal(again[col], np.floor(bills[col]))  # whole days
+    pending = int((bills["state"] == "pending").sum())
+    assert pending > 0
+    assert len(back["stages"]["bill"]) == len(result.tables["stages"]["bill"]) + pending  # + open visits
+    assert (recs["left"] == "").sum() == pending
+
+
+def test_the_example_is_model_generated_and_fits_its_preset() -> None:
+    assert EXAMPLE.read_text(encoding="utf-8").startswith("# Model-generated records, not recorded data")
+    recs = records.read(EXAMPLE)
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    records.check_names(recs, conf.parliament, EXAMPLE)  # raises on an unknown stage, initiator, topic
+    assert recs["bill"].nunique() > 200
+
+
+GOOD = (
+    "bill,initiator,topic,stage,entered,left,outcome\n1,government,law,committee,2024-01-10,2024-02-01,pass\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (
+            "bill,initiator,stage,entered,left,outcome\n1,government,committee,2024-01-10,,\n",
+            "missing: topic",
+        ),
+        (GOOD.replace("2024-02-01", "01/02/2024"), r"r\.csv:2 left='01/02/2024'.*YYYY-MM-DD"),
+        (GOOD.replace("2024-02-01", "2024-01-01"), "on or after entered"),
+        (GOOD.replace(",pass", ","), "an outcome when the visit has a left date"),
+        (GOOD.replace(",pass", ",won"), "one of pass, fail"),
+        (GOOD + "1,deputies,law,mazhilis,2024-02-01,,\n", "one initiator per bill"),
+        ("bill,initiator,topic,stage,entered,left,outcome\n", "at least one record"),
+    ],
+)
+def test_bad_records_are_refused_with_one_line(tmp_path: Path, text: str, match: str) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=match) as err:
+        records.read(path)
+    assert "\n" not in str(err.value)
+
+
+def test_names_the_preset_does_not_have_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(GOOD.replace("committee", "plenary"))
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    with pytest.raises(ConfigError, match=r"stage=.plenary.*a stage of kz_bicameral_2023"):
+        records.check_names(records.read(path), conf.parliament, path)
+
+
+def test_records_between_chambers_keep_their_order_within_a_day(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "bill,initiator,topic,stage,entered,left,outcome\n"
+        "7,government,law,mazhilis,2024-01-10,2024-01-10,pass\n"
+        "7,government,law,committee,2024-01-01,2024-01-10,pass\n"
+        "7,government,law,mazhilis_amendments_1,2024-01-10,,\n"
+    )
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    tables = records.to_ledger(records.read(path), parliament_of(conf))
+    assert list(tables["stages"]["stage"]) == ["committee", "mazhilis", "mazhilis_amendments_1"]
+    assert list(tables["bills"]["state"]) == ["pending"]
+    assert tables["bills"]["introduced"][0] == 0.0  # day 0 is the records' first day
+
+
+def test_the_fit_command_refuses_missing_records_with_one_line(tmp_path: Path) -> None:
+    res = run_cli(
+        "experiment=fit", f"data={tmp_path / 'none.csv'}", f"hydra.run.dir={tmp_path / 'out'}", cwd=tmp_path
+    )
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert (
+        len(lines) == 1
+        and lines[0].startswith("parltwin: error: data=")
+        and "an existing CSV file" in lines[0]
+    )
+    assert not (tmp_path / "out").exists()  # nothing half-written
