@@ -410,6 +410,20 @@ def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
     return s
 
 
+def most_candidates(s: dict[str, Any]) -> int:
+    """At most how many candidates a fit runs: the pilot, the start points, Nelder-Mead's budget,
+    the fit itself and the two sides of each parameter's derivative."""
+    return 1 + s["start_points"] + s["max_evals"] + 1 + 2 * len(s["ranges"])
+
+
+def run_years(conf: Config, s: dict[str, Any]) -> float:
+    """How long each run lasts: until the last recorded window closes."""
+    win = observed.windows(
+        s["observations"], conf.parliament.calendar.start, float(s["warmup_years"]) * 365.0
+    )
+    return math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+
+
 def base_preset(cfg: DictConfig) -> str:
     """The parliament preset this run composed (its name when run outside Hydra)."""
     try:
@@ -434,7 +448,7 @@ def observed_problem(conf: Config, s: dict[str, Any], seed: int) -> Problem:
         target=np.array([o.value for o in obs if o.bound == "equal"], dtype=float),
         measure=lambda run: observed.measure(observed.Counts(run.tables, parliament), obs, win),
         seeds=replication_seeds(seed, s["replications"]),
-        years=math.ceil(win.horizon_years * 365.0 + 1) / 365.0,
+        years=run_years(conf, s),
         start_points=s["start_points"],
         max_evals=s["max_evals"],
         seed=seed,
@@ -460,7 +474,9 @@ def _progress(quiet: bool) -> Callable[[int, str, float, float], None] | None:
 
     def line(k: int, phase: str, value: float, best: float) -> None:
         now = "" if math.isnan(value) else f"objective {value:.3g}, "
-        print(f"calibrate: candidate {k} ({phase}): {now}best {best:.3g}", file=sys.stderr, flush=True)
+        print(
+            f"parltwin: calibrate: candidate {k} ({phase}): {now}best {best:.3g}", file=sys.stderr, flush=True
+        )
 
     return line
 

@@ -265,13 +265,12 @@ def experiment_cost(job: Job) -> costs.Estimate:
                 )
         return est
     if kind == "calibrate":
-        from experiments.calibrate import settings
+        from experiments.calibrate import most_candidates, run_years, settings
 
         s = settings(cfg, conf)
-        k = len(s["ranges"])
-        evals = s["grid"] ** k + s["max_evals"] + 3 * k + 6  # pilot, grid, Nelder-Mead, fit, gradient
-        costs.check_points("experiment", evals, "candidates (grid and Nelder-Mead)")
-        years = float(s["warmup_years"]) + float(s["window_years"])
+        evals = most_candidates(s)
+        costs.check_points("experiment", evals, "candidates (start points and Nelder-Mead)")
+        years = run_years(conf, s)
         worst = _worst_case(conf, s["ranges"])
         return costs.estimate(
             worst, evals * s["replications"], years, f"{evals} candidates x {s['replications']} runs"

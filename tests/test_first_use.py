@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from experiments.compare_spec import compare_spec
+from experiments.errors import EXIT_NOT_IDENTIFIED
 from experiments.progress import Ticker
 from experiments.sensitivity import figure as sensitivity_figure
 from tests.conftest import CONFIGS, compose_config, run_cli
@@ -71,8 +72,8 @@ def test_a_long_job_shows_periodic_progress_when_no_one_watches_a_terminal() -> 
 @pytest.mark.parametrize(
     "args, name",
     [
-        (["experiment=calibrate", "experiment.replications=2", "experiment.grid=2", "experiment.max_evals=2"],
-         "calibrate"),
+        (["experiment=calibrate", "experiment.replications=2", "experiment.start_points=2",
+          "experiment.max_evals=2"], "calibrate"),
         (["experiment=sensitivity", "experiment.replications=1", "experiment.trajectories=2",
           "experiment.years=0.5"], "sensitivity"),
         (["experiment=pluchino2011", "experiment.N=60", "experiment.legislatures=12", "experiment.acts=50",
@@ -86,7 +87,8 @@ def test_calibrate_sensitivity_and_pluchino_are_never_silent(
         *args, "quiet=false", f"hydra.run.dir={tmp_path / 'run'}", cwd=tmp_path,
         env={"PARLTWIN_PROGRESS_SECONDS": "0"},
     )  # fmt: skip
-    assert r.returncode == 0, r.stderr
+    # A calibration the recorded figures do not identify ends refused (exit 4), after its candidates.
+    assert r.returncode in ((0, EXIT_NOT_IDENTIFIED) if name == "calibrate" else (0,)), r.stderr
     progress = [x for x in r.stderr.splitlines() if x.startswith(f"parltwin: {name}")]
     assert progress, r.stderr
 
