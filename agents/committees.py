@@ -70,6 +70,7 @@ class Committee:
         self.deputies = deputies
         self.rules = rules
         self.median = float(np.median(deputies.ideal[members]))  # the median member's ideal point
+        self._members = deputies.subset(members)
 
     @classmethod
     def appoint(
@@ -110,8 +111,9 @@ class Committee:
         opposed = rules.gatekeeping > 0 and not d.backs(self.chair, position, status_quo, government)
         if opposed and rng.random() < rules.gatekeeping:
             return Decision("hold", position)
-        pos, sq, gov = np.array([position]), np.array([status_quo]), np.array([government])
-        yes = d.support(pos, sq, gov, signal, rng, rows=rows)[:, 0]
+        yes = self._members.support_one(
+            position, status_quo, government, None if signal is None else signal[rows, 0], rng
+        )
         if 2 * int(yes.sum()) <= rows.size:  # no majority of the committee
             return Decision("hold", position)
         if rules.amend_threshold > 0:

@@ -99,7 +99,7 @@ class WorkStage:
     ) -> None:
         self.name, self.conf, self.env = name, conf, env
         self.desk, self.committee, self.duration, self.effects = desk, committee, duration, effects
-        self.status_quo, self.amendments = status_quo, amendments
+        self.status_quo, self.amendments = [float(x) for x in status_quo], amendments
         self.rng, self.decisions = rng, decisions
         self.fail_prob = float(conf.fail_prob)
 
@@ -131,8 +131,12 @@ class WorkStage:
     def _decide(self, bill: Bill) -> str:
         assert self.committee is not None
         committee = self.committee(bill)
-        signal = self.effects.signal(committee.deputies, np.array([bill.position]), np.array([bill.topic]))
-        sq = float(self.status_quo[bill.topic])
+        signal = None
+        if self.effects.signals:
+            signal = self.effects.signal(
+                committee.deputies, np.array([bill.position]), np.array([bill.topic])
+            )
+        sq = self.status_quo[bill.topic]
         d = committee.decide(bill.position, sq, bill.government, signal, self.decisions)
         if d.outcome == "amend":
             now = self.env.now
