@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.deputies import Deputies, apportion
+from agents.deputies import Deputies, apportion, median_of
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Committee:
         self.chair = int(chair)  # the chair's party (index into the chamber's parties)
         self.deputies = deputies
         self.rules = rules
-        self.median = float(np.median(deputies.ideal[members]))  # the median member's ideal point
+        self.median = median_of(deputies.ideal[members])  # the median member's ideal point
         self._members = deputies.subset(members)
 
     @classmethod
@@ -114,7 +114,7 @@ class Committee:
         yes = self._members.support_one(
             position, status_quo, government, None if signal is None else signal[rows, 0], rng
         )
-        if 2 * int(yes.sum()) <= rows.size:  # no majority of the committee
+        if 2 * int(np.count_nonzero(yes)) <= rows.size:  # no majority of the committee
             return Decision("hold", position)
         if rules.amend_threshold > 0:
             median = self.median

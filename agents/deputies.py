@@ -53,6 +53,14 @@ def apportion(seats: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
+def median_of(values: np.ndarray) -> float:
+    """``np.median`` of a few values, the same number without its overhead: the middle value, or
+    the mean of the two middle values."""
+    v = sorted(values.tolist())
+    n = len(v)
+    return float(v[n // 2]) if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2.0
+
+
 def spatial_gain(ideal: np.ndarray, position: np.ndarray, status_quo: np.ndarray) -> np.ndarray:
     """(members x bills) gain of moving policy from the status quo to the bill, in [-4, 4]."""
     d_sq = ideal[:, None] - status_quo[None, :]
@@ -84,8 +92,15 @@ class Deputies:
         self.party, self.ideal, self.loyalty, self.attention = party, ideal, loyalty, attention
         self.attendance = float(attendance)
         self.noise_sd = float(noise_sd)
-        self.median = float(np.median(ideal))  # the median member's ideal point
+        self._median: float | None = None
         self._subsets: dict[bytes, Deputies] = {}
+
+    @property
+    def median(self) -> float:
+        """The median member's ideal point."""
+        if self._median is None:
+            self._median = median_of(self.ideal)
+        return self._median
 
     # The members' attributes, with the forms every decision uses made once (when set).
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.deputies import Deputies, PartyConf, spatial_gain
+from agents.deputies import Deputies, PartyConf, median_of, spatial_gain
 from agents.majority import RULES, Rule, passes, reached, reaches, tally
 
 
@@ -164,3 +164,10 @@ def test_a_committee_decides_on_one_bill_as_the_chamber_would_on_a_column() -> N
             assert one.tolist() == whole.tolist()
             seen.add(int(one.sum()))
     assert len(seen) > 1  # the cases differ: the comparison is not between two constant answers
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 14, 98, 99])
+def test_the_median_member_is_numpys_median(n: int) -> None:
+    for seed in range(20):
+        x = np.random.default_rng(seed).normal(size=n)
+        assert median_of(x) == float(np.median(x))

@@ -157,8 +157,8 @@ class Chamber:
         yes = deputies.support(pos, np.array(reference), np.array(gov, dtype=bool), signal, rng)
         present = deputies.attend(yes.shape, rng)
         yes &= present
-        n_yes = yes.sum(axis=0).tolist()
-        n_present = present.sum(axis=0).tolist()
+        n_yes = np.add.reduce(yes, axis=0).tolist()  # booleans count as integers
+        n_present = np.add.reduce(present, axis=0).tolist()
         seats = self.seats
         for j, it in enumerate(items):
             quorum = it.quorum if it.quorum is not None else self.quorum

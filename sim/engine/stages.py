@@ -10,6 +10,7 @@ bill, the interrupt reaches the handler where the bill waits; it lets go of its 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -38,10 +39,20 @@ class StageHandler(Protocol):
         ...
 
 
+#: Standard variates drawn at once from a stage's duration stream (then scaled bill by bill).
+DRAWS = 64
+
+
 class Duration:
     """Draws of a stage's duration in days: the stage's distribution with its mean scaled by the
     bill's complexity (unless the stage says otherwise), by the attached draft effects, and for a
-    priority bill by the priority factor."""
+    priority bill by the priority factor.
+
+    The stage's stream is its own, so its standard variates are drawn ``DRAWS`` at a time and scaled
+    one by one: ``exponential(m)`` is ``m`` times a standard exponential, ``gamma(k, m / k)`` is
+    ``m / k`` times a standard gamma of shape ``k``, ``lognormal(mu, s)`` is ``exp(mu + s z)`` of a
+    standard normal ``z``, each the very number the scalar draw gives, in the same order.
+    """
 
     def __init__(
         self,
@@ -56,11 +67,27 @@ class Duration:
         self.dist, self.mean = d.dist, float(d.mean)
         self.by_complexity = stage.scale_by_complexity
         self.priority_factor = float(priority.duration_factor)
+        self._drawn: list[float] = []
+        self._next = 0
         if d.dist in ("lognormal", "gamma"):
             cv = d.sd / d.mean
             self.s2 = float(np.log1p(cv * cv))
             self.sigma = float(np.sqrt(self.s2))
             self.shape = 1.0 / (cv * cv)
+
+    def _standard(self) -> float:
+        """The next standard variate of the stage's distribution."""
+        if self._next == len(self._drawn):
+            rng = self.rng
+            if self.dist == "exponential":
+                block = rng.standard_exponential(DRAWS)
+            elif self.dist == "lognormal":
+                block = rng.standard_normal(DRAWS)
+            else:
+                block = rng.standard_gamma(self.shape, DRAWS)
+            self._drawn, self._next = block.tolist(), 0
+        self._next += 1
+        return self._drawn[self._next - 1]
 
     def draw(self, bill: Bill) -> float:
         scale = bill.complexity if self.by_complexity else 1.0
@@ -72,10 +99,10 @@ class Duration:
         if self.dist == "fixed" or mean <= 0:
             return mean
         if self.dist == "exponential":
-            return float(self.rng.exponential(mean))
+            return mean * self._standard()
         if self.dist == "lognormal":
-            return float(self.rng.lognormal(np.log(mean) - self.s2 / 2, self.sigma))
-        return float(self.rng.gamma(self.shape, mean / self.shape))
+            return math.exp(float(np.log(mean) - self.s2 / 2) + self.sigma * self._standard())
+        return mean / self.shape * self._standard()
 
 
 class WorkStage:

@@ -60,17 +60,17 @@ def arrivals(
         positions = np.clip(conf.position + conf.position_sd * rng.standard_normal(CHUNK), -1, 1)
         complexity = draw_complexity(rng, complexity_sd, CHUNK)
         priority = rng.random(CHUNK) < conf.priority_share
-        for i in range(CHUNK):
-            yield env.timeout(gaps[i])
-            docket.introduce(
-                who,
-                int(topics[i]),
-                float(positions[i]),
-                float(complexity[i]),
-                government,
-                start,
-                bool(priority[i]),
-            )
+        bills = zip(
+            gaps.tolist(),
+            topics.tolist(),
+            positions.tolist(),
+            complexity.tolist(),
+            priority.tolist(),
+            strict=True,
+        )
+        for gap, topic, position, complexity_of, priority_of in bills:
+            yield env.timeout(gap)
+            docket.introduce(who, topic, position, complexity_of, government, start, priority_of)
 
 
 def sittings(env: simpy.Environment, chamber: Chamber) -> Process:
