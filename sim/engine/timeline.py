@@ -117,7 +117,8 @@ def month_starts(start: str, horizon: float) -> np.ndarray:
     last = (first + np.timedelta64(int(horizon) + 1, "D")).astype("datetime64[M]")
     months = np.arange(first.astype("datetime64[M]"), last + np.timedelta64(1, "M"))
     days = (months.astype("datetime64[D]") - first).astype(np.int64)
-    return np.unique(np.concatenate([[0], days[(days >= 0) & (days <= horizon)]]))
+    # Sorted and distinct (as ``np.unique``, whose first call imports numpy.ma: a cost at start-up).
+    return np.array(sorted({0, *days[(days >= 0) & (days <= horizon)].tolist()}), dtype=np.int64)
 
 
 def monthly(env: simpy.Environment, days: np.ndarray, record: Callable[[float], None]) -> Process:
