@@ -39,8 +39,25 @@ class StageHandler(Protocol):
         ...
 
 
-#: Standard variates drawn at once from a stage's duration stream (then scaled bill by bill).
+#: Variates drawn at once from a stage's own stream (then used, or scaled, bill by bill).
 DRAWS = 64
+
+
+class Variates:
+    """The draws of one stream's single use, ``DRAWS`` at a time: ``take()`` gives the same numbers
+    in the same order as one scalar draw per call would (numpy fills an array draw by draw), as
+    Python floats."""
+
+    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
+        self._draw = draw
+        self._drawn: list[float] = []
+        self._next = 0
+
+    def take(self) -> float:
+        if self._next == len(self._drawn):
+            self._drawn, self._next = self._draw(DRAWS).tolist(), 0
+        self._next += 1
+        return self._drawn[self._next - 1]
 
 
 class Duration:
@@ -67,27 +84,19 @@ class Duration:
         self.dist, self.mean = d.dist, float(d.mean)
         self.by_complexity = stage.scale_by_complexity
         self.priority_factor = float(priority.duration_factor)
-        self._drawn: list[float] = []
-        self._next = 0
         if d.dist in ("lognormal", "gamma"):
             cv = d.sd / d.mean
             self.s2 = float(np.log1p(cv * cv))
             self.sigma = float(np.sqrt(self.s2))
             self.shape = 1.0 / (cv * cv)
-
-    def _standard(self) -> float:
-        """The next standard variate of the stage's distribution."""
-        if self._next == len(self._drawn):
-            rng = self.rng
-            if self.dist == "exponential":
-                block = rng.standard_exponential(DRAWS)
-            elif self.dist == "lognormal":
-                block = rng.standard_normal(DRAWS)
-            else:
-                block = rng.standard_gamma(self.shape, DRAWS)
-            self._drawn, self._next = block.tolist(), 0
-        self._next += 1
-        return self._drawn[self._next - 1]
+        # The stage's standard variates (none drawn for a fixed duration).
+        if d.dist == "exponential":
+            self._standard = Variates(rng.standard_exponential).take
+        elif d.dist == "lognormal":
+            self._standard = Variates(rng.standard_normal).take
+        elif d.dist == "gamma":
+            shape = self.shape
+            self._standard = Variates(lambda n: rng.standard_gamma(shape, n)).take
 
     def draw(self, bill: Bill) -> float:
         scale = bill.complexity if self.by_complexity else 1.0
@@ -129,6 +138,7 @@ class WorkStage:
         self.status_quo, self.amendments = [float(x) for x in status_quo], amendments
         self.rng, self.decisions = rng, decisions
         self.fail_prob = float(conf.fail_prob)
+        self._uniform = Variates(rng.random).take  # the stream of withdrawals: its only use
 
     def run(self, bill: Bill) -> Process:
         env = self.env
@@ -151,7 +161,7 @@ class WorkStage:
         p = self.fail_prob
         if p > 0:
             p = min(1.0, p * self.effects.fail_factor(self.conf, bill))
-            if self.rng.random() < p:
+            if self._uniform() < p:
                 return "fail"
         return outcome
 
