@@ -75,7 +75,7 @@ def arrivals(
 
 def sittings(env: simpy.Environment, chamber: Chamber) -> Process:
     """A chamber's plenary sittings (midday of each sitting day): vote what is on the agenda."""
-    for day in chamber.sittings:
+    for day in chamber.sittings.tolist():
         t = float(day) + 0.5
         if t > env.now:
             yield env.timeout(t - env.now)
@@ -123,7 +123,7 @@ def month_starts(start: str, horizon: float) -> np.ndarray:
 
 def monthly(env: simpy.Environment, days: np.ndarray, record: Callable[[float], None]) -> Process:
     """Record the model's state at the start of each of ``days`` (after the day's daily step)."""
-    for day in days:
+    for day in days.tolist():  # Python numbers: a numpy integer against a float is slow to compare
         if day > env.now:
             yield env.timeout(float(day) - env.now)
         record(env.now)
