@@ -183,7 +183,8 @@ class CitizenGroups:
         self._refractory = float(spec.salience.refractory_days)
         self._open = np.repeat(self.active, g)  # pairs on a topic citizens hold views on, no live demand
         self.ideal = self.pref[:, self.active].mean(axis=1) if self.active.any() else np.zeros(g)
-        self._last = np.full(g * t, -np.inf)  # day of each (group, topic) pair's last demand
+        self._last = [-np.inf] * (g * t)  # day of each (group, topic) pair's last demand
+        self._groups = g
         self._days = max(1, min(BLOCK, BLOCK_DRAWS // max(1, g * t)))
         self._block = 0
         self._inc = np.empty((0, g * t), dtype=np.float32)
@@ -244,30 +245,36 @@ class CitizenGroups:
 
         A demand emerges where salience crosses the threshold upwards on an open pair (see
         ``reopen``) out of its refractory period. Each step is a few in-place operations over all
-        pairs; only the pairs that cross are looked at further.
+        pairs; only the pairs that cross (a few a day) are looked at further, one by one.
         """
         before, after = self._flat, self._spare
         np.multiply(before, self._keep, out=after)
         after += self._increments(rng)
-        after.clip(_ZERO, _ONE, out=after)
+        np.maximum(after, _ZERO, out=after)  # clipped to [0, 1]
+        np.minimum(after, _ONE, out=after)
         high, was_high = self._high_spare, self._high
         np.greater_equal(after, self._threshold, out=high)
         self._flat, self._spare, self._high, self._high_spare = after, before, high, was_high
         cross = np.greater(high, was_high, out=self._cross)
         cross &= self._open
         cand = cross.nonzero()[0]
-        if cand.size:
-            cand = cand[now - self._last[cand] >= self._refractory]
         if not cand.size:
             return _EMPTY, _EMPTY, _NONE
-        self._last[cand] = now
-        self._open[cand] = False
-        n, topics = self.pref.shape
-        t, g = np.divmod(cand, n)
-        if t[0] != t[-1]:  # several topics: demands are recorded by group, then topic
-            order = np.argsort(g * topics + t, kind="stable")
-            cand, g, t = cand[order], g[order], t[order]
-        return g, t, after[cand].astype(float)
+        last, refractory = self._last, self._refractory
+        pairs = [c for c in cand.tolist() if now - last[c] >= refractory]
+        if not pairs:
+            return _EMPTY, _EMPTY, _NONE
+        for c in pairs:
+            last[c] = now
+        self._open[pairs] = False
+        n = self._groups
+        if len(pairs) > 1:  # demands are recorded by group, then topic
+            pairs.sort(key=lambda c: (c % n, c))
+        return (
+            np.array([c % n for c in pairs], dtype=np.int64),
+            np.array([c // n for c in pairs], dtype=np.int64),
+            np.array([float(after[c]) for c in pairs]),
+        )
 
     def reopen(self, groups: np.ndarray, topics: np.ndarray | int) -> None:
         """These pairs' demands left the live set (a law answered them, or they lapsed): the pairs

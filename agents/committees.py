@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.deputies import Deputies, apportion
+from agents.deputies import Deputies, apportion, median_of
 
 
 @dataclass
@@ -69,7 +69,8 @@ class Committee:
         self.chair = int(chair)  # the chair's party (index into the chamber's parties)
         self.deputies = deputies
         self.rules = rules
-        self.median = float(np.median(deputies.ideal[members]))  # the median member's ideal point
+        self.median = median_of(deputies.ideal[members])  # the median member's ideal point
+        self._members = deputies.subset(members)
 
     @classmethod
     def appoint(
@@ -110,9 +111,10 @@ class Committee:
         opposed = rules.gatekeeping > 0 and not d.backs(self.chair, position, status_quo, government)
         if opposed and rng.random() < rules.gatekeeping:
             return Decision("hold", position)
-        pos, sq, gov = np.array([position]), np.array([status_quo]), np.array([government])
-        yes = d.support(pos, sq, gov, signal, rng, rows=rows)[:, 0]
-        if 2 * int(yes.sum()) <= rows.size:  # no majority of the committee
+        yes = self._members.support_one(
+            position, status_quo, government, None if signal is None else signal[rows, 0], rng
+        )
+        if 2 * int(np.count_nonzero(yes)) <= rows.size:  # no majority of the committee
             return Decision("hold", position)
         if rules.amend_threshold > 0:
             median = self.median

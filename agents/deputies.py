@@ -53,6 +53,14 @@ def apportion(seats: int, weights: np.ndarray) -> np.ndarray:
     return base
 
 
+def median_of(values: np.ndarray) -> float:
+    """``np.median`` of a few values, the same number without its overhead: the middle value, or
+    the mean of the two middle values."""
+    v = sorted(values.tolist())
+    n = len(v)
+    return float(v[n // 2]) if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2.0
+
+
 def spatial_gain(ideal: np.ndarray, position: np.ndarray, status_quo: np.ndarray) -> np.ndarray:
     """(members x bills) gain of moving policy from the status quo to the bill, in [-4, 4]."""
     d_sq = ideal[:, None] - status_quo[None, :]
@@ -84,7 +92,42 @@ class Deputies:
         self.party, self.ideal, self.loyalty, self.attention = party, ideal, loyalty, attention
         self.attendance = float(attendance)
         self.noise_sd = float(noise_sd)
-        self.median = float(np.median(ideal))  # the median member's ideal point
+        self._median: float | None = None
+        self._subsets: dict[bytes, Deputies] = {}
+
+    @property
+    def median(self) -> float:
+        """The median member's ideal point."""
+        if self._median is None:
+            self._median = median_of(self.ideal)
+        return self._median
+
+    # The members' attributes, with the forms every decision uses made once (when set).
+    @property
+    def ideal(self) -> np.ndarray:
+        return self._ideal[:, 0]
+
+    @ideal.setter
+    def ideal(self, value: np.ndarray) -> None:
+        self._ideal = np.asarray(value, dtype=float)[:, None]
+
+    @property
+    def loyalty(self) -> np.ndarray:
+        return self._loyal[:, 0]
+
+    @loyalty.setter
+    def loyalty(self, value: np.ndarray) -> None:
+        loyalty = np.asarray(value, dtype=float)
+        self._loyal, self._own = loyalty[:, None], (1.0 - loyalty)[:, None]
+        self._disloyal = -loyalty  # loyalty times a party line of -1
+
+    @property
+    def attention(self) -> np.ndarray:
+        return self._attention[:, 0]
+
+    @attention.setter
+    def attention(self, value: np.ndarray) -> None:
+        self._attention = np.asarray(value, dtype=float)[:, None]
 
     @classmethod
     def seat(
@@ -142,18 +185,71 @@ class Deputies:
         """(members x bills) boolean: who would vote yes if present. ``status_quo`` is what a bill
         would replace (the law in force, or the bill as it stands when amendments are put);
         ``rows`` limits the decision to some members (a committee)."""
-        ideal, loyalty, party, attention = self.ideal, self.loyalty, self.party, self.attention
         if rows is not None:
-            ideal, loyalty, party, attention = ideal[rows], loyalty[rows], party[rows], attention[rows]
-            signal = signal[rows] if signal is not None else None
-        gain = spatial_gain(ideal, position, status_quo)
-        whip = self.whip(position, status_quo, government)
-        utility = (1.0 - loyalty)[:, None] * gain + loyalty[:, None] * whip[party, :]
+            return self.subset(rows).support(
+                position, status_quo, government, signal[rows] if signal is not None else None, rng
+            )
+        # utility = (1 - loyalty) * gain + loyalty * party line (+ attention * signal) (+ noise), in
+        # place and in that order.
+        utility = self._ideal - status_quo[None, :]
+        utility *= utility
+        d_b = self._ideal - position[None, :]
+        d_b *= d_b
+        utility -= d_b  # the spatial gain
+        utility *= self._own
+        line = self.whip(position, status_quo, government)[self.party, :]
+        line *= self._loyal
+        utility += line
         if signal is not None:
-            utility += attention[:, None] * signal
+            utility += self._attention * signal
         if self.noise_sd > 0:
-            utility += rng.normal(0.0, self.noise_sd, size=gain.shape)
+            utility += rng.normal(0.0, self.noise_sd, size=utility.shape)
         return utility > 0.0
+
+    def support_one(
+        self,
+        position: float,
+        status_quo: float,
+        government: bool,
+        signal: np.ndarray | None,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """:meth:`support` for one bill (``signal`` per member): the same numbers, the same draws,
+        without a matrix (a committee decides on one bill at a time)."""
+        ideal = self._ideal[:, 0]
+        utility = ideal - status_quo
+        utility *= utility
+        d_b = ideal - position
+        d_b *= d_b
+        utility -= d_b
+        utility *= self._own[:, 0]
+        backs = [self.backs(k, position, status_quo, government) for k in range(self.party_position.size)]
+        utility += np.where(np.array(backs)[self.party], self._loyal[:, 0], self._disloyal)
+        if signal is not None:
+            utility += self._attention[:, 0] * signal
+        if self.noise_sd > 0:
+            utility += rng.normal(0.0, self.noise_sd, size=utility.shape)
+        return utility > 0.0
+
+    def subset(self, rows: np.ndarray) -> Deputies:
+        """Some of the members (a committee) as deputies of their own, made once per set of rows."""
+        key = rows.tobytes()
+        sub = self._subsets.get(key)
+        if sub is None:
+            sub = self._subsets[key] = Deputies(
+                self.chamber,
+                {},
+                self.party[rows],
+                self.ideal[rows],
+                self.loyalty[rows],
+                self.attention[rows],
+                self.attendance,
+                self.noise_sd,
+                self.amendment,
+            )
+            sub.party_names = self.party_names
+            sub.party_position, sub.government_party = self.party_position, self.government_party
+        return sub
 
     def amend(self, position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Which bills the members want to rewrite, and the rewritten positions: a bill further than

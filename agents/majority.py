@@ -7,6 +7,7 @@ voting (``present``). A simple majority is strictly more than half; a qualified 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -88,6 +89,19 @@ def tally(yes: np.ndarray, present: np.ndarray, members: int, rule: Rule, quorum
     quorate = present_n * 1.0 >= np.ceil(quorum * members - 1e-9)
     ok = reached(yes_n, present_n, members, rule)
     return Tally(passed=ok & quorate, yes=yes_n, no=no_n, present=present_n, quorate=quorate)
+
+
+def passes(yes: int, present: int, members: int, rule: Rule, quorum: float) -> bool:
+    """One vote's outcome, counted: ``yes`` of ``present`` members (the scalar form of
+    :func:`tally`, for a sitting's items counted one by one)."""
+    return reaches(yes, present, members, rule) and present * 1.0 >= math.ceil(quorum * members - 1e-9)
+
+
+def reaches(votes: int, present: int, members: int, rule: Rule) -> bool:
+    """Whether ``votes`` reach ``rule``'s share of its base (the scalar form of :func:`reached`)."""
+    num, den = rule.share.numerator, rule.share.denominator
+    total = present if rule.base == "present" else members
+    return votes * den > total * num if rule.strict else votes * den >= total * num
 
 
 def reached(votes: np.ndarray, present: np.ndarray, members: int, rule: Rule) -> np.ndarray:

@@ -6,9 +6,6 @@ from __future__ import annotations
 import os
 import sys
 
-from experiments.composition import compose_once
-from experiments.errors import exit_for
-from experiments.files import remove_created
 from experiments.pool import one_blas_thread
 
 
@@ -25,7 +22,13 @@ def main() -> None:
         return
     # Let errors reach us instead of Hydra's multi-line report, so that we can print one line.
     os.environ["HYDRA_FULL_ERROR"] = "1"
-    one_blas_thread()  # replications fill the cores; numpy's BLAS threads would only compete
+    # Replications fill the cores; numpy's BLAS threads would only compete. Set before numpy is
+    # imported (below), the limit needs no threadpoolctl.
+    one_blas_thread()
+    from experiments.composition import compose_once, with_overrides
+    from experiments.errors import exit_for
+    from experiments.files import remove_created
+
     argv = sys.argv[1:]
     try:
         from experiments.preflight import plan
@@ -41,8 +44,10 @@ def main() -> None:
         keys = {p.split("=", 1)[0] for p in checked.pinned}
         argv = [a for a in argv if a.split("=", 1)[0].lstrip("+~") not in keys] + checked.pinned
     sys.argv = [sys.argv[0], *argv]
+    # A single run: Hydra takes the composition checked above (with the folder pinned) as its own.
+    first = None if checked.composed is None else (argv, with_overrides(checked.composed, checked.pinned))
     try:
-        with compose_once():
+        with compose_once(first):
             app()
     except SystemExit as e:
         if e.code not in (0, None):
@@ -64,6 +69,7 @@ def report_main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lang", help="language of the report: en, kk or ru (default: the run's)")
     args = parser.parse_args(argv)
     from experiments.comparison import finish
+    from experiments.errors import exit_for
 
     try:
         path = finish(args.run_dir, quiet=args.quiet, lang=args.lang)

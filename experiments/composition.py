@@ -36,14 +36,31 @@ def _has_sweep(overrides: list[str]) -> bool:
 KEEP = 64
 
 
+def with_overrides(cfg: Any, overrides: list[str]) -> Any:
+    """A copy of a composed config with plain ``key=value`` overrides of its ``hydra`` node applied
+    as Hydra applies them (the value set, the override listed in ``hydra.overrides.hydra``)."""
+    from omegaconf import OmegaConf, open_dict, read_write
+
+    cfg = cfg.copy()
+    with read_write(cfg), open_dict(cfg):
+        for override in overrides:
+            key, value = override.split("=", 1)
+            OmegaConf.update(cfg, key, value, merge=False)
+            cfg.hydra.overrides.hydra.append(override)
+    return cfg
+
+
 @contextmanager
-def compose_once() -> Iterator[None]:
-    """While inside, each config is composed once (see the module)."""
+def compose_once(first: tuple[list[str], Any] | None = None) -> Iterator[None]:
+    """While inside, each config is composed once (see the module). ``first`` is a composition
+    already made of the command's overrides (the check before Hydra acts): Hydra's first
+    composition of those overrides is that one, and it is not composed at all."""
     from hydra._internal.config_loader_impl import ConfigLoaderImpl
     from hydra.types import RunMode
 
     original = ConfigLoaderImpl.load_configuration
     kept: list[tuple[str | None, list[str], Any]] = []
+    made = [first] if first is not None else []
     jobs: dict[tuple[str | None, tuple[str, ...]], Any] = {}
 
     def load_configuration(
@@ -64,6 +81,10 @@ def compose_once() -> Iterator[None]:
                     cfg.hydra.overrides.hydra.append(extra[0])
                 return cfg
         if run_mode == RunMode.MULTIRUN and not validate_sweep_overrides:  # reading the mode
+            if made and config_name == "config" and list(overrides) == made[0][0]:
+                cfg = made.pop()[1]
+                kept.append((config_name, list(overrides), cfg))
+                return cfg
             if not _has_sweep(list(overrides)):
                 try:
                     cfg = original(self, config_name, overrides, RunMode.RUN, from_shell, True)

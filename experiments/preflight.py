@@ -84,6 +84,8 @@ class Plan:
     estimate: costs.Estimate = field(default_factory=costs.Estimate)
     new_dirs: list[Path] = field(default_factory=list)  # folders it will create (none exist yet)
     pinned: list[str] = field(default_factory=list)  # overrides that fix timestamped folders
+    # A single run's composition, which Hydra may take as its own (see ``reusable``); else None.
+    composed: DictConfig | None = None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -156,6 +158,16 @@ class Composer:
 
     def parser(self) -> OverridesParser:
         return OverridesParser.create(config_loader=GlobalHydra.instance().hydra.config_loader)  # type: ignore[union-attr]
+
+
+#: Characters of a command-line override that Hydra reads the same from a shell as from a list.
+_PLAIN_MARKS = frozenset("_./@+-=:~")
+
+
+def reusable(overrides: list[str]) -> bool:
+    """Whether Hydra, given ``overrides`` from the command line, composes what the check composed
+    from them (no quoting, escapes, interpolations, lists or sweeps for a shell to read otherwise)."""
+    return all(ch.isalnum() or ch in _PLAIN_MARKS for o in overrides for ch in o)
 
 
 def expand(parsed: list[Override]) -> list[list[str]]:
@@ -382,6 +394,8 @@ def plan(argv: list[str]) -> Plan:
             task = [o.input_line for o in parsed if not o.is_hydra_override()]
             folder = _pin(cfg, "hydra.run.dir", out)
             out.jobs = [Job(0, task, cfg, folder)]
+            if reusable(overrides) and not composer.search:
+                out.composed = cfg
         else:
             out.sweep_dir = _pin(primary, "hydra.sweep.dir", out)
             hydra_args = [o.input_line for o in parsed if o.is_hydra_override()]

@@ -10,6 +10,10 @@ import pandas as pd
 import pytest
 
 from scenarios import simulate, validate
+from sim.engine.effects import Effects
+from sim.engine.ledger import Bill
+from sim.engine.parliament import DurationConf, PriorityConf, StageConf
+from sim.engine.stages import DRAWS, Duration
 from sim.metrics import CORE_KEYS
 from tests.conftest import compose_config
 
@@ -115,3 +119,25 @@ def test_seats_override_reshapes_the_chamber() -> None:
     assert deputies.size == 120 == len(deputies.ideal)
     amanat = deputies.party_names.index("amanat")
     assert (deputies.party == amanat).sum() == round(62 / 98 * 120)  # proportional apportionment
+
+
+@pytest.mark.parametrize(("dist", "sd"), [("exponential", 0.0), ("lognormal", 12.0), ("gamma", 4.0)])
+def test_stage_durations_are_the_scalar_draws_of_their_stream(dist: str, sd: float) -> None:
+    """A stage draws its standard variates in blocks and scales them bill by bill: each duration is
+    the very number a scalar draw of the stage's distribution gives, in the same order."""
+    stage = StageConf(kind="work", duration=DurationConf(dist=dist, mean=20.0, sd=sd))
+    duration = Duration(stage, Effects(), np.random.default_rng(5), PriorityConf(duration_factor=0.5))
+    rng = np.random.default_rng(5)
+    cv = sd / 20.0
+    cv2 = cv * cv
+    for i in range(3 * DRAWS + 7):  # across several blocks
+        bill = Bill(i, "x", 0, "t", 0.0, 0.2 + i % 5, False, 0.0, "s", priority=i % 3 == 0)
+        mean = 20.0 * bill.complexity * (0.5 if bill.priority else 1.0)
+        if dist == "exponential":
+            expected = float(rng.exponential(mean))
+        elif dist == "lognormal":
+            expected = float(rng.lognormal(np.log(mean) - np.log1p(cv2) / 2, np.sqrt(np.log1p(cv2))))
+        else:
+            shape = 1.0 / cv2
+            expected = float(rng.gamma(shape, mean / shape))
+        assert duration.draw(bill) == expected

@@ -13,8 +13,20 @@ from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from experiments import cli
 from experiments.app import app
 
-#: Heavy libraries a single run has no use for (figures, frames, Parquet, statistics, Mesa, Dask).
-UNUSED = ("pandas", "pyarrow", "scipy", "matplotlib", "seaborn", "mesa", "dask", "distributed", "joblib")
+#: Heavy libraries a single run has no use for (figures, frames, Parquet, statistics, Mesa, Dask),
+#: and threadpoolctl: a single run limits BLAS to one thread before numpy loads.
+UNUSED = (
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "matplotlib",
+    "seaborn",
+    "mesa",
+    "dask",
+    "distributed",
+    "joblib",
+    "threadpoolctl",
+)
 
 
 def _compositions(monkeypatch: pytest.MonkeyPatch, main, *argv: str) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.deputies import Deputies, PartyConf, spatial_gain
-from agents.majority import RULES, Rule, tally
+from agents.deputies import Deputies, PartyConf, median_of, spatial_gain
+from agents.majority import RULES, Rule, passes, reached, reaches, tally
 
 
 def _votes(n: int, yes: int, present: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -120,3 +120,54 @@ def test_kernel_over_many_bills_matches_bill_by_bill() -> None:
     for j in range(20):
         col = spatial_gain(ideal, pos[j : j + 1], sq[j : j + 1])[:, 0]
         np.testing.assert_array_equal(gain[:, j], col)
+
+
+@pytest.mark.parametrize("rule", [*RULES.values(), Rule.of(3, 5, "present"), Rule.of(2, 3, "present")])
+def test_counting_one_vote_agrees_with_the_vectorised_tally(rule: Rule) -> None:
+    """A sitting counts its items one by one (``passes``, ``reaches``); the Pluchino model counts
+    thousands at once (``tally``, ``reached``): the same outcome for every count, at the edges too."""
+    rng = np.random.default_rng(3)
+    members = 21
+    yes = rng.random((members, 400)) < rng.random(400)
+    present = rng.random((members, 400)) < rng.random(400)
+    for quorum in (0.0, 0.5, 2 / 3, 1.0):
+        t = tally(yes, present, members, rule, quorum)
+        for j in range(yes.shape[1]):
+            y, n = int(t.yes[j]), int(t.present[j])
+            assert passes(y, n, members, rule, quorum) == bool(t.passed[j])
+            against = reached(np.array([n - y]), np.array([n]), members, rule)[0]
+            assert reaches(n - y, n, members, rule) == bool(against)
+
+
+def test_a_committee_decides_on_one_bill_as_the_chamber_would_on_a_column() -> None:
+    """``support_one`` (a committee's decision on one bill) gives what ``support`` gives for the
+    same members and bill, from the same draws."""
+    parties = {
+        "a": PartyConf(position=-0.4, discipline=0.6),
+        "b": PartyConf(position=0.3, government=True),
+        "c": PartyConf(position=0.8, discipline=0.2),
+    }
+    d = Deputies.seat(
+        "c", parties, 60, attention=0.3, attendance=0.9, noise_sd=0.4, rng=np.random.default_rng(1)
+    )
+    rows = np.sort(np.random.default_rng(2).choice(60, 15, replace=False))
+    signal = np.random.default_rng(4).normal(size=(60, 1))
+    seen = set()
+    for k, (pos, sq, gov) in enumerate([(0.5, 0.1, True), (-0.7, 0.0, False), (0.05, 0.2, False)]):
+        for sig in (None, signal):
+            whole = d.support(
+                np.array([pos]), np.array([sq]), np.array([gov]), sig, np.random.default_rng(k), rows=rows
+            )[:, 0]
+            one = d.subset(rows).support_one(
+                pos, sq, gov, None if sig is None else sig[rows, 0], np.random.default_rng(k)
+            )
+            assert one.tolist() == whole.tolist()
+            seen.add(int(one.sum()))
+    assert len(seen) > 1  # the cases differ: the comparison is not between two constant answers
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 14, 98, 99])
+def test_the_median_member_is_numpys_median(n: int) -> None:
+    for seed in range(20):
+        x = np.random.default_rng(seed).normal(size=n)
+        assert median_of(x) == float(np.median(x))

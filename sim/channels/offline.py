@@ -48,13 +48,15 @@ class OfflinePath:
     def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
         if not ids.size or self.reach <= 0:
             return
-        rng = self.rng
-        carried = (rng.random(ids.size) < self.reach).nonzero()[0]
-        if not carried.size:
+        rng, reach = self.rng, self.reach
+        carried = [i for i, u in enumerate(rng.random(ids.size).tolist()) if u < reach]
+        if not carried:
             return
-        delays = rng.exponential(self.delay, carried.size) if self.delay > 0 else np.zeros(carried.size)
-        for i, d in zip(carried.tolist(), delays.tolist(), strict=True):
-            self.rows.append(Carried("offline", int(ids[i]), int(groups[i]), now, now + d))
+        n = len(carried)
+        delays = rng.exponential(self.delay, n).tolist() if self.delay > 0 else [0.0] * n
+        ids_, groups_ = ids.tolist(), groups.tolist()
+        for i, d in zip(carried, delays, strict=True):
+            self.rows.append(Carried("offline", ids_[i], groups_[i], now, now + d))
 
     def step(self, now: float, workday: bool) -> None:
         """Nothing to serve: the path has no queue."""

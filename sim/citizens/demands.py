@@ -86,17 +86,23 @@ class DemandBook:
     def add(
         self, groups: np.ndarray, topics: np.ndarray, positions: np.ndarray, intensity: np.ndarray, now: float
     ) -> np.ndarray:
-        """Record new demands; return their ids."""
-        k = groups.size
-        ids = np.arange(self.n, self.n + k)
-        self._grow(self.n + k)
-        sl = slice(self.n, self.n + k)
-        self.group[sl], self.topic[sl], self.position[sl] = groups, topics, positions
-        self.intensity[sl], self.emerged[sl] = intensity, now
-        self.live[topics, groups] = ids
-        self.live_position[topics, groups] = positions
-        self.n += k
-        return ids
+        """Record new demands; return their ids. A day brings a few: they are written one by one."""
+        first = self.n
+        self._grow(first + groups.size)
+        rows = zip(groups.tolist(), topics.tolist(), positions.tolist(), intensity.tolist(), strict=True)
+        group, topic, position, strength, emerged = (
+            self.group,
+            self.topic,
+            self.position,
+            self.intensity,
+            self.emerged,
+        )
+        live, live_position = self.live, self.live_position
+        for k, (g, t, p, i) in enumerate(rows, first):
+            group[k], topic[k], position[k], strength[k], emerged[k] = g, t, p, i, now
+            live[t, g], live_position[t, g] = k, p
+        self.n = first + groups.size
+        return np.arange(first, self.n)
 
     def _toward(self, topic: int, position: float, status_quo: float) -> tuple[np.ndarray, np.ndarray]:
         """(groups, demand ids) of the live demands on ``topic`` that a bill at ``position`` answers."""

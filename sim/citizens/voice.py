@@ -43,6 +43,9 @@ class Voice:
         self.topic_attention = np.zeros(t)  # extra attention per topic (appeals), faded like voice
         self.quiet = True
         self._bases: dict[str, np.ndarray] = {}
+        # (topics x groups) squared distance of each group's view from the law in force: the first
+        # term of every signal's gain, computed once.
+        self._from_status_quo = (population.pref_by_topic - self.status_quo[:, None]) ** 2
 
     @property
     def people(self) -> np.ndarray:
@@ -93,8 +96,7 @@ class Voice:
         if self.quiet:
             return None
         pref = self.population.pref_by_topic[topic]  # (bills x groups)
-        sq = self.status_quo[topic][:, None]
-        gain = (pref - sq) ** 2 - (pref - position[:, None]) ** 2
+        gain = self._from_status_quo[topic] - (pref - position[:, None]) ** 2
         voiced = np.minimum(self.by_topic[topic] / self.cap, 1.0) * gain  # level on these topics
         # (groups x bills) in memory, as the product has always read it: the same sums.
         voiced = np.ascontiguousarray(voiced.T)

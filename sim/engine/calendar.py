@@ -133,12 +133,13 @@ class WorkDays:
     def _extend(self, days: int) -> None:
         self._mask = _weekday_mask(str(self.start), days, range(5))
         self._days = np.flatnonzero(self._mask).tolist()
+        self._workday: list[bool] = self._mask.tolist()
         self._span = days
 
     def is_workday(self, day: float) -> bool:
         while int(day) >= self._span:
             self._extend(2 * self._span)
-        return bool(self._mask[int(day)])
+        return self._workday[int(day)]
 
     def after(self, day: float, n: float) -> float:
         """The day offset ``n`` working days after ``day`` (a deadline; a weekend rolls forward)."""

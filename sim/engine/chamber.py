@@ -29,7 +29,7 @@ import numpy as np
 import simpy
 
 from agents.deputies import Deputies
-from agents.majority import Rule, reached, tally
+from agents.majority import Rule, passes, reaches
 from sim.engine.ledger import Amendment, Bill, VoteRecord
 
 if TYPE_CHECKING:
@@ -103,7 +103,9 @@ class Chamber:
         self.agenda_capacity = int(agenda_capacity)
         self.sittings = sittings
         self.agenda = Agenda(agenda_priority)
-        self._status_quo = status_quo
+        self._sq = [float(x) for x in status_quo]  # the law in force on each topic
+        a = deputies.amendment
+        self._amend = (float(a.threshold), float(a.pull), deputies.median)
         self._effects = effects
         self._votes = votes
         self._amendments = amendments
@@ -114,51 +116,62 @@ class Chamber:
         return self.agenda.take(self.agenda_capacity)
 
     def vote(self, items: list[AgendaItem], now: float) -> None:
-        """Vote every question of a sitting at once: all deputies x all questions in one decision."""
-        deputies, rng = self.deputies, self._rng
-        bills = [it.bill for it in items]
-        pos = np.array([b.position for b in bills])
-        topic = np.array([b.topic for b in bills], dtype=np.int64)
-        sq = self._status_quo[topic]
-        # Each item puts one question; a review also asks whether the bill as rewritten carries.
-        review = np.array([it.question == "review" for it in items])
-        on_amendments = np.array([it.question == "amendments" for it in items])
-        wants, rewritten = deputies.amend(pos)
-        wants &= review
-        proposed = np.array([b.amended for b in bills])
-        position = np.where(on_amendments, proposed, pos)
-        reference = np.where(on_amendments, pos, sq)
-        gov = np.array([b.government for b in bills], dtype=bool) & ~on_amendments
-        extra = np.flatnonzero(wants)  # the rewritten versions, as further columns
-        position = np.concatenate([position, rewritten[extra]])
-        reference = np.concatenate([reference, sq[extra]])
-        gov = np.concatenate([gov, gov[extra]])
-        topics = np.concatenate([topic, topic[extra]])
-        signal = self._effects.signal(deputies, position, topics)
-        yes = deputies.support(position, reference, gov, signal, rng)
+        """Vote every question of a sitting at once: all deputies x all questions in one decision.
+
+        Each item puts one question (one column of the decision); a review whose members want the
+        bill rewritten also asks whether the rewritten bill carries (a further column, after the
+        items'). The columns are laid out item by item in Python (a sitting has a few items), the
+        decision and the presence drawn over all of them at once, then each column counted.
+        """
+        deputies, rng, sq = self.deputies, self._rng, self._sq
+        threshold, pull, median = self._amend
+        position, reference, gov, topic = [], [], [], []
+        rewrites: list[tuple[int, float]] = []  # (item, the bill as the members would rewrite it)
+        for j, it in enumerate(items):
+            b = it.bill
+            p, t = b.position, b.topic
+            topic.append(t)
+            if it.question == "amendments":  # the other chamber's text against the bill as it stands
+                position.append(b.amended)
+                reference.append(p)
+                gov.append(False)
+                continue
+            position.append(p)
+            reference.append(sq[t])
+            gov.append(b.government)
+            if it.question == "review" and threshold > 0 and abs(median - p) > threshold:
+                rewrites.append((j, min(max(p + pull * (median - p), -1.0), 1.0)))
+        column_of_rewrite = {}
+        for k, (j, rewritten) in enumerate(rewrites):
+            column_of_rewrite[j] = len(items) + k
+            position.append(rewritten)
+            reference.append(sq[topic[j]])
+            gov.append(gov[j])
+            topic.append(topic[j])
+        pos = np.array(position)
+        signal = (
+            self._effects.signal(deputies, pos, np.array(topic, dtype=np.int64))
+            if self._effects.signals
+            else None
+        )
+        yes = deputies.support(pos, np.array(reference), np.array(gov, dtype=bool), signal, rng)
         present = deputies.attend(yes.shape, rng)
-        column_of_rewrite = {int(j): len(items) + k for k, j in enumerate(extra)}
-        counts: dict[int, tuple[bool, int, int, int]] = {}
-        by_rule: dict[tuple[Rule, float], list[int]] = {}
+        yes &= present
+        n_yes = np.add.reduce(yes, axis=0).tolist()  # booleans count as integers
+        n_present = np.add.reduce(present, axis=0).tolist()
+        seats = self.seats
         for j, it in enumerate(items):
-            q = it.quorum if it.quorum is not None else self.quorum
-            by_rule.setdefault((it.rule, q), []).append(j)
-            if j in column_of_rewrite:
-                by_rule[(it.rule, q)].append(column_of_rewrite[j])
-        for (rule, quorum), cols in by_rule.items():
-            t = tally(yes[:, cols], present[:, cols], self.seats, rule, quorum)
-            for k, c in enumerate(cols):
-                counts[c] = (bool(t.passed[k]), int(t.yes[k]), int(t.no[k]), int(t.present[k]))
-        for j, it in enumerate(items):
-            passed, n_yes, n_no, n_present = counts[j]
+            quorum = it.quorum if it.quorum is not None else self.quorum
+            y, n = n_yes[j], n_present[j]
+            passed = passes(y, n, seats, it.rule, quorum)
             outcome = "pass" if passed else "fail"
             bill = it.bill
             if it.question == "review":
                 rewrite = column_of_rewrite.get(j)
-                if rewrite is not None and counts[rewrite][0]:
-                    outcome = "amend"
-                    passed, n_yes, n_no, n_present = counts[rewrite]
-                    bill.amended = float(rewritten[j])
+                if rewrite is not None and passes(n_yes[rewrite], n_present[rewrite], seats, it.rule, quorum):
+                    outcome, passed = "amend", True
+                    y, n = n_yes[rewrite], n_present[rewrite]
+                    bill.amended = rewrites[rewrite - len(items)][1]
                     self._amendments.append(
                         Amendment(bill.id, it.stage, self.name, now, bill.position, bill.amended, False)
                     )
@@ -167,10 +180,9 @@ class Chamber:
             elif it.question == "amendments" and passed:
                 self._adopt_amendment(bill)
             elif not passed and it.reject_rule is not None:
-                enough = reached(np.array([n_no]), np.array([n_present]), self.seats, it.reject_rule)
-                outcome = "fail" if bool(enough[0]) else "return"
+                outcome = "fail" if reaches(n - y, n, seats, it.reject_rule) else "return"
             self._votes.append(
-                VoteRecord(bill.id, it.stage, self.name, it.question, now, n_yes, n_no, n_present, passed)
+                VoteRecord(bill.id, it.stage, self.name, it.question, now, y, n - y, n, passed)
             )
             it.event.succeed(outcome)
 

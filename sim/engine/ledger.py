@@ -178,30 +178,30 @@ class Ledger:
 
     def tables(self) -> dict[str, Table]:
         """The records as typed tables (one row per bill, stage visit, vote and amendment)."""
-        bills = sorted(self.bills, key=lambda b: b.id)
+        bills = sorted(self.bills, key=attrgetter("id"))
         return {
-            "bills": table(BILLS, [_bill_row(b) for b in bills]),
+            "bills": table(BILLS, list(map(_bill_row, bills))),
             "stages": table(STAGES, self.stages),
             "votes": table(VOTES, self.votes),
             "amendments": table(AMENDMENTS, self.amendments),
         }
 
 
-def _bill_row(b: Bill) -> tuple[Any, ...]:
-    return (
-        b.id,
-        b.initiator,
-        b.topic_name,
-        b.position,
-        b.complexity,
-        b.government,
-        b.priority,
-        b.drafted,
-        b.introduced,
-        b.adopted,
-        b.state,
-        b.finished,
-    )
+#: A bill's row of the ``bills`` table (its fields in the schema's order, ``topic`` by name).
+_bill_row = attrgetter(
+    "id",
+    "initiator",
+    "topic_name",
+    "position",
+    "complexity",
+    "government",
+    "priority",
+    "drafted",
+    "introduced",
+    "adopted",
+    "state",
+    "finished",
+)
 
 
 #: The engine's tables, by name.

@@ -9,6 +9,7 @@ file and writes none.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -236,11 +237,20 @@ class ParliamentModel:
             )
         )
         horizon = self.horizon
-        step = env.step
+        step, peek = env.step, env.peek
         n = 0
-        while env.peek() < horizon:
-            step()
-            n += 1
+        # The cyclic garbage collector is paused while the model runs: a run leaves a few cyclic
+        # objects per bill (about 30,000 in 50 years of the M/M/c queue, a few MB), which the
+        # collector frees afterwards, and its passes over the live ones cost a few % of a run.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            while peek() < horizon:
+                step()
+                n += 1
+        finally:
+            if collecting:
+                gc.enable()
         env.run(until=horizon)  # nothing is left before the horizon: this only sets the clock
         self.docket.close()
         self.events = n

@@ -10,6 +10,7 @@ bill, the interrupt reaches the handler where the bill waits; it lets go of its 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -38,10 +39,37 @@ class StageHandler(Protocol):
         ...
 
 
+#: Variates drawn at once from a stage's own stream (then used, or scaled, bill by bill).
+DRAWS = 64
+
+
+class Variates:
+    """The draws of one stream's single use, ``DRAWS`` at a time: ``take()`` gives the same numbers
+    in the same order as one scalar draw per call would (numpy fills an array draw by draw), as
+    Python floats."""
+
+    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
+        self._draw = draw
+        self._drawn: list[float] = []
+        self._next = 0
+
+    def take(self) -> float:
+        if self._next == len(self._drawn):
+            self._drawn, self._next = self._draw(DRAWS).tolist(), 0
+        self._next += 1
+        return self._drawn[self._next - 1]
+
+
 class Duration:
     """Draws of a stage's duration in days: the stage's distribution with its mean scaled by the
     bill's complexity (unless the stage says otherwise), by the attached draft effects, and for a
-    priority bill by the priority factor."""
+    priority bill by the priority factor.
+
+    The stage's stream is its own, so its standard variates are drawn ``DRAWS`` at a time and scaled
+    one by one: ``exponential(m)`` is ``m`` times a standard exponential, ``gamma(k, m / k)`` is
+    ``m / k`` times a standard gamma of shape ``k``, ``lognormal(mu, s)`` is ``exp(mu + s z)`` of a
+    standard normal ``z``, each the very number the scalar draw gives, in the same order.
+    """
 
     def __init__(
         self,
@@ -61,6 +89,14 @@ class Duration:
             self.s2 = float(np.log1p(cv * cv))
             self.sigma = float(np.sqrt(self.s2))
             self.shape = 1.0 / (cv * cv)
+        # The stage's standard variates (none drawn for a fixed duration).
+        if d.dist == "exponential":
+            self._standard = Variates(rng.standard_exponential).take
+        elif d.dist == "lognormal":
+            self._standard = Variates(rng.standard_normal).take
+        elif d.dist == "gamma":
+            shape = self.shape
+            self._standard = Variates(lambda n: rng.standard_gamma(shape, n)).take
 
     def draw(self, bill: Bill) -> float:
         scale = bill.complexity if self.by_complexity else 1.0
@@ -72,10 +108,10 @@ class Duration:
         if self.dist == "fixed" or mean <= 0:
             return mean
         if self.dist == "exponential":
-            return float(self.rng.exponential(mean))
+            return mean * self._standard()
         if self.dist == "lognormal":
-            return float(self.rng.lognormal(np.log(mean) - self.s2 / 2, self.sigma))
-        return float(self.rng.gamma(self.shape, mean / self.shape))
+            return math.exp(float(np.log(mean) - self.s2 / 2) + self.sigma * self._standard())
+        return mean / self.shape * self._standard()
 
 
 class WorkStage:
@@ -99,9 +135,10 @@ class WorkStage:
     ) -> None:
         self.name, self.conf, self.env = name, conf, env
         self.desk, self.committee, self.duration, self.effects = desk, committee, duration, effects
-        self.status_quo, self.amendments = status_quo, amendments
+        self.status_quo, self.amendments = [float(x) for x in status_quo], amendments
         self.rng, self.decisions = rng, decisions
         self.fail_prob = float(conf.fail_prob)
+        self._uniform = Variates(rng.random).take  # the stream of withdrawals: its only use
 
     def run(self, bill: Bill) -> Process:
         env = self.env
@@ -124,15 +161,19 @@ class WorkStage:
         p = self.fail_prob
         if p > 0:
             p = min(1.0, p * self.effects.fail_factor(self.conf, bill))
-            if self.rng.random() < p:
+            if self._uniform() < p:
                 return "fail"
         return outcome
 
     def _decide(self, bill: Bill) -> str:
         assert self.committee is not None
         committee = self.committee(bill)
-        signal = self.effects.signal(committee.deputies, np.array([bill.position]), np.array([bill.topic]))
-        sq = float(self.status_quo[bill.topic])
+        signal = None
+        if self.effects.signals:
+            signal = self.effects.signal(
+                committee.deputies, np.array([bill.position]), np.array([bill.topic])
+            )
+        sq = self.status_quo[bill.topic]
         d = committee.decide(bill.position, sq, bill.government, signal, self.decisions)
         if d.outcome == "amend":
             now = self.env.now

@@ -60,22 +60,22 @@ def arrivals(
         positions = np.clip(conf.position + conf.position_sd * rng.standard_normal(CHUNK), -1, 1)
         complexity = draw_complexity(rng, complexity_sd, CHUNK)
         priority = rng.random(CHUNK) < conf.priority_share
-        for i in range(CHUNK):
-            yield env.timeout(gaps[i])
-            docket.introduce(
-                who,
-                int(topics[i]),
-                float(positions[i]),
-                float(complexity[i]),
-                government,
-                start,
-                bool(priority[i]),
-            )
+        bills = zip(
+            gaps.tolist(),
+            topics.tolist(),
+            positions.tolist(),
+            complexity.tolist(),
+            priority.tolist(),
+            strict=True,
+        )
+        for gap, topic, position, complexity_of, priority_of in bills:
+            yield env.timeout(gap)
+            docket.introduce(who, topic, position, complexity_of, government, start, priority_of)
 
 
 def sittings(env: simpy.Environment, chamber: Chamber) -> Process:
     """A chamber's plenary sittings (midday of each sitting day): vote what is on the agenda."""
-    for day in chamber.sittings:
+    for day in chamber.sittings.tolist():
         t = float(day) + 0.5
         if t > env.now:
             yield env.timeout(t - env.now)
@@ -117,12 +117,13 @@ def month_starts(start: str, horizon: float) -> np.ndarray:
     last = (first + np.timedelta64(int(horizon) + 1, "D")).astype("datetime64[M]")
     months = np.arange(first.astype("datetime64[M]"), last + np.timedelta64(1, "M"))
     days = (months.astype("datetime64[D]") - first).astype(np.int64)
-    return np.unique(np.concatenate([[0], days[(days >= 0) & (days <= horizon)]]))
+    # Sorted and distinct (as ``np.unique``, whose first call imports numpy.ma: a cost at start-up).
+    return np.array(sorted({0, *days[(days >= 0) & (days <= horizon)].tolist()}), dtype=np.int64)
 
 
 def monthly(env: simpy.Environment, days: np.ndarray, record: Callable[[float], None]) -> Process:
     """Record the model's state at the start of each of ``days`` (after the day's daily step)."""
-    for day in days:
+    for day in days.tolist():  # Python numbers: a numpy integer against a float is slow to compare
         if day > env.now:
             yield env.timeout(float(day) - env.now)
         record(env.now)
