@@ -115,9 +115,11 @@ def validate(cfg: DictConfig) -> Config:
     check_parliament(conf.parliament)
     if conf.citizens is not None:
         check_citizens(conf.citizens, conf.parliament)
+        check_ranges(conf.citizens, "citizens")
     if conf.channels is not None:
         need("channels", conf.channels.name, conf.citizens is not None, "channels need a citizens preset")
         check_channels(conf.channels, conf.parliament)
+        check_ranges(conf.channels, "channels")
     return conf
 
 
