@@ -34,6 +34,8 @@ PEEL = 0.05
 MIN_MASS = 0.05
 #: The chosen box holds at least this share of the cases of interest.
 MIN_COVERAGE = 0.5
+#: No box is sought with fewer cases of interest (or fewer other worlds) than this.
+MIN_CASES = 3
 #: At most this many assumptions in a box (a box of more is rarely read, and rarely real with few worlds).
 MAX_DIMS = 3
 #: Level of the test that an assumption is needed (the share of shuffles in which one beats it).
@@ -207,7 +209,7 @@ def prim(
     y = np.asarray(y, dtype=bool)
     n, d = x.shape
     total = int(y.sum())
-    if total == 0 or total == n or d == 0:
+    if min(total, n - total) < MIN_CASES or d == 0:
         return None
     least = max(2, int(np.ceil(min_mass * n)))
     first = _screen(x, y, peel, least, min_coverage)[0]
