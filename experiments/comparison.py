@@ -206,7 +206,8 @@ def compare_jobs(
         summary=summary,
         leads=pd.concat(leads, ignore_index=True),
         comparison=adjusted(
-            compare_by_horizon(summary, metrics, strata(labels, manifests, base)), [m for m in wanted if m in metrics]
+            compare_by_horizon(summary, metrics, strata(labels, manifests, base)),
+            [m for m in wanted if m in metrics],
         ),
         described=catalog.load(folder for folder, _ in jobs),
         baseline=base,
@@ -275,7 +276,10 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         if (robust_dir / "assumptions.csv").is_file():
             assumed = pd.read_csv(robust_dir / "assumptions.csv")
         manifest["robustness"] = str(robust_dir)
-    names = {s["label"]: (m.get("choices") or {}).get("scenario") for s, m in zip(scenarios, manifests, strict=True)}
+    names = {
+        s["label"]: (m.get("choices") or {}).get("scenario")
+        for s, m in zip(scenarios, manifests, strict=True)
+    }
     html = report.render(
         robustness=robust,
         assumptions=assumed,

@@ -156,7 +156,9 @@ def _screen(x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage
         m -= cut
         got = np.maximum(low, high)
         cov, den = got / total, got / m
-        better = (cov >= min_coverage) & ((den > best_den + 1e-12) | ((abs(den - best_den) <= 1e-12) & (cov > best_cov)))
+        better = (cov >= min_coverage) & (
+            (den > best_den + 1e-12) | ((abs(den - best_den) <= 1e-12) & (cov > best_cov))
+        )
         best_den = np.where(better, den, best_den)
         best_cov = np.where(better, cov, best_cov)
         best_got = np.where(better, got, best_got)

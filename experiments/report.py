@@ -151,17 +151,30 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
     worlds = int(row["worlds"])
     pct = tr.number(100 * float(share)) if not undefined(share) else DASH
     if not undefined(share) and float(share) >= float(row.get("holds_at", 0.9)):
-        return {"holds": True, "text": tr.gettext(
-            "Holds across the plausible worlds: the same outcome in {share}% of {worlds} worlds.",
-            share=pct, worlds=worlds)}  # fmt: skip
+        return {
+            "holds": True,
+            "text": tr.gettext(
+                "Holds across the plausible worlds: the same outcome in {share}% of {worlds} worlds.",
+                share=pct,
+                worlds=worlds,
+            ),
+        }
     deciding = row.get("deciding_assumptions")
     if isinstance(deciding, str) and deciding:
         why = tr.gettext("it is decided by {assumptions}", assumptions=deciding)
     else:
-        why = tr.gettext("no single assumption decides it; it moves most with {name}", name=row.get("top_assumption"))
-    return {"holds": False, "text": tr.gettext(
-        "Depends on the assumptions: the same outcome in only {share}% of {worlds} worlds; {why}.",
-        share=pct, worlds=worlds, why=why)}  # fmt: skip
+        why = tr.gettext(
+            "no single assumption decides it; it moves most with {name}", name=row.get("top_assumption")
+        )
+    return {
+        "holds": False,
+        "text": tr.gettext(
+            "Depends on the assumptions: the same outcome in only {share}% of {worlds} worlds; {why}.",
+            share=pct,
+            worlds=worlds,
+            why=why,
+        ),
+    }
 
 
 def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> list[str]:
@@ -176,10 +189,15 @@ def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> 
             "{scenario}, against {baseline}: on speed and throughput {fb} measures better, {fw} worse, "
             "{fu} without a clear difference; on responsiveness {rb} better, {rw} worse, {ru} without a "
             "clear difference.",
-            scenario=f["scenario"], baseline=f["baseline"],
-            fb=counts["fast"]["better"], fw=counts["fast"]["worse"], fu=counts["fast"]["unclear"],
-            rb=counts["responsive"]["better"], rw=counts["responsive"]["worse"], ru=counts["responsive"]["unclear"],
-        )  # fmt: skip
+            scenario=f["scenario"],
+            baseline=f["baseline"],
+            fb=counts["fast"]["better"],
+            fw=counts["fast"]["worse"],
+            fu=counts["fast"]["unclear"],
+            rb=counts["responsive"]["better"],
+            rw=counts["responsive"]["worse"],
+            ru=counts["responsive"]["unclear"],
+        )
         notes = [t["robust"] for t in f["found"] if t.get("robust")]
         if robust and notes:
             held = sum(1 for n in notes if n["holds"])
@@ -289,17 +307,27 @@ def render(
             ci = ci_text(m, r["diff_ci_low"], r["diff_ci_high"], True)
             p_adj = r.get("p_holm")
             dcells.append(
-                {"diff": value(m, r["diff"], True), "ci": ci, "css": "clear" if clear(r) else "same",
-                 "p": "" if undefined(p_adj) else tr.gettext("p = {p}", p=pvalue(p_adj))}
-            )  # fmt: skip
+                {
+                    "diff": value(m, r["diff"], True),
+                    "ci": ci,
+                    "css": "clear" if clear(r) else "same",
+                    "p": "" if undefined(p_adj) else tr.gettext("p = {p}", p=pvalue(p_adj)),
+                }
+            )
             meta = described.describe(m)
             aspect = ASPECTS.get(meta.group, "")
             if clear(r):
                 found = outcome(meta, float(r["diff"]))
                 rob = robust_rows.get((m, str(names.get(o["label"]) or o["label"])))
-                f["found"].append({"text": numbers.finding(m, r),
-                                   "robust": robustness_note(rob, found, tr) if rob is not None else None})  # fmt: skip
-                f["all"].append({"aspect": aspect, "class": found if found in ("better", "worse") else "unclear"})
+                f["found"].append(
+                    {
+                        "text": numbers.finding(m, r),
+                        "robust": robustness_note(rob, found, tr) if rob is not None else None,
+                    }
+                )
+                f["all"].append(
+                    {"aspect": aspect, "class": found if found in ("better", "worse") else "unclear"}
+                )
             else:
                 f["unclear_in"].append(numbers.label(m))
                 f["all"].append({"aspect": aspect, "class": "unclear"})
@@ -323,8 +351,15 @@ def render(
     if assumptions is not None and len(assumptions):
         top = assumptions[(assumptions["deciding_in"] > 0) | (assumptions["top_in"] > 0)]
         for a in top.sort_values(["deciding_in", "top_in"], ascending=False).head(12).itertuples(index=False):
-            important.append({"path": a.path, "low": tr.number(a.low), "high": tr.number(a.high),
-                              "deciding": int(a.deciding_in), "top": int(a.top_in)})  # fmt: skip
+            important.append(
+                {
+                    "path": a.path,
+                    "low": tr.number(a.low),
+                    "high": tr.number(a.high),
+                    "deciding": int(a.deciding_in),
+                    "top": int(a.top_in),
+                }
+            )
     return _ENV.get_template("report.html.j2").render(
         question=tr.gettext(QUESTION),
         answer=answer(findings, robustness is not None, tr),

@@ -19,14 +19,13 @@ same command on the same folder resumes, and refuses a folder holding another de
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from experiments.compare import fingerprint_of
 from experiments.compare_spec import HEADLINE
@@ -44,12 +43,15 @@ KIND = "robustness"
 SCENARIOS = ("kz_bicameral_2023", "kz_bicameral_2023_digital", "kz_kurultai_2026", "kz_kurultai_2026_digital")
 #: Assumptions the Kurultai preset declares "as the Mazhilis": the same quantile of their ranges.
 SAME = {
-    "parliament.chambers.kurultai.attendance": "parliament.chambers.mazhilis.attendance",
-    "parliament.chambers.kurultai.agenda_capacity": "parliament.chambers.mazhilis.agenda_capacity",
-    "parliament.chambers.kurultai.attention": "parliament.chambers.mazhilis.attention",
-    "parliament.chambers.kurultai.parties.amanat.discipline": "parliament.chambers.mazhilis.parties.amanat.discipline",
-    "parliament.chambers.kurultai.parties.amanat.position": "parliament.chambers.mazhilis.parties.amanat.position",
-    "parliament.stages.kurultai.between.mean": "parliament.stages.mazhilis.between.mean",
+    f"parliament.{where}.kurultai.{what}": f"parliament.{where}.mazhilis.{what}"
+    for where, what in (
+        ("chambers", "attendance"),
+        ("chambers", "agenda_capacity"),
+        ("chambers", "attention"),
+        ("chambers", "parties.amanat.discipline"),
+        ("chambers", "parties.amanat.position"),
+        ("stages", "between.mean"),
+    )
 }
 #: Files the analysis writes (``report.html`` last); removed first when a run starts.
 OUTPUTS = ("report.html", "robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv", "manifest.json")
@@ -102,7 +104,9 @@ def robustness_spec(node: Any) -> RobustnessSpec:
     )
     names = s["scenarios"]
     ok = isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) and n for n in names)
-    check(s, "scenarios", ok and len(set(names)) == len(names), "a list of at least 2 distinct scenario names")
+    check(
+        s, "scenarios", ok and len(set(names)) == len(names), "a list of at least 2 distinct scenario names"
+    )
     check(s, "baseline", s["baseline"] in names, f"one of the scenarios ({', '.join(names)})")
     metrics = s["metrics"]
     ok = isinstance(metrics, list) and bool(metrics) and all(isinstance(m, str) for m in metrics)
@@ -113,7 +117,12 @@ def robustness_spec(node: Any) -> RobustnessSpec:
     for key, lo, hi in (("alpha", 0.0, 0.5), ("holds", 0.5, 1.0)):
         v = s[key]
         ok = isinstance(v, int | float) and not isinstance(v, bool) and lo < v <= hi
-        check(s, key, ok and (key != "alpha" or v < hi), f"a number in ({lo}, {hi}{')' if key == 'alpha' else ']'}")
+        check(
+            s,
+            key,
+            ok and (key != "alpha" or v < hi),
+            f"a number in ({lo}, {hi}{')' if key == 'alpha' else ']'}",
+        )
     check(s, "title", isinstance(s["title"], str), "a string")
     return RobustnessSpec(
         **{**s, "scenarios": tuple(names), "metrics": tuple(metrics), "same": tuple(same.items())}
@@ -131,7 +140,9 @@ def scenario_options() -> list[str]:
     return GlobalHydra.instance().hydra.config_loader.get_group_options("scenario")  # type: ignore[union-attr]
 
 
-def compose_scenarios(spec: RobustnessSpec, overrides: Sequence[str], compose: Composer) -> dict[str, DictConfig]:
+def compose_scenarios(
+    spec: RobustnessSpec, overrides: Sequence[str], compose: Composer
+) -> dict[str, DictConfig]:
     """Each compared scenario's config: the command's overrides with ``+scenario=<name>``."""
     known = scenario_options()
     given = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != "scenario"]
@@ -225,8 +236,15 @@ def classify(diffs: Sequence[float] | np.ndarray, better: str, alpha: float = 0.
     outcome = direction
     if direction != UNCLEAR and better in (HIGHER, LOWER):
         outcome = BETTER if direction == better else WORSE
-    return {"pairs": int(d.size), "effect": mean, "low": low, "high": high, "p_value": p, "direction": direction,
-            "outcome": outcome}  # fmt: skip
+    return {
+        "pairs": int(d.size),
+        "effect": mean,
+        "low": low,
+        "high": high,
+        "p_value": p,
+        "direction": direction,
+        "outcome": outcome,
+    }
 
 
 # -- the analysis -----------------------------------------------------------------------------------
@@ -242,8 +260,15 @@ def records(out: Path, d: Design) -> Any:
         for name in d.spec.scenarios:
             for r in load_records(world_folder(out, w, name)):
                 if r["replication"] < len(d.seeds):
-                    rows.append({"world": w, "scenario": name, "replication": r["replication"], "seed": r["seed"],
-                                 **r["summary"]})  # fmt: skip
+                    rows.append(
+                        {
+                            "world": w,
+                            "scenario": name,
+                            "replication": r["replication"],
+                            "seed": r["seed"],
+                            **r["summary"],
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -267,8 +292,16 @@ def effects(runs: Any, d: Design, described: Any) -> Any:
                 a = g.loc[seeds, m].to_numpy(dtype=float)
                 b = base.loc[seeds, m].to_numpy(dtype=float)
                 c = classify(a - b, described.describe(m).better, spec.alpha)
-                rows.append({"world": int(w), "metric": m, "scenario": name, "baseline": spec.baseline,
-                             "baseline_mean": float(np.nanmean(b)) if np.isfinite(b).any() else np.nan, **c})  # fmt: skip
+                rows.append(
+                    {
+                        "world": int(w),
+                        "metric": m,
+                        "scenario": name,
+                        "baseline": spec.baseline,
+                        "baseline_mean": float(np.nanmean(b)) if np.isfinite(b).any() else np.nan,
+                        **c,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -320,28 +353,39 @@ def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
         defined = y[~np.isnan(y)]
         preset = g[g["world"] == 0]
         has_dir = meta.better in (HIGHER, LOWER)
-        rows.append({
-            "metric": m, "scenario": name, "baseline": d.spec.baseline, "unit": meta.unit, "better": meta.better,
-            "worlds": n, "worlds_undefined": int(n - defined.size),
-            "share_better": share[BETTER] if has_dir else np.nan,
-            "share_worse": share[WORSE] if has_dir else np.nan,
-            "share_unclear": share[UNCLEAR], "share_higher": directions[HIGHER], "share_lower": directions[LOWER],
-            "finding": finding, "finding_share": float(counts[finding] / n),
-            "holds": bool(counts[finding] / n >= d.spec.holds), "holds_at": d.spec.holds,
-            "preset_outcome": preset["outcome"].iloc[0] if len(preset) else UNCLEAR,
-            "preset_effect": float(preset["effect"].iloc[0]) if len(preset) else np.nan,
-            "effect_median": float(np.median(defined)) if defined.size else np.nan,
-            "effect_min": float(defined.min()) if defined.size else np.nan,
-            "effect_max": float(defined.max()) if defined.size else np.nan,
-            "effect_q05": float(np.quantile(defined, 0.05)) if defined.size else np.nan,
-            "effect_q95": float(np.quantile(defined, 0.95)) if defined.size else np.nan,
-            "deciding_assumptions": box.describe() if box is not None else "",
-            "deciding_paths": "; ".join(sorted(box.limits, key=lambda k: box.quasi_p[k])) if box else "",
-            "box_coverage": box.coverage if box is not None else np.nan,
-            "box_density": box.density if box is not None else np.nan,
-            "top_assumption": names[top] if names else "",
-            "top_rank_correlation": float(rho[top]) if len(rho) else np.nan,
-        })  # fmt: skip
+        rows.append(
+            {
+                "metric": m,
+                "scenario": name,
+                "baseline": d.spec.baseline,
+                "unit": meta.unit,
+                "better": meta.better,
+                "worlds": n,
+                "worlds_undefined": int(n - defined.size),
+                "share_better": share[BETTER] if has_dir else np.nan,
+                "share_worse": share[WORSE] if has_dir else np.nan,
+                "share_unclear": share[UNCLEAR],
+                "share_higher": directions[HIGHER],
+                "share_lower": directions[LOWER],
+                "finding": finding,
+                "finding_share": float(counts[finding] / n),
+                "holds": bool(counts[finding] / n >= d.spec.holds),
+                "holds_at": d.spec.holds,
+                "preset_outcome": preset["outcome"].iloc[0] if len(preset) else UNCLEAR,
+                "preset_effect": float(preset["effect"].iloc[0]) if len(preset) else np.nan,
+                "effect_median": float(np.median(defined)) if defined.size else np.nan,
+                "effect_min": float(defined.min()) if defined.size else np.nan,
+                "effect_max": float(defined.max()) if defined.size else np.nan,
+                "effect_q05": float(np.quantile(defined, 0.05)) if defined.size else np.nan,
+                "effect_q95": float(np.quantile(defined, 0.95)) if defined.size else np.nan,
+                "deciding_assumptions": box.describe() if box is not None else "",
+                "deciding_paths": "; ".join(sorted(box.limits, key=lambda k: box.quasi_p[k])) if box else "",
+                "box_coverage": box.coverage if box is not None else np.nan,
+                "box_density": box.density if box is not None else np.nan,
+                "top_assumption": names[top] if names else "",
+                "top_rank_correlation": float(rho[top]) if len(rho) else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -354,13 +398,19 @@ def assumptions_table(d: Design, robust: Any) -> Any:
     deciding = [p for b in (robust["deciding_paths"] if len(robust) else []) for p in b.split("; ") if p]
     rows = []
     for a in d.assumptions:
-        rows.append({
-            "path": a.path, "low": a.low, "high": a.high, "integer": a.integer,
-            "presets": json.dumps(a.presets, sort_keys=True), "scenarios": len(a.presets),
-            "follows": a.follows or "",
-            "deciding_in": deciding.count(a.path),
-            "top_in": tops.count(a.path),
-        })  # fmt: skip
+        rows.append(
+            {
+                "path": a.path,
+                "low": a.low,
+                "high": a.high,
+                "integer": a.integer,
+                "presets": json.dumps(a.presets, sort_keys=True),
+                "scenarios": len(a.presets),
+                "follows": a.follows or "",
+                "deciding_in": deciding.count(a.path),
+                "top_in": tops.count(a.path),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -405,8 +455,16 @@ def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[st
     figs = [shares(robust, labels, described, tr)]
     extra = effects_figure(robust, eff, worlds, labels, described, tr)
     figs += [extra] if extra is not None else []
-    html = render(title=d.spec.title, robust=robust, assumptions=assumptions, labels=labels, described=described,
-                  figures=figs, manifest=manifest, tr=tr)  # fmt: skip
+    html = render(
+        title=d.spec.title,
+        robust=robust,
+        assumptions=assumptions,
+        labels=labels,
+        described=described,
+        figures=figs,
+        manifest=manifest,
+        tr=tr,
+    )
     (out / "report.html").unlink(missing_ok=True)
     write_with(out / "robustness.csv", lambda p: robust.to_csv(p, index=False))
     write_with(out / "effects.csv", lambda p: eff.to_csv(p, index=False))
@@ -434,18 +492,33 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     clear_outputs(out)
     run_tasks(d.tasks, spec.pool_spec, desc=f"{spec.worlds} worlds x {len(cfgs)} scenarios", quiet=conf.quiet)
     manifest = {
-        "kind": KIND, "title": spec.title, "created": now(), "command": command_line(task, []),
-        "seed": int(conf.seed), "years": conf.years, "worlds": spec.worlds, "replications": spec.replications,
-        "sampler": spec.sampler, "scenarios": list(spec.scenarios), "baseline": spec.baseline,
-        "metrics": list(spec.metrics), "alpha": spec.alpha, "holds": spec.holds, "same": dict(spec.same),
-        "seeds": d.seeds, "git": git_revision(), "versions": versions(),
-    }  # fmt: skip
+        "kind": KIND,
+        "title": spec.title,
+        "created": now(),
+        "command": command_line(task, []),
+        "seed": int(conf.seed),
+        "years": conf.years,
+        "worlds": spec.worlds,
+        "replications": spec.replications,
+        "sampler": spec.sampler,
+        "scenarios": list(spec.scenarios),
+        "baseline": spec.baseline,
+        "metrics": list(spec.metrics),
+        "alpha": spec.alpha,
+        "holds": spec.holds,
+        "same": dict(spec.same),
+        "seeds": d.seeds,
+        "git": git_revision(),
+        "versions": versions(),
+    }
     path = analyse(out, d, cfgs, manifest, conf.lang)
     if not conf.quiet:
         robust = __import__("pandas").read_csv(out / "robustness.csv")
         for r in robust.itertuples(index=False):
             verdict = "holds" if r.holds else "depends"
-            print(f"{r.metric} / {r.scenario}: {verdict} ({r.finding} in {100 * r.finding_share:.0f}% of worlds)"
-                  + (f"; deciding: {r.deciding_assumptions}" if isinstance(r.deciding_assumptions, str) else ""))  # fmt: skip
+            share = f"{100 * r.finding_share:.0f}%"
+            deciding = r.deciding_assumptions if isinstance(r.deciding_assumptions, str) else ""
+            line = f"{r.metric} / {r.scenario}: {verdict} ({r.finding} in {share} of worlds)"
+            print(line + (f"; deciding: {deciding}" if deciding else ""))
         print(f"report: {path}")
     return {"worlds": spec.worlds, "ran": len(d.tasks), "report": str(path)}

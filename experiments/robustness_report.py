@@ -47,7 +47,9 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
             left = np.zeros(len(scen))
             for k in keys:
                 w = 100 * part[f"share_{k}"].to_numpy(dtype=float)
-                ax.barh(np.arange(len(scen)), w, left=left, color=CLASSES[k][1], label=tr.gettext(CLASSES[k][0]))
+                ax.barh(
+                    np.arange(len(scen)), w, left=left, color=CLASSES[k][1], label=tr.gettext(CLASSES[k][0])
+                )
                 left += np.nan_to_num(w)
             ax.set_yticks(np.arange(len(scen)), [wrap(labels.get(s, s), 40) for s in scen], fontsize="small")
             ax.set_ylim(len(scen) - 0.5, -0.5)
@@ -77,13 +79,19 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
 
 
 def effects_figure(
-    robust: pd.DataFrame, eff: pd.DataFrame, worlds: pd.DataFrame, labels: dict[str, str],
-    described: Catalog, tr: Translator,
-) -> Figure | None:  # fmt: skip
+    robust: pd.DataFrame,
+    eff: pd.DataFrame,
+    worlds: pd.DataFrame,
+    labels: dict[str, str],
+    described: Catalog,
+    tr: Translator,
+) -> Figure | None:
     """Per finding (those that depend on an assumption first, then the most correlated), the effect
     in each world with its interval, against the deciding (or most correlated) assumption."""
     r = robust.copy()
-    r["key"] = r["deciding_paths"].str.split("; ").str[0].where(r["deciding_paths"] != "", r["top_assumption"])
+    r["key"] = (
+        r["deciding_paths"].str.split("; ").str[0].where(r["deciding_paths"] != "", r["top_assumption"])
+    )
     r["order"] = (~r["holds"]).astype(int) * 10 + r["top_rank_correlation"].abs().fillna(0)
     r = r[r["key"] != ""].sort_values("order", ascending=False).head(PANELS)
     if not len(r):
@@ -102,9 +110,19 @@ def effects_figure(
             for k, (_, colour) in CLASSES.items():
                 sel = (g["outcome"] == k).to_numpy()
                 if sel.any():
-                    ax.errorbar(x[sel], y[sel], yerr=[y[sel] - np.nan_to_num(lo[sel], nan=y[sel]),
-                                np.nan_to_num(hi[sel], nan=y[sel]) - y[sel]], fmt="o", ms=4, lw=0.8,
-                                color=colour, alpha=0.85)  # fmt: skip
+                    ax.errorbar(
+                        x[sel],
+                        y[sel],
+                        yerr=[
+                            y[sel] - np.nan_to_num(lo[sel], nan=y[sel]),
+                            np.nan_to_num(hi[sel], nan=y[sel]) - y[sel],
+                        ],
+                        fmt="o",
+                        ms=4,
+                        lw=0.8,
+                        color=colour,
+                        alpha=0.85,
+                    )
             ax.axhline(0, ls="--", lw=1, color="grey")
             unit = tr.unit(meta, diff=True)
             ax.set_xlabel(textwrap.fill(row.key, 40), fontsize="small")
@@ -130,27 +148,45 @@ def effects_figure(
 
 
 def render(
-    *, title: str, robust: pd.DataFrame, assumptions: pd.DataFrame, labels: dict[str, str],
-    described: Catalog, figures: list[Figure], manifest: dict[str, Any], tr: Translator,
-) -> str:  # fmt: skip
+    *,
+    title: str,
+    robust: pd.DataFrame,
+    assumptions: pd.DataFrame,
+    labels: dict[str, str],
+    described: Catalog,
+    figures: list[Figure],
+    manifest: dict[str, Any],
+    tr: Translator,
+) -> str:
     """The robustness report as one HTML string."""
     rows = []
     for r in robust.itertuples(index=False):
         meta = described.describe(r.metric)
         directed = meta.better in ("higher", "lower")
         first, last = ("better", "worse") if directed else ("higher", "lower")
-        rows.append({
-            "measure": tr.label(meta), "scenario": labels.get(r.scenario, r.scenario),
-            "first": tr.number(100 * getattr(r, f"share_{first}")), "unclear": tr.number(100 * r.share_unclear),
-            "last": tr.number(100 * getattr(r, f"share_{last}")),
-            "first_name": tr.gettext(CLASSES[first][0]), "last_name": tr.gettext(CLASSES[last][0]),
-            "median": tr.value(meta, r.effect_median, True),
-            "range": tr.gettext("[{low} to {high}]", low=tr.value(meta, r.effect_min, True),
-                                high=tr.value(meta, r.effect_max, True)),
-            "unit": tr.unit(meta, diff=True), "holds": bool(r.holds),
-            "finding": tr.gettext(CLASSES[r.finding][0]), "share": tr.number(100 * r.finding_share),
-            "deciding": r.deciding_assumptions, "top": r.top_assumption,
-        })  # fmt: skip
+        rows.append(
+            {
+                "measure": tr.label(meta),
+                "scenario": labels.get(r.scenario, r.scenario),
+                "first": tr.number(100 * getattr(r, f"share_{first}")),
+                "unclear": tr.number(100 * r.share_unclear),
+                "last": tr.number(100 * getattr(r, f"share_{last}")),
+                "first_name": tr.gettext(CLASSES[first][0]),
+                "last_name": tr.gettext(CLASSES[last][0]),
+                "median": tr.value(meta, r.effect_median, True),
+                "range": tr.gettext(
+                    "[{low} to {high}]",
+                    low=tr.value(meta, r.effect_min, True),
+                    high=tr.value(meta, r.effect_max, True),
+                ),
+                "unit": tr.unit(meta, diff=True),
+                "holds": bool(r.holds),
+                "finding": tr.gettext(CLASSES[r.finding][0]),
+                "share": tr.number(100 * r.finding_share),
+                "deciding": r.deciding_assumptions,
+                "top": r.top_assumption,
+            }
+        )
     important = assumptions[(assumptions["deciding_in"] > 0) | (assumptions["top_in"] > 0)]
     important = important.sort_values(["deciding_in", "top_in"], ascending=False)
     revision, dirty = _revision(manifest.get("git") or {}, tr)
@@ -169,10 +205,15 @@ def render(
         baseline=labels.get(manifest["baseline"], manifest["baseline"]),
         rows=rows,
         important=[
-            {"path": a.path, "low": tr.number(a.low), "high": tr.number(a.high), "deciding": int(a.deciding_in),
-             "top": int(a.top_in)}
+            {
+                "path": a.path,
+                "low": tr.number(a.low),
+                "high": tr.number(a.high),
+                "deciding": int(a.deciding_in),
+                "top": int(a.top_in),
+            }
             for a in important.itertuples(index=False)
-        ],  # fmt: skip
+        ],
         figures=[
             {"name": f.name, "title": f.title, "caption": f.caption, "b64": base64.b64encode(f.png).decode()}
             for f in figures

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -24,7 +26,7 @@ def test_finds_the_planted_assumption(worlds: np.ndarray) -> None:
     assert box.coverage >= 0.9 and box.density >= 0.9
     assert "a7 <= 0." in box.describe()
     covs = [c for c, _, _ in box.trajectory]  # peeling trades coverage for density
-    assert covs[0] == 1.0 and all(b <= a + 1e-12 for a, b in zip(covs, covs[1:], strict=False))
+    assert covs[0] == 1.0 and all(b <= a + 1e-12 for a, b in itertools.pairwise(covs))
 
 
 def test_finds_it_through_noise(worlds: np.ndarray) -> None:
