@@ -179,6 +179,9 @@ def world_folder(out: Path, world: int, scenario: str) -> Path:
 
 def plan(spec: RobustnessSpec, cfgs: dict[str, DictConfig], seed: int, out: Path | None) -> Design:
     """Check every world of every scenario and make its tasks (``out``: None makes none)."""
+    from scenarios import cost as costs
+
+    costs.check_points("experiment.worlds", spec.worlds * len(cfgs), "worlds x scenarios")
     configs = {n: validate(c) for n, c in cfgs.items()}
     data = {n: resolved(c) for n, c in cfgs.items()}
     assumptions = space(configs, data, dict(spec.same))
@@ -202,7 +205,6 @@ def estimate(spec: RobustnessSpec, configs: dict[str, Config]) -> Any:
     """The cost of the run: every scenario's runs, at the presets' sizes."""
     from scenarios import cost as costs
 
-    costs.check_points("experiment.worlds", spec.worlds * len(configs), "worlds x scenarios")
     total = costs.Estimate()
     runs = spec.worlds * spec.replications
     for conf in configs.values():
