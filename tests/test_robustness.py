@@ -84,7 +84,7 @@ def test_common_random_numbers_within_and_across_worlds(tmp_path: Path) -> None:
     seeds: dict[tuple[str, str], list[int]] = {}
     for t in d.tasks:
         seeds.setdefault((t.folder.parent.name, t.scenario), []).append(t.seed)
-    assert len(set(map(tuple, seeds.values()))) == 1 and list(seeds.values())[0] == d.seeds
+    assert len(set(map(tuple, seeds.values()))) == 1 and next(iter(seeds.values())) == d.seeds
     assert len(set(d.seeds)) == 3
 
 
@@ -164,12 +164,12 @@ def test_channel_and_citizen_ranges_are_checked() -> None:
     cfg = compose_config(["channels=analytics"])
     with open_dict(cfg):
         cfg.channels.ranges["analytics.analytics.review_cut"] = [0.5, 0.9]
-    with pytest.raises(ConfigError, match="holds the preset's value 0.2"):
+    with pytest.raises(ConfigError, match=r"holds the preset.s value 0\.2"):
         validate(cfg)
     cfg = compose_config([])
     with open_dict(cfg):
         cfg.citizens.ranges["salience.nothing"] = [0, 1]
-    with pytest.raises(ConfigError, match="citizens.ranges.salience.nothing"):
+    with pytest.raises(ConfigError, match=r"citizens\.ranges\.salience\.nothing"):
         validate(cfg)
 
 
