@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.patches import Patch
 
 from experiments.catalog import Catalog
 from experiments.i18n import N_, Translator
@@ -31,6 +32,19 @@ CLASSES = {
 }
 #: Panels of the effects figure, at most.
 PANELS = 6
+
+
+def wrap_path(path: str, width: int = 40) -> str:
+    """A config path on lines of at most ``width`` characters, broken after its dots."""
+    lines = [""]
+    for part in path.split("."):
+        piece = f".{part}" if lines[-1] else part
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines[-1] += "."
+            lines.append(part)
+        else:
+            lines[-1] += piece
+    return "\n".join(lines)
 
 
 def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr: Translator) -> Figure:
@@ -56,10 +70,13 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
             ax.set_xlim(0, 100)
             ax.set_title(textwrap.fill(tr.label(described.describe(m)), 80), fontsize="medium")
         axes[-1].set_xlabel(tr.gettext("share of plausible worlds (%)"))
-        handles = [
-            __import__("matplotlib.patches", fromlist=["Patch"]).Patch(color=c, label=tr.gettext(t))
-            for t, c in (CLASSES["better"], CLASSES["unclear"], CLASSES["worse"])
-        ]
+        names = (
+            f"{tr.gettext(CLASSES['better'][0])} / {tr.gettext(CLASSES['higher'][0])}",
+            tr.gettext(CLASSES["unclear"][0]),
+            f"{tr.gettext(CLASSES['worse'][0])} / {tr.gettext(CLASSES['lower'][0])}",
+        )
+        colours = (CLASSES["better"][1], CLASSES["unclear"][1], CLASSES["worse"][1])
+        handles = [Patch(color=c, label=t) for t, c in zip(names, colours, strict=True)]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
 
     height = 1.2 + len(metrics) * (0.5 + 0.42 * len(scen))
@@ -125,7 +142,7 @@ def effects_figure(
                     )
             ax.axhline(0, ls="--", lw=1, color="grey")
             unit = tr.unit(meta, diff=True)
-            ax.set_xlabel(textwrap.fill(row.key, 40), fontsize="small")
+            ax.set_xlabel(wrap_path(row.key), fontsize="small")
             ax.set_ylabel(unit, fontsize="small")
             title = f"{tr.label(meta)}\n{labels.get(row.scenario, row.scenario)}"
             ax.set_title(textwrap.fill(title, 42), fontsize="small")
