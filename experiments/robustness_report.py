@@ -70,11 +70,8 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
             ax.set_xlim(0, 100)
             ax.set_title(textwrap.fill(tr.label(described.describe(m)), 80), fontsize="medium")
         axes[-1].set_xlabel(tr.gettext("share of plausible worlds (%)"))
-        names = (
-            f"{tr.gettext(CLASSES['better'][0])} / {tr.gettext(CLASSES['higher'][0])}",
-            tr.gettext(CLASSES["unclear"][0]),
-            f"{tr.gettext(CLASSES['worse'][0])} / {tr.gettext(CLASSES['lower'][0])}",
-        )
+        word = {k: tr.gettext(text) for k, (text, _) in CLASSES.items()}
+        names = (f"{word['better']} / {word['higher']}", word["unclear"], f"{word['worse']} / {word['lower']}")
         colours = (CLASSES["better"][1], CLASSES["unclear"][1], CLASSES["worse"][1])
         handles = [Patch(color=c, label=t) for t, c in zip(names, colours, strict=True)]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
