@@ -71,7 +71,8 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
             ax.set_title(textwrap.fill(tr.label(described.describe(m)), 80), fontsize="medium")
         axes[-1].set_xlabel(tr.gettext("share of plausible worlds (%)"))
         word = {k: tr.gettext(text) for k, (text, _) in CLASSES.items()}
-        names = (f"{word['better']} / {word['higher']}", word["unclear"], f"{word['worse']} / {word['lower']}")
+        better, worse = f"{word['better']} / {word['higher']}", f"{word['worse']} / {word['lower']}"
+        names = (better, word["unclear"], worse)
         colours = (CLASSES["better"][1], CLASSES["unclear"][1], CLASSES["worse"][1])
         handles = [Patch(color=c, label=t) for t, c in zip(names, colours, strict=True)]
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
