@@ -315,7 +315,8 @@ def render(
                 }
             )
             meta = described.describe(m)
-            aspect = ASPECTS.get(meta.group, "")
+            # the answer counts measures with a better direction only (a higher passage rate is neither)
+            aspect = ASPECTS.get(meta.group, "") if meta.better in ("higher", "lower") else ""
             if clear(r):
                 found = outcome(meta, float(r["diff"]))
                 rob = robust_rows.get((m, str(names.get(o["label"]) or o["label"])))
@@ -325,9 +326,7 @@ def render(
                         "robust": robustness_note(rob, found, tr) if rob is not None else None,
                     }
                 )
-                f["all"].append(
-                    {"aspect": aspect, "class": found if found in ("better", "worse") else "unclear"}
-                )
+                f["all"].append({"aspect": aspect, "class": found})
             else:
                 f["unclear_in"].append(numbers.label(m))
                 f["all"].append({"aspect": aspect, "class": "unclear"})

@@ -49,5 +49,6 @@ def check_ranges(p: Any, prefix: str = "parliament") -> None:
             at,
             list(bounds),
             bounds[0] <= value <= bounds[1],
-            f"a range that holds the preset's value {value}",
+            f"a range that holds the preset's value {value} (a value set outside its plausible range "
+            f"needs the range widened too: '{prefix}.ranges={{{path}: [LOW, HIGH]}}')",
         )
