@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig
@@ -41,6 +42,7 @@ class CompareSpec:
     backend: str = "local"  # where replications run: local processes, or a Dask cluster
     scheduler: str | None = None  # dask: address of a running scheduler; none: a local cluster
     pool: str = "sweep"  # sweep: one pool for every job's replications; job: each job runs its own
+    robustness: str | None = None  # a folder of `experiment=robustness` whose findings the report cites
 
     @property
     def pool_spec(self) -> PoolSpec:
@@ -77,4 +79,11 @@ def compare_spec(node: Any) -> CompareSpec:
     )
     check(s, "title", isinstance(s["title"], str), "a string")
     check(s, "ledger", isinstance(s["ledger"], bool), "true or false")
+    rob = s["robustness"]
+    check(
+        s,
+        "robustness",
+        rob is None or (isinstance(rob, str) and (Path(rob) / "robustness.csv").is_file()),
+        "null, or a folder written by `parltwin experiment=robustness` (holding robustness.csv)",
+    )
     return CompareSpec(**{**s, "metrics": tuple(metrics)})

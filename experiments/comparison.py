@@ -108,6 +108,20 @@ def compare_by_horizon(
     return pd.concat(parts, ignore_index=True)
 
 
+def adjusted(comp: pd.DataFrame, headline: Sequence[str]) -> pd.DataFrame:
+    """``p_holm``: the paired p-values of the report's comparisons (headline metrics x scenarios
+    other than the baseline) adjusted together by Holm's method; NaN for every other row."""
+    from experiments.stats import holm
+
+    comp = comp.copy()
+    if "p_value" not in comp.columns:
+        comp["p_value"] = float("nan")
+    family = comp["metric"].isin(list(headline)) & comp["p_value"].notna()
+    comp["p_holm"] = float("nan")
+    comp.loc[family, "p_holm"] = holm(comp.loc[family, "p_value"].to_numpy())
+    return comp
+
+
 def channel_table(comp: pd.DataFrame, described: Catalog) -> pd.DataFrame:
     """``channels.csv``: per scenario, channel and measure, the mean over replications and its interval."""
     rows = []
@@ -191,7 +205,10 @@ def compare_jobs(
         scenarios=scenarios,
         summary=summary,
         leads=pd.concat(leads, ignore_index=True),
-        comparison=compare_by_horizon(summary, metrics, strata(labels, manifests, base)),
+        comparison=adjusted(
+            compare_by_horizon(summary, metrics, strata(labels, manifests, base)),
+            [m for m in wanted if m in metrics],
+        ),
         described=catalog.load(folder for folder, _ in jobs),
         baseline=base,
         headline=[m for m in wanted if m in metrics],
@@ -252,7 +269,22 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         | {d.path: "not declared" for d in c["undeclared"]}
         for c in changes
     }
+    robust_dir = Path(spec.robustness) if spec.robustness else run_dir
+    robust = assumed = None
+    if (robust_dir / "robustness.csv").is_file():
+        robust = pd.read_csv(robust_dir / "robustness.csv", keep_default_na=True)
+        if (robust_dir / "assumptions.csv").is_file():
+            assumed = pd.read_csv(robust_dir / "assumptions.csv")
+        manifest["robustness"] = str(robust_dir)
+    names = {
+        s["label"]: (m.get("choices") or {}).get("scenario")
+        for s, m in zip(scenarios, manifests, strict=True)
+    }
     html = report.render(
+        robustness=robust,
+        assumptions=assumed,
+        robustness_dir=str(robust_dir) if robust is not None else None,
+        names=names,
         tr=tr,
         title=spec.title,
         comparison=comp,

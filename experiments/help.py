@@ -26,6 +26,7 @@ EXPERIMENTS = {
     ),
     "sensitivity": N_("which assumptions drive which results (Morris or Sobol)"),
     "calibrate": N_("fit a preset to observed numbers (simulated method of moments)"),
+    "robustness": N_("does each finding hold across the plausible values of every assumed number?"),
     "pluchino2011": N_("reproduce Pluchino et al. (2011): efficiency against the number of independents"),
 }
 DEFAULTS = {"parliament": "kz_bicameral_2023", "citizens": "kz_2026", "channels": "none"}

@@ -64,6 +64,7 @@ class Job:
     out: Path
     task: DictConfig = field(init=False)  # what the job function receives: no ``hydra`` node
     conf: Config = field(init=False)
+    scenarios: dict[str, DictConfig] = field(default_factory=dict)  # a robustness run's, composed
 
     def __post_init__(self) -> None:
         check_instantiable(self.cfg)
@@ -276,6 +277,20 @@ def experiment_cost(job: Job) -> costs.Estimate:
                     "experiment.outputs", name, f"a metric of this scenario{_close(name, known)}"
                 )
         return est
+    if kind == "robustness":
+        from experiments.robustness import estimate, plan, robustness_spec
+
+        spec = robustness_spec(exp)
+        design = plan(spec, job.scenarios, int(conf.seed), None)
+        known: set[str] = set()
+        for c in design.configs.values():
+            known |= _metrics_of(c)
+        for name in spec.metrics:
+            if name not in known:
+                raise ConfigError(
+                    "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
+                )
+        return estimate(spec, design.configs)
     if kind == "calibrate":
         from experiments.calibrate import most_candidates, run_years, settings
 
@@ -335,6 +350,12 @@ def _records(folder: Path) -> None:
 def check_resume(job: Job) -> None:
     """A folder that exists holds this same scenario and seeds (it is resumed), or nothing."""
     exp = job.task.get("experiment")
+    if exp is not None and exp.get("kind") == "robustness" and job.out.is_dir():
+        from experiments.robustness import plan as robustness_plan
+        from experiments.robustness import robustness_spec
+
+        robustness_plan(robustness_spec(exp), job.scenarios, int(job.conf.seed), job.out)
+        return
     if exp is None or exp.get("kind") != COMPARE or not job.out.is_dir():
         return
     from experiments.compare import fingerprint
@@ -396,6 +417,11 @@ def plan(argv: list[str]) -> Plan:
             out.jobs = [Job(0, task, cfg, folder)]
             if reusable(overrides) and not composer.search:
                 out.composed = cfg
+            exp = out.jobs[0].task.get("experiment")
+            if exp is not None and exp.get("kind") == "robustness":
+                from experiments.robustness import compose_scenarios, robustness_spec
+
+                out.jobs[0].scenarios = compose_scenarios(robustness_spec(exp), task, composer.compose)
         else:
             out.sweep_dir = _pin(primary, "hydra.sweep.dir", out)
             hydra_args = [o.input_line for o in parsed if o.is_hydra_override()]

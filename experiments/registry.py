@@ -27,6 +27,7 @@ RUNNERS: dict[str, str] = {
     "sensitivity": "experiments.sensitivity:run",
     "calibrate": "experiments.calibrate:run",
     "fit": "experiments.fit:run",
+    "robustness": "experiments.robustness:run",
 }
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
 from experiments.catalog import Catalog
-from experiments.i18n import DASH, Translator, translator
+from experiments.i18n import DASH, N_, Translator, translator
 from experiments.plots import Figure
 from experiments.table import CHANNEL_HEADS
 from scenarios.diff import Difference
@@ -50,6 +50,11 @@ def num(x: Any, signed: bool = False, lang: str = "en") -> str:
 
 def undefined(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def pvalue(p: float) -> str:
+    """A p-value as people read it: two significant digits, ``< 0.001`` below."""
+    return "< 0.001" if p < 0.001 else f"{p:.2g}"
 
 
 def changes_of(label: str, diffs: Sequence[Difference]) -> dict[str, Any]:
@@ -111,9 +116,96 @@ class Numbers:
         return self.tr.gettext("{measure}: lower by {size} {unit} (95% CI {low} to {high}).", **fields)
 
 
+#: The question the reform comparison asks; the report opens with it and its answer.
+QUESTION = N_(
+    "Does replacing the bicameral Parliament by the Kurultai, and/or adding digital channels, make the "
+    "parliament faster and more responsive?"
+)
+#: Level of the family-wise error rate of the report's findings (Holm-adjusted p-values).
+ALPHA = 0.05
+#: The groups of metrics the question asks about: faster (speed, throughput), more responsive.
+ASPECTS = {"speed": "fast", "throughput": "fast", "responsiveness": "responsive"}
+
+
 def clear(row: Any) -> bool:
-    """Whether the interval of a difference excludes zero."""
+    """Whether a difference is a finding: its Holm-adjusted p-value is below :data:`ALPHA` (where
+    the comparison has one), else its interval excludes zero."""
+    p = row.get("p_holm") if hasattr(row, "get") else None
+    if p is not None and not undefined(p):
+        return bool(p < ALPHA)
     return bool(row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0)
+
+
+def outcome(metric: Any, diff: float) -> str:
+    """better / worse by the metric's direction; higher / lower for a metric without one."""
+    direction = "higher" if diff > 0 else "lower"
+    if metric.better in ("higher", "lower"):
+        return "better" if direction == metric.better else "worse"
+    return direction
+
+
+def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
+    """What the robustness run says of a finding: it holds across the plausible worlds, or depends
+    on named assumptions (``row``: its line of robustness.csv; ``found``: the finding's outcome)."""
+    share = row.get(f"share_{found}")
+    worlds = int(row["worlds"])
+    pct = tr.number(100 * float(share)) if not undefined(share) else DASH
+    if not undefined(share) and float(share) >= float(row.get("holds_at", 0.9)):
+        return {
+            "holds": True,
+            "text": tr.gettext(
+                "Holds across the plausible worlds: the same outcome in {share}% of {worlds} worlds.",
+                share=pct,
+                worlds=worlds,
+            ),
+        }
+    deciding = row.get("deciding_assumptions")
+    if isinstance(deciding, str) and deciding:
+        why = tr.gettext("it is decided by {assumptions}", assumptions=deciding)
+    else:
+        why = tr.gettext(
+            "no single assumption decides it; it moves most with {name}", name=row.get("top_assumption")
+        )
+    return {
+        "holds": False,
+        "text": tr.gettext(
+            "Depends on the assumptions: the same outcome in only {share}% of {worlds} worlds; {why}.",
+            share=pct,
+            worlds=worlds,
+            why=why,
+        ),
+    }
+
+
+def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> list[str]:
+    """The short answer to :data:`QUESTION`, a sentence per compared scenario, from its findings."""
+    out = []
+    for f in findings:
+        counts = {a: {"better": 0, "worse": 0, "unclear": 0} for a in ("fast", "responsive")}
+        for item in f["all"]:
+            if item["aspect"] in counts:
+                counts[item["aspect"]][item["class"]] += 1
+        text = tr.gettext(
+            "{scenario}, against {baseline}: on speed and throughput {fb} measures better, {fw} worse, "
+            "{fu} without a clear difference; on responsiveness {rb} better, {rw} worse, {ru} without a "
+            "clear difference.",
+            scenario=f["scenario"],
+            baseline=f["baseline"],
+            fb=counts["fast"]["better"],
+            fw=counts["fast"]["worse"],
+            fu=counts["fast"]["unclear"],
+            rb=counts["responsive"]["better"],
+            rw=counts["responsive"]["worse"],
+            ru=counts["responsive"]["unclear"],
+        )
+        notes = [t["robust"] for t in f["found"] if t.get("robust")]
+        if robust and notes:
+            held = sum(1 for n in notes if n["holds"])
+            text += " " + tr.gettext(
+                "{held} of its {n} findings hold across the plausible worlds.", held=held, n=len(notes)
+            )
+        out.append(text)
+    return out
 
 
 def channel_rows(
@@ -164,6 +256,10 @@ def render(
     lang: str = "en",
     tr: Translator | None = None,
     changes: Sequence[dict[str, Any]] = (),
+    robustness: pd.DataFrame | None = None,
+    assumptions: pd.DataFrame | None = None,
+    robustness_dir: str | None = None,
+    names: dict[str, Any] | None = None,
 ) -> str:
     """The report as one HTML string.
 
@@ -185,8 +281,14 @@ def render(
     shown = [m for m in metrics if m in set(comparison["metric"])]
     table, diff_table = [], []
     findings = [
-        {"scenario": o["label"], "baseline": o["baseline"], "found": [], "unclear_in": []} for o in others
+        {"scenario": o["label"], "baseline": o["baseline"], "found": [], "unclear_in": [], "all": []}
+        for o in others
     ]
+    names = names or {}
+    robust_rows: dict[tuple[str, str], Any] = {}
+    if robustness is not None:
+        for r in robustness.to_dict(orient="records"):
+            robust_rows[(str(r["metric"]), str(r["scenario"]))] = r
     for m in shown:
         cells = []
         for s in order:
@@ -203,13 +305,31 @@ def render(
                 dcells.append({"diff": DASH, "ci": "", "css": "same"})
                 continue
             ci = ci_text(m, r["diff_ci_low"], r["diff_ci_high"], True)
+            p_adj = r.get("p_holm")
             dcells.append(
-                {"diff": value(m, r["diff"], True), "ci": ci, "css": "clear" if clear(r) else "same"}
+                {
+                    "diff": value(m, r["diff"], True),
+                    "ci": ci,
+                    "css": "clear" if clear(r) else "same",
+                    "p": "" if undefined(p_adj) else tr.gettext("p = {p}", p=pvalue(p_adj)),
+                }
             )
+            meta = described.describe(m)
+            # the answer counts measures with a better direction only (a higher passage rate is neither)
+            aspect = ASPECTS.get(meta.group, "") if meta.better in ("higher", "lower") else ""
             if clear(r):
-                f["found"].append(numbers.finding(m, r))
+                found = outcome(meta, float(r["diff"]))
+                rob = robust_rows.get((m, str(names.get(o["label"]) or o["label"])))
+                f["found"].append(
+                    {
+                        "text": numbers.finding(m, r),
+                        "robust": robustness_note(rob, found, tr) if rob is not None else None,
+                    }
+                )
+                f["all"].append({"aspect": aspect, "class": found})
             else:
                 f["unclear_in"].append(numbers.label(m))
+                f["all"].append({"aspect": aspect, "class": "unclear"})
         diff_table.append({"label": numbers.label(m), "unit": numbers.unit(m, diff=True), "cells": dcells})
     seeds = [int(s) for s in manifest.get("seeds", [])]
     seeds_txt = ", ".join(map(str, seeds[:5]))
@@ -226,7 +346,25 @@ def render(
         2 if len(horizons) != 1 or horizons[0] != 1 else 1,
         years=years_txt,
     )
+    important = []
+    if assumptions is not None and len(assumptions):
+        top = assumptions[(assumptions["deciding_in"] > 0) | (assumptions["top_in"] > 0)]
+        for a in top.sort_values(["deciding_in", "top_in"], ascending=False).head(12).itertuples(index=False):
+            important.append(
+                {
+                    "path": a.path,
+                    "low": tr.number(a.low),
+                    "high": tr.number(a.high),
+                    "deciding": int(a.deciding_in),
+                    "top": int(a.top_in),
+                }
+            )
     return _ENV.get_template("report.html.j2").render(
+        question=tr.gettext(QUESTION),
+        answer=answer(findings, robustness is not None, tr),
+        robust=robustness is not None,
+        robustness_dir=robustness_dir,
+        important=important,
         changes=changes,
         _=tr.gettext,
         ngettext=tr.ngettext,

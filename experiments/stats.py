@@ -71,9 +71,35 @@ def paired_differences(summary: pd.DataFrame, metrics: Sequence[str], baseline: 
             mean, lo, hi = t_interval(a[ok] - b[ok])
             ref = float(b[ok].mean()) if ok.any() else np.nan
             pct = 100.0 * mean / abs(ref) if ref and not np.isnan(ref) else np.nan
-            rows.append((scenario, m, int(ok.sum()), mean, lo, hi, pct))
-    cols = ["scenario", "metric", "pairs", "diff", "diff_ci_low", "diff_ci_high", "diff_pct"]
+            rows.append((scenario, m, int(ok.sum()), mean, lo, hi, pct, paired_p(a[ok] - b[ok])))
+    cols = ["scenario", "metric", "pairs", "diff", "diff_ci_low", "diff_ci_high", "diff_pct", "p_value"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def paired_p(d: np.ndarray) -> float:
+    """Two-sided p-value of the paired t-test that the mean difference is zero (NaN with fewer than
+    two pairs; with zero spread, 0 or 1)."""
+    d = np.asarray(d, dtype=float)
+    if d.size < 2:
+        return np.nan
+    if float(d.std(ddof=1)) == 0.0:
+        return 1.0 if float(d.mean()) == 0.0 else 0.0
+    return float(stats.ttest_1samp(d, 0.0).pvalue)
+
+
+def holm(p: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (NaN left out of the family and kept):
+    the family-wise error rate of calling every adjusted p below alpha a finding is at most alpha."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    order = ok[np.argsort(p[ok], kind="stable")]
+    m = len(order)
+    running = 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (m - k) * p[i]))
+        out[i] = running
+    return out
 
 
 def comparison(summary: pd.DataFrame, metrics: Sequence[str], baseline: str) -> pd.DataFrame:

@@ -1,9 +1,9 @@
 """Plausible ranges of a preset's assumed numbers, declared next to them in the preset.
 
-A parliament preset lists, under ``ranges``, the config path (within the parliament) of each number
-it assumes, with the range within which the number is plausible. ``experiment=robustness`` samples
-these ranges; the checks here make sure each path names a number of the preset and its range holds
-the preset's value.
+A parliament, citizens or channels preset lists, under ``ranges``, the config path (within the
+preset's node) of each number it assumes, with the range within which the number is plausible.
+``experiment=robustness`` samples these ranges; the checks here make sure each path names a number
+of the preset and its range holds the preset's value.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from scenarios.checks import need
 from scenarios.errors import ConfigError
-from sim.engine.parliament import ParliamentConf
 
 
 def lookup(node: Any, path: str) -> Any:
@@ -27,24 +26,29 @@ def lookup(node: Any, path: str) -> Any:
     return node
 
 
-def check_ranges(p: ParliamentConf, prefix: str = "parliament") -> None:
-    for path, bounds in p.ranges.items():
+def check_ranges(p: Any, prefix: str = "parliament") -> None:
+    """Each path under ``p.ranges`` names a number of ``p`` (a parliament, citizens or channels
+    preset, at ``prefix`` in the config), and its [low, high] holds that number."""
+    noun = "parliament" if prefix.startswith("parliament") else f"{prefix} preset"
+    what = f"a path to a number of this {noun}"
+    for path, bounds in (getattr(p, "ranges", None) or {}).items():
         at = f"{prefix}.ranges.{path}"
         try:
             value = lookup(p, path)
         except KeyError:
-            raise ConfigError(at, path, "a path to a number of this parliament") from None
-        need(
-            at,
-            path,
-            isinstance(value, int | float) and not isinstance(value, bool),
-            "a path to a number of this parliament",
+            raise ConfigError(at, path, what) from None
+        need(at, path, isinstance(value, int | float) and not isinstance(value, bool), what)
+        ok = (
+            isinstance(bounds, list | tuple)
+            and len(bounds) == 2
+            and all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+            and bounds[0] <= bounds[1]
         )
-        ok = len(bounds) == 2 and all(isinstance(b, int | float) for b in bounds) and bounds[0] <= bounds[1]
         need(at, list(bounds), ok, "[low, high] with low <= high")
         need(
             at,
             list(bounds),
             bounds[0] <= value <= bounds[1],
-            f"a range that holds the preset's value {value}",
+            f"a range that holds the preset's value {value} (a value set outside its plausible range "
+            f"needs the range widened too: '{prefix}.ranges={{{path}: [LOW, HIGH]}}')",
         )

@@ -25,6 +25,22 @@ LANGUAGES = ("en", "kk", "ru")
 
 
 @dataclass
+class CitizensPreset(CitizensConf):
+    """A citizens preset: the population, and the plausible ranges of its assumed numbers (by path
+    within ``citizens``, checked by ``scenarios.ranges``; sampled by ``experiment=robustness``)."""
+
+    ranges: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ChannelsPreset(ChannelsConf):
+    """A channels preset: its channels, and the plausible ranges of its assumed numbers (by path
+    within ``channels``; presets that combine others merge their ranges too)."""
+
+    ranges: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class ReformConf:
     """What a compared scenario changes against the baseline: config paths (each covers everything
     below it) and why. ``scenarios.diff`` checks that nothing else differs, and the report lists it."""
@@ -38,8 +54,8 @@ class Config:
     """One run: a parliament, a seed and a horizon."""
 
     parliament: ParliamentConf = MISSING
-    citizens: CitizensConf | None = None  # a citizens/ preset; none: no citizen groups
-    channels: ChannelsConf | None = None  # a channels/ preset; needs citizens
+    citizens: CitizensPreset | None = None  # a citizens/ preset; none: no citizen groups
+    channels: ChannelsPreset | None = None  # a channels/ preset; needs citizens
     experiment: Any = None  # an experiment/ preset: ``kind`` names its runner (experiments.registry)
     reform: ReformConf | None = None  # set by a scenario/ preset: what it changes against the baseline
     seed: int = 0

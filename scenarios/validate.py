@@ -106,7 +106,11 @@ def to_config(cfg: DictConfig) -> Config:
 
 def validate(cfg: DictConfig) -> Config:
     """Check a composed config; return its typed form. Raises ``ConfigError`` on the first problem."""
-    conf = to_config(cfg)
+    return check_config(to_config(cfg))
+
+
+def check_config(conf: Config) -> Config:
+    """Check a typed config (e.g. a validated one with some numbers changed); return it."""
     finite_numbers(conf)
     need("seed", conf.seed, 0 <= conf.seed < 2**63, "an integer >= 0 (below 2**63)")
     in_range("years", conf.years, 0.0, MAX_YEARS, f"a positive number of years, at most {MAX_YEARS:g}")
@@ -115,9 +119,11 @@ def validate(cfg: DictConfig) -> Config:
     check_parliament(conf.parliament)
     if conf.citizens is not None:
         check_citizens(conf.citizens, conf.parliament)
+        check_ranges(conf.citizens, "citizens")
     if conf.channels is not None:
         need("channels", conf.channels.name, conf.citizens is not None, "channels need a citizens preset")
         check_channels(conf.channels, conf.parliament)
+        check_ranges(conf.channels, "channels")
     return conf
 
 

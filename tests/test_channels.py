@@ -74,7 +74,11 @@ def test_petition_thresholds_and_deadlines(digital) -> None:
 
 def test_appeals_answered_on_time_unless_the_desk_overloads() -> None:
     ok_conf, ok = _run("channels=eotinish_kz", "years=2")
-    _, slow = _run("channels=eotinish_kz", "years=2", "channels.appeals.eotinish_kz.capacity=0.3")
+    overload = [
+        "channels.appeals.eotinish_kz.capacity=0.3",
+        "channels.ranges={appeals.eotinish_kz.capacity: [0.3, 40]}",
+    ]
+    _, slow = _run("channels=eotinish_kz", "years=2", *overload)
     a, b = ok.frames["appeals"], slow.frames["appeals"]
     assert len(a) == len(b) > 50  # the same appeals, served at another pace
     assert ok.summary["channel_eotinish_kz_answered_late"] < slow.summary["channel_eotinish_kz_answered_late"]
@@ -88,7 +92,10 @@ def test_appeals_answered_on_time_unless_the_desk_overloads() -> None:
 
 def test_moderation_lateness_is_recorded_when_the_queue_overloads() -> None:
     _, run = _run(
-        "channels=epetition_kz", "years=2", "channels.petitions.epetition_kz.moderation_capacity=0.1"
+        "channels=epetition_kz",
+        "years=2",
+        "channels.petitions.epetition_kz.moderation_capacity=0.1",
+        "channels.ranges={petitions.epetition_kz.moderation_capacity: [0.1, 20]}",
     )
     p = run.frames["petitions"]
     done = p[p["moderated"].notna()]

@@ -30,6 +30,45 @@ LEVER_HEADS = {
 }
 
 
+def robustness_table(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """``robustness.csv`` for people: per measure and scenario, the shares of worlds (%), the
+    verdict and the deciding assumptions; a file of another shape is shown as it is."""
+    need = {
+        "metric",
+        "scenario",
+        "share_unclear",
+        "share_higher",
+        "share_lower",
+        "finding",
+        "finding_share",
+        "holds",
+    }
+    if not need <= set(table.columns):
+        return table
+    _ = tr.gettext
+    rows = []
+    for r in table.to_dict(orient="records"):
+        directed = not pd.isna(r.get("share_better"))
+        first, last = ("better", "worse") if directed else ("higher", "lower")
+        verdict = (
+            _("holds: {finding} in {share}% of worlds")
+            if r["holds"]
+            else _("depends: {finding} in only {share}% of worlds")
+        )
+        finding = {"unclear": "indistinguishable"}.get(r["finding"], r["finding"])
+        deciding = r.get("deciding_assumptions")
+        rows.append({
+            _("measure"): r["metric"],
+            _("scenario"): r["scenario"],
+            _(first): tr.number(100 * r[f"share_{first}"]),
+            _("indistinguishable"): tr.number(100 * r["share_unclear"]),
+            _(last): tr.number(100 * r[f"share_{last}"]),
+            _("verdict"): verdict.format(finding=_(finding), share=tr.number(100 * r["finding_share"])),
+            _("deciding assumptions"): deciding if isinstance(deciding, str) and deciding else "–",
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def scenario_inputs(tr: Translator, key: str, defaults: tuple[str, str], with_levers: bool) -> Scenario:
     """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``."""
     _ = tr.gettext
@@ -186,7 +225,10 @@ def main() -> None:
         where = st.text_input(_("Run folder"), value=str(runs[-1][0]), key="robustness_dir")
         path = Path(where) / ROBUSTNESS
         if path.is_file():
-            st.table(pd.read_csv(path))
+            st.table(robustness_table(pd.read_csv(path), tr))
+            shares = Path(where) / "figures" / "robustness_shares.png"
+            if shares.is_file():
+                st.image(shares.read_bytes())
         else:
             st.info(_("Robustness not yet computed for this folder ({path}).", path=str(path)))
     with tabs[3]:

@@ -1,0 +1,526 @@
+"""``experiment=robustness``: does each finding hold across the plausible worlds?
+
+A world gives every assumed number of the compared scenarios' presets one value from its declared
+range (:mod:`experiments.worlds`); world 0 is the presets themselves. In each world every scenario
+runs ``replications`` replications with the same seeds (common random numbers, also the same in
+every world), all worlds x scenarios x replications in one pool (:func:`experiments.replicate.run_tasks`).
+
+Per world, metric and scenario other than the baseline, the paired difference from the baseline over
+the replications is classified (:func:`classify`): a Student-t interval at level ``1 - alpha`` that
+lies above zero means higher, below zero lower, otherwise indistinguishable; higher or lower is
+better or worse by the metric's ``better`` direction (metrics without one stay higher/lower). The
+shares of worlds in each class, the effect's median and range across worlds, and the assumptions that
+decide where the commonest class fails (:func:`experiments.discovery.prim`) make ``robustness.csv``.
+
+Each world's replications are kept in ``worlds/wNNNN/<scenario>/`` (records only, no ledger): the
+same command on the same folder resumes, and refuses a folder holding another design.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from omegaconf import DictConfig
+
+from experiments.compare import fingerprint_of
+from experiments.compare_spec import HEADLINE
+from experiments.manifest import resolved
+from experiments.params import check, options, positive_int
+from experiments.pool import BACKENDS, PoolSpec
+from experiments.replicate import Task, pending
+from experiments.worlds import SAMPLERS, Assumption, apply, apply_typed, design, space, values
+from scenarios import Config, ConfigError, validate
+from scenarios.validate import refuse_targets
+from sim.engine.streams import replication_seeds
+
+KIND = "robustness"
+#: The reform comparison's scenarios (configs/scenario/), the rules in force first.
+SCENARIOS = ("kz_bicameral_2023", "kz_bicameral_2023_digital", "kz_kurultai_2026", "kz_kurultai_2026_digital")
+#: Assumptions the Kurultai preset declares "as the Mazhilis": the same quantile of their ranges.
+SAME = {
+    f"parliament.{where}.kurultai.{what}": f"parliament.{where}.mazhilis.{what}"
+    for where, what in (
+        ("chambers", "attendance"),
+        ("chambers", "agenda_capacity"),
+        ("chambers", "attention"),
+        ("chambers", "parties.amanat.discipline"),
+        ("chambers", "parties.amanat.position"),
+        ("stages", "between.mean"),
+    )
+}
+#: Files the analysis writes (``report.html`` last); removed first when a run starts.
+OUTPUTS = ("report.html", "robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv", "manifest.json")
+FIGURES = "figures"
+WORLDS = "worlds"
+#: The outcomes of a world's comparison.
+BETTER, WORSE, HIGHER, LOWER, UNCLEAR = "better", "worse", "higher", "lower", "unclear"
+
+
+@dataclass(frozen=True)
+class RobustnessSpec:
+    """The ``experiment:`` parameters of a robustness run."""
+
+    worlds: int = 64
+    replications: int = 5
+    sampler: str = "lhs"
+    scenarios: tuple[str, ...] = SCENARIOS
+    baseline: str = "kz_bicameral_2023"
+    metrics: tuple[str, ...] = HEADLINE
+    same: tuple[tuple[str, str], ...] = tuple(SAME.items())
+    alpha: float = 0.05  # 1 - level of each world's paired interval
+    holds: float = 0.9  # a finding holds across worlds when its class has at least this share
+    workers: int = 0
+    backend: str = "local"
+    scheduler: str | None = None
+    title: str = "Robustness of the reform comparison across plausible worlds"
+
+    @property
+    def pool_spec(self) -> PoolSpec:
+        return PoolSpec(self.backend, self.workers, self.scheduler)
+
+
+def robustness_spec(node: Any) -> RobustnessSpec:
+    """Check the ``experiment`` node of a robustness run; ``ConfigError`` names the first problem."""
+    if isinstance(node, DictConfig):
+        refuse_targets(node, "experiment")
+    defaults = {**asdict(RobustnessSpec()), "scenarios": list(SCENARIOS), "metrics": list(HEADLINE)}
+    defaults["same"] = dict(SAME)
+    s = options(node, defaults)
+    positive_int(s, "worlds", 2)
+    positive_int(s, "replications", 2)
+    positive_int(s, "workers", least=0)
+    check(s, "sampler", s["sampler"] in SAMPLERS, f"one of {', '.join(SAMPLERS)}")
+    check(s, "backend", s["backend"] in BACKENDS, f"one of {', '.join(BACKENDS)}")
+    check(
+        s,
+        "scheduler",
+        s["scheduler"] is None or (isinstance(s["scheduler"], str) and s["backend"] == "dask"),
+        "null, or with experiment.backend=dask the address of a Dask scheduler",
+    )
+    names = s["scenarios"]
+    ok = isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) and n for n in names)
+    check(
+        s, "scenarios", ok and len(set(names)) == len(names), "a list of at least 2 distinct scenario names"
+    )
+    check(s, "baseline", s["baseline"] in names, f"one of the scenarios ({', '.join(names)})")
+    metrics = s["metrics"]
+    ok = isinstance(metrics, list) and bool(metrics) and all(isinstance(m, str) for m in metrics)
+    check(s, "metrics", ok, "a non-empty list of metric names")
+    same = s["same"] if s["same"] is not None else {}
+    ok = isinstance(same, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in same.items())
+    check(s, "same", ok, "a mapping of config paths to the path whose quantile each takes")
+    for key, lo, hi in (("alpha", 0.0, 0.5), ("holds", 0.5, 1.0)):
+        v = s[key]
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and lo < v <= hi
+        check(
+            s,
+            key,
+            ok and (key != "alpha" or v < hi),
+            f"a number in ({lo}, {hi}{')' if key == 'alpha' else ']'}",
+        )
+    check(s, "title", isinstance(s["title"], str), "a string")
+    return RobustnessSpec(
+        **{**s, "scenarios": tuple(names), "metrics": tuple(metrics), "same": tuple(same.items())}
+    )
+
+
+# -- the scenarios and their worlds --------------------------------------------------------------
+Composer = Callable[[list[str]], DictConfig]
+
+
+def scenario_options() -> list[str]:
+    """The scenario configs Hydra can find (ours and a ``--config-dir``'s)."""
+    from hydra.core.global_hydra import GlobalHydra
+
+    return GlobalHydra.instance().hydra.config_loader.get_group_options("scenario")  # type: ignore[union-attr]
+
+
+def compose_scenarios(
+    spec: RobustnessSpec, overrides: Sequence[str], compose: Composer
+) -> dict[str, DictConfig]:
+    """Each compared scenario's config: the command's overrides with ``+scenario=<name>``."""
+    known = scenario_options()
+    given = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != "scenario"]
+    out = {}
+    for name in spec.scenarios:
+        if name not in known:
+            raise ConfigError("experiment.scenarios", name, f"a scenario config: one of {', '.join(known)}")
+        cfg = compose([*given, f"+scenario={name}"])
+        if "hydra" in cfg:
+            from omegaconf import open_dict, read_write
+
+            with read_write(cfg), open_dict(cfg):
+                del cfg["hydra"]
+        out[name] = cfg
+    return out
+
+
+@dataclass
+class Design:
+    """What a robustness run does: the scenarios, the assumed numbers, every world's values, the
+    seeds, and one task per world x scenario x replication."""
+
+    spec: RobustnessSpec
+    configs: dict[str, Config]
+    assumptions: list[Assumption]
+    worlds: list[dict[str, Any]]
+    seeds: list[int]
+    tasks: list[Task]
+
+
+def world_folder(out: Path, world: int, scenario: str) -> Path:
+    return Path(out) / WORLDS / f"w{world:04d}" / scenario
+
+
+def plan(spec: RobustnessSpec, cfgs: dict[str, DictConfig], seed: int, out: Path | None) -> Design:
+    """Check every world of every scenario and make its tasks (``out``: None makes none)."""
+    from scenarios import cost as costs
+
+    costs.check_points("experiment.worlds", spec.worlds * len(cfgs), "worlds x scenarios")
+    configs = {n: validate(c) for n, c in cfgs.items()}
+    data = {n: resolved(c) for n, c in cfgs.items()}
+    assumptions = space(configs, data, dict(spec.same))
+    u = design(assumptions, spec.worlds, spec.sampler, seed)
+    worlds = values(assumptions, u)
+    seeds = replication_seeds(seed, spec.replications)
+    tasks: list[Task] = []
+    if out is not None:
+        for w, world in enumerate(worlds):
+            for name in spec.scenarios:
+                conf = apply_typed(configs[name], world) if w else configs[name]
+                fp = fingerprint_of(apply(data[name], world) if w else data[name])
+                tasks += [
+                    Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
+                    for t in pending(conf, seeds, world_folder(out, w, name), fp, ledger=False)
+                ]
+    return Design(spec, configs, assumptions, worlds, seeds, tasks)
+
+
+def estimate(spec: RobustnessSpec, configs: dict[str, Config]) -> Any:
+    """The cost of the run: every scenario's runs, at the presets' sizes."""
+    from scenarios import cost as costs
+
+    total = costs.Estimate()
+    runs = spec.worlds * spec.replications
+    for conf in configs.values():
+        total = total + costs.estimate(conf, runs, what=f"{spec.worlds} worlds x {spec.replications} runs")
+    return total
+
+
+# -- the classification ---------------------------------------------------------------------------
+def classify(diffs: Sequence[float] | np.ndarray, better: str, alpha: float = 0.05) -> dict[str, Any]:
+    """A world's paired differences (scenario minus baseline, one per shared seed; NaN dropped):
+    mean, its Student-t interval at ``1 - alpha``, the paired t-test's p-value and the outcome.
+
+    The interval above zero: higher; below: lower; containing zero, or fewer than two pairs:
+    unclear. Higher is better when ``better == "higher"``, worse when ``"lower"``; with ``"none"``
+    the outcome stays higher or lower. Zero spread: the interval is the mean itself.
+    """
+    from scipy import stats as st
+
+    from experiments.stats import t_interval
+
+    d = np.asarray(diffs, dtype=float)
+    d = d[~np.isnan(d)]
+    mean, low, high = t_interval(d, 1.0 - alpha)
+    if d.size < 2:
+        p = float("nan")
+    elif float(d.std(ddof=1)) == 0.0:
+        p = 1.0 if mean == 0.0 else 0.0
+    else:
+        p = float(st.ttest_1samp(d, 0.0).pvalue)
+    direction = HIGHER if low > 0 else LOWER if high < 0 else UNCLEAR
+    outcome = direction
+    if direction != UNCLEAR and better in (HIGHER, LOWER):
+        outcome = BETTER if direction == better else WORSE
+    return {
+        "pairs": int(d.size),
+        "effect": mean,
+        "low": low,
+        "high": high,
+        "p_value": p,
+        "direction": direction,
+        "outcome": outcome,
+    }
+
+
+# -- the analysis -----------------------------------------------------------------------------------
+def records(out: Path, d: Design) -> Any:
+    """Every finished replication of every world and scenario: world, scenario, replication, seed
+    and the summary metrics."""
+    import pandas as pd
+
+    from experiments.replicate import load_records
+
+    rows = []
+    for w in range(len(d.worlds)):
+        for name in d.spec.scenarios:
+            for r in load_records(world_folder(out, w, name)):
+                if r["replication"] < len(d.seeds):
+                    rows.append(
+                        {
+                            "world": w,
+                            "scenario": name,
+                            "replication": r["replication"],
+                            "seed": r["seed"],
+                            **r["summary"],
+                        }
+                    )
+    return pd.DataFrame(rows)
+
+
+def effects(runs: Any, d: Design, described: Any) -> Any:
+    """``effects.csv``: per world, metric and scenario other than the baseline, the classified
+    paired difference from the baseline (:func:`classify`)."""
+    import pandas as pd
+
+    spec = d.spec
+    rows = []
+    for w, part in runs.groupby("world", sort=True):
+        base = part[part["scenario"] == spec.baseline].set_index("seed")
+        for name in spec.scenarios:
+            if name == spec.baseline:
+                continue
+            g = part[part["scenario"] == name].set_index("seed")
+            seeds = g.index.intersection(base.index)
+            for m in spec.metrics:
+                if m not in part.columns:
+                    continue
+                a = g.loc[seeds, m].to_numpy(dtype=float)
+                b = base.loc[seeds, m].to_numpy(dtype=float)
+                c = classify(a - b, described.describe(m).better, spec.alpha)
+                rows.append(
+                    {
+                        "world": int(w),
+                        "metric": m,
+                        "scenario": name,
+                        "baseline": spec.baseline,
+                        "baseline_mean": float(np.nanmean(b)) if np.isfinite(b).any() else np.nan,
+                        **c,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _x(d: Design) -> tuple[np.ndarray, list[str]]:
+    """The worlds' values of the assumptions that move on their own (followers left out)."""
+    free = [a for a in d.assumptions if a.follows is None]
+    x = np.array([[np.nan if w[a.path] is None else float(w[a.path]) for a in free] for w in d.worlds])
+    for j, a in enumerate(free):  # world 0 where the presets differ: the middle of the range
+        x[np.isnan(x[:, j]), j] = (a.low + a.high) / 2
+    return x, [a.path for a in free]
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Rank correlation of ``y`` with each column of ``x`` (NaN in ``y`` dropped)."""
+    from scipy.stats import rankdata
+
+    ok = ~np.isnan(y)
+    if ok.sum() < 3 or np.ptp(y[ok]) == 0:
+        return np.zeros(x.shape[1])
+    rx = np.apply_along_axis(rankdata, 0, x[ok])
+    ry = rankdata(y[ok])
+    rx, ry = rx - rx.mean(axis=0), ry - ry.mean()
+    den = np.sqrt((rx**2).sum(axis=0) * (ry**2).sum())
+    return np.where(den > 0, (rx * ry[:, None]).sum(axis=0) / np.where(den > 0, den, 1), 0.0)
+
+
+def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
+    """``robustness.csv``: per metric and scenario, the shares of worlds in each class, the effect
+    across worlds, the commonest class (the finding) and the assumptions that decide where it fails."""
+    import pandas as pd
+
+    from experiments.discovery import prim
+
+    x, names = _x(d)
+    rows = []
+    for (m, name), g in eff.groupby(["metric", "scenario"], sort=False):
+        g = g.sort_values("world")
+        meta = described.describe(m)
+        n = len(g)
+        share = {k: float((g["outcome"] == k).mean()) for k in (BETTER, WORSE, HIGHER, LOWER, UNCLEAR)}
+        directions = {k: float((g["direction"] == k).mean()) for k in (HIGHER, LOWER)}
+        counts = g["outcome"].value_counts()
+        finding = max(counts.index, key=lambda k: (counts[k], k == UNCLEAR, k))
+        fails = (g["outcome"] != finding).to_numpy()
+        box = prim(x[g["world"].to_numpy()], fails, names, seed=seed) if fails.any() else None
+        y = g["effect"].to_numpy(dtype=float)
+        rho = _spearman(x[g["world"].to_numpy()], y)
+        top = int(np.argmax(np.abs(rho))) if len(rho) else 0
+        defined = y[~np.isnan(y)]
+        preset = g[g["world"] == 0]
+        has_dir = meta.better in (HIGHER, LOWER)
+        rows.append(
+            {
+                "metric": m,
+                "scenario": name,
+                "baseline": d.spec.baseline,
+                "unit": meta.unit,
+                "better": meta.better,
+                "worlds": n,
+                "worlds_undefined": int(n - defined.size),
+                "share_better": share[BETTER] if has_dir else np.nan,
+                "share_worse": share[WORSE] if has_dir else np.nan,
+                "share_unclear": share[UNCLEAR],
+                "share_higher": directions[HIGHER],
+                "share_lower": directions[LOWER],
+                "finding": finding,
+                "finding_share": float(counts[finding] / n),
+                "holds": bool(counts[finding] / n >= d.spec.holds),
+                "holds_at": d.spec.holds,
+                "preset_outcome": preset["outcome"].iloc[0] if len(preset) else UNCLEAR,
+                "preset_effect": float(preset["effect"].iloc[0]) if len(preset) else np.nan,
+                "effect_median": float(np.median(defined)) if defined.size else np.nan,
+                "effect_min": float(defined.min()) if defined.size else np.nan,
+                "effect_max": float(defined.max()) if defined.size else np.nan,
+                "effect_q05": float(np.quantile(defined, 0.05)) if defined.size else np.nan,
+                "effect_q95": float(np.quantile(defined, 0.95)) if defined.size else np.nan,
+                "deciding_assumptions": box.describe() if box is not None else "",
+                "deciding_paths": "; ".join(sorted(box.limits, key=lambda k: box.quasi_p[k])) if box else "",
+                "box_coverage": box.coverage if box is not None else np.nan,
+                "box_density": box.density if box is not None else np.nan,
+                "top_assumption": names[top] if names else "",
+                "top_rank_correlation": float(rho[top]) if len(rho) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def assumptions_table(d: Design, robust: Any) -> Any:
+    """``assumptions.csv``: every assumed number, its range, its preset value per scenario, the path
+    it follows, and in how many findings it decides or moves the effect most."""
+    import pandas as pd
+
+    tops = list(robust["top_assumption"]) if len(robust) else []
+    deciding = [p for b in (robust["deciding_paths"] if len(robust) else []) for p in b.split("; ") if p]
+    rows = []
+    for a in d.assumptions:
+        rows.append(
+            {
+                "path": a.path,
+                "low": a.low,
+                "high": a.high,
+                "integer": a.integer,
+                "presets": json.dumps(a.presets, sort_keys=True),
+                "scenarios": len(a.presets),
+                "follows": a.follows or "",
+                "deciding_in": deciding.count(a.path),
+                "top_in": tops.count(a.path),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# -- the run ----------------------------------------------------------------------------------------
+def clear_outputs(out: Path) -> None:
+    """Remove a previous analysis (report first); the worlds' replications stay (resumed)."""
+    for name in OUTPUTS:
+        (Path(out) / name).unlink(missing_ok=True)
+    for png in (Path(out) / FIGURES).glob("robustness_*.png"):
+        png.unlink()
+
+
+def labels_of(cfgs: dict[str, DictConfig]) -> dict[str, str]:
+    """A scenario's label: its reform's, else its name."""
+    out = {}
+    for name, cfg in cfgs.items():
+        reform = cfg.get("reform")
+        out[name] = str(reform.get("label") or name) if reform is not None else name
+    return out
+
+
+def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[str, Any], lang: str) -> Path:
+    """Read the worlds' replications, classify, discover, draw and write every output, the report last."""
+    import pandas as pd
+
+    from experiments import catalog
+    from experiments.files import write_json, write_text, write_with
+    from experiments.i18n import translator
+    from experiments.robustness_report import effects_figure, render, shares
+
+    tr = translator(lang)
+    described = catalog.load(world_folder(out, 0, n) for n in d.spec.scenarios)
+    runs = records(out, d)
+    missing = [m for m in d.spec.metrics if m not in runs.columns]
+    if missing:
+        raise ConfigError("experiment.metrics", missing[0], "a metric these scenarios report")
+    eff = effects(runs, d, described)
+    robust = table(eff, d, described, int(manifest["seed"]))
+    assumptions = assumptions_table(d, robust)
+    worlds = pd.DataFrame([{"world": w, **v} for w, v in enumerate(d.worlds)])
+    labels = labels_of(cfgs)
+    figs = [shares(robust, labels, described, tr)]
+    extra = effects_figure(robust, eff, worlds, labels, described, tr)
+    figs += [extra] if extra is not None else []
+    html = render(
+        title=d.spec.title,
+        robust=robust,
+        assumptions=assumptions,
+        labels=labels,
+        described=described,
+        figures=figs,
+        manifest=manifest,
+        tr=tr,
+    )
+    (out / "report.html").unlink(missing_ok=True)
+    write_with(out / "robustness.csv", lambda p: robust.to_csv(p, index=False))
+    write_with(out / "effects.csv", lambda p: eff.to_csv(p, index=False))
+    write_with(out / "worlds.csv", lambda p: worlds.to_csv(p, index=False))
+    write_with(out / "assumptions.csv", lambda p: assumptions.to_csv(p, index=False))
+    for f in figs:
+        write_with(out / FIGURES / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))
+    write_json(out / "manifest.json", {**manifest, "figures": [f"{FIGURES}/{f.name}.png" for f in figs]})
+    return write_text(out / "report.html", html).resolve()
+
+
+def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
+    """Check, sample the worlds, run every replication in one pool, analyse and report."""
+    from hydra import compose
+    from hydra.core.hydra_config import HydraConfig
+
+    from experiments.manifest import command_line, git_revision, now, versions
+    from experiments.replicate import run_tasks
+
+    spec = robustness_spec(cfg.experiment)
+    hc = HydraConfig.get()
+    task = list(hc.overrides.task)
+    cfgs = compose_scenarios(spec, task, lambda ov: compose("config", overrides=ov))
+    d = plan(spec, cfgs, int(conf.seed), out)  # every world checked, folders refused, before writing
+    clear_outputs(out)
+    run_tasks(d.tasks, spec.pool_spec, desc=f"{spec.worlds} worlds x {len(cfgs)} scenarios", quiet=conf.quiet)
+    manifest = {
+        "kind": KIND,
+        "title": spec.title,
+        "created": now(),
+        "command": command_line(task, []),
+        "seed": int(conf.seed),
+        "years": conf.years,
+        "worlds": spec.worlds,
+        "replications": spec.replications,
+        "sampler": spec.sampler,
+        "scenarios": list(spec.scenarios),
+        "baseline": spec.baseline,
+        "metrics": list(spec.metrics),
+        "alpha": spec.alpha,
+        "holds": spec.holds,
+        "same": dict(spec.same),
+        "seeds": d.seeds,
+        "git": git_revision(),
+        "versions": versions(),
+    }
+    path = analyse(out, d, cfgs, manifest, conf.lang)
+    if not conf.quiet:
+        robust = __import__("pandas").read_csv(out / "robustness.csv")
+        for r in robust.itertuples(index=False):
+            verdict = "holds" if r.holds else "depends"
+            share = f"{100 * r.finding_share:.0f}%"
+            deciding = r.deciding_assumptions if isinstance(r.deciding_assumptions, str) else ""
+            line = f"{r.metric} / {r.scenario}: {verdict} ({r.finding} in {share} of worlds)"
+            print(line + (f"; deciding: {deciding}" if deciding else ""))
+        print(f"report: {path}")
+    return {"worlds": spec.worlds, "ran": len(d.tasks), "report": str(path)}

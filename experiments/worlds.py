@@ -1,0 +1,174 @@
+"""Plausible worlds: one value for each assumed number of the compared scenarios' presets.
+
+The assumed numbers are the union of the ``ranges`` that the parliament, citizens and channels
+presets of the compared scenarios declare, by full config path (``parliament.vote_noise``,
+``channels.analytics.analytics.review_cut``). A path holds one value in a world, applied to every
+scenario that has that number; a path only one preset has (the Senate's, the Kurultai's) is applied
+only there. ``same`` ties a path to another's quantile within its own range (the Kurultai's
+attendance "as the Mazhilis"): the two move together across worlds. World 0 is the presets as they
+are; the other worlds are a Latin hypercube or a scrambled Sobol sequence over the ranges, seeded.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from scenarios import Config
+from scenarios.errors import ConfigError
+from scenarios.ranges import lookup
+from scenarios.validate import check_config
+
+#: The sections of a config whose presets declare ranges.
+SECTIONS = ("parliament", "citizens", "channels")
+SAMPLERS = ("lhs", "sobol")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """An assumed number: its full path, its plausible range, whether it is a whole number, its
+    value in each scenario that has it, and the path whose quantile it takes (``None``: its own)."""
+
+    path: str
+    low: float
+    high: float
+    integer: bool
+    presets: dict[str, float] = field(default_factory=dict)
+    follows: str | None = None
+
+    def at(self, u: float) -> float | int:
+        """The value at quantile ``u`` of the range (a whole number rounded, kept in the range)."""
+        v = self.low + float(u) * (self.high - self.low)
+        if self.integer:
+            return int(min(max(round(v), math.ceil(self.low)), math.floor(self.high)))
+        return v
+
+
+def get(data: Mapping[str, Any], path: str) -> Any:
+    """The value at dotted ``path`` in nested mappings; ``KeyError`` if absent."""
+    node: Any = data
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            raise KeyError(part)
+        node = node[part]
+    return node
+
+
+def has(data: Mapping[str, Any], path: str) -> bool:
+    try:
+        get(data, path)
+    except KeyError:
+        return False
+    return True
+
+
+def put(data: dict[str, Any], path: str, value: Any) -> None:
+    *head, last = path.split(".")
+    node = data
+    for part in head:
+        node = node[part]
+    node[last] = value
+
+
+def space(
+    configs: Mapping[str, Any], resolved: Mapping[str, Mapping[str, Any]], same: Mapping[str, str]
+) -> list[Assumption]:
+    """The assumed numbers of the scenarios (``configs``: name -> validated ``Config``;
+    ``resolved``: name -> its resolved config as data), by path, in the order first declared.
+    A path declared with different ranges in two presets is refused: it would not be one number."""
+    found: dict[str, Assumption] = {}
+    for name, conf in configs.items():
+        for section in SECTIONS:
+            node = getattr(conf, section, None)
+            for inner, bounds in (getattr(node, "ranges", None) or {}).items():
+                path = f"{section}.{inner}"
+                lo, hi = float(bounds[0]), float(bounds[1])
+                value = lookup(node, inner)
+                prev = found.get(path)
+                if prev is not None and (prev.low, prev.high) != (lo, hi):
+                    raise ConfigError(
+                        f"{section}.ranges.{inner}",
+                        [lo, hi],
+                        f"the same range in every compared preset ({[prev.low, prev.high]} elsewhere)",
+                    )
+                presets = dict(prev.presets) if prev is not None else {}
+                integer = isinstance(value, int) and not isinstance(value, bool)
+                found[path] = Assumption(path, lo, hi, integer, presets | {name: value})
+    for name, data in resolved.items():  # a scenario that has the number without declaring it
+        for path, a in found.items():
+            if name not in a.presets and has(data, path):
+                a.presets[name] = get(data, path)
+    for follower, leader in same.items():
+        for key, path in (("same", follower), (f"same.{follower}", leader)):
+            if path not in found:
+                raise ConfigError(
+                    f"experiment.{key}", path, "a path with a declared range in one of the compared presets"
+                )
+        if leader in same:
+            raise ConfigError(f"experiment.same.{follower}", leader, "a path that follows no other")
+        found[follower] = Assumption(**{**found[follower].__dict__, "follows": leader})
+    return list(found.values())
+
+
+def design(assumptions: Sequence[Assumption], worlds: int, sampler: str, seed: int) -> np.ndarray:
+    """Quantiles (worlds x assumptions) of every world but world 0; a follower takes its leader's."""
+    from scipy.stats import qmc
+
+    free = [a for a in assumptions if a.follows is None]
+    n = worlds - 1
+    if sampler == "lhs":
+        u = qmc.LatinHypercube(d=len(free), seed=seed).random(n)
+    else:  # the first n points of a scrambled Sobol sequence of 2^m >= n points
+        u = qmc.Sobol(d=len(free), scramble=True, seed=seed).random_base2(max(1, math.ceil(math.log2(n))))[:n]
+    col = {a.path: j for j, a in enumerate(free)}
+    return np.column_stack([u[:, col[a.follows or a.path]] for a in assumptions])
+
+
+def values(assumptions: Sequence[Assumption], u: np.ndarray) -> list[dict[str, float | int | None]]:
+    """Every world's value of every assumption: world 0 the presets' own (a path's single value, or
+    ``None`` when the presets differ on it), then the quantiles ``u`` mapped into the ranges."""
+    first: dict[str, float | int | None] = {}
+    for a in assumptions:
+        distinct = set(a.presets.values())
+        first[a.path] = distinct.pop() if len(distinct) == 1 else None
+    rows = [first]
+    for row in u:
+        rows.append({a.path: a.at(q) for a, q in zip(assumptions, row, strict=True)})
+    return rows
+
+
+def apply(data: Mapping[str, Any], world: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a scenario's resolved config with the world's values where the scenario has the
+    path (world 0's ``None``: the preset's own value kept)."""
+    out = copy.deepcopy(dict(data))
+    for path, value in world.items():
+        if value is not None and has(out, path):
+            put(out, path, value)
+    return out
+
+
+def apply_typed(conf: Config, world: Mapping[str, Any]) -> Config:
+    """The same on a validated ``Config`` (composing the config again from data is far slower),
+    checked again: the world's values must pass every check a preset's do."""
+    out = copy.deepcopy(conf)
+    for path, value in world.items():
+        if value is None:
+            continue
+        section, inner = path.split(".", 1)
+        node = getattr(out, section, None)
+        *head, last = inner.split(".")
+        try:
+            parent = lookup(node, ".".join(head)) if head else node
+            lookup(parent, last)
+        except KeyError:
+            continue
+        if isinstance(parent, dict):
+            parent[last] = value
+        else:
+            setattr(parent, last, value)
+    return check_config(out)

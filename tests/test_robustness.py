@@ -1,0 +1,268 @@
+"""``experiment=robustness``: plausible worlds applied alike to every scenario, common random numbers
+within a world, the classification rule, reproducible outputs, bad options refused, and the main
+report's honest findings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hydra import compose, initialize_config_dir
+from omegaconf import OmegaConf, open_dict
+
+from experiments.robustness import Design, classify, compose_scenarios, plan, robustness_spec
+from experiments.stats import holm
+from experiments.worlds import get
+from scenarios import ConfigError, validate
+from tests.conftest import CONFIGS, compose_config
+from tests.parltwin_cli import parltwin, snapshot
+
+TINY = [
+    "experiment=robustness",
+    "experiment.worlds=4",
+    "experiment.replications=2",
+    "years=0.25",
+    "quiet=true",
+]
+
+
+def design(tmp_path: Path, **options: object) -> Design:
+    spec = robustness_spec({"worlds": 5, "replications": 3, **options})
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
+        cfgs = compose_scenarios(spec, ["years=0.25"], lambda ov: compose("config", overrides=ov))
+    return plan(spec, cfgs, 7, tmp_path)
+
+
+def test_a_world_gives_every_scenario_the_same_values_where_it_has_the_path(tmp_path: Path) -> None:
+    d = design(tmp_path)
+    by = {(t.folder.parent.name, t.scenario, t.index): t for t in d.tasks}
+    assert len(d.tasks) == 5 * 4 * 3
+    paths = {a.path: a for a in d.assumptions}
+    # every preset's own ranges are in the union: the Senate's, the channels', the citizens'
+    assert {"parliament.chambers.senate.attendance", "channels.offline.reach", "citizens.region_sd"} <= set(
+        paths
+    )
+    assert "channels.petitions.epetition_kz.uptake" in paths
+    for w in range(1, 5):
+        world = d.worlds[w]
+        confs = {s: by[(f"w{w:04d}", s, 0)].config for s in d.spec.scenarios}
+        for name, conf in confs.items():
+            data = OmegaConf.to_container(OmegaConf.structured(conf), resolve=True)
+            for path, value in world.items():
+                try:
+                    got = get(data, path)
+                except KeyError:
+                    continue
+                assert got == pytest.approx(value), (w, name, path)
+        noise = {s: c.parliament.vote_noise for s, c in confs.items()}
+        assert len(set(noise.values())) == 1 and noise["kz_bicameral_2023"] == world["parliament.vote_noise"]
+        reach = {s: c.channels.offline.reach for s, c in confs.items()}
+        assert len(set(reach.values())) == 1
+        assert confs["kz_kurultai_2026"].parliament.chambers.get("senate") is None  # only where it exists
+        # the Kurultai's attendance takes the Mazhilis's quantile of its own range
+        k, m = (
+            paths["parliament.chambers.kurultai.attendance"],
+            paths["parliament.chambers.mazhilis.attendance"],
+        )
+        qk = (world[k.path] - k.low) / (k.high - k.low)
+        qm = (world[m.path] - m.low) / (m.high - m.low)
+        assert qk == pytest.approx(qm)
+        cap = confs["kz_bicameral_2023"].parliament.chambers["mazhilis"].agenda_capacity
+        assert isinstance(cap, int) and 6 <= cap <= 15
+    # world 0 is the presets themselves
+    base = validate(compose_config(["+scenario=kz_kurultai_2026", "years=0.25"]))
+    assert by[("w0000", "kz_kurultai_2026", 0)].config.parliament == base.parliament
+    # the sampled worlds differ from one another
+    assert len({w["parliament.vote_noise"] for w in d.worlds[1:]}) == 4
+
+
+def test_common_random_numbers_within_and_across_worlds(tmp_path: Path) -> None:
+    d = design(tmp_path)
+    seeds: dict[tuple[str, str], list[int]] = {}
+    for t in d.tasks:
+        seeds.setdefault((t.folder.parent.name, t.scenario), []).append(t.seed)
+    assert len(set(map(tuple, seeds.values()))) == 1 and next(iter(seeds.values())) == d.seeds
+    assert len(set(d.seeds)) == 3
+
+
+def test_the_sobol_sampler_and_the_seed_change_the_worlds(tmp_path: Path) -> None:
+    lhs, sobol = design(tmp_path / "a"), design(tmp_path / "b", sampler="sobol")
+    assert lhs.worlds[0] == sobol.worlds[0]
+    assert lhs.worlds[1] != sobol.worlds[1]
+
+
+@pytest.mark.parametrize(
+    ("diffs", "better", "outcome"),
+    [
+        ([1.0, 1.2, 0.9, 1.1], "higher", "better"),
+        ([1.0, 1.2, 0.9, 1.1], "lower", "worse"),
+        ([-3.0, -2.5, -3.2], "lower", "better"),
+        ([-3.0, -2.5, -3.2], "higher", "worse"),
+        ([-3.0, -2.5, -3.2], "none", "lower"),
+        ([1.0, 1.2, 0.9, 1.1], "none", "higher"),
+        ([1.0, -1.0, 0.5, -0.4], "higher", "unclear"),
+        ([2.0, 2.0, 2.0], "higher", "better"),  # no spread: the interval is the mean
+        ([0.0, 0.0], "lower", "unclear"),
+        ([5.0], "higher", "unclear"),  # one pair: no interval
+        ([5.0, np.nan, np.nan], "higher", "unclear"),  # NaN pairs dropped
+    ],
+)
+def test_classification_rule(diffs: list[float], better: str, outcome: str) -> None:
+    assert classify(diffs, better)["outcome"] == outcome
+
+
+def test_classification_level() -> None:
+    # mean 1, sd 1, n = 5: t(0.975, 4) * 1 / sqrt(5) = 1.24 > 1 (unclear at 95%), t(0.85, 4) / sqrt(5) = 0.52
+    d = 1.0 + np.array([-1.2649, -0.6325, 0.0, 0.6325, 1.2649])
+    assert classify(d, "higher", 0.05)["outcome"] == "unclear"
+    assert classify(d, "higher", 0.30)["outcome"] == "better"
+    c = classify(d, "higher", 0.05)
+    assert c["pairs"] == 5 and c["effect"] == pytest.approx(1.0) and 0.05 < c["p_value"] < 0.2
+
+
+def test_holm() -> None:
+    got = holm([0.01, 0.04, np.nan, 0.03, 0.5])
+    assert got[0] == pytest.approx(0.04) and np.isnan(got[2])
+    assert got[3] == pytest.approx(0.09) and got[1] == pytest.approx(0.09)  # step-down keeps the order
+    assert got[4] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ("experiment.worlds=1", "experiment.worlds"),
+        ("experiment.replications=1", "experiment.replications"),
+        ("experiment.sampler=grid", "experiment.sampler"),
+        ("experiment.baseline=nowhere", "experiment.baseline"),
+        ("experiment.scenarios=[kz_bicameral_2023,nowhere]", "experiment.scenarios"),
+        ("experiment.scenarios=[nowhere,kz_bicameral_2023]", "experiment.scenarios"),
+        ("experiment.metrics=[laws_per_yaer]", "experiment.metrics"),
+        ("experiment.alpha=0.7", "experiment.alpha"),
+        ("+experiment.wolds=3", "experiment.wolds"),
+        ("experiment.same={parliament.nothing: parliament.vote_noise}", "experiment.same"),
+        ("experiment.worlds=100000", "experiment.worlds"),
+    ],
+)
+def test_bad_options_exit_2_and_write_nothing(
+    override: str,
+    field: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "run"
+    ended = parltwin([*TINY, override, f"hydra.run.dir={out}"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 2, ended.err
+    assert field in ended.one_line
+    assert not out.exists()
+
+
+def test_channel_and_citizen_ranges_are_checked() -> None:
+    cfg = compose_config(["channels=analytics"])
+    with open_dict(cfg):
+        cfg.channels.ranges["analytics.analytics.review_cut"] = [0.5, 0.9]
+    with pytest.raises(ConfigError, match=r"holds the preset.s value 0\.2"):
+        validate(cfg)
+    cfg = compose_config([])
+    with open_dict(cfg):
+        cfg.citizens.ranges["salience.nothing"] = [0, 1]
+    with pytest.raises(ConfigError, match=r"citizens\.ranges\.salience\.nothing"):
+        validate(cfg)
+
+
+def test_every_assumed_number_of_the_digital_presets_has_a_range() -> None:
+    for group, preset, key in (("channels", "kz_digital", "channels"), ("citizens", "kz_2026", "citizens")):
+        conf = validate(compose_config([f"{group}={preset}"]))
+        ranges = getattr(conf, key).ranges
+        files = [CONFIGS / group / f"{preset}.yaml"]
+        if preset == "kz_digital":
+            files = [CONFIGS / "channels" / f"{n}.yaml" for n in ("none", "epetition_kz", "eotinish_kz",
+                                                                   "open_legal_acts_kz")]  # fmt: skip
+        for f in files:
+            assumed = [
+                ln
+                for ln in f.read_text().split("\nranges:")[0].splitlines()
+                if re.search(r":\s*[-\d.]+\s+#.*\[A\]", ln)
+            ]
+            for line in assumed:
+                name = line.split(":")[0].strip()
+                assert any(p.endswith(f".{name}") or p == name for p in ranges), (f.name, name)
+
+
+@pytest.fixture(scope="module")
+def robust_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same tiny robustness run serially and on 2 workers."""
+    mp, cap = pytest.MonkeyPatch(), None
+    base = tmp_path_factory.mktemp("robust")
+    out = {}
+    import _pytest.capture as capture
+
+    for name, workers in (("serial", 1), ("pool", 2)):
+        folder = base / name
+        import subprocess
+        import sys
+
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("parltwin")), *TINY, f"experiment.workers={workers}",
+             f"hydra.run.dir={folder}"], cwd=base, capture_output=True, text=True, timeout=900,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        out[name] = folder
+    del mp, cap, capture
+    return out
+
+
+def test_seeded_runs_reproduce_byte_for_byte_serial_and_pooled(robust_runs: dict[str, Path]) -> None:
+    a, b = (snapshot(robust_runs[k]) for k in ("serial", "pool"))
+    for name in ("robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv"):
+        assert a[name] == b[name] and a[name]
+    records = sorted(
+        k for k in a if k.startswith("worlds/") and k.endswith(".json") and "/replications/" in k
+    )
+    assert len(records) == 4 * 4 * 2 and all(a[k] == b[k] for k in records)
+    table = pd.read_csv(robust_runs["serial"] / "robustness.csv")
+    need = {"metric", "scenario", "baseline", "share_better", "share_worse", "share_unclear", "worlds",
+            "deciding_assumptions", "effect_median", "effect_min", "effect_max", "unit"}  # fmt: skip
+    assert need <= set(table.columns)
+    assert len(table) == 3 * 8 and set(table["worlds"]) == {4}
+    directed = table[table["share_better"].notna()]
+    total = directed["share_better"] + directed["share_worse"] + directed["share_unclear"]
+    assert np.allclose(total, 1.0)
+    html = (robust_runs["serial"] / "report.html").read_text()
+    assert "Robustness of each finding" in html and "robustness_shares" in html
+
+
+def test_the_report_states_the_question_the_answer_and_robustness(
+    robust_runs: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["experiment=reform_comparison", "experiment.replications=3", "years=0.25", "quiet=true",
+            "experiment.ledger=false"]  # fmt: skip
+    plain = parltwin([*args, f"hydra.sweep.dir={tmp_path / 'plain'}"], tmp_path, monkeypatch, capsys)
+    assert plain.code == 0, plain.err
+    html = (tmp_path / "plain" / "report.html").read_text()
+    assert "faster and more responsive?" in html and "The answer from these runs" in html
+    assert "Robustness to the assumptions was not assessed" in html and "Assumptions and limitations" in html
+    comp = pd.read_csv(tmp_path / "plain" / "comparison.csv")
+    fam = comp[comp["p_holm"].notna()]
+    assert len(fam) == 3 * fam["metric"].nunique() and (fam["p_holm"] >= fam["p_value"] - 1e-12).all()
+    assert re.search(r"p = (&lt; 0\.001|[0-9.]+)", html)
+    rob = parltwin(
+        [*args, f"experiment.robustness={robust_runs['serial']}", f"hydra.sweep.dir={tmp_path / 'rob'}"],
+        tmp_path, monkeypatch, capsys,
+    )  # fmt: skip
+    assert rob.code == 0, rob.err
+    html = (tmp_path / "rob" / "report.html").read_text()
+    assert "Robustness read from" in html and "not assessed" not in html
+    findings = html.split("Main findings")[1].split("Key numbers")[0]
+    items = re.findall(r"<li>(.*?)</li>", findings, flags=re.S)
+    stated = [i for i in items if "higher by" in i or "lower by" in i]
+    assert all("plausible worlds" in i or "Depends on the assumptions" in i for i in stated)
+    bad = parltwin([*args, "experiment.robustness=/nowhere", f"hydra.sweep.dir={tmp_path / 'bad'}"], tmp_path,
+                   monkeypatch, capsys)  # fmt: skip
+    assert bad.code == 2 and "experiment.robustness" in bad.one_line and not (tmp_path / "bad").exists()
