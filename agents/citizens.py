@@ -98,6 +98,11 @@ _NONE = np.zeros(0)
 _ZERO, _ONE = np.float32(0.0), np.float32(1.0)
 _STEPS = 65536  # levels of a 16-bit uniform draw
 KAZAKH, RUSSIAN = 0, 1
+#: Pairs (groups x topics) below which the daily step's arrays are small: numpy's per-call overhead,
+#: not memory, is their cost.
+SMALL = 20_000
+#: Crossing pairs a day up to which they are looked at one by one in Python (more: in numpy).
+FEW = 32
 
 
 class CitizenGroups:
@@ -183,8 +188,9 @@ class CitizenGroups:
         self._refractory = float(spec.salience.refractory_days)
         self._open = np.repeat(self.active, g)  # pairs on a topic citizens hold views on, no live demand
         self.ideal = self.pref[:, self.active].mean(axis=1) if self.active.any() else np.zeros(g)
-        self._last = [-np.inf] * (g * t)  # day of each (group, topic) pair's last demand
+        self._last = np.full(g * t, -np.inf)  # day of each (group, topic) pair's last demand
         self._groups = g
+        self._small = g * t < SMALL
         self._days = max(1, min(BLOCK, BLOCK_DRAWS // max(1, g * t)))
         self._block = 0
         self._inc = np.empty((0, g * t), dtype=np.float32)
@@ -250,8 +256,11 @@ class CitizenGroups:
         before, after = self._flat, self._spare
         np.multiply(before, self._keep, out=after)
         after += self._increments(rng)
-        np.maximum(after, _ZERO, out=after)  # clipped to [0, 1]
-        np.minimum(after, _ONE, out=after)
+        if self._small:  # clipped to [0, 1]: two calls cheaper than clip's wrapper on few pairs
+            np.maximum(after, _ZERO, out=after)
+            np.minimum(after, _ONE, out=after)
+        else:  # one pass over memory on many
+            after.clip(_ZERO, _ONE, out=after)
         high, was_high = self._high_spare, self._high
         np.greater_equal(after, self._threshold, out=high)
         self._flat, self._spare, self._high, self._high_spare = after, before, high, was_high
@@ -260,8 +269,10 @@ class CitizenGroups:
         cand = cross.nonzero()[0]
         if not cand.size:
             return _EMPTY, _EMPTY, _NONE
+        if cand.size > FEW:
+            return self._emerge(now, cand, after)
         last, refractory = self._last, self._refractory
-        pairs = [c for c in cand.tolist() if now - last[c] >= refractory]
+        pairs = [c for c in cand.tolist() if now - last.item(c) >= refractory]
         if not pairs:
             return _EMPTY, _EMPTY, _NONE
         for c in pairs:
@@ -275,6 +286,23 @@ class CitizenGroups:
             np.array([c // n for c in pairs], dtype=np.int64),
             np.array([float(after[c]) for c in pairs]),
         )
+
+    def _emerge(
+        self, now: float, cand: np.ndarray, after: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`step`'s demands from many crossing pairs (a large population), in numpy."""
+        last = self._last
+        cand = cand[now - last[cand] >= self._refractory]
+        if not cand.size:
+            return _EMPTY, _EMPTY, _NONE
+        last[cand] = now
+        self._open[cand] = False
+        n, topics = self.pref.shape
+        t, g = np.divmod(cand, n)
+        if t[0] != t[-1]:  # several topics: demands are recorded by group, then topic
+            order = np.argsort(g * topics + t, kind="stable")
+            cand, g, t = cand[order], g[order], t[order]
+        return g, t, after[cand].astype(float)
 
     def reopen(self, groups: np.ndarray, topics: np.ndarray | int) -> None:
         """These pairs' demands left the live set (a law answered them, or they lapsed): the pairs

@@ -49,7 +49,7 @@ class OfflinePath:
         if not ids.size or self.reach <= 0:
             return
         rng, reach = self.rng, self.reach
-        carried = [i for i, u in enumerate(rng.random(ids.size).tolist()) if u < reach]
+        carried = (rng.random(ids.size) < reach).nonzero()[0].tolist()
         if not carried:
             return
         n = len(carried)

@@ -42,6 +42,8 @@ _FILL = {
 }
 _STATES = np.array(["law", "bill", "lapsed", "open"], dtype=object)
 _NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+#: Demands of one call up to which they are written one by one (numpy's per-call overhead).
+FEW = 32
 
 
 class DemandBook:
@@ -86,9 +88,19 @@ class DemandBook:
     def add(
         self, groups: np.ndarray, topics: np.ndarray, positions: np.ndarray, intensity: np.ndarray, now: float
     ) -> np.ndarray:
-        """Record new demands; return their ids. A day brings a few: they are written one by one."""
+        """Record new demands; return their ids. A few (a day's, in a small population) are written
+        one by one, more at once."""
         first = self.n
         self._grow(first + groups.size)
+        if groups.size > FEW:
+            sl = slice(first, first + groups.size)
+            self.group[sl], self.topic[sl], self.position[sl] = groups, topics, positions
+            self.intensity[sl], self.emerged[sl] = intensity, now
+            ids = np.arange(first, sl.stop)
+            self.live[topics, groups] = ids
+            self.live_position[topics, groups] = positions
+            self.n = sl.stop
+            return ids
         rows = zip(groups.tolist(), topics.tolist(), positions.tolist(), intensity.tolist(), strict=True)
         group, topic, position, strength, emerged = (
             self.group,
