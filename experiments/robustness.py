@@ -189,15 +189,16 @@ def plan(spec: RobustnessSpec, cfgs: dict[str, DictConfig], seed: int, out: Path
     worlds = values(assumptions, u)
     seeds = replication_seeds(seed, spec.replications)
     tasks: list[Task] = []
-    if out is not None:
-        for w, world in enumerate(worlds):
-            for name in spec.scenarios:
-                conf = apply_typed(configs[name], world) if w else configs[name]
-                fp = fingerprint_of(apply(data[name], world) if w else data[name])
-                tasks += [
-                    Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
-                    for t in pending(conf, seeds, world_folder(out, w, name), fp, ledger=False)
-                ]
+    for w, world in enumerate(worlds):  # every world's config checked, with a folder or without
+        for name in spec.scenarios:
+            conf = apply_typed(configs[name], world) if w else configs[name]
+            if out is None:
+                continue
+            fp = fingerprint_of(apply(data[name], world) if w else data[name])
+            tasks += [
+                Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
+                for t in pending(conf, seeds, world_folder(out, w, name), fp, ledger=False)
+            ]
     return Design(spec, configs, assumptions, worlds, seeds, tasks)
 
 
