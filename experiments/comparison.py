@@ -22,7 +22,7 @@ from omegaconf import OmegaConf
 from experiments import catalog
 from experiments.catalog import Catalog
 from experiments.compare_spec import KIND, compare_spec
-from experiments.files import write_json, write_text, write_with
+from experiments.files import write_figures, write_json, write_tables, write_text
 from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
@@ -298,11 +298,8 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     # Everything is computed: only now is each previous output replaced (atomically), the report
     # removed first and written last.
     (run_dir / "report.html").unlink(missing_ok=True)
-    write_with(run_dir / "summary.csv", lambda p: summary.to_csv(p, index=False))
-    write_with(run_dir / "comparison.csv", lambda p: comp.to_csv(p, index=False))
-    write_with(run_dir / "channels.csv", lambda p: channels.to_csv(p, index=False))
-    for f in figs:
-        write_with(run_dir / FIGURES / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))
+    write_tables(run_dir, {"summary.csv": summary, "comparison.csv": comp, "channels.csv": channels})
+    write_figures(run_dir / FIGURES, figs)
     for stale in set((run_dir / FIGURES).glob("*.png")) - {run_dir / FIGURES / f"{f.name}.png" for f in figs}:
         stale.unlink()
     write_json(run_dir / "manifest.json", manifest)

@@ -16,7 +16,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +105,15 @@ def remove_created(folders: Iterable[Path]) -> None:
             folder.rmdir()
         except OSError:
             continue
+
+
+def write_tables(folder: Path, tables: Mapping[str, Any]) -> None:
+    """Each table (a pandas DataFrame) as ``folder/<name>`` CSV, atomically, in the given order."""
+    for name, table in tables.items():
+        write_with(Path(folder) / name, lambda p, t=table: t.to_csv(p, index=False))
+
+
+def write_figures(folder: Path, figures: Iterable[Any]) -> None:
+    """Each figure's PNG bytes (``.name``, ``.png``) as ``folder/<name>.png``, atomically."""
+    for f in figures:
+        write_with(Path(folder) / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))

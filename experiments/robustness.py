@@ -189,15 +189,16 @@ def plan(spec: RobustnessSpec, cfgs: dict[str, DictConfig], seed: int, out: Path
     worlds = values(assumptions, u)
     seeds = replication_seeds(seed, spec.replications)
     tasks: list[Task] = []
-    if out is not None:
-        for w, world in enumerate(worlds):
-            for name in spec.scenarios:
-                conf = apply_typed(configs[name], world) if w else configs[name]
-                fp = fingerprint_of(apply(data[name], world) if w else data[name])
-                tasks += [
-                    Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
-                    for t in pending(conf, seeds, world_folder(out, w, name), fp, ledger=False)
-                ]
+    for w, world in enumerate(worlds):  # every world's config checked, with a folder or without
+        for name in spec.scenarios:
+            conf = apply_typed(configs[name], world) if w else configs[name]
+            if out is None:
+                continue
+            fp = fingerprint_of(apply(data[name], world) if w else data[name])
+            tasks += [
+                Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
+                for t in pending(conf, seeds, world_folder(out, w, name), fp, ledger=False)
+            ]
     return Design(spec, configs, assumptions, worlds, seeds, tasks)
 
 
@@ -439,7 +440,7 @@ def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[st
     import pandas as pd
 
     from experiments import catalog
-    from experiments.files import write_json, write_text, write_with
+    from experiments.files import write_figures, write_json, write_tables, write_text
     from experiments.i18n import translator
     from experiments.robustness_report import effects_figure, render, shares
 
@@ -468,12 +469,14 @@ def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[st
         tr=tr,
     )
     (out / "report.html").unlink(missing_ok=True)
-    write_with(out / "robustness.csv", lambda p: robust.to_csv(p, index=False))
-    write_with(out / "effects.csv", lambda p: eff.to_csv(p, index=False))
-    write_with(out / "worlds.csv", lambda p: worlds.to_csv(p, index=False))
-    write_with(out / "assumptions.csv", lambda p: assumptions.to_csv(p, index=False))
-    for f in figs:
-        write_with(out / FIGURES / f"{f.name}.png", lambda p, png=f.png: p.write_bytes(png))
+    tables = {
+        "robustness.csv": robust,
+        "effects.csv": eff,
+        "worlds.csv": worlds,
+        "assumptions.csv": assumptions,
+    }
+    write_tables(out, tables)
+    write_figures(out / FIGURES, figs)
     write_json(out / "manifest.json", {**manifest, "figures": [f"{FIGURES}/{f.name}.png" for f in figs]})
     return write_text(out / "report.html", html).resolve()
 

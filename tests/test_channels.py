@@ -118,7 +118,11 @@ def test_desk_serves_first_come_first_served_at_its_capacity() -> None:
 
 
 def test_a_group_without_digital_access_never_uses_a_digital_channel() -> None:
-    _, run = _run("channels=kz_digital", "years=2", "citizens.age_bands.age_60_plus.access=0")
+    offline = [
+        "citizens.age_bands.age_60_plus.access=0",
+        "citizens.ranges={age_bands.age_60_plus.access: [0, 0.8]}",
+    ]
+    _, run = _run("channels=kz_digital", "years=2", *offline)
     groups = run.frames["citizen_groups"]
     oldest = set(groups.loc[groups["age_band"] == "age_60_plus", "group"])
     demands = run.frames["demands"]
