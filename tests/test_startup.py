@@ -53,12 +53,14 @@ def test_a_run_composes_its_config_once_and_gives_the_same_summary(
     assert once == twice and once["laws_per_year"] > 0
 
 
-def test_a_sweep_set_in_its_config_composes_once_plus_once_per_job(
+def test_a_sweep_set_in_its_config_composes_its_master_and_each_job_once_more_for_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     args = ("experiment=reform_comparison", "experiment.replications=1", "years=0.1", "quiet=true")
     n = _compositions(monkeypatch, cli.main, *args, "experiment.workers=1", f"hydra.sweep.dir={tmp_path}")
-    assert n == 1 + 3  # the master config, then each of the three scenarios
+    # Hydra: the master config, then each of the four scenarios; the check before anything runs
+    # composes them too (a sweep's compositions are not yet handed over to Hydra, only a run's).
+    assert n == 2 * (1 + 4)
     assert (tmp_path / "report.html").is_file()
 
 
@@ -66,7 +68,8 @@ def test_a_command_line_sweep_is_composed_as_hydra_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     sweep = ("-m", "years=0.1,0.2", "quiet=true", f"hydra.sweep.dir={tmp_path}")
-    assert _compositions(monkeypatch, cli.main, *sweep) == 2 + 2  # mode, master, two jobs
+    # Hydra: the mode, the master, two jobs; the check before anything runs: the master, two jobs.
+    assert _compositions(monkeypatch, cli.main, *sweep) == (2 + 2) + (1 + 2)
     assert sorted(p.name for p in tmp_path.glob("*/summary.json")) == ["summary.json"] * 2
 
 
