@@ -25,7 +25,7 @@ def main() -> None:
     # Replications fill the cores; numpy's BLAS threads would only compete. Set before numpy is
     # imported (below), the limit needs no threadpoolctl.
     one_blas_thread()
-    from experiments.composition import compose_once, with_overrides
+    from experiments.composition import compose_once, hand_over, with_overrides
     from experiments.errors import exit_for
     from experiments.files import remove_created
 
@@ -46,6 +46,8 @@ def main() -> None:
     sys.argv = [sys.argv[0], *argv]
     # A single run: Hydra takes the composition checked above (with the folder pinned) as its own.
     first = None if checked.composed is None else (argv, with_overrides(checked.composed, checked.pinned))
+    for kind, made in checked.prepared.items():  # e.g. a robustness run's worlds, checked above
+        hand_over(kind, made)
     try:
         with compose_once(first):
             app()

@@ -20,6 +20,18 @@ from contextlib import contextmanager
 from typing import Any
 
 _MODES = ("hydra.mode=RUN", "hydra.mode=MULTIRUN")
+#: What the check before a run made for its job, handed to the job in the same process (taken once).
+_prepared: dict[str, Any] = {}
+
+
+def hand_over(kind: str, made: Any) -> None:
+    """Keep what the check made for a job of ``kind`` (e.g. a robustness run's checked worlds)."""
+    _prepared[kind] = made
+
+
+def take(kind: str) -> Any:
+    """What the check made for a job of ``kind``, once; ``None`` if nothing."""
+    return _prepared.pop(kind, None)
 
 
 def _has_sweep(overrides: list[str]) -> bool:

@@ -81,6 +81,32 @@ def _quasi_p(x: np.ndarray, y: np.ndarray, lows: np.ndarray, highs: np.ndarray, 
     return float(stats.hypergeom.sf(got - 1, n, k, draws))
 
 
+def _best_peel(
+    cols: np.ndarray, ys: np.ndarray, dims: Sequence[int], peel: float, least: int
+) -> tuple[float, int, int, str, float] | None:
+    """The next peel of a box holding the worlds ``cols`` (their values of the assumptions ``dims``)
+    and cases ``ys``: (density, worlds kept, assumption, side, cut), or ``None`` when none is left.
+    The densest; on a tie, the larger box; on a tie again, the first assumption, its low side first."""
+    m = len(ys)
+    # The peel quantiles of every column at once: ``np.quantile(col, peel, method="lower")`` and
+    # ``np.quantile(col, 1 - peel, method="higher")`` are these order statistics.
+    ordered = np.sort(cols, axis=0)
+    lows_at = ordered[int(np.floor((m - 1) * peel))].tolist()
+    highs_at = ordered[int(np.ceil((m - 1) * (1 - peel)))].tolist()
+    best: tuple[float, int, int, str, float] | None = None
+    for i, j in enumerate(dims):
+        col = cols[:, i]
+        for side, cut in (("low", lows_at[i]), ("high", highs_at[i])):
+            keep = col > cut if side == "low" else col < cut
+            kept = int(np.count_nonzero(keep))
+            if kept < least or kept == m:
+                continue
+            cand = (int(np.count_nonzero(ys & keep)) / kept, kept, j, side, cut)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
+    return best
+
+
 def _peel(
     x: np.ndarray, y: np.ndarray, dims: Sequence[int], peel: float, least: int
 ) -> list[tuple[np.ndarray, np.ndarray, float, float, float]]:
@@ -91,24 +117,9 @@ def _peel(
     lows, highs = np.full(d, -np.inf), np.full(d, np.inf)
     inside = np.ones(n, dtype=bool)
     path = [(lows.copy(), highs.copy(), 1.0, total / n, 1.0)]
+    dims = list(dims)
     while inside.sum() > least:
-        best: tuple[float, int, int, str, float] | None = None  # density, worlds kept, j, side, cut
-        ys = y[inside]
-        for j in dims:
-            col = x[inside, j]
-            for side in ("low", "high"):
-                if side == "low":
-                    cut = float(np.quantile(col, peel, method="lower"))
-                    keep = col > cut
-                else:
-                    cut = float(np.quantile(col, 1 - peel, method="higher"))
-                    keep = col < cut
-                kept = int(keep.sum())
-                if kept < least or kept == len(col):
-                    continue
-                cand = (float(ys[keep].mean()), kept, j, side, cut)
-                if best is None or cand[:2] > best[:2]:  # the densest; on a tie, the larger box
-                    best = cand
+        best = _best_peel(x[inside][:, dims], y[inside], dims, peel, least)
         if best is None:
             break
         _, _, j, side, cut = best
@@ -135,13 +146,17 @@ def _screen(x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage
     dropping the lowest or the highest worlds left. All at once: the boxes shrink alike."""
     n, d = x.shape
     ys = np.atleast_2d(ys).astype(np.int64)
+    r = len(ys)
     total = ys.sum(axis=1)[:, None].astype(float)
-    cum = np.zeros((len(ys), n + 1, d))
-    cum[:, 1:, :] = np.cumsum(ys[:, np.argsort(x, axis=0, kind="stable")], axis=1)
-    rows = np.arange(len(ys))[:, None]
-    cols = np.arange(d)[None, :]
-    a = np.zeros((len(ys), d), dtype=np.int64)
+    # Cases counted up the worlds sorted by each assumption: cum[row, j, k] over the k lowest. Laid
+    # out (rows, assumptions, worlds) and read flat, so that each step reads two numbers a box.
+    cum = np.zeros((r, d, n + 1))
+    cum[:, :, 1:] = np.cumsum(ys[:, np.argsort(x, axis=0, kind="stable").T], axis=2)
+    flat = cum.ravel()
+    origin = (np.arange(r)[:, None] * d + np.arange(d)[None, :]) * (n + 1)
+    a = np.zeros((r, d), dtype=np.int64)
     m = n
+    at_a, at_top = np.zeros((r, d)), np.take(flat, origin + n)  # cum at the box's two ends
     best_den = np.broadcast_to(total / n, a.shape).copy()
     best_cov = np.ones(a.shape)
     best_got, best_size = np.broadcast_to(total, a.shape).copy(), np.full(a.shape, float(n))
@@ -149,10 +164,14 @@ def _screen(x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage
         cut = int(np.floor(peel * (m - 1))) + 1
         if m - cut < least:
             break
-        top = cum[rows, a + m, cols]
-        low = top - cum[rows, a + cut, cols]  # cases left after dropping the lowest
-        high = cum[rows, a + m - cut, cols] - cum[rows, a, cols]
-        a = np.where(low >= high, a + cut, a)
+        at_cut = np.take(flat, origin + a + cut)
+        at_top_cut = np.take(flat, origin + a + m - cut)
+        low = at_top - at_cut  # cases left after dropping the lowest
+        high = at_top_cut - at_a
+        drop_low = low >= high
+        a = np.where(drop_low, a + cut, a)
+        at_a = np.where(drop_low, at_cut, at_a)
+        at_top = np.where(drop_low, at_top, at_top_cut)
         m -= cut
         got = np.maximum(low, high)
         cov, den = got / total, got / m

@@ -65,6 +65,7 @@ class Job:
     task: DictConfig = field(init=False)  # what the job function receives: no ``hydra`` node
     conf: Config = field(init=False)
     scenarios: dict[str, DictConfig] = field(default_factory=dict)  # a robustness run's, composed
+    made: Any = None  # what the check made that the job can take (a robustness run's checked design)
 
     def __post_init__(self) -> None:
         check_instantiable(self.cfg)
@@ -87,6 +88,8 @@ class Plan:
     pinned: list[str] = field(default_factory=list)  # overrides that fix timestamped folders
     # A single run's composition, which Hydra may take as its own (see ``reusable``); else None.
     composed: DictConfig | None = None
+    # With ``composed``: what the check made for the job, by kind (see ``composition.hand_over``).
+    prepared: dict[str, Any] = field(default_factory=dict)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -281,7 +284,7 @@ def experiment_cost(job: Job) -> costs.Estimate:
         from experiments.robustness import estimate, plan, robustness_spec
 
         spec = robustness_spec(exp)
-        design = plan(spec, job.scenarios, int(conf.seed), None)
+        design = job.made = plan(spec, job.scenarios, int(conf.seed), None)
         known: set[str] = set()
         for c in design.configs.values():
             known |= _metrics_of(c)
@@ -449,4 +452,8 @@ def plan(argv: list[str]) -> Plan:
     folders = [j.out for j in out.jobs] + ([out.sweep_dir] if out.sweep_dir is not None else [])
     for folder in folders:
         out.new_dirs += check_writable(folder)
+    if out.composed is not None and out.jobs[0].made is not None:
+        job = out.jobs[0]
+        kind = str(job.task.experiment.kind)
+        out.prepared[kind] = (list(job.overrides), job.scenarios, job.made)
     return out

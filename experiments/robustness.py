@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -171,35 +171,62 @@ class Design:
     worlds: list[dict[str, Any]]
     seeds: list[int]
     tasks: list[Task]
+    #: Every world's checked config of every scenario (world 0: the presets').
+    typed: list[dict[str, Config]] = field(default_factory=list)
 
 
 def world_folder(out: Path, world: int, scenario: str) -> Path:
     return Path(out) / WORLDS / f"w{world:04d}" / scenario
 
 
-def plan(spec: RobustnessSpec, cfgs: dict[str, DictConfig], seed: int, out: Path | None) -> Design:
-    """Check every world of every scenario and make its tasks (``out``: None makes none)."""
+def plan(
+    spec: RobustnessSpec,
+    cfgs: dict[str, DictConfig],
+    seed: int,
+    out: Path | None,
+    checked: Design | None = None,
+) -> Design:
+    """Check every world of every scenario and make its tasks (``out``: None makes none).
+
+    ``checked``: the same design already checked (by the check before the run, from the same
+    compositions and seed): its worlds' configs are taken as they are, not sampled and checked again.
+    """
     from scenarios import cost as costs
 
     costs.check_points("experiment.worlds", spec.worlds * len(cfgs), "worlds x scenarios")
-    configs = {n: validate(c) for n, c in cfgs.items()}
-    data = {n: resolved(c) for n, c in cfgs.items()}
-    assumptions = space(configs, data, dict(spec.same))
-    u = design(assumptions, spec.worlds, spec.sampler, seed)
-    worlds = values(assumptions, u)
+    if (
+        checked is not None
+        and checked.spec == spec
+        and checked.seeds == replication_seeds(seed, spec.replications)
+    ):
+        configs, assumptions, worlds, typed = (
+            checked.configs,
+            checked.assumptions,
+            checked.worlds,
+            checked.typed,
+        )
+    else:
+        configs = {n: validate(c) for n, c in cfgs.items()}
+        data = {n: resolved(c) for n, c in cfgs.items()}
+        assumptions = space(configs, data, dict(spec.same))
+        worlds = values(assumptions, design(assumptions, spec.worlds, spec.sampler, seed))
+        # every world's config checked, with a folder or without
+        typed = [
+            {n: apply_typed(configs[n], world) if w else configs[n] for n in spec.scenarios}
+            for w, world in enumerate(worlds)
+        ]
     seeds = replication_seeds(seed, spec.replications)
     tasks: list[Task] = []
-    for w, world in enumerate(worlds):  # every world's config checked, with a folder or without
-        for name in spec.scenarios:
-            conf = apply_typed(configs[name], world) if w else configs[name]
-            if out is None:
-                continue
-            fp = fingerprint_of(apply(data[name], world) if w else data[name])
-            tasks += [
-                Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
-                for t in pending(conf, seeds, world_folder(out, w, name), fp, ledger=False)
-            ]
-    return Design(spec, configs, assumptions, worlds, seeds, tasks)
+    if out is not None:
+        data = {n: resolved(c) for n, c in cfgs.items()}
+        for w, world in enumerate(worlds):
+            for name in spec.scenarios:
+                fp = fingerprint_of(apply(data[name], world) if w else data[name])
+                tasks += [
+                    Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
+                    for t in pending(typed[w][name], seeds, world_folder(out, w, name), fp, ledger=False)
+                ]
+    return Design(spec, configs, assumptions, worlds, seeds, tasks, typed)
 
 
 def estimate(spec: RobustnessSpec, configs: dict[str, Config]) -> Any:
@@ -214,13 +241,16 @@ def estimate(spec: RobustnessSpec, configs: dict[str, Config]) -> Any:
 
 
 # -- the classification ---------------------------------------------------------------------------
-def classify(diffs: Sequence[float] | np.ndarray, better: str, alpha: float = 0.05) -> dict[str, Any]:
+def classify(
+    diffs: Sequence[float] | np.ndarray, better: str, alpha: float = 0.05, p_value: float | None = None
+) -> dict[str, Any]:
     """A world's paired differences (scenario minus baseline, one per shared seed; NaN dropped):
     mean, its Student-t interval at ``1 - alpha``, the paired t-test's p-value and the outcome.
 
     The interval above zero: higher; below: lower; containing zero, or fewer than two pairs:
     unclear. Higher is better when ``better == "higher"``, worse when ``"lower"``; with ``"none"``
-    the outcome stays higher or lower. Zero spread: the interval is the mean itself.
+    the outcome stays higher or lower. Zero spread: the interval is the mean itself. ``p_value``:
+    the test's, computed already (:func:`p_values`).
     """
     from scipy import stats as st
 
@@ -233,6 +263,8 @@ def classify(diffs: Sequence[float] | np.ndarray, better: str, alpha: float = 0.
         p = float("nan")
     elif float(d.std(ddof=1)) == 0.0:
         p = 1.0 if mean == 0.0 else 0.0
+    elif p_value is not None:
+        p = p_value
     else:
         p = float(st.ttest_1samp(d, 0.0).pvalue)
     direction = HIGHER if low > 0 else LOWER if high < 0 else UNCLEAR
@@ -248,6 +280,23 @@ def classify(diffs: Sequence[float] | np.ndarray, better: str, alpha: float = 0.
         "direction": direction,
         "outcome": outcome,
     }
+
+
+def p_values(diffs: np.ndarray) -> list[float | None]:
+    """The paired t-tests' p-values of many worlds' differences (rows) in one call, the same numbers
+    as one call a row (``None`` for a row with a missing value or no spread: :func:`classify` sees
+    to those)."""
+    from scipy import stats as st
+
+    out: list[float | None] = [None] * len(diffs)
+    if diffs.ndim != 2 or diffs.shape[1] < 2:
+        return out
+    ok = ~np.isnan(diffs).any(axis=1) & (diffs.std(axis=1, ddof=1) > 0)
+    if ok.any():
+        tested = st.ttest_1samp(diffs[ok], 0.0, axis=1).pvalue.tolist()
+        for i, p in zip(np.flatnonzero(ok).tolist(), tested, strict=True):
+            out[i] = p
+    return out
 
 
 # -- the analysis -----------------------------------------------------------------------------------
@@ -281,31 +330,40 @@ def effects(runs: Any, d: Design, described: Any) -> Any:
     import pandas as pd
 
     spec = d.spec
-    rows = []
-    for w, part in runs.groupby("world", sort=True):
-        base = part[part["scenario"] == spec.baseline].set_index("seed")
-        for name in spec.scenarios:
-            if name == spec.baseline:
-                continue
-            g = part[part["scenario"] == name].set_index("seed")
-            seeds = g.index.intersection(base.index)
-            for m in spec.metrics:
-                if m not in part.columns:
-                    continue
-                a = g.loc[seeds, m].to_numpy(dtype=float)
-                b = base.loc[seeds, m].to_numpy(dtype=float)
-                c = classify(a - b, described.describe(m).better, spec.alpha)
-                rows.append(
+    metrics = [m for m in spec.metrics if m in runs.columns]
+    # Each scenario's runs beside the baseline's of the same world and seed, in the runs' order.
+    by = {name: g for name, g in runs.groupby("scenario", sort=False)}
+    base = by[spec.baseline][["world", "seed", *metrics]]
+    blocks = []
+    for name in spec.scenarios:
+        if name == spec.baseline or name not in by:
+            continue
+        both = by[name][["world", "seed", *metrics]].merge(base, on=["world", "seed"], suffixes=("", " base"))
+        worlds = both["world"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, worlds[1:] != worlds[:-1]])
+        ends = np.r_[starts[1:], len(worlds)]
+        for m in metrics:
+            better = described.describe(m).better
+            av, bv = both[m].to_numpy(dtype=float), both[f"{m} base"].to_numpy(dtype=float)
+            diffs = av - bv
+            rows = [diffs[i:j] for i, j in zip(starts, ends, strict=True)]
+            even = len({len(r) for r in rows}) == 1 and rows
+            ps = p_values(np.vstack(rows)) if even else [None] * len(rows)
+            for w, i, j, row, p in zip(worlds[starts].tolist(), starts, ends, rows, ps, strict=True):
+                bw = bv[i:j]
+                blocks.append(
                     {
                         "world": int(w),
                         "metric": m,
                         "scenario": name,
                         "baseline": spec.baseline,
-                        "baseline_mean": float(np.nanmean(b)) if np.isfinite(b).any() else np.nan,
-                        **c,
+                        "baseline_mean": float(np.nanmean(bw)) if np.isfinite(bw).any() else np.nan,
+                        **classify(row, better, spec.alpha, p),
                     }
                 )
-    return pd.DataFrame(rows)
+    order = {(m, n): k for k, (n, m) in enumerate((n, m) for n in spec.scenarios for m in metrics)}
+    blocks.sort(key=lambda r: (r["world"], order[(r["metric"], r["scenario"])]))
+    return pd.DataFrame(blocks)
 
 
 def _x(d: Design) -> tuple[np.ndarray, list[str]]:
@@ -486,14 +544,20 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     from hydra import compose
     from hydra.core.hydra_config import HydraConfig
 
+    from experiments.composition import take
     from experiments.manifest import command_line, git_revision, now, versions
     from experiments.replicate import run_tasks
 
     spec = robustness_spec(cfg.experiment)
     hc = HydraConfig.get()
     task = list(hc.overrides.task)
-    cfgs = compose_scenarios(spec, task, lambda ov: compose("config", overrides=ov))
-    d = plan(spec, cfgs, int(conf.seed), out)  # every world checked, folders refused, before writing
+    made = take(KIND)  # the check's compositions and worlds, made from the same command line
+    if made is not None and made[0] == task:
+        cfgs, checked = made[1], made[2]
+    else:
+        cfgs, checked = compose_scenarios(spec, task, lambda ov: compose("config", overrides=ov)), None
+    # every world checked (here, or by the check), folders refused, before anything is written
+    d = plan(spec, cfgs, int(conf.seed), out, checked)
     clear_outputs(out)
     run_tasks(d.tasks, spec.pool_spec, desc=f"{spec.worlds} worlds x {len(cfgs)} scenarios", quiet=conf.quiet)
     manifest = {

@@ -11,8 +11,8 @@ are; the other worlds are a Latin hypercube or a scrambled Sobol sequence over t
 
 from __future__ import annotations
 
-import copy
 import math
+import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,10 +142,16 @@ def values(assumptions: Sequence[Assumption], u: np.ndarray) -> list[dict[str, f
     return rows
 
 
+def _copy[T](obj: T) -> T:
+    """A deep copy of plain data (dicts, lists, numbers, dataclasses of them): a pickle round trip,
+    several times faster than ``copy.deepcopy`` on a whole config (one per world and scenario)."""
+    return pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def apply(data: Mapping[str, Any], world: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of a scenario's resolved config with the world's values where the scenario has the
     path (world 0's ``None``: the preset's own value kept)."""
-    out = copy.deepcopy(dict(data))
+    out = _copy(dict(data))
     for path, value in world.items():
         if value is not None and has(out, path):
             put(out, path, value)
@@ -155,7 +161,7 @@ def apply(data: Mapping[str, Any], world: Mapping[str, Any]) -> dict[str, Any]:
 def apply_typed(conf: Config, world: Mapping[str, Any]) -> Config:
     """The same on a validated ``Config`` (composing the config again from data is far slower),
     checked again: the world's values must pass every check a preset's do."""
-    out = copy.deepcopy(conf)
+    out = _copy(conf)
     for path, value in world.items():
         if value is None:
             continue

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from scipy import stats
 
-from experiments.discovery import prim
+from experiments.discovery import _best_peel, _screen, prim
 
 NAMES = [f"a{i}" for i in range(30)]
 
@@ -54,3 +56,71 @@ def test_no_box_in_noise(worlds: np.ndarray) -> None:
 def test_nothing_to_explain(worlds: np.ndarray) -> None:
     assert prim(worlds, np.zeros(len(worlds), bool), NAMES) is None
     assert prim(worlds, np.ones(len(worlds), bool), NAMES) is None
+
+
+# The plain forms of peeling and screening (a quantile per column and side; four lookups a step),
+# against which the faster ones are checked: the same boxes, the same numbers.
+def reference_best_peel(
+    cols: np.ndarray, ys: np.ndarray, dims: Sequence[int], peel: float, least: int
+) -> tuple[float, int, int, str, float] | None:
+    best = None
+    for i, j in enumerate(dims):
+        col = cols[:, i]
+        for side in ("low", "high"):
+            if side == "low":
+                cut = float(np.quantile(col, peel, method="lower"))
+                keep = col > cut
+            else:
+                cut = float(np.quantile(col, 1 - peel, method="higher"))
+                keep = col < cut
+            if least <= keep.sum() < len(col):
+                cand = (float(ys[keep].mean()), int(keep.sum()), j, side, cut)
+                best = cand if best is None or cand[:2] > best[:2] else best
+    return best
+
+
+def reference_screen(
+    x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage: float
+) -> np.ndarray:
+    """One case vector and one assumption at a time, in plain Python."""
+    n, d = x.shape
+    out = np.ones((len(ys), d))
+    for r, y in enumerate(ys.astype(int)):
+        total = int(y.sum())
+        for j in range(d):
+            kept = [int(v) for v in y[np.argsort(x[:, j], kind="stable")]]
+            best = (total / n, 1.0, total, n)  # density, coverage, cases, worlds of the best box
+            while len(kept) > least:
+                cut = int(np.floor(peel * (len(kept) - 1))) + 1
+                if len(kept) - cut < least:
+                    break
+                kept = kept[cut:] if sum(kept[cut:]) >= sum(kept[:-cut]) else kept[:-cut]
+                got = sum(kept)
+                den, cov = got / len(kept), got / total
+                denser = den > best[0] + 1e-12 or (abs(den - best[0]) <= 1e-12 and cov > best[1])
+                if cov >= min_coverage and denser:
+                    best = (den, cov, got, len(kept))
+            if best[3] < n:
+                out[r, j] = stats.hypergeom.sf(best[2] - 1, n, total, best[3])
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_peeling_and_screening_are_the_plain_ones(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.random((64, 12))
+    x[:, 5] = np.round(x[:, 5] * 4)  # an integer assumption: ties at the cut
+    y = (x[:, 2] > 0.5) ^ (rng.random(64) < 0.15)
+    for dims in ([2], [2, 5], [0, 5, 9]):
+        inside = np.ones(len(x), dtype=bool)
+        for _ in range(30):  # along a peeling trajectory: boxes ever smaller
+            cols = x[inside][:, dims]
+            fast = _best_peel(cols, y[inside], dims, 0.05, 4)
+            assert fast == reference_best_peel(cols, y[inside], dims, 0.05, 4)
+            if fast is None:
+                break
+            col = x[:, fast[2]]
+            inside &= col > fast[4] if fast[3] == "low" else col < fast[4]
+    ys = np.array([rng.permutation(y) for _ in range(20)])
+    fast, plain = _screen(x, ys, 0.05, 4, 0.5), reference_screen(x, ys, 0.05, 4, 0.5)
+    assert np.allclose(fast, plain, rtol=1e-12, atol=0) and (fast < 1).any()

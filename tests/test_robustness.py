@@ -13,7 +13,16 @@ import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf, open_dict
 
-from experiments.robustness import Design, classify, compose_scenarios, plan, robustness_spec
+from experiments import robustness
+from experiments.robustness import (
+    Design,
+    classify,
+    compose_scenarios,
+    effects,
+    p_values,
+    plan,
+    robustness_spec,
+)
 from experiments.stats import holm
 from experiments.worlds import get
 from scenarios import ConfigError, validate
@@ -121,6 +130,85 @@ def test_classification_level() -> None:
     assert classify(d, "higher", 0.30)["outcome"] == "better"
     c = classify(d, "higher", 0.05)
     assert c["pairs"] == 5 and c["effect"] == pytest.approx(1.0) and 0.05 < c["p_value"] < 0.2
+
+
+def test_p_values_in_one_call_are_the_per_world_tests() -> None:
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    diffs = rng.normal(0.3, 1.0, (40, 5))
+    diffs[3, 2] = np.nan  # a missing pair, and a world without spread: left to classify
+    diffs[7] = 2.0
+    got = p_values(diffs)
+    assert got[3] is None and got[7] is None
+    for row, p in zip(diffs, got, strict=True):
+        if p is not None:
+            assert p == float(stats.ttest_1samp(row, 0.0).pvalue)  # the same number, not a close one
+    assert classify(diffs[7], "higher")["p_value"] == 0.0 and np.isnan(
+        classify(diffs[3, :1], "higher")["p_value"]
+    )
+
+
+def test_effects_are_each_worlds_paired_classification(tmp_path: Path) -> None:
+    """The batched table is, row by row, :func:`classify` of the world's paired differences."""
+    d = design(tmp_path)
+    rng = np.random.default_rng(5)
+    rows = [
+        {"world": w, "scenario": n, "replication": r, "seed": s, "laws_per_year": rng.normal(90, 5),
+         "passage_rate": np.nan if (w, r) == (2, 1) else rng.random()}
+        for w in range(len(d.worlds)) for n in d.spec.scenarios for r, s in enumerate(d.seeds)
+    ]  # fmt: skip
+    runs = pd.DataFrame(rows)
+
+    class Described:
+        def describe(self, m: str) -> object:
+            return type("M", (), {"better": "higher"})()
+
+    spec = robustness_spec({"worlds": 5, "replications": 3, "metrics": ["laws_per_year", "passage_rate"]})
+    d.spec = spec
+    eff = effects(runs, d, Described())
+    assert len(eff) == len(d.worlds) * 3 * 2
+    for r in eff.itertuples(index=False):
+        a = runs[(runs.world == r.world) & (runs.scenario == r.scenario)][r.metric].to_numpy()
+        b = runs[(runs.world == r.world) & (runs.scenario == spec.baseline)][r.metric].to_numpy()
+        want = classify(a - b, "higher", spec.alpha)
+        assert r.outcome == want["outcome"] and r.pairs == want["pairs"]
+        assert (r.p_value == want["p_value"]) or (np.isnan(r.p_value) and np.isnan(want["p_value"]))
+        assert r.low == want["low"] or np.isnan(want["low"])
+
+
+def test_the_run_takes_the_worlds_the_check_made(
+    robust_runs: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The scenarios are composed and the worlds checked once, before the run; the run's outputs are
+    the same as when it makes them again itself."""
+    calls = []
+    original = robustness.compose_scenarios
+    monkeypatch.setattr(robustness, "compose_scenarios", lambda *a: calls.append(1) or original(*a))
+    done = parltwin(
+        [*TINY, "experiment.workers=1", f"hydra.run.dir={tmp_path / 'r'}"], tmp_path, monkeypatch, capsys
+    )
+    assert done.code == 0, done.err
+    assert len(calls) == 1  # by the check only
+    again, made = snapshot(robust_runs["serial"]), snapshot(tmp_path / "r")
+    for name in ("robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv"):
+        assert made[name] == again[name]
+
+
+def test_a_plan_reuses_a_checked_design_only_when_it_is_the_same(tmp_path: Path) -> None:
+    d = design(tmp_path / "a")
+    spec = d.spec
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
+        cfgs = compose_scenarios(spec, ["years=0.25"], lambda ov: compose("config", overrides=ov))
+    checked = plan(spec, cfgs, 7, None)
+    same = plan(spec, cfgs, 7, tmp_path / "b", checked)
+    assert same.typed is checked.typed and same.worlds == d.worlds
+    assert [t.fingerprint for t in same.tasks] == [t.fingerprint for t in d.tasks]
+    other = plan(spec, cfgs, 8, None, checked)  # another seed: its own worlds
+    assert other.typed is not checked.typed and other.worlds != d.worlds
 
 
 def test_holm() -> None:
