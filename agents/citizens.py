@@ -98,9 +98,6 @@ _NONE = np.zeros(0)
 _ZERO, _ONE = np.float32(0.0), np.float32(1.0)
 _STEPS = 65536  # levels of a 16-bit uniform draw
 KAZAKH, RUSSIAN = 0, 1
-#: Pairs (groups x topics) below which the daily step's arrays are small: numpy's per-call overhead,
-#: not memory, is their cost.
-SMALL = 20_000
 #: Crossing pairs a day up to which they are looked at one by one in Python (more: in numpy).
 FEW = 32
 
@@ -190,7 +187,6 @@ class CitizenGroups:
         self.ideal = self.pref[:, self.active].mean(axis=1) if self.active.any() else np.zeros(g)
         self._last = np.full(g * t, -np.inf)  # day of each (group, topic) pair's last demand
         self._groups = g
-        self._small = g * t < SMALL
         self._days = max(1, min(BLOCK, BLOCK_DRAWS // max(1, g * t)))
         self._block = 0
         self._inc = np.empty((0, g * t), dtype=np.float32)
@@ -256,11 +252,7 @@ class CitizenGroups:
         before, after = self._flat, self._spare
         np.multiply(before, self._keep, out=after)
         after += self._increments(rng)
-        if self._small:  # clipped to [0, 1]: two calls cheaper than clip's wrapper on few pairs
-            np.maximum(after, _ZERO, out=after)
-            np.minimum(after, _ONE, out=after)
-        else:  # one pass over memory on many
-            after.clip(_ZERO, _ONE, out=after)
+        after.clip(_ZERO, _ONE, out=after)  # to [0, 1]: one call (and one pass over memory)
         high, was_high = self._high_spare, self._high
         np.greater_equal(after, self._threshold, out=high)
         self._flat, self._spare, self._high, self._high_spare = after, before, high, was_high

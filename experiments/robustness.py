@@ -382,7 +382,7 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     ok = ~np.isnan(y)
     if ok.sum() < 3 or np.ptp(y[ok]) == 0:
         return np.zeros(x.shape[1])
-    rx = np.apply_along_axis(rankdata, 0, x[ok])
+    rx = rankdata(x[ok], axis=0)
     ry = rankdata(y[ok])
     rx, ry = rx - rx.mean(axis=0), ry - ry.mean()
     den = np.sqrt((rx**2).sum(axis=0) * (ry**2).sum())

@@ -24,6 +24,7 @@ from agents.majority import parse_rule
 from sim.engine import timeline
 from sim.engine.calendar import Introduction, sessions, sitting_days
 from sim.engine.chamber import Chamber
+from sim.engine.desks import Desk
 from sim.engine.docket import Docket
 from sim.engine.effects import Effects
 from sim.engine.ledger import SCHEMAS, Column, Ledger, Schema, Table, table
@@ -130,10 +131,8 @@ class ParliamentModel:
         self.head = HeadOfState(p.head_of_state)
 
         # The engine: committee and stage desks, one handler per stage, the docket.
-        self.desks: dict[str, simpy.Resource] = {
-            name: (simpy.PriorityResource if p.chambers[c.chamber].agenda_priority else simpy.Resource)(
-                env, capacity=c.capacity
-            )
+        self.desks: dict[str, Desk] = {
+            name: Desk(env, c.capacity, ranked=bool(p.chambers[c.chamber].agenda_priority))
             for name, c in self.committees.items()
         }
         self._committee_of_topic = {
@@ -211,14 +210,14 @@ class ParliamentModel:
             return ReviewStage(name, s, env, self.chambers[str(s.chamber)], parse_rule(s.rule), duration)
         return SignStage(name, s, env, self.head, duration, effects, streams["head_of_state"])
 
-    def _work_desk(self, s: StageConf) -> Callable[[Any], simpy.Resource | None]:
+    def _work_desk(self, s: StageConf) -> Callable[[Any], Desk | None]:
         """Who serves a bill at a work stage: its topic's committee, the stage's own desk, or none."""
         if s.committee:
             desks, of_topic, chamber = self.desks, self._committee_of_topic, s.chamber
             return lambda bill: desks[of_topic[(chamber, bill.topic)].name]
         if s.capacity is None:
             return lambda bill: None
-        desk = simpy.Resource(self.env, capacity=int(s.capacity))
+        desk = Desk(self.env, int(s.capacity))
         return lambda bill: desk
 
     def record(self, now: float) -> None:

@@ -20,6 +20,7 @@ import simpy
 from agents.committees import Committee
 from agents.majority import Rule
 from sim.engine.chamber import AgendaItem, Chamber
+from sim.engine.desks import Desk
 from sim.engine.ledger import Amendment, Bill
 from sim.engine.parliament import DurationConf, PriorityConf, StageConf
 
@@ -124,7 +125,7 @@ class WorkStage:
         name: str,
         conf: StageConf,
         env: simpy.Environment,
-        desk: Callable[[Bill], simpy.Resource | None],
+        desk: Callable[[Bill], Desk | None],
         committee: Callable[[Bill], Committee] | None,
         duration: Duration,
         effects: Effects,
@@ -146,13 +147,13 @@ class WorkStage:
         if desk is None:
             yield env.timeout(self.duration.draw(bill))
         else:
-            with (
-                desk.request(priority=bill.rank)
-                if isinstance(desk, simpy.PriorityResource)
-                else desk.request() as req
-            ):
-                yield req
+            wake = desk.take(bill.rank)
+            try:
+                if wake is not None:
+                    yield wake
                 yield env.timeout(self.duration.draw(bill))
+            finally:
+                desk.leave(wake)
         outcome = "pass"
         if self.committee is not None:
             outcome = self._decide(bill)
@@ -233,7 +234,9 @@ class ReviewStage:
     def run(self, bill: Bill) -> Process:
         env = self.env
         item = AgendaItem(bill, self.name, "review", self.rule, self.conf.quorum, env.event())
-        env.process(self._examine(item))
+        # Examined for a while, then put on the agenda (unless the bill is gone by then).
+        examined = env.timeout(self.duration.draw(bill))
+        examined.callbacks.append(lambda _: item.cancelled or self.chamber.agenda.append(item))
         deadline = env.timeout(self.deadline)
         try:
             done = yield item.event | deadline
@@ -242,11 +245,6 @@ class ReviewStage:
         if item.event in done:
             return str(item.event.value)
         return "deemed_" + self.conf.deemed
-
-    def _examine(self, item: AgendaItem) -> Generator[Any, Any, None]:
-        yield self.env.timeout(self.duration.draw(item.bill))
-        if not item.cancelled:
-            self.chamber.agenda.append(item)
 
 
 class SignStage:
