@@ -65,7 +65,7 @@ class Job:
     task: DictConfig = field(init=False)  # what the job function receives: no ``hydra`` node
     conf: Config = field(init=False)
     scenarios: dict[str, DictConfig] = field(default_factory=dict)  # a robustness run's, composed
-    made: Any = None  # what the check made that the job can take (a robustness run's checked design)
+    made: Any = None  # a robustness run's design, checked (the job can take it)
 
     def __post_init__(self) -> None:
         check_instantiable(self.cfg)
@@ -452,8 +452,9 @@ def plan(argv: list[str]) -> Plan:
     folders = [j.out for j in out.jobs] + ([out.sweep_dir] if out.sweep_dir is not None else [])
     for folder in folders:
         out.new_dirs += check_writable(folder)
-    if out.composed is not None and out.jobs[0].made is not None:
+    if out.composed is not None and out.jobs[0].made is not None:  # a robustness run's design
+        from experiments.robustness import KIND, Checked
+
         job = out.jobs[0]
-        kind = str(job.task.experiment.kind)
-        out.prepared[kind] = (list(job.overrides), job.scenarios, job.made)
+        out.prepared[KIND] = Checked(list(job.overrides), job.scenarios, job.made)
     return out

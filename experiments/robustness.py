@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from omegaconf import DictConfig
@@ -194,20 +194,13 @@ def plan(
     from scenarios import cost as costs
 
     costs.check_points("experiment.worlds", spec.worlds * len(cfgs), "worlds x scenarios")
-    if (
-        checked is not None
-        and checked.spec == spec
-        and checked.seeds == replication_seeds(seed, spec.replications)
-    ):
-        configs, assumptions, worlds, typed = (
-            checked.configs,
-            checked.assumptions,
-            checked.worlds,
-            checked.typed,
-        )
+    seeds = replication_seeds(seed, spec.replications)
+    data = {n: resolved(c) for n, c in cfgs.items()}
+    if checked is not None and checked.spec == spec and checked.seeds == seeds:
+        configs, assumptions, worlds = checked.configs, checked.assumptions, checked.worlds
+        typed = checked.typed
     else:
         configs = {n: validate(c) for n, c in cfgs.items()}
-        data = {n: resolved(c) for n, c in cfgs.items()}
         assumptions = space(configs, data, dict(spec.same))
         worlds = values(assumptions, design(assumptions, spec.worlds, spec.sampler, seed))
         # every world's config checked, with a folder or without
@@ -215,18 +208,24 @@ def plan(
             {n: apply_typed(configs[n], world) if w else configs[n] for n in spec.scenarios}
             for w, world in enumerate(worlds)
         ]
-    seeds = replication_seeds(seed, spec.replications)
     tasks: list[Task] = []
-    if out is not None:
-        data = {n: resolved(c) for n, c in cfgs.items()}
-        for w, world in enumerate(worlds):
-            for name in spec.scenarios:
-                fp = fingerprint_of(apply(data[name], world) if w else data[name])
-                tasks += [
-                    Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
-                    for t in pending(typed[w][name], seeds, world_folder(out, w, name), fp, ledger=False)
-                ]
+    for w, world in enumerate(worlds if out is not None else []):
+        for name in spec.scenarios:
+            fp = fingerprint_of(apply(data[name], world) if w else data[name])
+            tasks += [
+                Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
+                for t in pending(typed[w][name], seeds, world_folder(out, w, name), fp, ledger=False)
+            ]
     return Design(spec, configs, assumptions, worlds, seeds, tasks, typed)
+
+
+class Checked(NamedTuple):
+    """What the check before a run made of a robustness command, for the job to take: the
+    command's task overrides, the scenarios' compositions and the checked design."""
+
+    overrides: list[str]
+    scenarios: dict[str, DictConfig]
+    design: Design
 
 
 def estimate(spec: RobustnessSpec, configs: dict[str, Config]) -> Any:
@@ -551,9 +550,9 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     spec = robustness_spec(cfg.experiment)
     hc = HydraConfig.get()
     task = list(hc.overrides.task)
-    made = take(KIND)  # the check's compositions and worlds, made from the same command line
-    if made is not None and made[0] == task:
-        cfgs, checked = made[1], made[2]
+    made: Checked | None = take(KIND)  # the check's compositions and worlds
+    if made is not None and made.overrides == task:  # made from the same command line
+        cfgs, checked = made.scenarios, made.design
     else:
         cfgs, checked = compose_scenarios(spec, task, lambda ov: compose("config", overrides=ov)), None
     # every world checked (here, or by the check), folders refused, before anything is written

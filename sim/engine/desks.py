@@ -14,17 +14,19 @@ import bisect
 
 import simpy
 
+#: A waiting bill: its place in the queue (rank, arrival time, arrival number) and its wake-up event.
+Waiting = tuple[tuple[float, float, int], simpy.Event]
+
 
 class Desk:
-    """``capacity`` places; ``count`` taken, ``queue`` the bills' wake-up events in serving order."""
+    """``capacity`` places; ``count`` taken, ``queue`` the waiting bills in serving order."""
 
     def __init__(self, env: simpy.Environment, capacity: int, ranked: bool = False) -> None:
         self.env = env
         self.capacity = int(capacity)
         self.ranked = ranked
         self.count = 0
-        self.queue: list[simpy.Event] = []
-        self._keys: list[tuple[float, float, int]] = []  # (rank, time, arrival) of each waiting bill
+        self.queue: list[Waiting] = []
         self._arrivals = 0
 
     def take(self, rank: float = 0.0) -> simpy.Event | None:
@@ -34,18 +36,14 @@ class Desk:
             return None
         wake = simpy.Event(self.env)
         self._arrivals += 1
-        key = (rank if self.ranked else 0.0, self.env.now, self._arrivals)
-        at = bisect.bisect_right(self._keys, key)
-        self._keys.insert(at, key)
-        self.queue.insert(at, wake)
+        bisect.insort(self.queue, ((rank if self.ranked else 0.0, self.env.now, self._arrivals), wake))
         self._serve()
         return wake
 
     def leave(self, wake: simpy.Event | None) -> None:
         """The bill is done (or lapsed): free its place, or leave the queue if it still waits."""
         if wake is not None and not wake.triggered:
-            at = self.queue.index(wake)
-            del self.queue[at], self._keys[at]
+            self.queue = [w for w in self.queue if w[1] is not wake]
             return
         self.count -= 1
         if self.queue:  # the place goes to the head of the queue when this is processed
@@ -57,5 +55,4 @@ class Desk:
         """Give a free place to the head of the queue."""
         if self.queue and self.count < self.capacity:
             self.count += 1
-            del self._keys[0]
-            self.queue.pop(0).succeed()
+            self.queue.pop(0)[1].succeed()

@@ -81,7 +81,7 @@ class Duration:
         duration: DurationConf | None = None,
     ) -> None:
         d = duration or stage.duration
-        self.stage, self.effects, self.rng = stage, effects, rng
+        self.stage, self.effects = stage, effects
         self.dist, self.mean = d.dist, float(d.mean)
         self.by_complexity = stage.scale_by_complexity
         self.priority_factor = float(priority.duration_factor)
@@ -137,7 +137,7 @@ class WorkStage:
         self.name, self.conf, self.env = name, conf, env
         self.desk, self.committee, self.duration, self.effects = desk, committee, duration, effects
         self.status_quo, self.amendments = [float(x) for x in status_quo], amendments
-        self.rng, self.decisions = rng, decisions
+        self.decisions = decisions
         self.fail_prob = float(conf.fail_prob)
         self._uniform = Variates(rng.random).take  # the stream of withdrawals: its only use
 
@@ -234,9 +234,8 @@ class ReviewStage:
     def run(self, bill: Bill) -> Process:
         env = self.env
         item = AgendaItem(bill, self.name, "review", self.rule, self.conf.quorum, env.event())
-        # Examined for a while, then put on the agenda (unless the bill is gone by then).
-        examined = env.timeout(self.duration.draw(bill))
-        examined.callbacks.append(lambda _: item.cancelled or self.chamber.agenda.append(item))
+        # Examined for a while, then put on the agenda (a timeout's callback, not a process).
+        env.timeout(self.duration.draw(bill)).callbacks.append(lambda _: self._examined(item))
         deadline = env.timeout(self.deadline)
         try:
             done = yield item.event | deadline
@@ -245,6 +244,11 @@ class ReviewStage:
         if item.event in done:
             return str(item.event.value)
         return "deemed_" + self.conf.deemed
+
+    def _examined(self, item: AgendaItem) -> None:
+        """The examination is over: the bill joins the agenda, unless it is gone by then."""
+        if not item.cancelled:
+            self.chamber.agenda.append(item)
 
 
 class SignStage:
