@@ -16,6 +16,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.composition import take, validated
 from experiments.errors import describe, exit_for
 from experiments.files import write_json
 from experiments.i18n import translator
@@ -31,7 +32,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     """Validate, run one replication, write ``summary.json`` and print the summary table."""
     out = Path(HydraConfig.get().runtime.output_dir)
     try:
-        conf = validate(cfg)
+        conf = take(validated(out)) or validate(cfg)  # checked before Hydra started, or now
         if cfg.get("experiment") is not None:
             return runner(cfg.experiment.kind)(cfg, conf, out)
         result = simulate(conf)

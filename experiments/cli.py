@@ -25,7 +25,14 @@ def main() -> None:
     # Replications fill the cores; numpy's BLAS threads would only compete. Set before numpy is
     # imported (below), the limit needs no threadpoolctl.
     one_blas_thread()
-    from experiments.composition import compose_once, hand_over, with_overrides
+    from experiments.composition import libyaml
+
+    with libyaml():
+        _check_and_run()
+
+
+def _check_and_run() -> None:
+    from experiments.composition import compose_once, hand_over, validated, with_overrides
     from experiments.errors import exit_for
     from experiments.files import remove_created
 
@@ -44,12 +51,17 @@ def main() -> None:
         keys = {p.split("=", 1)[0] for p in checked.pinned}
         argv = [a for a in argv if a.split("=", 1)[0].lstrip("+~") not in keys] + checked.pinned
     sys.argv = [sys.argv[0], *argv]
-    # A single run: Hydra takes the composition checked above (with the folder pinned) as its own.
-    first = None if checked.composed is None else (argv, with_overrides(checked.composed, checked.pinned))
+    # Hydra takes the compositions checked above (with the folders pinned) as its own: a single run's,
+    # or a sweep's master and its jobs'.
+    pinned = checked.pinned
+    first = None if checked.composed is None else (argv, with_overrides(checked.composed, pinned))
+    jobs = [(h + pinned + o, with_overrides(c, pinned)) for h, o, c in checked.composed_jobs]
     for kind, made in checked.prepared.items():  # e.g. a robustness run's worlds, checked above
         hand_over(kind, made)
+    if first is not None and not checked.multirun:  # the run's config, validated above
+        hand_over(validated(checked.jobs[0].out), checked.jobs[0].conf)
     try:
-        with compose_once(first):
+        with compose_once(first, jobs):
             app()
     except SystemExit as e:
         if e.code not in (0, None):

@@ -19,12 +19,15 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.compare_spec import compare_spec
+from experiments.compare_spec import KIND, compare_spec
+from experiments.composition import hand_over, take
 from experiments.files import write_json, write_text
 from experiments.labels import scenario_name
 from experiments.manifest import command_line, config_hash, git_revision, now, resolved, versions
 from experiments.pool import PoolSpec
+from experiments.prefetch import imports_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_replications, run_tasks
+from experiments.run_folder import clear_outputs, scenario_folders
 from scenarios import Config, ConfigError, validate
 from sim.engine.streams import replication_seeds
 
@@ -52,18 +55,30 @@ def scenario_config(folder: Path, manifest: dict[str, Any]) -> Config:
     return validate(OmegaConf.merge(OmegaConf.structured(Config), data))
 
 
+def _handed(folder: Path) -> str:
+    return f"{KIND}:{Path(folder).resolve()}"
+
+
+def job_config(folder: Path, manifest: dict[str, Any]) -> Config:
+    """A job's validated config: the one the job handed over when it ran in this process (Hydra's
+    basic launcher), else rebuilt from its folder (:func:`scenario_config`)."""
+    made = take(_handed(folder))
+    if made is not None and made[0] == manifest.get("fingerprint"):
+        return made[1]
+    return scenario_config(folder, manifest)
+
+
 def run_sweep(run_dir: Path, spec: PoolSpec, quiet: bool = False) -> int:
     """Run the replications that the jobs of a sweep declared and have not finished, all in one pool
     (across scenarios); return how many ran."""
-    from experiments.comparison import scenario_folders
-
     tasks = []
     jobs = scenario_folders(run_dir)
     for folder, manifest in jobs:
         job = compare_spec(manifest["config"].get("experiment") or {})
-        conf = scenario_config(folder, manifest)
+        conf = job_config(folder, manifest)
         tasks += pending(conf, manifest["seeds"], folder, manifest["fingerprint"], job.ledger)
-    run_tasks(tasks, spec, desc=f"{len(jobs)} scenarios", quiet=quiet)
+    with imports_ahead(when=spec.elsewhere(len(tasks))):
+        run_tasks(tasks, spec, desc=f"{len(jobs)} scenarios", quiet=quiet)
     return len(tasks)
 
 
@@ -85,8 +100,6 @@ def _job() -> dict[str, Any]:
 def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     """Declare this job's scenario and its ``experiment.replications``; in a single run (or with
     ``experiment.pool=job``) run them, and in a single run compare them."""
-    from experiments.comparison import clear_outputs, finish  # pandas: not in a job that only declares
-
     spec = compare_spec(cfg.experiment)
     job = _job()
     seeds = replication_seeds(conf.seed, spec.replications)
@@ -120,20 +133,24 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"folder": str(out), "replications": spec.replications}
     if job["multirun"] and spec.pool == "sweep":  # the sweep's pool runs them (experiments.sweep)
         result["declared"] = len(pending(conf, seeds, out, fp, spec.ledger))
+        hand_over(_handed(out), (fp, conf))
         return result
-    result["ran"] = run_replications(
-        conf,
-        seeds,
-        out,
-        fp,
-        workers=spec.workers,
-        ledger=spec.ledger,
-        desc=scenario_name(p.name, job["choices"]),
-        quiet=conf.quiet,
-        backend=spec.backend,
-        scheduler=spec.scheduler,
-    )
+    with imports_ahead(when=not job["multirun"] and spec.pool_spec.elsewhere(len(seeds))):
+        result["ran"] = run_replications(
+            conf,
+            seeds,
+            out,
+            fp,
+            workers=spec.workers,
+            ledger=spec.ledger,
+            desc=scenario_name(p.name, job["choices"]),
+            quiet=conf.quiet,
+            backend=spec.backend,
+            scheduler=spec.scheduler,
+        )
     if not job["multirun"]:
+        from experiments.comparison import finish  # pandas, figures: not in a job that only declares
+
         result["report"] = str(finish(out, command=job["command"], quiet=conf.quiet))
         print(f"report: {result['report']}")
     return result

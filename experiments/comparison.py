@@ -10,7 +10,6 @@ report that looks complete and is not.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,8 @@ from experiments.files import write_figures, write_json, write_tables, write_tex
 from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
-from experiments.replicate import SCENARIO, lead_times, load_records
+from experiments.replicate import lead_times, load_records
+from experiments.run_folder import FIGURES, scenario_folders
 from experiments.stats import comparison, describe, metric_columns
 from experiments.table import render
 from scenarios.diff import differences
@@ -34,29 +34,6 @@ from scenarios.errors import ConfigError
 
 if TYPE_CHECKING:
     from experiments.report import Numbers
-
-#: Files :func:`finish` writes; removed first (report first) when a run starts.
-OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "manifest.json")
-FIGURES = "figures"
-
-
-def clear_outputs(run_dir: Path) -> None:
-    """Remove a previous comparison (report first): what remains cannot pass for a finished run."""
-    for name in OUTPUTS:
-        (run_dir / name).unlink(missing_ok=True)
-    for png in (run_dir / FIGURES).glob("*.png"):
-        png.unlink()
-
-
-def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """The scenario folders of a run (the folder itself, or the jobs of a sweep), in job order."""
-    run_dir = Path(run_dir)
-    if (run_dir / SCENARIO).is_file():
-        folders = [run_dir]
-    else:
-        folders = [d for d in run_dir.iterdir() if (d / SCENARIO).is_file()] if run_dir.is_dir() else []
-    found = [(d, json.loads((d / SCENARIO).read_text(encoding="utf-8"))) for d in folders]
-    return sorted(found, key=lambda x: (x[1].get("job", 0), x[0].name))
 
 
 def _terminal_table(comp: pd.DataFrame, metrics: list[str], order: list[str], numbers: Numbers) -> str:

@@ -21,7 +21,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from experiments.catalog import Catalog
 from experiments.i18n import N_, Translator, translator
@@ -92,9 +92,9 @@ class Figure:
     drawn: MplFigure | None = field(default=None, repr=False, compare=False)
 
 
-def _figure(name: str, drawn: MplFigure, tr: Translator) -> Figure:
+def _figure(name: str, drawn: tuple[MplFigure, bytes], tr: Translator) -> Figure:
     title, caption = CAPTIONS[name]
-    return Figure(name, tr.gettext(title), tr.gettext(caption), _png(drawn), drawn)
+    return Figure(name, tr.gettext(title), tr.gettext(caption), drawn[1], drawn[0])
 
 
 def wrap(label: str, width: int = WRAP) -> str:
@@ -121,19 +121,15 @@ def _ci(x: Sequence[float]) -> tuple[float, float]:
     return (lo, hi)
 
 
-def _png(fig: MplFigure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    return buf.getvalue()
-
-
-def _draw(width: float, height: float, paint: Callable[[MplFigure], None]) -> MplFigure:
+def _draw(width: float, height: float, paint: Callable[[MplFigure], None]) -> tuple[MplFigure, bytes]:
+    """A figure painted by ``paint`` and its PNG, laid out and rendered once, in the style's context."""
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.95):
         fig = MplFigure(figsize=(width, height), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         paint(fig)
-        fig.canvas.draw()  # lay out now, in the style's context
-        return fig
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        return fig, buf.getvalue()
 
 
 def _palette(order: Sequence[str]) -> dict[str, tuple[float, float, float]]:
@@ -293,7 +289,7 @@ def differences(
         return None
     versus = diff.drop_duplicates("scenario").set_index("scenario")["baseline"]
     names = [
-        wrap(tr.gettext("{scenario} minus {baseline}", scenario=s, baseline=versus[s]), 60) for s in others
+        wrap(tr.gettext("{scenario} minus {baseline}", scenario=s, baseline=versus[s]), 40) for s in others
     ]
     pal = _palette(order)
 
@@ -314,7 +310,8 @@ def differences(
             ax.set_ylim(len(others) - 0.3, -0.7)  # first scenario on top
             unit = tr.unit(metric, diff=True)
             title = tr.label(metric) + (f" ({unit})" if unit else "")
-            ax.set_title(textwrap.fill(title, 75), fontsize="medium")
+            ax.set_title(textwrap.fill(title, 48), fontsize="medium")  # within the panel's width
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=5))  # tick labels apart at any scale
         fig.suptitle(tr.gettext("Difference from the baseline"))
 
     height = 0.6 + (0.8 + 0.45 * sum(n.count("\n") + 1 for n in names)) * len(metrics)
@@ -356,11 +353,11 @@ def intervals(
             ax.set_xlim(left=0, right=max(1.0, float(np.nanmax(hi)) * 1.1))
         ax.set(xlabel=unit, ylabel="", title=textwrap.fill(tr.label(m), 70))
 
-    drawn = _draw(8, 1.4 + 0.7 * len(order), paint)
+    drawn, png = _draw(8, 1.4 + 0.7 * len(order), paint)
     caption = tr.gettext(
         "Average over replications (diamond) with its 95% confidence interval (bar); the axis starts at zero."
     )
-    return Figure(f"intervals_{metric}", tr.label(m), caption, _png(drawn), drawn)
+    return Figure(f"intervals_{metric}", tr.label(m), caption, png, drawn)
 
 
 def figures(

@@ -46,6 +46,10 @@ class PoolSpec:
         """The number of worker processes (``workers``, or the cores available when it is 0)."""
         return self.workers if self.workers > 0 else available_cores()
 
+    def elsewhere(self, tasks: int) -> bool:
+        """Whether ``tasks`` replications run in other processes than this one."""
+        return self.backend == "dask" or min(self.processes, tasks) > 1
+
 
 #: One process: this one.
 SERIAL = PoolSpec(workers=1)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hydra import compose, initialize_config_dir
+from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
@@ -46,7 +46,6 @@ from scenarios.allowlist import check_instantiable
 from scenarios.parameters import apply
 from sim.metrics import stage_time
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 CONFIG_NAME = "config"
 #: Days of the short run that lists the metrics a scenario reports (every metric but the stages').
 PILOT_DAYS = 3.0
@@ -86,8 +85,11 @@ class Plan:
     estimate: costs.Estimate = field(default_factory=costs.Estimate)
     new_dirs: list[Path] = field(default_factory=list)  # folders it will create (none exist yet)
     pinned: list[str] = field(default_factory=list)  # overrides that fix timestamped folders
-    # A single run's composition, which Hydra may take as its own (see ``reusable``); else None.
+    # A single run's composition, or a sweep's master, which Hydra may take as its own (see
+    # ``reusable``); else None.
     composed: DictConfig | None = None
+    # With a sweep's ``composed``: its jobs' compositions (hydra overrides, job's overrides, config).
+    composed_jobs: list[tuple[list[str], list[str], DictConfig]] = field(default_factory=list)
     # With ``composed``: what the check made for the job, by kind (see ``composition.hand_over``).
     prepared: dict[str, Any] = field(default_factory=dict)
 
@@ -149,7 +151,8 @@ class Composer:
 
     def __enter__(self) -> Composer:
         register()
-        self._ctx = initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3", job_name="app")
+        # As the app finds them (pkg://configs): the compositions Hydra takes are the ones it makes.
+        self._ctx = initialize_config_module("configs", version_base="1.3", job_name="app")
         self._ctx.__enter__()
         return self
 
@@ -432,6 +435,9 @@ def plan(argv: list[str]) -> Plan:
             listed = [f"{k}={v}" for k, v in params.items()] + [
                 o.input_line for o in parsed if not o.is_hydra_override()
             ]
+            reuse = reusable(overrides) and not composer.search and not sweeps
+            if reuse:
+                out.composed = primary
             for num, job_overrides in enumerate(expand(composer.parser().parse_overrides(listed))):
                 cfg = composer.compose(hydra_args + job_overrides)
                 with open_dict(cfg):
@@ -439,6 +445,8 @@ def plan(argv: list[str]) -> Plan:
                     cfg.hydra.job.id = num
                 folder = out.sweep_dir / str(OmegaConf.select(cfg, "hydra.sweep.subdir"))
                 out.jobs.append(Job(num, job_overrides, cfg, folder))
+                if reuse:  # Hydra composes a job from its master's hydra overrides and the job's
+                    out.composed_jobs.append((hydra_args, job_overrides, cfg))
     for job in out.jobs:
         out.estimate = out.estimate + experiment_cost(job)
     costs.check_total(out.estimate)

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch
 
 from experiments.catalog import Catalog
 from experiments.i18n import N_, Translator
-from experiments.plots import Figure, _draw, _png, wrap
+from experiments.plots import Figure, _draw, wrap
 from experiments.report import _ENV, _revision
 
 #: Outcome -> (message id, colour): better/higher blue, unclear grey, worse/lower orange.
@@ -78,7 +78,7 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
 
     height = 1.2 + len(metrics) * (0.5 + 0.42 * len(scen))
-    drawn = _draw(8.5, height, paint)
+    drawn, png = _draw(8.5, height, paint)
     return Figure(
         "robustness_shares",
         tr.gettext("In how many plausible worlds each finding holds"),
@@ -88,7 +88,7 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
             "direction: higher, indistinguishable, lower), judged in each world by the 95% interval of "
             "the paired difference over its replications."
         ),
-        _png(drawn),
+        png,
         drawn,
     )
 
@@ -147,7 +147,7 @@ def effects_figure(
         for ax in axes[len(r) :]:
             ax.set_visible(False)
 
-    drawn = _draw(4.2 * cols, 3.6 * rows, paint)
+    drawn, png = _draw(4.2 * cols, 3.6 * rows, paint)
     return Figure(
         "robustness_effects",
         tr.gettext("The effect in each world against the assumption that decides it"),
@@ -157,7 +157,7 @@ def effects_figure(
             "(or higher), grey: indistinguishable, orange: worse (or lower). The horizontal axis is the "
             "assumption that decides the finding, or else the one the effect moves with most."
         ),
-        _png(drawn),
+        png,
         drawn,
     )
 

@@ -20,8 +20,8 @@ from omegaconf import DictConfig, open_dict, read_write
 
 from experiments.compare import run_sweep
 from experiments.compare_spec import KIND, compare_spec
-from experiments.comparison import clear_outputs, finish
 from experiments.errors import EXIT_BUG, describe, exit_for
+from experiments.run_folder import clear_outputs
 from scenarios import validate
 
 
@@ -62,6 +62,8 @@ class CompareCallback(Callback):
         sweep = Path(config.hydra.sweep.dir)
         try:
             run_sweep(sweep, compare_spec(config.experiment).pool_spec, quiet=bool(config.quiet))
+            from experiments.comparison import finish  # pandas, figures: imported while the pool ran
+
             path = finish(sweep, quiet=bool(config.quiet))
         except Exception as e:
             self._end(e)

@@ -191,3 +191,23 @@ def test_pool_parameters_make_a_pool_spec() -> None:
     spec = compare_spec({"kind": "compare", "backend": "dask", "scheduler": "tcp://127.0.0.1:8786"})
     assert spec.pool_spec == PoolSpec("dask", 0, "tcp://127.0.0.1:8786")
     assert PoolSpec(workers=0).processes == len(os.sched_getaffinity(0))
+
+
+def test_a_sweep_takes_the_config_its_job_handed_over_once_and_only_for_that_scenario(
+    tmp_path: Path,
+) -> None:
+    from omegaconf import OmegaConf
+
+    from experiments.compare import CONFIG, _handed, fingerprint, job_config
+    from experiments.composition import hand_over
+
+    cfg = compose_config(["parliament=kz_kurultai_2026"])
+    (tmp_path / CONFIG).write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    manifest = {"fingerprint": fingerprint(cfg)}
+    conf = validate(cfg)
+    hand_over(_handed(tmp_path), (manifest["fingerprint"], conf))
+    assert job_config(tmp_path, manifest) is conf  # what the job ran in this process
+    again = job_config(tmp_path, manifest)  # taken once: then rebuilt from the folder, the same
+    assert again is not conf and again == conf
+    hand_over(_handed(tmp_path), ("another scenario", conf))
+    assert job_config(tmp_path, manifest) is not conf

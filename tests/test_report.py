@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 import shutil
@@ -20,7 +21,7 @@ from experiments.labels import scenario_labels
 from experiments.plots import figures
 from experiments.report import num, render
 from experiments.stats import comparison
-from sim.citizens.responsiveness import answered_by
+from sim.citizens.responsiveness import METRICS, answered_by
 from sim.metrics import ENGINE, stage_time
 from tests.conftest import PARLTWIN
 from tests.test_experiments import main_job
@@ -200,14 +201,23 @@ def test_every_stage_bar_sits_on_its_own_label() -> None:
     assert [len(ax.get_yticks()) for ax in fig.drawn.axes] == [3, 2]  # no empty slot for the Senate
 
 
-def test_legends_of_a_four_scenario_sweep_fit_in_the_figure() -> None:
+def test_legends_titles_and_labels_of_a_four_scenario_sweep_fit_in_the_figure() -> None:
     labels = tuple(
         f"kz_bicameral_2023, mazhilis.seats={n}, committee_capacity=4" for n in (80, 100, 120, 140)
     )
     s, described = _with_groups(labels)
-    comp = comparison(s, ["laws_per_year"], labels[0])
+    # Long titles and small differences with long tick labels (as the main job's last panels).
+    rng = np.random.default_rng(2)
+    for m, centre, spread in (("demands_answered_within_365d", 0.6, 0.02), ("congruence", 0.3, 0.01)):
+        described[m] = METRICS[m]
+        shift = s.scenario.map({label: i for i, label in enumerate(labels)}).to_numpy() * spread
+        s[m] = centre + rng.normal(0, spread, len(s)) + shift
+    headline = ["laws_per_year", "demands_answered_within_365d", "congruence"]
+    comp = comparison(s, headline, labels[0])
     leads = pd.DataFrame({"scenario": list(labels), "replication": 0, "lead_time_days": [10.0, 20, 30, 40]})
-    for f in figures(s, leads, comp, ["laws_per_year"], list(labels), described):
+    drawn = figures(s, leads, comp, headline, list(labels), described)
+    assert "differences" in {f.name for f in drawn}
+    for f in drawn:
         fig = f.drawn
         box = fig.bbox
         renderer = fig.canvas.get_renderer()
@@ -215,10 +225,14 @@ def test_legends_of_a_four_scenario_sweep_fit_in_the_figure() -> None:
             ext = legend.get_window_extent(renderer)
             assert box.x0 - 1 <= ext.x0 and ext.x1 <= box.x1 + 1 and box.y0 - 1 <= ext.y0, f.name
         for ax in fig.axes:
-            for label in [*ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label]:
+            titles = [ax.title, ax._left_title, ax._right_title]
+            for label in [*ax.get_yticklabels(), ax.xaxis.label, ax.yaxis.label, *titles]:
                 if label.get_text():
                     ext = label.get_window_extent(renderer)
                     assert box.x0 - 1 <= ext.x0 and ext.x1 <= box.x1 + 1, (f.name, label.get_text())
+            ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+            ticks = sorted((t for t in ticks if t.width > 0), key=lambda t: t.x0)
+            assert all(a.x1 <= b.x0 for a, b in itertools.pairwise(ticks)), (f.name, "x ticks overlap")
 
 
 def test_a_sweep_labels_each_scenario_by_the_values_it_changed() -> None:

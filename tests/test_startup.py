@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import OmegaConf
 
-from experiments import cli
+from experiments import cli, compare
 from experiments.app import app
 
 #: Heavy libraries a single run has no use for (figures, frames, Parquet, statistics, Mesa, Dask),
@@ -27,6 +29,9 @@ UNUSED = (
     "joblib",
     "threadpoolctl",
 )
+
+
+RUN = compare.run
 
 
 def _compositions(monkeypatch: pytest.MonkeyPatch, main, *argv: str) -> int:
@@ -53,15 +58,34 @@ def test_a_run_composes_its_config_once_and_gives_the_same_summary(
     assert once == twice and once["laws_per_year"] > 0
 
 
-def test_a_sweep_set_in_its_config_composes_its_master_and_each_job_once_more_for_the_check(
+def _job_configs(monkeypatch: pytest.MonkeyPatch, main, folder: Path, *argv: str) -> tuple[int, list[str]]:
+    """Compositions made, and what each job of a comparison receives (its config and Hydra's,
+    as JSON with the folder written as DIR)."""
+    seen: list[str] = []
+
+    def spy(cfg, conf, out):
+        both = [OmegaConf.to_container(c, resolve=False) for c in (cfg, HydraConfig.get())]
+        seen.append(json.dumps(both, sort_keys=True, default=str).replace(str(folder), "DIR"))
+        return RUN(cfg, conf, out)
+
+    monkeypatch.setattr(compare, "run", spy)
+    return _compositions(monkeypatch, main, *argv, f"hydra.sweep.dir={folder}"), seen
+
+
+def test_a_sweep_set_in_its_config_is_composed_once_and_its_jobs_receive_what_hydra_composes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     args = ("experiment=reform_comparison", "experiment.replications=1", "years=0.1", "quiet=true")
-    n = _compositions(monkeypatch, cli.main, *args, "experiment.workers=1", f"hydra.sweep.dir={tmp_path}")
-    # Hydra: the master config, then each of the four scenarios; the check before anything runs
-    # composes them too (a sweep's compositions are not yet handed over to Hydra, only a run's).
-    assert n == 2 * (1 + 4)
-    assert (tmp_path / "report.html").is_file()
+    n, ours = _job_configs(monkeypatch, cli.main, tmp_path / "once", *args, "experiment.workers=1")
+    # The check before anything runs composes the master config and each of the four scenarios;
+    # Hydra takes those and composes none itself.
+    assert n == 1 + 4
+    assert (tmp_path / "once" / "report.html").is_file()
+    # Plain Hydra composes the master twice (the mode, then the sweep) and each job twice (the
+    # sweeper's check, then the launcher): its jobs receive the same configs.
+    n, hydras = _job_configs(monkeypatch, app, tmp_path / "hydra", *args, "experiment.workers=1")
+    assert n == 2 + 2 * 4
+    assert len(ours) == 4 and ours == hydras
 
 
 def test_a_command_line_sweep_is_composed_as_hydra_does(
@@ -85,3 +109,34 @@ def test_a_single_run_imports_no_heavy_library_it_does_not_use(tmp_path: Path) -
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip().splitlines()[-1] == "[]"
     assert (tmp_path / "run" / "summary.json").is_file()
+
+
+def test_config_files_read_with_libyaml_load_as_omegaconf_loads_them(tmp_path: Path) -> None:
+    from experiments.composition import libyaml
+    from tests.conftest import CONFIGS
+
+    paths = sorted(CONFIGS.rglob("*.yaml"))
+    plain = [OmegaConf.to_container(OmegaConf.load(p)) for p in paths]
+    with libyaml():
+        fast = [OmegaConf.to_container(OmegaConf.load(p)) for p in paths]
+        twice = tmp_path / "twice.yaml"
+        twice.write_text("a: 1\nb: 2\na: 3\n")
+        with pytest.raises(Exception, match="duplicate key a"):
+            OmegaConf.load(twice)
+        # 1e3 a float, a date left a string: as OmegaConf reads them
+        assert OmegaConf.to_container(OmegaConf.create("x: 1e3\ny: 2001-01-01\n")) == {
+            "x": 1000.0,
+            "y": "2001-01-01",
+        }
+    assert len(paths) > 20 and fast == plain
+
+
+def test_the_report_libraries_are_imported_while_the_workers_run_and_errors_left_to_later() -> None:
+    from experiments.prefetch import imports_ahead
+
+    sys.modules.pop("colorsys", None)
+    with imports_ahead(["no_such_module_here", "colorsys"]):
+        pass
+    assert "colorsys" in sys.modules
+    with pytest.raises(ModuleNotFoundError):
+        import no_such_module_here  # noqa: F401

@@ -1,0 +1,36 @@
+"""What a comparison's run folder holds: its scenario folders, and the outputs the comparison writes.
+
+Kept apart from :mod:`experiments.comparison` (pandas, scipy, figures): a sweep finds its jobs and
+clears a previous comparison before it needs any of those.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from experiments.replicate import SCENARIO
+
+#: Files :func:`experiments.comparison.finish` writes; removed first (report first) when a run starts.
+OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "manifest.json")
+FIGURES = "figures"
+
+
+def clear_outputs(run_dir: Path) -> None:
+    """Remove a previous comparison (report first): what remains cannot pass for a finished run."""
+    for name in OUTPUTS:
+        (run_dir / name).unlink(missing_ok=True)
+    for png in (run_dir / FIGURES).glob("*.png"):
+        png.unlink()
+
+
+def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The scenario folders of a run (the folder itself, or the jobs of a sweep), in job order."""
+    run_dir = Path(run_dir)
+    if (run_dir / SCENARIO).is_file():
+        folders = [run_dir]
+    else:
+        folders = [d for d in run_dir.iterdir() if (d / SCENARIO).is_file()] if run_dir.is_dir() else []
+    found = [(d, json.loads((d / SCENARIO).read_text(encoding="utf-8"))) for d in folders]
+    return sorted(found, key=lambda x: (x[1].get("job", 0), x[0].name))
