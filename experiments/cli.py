@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from experiments.pool import one_blas_thread
+from experiments.pool import one_blas_thread, start_ahead
 
 
 def main() -> None:
@@ -46,6 +46,9 @@ def _check_and_run() -> None:
     except KeyboardInterrupt as e:
         exit_for(e)
     from experiments.app import app
+
+    if checked.pool is not None:  # its workers' imports while Hydra runs the jobs
+        start_ahead(*checked.pool)
 
     if checked.pinned:  # the timestamped folders checked above are the ones Hydra creates
         keys = {p.split("=", 1)[0] for p in checked.pinned}

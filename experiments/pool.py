@@ -106,12 +106,38 @@ def imap[T, R](fn: Callable[[T], R], items: Iterable[T], spec: PoolSpec = SERIAL
     yield from _local(fn, todo, n)
 
 
+#: What replications run (``experiments.replicate.replicate``): imported by the forkserver in advance.
+REPLICATIONS = "experiments.replicate"
+#: Libraries a worker would import at its first ledger: pyarrow, and pandas (pyarrow imports it, when
+#: installed, at its first array). Imported once by the forkserver, not once by each worker.
+LEDGERS = ("pyarrow.parquet", "pandas")
+
+
+def _preload(module: str) -> list[str]:
+    return [__name__, module, *LEDGERS]
+
+
+def start_ahead(spec: PoolSpec, tasks: int, module: str = REPLICATIONS) -> bool:
+    """Start now the forkserver that local workers will fork from, importing ``module`` in its own
+    process while this one still has serial work to do (checks, Hydra's jobs): about 1.5 s before
+    the first replication otherwise. Nothing for one process or a Dask cluster; True if started."""
+    if spec.backend != "local" or min(spec.processes, tasks) <= 1:
+        return False
+    import multiprocessing as mp
+    from multiprocessing import forkserver
+
+    mp.get_context("forkserver").set_forkserver_preload(_preload(module))
+    forkserver.ensure_running()
+    return True
+
+
 def _local[T, R](fn: Callable[[T], R], todo: list[T], n: int) -> Iterator[R]:
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver")
-    # Imported once by the forkserver, before it forks the workers (ignored once it runs).
-    ctx.set_forkserver_preload([__name__, fn.__module__])
+    # Imported once by the forkserver, before it forks the workers (ignored once it runs, e.g. when
+    # started ahead by ``start_ahead``).
+    ctx.set_forkserver_preload(_preload(fn.__module__))
     pool = ctx.Pool(n, initializer=_worker_start)
     try:
         yield from pool.imap(fn, todo, chunksize=1)

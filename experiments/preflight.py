@@ -40,6 +40,7 @@ from experiments.compare_spec import compare_spec
 from experiments.errors import InputError
 from experiments.files import existing_ancestor, missing_dirs
 from experiments.labels import baseline_label, scenario_labels, scenario_name
+from experiments.pool import PoolSpec
 from scenarios import Config, ConfigError, register, simulate, validate
 from scenarios import cost as costs
 from scenarios.allowlist import check_instantiable
@@ -65,9 +66,11 @@ class Job:
     conf: Config = field(init=False)
     scenarios: dict[str, DictConfig] = field(default_factory=dict)  # a robustness run's, composed
     made: Any = None  # a robustness run's design, checked (the job can take it)
+    instantiable: bool = False  # ``cfg`` already passed ``check_instantiable`` (it is the primary)
 
     def __post_init__(self) -> None:
-        check_instantiable(self.cfg)
+        if not self.instantiable:
+            check_instantiable(self.cfg)
         self.task = self.cfg.copy()
         with read_write(self.task), open_dict(self.task):
             del self.task["hydra"]
@@ -90,6 +93,8 @@ class Plan:
     composed: DictConfig | None = None
     # With a sweep's ``composed``: its jobs' compositions (hydra overrides, job's overrides, config).
     composed_jobs: list[tuple[list[str], list[str], DictConfig]] = field(default_factory=list)
+    # The pool the replications will run in and how many there are (None: no replications).
+    pool: tuple[PoolSpec, int] | None = None
     # With ``composed``: what the check made for the job, by kind (see ``composition.hand_over``).
     prepared: dict[str, Any] = field(default_factory=dict)
 
@@ -343,6 +348,22 @@ def check_comparison(jobs: list[Job]) -> None:
             )
 
 
+def pool_of(jobs: list[Job], multirun: bool) -> tuple[PoolSpec, int] | None:
+    """The pool a command's replications run in, and how many replications (to start its workers
+    ahead); None for a command without a pool of replications."""
+    exp = jobs[0].task.get("experiment") if jobs else None
+    kind = exp.get("kind") if exp is not None else None
+    if kind == COMPARE:
+        spec = compare_spec(exp)
+        return spec.pool_spec, spec.replications * (len(jobs) if multirun and spec.pool == "sweep" else 1)
+    if kind == "robustness":
+        from experiments.robustness import robustness_spec
+
+        r = robustness_spec(exp)
+        return r.pool_spec, r.worlds * r.replications
+    return None
+
+
 # -- the folders ----------------------------------------------------------------------------------
 def _records(folder: Path) -> None:
     """Every record of a finished replication in ``folder`` is readable JSON (else: which one)."""
@@ -420,7 +441,7 @@ def plan(argv: list[str]) -> Plan:
             cfg = composer.compose(overrides) if sweeps else primary  # Hydra's "use --multirun" error
             task = [o.input_line for o in parsed if not o.is_hydra_override()]
             folder = _pin(cfg, "hydra.run.dir", out)
-            out.jobs = [Job(0, task, cfg, folder)]
+            out.jobs = [Job(0, task, cfg, folder, instantiable=cfg is primary)]
             if reusable(overrides) and not composer.search:
                 out.composed = cfg
             exp = out.jobs[0].task.get("experiment")
@@ -460,6 +481,7 @@ def plan(argv: list[str]) -> Plan:
     folders = [j.out for j in out.jobs] + ([out.sweep_dir] if out.sweep_dir is not None else [])
     for folder in folders:
         out.new_dirs += check_writable(folder)
+    out.pool = pool_of(out.jobs, out.multirun)
     if out.composed is not None and out.jobs[0].made is not None:  # a robustness run's design
         from experiments.robustness import KIND, Checked
 

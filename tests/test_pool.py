@@ -14,7 +14,7 @@ import pytest
 
 from experiments.compare import scenario_config
 from experiments.compare_spec import compare_spec
-from experiments.pool import PoolSpec, imap, one_blas_thread
+from experiments.pool import PoolSpec, imap, one_blas_thread, start_ahead
 from experiments.replicate import Task, load_records, pending, run_tasks
 from scenarios import ConfigError, validate
 from sim.engine.streams import replication_seeds
@@ -84,6 +84,22 @@ def test_every_process_that_runs_replications_has_one_blas_thread() -> None:
         assert threads and set(threads) == {1}
     one_blas_thread()
     assert set(blas_threads(0)) == {1}
+
+
+def loaded(_: int) -> list[bool]:
+    """Whether the replications' module and the ledgers' libraries are in this worker on arrival."""
+    import sys
+
+    return [m in sys.modules for m in ("experiments.replicate", "pyarrow.parquet", "pandas")]
+
+
+def test_workers_start_with_what_replications_import_and_only_a_local_pool_starts_ahead() -> None:
+    assert not start_ahead(PoolSpec(workers=1), 10)
+    assert not start_ahead(PoolSpec(workers=2), 1)  # one task runs in this process
+    assert not start_ahead(PoolSpec("dask", 2), 10)
+    assert start_ahead(PoolSpec(workers=2), 10)
+    # imported by the forkserver before it forked them: not once by each worker
+    assert list(imap(loaded, [0, 1], PoolSpec(workers=2))) == [[True, True, True]] * 2
 
 
 def _no_process_left(group: int, within: float = 10.0) -> bool:
