@@ -61,8 +61,9 @@ def _check_and_run() -> None:
     jobs = [(h + pinned + o, with_overrides(c, pinned)) for h, o, c in checked.composed_jobs]
     for kind, made in checked.prepared.items():  # e.g. a robustness run's worlds, checked above
         hand_over(kind, made)
-    if first is not None and not checked.multirun:  # the run's config, validated above
-        hand_over(validated(checked.jobs[0].out), checked.jobs[0].conf)
+    if first is not None:  # each job's config, validated above, for the job Hydra runs from it
+        for job in checked.jobs if checked.multirun and jobs else checked.jobs[:1]:
+            hand_over(validated(job.out), job.conf)
     try:
         with compose_once(first, jobs):
             app()

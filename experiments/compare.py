@@ -103,7 +103,8 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     spec = compare_spec(cfg.experiment)
     job = _job()
     seeds = replication_seeds(conf.seed, spec.replications)
-    fp = fingerprint(cfg)
+    data = resolved(cfg)
+    fp = fingerprint_of(data)
     finished(out, seeds, fp)  # refuses a folder holding another scenario before writing anything
     if not job["multirun"]:
         clear_outputs(out)
@@ -124,7 +125,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
             "years": conf.years,
             "replications": spec.replications,
             "seeds": seeds,
-            "config": resolved(cfg),
+            "config": data,
             "versions": versions(),
             "git": git_revision(),
             "created": now(),
