@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import omegaconf._utils as omegaconf_yaml
 import pandas as pd
-from omegaconf import OmegaConf
+import yaml
 
 from experiments import catalog
 from experiments.catalog import Catalog
@@ -117,8 +118,10 @@ def sweep_command(run_dir: Path) -> str | None:
     path = Path(run_dir) / "multirun.yaml"
     if not path.is_file():
         return None
-    overrides = OmegaConf.load(path).hydra.overrides
-    return command_line(list(overrides.task), list(overrides.hydra))
+    # Read as OmegaConf reads it, without building its (large) config: only two lists are used.
+    with path.open(encoding="utf-8") as f:
+        overrides = yaml.load(f, Loader=omegaconf_yaml.get_yaml_loader())["hydra"]["overrides"]
+    return command_line(list(overrides["task"]), list(overrides["hydra"]))
 
 
 @dataclass

@@ -8,6 +8,7 @@ replications: each replication is one independent draw of the whole run.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,8 +31,15 @@ def t_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tu
     mean = float(x.mean())
     if x.size < 2:
         return (mean, np.nan, np.nan)
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    half = float(_t_quantile(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
     return (mean, mean - half, mean + half)
+
+
+@functools.cache
+def _t_quantile(q: float, df: int) -> np.floating:
+    """Student's t quantile: the same few (level, replications) pairs are asked for thousands of
+    times in a comparison, and scipy's ``ppf`` costs about 0.2 ms a call."""
+    return stats.t.ppf(q, df)
 
 
 def metric_columns(summary: pd.DataFrame) -> list[str]:
@@ -64,9 +72,10 @@ def paired_differences(summary: pd.DataFrame, metrics: Sequence[str], baseline: 
             continue
         g = g.set_index("seed")
         seeds = g.index.intersection(base.index)
-        for m in metrics:
-            a = g.loc[seeds, m].to_numpy(dtype=float)
-            b = base.loc[seeds, m].to_numpy(dtype=float)
+        cols = list(metrics)  # every metric's values over the shared seeds, read at once
+        scen, ref_ = g.loc[seeds, cols].to_numpy(dtype=float), base.loc[seeds, cols].to_numpy(dtype=float)
+        for j, m in enumerate(metrics):
+            a, b = scen[:, j], ref_[:, j]
             ok = ~(np.isnan(a) | np.isnan(b))
             mean, lo, hi = t_interval(a[ok] - b[ok])
             ref = float(b[ok].mean()) if ok.any() else np.nan
