@@ -246,6 +246,9 @@ def main_job_case(runs: int) -> dict[str, Any]:
         "wall_s_1_worker": one,
         "wall_s_2_workers": two,
         "speedup_2_workers": one / two,
+        # every run, in the order run (1, 2, 1, 2, ...): how much this machine moved between them
+        "walls_1_worker": walls[1],
+        "walls_2_workers": walls[2],
         "exit_code": max(codes, key=abs),
         "peak_rss_mb": max(peaks),
     }
