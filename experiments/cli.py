@@ -62,7 +62,7 @@ def _check_and_run() -> None:
     for kind, made in checked.prepared.items():  # e.g. a robustness run's worlds, checked above
         hand_over(kind, made)
     if first is not None:  # each job's config, validated above, for the job Hydra runs from it
-        for job in checked.jobs if checked.multirun and jobs else checked.jobs[:1]:
+        for job in checked.jobs:
             hand_over(validated(job.out), job.conf)
     try:
         with compose_once(first, jobs):

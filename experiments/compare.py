@@ -20,7 +20,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from experiments.compare_spec import KIND, compare_spec
-from experiments.composition import hand_over, take
+from experiments.composition import hand_over, of_folder, take
 from experiments.files import write_json, write_text
 from experiments.labels import scenario_name
 from experiments.manifest import command_line, config_hash, git_revision, now, resolved, versions
@@ -55,14 +55,10 @@ def scenario_config(folder: Path, manifest: dict[str, Any]) -> Config:
     return validate(OmegaConf.merge(OmegaConf.structured(Config), data))
 
 
-def _handed(folder: Path) -> str:
-    return f"{KIND}:{Path(folder).resolve()}"
-
-
 def job_config(folder: Path, manifest: dict[str, Any]) -> Config:
     """A job's validated config: the one the job handed over when it ran in this process (Hydra's
     basic launcher), else rebuilt from its folder (:func:`scenario_config`)."""
-    made = take(_handed(folder))
+    made = take(of_folder(KIND, folder))
     if made is not None and made[0] == manifest.get("fingerprint"):
         return made[1]
     return scenario_config(folder, manifest)
@@ -134,7 +130,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"folder": str(out), "replications": spec.replications}
     if job["multirun"] and spec.pool == "sweep":  # the sweep's pool runs them (experiments.sweep)
         result["declared"] = len(pending(conf, seeds, out, fp, spec.ledger))
-        hand_over(_handed(out), (fp, conf))
+        hand_over(of_folder(KIND, out), (fp, conf))
         return result
     with imports_ahead(when=not job["multirun"] and spec.pool_spec.elsewhere(len(seeds))):
         result["ran"] = run_replications(

@@ -35,9 +35,14 @@ def hand_over(kind: str, made: Any) -> None:
     _prepared[kind] = made
 
 
+def of_folder(kind: str, folder: Path) -> str:
+    """The kind of a hand-over made for the job writing into ``folder``."""
+    return f"{kind}:{Path(folder).resolve()}"
+
+
 def validated(folder: Path) -> str:
-    """The kind of hand-over of a single run's validated config (its run folder's)."""
-    return f"validated:{Path(folder).resolve()}"
+    """The kind of hand-over of a job's validated config (the job's folder's)."""
+    return of_folder("validated", folder)
 
 
 def take(kind: str) -> Any:

@@ -121,7 +121,7 @@ def start_ahead(spec: PoolSpec, tasks: int, module: str = REPLICATIONS) -> bool:
     """Start now the forkserver that local workers will fork from, importing ``module`` in its own
     process while this one still has serial work to do (checks, Hydra's jobs): about 1.5 s before
     the first replication otherwise. Nothing for one process or a Dask cluster; True if started."""
-    if spec.backend != "local" or min(spec.processes, tasks) <= 1:
+    if spec.backend != "local" or not spec.elsewhere(tasks):
         return False
     import multiprocessing as mp
     from multiprocessing import forkserver

@@ -437,12 +437,14 @@ def plan(argv: list[str]) -> Plan:
         mode = OmegaConf.select(primary, "hydra.mode")
         multirun = bool(args.multirun) or str(mode) in ("MULTIRUN", "RunMode.MULTIRUN")
         out = Plan(runs=True, multirun=multirun)
+        # Hydra may take the check's compositions as its own (it reads the same overrides alike).
+        reuse = reusable(overrides) and not composer.search
         if not multirun:
             cfg = composer.compose(overrides) if sweeps else primary  # Hydra's "use --multirun" error
             task = [o.input_line for o in parsed if not o.is_hydra_override()]
             folder = _pin(cfg, "hydra.run.dir", out)
             out.jobs = [Job(0, task, cfg, folder, instantiable=cfg is primary)]
-            if reusable(overrides) and not composer.search:
+            if reuse:
                 out.composed = cfg
             exp = out.jobs[0].task.get("experiment")
             if exp is not None and exp.get("kind") == "robustness":
@@ -456,7 +458,7 @@ def plan(argv: list[str]) -> Plan:
             listed = [f"{k}={v}" for k, v in params.items()] + [
                 o.input_line for o in parsed if not o.is_hydra_override()
             ]
-            reuse = reusable(overrides) and not composer.search and not sweeps
+            reuse = reuse and not sweeps
             if reuse:
                 out.composed = primary
             for num, job_overrides in enumerate(expand(composer.parser().parse_overrides(listed))):

@@ -73,9 +73,9 @@ def paired_differences(summary: pd.DataFrame, metrics: Sequence[str], baseline: 
         g = g.set_index("seed")
         seeds = g.index.intersection(base.index)
         cols = list(metrics)  # every metric's values over the shared seeds, read at once
-        scen, ref_ = g.loc[seeds, cols].to_numpy(dtype=float), base.loc[seeds, cols].to_numpy(dtype=float)
+        values, base_values = (f.loc[seeds, cols].to_numpy(dtype=float) for f in (g, base))
         for j, m in enumerate(metrics):
-            a, b = scen[:, j], ref_[:, j]
+            a, b = values[:, j], base_values[:, j]
             ok = ~(np.isnan(a) | np.isnan(b))
             mean, lo, hi = t_interval(a[ok] - b[ok])
             ref = float(b[ok].mean()) if ok.any() else np.nan

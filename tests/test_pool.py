@@ -214,16 +214,17 @@ def test_a_sweep_takes_the_config_its_job_handed_over_once_and_only_for_that_sce
 ) -> None:
     from omegaconf import OmegaConf
 
-    from experiments.compare import CONFIG, _handed, fingerprint, job_config
-    from experiments.composition import hand_over
+    from experiments.compare import CONFIG, fingerprint, job_config
+    from experiments.compare_spec import KIND
+    from experiments.composition import hand_over, of_folder
 
     cfg = compose_config(["parliament=kz_kurultai_2026"])
     (tmp_path / CONFIG).write_text(OmegaConf.to_yaml(cfg, resolve=True))
     manifest = {"fingerprint": fingerprint(cfg)}
     conf = validate(cfg)
-    hand_over(_handed(tmp_path), (manifest["fingerprint"], conf))
+    hand_over(of_folder(KIND, tmp_path), (manifest["fingerprint"], conf))
     assert job_config(tmp_path, manifest) is conf  # what the job ran in this process
     again = job_config(tmp_path, manifest)  # taken once: then rebuilt from the folder, the same
     assert again is not conf and again == conf
-    hand_over(_handed(tmp_path), ("another scenario", conf))
+    hand_over(of_folder(KIND, tmp_path), ("another scenario", conf))
     assert job_config(tmp_path, manifest) is not conf
