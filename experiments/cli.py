@@ -48,7 +48,8 @@ def _check_and_run() -> None:
     from experiments.app import app
 
     if checked.pool is not None:  # its workers' imports while Hydra runs the jobs
-        start_ahead(*checked.pool)
+        spec, tasks, also = checked.pool
+        start_ahead(spec, tasks, also=also)
 
     if checked.pinned:  # the timestamped folders checked above are the ones Hydra creates
         keys = {p.split("=", 1)[0] for p in checked.pinned}

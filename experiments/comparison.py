@@ -26,6 +26,7 @@ from experiments.files import write_figures, write_json, write_tables, write_tex
 from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
+from experiments.pool import side_process
 from experiments.replicate import lead_times, load_records
 from experiments.run_folder import FIGURES, scenario_folders
 from experiments.stats import comparison, describe, metric_columns
@@ -214,7 +215,8 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     headline, baseline, scenarios = c.headline, c.baseline, c.scenarios
     command = command or sweep_command(run_dir)
     channels = channel_table(comp, described)
-    figs = plots.figures(summary, c.leads, comp, headline, labels, described, tr)
+    with side_process(plots.__name__) as side:  # one only where workers were started for this run
+        figs = plots.figures(summary, c.leads, comp, headline, labels, described, tr, side)
     first = manifests[0]
     longest = max(manifests, key=lambda m: len(m["seeds"]))
     manifest = {

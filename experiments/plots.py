@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -27,6 +28,9 @@ from experiments.catalog import Catalog
 from experiments.i18n import N_, Translator, translator
 from experiments.stats import t_interval
 from sim.metrics import Metric
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 DPI = 110
 #: Characters of a scenario label on one line of a legend or an axis.
@@ -360,6 +364,14 @@ def intervals(
     return Figure(f"intervals_{metric}", tr.label(m), caption, png, drawn)
 
 
+def _apart(comparison: pd.DataFrame, metrics: Sequence[str], order: Sequence[str], described: Catalog,
+            lang: str) -> Figure | None:  # fmt: skip
+    """The differences figure drawn in another process: its PNG and texts (the matplotlib figure,
+    kept for checks of its layout, stays there)."""
+    fig = differences(comparison, metrics, order, described, translator(lang))
+    return None if fig is None else replace(fig, drawn=None)
+
+
 def figures(
     summary: pd.DataFrame,
     leads: pd.DataFrame,
@@ -368,13 +380,20 @@ def figures(
     order: Sequence[str],
     described: Catalog,
     tr: Translator | None = None,
+    side: Executor | None = None,
 ) -> list[Figure]:
-    """Every figure the data allows, in reading order, with titles and labels in ``tr``'s language."""
+    """Every figure the data allows, in reading order, with titles and labels in ``tr``'s language.
+
+    Given a process of its own (``side``), the differences figure (about as long to lay out as all
+    the others together) is drawn there while this process draws the rest: the same PNG bytes.
+    """
+    tr = tr or translator()
+    apart = None if side is None else side.submit(_apart, comparison, metrics, order, described, tr.lang)
     drawn = [
         laws_per_year(summary, order, tr),
         lead_time_ecdf(leads, order, tr) if len(leads) else None,
         stage_time(summary, order, described, tr),
         responsiveness(summary, order, described, tr),
-        differences(comparison, metrics, order, described, tr),
+        differences(comparison, metrics, order, described, tr) if apart is None else apart.result(),
     ]
     return [f for f in drawn if f is not None]

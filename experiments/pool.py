@@ -22,9 +22,13 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 BACKENDS = ("local", "dask")
 #: Environment variables that set the thread count of the BLAS and OpenMP libraries numpy may load,
@@ -113,32 +117,63 @@ REPLICATIONS = "experiments.replicate"
 LEDGERS = ("pyarrow.parquet", "pandas")
 
 
-def _preload(module: str) -> list[str]:
-    return [__name__, module, *LEDGERS]
+def _preload(module: str, also: Sequence[str] = ()) -> list[str]:
+    return [__name__, module, *LEDGERS, *also]
 
 
-def start_ahead(spec: PoolSpec, tasks: int, module: str = REPLICATIONS) -> bool:
-    """Start now the forkserver that local workers will fork from, importing ``module`` in its own
-    process while this one still has serial work to do (checks, Hydra's jobs): about 1.5 s before
-    the first replication otherwise. Nothing for one process or a Dask cluster; True if started."""
-    if spec.backend != "local" or not spec.elsewhere(tasks):
-        return False
+#: What the forkserver of this process imported when it started (None: not started). It serves for
+#: the process's life and keeps what it imported: a later preload list is ignored.
+_served: tuple[str, ...] | None = None
+
+
+def _forkserver(preload: list[str]) -> Any:
+    """The forkserver context, its server started with ``preload`` unless it runs already."""
+    global _served
     import multiprocessing as mp
     from multiprocessing import forkserver
 
-    mp.get_context("forkserver").set_forkserver_preload(_preload(module))
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(list(_served or preload))
     forkserver.ensure_running()
+    if _served is None:
+        _served = tuple(preload)
+    return ctx
+
+
+def start_ahead(spec: PoolSpec, tasks: int, module: str = REPLICATIONS, also: Sequence[str] = ()) -> bool:
+    """Start now the forkserver that local workers will fork from, importing ``module`` (and
+    ``also``: what the parent will hand to a process of its own, see :func:`side_process`) in its
+    own process while this one still has serial work to do (checks, Hydra's jobs): about 1.5 s
+    before the first replication otherwise. Nothing for one process or a Dask cluster; True if
+    started."""
+    if spec.backend != "local" or not spec.elsewhere(tasks):
+        return False
+    _forkserver(_preload(module, also))
     return True
 
 
-def _local[T, R](fn: Callable[[T], R], todo: list[T], n: int) -> Iterator[R]:
-    import multiprocessing as mp
+@contextmanager
+def side_process(module: str) -> Iterator[Executor | None]:
+    """One more process, forked from the forkserver, for work this process would otherwise do
+    alone while the other cores idle (the report's costliest figure); None unless the forkserver
+    was started ahead with ``module`` imported (then the work is better done here than after an
+    import of its own). The process is stopped when the block ends, whatever happened in it."""
+    if _served is None or module not in _served:
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
 
-    ctx = mp.get_context("forkserver")
-    # Imported once by the forkserver, before it forks the workers (ignored once it runs, e.g. when
-    # started ahead by ``start_ahead``).
-    ctx.set_forkserver_preload(_preload(fn.__module__))
-    pool = ctx.Pool(n, initializer=_worker_start)
+    executor = ProcessPoolExecutor(1, mp_context=_forkserver([]), initializer=_worker_start)
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _local[T, R](fn: Callable[[T], R], todo: list[T], n: int) -> Iterator[R]:
+    # Workers fork from a forkserver that has imported the function's module once (unless it
+    # runs already, e.g. started by ``start_ahead``).
+    pool = _forkserver(_preload(fn.__module__)).Pool(n, initializer=_worker_start)
     try:
         yield from pool.imap(fn, todo, chunksize=1)
         pool.close()

@@ -50,6 +50,9 @@ from sim.metrics import stage_time
 CONFIG_NAME = "config"
 #: Days of the short run that lists the metrics a scenario reports (every metric but the stages').
 PILOT_DAYS = 3.0
+#: What draws a comparison's figures: imported ahead by the workers' forkserver, which may then fork a
+#: process to draw the costliest one (``pool.side_process``).
+PLOTS = "experiments.plots"
 #: Characters a folder may have, besides letters and digits, to be handed to Hydra unquoted.
 _PATH_MARKS = frozenset("_./@+-")
 
@@ -94,7 +97,7 @@ class Plan:
     # With a sweep's ``composed``: its jobs' compositions (hydra overrides, job's overrides, config).
     composed_jobs: list[tuple[list[str], list[str], DictConfig]] = field(default_factory=list)
     # The pool the replications will run in and how many there are (None: no replications).
-    pool: tuple[PoolSpec, int] | None = None
+    pool: tuple[PoolSpec, int, tuple[str, ...]] | None = None
     # With ``composed``: what the check made for the job, by kind (see ``composition.hand_over``).
     prepared: dict[str, Any] = field(default_factory=dict)
 
@@ -348,19 +351,21 @@ def check_comparison(jobs: list[Job]) -> None:
             )
 
 
-def pool_of(jobs: list[Job], multirun: bool) -> tuple[PoolSpec, int] | None:
-    """The pool a command's replications run in, and how many replications (to start its workers
-    ahead); None for a command without a pool of replications."""
+def pool_of(jobs: list[Job], multirun: bool) -> tuple[PoolSpec, int, tuple[str, ...]] | None:
+    """The pool a command's replications run in, how many replications, and what else its
+    processes may be handed (to start its workers ahead, see ``pool.start_ahead``); None for a
+    command without a pool of replications."""
     exp = jobs[0].task.get("experiment") if jobs else None
     kind = exp.get("kind") if exp is not None else None
-    if kind == COMPARE:
+    if kind == COMPARE:  # the report's costliest figure is drawn beside the rest
         spec = compare_spec(exp)
-        return spec.pool_spec, spec.replications * (len(jobs) if multirun and spec.pool == "sweep" else 1)
+        n = spec.replications * (len(jobs) if multirun and spec.pool == "sweep" else 1)
+        return spec.pool_spec, n, (PLOTS,)
     if kind == "robustness":
         from experiments.robustness import robustness_spec
 
         r = robustness_spec(exp)
-        return r.pool_spec, r.worlds * r.replications
+        return r.pool_spec, r.worlds * r.replications, ()
     return None
 
 

@@ -102,6 +102,50 @@ def test_workers_start_with_what_replications_import_and_only_a_local_pool_start
     assert list(imap(loaded, [0, 1], PoolSpec(workers=2))) == [[True, True, True]] * 2
 
 
+def arrival() -> tuple[bool, int, int]:
+    """Whether matplotlib is loaded in this process on arrival, its pid and its parent's."""
+    import sys
+
+    return "matplotlib" in sys.modules, os.getpid(), os.getppid()
+
+
+#: A process that starts the forkserver ahead with the figures' module, then asks for a side process.
+_SIDE = """
+import os
+from experiments.pool import PoolSpec, side_process, start_ahead
+with side_process("experiments.plots") as side:
+    assert side is None  # no forkserver yet: the work stays in this process
+assert start_ahead(PoolSpec(workers=2), 10, also=["experiments.plots"])
+with side_process("json") as side:
+    assert side is None  # the forkserver did not import it
+from tests.test_pool import arrival
+with side_process("experiments.plots") as side:
+    has_plots, pid, parent = side.submit(arrival).result()
+print(has_plots, pid != os.getpid(), parent != os.getpid(), pid)
+"""
+
+
+def test_a_side_process_comes_from_a_forkserver_that_imported_its_module_and_is_gone_after() -> None:
+    res = subprocess.run([str(PARLTWIN.with_name("python")), "-c", _SIDE], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    has_plots, elsewhere, forked, pid = res.stdout.split()
+    assert (has_plots, elsewhere, forked) == ("True", "True", "True")  # forked from the forkserver
+    assert not psutil.pid_exists(int(pid))
+
+
+def test_the_main_job_starts_its_workers_server_with_the_figures_module(tmp_path: Path) -> None:
+    from experiments import plots
+    from experiments.preflight import plan
+
+    main = ["experiment=reform_comparison", "experiment.replications=3", f"hydra.sweep.dir={tmp_path}"]
+    checked = plan(main)
+    assert checked.pool is not None
+    _, tasks, also = checked.pool
+    assert tasks == 4 * 3 and plots.__name__ in also  # one pool for the sweep; its figure aside
+    assert plan(["experiment=compare", f"hydra.run.dir={tmp_path}"]).pool[2] == also
+    assert plan([f"hydra.run.dir={tmp_path}"]).pool is None  # a single run has no pool
+
+
 def _no_process_left(group: int, within: float = 10.0) -> bool:
     end = time.monotonic() + within
     while time.monotonic() < end:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 from experiments.catalog import Catalog
 from experiments.cli import report_main
 from experiments.comparison import compare_by_horizon, strata
+from experiments.i18n import translator
 from experiments.labels import scenario_labels
 from experiments.plots import figures
 from experiments.report import num, render
@@ -233,6 +235,28 @@ def test_legends_titles_and_labels_of_a_four_scenario_sweep_fit_in_the_figure() 
             ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
             ticks = sorted((t for t in ticks if t.width > 0), key=lambda t: t.x0)
             assert all(a.x1 <= b.x0 for a, b in itertools.pairwise(ticks)), (f.name, "x ticks overlap")
+
+
+def test_a_figure_drawn_in_another_process_is_the_same_png() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    labels = ("a", "b", "c")
+    s, described = _with_groups(labels)
+    headline = ["laws_per_year"]
+    comp = comparison(s, headline, "a")
+    leads = pd.DataFrame({"scenario": list(labels), "replication": 0, "lead_time_days": [10.0, 20, 30]})
+    here = figures(s, leads, comp, headline, list(labels), described, translator("ru"))
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as side:
+        beside = figures(s, leads, comp, headline, list(labels), described, translator("ru"), side)
+        pid = side.submit(os.getpid).result()
+    assert pid != os.getpid()
+    assert [(f.name, f.title, f.caption, f.png) for f in beside] == [
+        (f.name, f.title, f.caption, f.png) for f in here
+    ]
+    assert "differences" in {f.name for f in beside}
+    apart = next(f for f in beside if f.name == "differences")
+    assert apart.drawn is None and all(f.drawn is not None for f in beside if f is not apart)
 
 
 def test_a_sweep_labels_each_scenario_by_the_values_it_changed() -> None:
