@@ -6,6 +6,7 @@ config, seeds and package versions give the same numbers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import platform
@@ -39,6 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def versions() -> dict[str, str | None]:
     """Python, platform and the installed version of each of :data:`PACKAGES` (None if absent)."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> dict[str, str | None]:
+    """Read once a process (about 50 ms: each package's metadata is found on disk), as the code it
+    runs is loaded once."""
     out: dict[str, str | None] = {"python": platform.python_version(), "platform": platform.platform()}
     for name in PACKAGES:
         try:
