@@ -70,7 +70,7 @@ class Committee:
         self.deputies = deputies
         self.rules = rules
         self.median = median_of(deputies.ideal[members])  # the median member's ideal point
-        self._members = deputies.subset(members)
+        self.voters = deputies.subset(members)  # the members as deputies of their own
 
     @classmethod
     def appoint(
@@ -106,14 +106,13 @@ class Committee:
         signal: np.ndarray | None,
         rng: np.random.Generator,
     ) -> Decision:
-        """Report, amend or hold a bill at ``position`` that would replace ``status_quo``."""
+        """Report, amend or hold a bill at ``position`` that would replace ``status_quo``; ``signal``
+        is the citizen pressure on each member (in the order of :attr:`members`)."""
         d, rows, rules = self.deputies, self.members, self.rules
         opposed = rules.gatekeeping > 0 and not d.backs(self.chair, position, status_quo, government)
         if opposed and rng.random() < rules.gatekeeping:
             return Decision("hold", position)
-        yes = self._members.support_one(
-            position, status_quo, government, None if signal is None else signal[rows, 0], rng
-        )
+        yes = self.voters.support_one(position, status_quo, government, signal, rng)
         if 2 * int(np.count_nonzero(yes)) <= rows.size:  # no majority of the committee
             return Decision("hold", position)
         if rules.amend_threshold > 0:

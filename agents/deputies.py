@@ -87,8 +87,10 @@ class Deputies:
         self.chamber = chamber
         self.amendment = amendment or AmendmentConf()
         self.party_names = list(parties)
-        self.party_position = np.array([p.position for p in parties.values()], dtype=float)
-        self.government_party = np.array([p.government for p in parties.values()], dtype=bool)
+        self._parties(
+            np.array([p.position for p in parties.values()], dtype=float),
+            np.array([p.government for p in parties.values()], dtype=bool),
+        )
         self.party, self.ideal, self.loyalty, self.attention = party, ideal, loyalty, attention
         self.attendance = float(attendance)
         self.noise_sd = float(noise_sd)
@@ -119,7 +121,8 @@ class Deputies:
     def loyalty(self, value: np.ndarray) -> None:
         loyalty = np.asarray(value, dtype=float)
         self._loyal, self._own = loyalty[:, None], (1.0 - loyalty)[:, None]
-        self._disloyal = -loyalty  # loyalty times a party line of -1
+        self._disloyal = -self._loyal  # loyalty times a party line of -1
+        self._lines: dict[tuple[bool, ...], np.ndarray] = {}  # one bill's lines, by the parties'
 
     @property
     def attention(self) -> np.ndarray:
@@ -128,6 +131,17 @@ class Deputies:
     @attention.setter
     def attention(self, value: np.ndarray) -> None:
         self._attention = np.asarray(value, dtype=float)[:, None]
+
+    def _parties(self, position: np.ndarray, government: np.ndarray) -> None:
+        """The parties' positions and which govern, with their forms made once: columns (parties x
+        1) for a sitting's bills, Python numbers for one bill's party lines."""
+        self.party_position = np.asarray(position, dtype=float)
+        self.government_party = np.asarray(government, dtype=bool)
+        self._party_position = self.party_position[:, None]
+        self._government = self.government_party[:, None]
+        self._positions: list[float] = self.party_position.tolist()
+        self._governing: list[bool] = self.government_party.tolist()
+        self._any_governing = any(self._governing)
 
     @classmethod
     def seat(
@@ -162,16 +176,26 @@ class Deputies:
 
     def backs(self, party: int, position: float, status_quo: float, government: bool) -> bool:
         """One party's line on one bill (the scalar form of :meth:`whip`)."""
-        x = float(self.party_position[party])
+        x = self._positions[party]
         d_sq, d_b = x - status_quo, x - position
-        return d_sq * d_sq - d_b * d_b > 0 or (bool(self.government_party[party]) and government)
+        return d_sq * d_sq - d_b * d_b > 0 or (self._governing[party] and government)
 
     def whip(self, position: np.ndarray, status_quo: np.ndarray, government: np.ndarray) -> np.ndarray:
         """(parties x bills) party line, +1 or -1: a party backs a bill that moves policy towards
         its own position; a party of government always backs the government's bills."""
-        backs = spatial_gain(self.party_position, position, status_quo) > 0
-        backs |= self.government_party[:, None] & government[None, :]
-        return np.where(backs, 1.0, -1.0)
+        return np.where(self._backing(position, status_quo, government), 1.0, -1.0)
+
+    def _backing(self, position: np.ndarray, status_quo: np.ndarray, government: np.ndarray) -> np.ndarray:
+        """(parties x bills) whether each party backs each bill (:meth:`whip`'s +1)."""
+        backs = self._party_position - status_quo  # the spatial gain, as spatial_gain computes it
+        backs *= backs
+        d_b = self._party_position - position
+        d_b *= d_b
+        backs -= d_b
+        backing = backs > 0
+        if self._any_governing:
+            backing |= self._government & government
+        return backing
 
     def support(
         self,
@@ -190,16 +214,15 @@ class Deputies:
                 position, status_quo, government, signal[rows] if signal is not None else None, rng
             )
         # utility = (1 - loyalty) * gain + loyalty * party line (+ attention * signal) (+ noise), in
-        # place and in that order.
-        utility = self._ideal - status_quo[None, :]
+        # place and in that order; loyalty times a line of +1 or -1 is loyalty or its negative.
+        utility = self._ideal - status_quo
         utility *= utility
-        d_b = self._ideal - position[None, :]
+        d_b = self._ideal - position
         d_b *= d_b
         utility -= d_b  # the spatial gain
         utility *= self._own
-        line = self.whip(position, status_quo, government)[self.party, :]
-        line *= self._loyal
-        utility += line
+        backing = self._backing(position, status_quo, government).take(self.party, axis=0)
+        utility += np.where(backing, self._loyal, self._disloyal)
         if signal is not None:
             utility += self._attention * signal
         if self.noise_sd > 0:
@@ -223,8 +246,13 @@ class Deputies:
         d_b *= d_b
         utility -= d_b
         utility *= self._own[:, 0]
-        backs = [self.backs(k, position, status_quo, government) for k in range(self.party_position.size)]
-        utility += np.where(np.array(backs)[self.party], self._loyal[:, 0], self._disloyal)
+        backs = tuple([self.backs(k, position, status_quo, government) for k in range(len(self._positions))])
+        line = self._lines.get(backs)
+        if line is None:  # each member's loyalty times the line: made once per set of party lines
+            line = self._lines[backs] = np.where(
+                np.array(backs).take(self.party), self._loyal[:, 0], self._disloyal[:, 0]
+            )
+        utility += line
         if signal is not None:
             utility += self._attention[:, 0] * signal
         if self.noise_sd > 0:
@@ -248,7 +276,7 @@ class Deputies:
                 self.amendment,
             )
             sub.party_names = self.party_names
-            sub.party_position, sub.government_party = self.party_position, self.government_party
+            sub._parties(self.party_position, self.government_party)
         return sub
 
     def amend(self, position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

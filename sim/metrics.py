@@ -273,6 +273,7 @@ def summarize(
     window = window_moments(tables, 0.0, horizon)
     stay = np.minimum(np.nan_to_num(bills["finished"], nan=horizon), horizon) - bills["introduced"]
     kind, outcome = stages["kind"], stages["outcome"]
+    review = kind == "review"
     is_override = np.isin(stages["stage"], list(override_stages))
     out: dict[str, float | None] = {
         "laws_per_year": window["laws_per_year"],
@@ -283,7 +284,7 @@ def summarize(
         "backlog_end": int((state == "pending").sum()),
         "vetoes": int(((kind == "sign") & (outcome == "return")).sum()),
         "overrides": int((is_override & (outcome == "pass")).sum()),
-        "returns": int(((kind == "review") & (outcome == "return")).sum()),
+        "returns": int((review & (outcome == "return")).sum()),
         "mean_time_in_system_days": _num(stay.mean()) if stay.size else None,
         "mean_bills_in_system": float(occupancy_area / horizon),
     }
@@ -301,7 +302,9 @@ def summarize(
     amendments = tables["amendments"]
     adopted_amendments = amendments["adopted"] & np.isin(amendments["bill"], enacted_ids)
     deciding = [n for n, s in parliament.stages.items() if s.kind == "work" and s.committee and s.decides]
-    decided = np.isin(stages["stage"], deciding) & np.isin(outcome, ["pass", "amend", "hold", "fail"])
+    decided = np.isin(stages["stage"], deciding)
+    if decided.any():  # (outcomes are strings: compared only where a committee decided)
+        decided[decided] = np.isin(outcome[decided], ["pass", "amend", "hold", "fail"])
     prio = bills["priority"] & (bills["introduced"] <= horizon - parliament.priority.deadline_days)
     in_time = (bills["adopted"] - bills["introduced"]) <= parliament.priority.deadline_days
     out.update(
@@ -311,10 +314,8 @@ def summarize(
             if len(state)
             else None,
             "lapsed_per_year": float((state == "lapsed").sum() / years),
-            "senate_returns_per_year": float(
-                ((kind == "review") & np.isin(outcome, ["return", "amend"])).sum() / years
-            ),
-            "senate_amendments_per_year": float(((kind == "review") & (outcome == "amend")).sum() / years),
+            "senate_returns_per_year": float(np.isin(outcome[review], ["return", "amend"]).sum() / years),
+            "senate_amendments_per_year": float((outcome[review] == "amend").sum() / years),
             "overrides_per_year": float((is_override & (outcome == "pass")).sum() / years),
             "committee_kill_rate": _num((outcome[decided] == "hold").mean()) if decided.any() else None,
             "amendments_per_law": _num(adopted_amendments.sum() / enacted_ids.size)

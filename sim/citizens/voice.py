@@ -95,13 +95,22 @@ class Voice:
         """(deputies x bills) citizen pressure for the bills; ``None`` while nobody has spoken."""
         if self.quiet:
             return None
-        pref = self.population.pref_by_topic[topic]  # (bills x groups)
-        gain = self._from_status_quo[topic] - (pref - position[:, None]) ** 2
-        voiced = np.minimum(self.by_topic[topic] / self.cap, 1.0) * gain  # level on these topics
+        # In place, with ``take`` for the rows of the bills' topics: the same operations as
+        # ``sq_gap[topic] - (pref[topic] - position) ** 2`` and ``minimum(voice / cap, 1) * gain``.
+        gap = self.population.pref_by_topic.take(topic, axis=0)  # (bills x groups)
+        gap -= position[:, None]
+        gap *= gap
+        gain = self._from_status_quo.take(topic, axis=0)
+        gain -= gap
+        voiced = self.by_topic.take(topic, axis=0)
+        voiced /= self.cap
+        np.minimum(voiced, 1.0, out=voiced)  # level on these topics
+        voiced *= gain
         # (groups x bills) in memory, as the product has always read it: the same sums.
         voiced = np.ascontiguousarray(voiced.T)
-        per_party = (self.base_of(deputies) @ voiced) * (1.0 + self.topic_attention[topic])
-        return per_party[deputies.party]
+        per_party = self.base_of(deputies) @ voiced
+        per_party *= 1.0 + self.topic_attention.take(topic)
+        return per_party.take(deputies.party, axis=0)
 
     def strongest(self, weights: np.ndarray) -> tuple[int, float, np.ndarray, float]:
         """The (topic, side) with most voice among groups weighted by ``weights`` (summing to 1).

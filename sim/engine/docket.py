@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import simpy
@@ -20,6 +21,9 @@ from sim.engine.ledger import Bill, Ledger, StageVisit
 from sim.engine.parliament import OUTCOMES, TERMINALS
 
 _TERMINALS = frozenset(TERMINALS)
+#: A stage visit's record from its fields in order (the named tuple made without its Python-level
+#: constructor: one is made per stage a bill goes through).
+_visit = partial(tuple.__new__, StageVisit)
 
 if TYPE_CHECKING:
     from sim.engine.calendar import Introduction
@@ -40,13 +44,15 @@ class Docket:
         self.env, self.ledger, self.effects = env, ledger, effects
         self.topic_names = topic_names
         self.stages = stages
-        # Each stage's handler, kind, bound on visits and next stage by outcome, looked up once.
+        # Each stage's handler, kind, bound on visits, next stage by outcome and whether it is the
+        # head of state's signature, looked up once.
         self._route = {
             name: (
                 h,
                 h.conf.kind,
                 h.conf.max_rounds,
                 {o: h.conf.next(o.removeprefix("deemed_")) for o in OUTCOMES},
+                h.conf.kind == "sign",
             )
             for name, h in stages.items()
         }
@@ -85,8 +91,8 @@ class Docket:
             government,
             math.nan,
             start,
-            priority=priority,
-            drafted=now,
+            priority,
+            now,
         )
         self._next_id += 1
         reopens = None if self._always_open else self.introduction.reopens(now)
@@ -108,13 +114,16 @@ class Docket:
 
     def _table(self, bill: Bill) -> None:
         """``bill`` is introduced: it is on the books and starts its walk."""
-        self._count(+1)
-        bill.introduced = self.env.now
+        env = self.env
+        now = bill.introduced = env.now
+        self.area += self.in_system * (now - self._last_change)
+        self._last_change = now
+        self.in_system += 1
         if self.effects.introduced:
             for hear in self.effects.introduced:
                 hear(bill)
         self.ledger.bills.append(bill)
-        self.live[bill.id] = (bill, self.env.process(self.walk(bill)))
+        self.live[bill.id] = (bill, env.process(self.walk(bill)))
 
     def walk(self, bill: Bill) -> Generator[Any, Any, None]:
         """Walk ``bill`` through the procedure until it is enacted, rejected or lapses."""
@@ -124,20 +133,20 @@ class Docket:
         entered, kind, visit = env.now, "", 0
         try:
             while name not in terminals:
-                stage, kind, bound, next_of = route[name]
+                stage, kind, bound, next_of, signs = route[name]
                 visit = visits[name] = visits.get(name, 0) + 1
+                entered = env.now
                 if bound and visit > bound:
-                    record(StageVisit(bill.id, name, kind, visit, env.now, env.now, "exhausted"))
+                    record(_visit((bill.id, name, kind, visit, entered, entered, "exhausted")))
                     name = next_of["fail"]
                     continue
-                if kind == "sign" and math.isnan(bill.adopted):
-                    bill.adopted = env.now  # parliament is done with it: it no longer lapses
-                entered = env.now
+                if signs and math.isnan(bill.adopted):
+                    bill.adopted = entered  # parliament is done with it: it no longer lapses
                 outcome = yield from stage.run(bill)
-                record(StageVisit(bill.id, name, kind, visit, entered, env.now, outcome))
+                record(_visit((bill.id, name, kind, visit, entered, env.now, outcome)))
                 name = next_of[outcome]
         except simpy.Interrupt:
-            record(StageVisit(bill.id, name, kind, visit, entered, env.now, "lapsed"))
+            record(_visit((bill.id, name, kind, visit, entered, env.now, "lapsed")))
             self.finish(bill, "lapsed")
             return
         if name == "enacted" and math.isnan(bill.adopted):
@@ -153,10 +162,12 @@ class Docket:
 
     def finish(self, bill: Bill, state: str) -> None:
         """``bill`` left the procedure as ``state`` (enacted, rejected or lapsed)."""
-        self._count(-1)
+        now = bill.finished = self.env.now
+        self.area += self.in_system * (now - self._last_change)
+        self._last_change = now
+        self.in_system -= 1
         self.live.pop(bill.id, None)
         bill.state = state
-        bill.finished = self.env.now
         if state == "enacted":
             self.enacted += 1
         elif state == "rejected":

@@ -180,28 +180,32 @@ class Ledger:
         """The records as typed tables (one row per bill, stage visit, vote and amendment)."""
         bills = sorted(self.bills, key=attrgetter("id"))
         return {
-            "bills": table(BILLS, list(map(_bill_row, bills))),
+            "bills": _bill_columns(bills),
             "stages": table(STAGES, self.stages),
             "votes": table(VOTES, self.votes),
             "amendments": table(AMENDMENTS, self.amendments),
         }
 
+    def clear(self) -> None:
+        """Let the records go (once tabled)."""
+        self.bills.clear()
+        self.stages.clear()
+        self.votes.clear()
+        self.amendments.clear()
 
-#: A bill's row of the ``bills`` table (its fields in the schema's order, ``topic`` by name).
-_bill_row = attrgetter(
-    "id",
-    "initiator",
-    "topic_name",
-    "position",
-    "complexity",
-    "government",
-    "priority",
-    "drafted",
-    "introduced",
-    "adopted",
-    "state",
-    "finished",
-)
+
+#: The attribute of a bill each column of the ``bills`` table reads, where it is named otherwise.
+_BILL_ATTRIBUTE = {"bill": "id", "topic": "topic_name"}
+
+
+def _bill_columns(bills: list[Bill]) -> Table:
+    """The ``bills`` table: each column read straight from the bills (no row tuples to transpose)."""
+    return {
+        c.name: np.fromiter(
+            map(attrgetter(_BILL_ATTRIBUTE.get(c.name, c.name)), bills), DTYPES[c.type], len(bills)
+        )
+        for c in BILLS
+    }
 
 
 #: The engine's tables, by name.

@@ -190,11 +190,13 @@ class ParliamentModel:
             if s.committee and s.decides:
                 of_topic, chamber = self._committee_of_topic, s.chamber
                 committee = lambda bill: of_topic[(chamber, bill.topic)]  # noqa: E731
+            desk, desk_of = self._work_desk(s)
             return WorkStage(
                 name,
                 s,
                 env,
-                self._work_desk(s),
+                desk,
+                desk_of,
                 committee,
                 duration,
                 effects,
@@ -210,21 +212,32 @@ class ParliamentModel:
             return ReviewStage(name, s, env, self.chambers[str(s.chamber)], parse_rule(s.rule), duration)
         return SignStage(name, s, env, self.head, duration, effects, streams["head_of_state"])
 
-    def _work_desk(self, s: StageConf) -> Callable[[Any], Desk | None]:
-        """Who serves a bill at a work stage: its topic's committee, the stage's own desk, or none."""
+    def _work_desk(self, s: StageConf) -> tuple[Desk | None, Callable[[Any], Desk] | None]:
+        """Who serves a bill at a work stage: the stage's own desk (none: unlimited), or the desk of
+        the bill's topic's committee."""
         if s.committee:
             desks, of_topic, chamber = self.desks, self._committee_of_topic, s.chamber
-            return lambda bill: desks[of_topic[(chamber, bill.topic)].name]
-        if s.capacity is None:
-            return lambda bill: None
-        desk = Desk(self.env, int(s.capacity))
-        return lambda bill: desk
+            return None, lambda bill: desks[of_topic[(chamber, bill.topic)].name]
+        return (None if s.capacity is None else Desk(self.env, int(s.capacity))), None
 
     def record(self, now: float) -> None:
         """One row per reporter for the ``monthly`` table."""
         self._monthly.extend((now, name, float(report())) for name, report in self.reporters.items())
 
     # -- running ------------------------------------------------------------------------------
+    def _advance(self) -> int:
+        """Process every event before the horizon and set the clock to it; the number processed."""
+        env, horizon = self.env, self.horizon
+        step, peek = env.step, env.peek
+        n = 0
+        while peek() < horizon:
+            step()
+            n += 1
+        env.run(until=horizon)  # nothing is left before the horizon: this only sets the clock
+        self.docket.close()
+        self.events = n
+        return n
+
     def run(self) -> RunResult:
         """Run to the horizon and return the tables, the summary and the time series."""
         env = self.env
@@ -235,26 +248,21 @@ class ParliamentModel:
                 env, timeline.month_starts(self.parliament.calendar.start, self.horizon), self.record
             )
         )
-        horizon = self.horizon
-        step, peek = env.step, env.peek
-        n = 0
-        # The cyclic garbage collector is paused while the model runs: a run leaves a few cyclic
-        # objects per bill (about 30,000 in 50 years of the M/M/c queue, a few MB), which the
-        # collector frees afterwards, and its passes over the live ones cost a few % of a run.
+        # The cyclic garbage collector is paused while the model runs and tables its records: a run
+        # makes hundreds of thousands of objects that live until it ends (bills, stage visits, votes)
+        # and the collector's passes over them cost several % of a run. The records are let go once
+        # tabled, so that the collector never walks them.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            while peek() < horizon:
-                step()
-                n += 1
+            n = self._advance()
+            tables = self.ledger.tables()
+            self.ledger.clear()
         finally:
             if collecting:
                 gc.enable()
-        env.run(until=horizon)  # nothing is left before the horizon: this only sets the clock
-        self.docket.close()
-        self.events = n
-        tables = self.ledger.tables()
         schemas = dict(SCHEMAS)
+        horizon = self.horizon
         spans = self.sessions + sessions(self.parliament.calendar, horizon, reporting=True)
         summary, metrics = summarize(tables, horizon, self.docket.area, self.parliament, spans)
         schemas["sessions"] = SESSIONS

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Generator
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -44,21 +45,11 @@ class StageHandler(Protocol):
 DRAWS = 64
 
 
-class Variates:
-    """The draws of one stream's single use, ``DRAWS`` at a time: ``take()`` gives the same numbers
-    in the same order as one scalar draw per call would (numpy fills an array draw by draw), as
-    Python floats."""
-
-    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
-        self._draw = draw
-        self._drawn: list[float] = []
-        self._next = 0
-
-    def take(self) -> float:
-        if self._next == len(self._drawn):
-            self._drawn, self._next = self._draw(DRAWS).tolist(), 0
-        self._next += 1
-        return self._drawn[self._next - 1]
+def variates(draw: Callable[[int], np.ndarray]) -> Callable[[], float]:
+    """The draws of one stream's single use, ``DRAWS`` at a time: each call gives the next, the same
+    numbers in the same order as one scalar draw per call would (numpy fills an array draw by draw),
+    as Python floats. The chunks are chained in C: a call costs no Python frame."""
+    return chain.from_iterable(map(np.ndarray.tolist, map(draw, repeat(DRAWS)))).__next__
 
 
 class Duration:
@@ -85,19 +76,23 @@ class Duration:
         self.dist, self.mean = d.dist, float(d.mean)
         self.by_complexity = stage.scale_by_complexity
         self.priority_factor = float(priority.duration_factor)
+        # An exponential is a gamma of shape 1 (``m / 1.0`` is ``m``): both scale a standard variate.
+        self.shape = 1.0
+        self.lognormal = d.dist == "lognormal"
         if d.dist in ("lognormal", "gamma"):
             cv = d.sd / d.mean
             self.s2 = float(np.log1p(cv * cv))
             self.sigma = float(np.sqrt(self.s2))
             self.shape = 1.0 / (cv * cv)
         # The stage's standard variates (none drawn for a fixed duration).
+        self._standard: Callable[[], float] | None = None
         if d.dist == "exponential":
-            self._standard = Variates(rng.standard_exponential).take
+            self._standard = variates(rng.standard_exponential)
         elif d.dist == "lognormal":
-            self._standard = Variates(rng.standard_normal).take
+            self._standard = variates(rng.standard_normal)
         elif d.dist == "gamma":
             shape = self.shape
-            self._standard = Variates(lambda n: rng.standard_gamma(shape, n)).take
+            self._standard = variates(lambda n: rng.standard_gamma(shape, n))
 
     def draw(self, bill: Bill) -> float:
         scale = bill.complexity if self.by_complexity else 1.0
@@ -106,13 +101,12 @@ class Duration:
         if bill.priority:
             scale *= self.priority_factor
         mean = self.mean * scale
-        if self.dist == "fixed" or mean <= 0:
+        standard = self._standard
+        if standard is None or mean <= 0:
             return mean
-        if self.dist == "exponential":
-            return mean * self._standard()
-        if self.dist == "lognormal":
-            return math.exp(float(np.log(mean) - self.s2 / 2) + self.sigma * self._standard())
-        return mean / self.shape * self._standard()
+        if self.lognormal:
+            return math.exp(float(np.log(mean) - self.s2 / 2) + self.sigma * standard())
+        return mean / self.shape * standard()
 
 
 class WorkStage:
@@ -125,7 +119,8 @@ class WorkStage:
         name: str,
         conf: StageConf,
         env: simpy.Environment,
-        desk: Callable[[Bill], Desk | None],
+        desk: Desk | None,
+        desk_of: Callable[[Bill], Desk] | None,
         committee: Callable[[Bill], Committee] | None,
         duration: Duration,
         effects: Effects,
@@ -135,15 +130,18 @@ class WorkStage:
         decisions: np.random.Generator,
     ) -> None:
         self.name, self.conf, self.env = name, conf, env
-        self.desk, self.committee, self.duration, self.effects = desk, committee, duration, effects
+        # The stage's own desk (none: its capacity is unlimited), or the desk of the committee that
+        # serves the bill (``desk_of``).
+        self.desk, self.desk_of = desk, desk_of
+        self.committee, self.duration, self.effects = committee, duration, effects
         self.status_quo, self.amendments = [float(x) for x in status_quo], amendments
         self.decisions = decisions
         self.fail_prob = float(conf.fail_prob)
-        self._uniform = Variates(rng.random).take  # the stream of withdrawals: its only use
+        self._uniform = variates(rng.random)  # the stream of withdrawals: its only use
 
     def run(self, bill: Bill) -> Process:
         env = self.env
-        desk = self.desk(bill)
+        desk = self.desk if self.desk_of is None else self.desk_of(bill)
         if desk is None:
             yield env.timeout(self.duration.draw(bill))
         else:
@@ -171,9 +169,9 @@ class WorkStage:
         committee = self.committee(bill)
         signal = None
         if self.effects.signals:
-            signal = self.effects.signal(
-                committee.deputies, np.array([bill.position]), np.array([bill.topic])
-            )
+            members, position, topic = committee.voters, np.array([bill.position]), np.array([bill.topic])
+            pressure = self.effects.signal(members, position, topic)
+            signal = None if pressure is None else pressure[:, 0]
         sq = self.status_quo[bill.topic]
         d = committee.decide(bill.position, sq, bill.government, signal, self.decisions)
         if d.outcome == "amend":
