@@ -8,6 +8,8 @@ demand per topic; the demand leaves the live set when a law answers it or when i
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sim.engine.ledger import Column, Schema, Table, from_columns
@@ -39,18 +41,25 @@ _FILL = {
     "bill": -1,
     "law": -1,
     "lapsed": False,
+    "pair": -1,
 }
 _STATES = np.array(["law", "bill", "lapsed", "open"], dtype=object)
-_NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_PAIRS = (_NO_IDS, _NO_IDS)
 #: Demands of one call up to which they are written one by one (numpy's per-call overhead).
 FEW = 32
 
 
 class DemandBook:
     """Demand records in growable arrays, plus the live demand of each pair: ``live[topic, group]``
-    (topic-major, so that a bill's topic is one contiguous row)."""
+    (topic-major, so that a bill's topic is one contiguous row).
 
-    # One array per record field (see ``_FILL`` for each one's value before it is written).
+    ``status_quo`` is the law in force on each topic: a bill answers a demand when it lies nearer the
+    demand's position than that law, and within ``radius`` of it.
+    """
+
+    # One array per record field (see ``_FILL`` for each one's value before it is written); ``pair``
+    # is the record's (topic, group) pair as a flat index of ``live``.
     group: np.ndarray
     topic: np.ndarray
     position: np.ndarray
@@ -61,12 +70,25 @@ class DemandBook:
     bill: np.ndarray
     law: np.ndarray
     lapsed: np.ndarray
+    pair: np.ndarray
 
-    def __init__(self, groups: int, topics: int, radius: float, lifetime: float) -> None:
+    def __init__(
+        self, groups: int, topics: int, radius: float, lifetime: float, status_quo: np.ndarray
+    ) -> None:
         self.radius = float(radius)
         self.lifetime = float(lifetime)
+        self.status_quo = np.asarray(status_quo, dtype=float)
+        self._status_quo = self.status_quo.tolist()
+        self._groups = groups
         self.live = np.full((topics, groups), -1, dtype=np.int64)
         self.live_position = np.full((topics, groups), np.nan)  # the live demand's position (NaN: none)
+        # How near a bill must come to a live demand's position to answer it: strictly nearer than
+        # this, which is the law in force's distance, capped just above the radius (so that a bill
+        # at the radius answers). NaN where no demand is live; in ``_unbilled``, also where the live
+        # demand already has its first bill. Each test of a bill is then one comparison.
+        self._radius_above = math.nextafter(self.radius, math.inf)
+        self._reach = np.full((topics, groups), np.nan)
+        self._unbilled = np.full((topics, groups), np.nan)
         self.n = 0
         self._unlapsed = 0  # demands before this one are past their lifetime (lapsed, or answered)
         cap = 1024
@@ -96,53 +118,65 @@ class DemandBook:
             sl = slice(first, first + groups.size)
             self.group[sl], self.topic[sl], self.position[sl] = groups, topics, positions
             self.intensity[sl], self.emerged[sl] = intensity, now
+            self.pair[sl] = topics * self._groups + groups
             ids = np.arange(first, sl.stop)
             self.live[topics, groups] = ids
             self.live_position[topics, groups] = positions
+            reach = np.minimum(np.abs(self.status_quo[topics] - positions), self._radius_above)
+            self._reach[topics, groups] = self._unbilled[topics, groups] = reach
             self.n = sl.stop
             return ids
         rows = zip(groups.tolist(), topics.tolist(), positions.tolist(), intensity.tolist(), strict=True)
-        group, topic, position, strength, emerged = (
+        group, topic, position, strength, emerged, pair = (
             self.group,
             self.topic,
             self.position,
             self.intensity,
             self.emerged,
+            self.pair,
         )
-        live, live_position = self.live, self.live_position
+        live, live_position, reach, unbilled = self.live, self.live_position, self._reach, self._unbilled
+        sq, radius, n = self._status_quo, self._radius_above, self._groups
         for k, (g, t, p, i) in enumerate(rows, first):
-            group[k], topic[k], position[k], strength[k], emerged[k] = g, t, p, i, now
+            group[k], topic[k], position[k], strength[k], emerged[k], pair[k] = g, t, p, i, now, t * n + g
             live[t, g], live_position[t, g] = k, p
+            reach[t, g] = unbilled[t, g] = min(abs(sq[t] - p), radius)
         self.n = first + groups.size
         return np.arange(first, self.n)
 
-    def _toward(self, topic: int, position: float, status_quo: float) -> tuple[np.ndarray, np.ndarray]:
-        """(groups, demand ids) of the live demands on ``topic`` that a bill at ``position`` answers."""
-        want = self.live_position[topic]  # NaN where no demand is live: never answered
-        d = np.abs(position - want)
-        ok = d < np.abs(status_quo - want)
-        ok &= d <= self.radius
-        groups = ok.nonzero()[0]
-        return groups, self.live[topic, groups]
+    def _toward(self, reach: np.ndarray, topic: int, position: float) -> np.ndarray:
+        """The groups whose live demand on ``topic`` a bill at ``position`` answers, among those
+        with a finite ``reach``."""
+        near = np.abs(position - self.live_position[topic])
+        return (near < reach[topic]).nonzero()[0]  # NaN: never answered
 
-    def answer_bill(
-        self, topic: int, position: float, status_quo: float, now: float, bill: int
-    ) -> np.ndarray:
+    def answer_bill(self, topic: int, position: float, now: float, bill: int) -> np.ndarray:
         """A bill was introduced: the live demands it answers get their first bill. Returns their ids."""
-        _, ids = self._toward(topic, position, status_quo)
-        ids = ids[np.isnan(self.bill_at[ids])]
+        groups = self._toward(self._unbilled, topic, position)
+        if not groups.size:
+            return _NO_IDS
+        ids = self.live[topic, groups]
         self.bill_at[ids] = now
         self.bill[ids] = bill
+        self._unbilled[topic, groups] = np.nan
         return ids
 
-    def answer_law(self, topic: int, position: float, status_quo: float, now: float, law: int) -> np.ndarray:
+    def answer_law(self, topic: int, position: float, now: float, law: int) -> np.ndarray:
         """A law was enacted: the live demands it answers are closed. Returns the groups concerned."""
-        groups, ids = self._toward(topic, position, status_quo)
+        groups = self._toward(self._reach, topic, position)
+        if not groups.size:
+            return groups
+        ids = self.live[topic, groups]
         self.law_at[ids] = now
         self.law[ids] = law
-        self.live[topic, groups] = -1
-        self.live_position[topic, groups] = np.nan
+        self._close(topic * self._groups + groups)
         return groups
+
+    def _close(self, pairs: np.ndarray) -> None:
+        """These pairs' live demands leave the live set."""
+        self.live.ravel()[pairs] = -1
+        for arr in (self.live_position, self._reach, self._unbilled):
+            arr.ravel()[pairs] = np.nan
 
     def lapse(self, now: float) -> tuple[np.ndarray, np.ndarray]:
         """Live demands older than the lifetime lapse (they stay in the records, unanswered).
@@ -159,14 +193,12 @@ class DemandBook:
             end += 1
         if end == first:
             return _NO_PAIRS
-        ids = np.arange(first, end)
-        g, t = self.group[first:end], self.topic[first:end]
-        live = self.live[t, g] == ids
-        self.lapsed[ids[live]] = True
-        self.live[t[live], g[live]] = -1
-        self.live_position[t[live], g[live]] = np.nan
         self._unlapsed = end
-        return g[live], t[live]
+        pairs = self.pair[first:end]
+        live = self.live.ravel()[pairs] == np.arange(first, end)
+        self.lapsed[first:end] = live  # each record comes of age once
+        self._close(pairs[live])
+        return self.group[first:end][live], self.topic[first:end][live]
 
     def table(self, topic_names: list[str]) -> Table:
         """One row per demand, with its final state: ``law``, ``bill``, ``lapsed`` or ``open``."""

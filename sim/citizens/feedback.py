@@ -100,7 +100,9 @@ class Feedback:
             citizens, model.topic_names, model.status_quo, streams["citizens/composition"]
         )
         sal = citizens.salience
-        self.demands = DemandBook(groups.size, len(model.topic_names), sal.answer_radius, sal.lifetime_days)
+        self.demands = DemandBook(
+            groups.size, len(model.topic_names), sal.answer_radius, sal.lifetime_days, model.status_quo
+        )
         self.rng = streams["citizens"]
         self.workdays = WorkDays(p.calendar.start, model.horizon)
         self.voice = Voice(channels.voice, groups, model.status_quo)
@@ -187,10 +189,12 @@ class Feedback:
         groups, book = self.groups, self.demands
         self.voice.fade()
         if int(day) % 7 == 0:
-            groups.reopen(*book.lapse(day))
-        g, t, intensity = groups.step(day, self.rng)
+            lapsed, topics = book.lapse(day)
+            if lapsed.size:
+                groups.reopen(lapsed, topics)
+        g, t, position, intensity = groups.step(day, self.rng)
         if g.size:
-            ids = book.add(g, t, groups.pref[g, t], intensity, day)
+            ids = book.add(g, t, position, intensity, day)
             self.offline.submit(day, ids, g, t)
             for ch in self.intakes:
                 ch.submit(day, ids, g, t)
@@ -205,18 +209,13 @@ class Feedback:
             self.initiative.introduced(bill)
         for ch in self.consultations:
             ch.introduced(bill)
-        self.demands.answer_bill(
-            bill.topic, bill.position, self.status_quo[bill.topic], self.clock(), bill.id
-        )
+        self.demands.answer_bill(bill.topic, bill.position, self.clock(), bill.id)
 
     def finished(self, bill: Bill) -> None:
         if bill.state != "enacted":
             return
-        groups = self.demands.answer_law(
-            bill.topic, bill.position, self.status_quo[bill.topic], self.clock(), bill.id
-        )
+        groups = self.demands.answer_law(bill.topic, bill.position, self.clock(), bill.id)
         if groups.size:
-            self.groups.reopen(groups, bill.topic)
             self.groups.satisfy(groups, bill.topic)
 
     # -- output -----------------------------------------------------------------------------------
