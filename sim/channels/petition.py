@@ -138,7 +138,7 @@ class PetitionChannel:
         position, ids_, topics_ = self.citizens.demands.position, ids.tolist(), topics.tolist()
         for k, i in enumerate(used, len(self.rows)):
             d = ids_[i]
-            self.rows.append(Petition(self.name, k, d, demand[i], topics_[i], position.item(d), now))
+            self.rows.append(Petition(self.name, k, d, demand[i], topics_[i], position[d], now))
             self.moderation.put(k)
 
     def step(self, now: float, workday: bool) -> None:

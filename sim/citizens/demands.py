@@ -9,6 +9,8 @@ demand per topic; the demand leaves the live set when a law answers it or when i
 from __future__ import annotations
 
 import math
+from array import array
+from bisect import bisect_right
 
 import numpy as np
 
@@ -29,48 +31,38 @@ DEMANDS: Schema = (
 )
 
 
-#: The record arrays and the value of a record not yet written.
-_FILL = {
-    "group": -1,
-    "topic": -1,
-    "position": 0.0,
-    "intensity": 0.0,
-    "emerged": 0.0,
-    "bill_at": np.nan,
-    "law_at": np.nan,
-    "bill": -1,
-    "law": -1,
-    "lapsed": False,
-    "pair": -1,
-}
+#: The record arrays of what becomes of a demand, and their value until it happens.
+_FILL = {"bill_at": np.nan, "law_at": np.nan, "bill": -1, "law": -1, "lapsed": False}
 _STATES = np.array(["law", "bill", "lapsed", "open"], dtype=object)
 _NO_IDS = np.zeros(0, dtype=np.int64)
 _NO_PAIRS = (_NO_IDS, _NO_IDS)
-#: Demands of one call up to which they are written one by one (numpy's per-call overhead).
+#: Demands of one call up to which they are made live one by one (numpy's per-call overhead).
 FEW = 32
 
 
 class DemandBook:
-    """Demand records in growable arrays, plus the live demand of each pair: ``live[topic, group]``
-    (topic-major, so that a bill's topic is one contiguous row).
+    """Demand records, plus the live demand of each pair: ``live[topic, group]`` (topic-major, so
+    that a bill's topic is one contiguous row).
 
     ``status_quo`` is the law in force on each topic: a bill answers a demand when it lies nearer the
     demand's position than that law, and within ``radius`` of it.
     """
 
-    # One array per record field (see ``_FILL`` for each one's value before it is written); ``pair``
-    # is the record's (topic, group) pair as a flat index of ``live``.
-    group: np.ndarray
-    topic: np.ndarray
-    position: np.ndarray
-    intensity: np.ndarray
-    emerged: np.ndarray
+    # What a demand is when it emerges: one typed Python array per field, appended to (a day brings
+    # a few; numpy reads them whole at the end); ``pair`` is its (topic, group) pair as a flat index
+    # of ``live``.
+    group: array[int]
+    topic: array[int]
+    position: array[float]
+    intensity: array[float]
+    emerged: array[float]
+    pair: array[int]
+    # What becomes of it: one array per field (see ``_FILL`` for each one's value until then).
     bill_at: np.ndarray
     law_at: np.ndarray
     bill: np.ndarray
     law: np.ndarray
     lapsed: np.ndarray
-    pair: np.ndarray
 
     def __init__(
         self, groups: int, topics: int, radius: float, lifetime: float, status_quo: np.ndarray
@@ -89,14 +81,18 @@ class DemandBook:
         self._radius_above = math.nextafter(self.radius, math.inf)
         self._reach = np.full((topics, groups), np.nan)
         self._unbilled = np.full((topics, groups), np.nan)
+        # Flat views of the pairs' arrays (indexed by ``pair``).
+        self._by_pair = [a.reshape(-1) for a in (self.live, self.live_position, self._reach, self._unbilled)]
         self.n = 0
         self._unlapsed = 0  # demands before this one are past their lifetime (lapsed, or answered)
+        self.group, self.topic, self.pair = array("q"), array("q"), array("q")
+        self.position, self.intensity, self.emerged = array("d"), array("d"), array("d")
         cap = 1024
         for name, fill in _FILL.items():
             setattr(self, name, np.full(cap, fill))
 
     def _grow(self, need: int) -> None:
-        cap = self.group.size
+        cap = self.bill_at.size
         if need <= cap:
             return
         new = max(need, 2 * cap)
@@ -110,39 +106,33 @@ class DemandBook:
     def add(
         self, groups: np.ndarray, topics: np.ndarray, positions: np.ndarray, intensity: np.ndarray, now: float
     ) -> np.ndarray:
-        """Record new demands; return their ids. A few (a day's, in a small population) are written
-        one by one, more at once."""
-        first = self.n
-        self._grow(first + groups.size)
-        if groups.size > FEW:
-            sl = slice(first, first + groups.size)
-            self.group[sl], self.topic[sl], self.position[sl] = groups, topics, positions
-            self.intensity[sl], self.emerged[sl] = intensity, now
-            self.pair[sl] = topics * self._groups + groups
-            ids = np.arange(first, sl.stop)
-            self.live[topics, groups] = ids
-            self.live_position[topics, groups] = positions
-            reach = np.minimum(np.abs(self.status_quo[topics] - positions), self._radius_above)
-            self._reach[topics, groups] = self._unbilled[topics, groups] = reach
-            self.n = sl.stop
+        """Record new demands; return their ids. A few (a day's, in a small population) are made
+        live one by one, more at once."""
+        first, k = self.n, groups.size
+        self.n = first + k
+        self._grow(self.n)
+        g, t, p, n = groups.tolist(), topics.tolist(), positions.tolist(), self._groups
+        pairs = [b * n + a for a, b in zip(g, t, strict=True)]
+        self.group.extend(g)
+        self.topic.extend(t)
+        self.position.extend(p)
+        self.intensity.extend(intensity.tolist())
+        self.emerged.extend([now] * k)
+        self.pair.extend(pairs)
+        ids = np.arange(first, self.n)
+        live, live_position, reach, unbilled = self._by_pair
+        if k > FEW:
+            at = topics * n + groups
+            live[at], live_position[at] = ids, positions
+            reach[at] = unbilled[at] = np.minimum(
+                np.abs(self.status_quo[topics] - positions), self._radius_above
+            )
             return ids
-        rows = zip(groups.tolist(), topics.tolist(), positions.tolist(), intensity.tolist(), strict=True)
-        group, topic, position, strength, emerged, pair = (
-            self.group,
-            self.topic,
-            self.position,
-            self.intensity,
-            self.emerged,
-            self.pair,
-        )
-        live, live_position, reach, unbilled = self.live, self.live_position, self._reach, self._unbilled
-        sq, radius, n = self._status_quo, self._radius_above, self._groups
-        for k, (g, t, p, i) in enumerate(rows, first):
-            group[k], topic[k], position[k], strength[k], emerged[k], pair[k] = g, t, p, i, now, t * n + g
-            live[t, g], live_position[t, g] = k, p
-            reach[t, g] = unbilled[t, g] = min(abs(sq[t] - p), radius)
-        self.n = first + groups.size
-        return np.arange(first, self.n)
+        sq, radius = self._status_quo, self._radius_above
+        for i, (at, topic, position) in enumerate(zip(pairs, t, p, strict=True), first):
+            live[at], live_position[at] = i, position
+            reach[at] = unbilled[at] = min(abs(sq[topic] - position), radius)
+        return ids
 
     def _toward(self, reach: np.ndarray, topic: int, position: float) -> np.ndarray:
         """The groups whose live demand on ``topic`` a bill at ``position`` answers, among those
@@ -174,9 +164,9 @@ class DemandBook:
 
     def _close(self, pairs: np.ndarray) -> None:
         """These pairs' live demands leave the live set."""
-        self.live.ravel()[pairs] = -1
-        for arr in (self.live_position, self._reach, self._unbilled):
-            arr.ravel()[pairs] = np.nan
+        live, live_position, reach, unbilled = self._by_pair
+        live[pairs] = -1
+        live_position[pairs] = reach[pairs] = unbilled[pairs] = np.nan
 
     def lapse(self, now: float) -> tuple[np.ndarray, np.ndarray]:
         """Live demands older than the lifetime lapse (they stay in the records, unanswered).
@@ -186,19 +176,20 @@ class DemandBook:
         are the next run of records: only they are looked at.
         """
         first, n, e = self._unlapsed, self.n, self.emerged
-        end = first + int(np.searchsorted(e[first:n], now - self.lifetime, side="right"))
+        end = bisect_right(e, now - self.lifetime, first, n)
         while end > first and not now - e[end - 1] >= self.lifetime:  # exact at the boundary
             end -= 1
         while end < n and now - e[end] >= self.lifetime:
             end += 1
-        if end == first:
-            return _NO_PAIRS
         self._unlapsed = end
-        pairs = self.pair[first:end]
-        live = self.live.ravel()[pairs] == np.arange(first, end)
-        self.lapsed[first:end] = live  # each record comes of age once
-        self._close(pairs[live])
-        return self.group[first:end][live], self.topic[first:end][live]
+        live, pair = self._by_pair[0], self.pair
+        ids = [k for k in range(first, end) if live.item(pair[k]) == k]
+        if not ids:
+            return _NO_PAIRS
+        self.lapsed[ids] = True
+        self._close(np.array([pair[k] for k in ids]))
+        group, topic = self.group, self.topic
+        return np.array([group[k] for k in ids]), np.array([topic[k] for k in ids])
 
     def table(self, topic_names: list[str]) -> Table:
         """One row per demand, with its final state: ``law``, ``bill``, ``lapsed`` or ``open``."""
@@ -209,11 +200,11 @@ class DemandBook:
             DEMANDS,
             {
                 "demand": np.arange(n, dtype=np.int64),
-                "group": self.group[:n],
-                "topic": np.asarray(topic_names, dtype=object)[self.topic[:n]],
-                "position": self.position[:n],
-                "intensity": self.intensity[:n],
-                "emerged_at": self.emerged[:n],
+                "group": self.group,
+                "topic": np.asarray(topic_names, dtype=object)[np.asarray(self.topic)],
+                "position": self.position,
+                "intensity": self.intensity,
+                "emerged_at": self.emerged,
                 "bill_at": self.bill_at[:n],
                 "law_at": self.law_at[:n],
                 "bill": self.bill[:n],

@@ -233,20 +233,21 @@ class Feedback:
         g = self.groups
         tables["demands"], schemas["demands"] = self.demands.table(self.topic_names), DEMANDS
         tables["citizen_groups"], schemas["citizen_groups"] = self.citizen_groups(), CITIZEN_GROUPS
-        by_kind: dict[str, list[Channel]] = {}
-        for ch in self.channels():
-            by_kind.setdefault(ch.kind, []).append(ch)
+        made = [(ch, ch.table()) for ch in self.channels()]  # each channel's table, made once
+        by_kind: dict[str, list[tuple[Channel, Table]]] = {}
+        for ch, own in made:
+            by_kind.setdefault(ch.kind, []).append((ch, own))
         for kind, items in by_kind.items():
-            parts = [ch.table() for ch in items]
-            tables[kind] = {c.name: np.concatenate([p[c.name] for p in parts]) for c in items[0].schema}
-            schemas[kind] = items[0].schema
+            schema = items[0][0].schema
+            tables[kind] = {c.name: np.concatenate([own[c.name] for _, own in items]) for c in schema}
+            schemas[kind] = schema
         values, described = responsiveness(tables["demands"], tables["bills"], g, self.horizon)
         summary.update(values)
         metrics.update(described)
-        for ch in self.channels():
+        for ch, own in made:
             counts = ch.metrics(self.horizon)
             if any(c.name == "demand" for c in ch.schema):  # a channel of demands: what became of them
-                counts.update(carried_outcomes(ch.table()["demand"], tables["demands"]))
+                counts.update(carried_outcomes(own["demand"], tables["demands"]))
             for k, v in counts.items():
                 m = channel_metric(ch.name, k)
                 summary[m.name], metrics[m.name] = v, m
