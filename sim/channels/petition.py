@@ -78,7 +78,7 @@ def signature_time(final: float, target: float, scale: float, shape: float) -> f
     (``inf`` if it never does)."""
     if not final > target:
         return math.inf
-    # numpy's log1p, and an array's power (as the curve has always been computed)
+    # numpy's log1p and an array's power, not the math module's: they may round differently
     return scale * float(np.asarray(-np.log1p(-target / final)) ** (1.0 / shape))
 
 
@@ -86,7 +86,8 @@ def final_signatures(spec: PetitionConf, reach: float, supporters: float, rng: n
     """A petition's final signatures: lognormal around ``signatures_median`` x reach, at most the
     supporters."""
     z = rng.standard_normal()
-    n = spec.signatures_median * reach * float(np.exp(spec.signatures_sigma * z))  # numpy's exp
+    # numpy's exp, not the math module's: they may round differently
+    n = spec.signatures_median * reach * float(np.exp(spec.signatures_sigma * z))
     return float(math.floor(min(n, supporters)))
 
 
