@@ -3,9 +3,8 @@
 A group is one cell of region x settlement (urban, rural) x age band x main language, with a weight
 (the number of people it stands for). Everything the daily update touches is a (groups x topics)
 array, so a step costs the same for 20 million people as for 20 thousand: cost grows with the
-number of groups only. The arrays are held topic-major (one contiguous row per topic), so that what a
-petition, a draft or a bill reads about one topic is one run of memory (``salience_on``,
-``pref_by_topic``).
+number of groups only. Preferences are also held topic-major (one contiguous row per topic), so that
+what a petition, a draft or a bill reads about one topic is one run of memory (``pref_by_topic``).
 
 Salience (float32) follows a mean-reverting random walk with nationwide news shocks per topic; a demand
 emerges when a group's salience on a topic crosses the threshold upwards, unless the group already
@@ -95,7 +94,12 @@ BLOCK_DRAWS = 1 << 18
 URBAN, RURAL = 1, 0
 _EMPTY = np.zeros(0, dtype=np.int64)
 _NONE = np.zeros(0)
-_ZERO, _ONE = np.float32(0.0), np.float32(1.0)
+_NO_DEMANDS = (_EMPTY, _EMPTY, _NONE, _NONE)
+# The bounds of salience as 0-d arrays: a ufunc takes them with less work per call than scalars.
+_ZERO, _ONE = np.array(0.0, dtype=np.float32), np.array(1.0, dtype=np.float32)
+_NEVER = np.float32(np.inf)  # the threshold of a pair that may not raise a demand
+#: ``ndarray.clip``'s ufunc, called directly (the method's wrapper checks its arguments each call).
+_clip = np._core.umath.clip
 _STEPS = 65536  # levels of a 16-bit uniform draw
 KAZAKH, RUSSIAN = 0, 1
 #: Crossing pairs a day up to which they are looked at one by one in Python (more: in numpy).
@@ -166,27 +170,32 @@ class CitizenGroups:
             self.base[:, k] = np.clip(view.salience + view.rural_salience * rural, 0.0, 1.0)
         # Topic-major copies (one contiguous row per topic): what a channel reads for one topic.
         self.pref_by_topic = np.ascontiguousarray(self.pref.T)
-        # The daily step works in place on flat topic-major arrays (pair (g, k) at k * G + g, so that
-        # a topic's groups are one contiguous run), two of each swapped daily.
+        # The daily step works in place on flat group-major arrays (pair (g, k) at g * T + k: the
+        # order of the draws, and of the demands of a day), two of each swapped daily.
+        self._pref_flat = self.pref.ravel()
         self._threshold = np.float32(spec.salience.threshold)
-        self._base32 = np.ascontiguousarray(self.base.T, dtype=np.float32)  # (topics x groups)
+        self._base32 = self.base.astype(np.float32)  # (groups x topics)
         self._flat = self._base32.ravel().copy()
         self._spare = np.empty_like(self._flat)  # yesterday's salience, then tomorrow's
-        self._high = self._flat >= self._threshold  # salience at or above the threshold
+        # Each pair's threshold while it is open (on a topic citizens hold views on, no live demand),
+        # infinite while it is not: one comparison tells an open pair at or above the threshold.
+        open_ = np.tile(self.active, g)
+        self._bar = np.where(open_, self._threshold, _NEVER).astype(np.float32)
+        self._high = self._flat >= self._bar  # open and at or above the threshold
         self._high_spare = np.empty_like(self._high)
         self._cross = np.empty_like(self._high)
         # A day's increment: a uniform of width ``volatility * sqrt(12)`` centred on 0 (see
-        # ``_increments``) plus the pull towards the long-run mean.
+        # ``_draw``) plus the pull towards the long-run mean.
         width = spec.salience.volatility * np.sqrt(12.0)
         self._step_size = np.float32(width / _STEPS)
-        pull = (spec.salience.reversion * self.base).astype(np.float32).T.ravel()
+        pull = (spec.salience.reversion * self.base).astype(np.float32).ravel()
         self._offset = pull + np.float32(width * (0.5 / _STEPS - 0.5))
-        self._keep = np.float32(1.0 - spec.salience.reversion)
+        self._keep = np.array(1.0 - spec.salience.reversion, dtype=np.float32)
         self._refractory = float(spec.salience.refractory_days)
-        self._open = np.repeat(self.active, g)  # pairs on a topic citizens hold views on, no live demand
+        self._satisfaction = np.float32(spec.salience.satisfaction)
         self.ideal = self.pref[:, self.active].mean(axis=1) if self.active.any() else np.zeros(g)
         self._last = np.full(g * t, -np.inf)  # day of each (group, topic) pair's last demand
-        self._groups = g
+        self._topics = t
         self._days = max(1, min(BLOCK, BLOCK_DRAWS // max(1, g * t)))
         self._block = 0
         self._inc = np.empty((0, g * t), dtype=np.float32)
@@ -210,8 +219,8 @@ class CitizenGroups:
         """Population-weighted mean preferred position per topic."""
         return self.weight @ self.pref / self.weight.sum()
 
-    def _increments(self, rng: np.random.Generator) -> np.ndarray:
-        """The next day's salience increments (drawn up to ``BLOCK`` days at a time, as float32).
+    def _draw(self, rng: np.random.Generator) -> None:
+        """The next block of days' salience increments (up to ``BLOCK`` days, as float32).
 
         Daily innovations are uniform with sd ``volatility`` (cheaper than Gaussian draws; their sums
         over days are near-Gaussian), drawn as 16-bit integers: the midpoints of 65,536 equal steps,
@@ -219,101 +228,100 @@ class CitizenGroups:
         the population's main cost). A nationwide shock on a topic adds an exponential jump scaled
         by each group's base salience.
         """
-        if self._block >= len(self._inc):
-            s = self.spec.salience
-            g, t = self.pref.shape
-            days = self._days
-            if self._inc.shape[0] != days:
-                self._inc = np.empty((days, g * t), dtype=np.float32)
-            words = rng.bit_generator.random_raw(-(-days * g * t // 4))
-            # The draws are laid out group-major (the stream's order since the model began); the
-            # block is topic-major: the same number reaches the same pair.
-            steps = words.view(np.uint16)[: days * g * t].reshape(days, g, t).transpose(0, 2, 1)
-            view = self._inc.reshape(days, t, g)
-            np.multiply(steps, self._step_size, out=view)
-            inc = self._inc
-            inc += self._offset
-            hit = rng.random((days, t)) < s.shock_prob
-            size = rng.exponential(s.shock_size, (days, t))
-            for d, k in zip(*np.nonzero(hit), strict=True):
-                view[d, k] += np.float32(size[d, k]) * self._base32[k]
-            self._block = 0
-        i = self._block
-        self._block += 1
-        return self._inc[i]
+        s = self.spec.salience
+        g, t = self.pref.shape
+        days = self._days
+        if self._inc.shape[0] != days:
+            self._inc = np.empty((days, g * t), dtype=np.float32)
+        words = rng.bit_generator.random_raw(-(-days * g * t // 4))
+        steps = words.view(np.uint16)[: days * g * t].reshape(days, g * t)
+        inc = self._inc
+        np.multiply(steps, self._step_size, out=inc)
+        inc += self._offset
+        hit = rng.random((days, t)) < s.shock_prob
+        size = rng.exponential(s.shock_size, (days, t))
+        view = inc.reshape(days, g, t)
+        for d, k in zip(*np.nonzero(hit), strict=True):
+            view[d, :, k] += np.float32(size[d, k]) * self._base32[:, k]
+        self._block = 0
 
-    def step(self, now: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Move salience one day; return the (group, topic, intensity) of the demands that emerge.
+    def step(
+        self, now: float, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Move salience one day; return the (group, topic, position, intensity) of the demands that
+        emerge (the position a group wants is its preferred one, the intensity its salience).
 
         A demand emerges where salience crosses the threshold upwards on an open pair (see
         ``reopen``) out of its refractory period. Each step is a few in-place operations over all
         pairs; only the pairs that cross (a few a day) are looked at further, one by one.
         """
+        if self._block >= len(self._inc):
+            self._draw(rng)
+        i = self._block
+        self._block = i + 1
         before, after = self._flat, self._spare
         np.multiply(before, self._keep, out=after)
-        after += self._increments(rng)
-        after.clip(_ZERO, _ONE, out=after)  # to [0, 1]: one call (and one pass over memory)
+        np.add(after, self._inc[i], out=after)
+        _clip(after, _ZERO, _ONE, out=after)  # to [0, 1]: one call (and one pass over memory)
         high, was_high = self._high_spare, self._high
-        np.greater_equal(after, self._threshold, out=high)
+        np.greater_equal(after, self._bar, out=high)
         self._flat, self._spare, self._high, self._high_spare = after, before, high, was_high
-        cross = np.greater(high, was_high, out=self._cross)
-        cross &= self._open
-        cand = cross.nonzero()[0]
+        cand = np.greater(high, was_high, out=self._cross).nonzero()[0]
         if not cand.size:
-            return _EMPTY, _EMPTY, _NONE
+            return _NO_DEMANDS
         if cand.size > FEW:
             return self._emerge(now, cand, after)
         last, refractory = self._last, self._refractory
         pairs = [c for c in cand.tolist() if now - last.item(c) >= refractory]
         if not pairs:
-            return _EMPTY, _EMPTY, _NONE
+            return _NO_DEMANDS
+        bar = self._bar
         for c in pairs:
             last[c] = now
-        self._open[pairs] = False
-        n = self._groups
-        if len(pairs) > 1:  # demands are recorded by group, then topic
-            pairs.sort(key=lambda c: (c % n, c))
-        return (
-            np.array([c % n for c in pairs], dtype=np.int64),
+            bar[c] = _NEVER
+        n, pref = self._topics, self._pref_flat
+        return (  # by group, then topic: the order of the pairs
             np.array([c // n for c in pairs], dtype=np.int64),
-            np.array([float(after[c]) for c in pairs]),
+            np.array([c % n for c in pairs], dtype=np.int64),
+            np.array([pref.item(c) for c in pairs]),
+            np.array([after.item(c) for c in pairs]),
         )
 
     def _emerge(
         self, now: float, cand: np.ndarray, after: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`step`'s demands from many crossing pairs (a large population), in numpy."""
         last = self._last
         cand = cand[now - last[cand] >= self._refractory]
         if not cand.size:
-            return _EMPTY, _EMPTY, _NONE
+            return _NO_DEMANDS
         last[cand] = now
-        self._open[cand] = False
-        n, topics = self.pref.shape
-        t, g = np.divmod(cand, n)
-        if t[0] != t[-1]:  # several topics: demands are recorded by group, then topic
-            order = np.argsort(g * topics + t, kind="stable")
-            cand, g, t = cand[order], g[order], t[order]
-        return g, t, after[cand].astype(float)
+        self._bar[cand] = _NEVER
+        g, t = np.divmod(cand, self._topics)  # by group, then topic: the order of the pairs
+        return g, t, self._pref_flat[cand], after[cand].astype(float)
 
     def reopen(self, groups: np.ndarray, topics: np.ndarray | int) -> None:
         """These pairs' demands left the live set (a law answered them, or they lapsed): the pairs
-        may raise a new demand (after the refractory period)."""
-        self._open[topics * self.pref.shape[0] + groups] = True
+        may raise a new demand (after the refractory period), when their salience next crosses the
+        threshold from below."""
+        idx = groups * self._topics + topics
+        self._bar[idx] = self._threshold
+        self._high[idx] = self._flat[idx] >= self._threshold
 
     @property
     def salience(self) -> np.ndarray:
-        """(groups x topics) salience in [0, 1] (a view of today's topic-major values)."""
-        g, t = self.pref.shape
-        return self._flat.reshape(t, g).T
+        """(groups x topics) salience in [0, 1] (a view of today's values)."""
+        return self._flat.reshape(-1, self._topics)
 
     def salience_on(self, topic: int) -> np.ndarray:
-        """Today's salience of ``topic`` in every group: one contiguous row."""
-        g = self.pref.shape[0]
-        return self._flat[topic * g : (topic + 1) * g]
+        """Today's salience of ``topic`` in every group (a strided view)."""
+        return self._flat[topic :: self._topics]
 
     def satisfy(self, groups: np.ndarray, topic: int) -> None:
-        """A law answered these groups' demands on ``topic``: they care less for a while."""
-        idx = topic * self.pref.shape[0] + groups
-        self._flat[idx] *= np.float32(self.spec.salience.satisfaction)
-        self._high[idx] = self._flat[idx] >= self._threshold
+        """A law answered these groups' demands on ``topic``: the pairs may raise a new demand (see
+        ``reopen``), and they care less for a while."""
+        idx = groups * self._topics + topic
+        salience = self._flat[idx] * self._satisfaction
+        self._flat[idx] = salience
+        self._bar[idx] = self._threshold
+        self._high[idx] = salience >= self._threshold

@@ -62,6 +62,7 @@ class AppealChannel:
         groups = citizens.groups
         self.use = spec.uptake * Audience.of(groups, spec).able
         self.writers = spec.writers_share * groups.weight * groups.access
+        self._use, self._writers = self.use.tolist(), self.writers.tolist()
         self.desk = Desk(spec.capacity)
         self.rows: list[Appeal] = []
         # Attention to a topic rises by ``attention_gain`` when its appeals reach ``full_share`` of
@@ -71,24 +72,28 @@ class AppealChannel:
     def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
         if not ids.size:
             return
-        rng = self.rng
-        used = rng.random(ids.size) < self.use[groups]
-        wrong = rng.random(ids.size) < self.spec.misdirected_share
-        sel = used.nonzero()[0]
-        if not sel.size:
+        # A day brings a few demands: their draws are compared one by one.
+        rng, n = self.rng, ids.size
+        draws, wrong = rng.random(n).tolist(), rng.random(n).tolist()
+        use, demand, misdirected = self._use, groups.tolist(), self.spec.misdirected_share
+        sel = [i for i, u in enumerate(draws) if u < use[demand[i]]]
+        if not sel:
             return
-        g, t = groups[sel], topics[sel]
-        w = self.writers[g]
-        first = len(self.rows)
-        for k, (d, gi, ti, wi, mis) in enumerate(
-            zip(ids[sel].tolist(), g.tolist(), t.tolist(), w.tolist(), wrong[sel].tolist(), strict=True),
-            first,
-        ):
-            self.rows.append(Appeal(self.name, k, d, gi, ti, wi, now, mis))
+        ids_, topics_, writers = ids.tolist(), topics.tolist(), self._writers
+        w = [writers[demand[i]] for i in sel]
+        for k, (i, wi) in enumerate(zip(sel, w, strict=True), len(self.rows)):
+            self.rows.append(
+                Appeal(self.name, k, ids_[i], demand[i], topics_[i], wi, now, wrong[i] < misdirected)
+            )
             self.desk.put(k)
+        if len(sel) < n:
+            groups, topics = groups[sel], topics[sel]
         voice = self.citizens.voice
-        voice.add(g, t, w)
-        np.add.at(voice.topic_attention, t, w * self.attention_per_writer)
+        voice.add(groups, topics, np.array(w))
+        attention, per_writer = voice.topic_attention, self.attention_per_writer
+        for i, wi in zip(sel, w, strict=True):  # in turn, as the topics may repeat
+            t = topics_[i]
+            attention[t] = attention.item(t) + wi * per_writer
 
     def step(self, now: float, workday: bool) -> None:
         if not (workday and len(self.desk)):

@@ -81,10 +81,10 @@ class ConsultationChannel:
         """Today's salient online readers of a draft on ``topic``: their number, and their
         salience-weighted mean preferred position."""
         groups = self.groups
-        care = self.able_people * groups.salience_on(topic)  # one contiguous row
-        total = care.sum()
+        care = self.able_people * groups.salience_on(topic)
+        total = float(care.sum())
         # The column of ``pref`` (strided), as ever: a contiguous copy would change the dot's sums.
-        return total, float(care @ groups.pref[:, topic] / total) if total > 0 else 0.0
+        return total, float(care @ groups.pref[:, topic]) / total if total > 0 else 0.0
 
     def duration_factor(self, stage: StageConf, bill: Bill) -> float:
         return 1.0

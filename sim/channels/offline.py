@@ -49,7 +49,8 @@ class OfflinePath:
         if not ids.size or self.reach <= 0:
             return
         rng, reach = self.rng, self.reach
-        carried = (rng.random(ids.size) < reach).nonzero()[0].tolist()
+        # A day brings a few demands: their draws are compared one by one.
+        carried = [i for i, u in enumerate(rng.random(ids.size).tolist()) if u < reach]
         if not carried:
             return
         n = len(carried)

@@ -73,23 +73,22 @@ PETITIONS: Schema = (
 Petition = filled_record("Petition", PETITIONS)
 
 
-def signature_time(final: np.ndarray, target: float, scale: float, shape: float) -> np.ndarray:
+def signature_time(final: float, target: float, scale: float, shape: float) -> float:
     """Days after opening at which a petition heading for ``final`` signatures reaches ``target``
     (``inf`` if it never does)."""
-    final, target = np.broadcast_arrays(np.asarray(final, dtype=float), np.asarray(target, dtype=float))
-    out = np.full(final.shape, np.inf)
-    ok = final > target
-    out[ok] = scale * (-np.log1p(-target[ok] / final[ok])) ** (1.0 / shape)
-    return out
+    if not final > target:
+        return math.inf
+    # numpy's log1p and an array's power, not the math module's: they may round differently
+    return scale * float(np.asarray(-np.log1p(-target / final)) ** (1.0 / shape))
 
 
-def final_signatures(
-    spec: PetitionConf, reach: np.ndarray, supporters: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Final signatures: lognormal around ``signatures_median`` x reach, at most the supporters."""
-    z = rng.standard_normal(np.shape(reach))
-    n = spec.signatures_median * np.asarray(reach) * np.exp(spec.signatures_sigma * z)
-    return np.floor(np.minimum(n, supporters))
+def final_signatures(spec: PetitionConf, reach: float, supporters: float, rng: np.random.Generator) -> float:
+    """A petition's final signatures: lognormal around ``signatures_median`` x reach, at most the
+    supporters."""
+    z = rng.standard_normal()
+    # numpy's exp, not the math module's: they may round differently
+    n = spec.signatures_median * reach * float(np.exp(spec.signatures_sigma * z))
+    return float(math.floor(min(n, supporters)))
 
 
 class _Support:
@@ -118,8 +117,11 @@ class PetitionChannel:
         groups = citizens.groups
         self.audience = Audience.of(groups, spec)
         self.use = spec.uptake * self.audience.able
+        self._use = self.use.tolist()
         # Each group's side of the status quo, topic-major (a topic's groups are one row).
         self._side = np.sign(groups.pref_by_topic - citizens.status_quo[:, None])
+        self._able_on: dict[tuple[int, float], np.ndarray] = {}  # by topic and side (see _supporters)
+        self._status_quo, self._people = citizens.status_quo.tolist(), groups.people
         self.moderation = Desk(spec.moderation_capacity)
         self.answers = Desk(spec.answer_capacity)
         self._pending: list[tuple[float, int]] = []
@@ -129,13 +131,15 @@ class PetitionChannel:
     def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
         if not ids.size:
             return
-        used = (self.rng.random(ids.size) < self.use[groups]).nonzero()[0]
-        if not used.size:
+        # A day brings a few demands: their draws are compared one by one.
+        draws, use, demand = self.rng.random(ids.size).tolist(), self._use, groups.tolist()
+        used = [i for i, u in enumerate(draws) if u < use[demand[i]]]
+        if not used:
             return
-        position = self.citizens.demands.position
-        rows = zip(ids[used].tolist(), groups[used].tolist(), topics[used].tolist(), strict=True)
-        for k, (d, g, t) in enumerate(rows, len(self.rows)):
-            self.rows.append(Petition(self.name, k, d, g, t, float(position[d]), now))
+        position, ids_, topics_ = self.citizens.demands.position, ids.tolist(), topics.tolist()
+        for k, i in enumerate(used, len(self.rows)):
+            d = ids_[i]
+            self.rows.append(Petition(self.name, k, d, demand[i], topics_[i], position[d], now))
             self.moderation.put(k)
 
     def step(self, now: float, workday: bool) -> None:
@@ -154,10 +158,12 @@ class PetitionChannel:
         with the work over groups done once per topic and side: who supports such a petition,
         and their voice, gathered into one contiguous run and written back at the end."""
         supporters: dict[tuple[int, float], _Support] = {}
+        status_quo = self._status_quo
         for k in served:
             row = self.rows[k]
             topic = row.topic
-            key = (topic, float(np.sign(row.position - self.citizens.status_quo[topic])))
+            lean = row.position - status_quo[topic]
+            key = (topic, float((lean > 0) - (lean < 0)))  # the side of the status quo it asks for
             sup = supporters.get(key)
             if sup is None:
                 sup = supporters[key] = self._supporters(*key)
@@ -170,35 +176,35 @@ class PetitionChannel:
     def _supporters(self, topic: int, side: float) -> _Support:
         """The people who would sign a petition on ``topic`` on this ``side`` of the status quo:
         able to use the platform, on that side, caring about the topic (salience)."""
-        sup = self.audience.people * self.citizens.groups.salience_on(topic) * (self._side[topic] == side)
+        able = self._able_on.get((topic, side))
+        if able is None:  # the platform's users on that side (the others: none)
+            able = self._able_on[topic, side] = self.audience.people * (self._side[topic] == side)
+        sup = able * self.citizens.groups.salience_on(topic)
         groups = (sup > 0).nonzero()[0]
         return _Support(float(sup.sum()), groups, sup[groups])
 
     def _moderate(self, row: Petition, now: float, sup: _Support) -> None:
-        spec, citizens = self.spec, self.citizens
+        spec, citizens, rng = self.spec, self.citizens, self.rng
         row.moderated = now
         row.moderation_late = now > citizens.workdays.after(row.submitted, spec.moderation_days)
-        if self.rng.random() < spec.reject_share:
+        if rng.random() < spec.reject_share:
             row.rejected = True
             return
         total = sup.total
-        row.reach = total / citizens.groups.people
-        n = float(final_signatures(spec, np.array(row.reach), np.array(total), self.rng))
+        row.reach = total / self._people
+        n = final_signatures(spec, row.reach, total, rng)
         row.signatures = n
         row.listed = n >= spec.listing_votes
         if n > 0:
             sup.signed.append(n * sup.people / total)
-        days = signature_time(
-            np.array([n, n]),
-            np.array([spec.threshold, spec.second_threshold or np.inf]),
-            spec.growth_days,
-            spec.growth_shape,
-        )
-        if days[0] <= spec.open_days:
-            row.threshold_at = now + float(days[0])
+        days = signature_time(n, spec.threshold, spec.growth_days, spec.growth_shape)
+        if days <= spec.open_days:
+            row.threshold_at = now + days
             heapq.heappush(self._pending, (row.threshold_at, row.petition))
-        if days[1] <= spec.open_days:
-            row.second_threshold_at = now + float(days[1])
+        if spec.second_threshold:
+            days = signature_time(n, spec.second_threshold, spec.growth_days, spec.growth_shape)
+            if days <= spec.open_days:
+                row.second_threshold_at = now + days
 
     def _answer(self, row: Petition, now: float) -> None:
         row.answered = now

@@ -8,6 +8,10 @@ demand per topic; the demand leaves the live set when a law answers it or when i
 
 from __future__ import annotations
 
+import math
+from array import array
+from bisect import bisect_right
+
 import numpy as np
 
 from sim.engine.ledger import Column, Schema, Table, from_columns
@@ -27,54 +31,68 @@ DEMANDS: Schema = (
 )
 
 
-#: The record arrays and the value of a record not yet written.
-_FILL = {
-    "group": -1,
-    "topic": -1,
-    "position": 0.0,
-    "intensity": 0.0,
-    "emerged": 0.0,
-    "bill_at": np.nan,
-    "law_at": np.nan,
-    "bill": -1,
-    "law": -1,
-    "lapsed": False,
-}
+#: The record arrays of what becomes of a demand, and their value until it happens.
+_FILL = {"bill_at": np.nan, "law_at": np.nan, "bill": -1, "law": -1, "lapsed": False}
 _STATES = np.array(["law", "bill", "lapsed", "open"], dtype=object)
-_NO_PAIRS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-#: Demands of one call up to which they are written one by one (numpy's per-call overhead).
+_NO_IDS = np.zeros(0, dtype=np.int64)
+_NO_PAIRS = (_NO_IDS, _NO_IDS)
+#: Demands of one call up to which they are made live one by one (numpy's per-call overhead).
 FEW = 32
 
 
 class DemandBook:
-    """Demand records in growable arrays, plus the live demand of each pair: ``live[topic, group]``
-    (topic-major, so that a bill's topic is one contiguous row)."""
+    """Demand records, plus the live demand of each pair: ``live[topic, group]`` (topic-major, so
+    that a bill's topic is one contiguous row).
 
-    # One array per record field (see ``_FILL`` for each one's value before it is written).
-    group: np.ndarray
-    topic: np.ndarray
-    position: np.ndarray
-    intensity: np.ndarray
-    emerged: np.ndarray
+    ``status_quo`` is the law in force on each topic: a bill answers a demand when it lies nearer the
+    demand's position than that law, and within ``radius`` of it.
+    """
+
+    # What a demand is when it emerges: one typed Python array per field, appended to (a day brings
+    # a few; numpy reads them whole at the end); ``pair`` is its (topic, group) pair as a flat index
+    # of ``live``.
+    group: array[int]
+    topic: array[int]
+    position: array[float]
+    intensity: array[float]
+    emerged: array[float]
+    pair: array[int]
+    # What becomes of it: one array per field (see ``_FILL`` for each one's value until then).
     bill_at: np.ndarray
     law_at: np.ndarray
     bill: np.ndarray
     law: np.ndarray
     lapsed: np.ndarray
 
-    def __init__(self, groups: int, topics: int, radius: float, lifetime: float) -> None:
+    def __init__(
+        self, groups: int, topics: int, radius: float, lifetime: float, status_quo: np.ndarray
+    ) -> None:
         self.radius = float(radius)
         self.lifetime = float(lifetime)
+        self.status_quo = np.asarray(status_quo, dtype=float)
+        self._status_quo = self.status_quo.tolist()
+        self._groups = groups
         self.live = np.full((topics, groups), -1, dtype=np.int64)
         self.live_position = np.full((topics, groups), np.nan)  # the live demand's position (NaN: none)
+        # How near a bill must come to a live demand's position to answer it: strictly nearer than
+        # this, which is the law in force's distance, capped just above the radius (so that a bill
+        # at the radius answers). NaN where no demand is live; in ``_unbilled``, also where the live
+        # demand already has its first bill. Each test of a bill is then one comparison.
+        self._radius_above = math.nextafter(self.radius, math.inf)
+        self._reach = np.full((topics, groups), np.nan)
+        self._unbilled = np.full((topics, groups), np.nan)
+        # Flat views of the pairs' arrays (indexed by ``pair``).
+        self._by_pair = [a.reshape(-1) for a in (self.live, self.live_position, self._reach, self._unbilled)]
         self.n = 0
         self._unlapsed = 0  # demands before this one are past their lifetime (lapsed, or answered)
+        self.group, self.topic, self.pair = array("q"), array("q"), array("q")
+        self.position, self.intensity, self.emerged = array("d"), array("d"), array("d")
         cap = 1024
         for name, fill in _FILL.items():
             setattr(self, name, np.full(cap, fill))
 
     def _grow(self, need: int) -> None:
-        cap = self.group.size
+        cap = self.bill_at.size
         if need <= cap:
             return
         new = max(need, 2 * cap)
@@ -88,61 +106,67 @@ class DemandBook:
     def add(
         self, groups: np.ndarray, topics: np.ndarray, positions: np.ndarray, intensity: np.ndarray, now: float
     ) -> np.ndarray:
-        """Record new demands; return their ids. A few (a day's, in a small population) are written
-        one by one, more at once."""
-        first = self.n
-        self._grow(first + groups.size)
-        if groups.size > FEW:
-            sl = slice(first, first + groups.size)
-            self.group[sl], self.topic[sl], self.position[sl] = groups, topics, positions
-            self.intensity[sl], self.emerged[sl] = intensity, now
-            ids = np.arange(first, sl.stop)
-            self.live[topics, groups] = ids
-            self.live_position[topics, groups] = positions
-            self.n = sl.stop
+        """Record new demands; return their ids. A few (a day's, in a small population) are made
+        live one by one, more at once."""
+        first, k = self.n, groups.size
+        self.n = first + k
+        self._grow(self.n)
+        g, t, p, n = groups.tolist(), topics.tolist(), positions.tolist(), self._groups
+        pairs = [b * n + a for a, b in zip(g, t, strict=True)]
+        self.group.extend(g)
+        self.topic.extend(t)
+        self.position.extend(p)
+        self.intensity.extend(intensity.tolist())
+        self.emerged.extend([now] * k)
+        self.pair.extend(pairs)
+        ids = np.arange(first, self.n)
+        live, live_position, reach, unbilled = self._by_pair
+        if k > FEW:
+            at = topics * n + groups
+            live[at], live_position[at] = ids, positions
+            reach[at] = unbilled[at] = np.minimum(
+                np.abs(self.status_quo[topics] - positions), self._radius_above
+            )
             return ids
-        rows = zip(groups.tolist(), topics.tolist(), positions.tolist(), intensity.tolist(), strict=True)
-        group, topic, position, strength, emerged = (
-            self.group,
-            self.topic,
-            self.position,
-            self.intensity,
-            self.emerged,
-        )
-        live, live_position = self.live, self.live_position
-        for k, (g, t, p, i) in enumerate(rows, first):
-            group[k], topic[k], position[k], strength[k], emerged[k] = g, t, p, i, now
-            live[t, g], live_position[t, g] = k, p
-        self.n = first + groups.size
-        return np.arange(first, self.n)
-
-    def _toward(self, topic: int, position: float, status_quo: float) -> tuple[np.ndarray, np.ndarray]:
-        """(groups, demand ids) of the live demands on ``topic`` that a bill at ``position`` answers."""
-        want = self.live_position[topic]  # NaN where no demand is live: never answered
-        d = np.abs(position - want)
-        ok = d < np.abs(status_quo - want)
-        ok &= d <= self.radius
-        groups = ok.nonzero()[0]
-        return groups, self.live[topic, groups]
-
-    def answer_bill(
-        self, topic: int, position: float, status_quo: float, now: float, bill: int
-    ) -> np.ndarray:
-        """A bill was introduced: the live demands it answers get their first bill. Returns their ids."""
-        _, ids = self._toward(topic, position, status_quo)
-        ids = ids[np.isnan(self.bill_at[ids])]
-        self.bill_at[ids] = now
-        self.bill[ids] = bill
+        sq, radius = self._status_quo, self._radius_above
+        for i, (at, topic, position) in enumerate(zip(pairs, t, p, strict=True), first):
+            live[at], live_position[at] = i, position
+            reach[at] = unbilled[at] = min(abs(sq[topic] - position), radius)
         return ids
 
-    def answer_law(self, topic: int, position: float, status_quo: float, now: float, law: int) -> np.ndarray:
+    def _toward(self, reach: np.ndarray, topic: int, position: float) -> np.ndarray:
+        """The groups whose live demand on ``topic`` a bill at ``position`` answers, among those
+        with a finite ``reach``."""
+        near = np.abs(position - self.live_position[topic])
+        return (near < reach[topic]).nonzero()[0]  # NaN: never answered
+
+    def answer_bill(self, topic: int, position: float, now: float, bill: int) -> np.ndarray:
+        """A bill was introduced: the live demands it answers get their first bill. Returns their ids."""
+        groups = self._toward(self._unbilled, topic, position)
+        if not groups.size:
+            return _NO_IDS
+        ids = self.live[topic, groups]
+        self.bill_at[ids] = now
+        self.bill[ids] = bill
+        self._unbilled[topic, groups] = np.nan
+        return ids
+
+    def answer_law(self, topic: int, position: float, now: float, law: int) -> np.ndarray:
         """A law was enacted: the live demands it answers are closed. Returns the groups concerned."""
-        groups, ids = self._toward(topic, position, status_quo)
+        groups = self._toward(self._reach, topic, position)
+        if not groups.size:
+            return groups
+        ids = self.live[topic, groups]
         self.law_at[ids] = now
         self.law[ids] = law
-        self.live[topic, groups] = -1
-        self.live_position[topic, groups] = np.nan
+        self._close(topic * self._groups + groups)
         return groups
+
+    def _close(self, pairs: np.ndarray) -> None:
+        """These pairs' live demands leave the live set."""
+        live, live_position, reach, unbilled = self._by_pair
+        live[pairs] = -1
+        live_position[pairs] = reach[pairs] = unbilled[pairs] = np.nan
 
     def lapse(self, now: float) -> tuple[np.ndarray, np.ndarray]:
         """Live demands older than the lifetime lapse (they stay in the records, unanswered).
@@ -152,21 +176,20 @@ class DemandBook:
         are the next run of records: only they are looked at.
         """
         first, n, e = self._unlapsed, self.n, self.emerged
-        end = first + int(np.searchsorted(e[first:n], now - self.lifetime, side="right"))
+        end = bisect_right(e, now - self.lifetime, first, n)
         while end > first and not now - e[end - 1] >= self.lifetime:  # exact at the boundary
             end -= 1
         while end < n and now - e[end] >= self.lifetime:
             end += 1
-        if end == first:
-            return _NO_PAIRS
-        ids = np.arange(first, end)
-        g, t = self.group[first:end], self.topic[first:end]
-        live = self.live[t, g] == ids
-        self.lapsed[ids[live]] = True
-        self.live[t[live], g[live]] = -1
-        self.live_position[t[live], g[live]] = np.nan
         self._unlapsed = end
-        return g[live], t[live]
+        live, pair = self._by_pair[0], self.pair
+        ids = [k for k in range(first, end) if live.item(pair[k]) == k]
+        if not ids:
+            return _NO_PAIRS
+        self.lapsed[ids] = True
+        self._close(np.array([pair[k] for k in ids]))
+        group, topic = self.group, self.topic
+        return np.array([group[k] for k in ids]), np.array([topic[k] for k in ids])
 
     def table(self, topic_names: list[str]) -> Table:
         """One row per demand, with its final state: ``law``, ``bill``, ``lapsed`` or ``open``."""
@@ -177,11 +200,11 @@ class DemandBook:
             DEMANDS,
             {
                 "demand": np.arange(n, dtype=np.int64),
-                "group": self.group[:n],
-                "topic": np.asarray(topic_names, dtype=object)[self.topic[:n]],
-                "position": self.position[:n],
-                "intensity": self.intensity[:n],
-                "emerged_at": self.emerged[:n],
+                "group": self.group,
+                "topic": np.asarray(topic_names, dtype=object)[np.asarray(self.topic)],
+                "position": self.position,
+                "intensity": self.intensity,
+                "emerged_at": self.emerged,
                 "bill_at": self.bill_at[:n],
                 "law_at": self.law_at[:n],
                 "bill": self.bill[:n],

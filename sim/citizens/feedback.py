@@ -100,7 +100,9 @@ class Feedback:
             citizens, model.topic_names, model.status_quo, streams["citizens/composition"]
         )
         sal = citizens.salience
-        self.demands = DemandBook(groups.size, len(model.topic_names), sal.answer_radius, sal.lifetime_days)
+        self.demands = DemandBook(
+            groups.size, len(model.topic_names), sal.answer_radius, sal.lifetime_days, model.status_quo
+        )
         self.rng = streams["citizens"]
         self.workdays = WorkDays(p.calendar.start, model.horizon)
         self.voice = Voice(channels.voice, groups, model.status_quo)
@@ -187,10 +189,12 @@ class Feedback:
         groups, book = self.groups, self.demands
         self.voice.fade()
         if int(day) % 7 == 0:
-            groups.reopen(*book.lapse(day))
-        g, t, intensity = groups.step(day, self.rng)
+            lapsed, topics = book.lapse(day)
+            if lapsed.size:
+                groups.reopen(lapsed, topics)
+        g, t, position, intensity = groups.step(day, self.rng)
         if g.size:
-            ids = book.add(g, t, groups.pref[g, t], intensity, day)
+            ids = book.add(g, t, position, intensity, day)
             self.offline.submit(day, ids, g, t)
             for ch in self.intakes:
                 ch.submit(day, ids, g, t)
@@ -205,18 +209,13 @@ class Feedback:
             self.initiative.introduced(bill)
         for ch in self.consultations:
             ch.introduced(bill)
-        self.demands.answer_bill(
-            bill.topic, bill.position, self.status_quo[bill.topic], self.clock(), bill.id
-        )
+        self.demands.answer_bill(bill.topic, bill.position, self.clock(), bill.id)
 
     def finished(self, bill: Bill) -> None:
         if bill.state != "enacted":
             return
-        groups = self.demands.answer_law(
-            bill.topic, bill.position, self.status_quo[bill.topic], self.clock(), bill.id
-        )
+        groups = self.demands.answer_law(bill.topic, bill.position, self.clock(), bill.id)
         if groups.size:
-            self.groups.reopen(groups, bill.topic)
             self.groups.satisfy(groups, bill.topic)
 
     # -- output -----------------------------------------------------------------------------------
@@ -234,20 +233,21 @@ class Feedback:
         g = self.groups
         tables["demands"], schemas["demands"] = self.demands.table(self.topic_names), DEMANDS
         tables["citizen_groups"], schemas["citizen_groups"] = self.citizen_groups(), CITIZEN_GROUPS
-        by_kind: dict[str, list[Channel]] = {}
-        for ch in self.channels():
-            by_kind.setdefault(ch.kind, []).append(ch)
+        made = [(ch, ch.table()) for ch in self.channels()]  # each channel's table, made once
+        by_kind: dict[str, list[tuple[Channel, Table]]] = {}
+        for ch, own in made:
+            by_kind.setdefault(ch.kind, []).append((ch, own))
         for kind, items in by_kind.items():
-            parts = [ch.table() for ch in items]
-            tables[kind] = {c.name: np.concatenate([p[c.name] for p in parts]) for c in items[0].schema}
-            schemas[kind] = items[0].schema
+            schema = items[0][0].schema
+            tables[kind] = {c.name: np.concatenate([own[c.name] for _, own in items]) for c in schema}
+            schemas[kind] = schema
         values, described = responsiveness(tables["demands"], tables["bills"], g, self.horizon)
         summary.update(values)
         metrics.update(described)
-        for ch in self.channels():
+        for ch, own in made:
             counts = ch.metrics(self.horizon)
             if any(c.name == "demand" for c in ch.schema):  # a channel of demands: what became of them
-                counts.update(carried_outcomes(ch.table()["demand"], tables["demands"]))
+                counts.update(carried_outcomes(own["demand"], tables["demands"]))
             for k, v in counts.items():
                 m = channel_metric(ch.name, k)
                 summary[m.name], metrics[m.name] = v, m
