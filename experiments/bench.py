@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,20 +71,49 @@ def _median(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return statistics.median(cpu), statistics.median(wall), out
 
 
-def simpy_seconds_per_event(repeat: int, n: int = 200_000) -> float:
-    """CPU seconds per event of raw SimPy: one process yielding ``n`` timeouts (the floor)."""
+def _paired(a: Callable[[], Any], b: Callable[[], Any], repeat: int) -> tuple[Paired, Paired]:
+    """``a`` and ``b`` run alternately ``repeat`` times each (after one warm-up of each): the CPU
+    and wall times of every run, and each one's last result. The machine's speed moves by up to
+    1.6x within minutes, so a ratio is taken in each pair (a slow phase falls on both of its runs)
+    and the median of those is reported, not a ratio of medians measured minutes apart."""
+    runs = (Paired([], [], a()), Paired([], [], b()))
+    for _ in range(repeat):
+        for fn, got in zip((a, b), runs, strict=True):
+            got.out = None  # let the last result go before the next run
+            c, w = time.process_time(), time.perf_counter()
+            got.out = fn()
+            got.cpu.append(time.process_time() - c)
+            got.wall.append(time.perf_counter() - w)
+    return runs
+
+
+@dataclass
+class Paired:
+    """One side of :func:`_paired`: CPU and wall seconds of each run, the last run's result."""
+
+    cpu: list[float]
+    wall: list[float]
+    out: Any
+
+    def ratios(self, other: Paired) -> list[float]:
+        """This side's CPU time over the other's, run by run (the pairs)."""
+        return [x / y for x, y in zip(self.cpu, other.cpu, strict=True)]
+
+
+#: Timeouts in one measurement of raw SimPy's rate (the floor).
+FLOOR_EVENTS = 200_000
+
+
+def simpy_floor() -> None:
+    """Raw SimPy: one process yielding ``FLOOR_EVENTS`` timeouts (CPU per event: the floor)."""
 
     def loop(env: simpy.Environment):
-        for _ in range(n):
+        for _ in range(FLOOR_EVENTS):
             yield env.timeout(1.0)
 
-    def once() -> None:
-        env = simpy.Environment()
-        env.process(loop(env))
-        env.run()
-
-    cpu, _, _ = _median(once, repeat)
-    return cpu / n
+    env = simpy.Environment()
+    env.process(loop(env))
+    env.run()
 
 
 def raw_mmc(arrival_rate: float, servers: int, service_mean: float, horizon: float, seed: int) -> int:
@@ -124,44 +154,70 @@ def resized(preset: list[str], chamber: str, seats: int) -> list[str]:
     return [*preset, f"parliament.chambers.{chamber}.seats={seats}", *shares]
 
 
-def replication_case(name: str, overrides: list[str], repeat: int) -> dict[str, Any]:
-    conf = _config(overrides)
-    cpu, wall, result = _median(lambda: simulate(conf), repeat)
+def _replication(name: str, overrides: list[str], run: Paired) -> dict[str, Any]:
     return {
         "case": name,
         "overrides": overrides,
-        "cpu_s": cpu,
-        "wall_s": wall,
-        "events": result.events,
-        "bills": len(result.tables["bills"]["bill"]),
+        "cpu_s": statistics.median(run.cpu),
+        "wall_s": statistics.median(run.wall),
+        "events": run.out.events,
+        "bills": len(run.out.tables["bills"]["bill"]),
     }
 
 
+def replication_case(name: str, overrides: list[str], repeat: int) -> dict[str, Any]:
+    conf = _config(overrides)
+    cpu, wall, result = _median(lambda: simulate(conf), repeat)
+    return _replication(name, overrides, Paired([cpu], [wall], result))
+
+
+def floor_case(repeat: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The default replication against raw SimPy's floor, run in pairs: the floor case, and the
+    replication's case with its CPU time over its events' worth of raw-SimPy CPU (``vs_simpy_floor``,
+    the median over the pairs)."""
+    conf = _config([])
+    rep, floor = _paired(lambda: simulate(conf), simpy_floor, repeat)
+    case = _replication("default scenario, 1 replication (5 years)", [], rep)
+    per_event = statistics.median(floor.cpu) / FLOOR_EVENTS
+    case["vs_simpy_floor"] = statistics.median(r * FLOOR_EVENTS / case["events"] for r in rep.ratios(floor))
+    return {
+        "case": f"raw SimPy timeouts: the floor, {per_event * 1e6:.2f} us CPU per event",
+        "cpu_us_per_event": per_event * 1e6,
+    }, case
+
+
 def mmc_case(repeat: int) -> dict[str, Any]:
-    """The engine on ``parliament=single_queue`` against the same queue in plain SimPy."""
-    engine = replication_case("M/M/c queue: the engine (single_queue, c=2, 50 years)", MMC, repeat)
+    """The engine on ``parliament=single_queue`` against the same queue in plain SimPy, in pairs."""
     p = _config(MMC)
     args = (p.parliament.arrival_rate, p.parliament.servers, p.parliament.service_mean, p.years * 365.0)
-    cpu, wall, served = _median(lambda: raw_mmc(*args, seed=0), repeat)
-    raw = {"case": "M/M/c queue: plain SimPy with a Resource", "cpu_s": cpu, "wall_s": wall}
-    raw["bills"] = served
-    ratio = (engine["cpu_s"] / engine["bills"]) / (cpu / served)
+    eng, raw_run = _paired(lambda: simulate(p), lambda: raw_mmc(*args, seed=0), repeat)
+    engine = _replication("M/M/c queue: the engine (single_queue, c=2, 50 years)", MMC, eng)
+    served = raw_run.out
+    raw = {
+        "case": "M/M/c queue: plain SimPy with a Resource",
+        "cpu_s": statistics.median(raw_run.cpu),
+        "wall_s": statistics.median(raw_run.wall),
+        "bills": served,
+    }
+    ratio = statistics.median(r * served / engine["bills"] for r in eng.ratios(raw_run))
     engine["vs_raw_simpy_mmc"] = ratio
     return {"engine": engine, "raw": raw, "ratio": ratio}
 
 
 def slope_cases(repeat: int) -> tuple[list[dict[str, Any]], float]:
-    """CPU at 2,220 and 22,200 citizen groups with the Kazakh digital channels, and the local slope
-    d log(cost) / d log(groups) between them (1 = linear)."""
+    """CPU at 2,220 and 22,200 citizen groups with the Kazakh digital channels, run in pairs, and the
+    local slope d log(cost) / d log(groups) between them (1 = linear; the median over the pairs)."""
+    names = [f"kz_digital, {222 * k:,} citizen groups" for k in SLOPE_SUBGROUPS]
+    overrides = [[*DIGITAL, f"citizens.subgroups={k}"] for k in SLOPE_SUBGROUPS]
+    small, large = (_config(o) for o in overrides)
+    runs = _paired(lambda: simulate(small), lambda: simulate(large), repeat)
     cases = []
-    for k in SLOPE_SUBGROUPS:
-        case = replication_case(
-            f"kz_digital, {222 * k:,} citizen groups", [*DIGITAL, f"citizens.subgroups={k}"], repeat
-        )
+    for name, o, k, run in zip(names, overrides, SLOPE_SUBGROUPS, runs, strict=True):
+        case = _replication(name, o, run)
         case["groups"] = 222 * k
         cases.append(case)
-    a, b = cases
-    return cases, math.log(b["cpu_s"] / a["cpu_s"]) / math.log(b["groups"] / a["groups"])
+    step = math.log(SLOPE_SUBGROUPS[1] / SLOPE_SUBGROUPS[0])
+    return cases, statistics.median(math.log(r) / step for r in runs[1].ratios(runs[0]))
 
 
 def pluchino_case(repeat: int) -> dict[str, Any]:
@@ -283,16 +339,11 @@ def run(repeat: int, main_job_runs: int | None) -> dict[str, Any]:
     register()
     one_blas_thread()
     before = load()
-    floor = simpy_seconds_per_event(repeat)
-    default = replication_case("default scenario, 1 replication (5 years)", [], repeat)
-    default["vs_simpy_floor"] = default["cpu_s"] / (default["events"] * floor)
+    floor, default = floor_case(repeat)
     mmc = mmc_case(repeat)
     slopes, slope = slope_cases(repeat)
     cases: list[dict[str, Any]] = [
-        {
-            "case": f"raw SimPy timeouts: the floor, {floor * 1e6:.2f} us CPU per event",
-            "cpu_us_per_event": floor * 1e6,
-        },
+        floor,
         default,
         mmc["engine"],
         mmc["raw"],

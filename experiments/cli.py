@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from experiments.pool import one_blas_thread, start_ahead
+from experiments.pool import one_blas_thread, start_ahead, stop_ahead
 
 
 def main() -> None:
@@ -40,14 +40,18 @@ def _check_and_run() -> None:
     try:
         from experiments.preflight import plan
 
-        checked = plan(argv)
+        # The workers' server starts importing as soon as the first composition asks for workers,
+        # while the sweep's jobs are composed and checked (about 3 s of imports otherwise waited for).
+        checked = plan(argv, ahead=lambda pool: start_ahead(pool[0], pool[1], also=pool[2]))
     except Exception as e:
+        stop_ahead()
         exit_for(e)
     except KeyboardInterrupt as e:
+        stop_ahead()
         exit_for(e)
     from experiments.app import app
 
-    if checked.pool is not None:  # its workers' imports while Hydra runs the jobs
+    if checked.pool is not None:  # unless started above: its workers' imports while Hydra runs the jobs
         spec, tasks, also = checked.pool
         start_ahead(spec, tasks, also=also)
 

@@ -23,7 +23,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +150,23 @@ def start_ahead(spec: PoolSpec, tasks: int, module: str = REPLICATIONS, also: Se
         return False
     _forkserver(_preload(module, also))
     return True
+
+
+def stop_ahead() -> None:
+    """Stop a forkserver started ahead for a command that then failed its checks. It is killed at
+    once: it may still be importing for seconds, and would only then see that this process ended."""
+    global _served
+    if _served is None:
+        return
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # CPython's one forkserver of this process
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is not None:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        server._stop()  # closes its pipe, reaps it, removes its socket
+    _served = None
 
 
 @contextmanager

@@ -24,7 +24,7 @@ import itertools
 import json
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,11 @@ PILOT_DAYS = 3.0
 PLOTS = "experiments.plots"
 #: Characters a folder may have, besides letters and digits, to be handed to Hydra unquoted.
 _PATH_MARKS = frozenset("_./@+-")
+
+
+#: A command's pool of replications: where they run, how many, and what else its processes may be
+#: handed (to start its workers ahead, see ``pool.start_ahead``).
+Pool = tuple[PoolSpec, int, tuple[str, ...]]
 
 
 @dataclass
@@ -97,7 +102,7 @@ class Plan:
     # With a sweep's ``composed``: its jobs' compositions (hydra overrides, job's overrides, config).
     composed_jobs: list[tuple[list[str], list[str], DictConfig]] = field(default_factory=list)
     # The pool the replications will run in and how many there are (None: no replications).
-    pool: tuple[PoolSpec, int, tuple[str, ...]] | None = None
+    pool: Pool | None = None
     # With ``composed``: what the check made for the job, by kind (see ``composition.hand_over``).
     prepared: dict[str, Any] = field(default_factory=dict)
 
@@ -351,15 +356,16 @@ def check_comparison(jobs: list[Job]) -> None:
             )
 
 
-def pool_of(jobs: list[Job], multirun: bool) -> tuple[PoolSpec, int, tuple[str, ...]] | None:
-    """The pool a command's replications run in, how many replications, and what else its
-    processes may be handed (to start its workers ahead, see ``pool.start_ahead``); None for a
-    command without a pool of replications."""
-    exp = jobs[0].task.get("experiment") if jobs else None
+def pool_of(jobs: list[Job], multirun: bool) -> Pool | None:
+    """The pool of a command's replications; None for a command without one."""
+    return _pool(jobs[0].task.get("experiment") if jobs else None, len(jobs), multirun)
+
+
+def _pool(exp: Any, jobs: int, multirun: bool) -> Pool | None:
     kind = exp.get("kind") if exp is not None else None
     if kind == COMPARE:  # the report's costliest figure is drawn beside the rest
         spec = compare_spec(exp)
-        n = spec.replications * (len(jobs) if multirun and spec.pool == "sweep" else 1)
+        n = spec.replications * (jobs if multirun and spec.pool == "sweep" else 1)
         return spec.pool_spec, n, (PLOTS,)
     if kind == "robustness":
         from experiments.robustness import robustness_spec
@@ -424,9 +430,23 @@ def check_writable(folder: Path) -> list[Path]:
 
 
 # -- the plan -------------------------------------------------------------------------------------
-def plan(argv: list[str]) -> Plan:
+def _early_pool(primary: DictConfig, multirun: bool) -> Pool | None:
+    """The pool the first composition asks for (a sweep's jobs not yet counted: one), or None where
+    it asks for none or its experiment is not valid (the checks that follow say why)."""
+    try:
+        return _pool(primary.get("experiment"), 1, multirun)
+    except Exception:
+        return None
+
+
+def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan:
     """Check the command ``parltwin *argv``; the ``Plan`` of what it will do, or the first problem
-    (``ConfigError``, ``InputError``, an error of Hydra's composition, ``OSError``)."""
+    (``ConfigError``, ``InputError``, an error of Hydra's composition, ``OSError``).
+
+    ``ahead`` is called with the pool of replications as soon as the first composition tells it,
+    before the sweep's jobs are composed and checked (the command's workers can get ready
+    meanwhile); if a later check fails, the caller stops what it started.
+    """
     args = parser().parse_args(argv)
     _refuse_flags(args)
     overrides = list(args.overrides)
@@ -442,6 +462,9 @@ def plan(argv: list[str]) -> Plan:
         mode = OmegaConf.select(primary, "hydra.mode")
         multirun = bool(args.multirun) or str(mode) in ("MULTIRUN", "RunMode.MULTIRUN")
         out = Plan(runs=True, multirun=multirun)
+        early = _early_pool(primary, multirun) if ahead is not None else None
+        if early is not None and ahead is not None:
+            ahead(early)
         # Hydra may take the check's compositions as its own (it reads the same overrides alike).
         reuse = reusable(overrides) and not composer.search
         if not multirun:

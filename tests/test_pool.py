@@ -146,6 +146,63 @@ def test_the_main_job_starts_its_workers_server_with_the_figures_module(tmp_path
     assert plan([f"hydra.run.dir={tmp_path}"]).pool is None  # a single run has no pool
 
 
+def test_the_workers_server_is_asked_for_before_the_jobs_are_checked(tmp_path: Path) -> None:
+    from hydra.errors import MissingConfigException
+
+    from experiments.preflight import plan
+
+    asked: list[tuple] = []
+    main = ["experiment=reform_comparison", "experiment.replications=3", f"hydra.sweep.dir={tmp_path}"]
+    checked = plan(main, ahead=asked.append)
+    spec, _, also = checked.pool
+    assert asked == [(spec, 3, also)]  # the first composition's pool: its jobs not counted yet
+    asked.clear()
+    with pytest.raises(MissingConfigException):  # the second job's scenario does not exist
+        plan([*main, "+scenario=kz_bicameral_2023,no_such_scenario"], ahead=asked.append)
+    assert asked == [(spec, 3, also)]  # asked for all the same: the caller stops it
+    asked.clear()
+    assert plan([f"hydra.run.dir={tmp_path}"], ahead=asked.append).pool is None
+    assert asked == []  # a single run: no replications, nothing to start
+
+
+#: Starts the forkserver ahead with a module that takes ten minutes to import, then stops it.
+_STOP = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from multiprocessing import forkserver
+from experiments.pool import PoolSpec, start_ahead, stop_ahead
+assert start_ahead(PoolSpec(workers=2), 10, also=["slow_to_import"])
+pid = forkserver._forkserver._forkserver_pid
+stop_ahead()
+stop_ahead()  # a second call has nothing to stop
+print(pid)
+"""
+
+
+def test_a_server_started_ahead_is_stopped_at_once_if_the_command_fails_its_checks(tmp_path: Path) -> None:
+    (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(600)\n")
+    python = str(PARLTWIN.with_name("python"))
+    # Not left to finish its imports (ten minutes) and see that its parent has gone.
+    res = subprocess.run([python, "-c", _STOP, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert not psutil.pid_exists(int(res.stdout))
+
+
+def test_a_main_job_that_fails_a_check_on_its_jobs_leaves_no_process(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [str(PARLTWIN), "experiment=reform_comparison", "+scenario=kz_bicameral_2023,no_such_scenario"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and len(err.decode().strip().splitlines()) == 1, err.decode()
+    assert "no_such_scenario" in err.decode()
+    assert _no_process_left(proc.pid)
+    assert list(tmp_path.iterdir()) == []
+
+
 def _no_process_left(group: int, within: float = 10.0) -> bool:
     end = time.monotonic() + within
     while time.monotonic() < end:

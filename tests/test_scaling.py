@@ -78,3 +78,20 @@ def test_bench_verdicts_compare_each_figure_with_its_bound() -> None:
     assert verdict["main job, 2 workers / 1 worker (speedup)"] is True  # at least 1.7
     result["main_job"]["speedup_2_workers"] = 1.5
     assert not next(t for t in targets(result) if t["target"].startswith("main job, 2"))["pass"]
+
+
+def test_bench_ratios_are_taken_in_pairs_of_runs_made_one_after_the_other(monkeypatch) -> None:
+    from experiments import bench
+
+    order: list[str] = []
+
+    def run(name: str):
+        return lambda: order.append(name) or name
+
+    # CPU clock readings around each timed run: a takes 1 s, b 2 s; then, the machine slower, 10 and 20.
+    readings = iter([0.0, 1.0, 1.0, 3.0, 3.0, 13.0, 13.0, 33.0])
+    monkeypatch.setattr(bench.time, "process_time", lambda: next(readings))
+    a, b = bench._paired(run("a"), run("b"), 2)
+    assert order == ["a", "b", "a", "b", "a", "b"]  # one warm-up of each, then alternately
+    assert (a.cpu, b.cpu, a.out, b.out) == ([1.0, 10.0], [2.0, 20.0], "a", "b")
+    assert b.ratios(a) == [2.0, 2.0]  # the same ratio in a fast phase and in a slow one
