@@ -302,6 +302,8 @@ def main_job_case(runs: int) -> dict[str, Any]:
         "wall_s_1_worker": one,
         "wall_s_2_workers": two,
         "speedup_2_workers": one / two,
+        # each one-worker run over the two-worker run right after it: how far the machine moved
+        "speedups_by_pair": [a / b for a, b in zip(walls[1], walls[2], strict=True)],
         # every run, in the order run (1, 2, 1, 2, ...): how much this machine moved between them
         "walls_1_worker": walls[1],
         "walls_2_workers": walls[2],
