@@ -160,12 +160,14 @@ def stop_ahead() -> None:
         return
     from multiprocessing import forkserver
 
-    server = forkserver._forkserver  # CPython's one forkserver of this process
-    pid = getattr(server, "_forkserver_pid", None)
-    if pid is not None:
+    # CPython's one forkserver of this process (private names: where they are missing, the server
+    # is left to end by itself once its imports are done).
+    server = getattr(forkserver, "_forkserver", None)
+    pid, stop = getattr(server, "_forkserver_pid", None), getattr(server, "_stop", None)
+    if pid is not None and stop is not None:
         with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        server._stop()  # closes its pipe, reaps it, removes its socket
+        stop()  # closes its pipe, reaps it, removes its socket
     _served = None
 
 
