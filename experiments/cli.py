@@ -42,18 +42,14 @@ def _check_and_run() -> None:
 
         # The workers' server starts importing as soon as the first composition asks for workers,
         # while the sweep's jobs are composed and checked (about 3 s of imports otherwise waited for).
-        checked = plan(argv, ahead=lambda pool: start_ahead(pool[0], pool[1], also=pool[2]))
-    except Exception as e:
-        stop_ahead()
-        exit_for(e)
-    except KeyboardInterrupt as e:
+        checked = plan(argv, ahead=_start_ahead)
+    except (Exception, KeyboardInterrupt) as e:
         stop_ahead()
         exit_for(e)
     from experiments.app import app
 
     if checked.pool is not None:  # unless started above: its workers' imports while Hydra runs the jobs
-        spec, tasks, also = checked.pool
-        start_ahead(spec, tasks, also=also)
+        _start_ahead(checked.pool)
 
     if checked.pinned:  # the timestamped folders checked above are the ones Hydra creates
         keys = {p.split("=", 1)[0] for p in checked.pinned}
@@ -79,6 +75,12 @@ def _check_and_run() -> None:
     except BaseException as e:
         remove_created(checked.new_dirs)
         exit_for(e)
+
+
+def _start_ahead(pool: tuple) -> None:
+    """Start the workers' server of a command's pool (``preflight.Pool``: spec, tasks, modules)."""
+    spec, tasks, also = pool
+    start_ahead(spec, tasks, also=also)
 
 
 def report_main(argv: list[str] | None = None) -> None:

@@ -462,8 +462,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
         mode = OmegaConf.select(primary, "hydra.mode")
         multirun = bool(args.multirun) or str(mode) in ("MULTIRUN", "RunMode.MULTIRUN")
         out = Plan(runs=True, multirun=multirun)
-        early = _early_pool(primary, multirun) if ahead is not None else None
-        if early is not None and ahead is not None:
+        if ahead is not None and (early := _early_pool(primary, multirun)) is not None:
             ahead(early)
         # Hydra may take the check's compositions as its own (it reads the same overrides alike).
         reuse = reusable(overrides) and not composer.search
