@@ -511,7 +511,10 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
     for folder in folders:
         out.new_dirs += check_writable(folder)
     out.pool = pool_of(out.jobs, out.multirun)
-    if out.composed is not None and out.jobs[0].made is not None:  # a robustness run's design
+    # A robustness run's design, for the job to take: it checks that its command line and its
+    # design's settings are the ones checked here, so this holds where Hydra composes again (a list
+    # in the overrides) as well as where it takes the check's composition.
+    if out.jobs and out.jobs[0].made is not None:
         from experiments.robustness import KIND, Checked
 
         job = out.jobs[0]

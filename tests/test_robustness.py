@@ -177,7 +177,14 @@ def test_effects_are_each_worlds_paired_classification(tmp_path: Path) -> None:
         assert r.low == want["low"] or np.isnan(want["low"])
 
 
+#: The default scenarios, named in a list: Hydra composes the command again (it does not take the
+#: check's composition of a list), and the run still takes the worlds the check made.
+LISTED = f"experiment.scenarios=[{','.join(robustness.SCENARIOS)}]"
+
+
+@pytest.mark.parametrize("extra", [[], [LISTED]], ids=["plain", "a list"])
 def test_the_run_takes_the_worlds_the_check_made(
+    extra: list[str],
     robust_runs: dict[str, Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -189,7 +196,10 @@ def test_the_run_takes_the_worlds_the_check_made(
     original = robustness.compose_scenarios
     monkeypatch.setattr(robustness, "compose_scenarios", lambda *a: calls.append(1) or original(*a))
     done = parltwin(
-        [*TINY, "experiment.workers=1", f"hydra.run.dir={tmp_path / 'r'}"], tmp_path, monkeypatch, capsys
+        [*TINY, *extra, "experiment.workers=1", f"hydra.run.dir={tmp_path / 'r'}"],
+        tmp_path,
+        monkeypatch,
+        capsys,
     )
     assert done.code == 0, done.err
     assert len(calls) == 1  # by the check only

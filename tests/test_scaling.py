@@ -72,12 +72,30 @@ def test_bench_verdicts_compare_each_figure_with_its_bound() -> None:
     assert verdict["local slope in groups, 2,220 -> 22,200 (kz_digital)"] is True  # at the bound
     assert verdict["`parltwin` default single run, CPU (s)"] is True
     assert verdict["main job, 2 workers / 1 worker (speedup)"] is False  # fast enough, but it failed
-    assert verdict["robustness 256 x 3 x 5 on 2 workers, projected (s)"] is None  # not run
+    assert verdict["robustness 256 x 3 x 5 on 2 workers, wall (s)"] is None  # not run
     result["main_job"]["exit_code"] = 0
     verdict = {t["target"]: t["pass"] for t in targets(result)}
     assert verdict["main job, 2 workers / 1 worker (speedup)"] is True  # at least 1.7
     result["main_job"]["speedup_2_workers"] = 1.5
     assert not next(t for t in targets(result) if t["target"].startswith("main job, 2"))["pass"]
+
+
+def test_the_robustness_figure_is_the_line_through_two_runs_or_the_full_run_when_there_is_one() -> None:
+    from experiments.bench import project
+
+    # 30 s at 4 worlds, 60 s at 16: 20 s fixed and 2.5 s a world, so 660 s at 256
+    assert project((4, 16), (30.0, 60.0), 256) == (660.0, 20.0, 2.5)
+    case = {"case": "robustness 256 x 3 x 5", "projected_wall_s": 290.0, "exit_code": 0}
+    result = {"ratios": {}, "cases": [case]}
+
+    def robust() -> dict:
+        return next(t for t in targets(result) if t["target"].startswith("robustness"))
+
+    assert (robust()["measured"], robust()["pass"]) == (290.0, True)
+    case["measured_wall_s"] = 310.0  # the full run, when made, is the figure
+    assert (robust()["measured"], robust()["pass"]) == (310.0, False)
+    case["measured_wall_s"], case["exit_code"] = 250.0, 1  # fast, but it failed
+    assert robust()["pass"] is False
 
 
 def test_bench_ratios_are_taken_in_pairs_of_runs_made_one_after_the_other(monkeypatch) -> None:
