@@ -6,8 +6,8 @@ events; the engine on an M/M/c queue against the same queue in plain SimPy; the 
 citizen groups (the local slope); the main job on two workers against one. Absolute figures are
 recorded too, with the machine's load (``os.getloadavg`` and ``uptime``) before and after. In-process
 cases report the median CPU time (and wall time) of ``--repeat`` runs after one warm-up; commands
-(start-up, the main job) are timed as a user starts them. Speed is measured here, never asserted in
-tests.
+(start-up, the main job, the robustness experiment) are timed as a user starts them. Speed is
+measured here, never asserted in tests.
 """
 
 from __future__ import annotations
