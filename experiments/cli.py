@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from experiments.pool import one_blas_thread, start_ahead, stop_ahead
+
+if TYPE_CHECKING:
+    from experiments.preflight import Pool
 
 
 def main() -> None:
@@ -77,8 +81,9 @@ def _check_and_run() -> None:
         exit_for(e)
 
 
-def _start_ahead(pool: tuple) -> None:
-    """Start the workers' server of a command's pool (``preflight.Pool``: spec, tasks, modules)."""
+def _start_ahead(pool: Pool) -> None:
+    """Start the workers' server of a command's pool (its spec, its number of tasks, the modules
+    its workers import)."""
     spec, tasks, also = pool
     start_ahead(spec, tasks, also=also)
 
