@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -228,14 +228,18 @@ class Checked(NamedTuple):
     design: Design
 
 
-def estimate(spec: RobustnessSpec, configs: dict[str, Config]) -> Any:
-    """The cost of the run: every scenario's runs, at the presets' sizes."""
+def estimate(spec: RobustnessSpec, design: Design) -> Any:
+    """The cost of the run: every scenario's runs in every world, each at its world's sizes (a range
+    on a rate or on the citizens' subgroups makes some worlds costlier than the presets)."""
     from scenarios import cost as costs
 
     total = costs.Estimate()
-    runs = spec.worlds * spec.replications
-    for conf in configs.values():
-        total = total + costs.estimate(conf, runs, what=f"{spec.worlds} worlds x {spec.replications} runs")
+    what = [f"{spec.worlds} worlds x {spec.replications} runs"]
+    for name in spec.scenarios:
+        part = costs.Estimate()
+        for world in design.typed:
+            part = part + costs.estimate(world[name], spec.replications)
+        total = total + replace(part, what=what)
     return total
 
 

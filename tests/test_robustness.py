@@ -221,6 +221,36 @@ def test_a_plan_reuses_a_checked_design_only_when_it_is_the_same(tmp_path: Path)
     assert other.typed is not checked.typed and other.worlds != d.worlds
 
 
+def test_the_cost_check_counts_each_world_at_its_own_rates(tmp_path: Path) -> None:
+    """A range on a bill rate makes some worlds costlier than the presets: the estimate before a
+    run sums every world's own runs, not the presets' runs times the worlds."""
+    spec = robustness_spec({"worlds": 6, "replications": 2})
+    rate = "initiators.government.rate_per_year"
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
+        cfgs = compose_scenarios(spec, ["years=0.25"], lambda ov: compose("config", overrides=ov))
+    for cfg in cfgs.values():
+        with open_dict(cfg):
+            cfg.parliament.ranges[rate] = [50, 800]  # the presets: about 95 a year
+    d = plan(spec, cfgs, 7, None)
+    got = robustness.estimate(spec, d)
+    runs = spec.replications * 0.25
+    per_world = [
+        sum(i.rate_per_year for i in w[s].parliament.initiators.values())
+        for w in d.typed
+        for s in spec.scenarios
+    ]
+    stages = [len(w[s].parliament.stages) for w in d.typed for s in spec.scenarios]
+    assert got.visits == pytest.approx(runs * sum(r * n for r, n in zip(per_world, stages, strict=True)))
+    presets = sum(
+        runs * len(d.configs[s].parliament.stages) * spec.worlds
+        * sum(i.rate_per_year for i in d.configs[s].parliament.initiators.values())
+        for s in spec.scenarios
+    )  # fmt: skip
+    assert got.visits > 1.5 * presets
+    assert got.runs == spec.worlds * spec.replications * len(spec.scenarios)
+    assert got.what == ["6 worlds x 2 runs"] * len(spec.scenarios)
+
+
 def test_holm() -> None:
     got = holm([0.01, 0.04, np.nan, 0.03, 0.5])
     assert got[0] == pytest.approx(0.04) and np.isnan(got[2])
