@@ -142,46 +142,67 @@ def _chosen(path: list[tuple[np.ndarray, np.ndarray, float, float, float]], min_
 
 def _screen(x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage: float) -> np.ndarray:
     """Per case vector (rows of ``ys``) and assumption, the quasi-p-value of the assumption's own
-    chosen peeled box: one-dimensional peeling on the worlds sorted by that assumption, each peel
-    dropping the lowest or the highest worlds left. All at once: the boxes shrink alike."""
+    chosen box: :func:`_peel` and :func:`_chosen` over that assumption alone, for all at once.
+
+    In one dimension a box is a run of the worlds sorted by the assumption, and a peel drops the
+    lowest or the highest of them, together with every world of the same value (a whole number
+    ties many worlds: a box must be bounded by values, not by ranks). The denser side is dropped; on
+    a tie the larger box is kept, then the low side dropped first, as :func:`_best_peel` does.
+    """
     n, d = x.shape
     ys = np.atleast_2d(ys).astype(np.int64)
     r = len(ys)
     total = ys.sum(axis=1)[:, None].astype(float)
-    # Cases counted up the worlds sorted by each assumption: cum[row, j, k] over the k lowest. Laid
-    # out (rows, assumptions, worlds) and read flat, so that each step reads two numbers a box.
+    order = np.argsort(x, axis=0, kind="stable")
+    xs = np.take_along_axis(x, order, axis=0)
+    # For each sorted position of each assumption: the first position of its value and the one
+    # after its last (its run of ties), read flat as ``j * n + position``.
+    first = np.concatenate([np.searchsorted(xs[:, j], xs[:, j], side="left") for j in range(d)])
+    after = np.concatenate([np.searchsorted(xs[:, j], xs[:, j], side="right") for j in range(d)])
+    col = np.broadcast_to(np.arange(d)[None, :] * n, (r, d))
+    # Cases counted up the sorted worlds: cum[row, j, k] over the k lowest, read flat.
     cum = np.zeros((r, d, n + 1))
-    cum[:, :, 1:] = np.cumsum(ys[:, np.argsort(x, axis=0, kind="stable").T], axis=2)
+    cum[:, :, 1:] = np.cumsum(ys[:, order.T], axis=2)
     flat = cum.ravel()
     origin = (np.arange(r)[:, None] * d + np.arange(d)[None, :]) * (n + 1)
-    a = np.zeros((r, d), dtype=np.int64)
-    m = n
-    at_a, at_top = np.zeros((r, d)), np.take(flat, origin + n)  # cum at the box's two ends
+    a, b = np.zeros((r, d), dtype=np.int64), np.full((r, d), n, dtype=np.int64)  # the box: [a, b)
+    at_a, at_b = np.zeros((r, d)), np.take(flat, origin + n)
     best_den = np.broadcast_to(total / n, a.shape).copy()
     best_cov = np.ones(a.shape)
     best_got, best_size = np.broadcast_to(total, a.shape).copy(), np.full(a.shape, float(n))
-    while m > least:
-        cut = int(np.floor(peel * (m - 1))) + 1
-        if m - cut < least:
-            break
-        at_cut = np.take(flat, origin + a + cut)
-        at_top_cut = np.take(flat, origin + a + m - cut)
-        low = at_top - at_cut  # cases left after dropping the lowest
-        high = at_top_cut - at_a
-        drop_low = low >= high
-        a = np.where(drop_low, a + cut, a)
-        at_a = np.where(drop_low, at_cut, at_a)
-        at_top = np.where(drop_low, at_top, at_top_cut)
-        m -= cut
-        got = np.maximum(low, high)
-        cov, den = got / total, got / m
-        better = (cov >= min_coverage) & (
-            (den > best_den + 1e-12) | ((abs(den - best_den) <= 1e-12) & (cov > best_cov))
+    active = b - a > least
+    while active.any():
+        m = b - a
+        cut = np.floor(peel * (m - 1)).astype(np.int64) + 1
+        new_a = np.take(after, col + np.minimum(a + cut - 1, n - 1))  # drop the lowest, and ties
+        new_b = np.take(first, col + np.clip(b - cut, 0, n - 1))  # drop the highest, and ties
+        kept_low, kept_high = b - new_a, new_b - a
+        at_new_a, at_new_b = np.take(flat, origin + new_a), np.take(flat, origin + new_b)
+        low, high = at_b - at_new_a, at_new_b - at_a  # cases left on either peel
+        ok_low, ok_high = active & (kept_low >= least), active & (kept_high >= least)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            den_low, den_high = low / kept_low, high / kept_high
+        drop_low = ok_low & (
+            ~ok_high | (den_low > den_high) | ((den_low == den_high) & (kept_low >= kept_high))
+        )
+        drop_high = ok_high & ~drop_low
+        a, at_a = np.where(drop_low, new_a, a), np.where(drop_low, at_new_a, at_a)
+        b, at_b = np.where(drop_high, new_b, b), np.where(drop_high, at_new_b, at_b)
+        moved = drop_low | drop_high
+        got, size = at_b - at_a, b - a
+        cov = got / total
+        with np.errstate(divide="ignore", invalid="ignore"):
+            den = got / size
+        better = (
+            moved
+            & (cov >= min_coverage)
+            & ((den > best_den + 1e-12) | ((abs(den - best_den) <= 1e-12) & (cov > best_cov)))
         )
         best_den = np.where(better, den, best_den)
         best_cov = np.where(better, cov, best_cov)
         best_got = np.where(better, got, best_got)
-        best_size = np.where(better, m, best_size)
+        best_size = np.where(better, size, best_size)
+        active = moved & (size > least)
     p = stats.hypergeom.sf(best_got - 1, n, np.broadcast_to(total, a.shape), best_size)
     return np.where(best_size == n, 1.0, p)
 

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
-from scipy import stats
 
-from experiments.discovery import _best_peel, _screen, prim
+from experiments.discovery import _best_peel, _chosen, _peel, _quasi_p, _screen, prim
 
 NAMES = [f"a{i}" for i in range(30)]
 
@@ -82,26 +81,16 @@ def reference_best_peel(
 def reference_screen(
     x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage: float
 ) -> np.ndarray:
-    """One case vector and one assumption at a time, in plain Python."""
-    n, d = x.shape
-    out = np.ones((len(ys), d))
-    for r, y in enumerate(ys.astype(int)):
-        total = int(y.sum())
-        for j in range(d):
-            kept = [int(v) for v in y[np.argsort(x[:, j], kind="stable")]]
-            best = (total / n, 1.0, total, n)  # density, coverage, cases, worlds of the best box
-            while len(kept) > least:
-                cut = int(np.floor(peel * (len(kept) - 1))) + 1
-                if len(kept) - cut < least:
-                    break
-                kept = kept[cut:] if sum(kept[cut:]) >= sum(kept[:-cut]) else kept[:-cut]
-                got = sum(kept)
-                den, cov = got / len(kept), got / total
-                denser = den > best[0] + 1e-12 or (abs(den - best[0]) <= 1e-12 and cov > best[1])
-                if cov >= min_coverage and denser:
-                    best = (den, cov, got, len(kept))
-            if best[3] < n:
-                out[r, j] = stats.hypergeom.sf(best[2] - 1, n, total, best[3])
+    """One case vector and one assumption at a time: PRIM's own peeling over that assumption alone,
+    its chosen box, and that box's quasi-p-value."""
+    out = np.ones((len(ys), x.shape[1]))
+    for r, y in enumerate(ys.astype(bool)):
+        for j in range(x.shape[1]):
+            path = _peel(x, y, [j], peel, least)
+            chosen = _chosen(path, min_coverage)
+            if chosen:
+                lows, highs = path[chosen][:2]
+                out[r, j] = _quasi_p(x, y, lows, highs, j)
     return out
 
 
@@ -121,6 +110,8 @@ def test_fast_peeling_and_screening_are_the_plain_ones(seed: int) -> None:
                 break
             col = x[:, fast[2]]
             inside &= col > fast[4] if fast[3] == "low" else col < fast[4]
-    ys = np.array([rng.permutation(y) for _ in range(20)])
+    x[:, 7] = np.round(x[:, 7] * 2)  # three values: long runs of ties
+    x[:, 9] = np.floor(x[:, 9] * 10)  # a whole number that decides some of the cases below
+    ys = np.array([rng.permutation(y) for _ in range(20)] + [y, x[:, 9] <= 2, (x[:, 7] == 0) | (x[:, 9] > 7)])
     fast, plain = _screen(x, ys, 0.05, 4, 0.5), reference_screen(x, ys, 0.05, 4, 0.5)
     assert np.allclose(fast, plain, rtol=1e-12, atol=0) and (fast < 1).any()
