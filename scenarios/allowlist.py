@@ -23,14 +23,14 @@ from scenarios.errors import ConfigError
 
 #: The sweep callback of ``experiment=compare`` (configs/experiment/compare.yaml).
 CALLBACKS = frozenset({"experiments.sweep.CompareCallback"})
-#: The launchers the README documents: basic, joblib, submitit (local, SLURM) and ray.
+#: The launchers the README documents: basic, joblib and submitit (local, SLURM). Not Ray's: the
+#: project has no Ray launcher (README, "Experiments and launchers"), so nothing of it may be named.
 LAUNCHERS = frozenset(
     {
         "hydra._internal.core_plugins.basic_launcher.BasicLauncher",
         "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher",
         "hydra_plugins.hydra_submitit_launcher.submitit_launcher.LocalLauncher",
         "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher",
-        "hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher",
     }
 )
 SWEEPERS = frozenset({"hydra._internal.core_plugins.basic_sweeper.BasicSweeper"})

@@ -80,6 +80,9 @@ def _vectors(mine: Path, target: Path, source: Path) -> dict[str, list[str]]:
             f"+hydra.callbacks.x=${{oc.create:'{{_target_: os.makedirs, name: {target}}}'}}"
         ],
         "a launcher of one's own": ["hydra.launcher._target_=os.makedirs", f"+hydra.launcher.name={target}"],
+        "a launcher the project does not have (Ray's)": [
+            "hydra.launcher._target_=hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher"
+        ],
         "PYTHONPATH for worker processes": [f"+hydra.job.env_set.PYTHONPATH={target}"],
     }
 
