@@ -2,7 +2,7 @@
 
 Each figure that has a target is a ratio to a reference measured in the same process, so that it holds
 on a slower or busier machine: a replication's CPU time against the floor set by raw SimPy's rate of
-events; the engine on an M/M/c queue against the same queue in plain SimPy; the cost of 10x the
+events (and, with no target, the same scenario without its citizens layer: the engine alone); the engine on an M/M/c queue against the same queue in plain SimPy; the cost of 10x the
 citizen groups (the local slope); the main job on two workers against one. Absolute figures are
 recorded too, with the machine's load (``os.getloadavg`` and ``uptime``) before and after. In-process
 cases report the median CPU time (and wall time) of ``--repeat`` runs after one warm-up; commands
@@ -44,6 +44,9 @@ CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 #: 2,220 and 22,200 citizen groups: the default population split 10 and 100 ways.
 SLOPE_SUBGROUPS = (10, 100)
 DIGITAL = ["channels=kz_digital"]
+#: The default scenario without its citizens layer (groups, demands, channels): the engine alone,
+#: whose ratio to the floor says how much of the replication's ratio the engine's own decisions take.
+ENGINE_ALONE = ["~citizens", "~channels"]
 #: The M/M/c check: 2 servers, lambda 0.8 a day, mean service 1 day, 50 years (about 14,600 bills).
 MMC = ["parliament=single_queue", "parliament.servers=2", "years=50"]
 MAIN_JOB = ["experiment=reform_comparison"]
@@ -180,19 +183,31 @@ def replication_case(name: str, overrides: list[str], repeat: int) -> dict[str, 
     return _replication(name, overrides, Paired([cpu], [wall], result))
 
 
-def floor_case(repeat: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The default replication against raw SimPy's floor, run in pairs: the floor case, and the
-    replication's case with its CPU time over its events' worth of raw-SimPy CPU (``vs_simpy_floor``,
-    the median over the pairs)."""
-    conf = _config([])
+def _against_floor(name: str, overrides: list[str], repeat: int) -> tuple[dict[str, Any], Paired]:
+    """A replication of ``overrides`` and the raw-SimPy floor in pairs: the replication's case, with
+    its CPU time over its events' worth of raw-SimPy CPU (``vs_simpy_floor``, the median over the
+    pairs), and the floor's runs."""
+    conf = _config(overrides)
     rep, floor = _paired(lambda: simulate(conf), simpy_floor, repeat)
-    case = _replication("default scenario, 1 replication (5 years)", [], rep)
-    per_event = statistics.median(floor.cpu) / FLOOR_EVENTS
+    case = _replication(name, overrides, rep)
     case["vs_simpy_floor"] = statistics.median(r * FLOOR_EVENTS / case["events"] for r in rep.ratios(floor))
-    return {
-        "case": f"raw SimPy timeouts: the floor, {per_event * 1e6:.2f} us CPU per event",
-        "cpu_us_per_event": per_event * 1e6,
-    }, case
+    return case, floor
+
+
+def floor_case(repeat: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The floor case, the default replication against it, and the same scenario without its
+    citizens layer (the engine alone) against it."""
+    case, floor = _against_floor("default scenario, 1 replication (5 years)", [], repeat)
+    alone, _ = _against_floor("default scenario without citizens (the engine alone)", ENGINE_ALONE, repeat)
+    per_event = statistics.median(floor.cpu) / FLOOR_EVENTS
+    return (
+        {
+            "case": f"raw SimPy timeouts: the floor, {per_event * 1e6:.2f} us CPU per event",
+            "cpu_us_per_event": per_event * 1e6,
+        },
+        case,
+        alone,
+    )
 
 
 def mmc_case(repeat: int) -> dict[str, Any]:
@@ -378,12 +393,13 @@ def run(repeat: int, main_job_runs: int | None, full_robustness: bool = False) -
     register()
     one_blas_thread()
     before = load()
-    floor, default = floor_case(repeat)
+    floor, default, alone = floor_case(repeat)
     mmc = mmc_case(repeat)
     slopes, slope = slope_cases(repeat)
     cases: list[dict[str, Any]] = [
         floor,
         default,
+        alone,
         mmc["engine"],
         mmc["raw"],
         *slopes,
@@ -412,6 +428,7 @@ def run(repeat: int, main_job_runs: int | None, full_robustness: bool = False) -
         "load_before": before,
         "ratios": {
             "replication_vs_simpy_floor": default["vs_simpy_floor"],
+            "engine_alone_vs_simpy_floor": alone["vs_simpy_floor"],  # no target: where the ratio goes
             "mmc_engine_vs_raw_simpy": mmc["ratio"],
             "group_slope_2220_to_22200": slope,
         },

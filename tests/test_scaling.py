@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from omegaconf import OmegaConf
 
+from experiments import bench
 from experiments.bench import targets
 from scenarios import ConfigError, build, validate
 from sim.citizens.demands import DemandBook
@@ -54,6 +56,19 @@ def test_old_demands_lapse_unless_a_law_answered_them() -> None:
     assert (book.live == -1).all() and np.isnan(book.live_position).all()
     table = book.table(["a", "b"])
     assert table["state"].tolist() == ["law", "lapsed", "lapsed"]
+
+
+def test_the_engine_alone_is_the_default_scenario_without_its_citizens_layer() -> None:
+    """The benchmark's decomposition of the replication's ratio holds only if the engine-alone case
+    differs from the default in the citizens layer and nothing else."""
+    full, alone = (
+        OmegaConf.to_container(OmegaConf.structured(bench._config(o)), resolve=True)
+        for o in ([], bench.ENGINE_ALONE)
+    )
+    assert alone["citizens"] is alone["channels"] is None and full["citizens"] is not None
+    assert {k: v for k, v in full.items() if k not in ("citizens", "channels")} == {
+        k: v for k, v in alone.items() if k not in ("citizens", "channels")
+    }
 
 
 def test_bench_verdicts_compare_each_figure_with_its_bound() -> None:
