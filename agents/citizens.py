@@ -98,8 +98,10 @@ _NO_DEMANDS = (_EMPTY, _EMPTY, _NONE, _NONE)
 # The bounds of salience as 0-d arrays: a ufunc takes them with less work per call than scalars.
 _ZERO, _ONE = np.array(0.0, dtype=np.float32), np.array(1.0, dtype=np.float32)
 _NEVER = np.float32(np.inf)  # the threshold of a pair that may not raise a demand
-#: ``ndarray.clip``'s ufunc, called directly (the method's wrapper checks its arguments each call).
-_clip = np._core.umath.clip
+try:  # ``ndarray.clip``'s ufunc, called directly (the method's wrapper checks its arguments each call)
+    from numpy._core.umath import clip as _clip
+except ImportError:  # a numpy that moved it: the public function, the same numbers
+    _clip = np.clip
 _STEPS = 65536  # levels of a 16-bit uniform draw
 KAZAKH, RUSSIAN = 0, 1
 #: Crossing pairs a day up to which they are looked at one by one in Python (more: in numpy).
