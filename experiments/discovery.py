@@ -174,8 +174,9 @@ def _screen(x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage
     while active.any():
         m = b - a
         cut = np.floor(peel * (m - 1)).astype(np.int64) + 1
-        new_a = np.take(after, col + np.minimum(a + cut - 1, n - 1))  # drop the lowest, and ties
-        new_b = np.take(first, col + np.clip(b - cut, 0, n - 1))  # drop the highest, and ties
+        # 1 <= cut <= m: both peels read inside the box
+        new_a = np.take(after, col + a + cut - 1)  # drop the lowest, and their ties
+        new_b = np.take(first, col + b - cut)  # drop the highest, and their ties
         kept_low, kept_high = b - new_a, new_b - a
         at_new_a, at_new_b = np.take(flat, origin + new_a), np.take(flat, origin + new_b)
         low, high = at_b - at_new_a, at_new_b - at_a  # cases left on either peel

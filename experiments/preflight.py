@@ -309,7 +309,7 @@ def experiment_cost(job: Job) -> costs.Estimate:
                 raise ConfigError(
                     "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
                 )
-        return estimate(spec, design)
+        return estimate(design)
     if kind == "calibrate":
         from experiments.calibrate import most_candidates, run_years, settings
 

@@ -228,12 +228,12 @@ class Checked(NamedTuple):
     design: Design
 
 
-def estimate(spec: RobustnessSpec, design: Design) -> Any:
+def estimate(design: Design) -> Any:
     """The cost of the run: every scenario's runs in every world, each at its world's sizes (a range
     on a rate or on the citizens' subgroups makes some worlds costlier than the presets)."""
     from scenarios import cost as costs
 
-    total = costs.Estimate()
+    spec, total = design.spec, costs.Estimate()
     what = [f"{spec.worlds} worlds x {spec.replications} runs"]
     for name in spec.scenarios:
         part = costs.Estimate()

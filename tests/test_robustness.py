@@ -26,6 +26,8 @@ from experiments.robustness import (
 from experiments.stats import holm
 from experiments.worlds import get
 from scenarios import ConfigError, validate
+from scenarios import cost as costs
+from scenarios.schema import Config
 from tests.conftest import CONFIGS, compose_config
 from tests.parltwin_cli import parltwin, snapshot
 
@@ -232,20 +234,14 @@ def test_the_cost_check_counts_each_world_at_its_own_rates(tmp_path: Path) -> No
         with open_dict(cfg):
             cfg.parliament.ranges[rate] = [50, 800]  # the presets: about 95 a year
     d = plan(spec, cfgs, 7, None)
-    got = robustness.estimate(spec, d)
+    got = robustness.estimate(d)
     runs = spec.replications * 0.25
-    per_world = [
-        sum(i.rate_per_year for i in w[s].parliament.initiators.values())
-        for w in d.typed
-        for s in spec.scenarios
-    ]
-    stages = [len(w[s].parliament.stages) for w in d.typed for s in spec.scenarios]
-    assert got.visits == pytest.approx(runs * sum(r * n for r, n in zip(per_world, stages, strict=True)))
-    presets = sum(
-        runs * len(d.configs[s].parliament.stages) * spec.worlds
-        * sum(i.rate_per_year for i in d.configs[s].parliament.initiators.values())
-        for s in spec.scenarios
-    )  # fmt: skip
+
+    def visits(conf: Config) -> float:  # bills a year x stages, per year of one run
+        return costs.bills_per_year(conf) * len(conf.parliament.stages)
+
+    assert got.visits == pytest.approx(runs * sum(visits(w[s]) for w in d.typed for s in spec.scenarios))
+    presets = runs * spec.worlds * sum(visits(d.configs[s]) for s in spec.scenarios)
     assert got.visits > 1.5 * presets
     assert got.runs == spec.worlds * spec.replications * len(spec.scenarios)
     assert got.what == ["6 worlds x 2 runs"] * len(spec.scenarios)
