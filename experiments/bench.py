@@ -2,7 +2,8 @@
 
 Each figure that has a target is a ratio to a reference measured in the same process, so that it holds
 on a slower or busier machine: a replication's CPU time against the floor set by raw SimPy's rate of
-events (and, with no target, the same scenario without its citizens layer: the engine alone); the
+events (and, with no target, the same scenario without its citizens layer: the engine alone, and the
+engine alone with its members' votes made free: its plumbing); the
 engine on an M/M/c queue against the same queue in plain SimPy; the cost of 10x the citizen groups
 (the local slope); the main job on two workers against one. Absolute figures are recorded too, with
 the machine's load (``os.getloadavg`` and ``uptime``) before and after. In-process cases report the
@@ -24,7 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ import numpy as np
 import simpy
 from hydra import compose, initialize_config_dir
 
-from agents.deputies import apportion
+from agents.deputies import Deputies, apportion
 from experiments.files import write_json
 from experiments.pool import PoolSpec, available_cores, one_blas_thread
 from experiments.replicate import Task, run_tasks
@@ -184,31 +186,68 @@ def replication_case(name: str, overrides: list[str], repeat: int) -> dict[str, 
     return _replication(name, overrides, Paired([cpu], [wall], result))
 
 
-def _against_floor(name: str, overrides: list[str], repeat: int) -> tuple[dict[str, Any], Paired]:
+@contextmanager
+def free_votes() -> Iterator[None]:
+    """Every member present and for every question, at no cost (no arithmetic, no draw), while the
+    body runs: what is left of a replication is the engine's plumbing (processes, stages, desks,
+    agendas, durations, records). No code for the members' decisions, compiled or not, can take a
+    replication below that. Restored on the way out, whatever happens."""
+    saved = Deputies.support, Deputies.support_one, Deputies.attend
+
+    def support(
+        self: Deputies, position: np.ndarray, *_: Any, rows: np.ndarray | None = None, **__: Any
+    ) -> np.ndarray:
+        return np.ones((self.size if rows is None else len(rows), len(position)), dtype=bool)
+
+    def support_one(self: Deputies, *_: Any, **__: Any) -> np.ndarray:
+        return np.ones(self.size, dtype=bool)
+
+    def attend(self: Deputies, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+        return np.ones(shape, dtype=bool)
+
+    Deputies.support, Deputies.support_one, Deputies.attend = support, support_one, attend  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Deputies.support, Deputies.support_one, Deputies.attend = saved  # type: ignore[method-assign]
+
+
+def _against_floor(
+    name: str, overrides: list[str], repeat: int, free: bool = False
+) -> tuple[dict[str, Any], Paired]:
     """A replication of ``overrides`` and the raw-SimPy floor in pairs: the replication's case, with
     its CPU time over its events' worth of raw-SimPy CPU (``vs_simpy_floor``, the median over the
-    pairs), and the floor's runs."""
+    pairs), and the floor's runs. ``free``: the replication's votes made free (:func:`free_votes`)."""
     conf = _config(overrides)
-    rep, floor = _paired(lambda: simulate(conf), simpy_floor, repeat)
+
+    def replication() -> Any:
+        with free_votes() if free else nullcontext():
+            return simulate(conf)
+
+    rep, floor = _paired(replication, simpy_floor, repeat)
     case = _replication(name, overrides, rep)
     case["vs_simpy_floor"] = statistics.median(r * FLOOR_EVENTS / case["events"] for r in rep.ratios(floor))
     return case, floor
 
 
-def floor_case(repeat: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The floor case, the default replication against it, and the same scenario without its
-    citizens layer (the engine alone) against it."""
+def floor_case(repeat: int) -> list[dict[str, Any]]:
+    """The floor case, the default replication against it, the same scenario without its citizens
+    layer (the engine alone) against it, and the engine alone with free votes (its plumbing)."""
     case, floor = _against_floor("default scenario, 1 replication (5 years)", [], repeat)
     alone, _ = _against_floor("default scenario without citizens (the engine alone)", ENGINE_ALONE, repeat)
+    plumbing, _ = _against_floor(
+        "the engine alone with free votes (its plumbing)", ENGINE_ALONE, repeat, free=True
+    )
     per_event = statistics.median(floor.cpu) / FLOOR_EVENTS
-    return (
+    return [
         {
             "case": f"raw SimPy timeouts: the floor, {per_event * 1e6:.2f} us CPU per event",
             "cpu_us_per_event": per_event * 1e6,
         },
         case,
         alone,
-    )
+        plumbing,
+    ]
 
 
 def mmc_case(repeat: int) -> dict[str, Any]:
@@ -394,13 +433,14 @@ def run(repeat: int, main_job_runs: int | None, full_robustness: bool = False) -
     register()
     one_blas_thread()
     before = load()
-    floor, default, alone = floor_case(repeat)
+    floor, default, alone, plumbing = floor_case(repeat)
     mmc = mmc_case(repeat)
     slopes, slope = slope_cases(repeat)
     cases: list[dict[str, Any]] = [
         floor,
         default,
         alone,
+        plumbing,
         mmc["engine"],
         mmc["raw"],
         *slopes,
@@ -430,6 +470,7 @@ def run(repeat: int, main_job_runs: int | None, full_robustness: bool = False) -
         "ratios": {
             "replication_vs_simpy_floor": default["vs_simpy_floor"],
             "engine_alone_vs_simpy_floor": alone["vs_simpy_floor"],  # no target: where the ratio goes
+            "engine_plumbing_vs_simpy_floor": plumbing["vs_simpy_floor"],  # no target: its lower bound
             "mmc_engine_vs_raw_simpy": mmc["ratio"],
             "group_slope_2220_to_22200": slope,
         },

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from omegaconf import OmegaConf
 
+from agents.deputies import Deputies
 from experiments import bench
 from experiments.bench import targets
-from scenarios import ConfigError, build, validate
+from scenarios import ConfigError, build, simulate, validate
 from sim.citizens.demands import DemandBook
 from tests.conftest import compose_config
 
@@ -69,6 +70,23 @@ def test_the_engine_alone_is_the_default_scenario_without_its_citizens_layer() -
     assert {k: v for k, v in full.items() if k not in ("citizens", "channels")} == {
         k: v for k, v in alone.items() if k not in ("citizens", "channels")
     }
+
+
+def test_free_votes_make_every_member_present_and_for_and_are_undone_on_the_way_out() -> None:
+    """The benchmark's plumbing case stubs the members' decisions: inside, every vote is unanimous
+    with the whole chamber present; outside (after an error too), the real decisions are back."""
+    conf = bench._config(bench.ENGINE_ALONE)
+    real = (Deputies.support, Deputies.support_one, Deputies.attend)
+    seats = {name: c.seats for name, c in conf.parliament.chambers.items()}
+    with pytest.raises(RuntimeError, match="inside"), bench.free_votes():
+        votes = simulate(conf, seed=3).tables["votes"]
+        assert votes["no"].size > 0 and (votes["no"] == 0).all() and votes["passed"].all()
+        assert all(seats[c] == n for c, n in zip(votes["chamber"], votes["present"], strict=True))
+        raise RuntimeError("inside")
+    assert (Deputies.support, Deputies.support_one, Deputies.attend) == real
+    votes = simulate(conf, seed=3).tables["votes"]
+    full = np.array([seats[c] for c in votes["chamber"]])
+    assert (votes["no"] > 0).any() and (votes["present"] < full).any()
 
 
 def test_bench_verdicts_compare_each_figure_with_its_bound() -> None:
