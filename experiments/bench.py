@@ -191,7 +191,8 @@ def free_votes() -> Iterator[None]:
     """Every member present and for every question, at no cost (no arithmetic, no draw), while the
     body runs: what is left of a replication is the engine's plumbing (processes, stages, desks,
     agendas, durations, records). No code for the members' decisions, compiled or not, can take a
-    replication below that. Restored on the way out, whatever happens."""
+    replication's ratio to the floor much below this one's. Restored on the way out, whatever
+    happens."""
     saved = Deputies.support, Deputies.support_one, Deputies.attend
 
     def support(
