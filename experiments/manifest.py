@@ -68,6 +68,13 @@ def _git(*args: str) -> str | None:
 
 def git_revision() -> dict[str, Any]:
     """The commit of the source tree and whether tracked files differ from it (None outside git)."""
+    return dict(_git_revision())
+
+
+@functools.cache
+def _git_revision() -> dict[str, Any]:
+    """Asked of git once a process, like :func:`versions`: the code a process runs is the code it
+    loaded, so a file edited while a sweep runs does not mark its later jobs' manifests dirty."""
     rev = _git("rev-parse", "HEAD")
     if rev is None:
         return {"revision": None, "dirty": None}

@@ -14,7 +14,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import open_dict, read_write
 
-from experiments import replicate
+from experiments import manifest, replicate
 from experiments.compare import run
 from experiments.compare_spec import compare_spec
 from experiments.labels import scenario_labels
@@ -261,3 +261,24 @@ def test_progress_bars_stay_quiet_under_ci(monkeypatch: pytest.MonkeyPatch) -> N
 def test_the_main_job_is_what_make_run_runs() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert "$(BIN)/parltwin experiment=reform_comparison $(ARGS)" in makefile
+
+
+def test_the_revision_is_asked_of_git_once_a_process_and_each_manifest_gets_its_own_copy(monkeypatch) -> None:
+    """Every job of a sweep records the revision: git runs for the first only (the code a process
+    runs is the code it loaded), and no manifest shares its dict with another."""
+    calls: list[tuple[str, ...]] = []
+
+    def git(*args: str) -> str | None:
+        calls.append(args)
+        return "abc123" if args[0] == "rev-parse" else " M agents/deputies.py"
+
+    monkeypatch.setattr(manifest, "_git", git)
+    manifest._git_revision.cache_clear()
+    try:
+        first, second = manifest.git_revision(), manifest.git_revision()
+        assert first == second == {"revision": "abc123", "dirty": True}
+        assert len(calls) == 2 and first is not second
+        first["dirty"] = False
+        assert manifest.git_revision()["dirty"] is True
+    finally:
+        manifest._git_revision.cache_clear()
