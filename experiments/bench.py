@@ -3,13 +3,13 @@
 Each figure that has a target is a ratio to a reference measured in the same process, so that it holds
 on a slower or busier machine: a replication's CPU time against the floor set by raw SimPy's rate of
 events (and, with no target, the same scenario without its citizens layer: the engine alone, and the
-engine alone with its members' votes made free: its plumbing); the
-engine on an M/M/c queue against the same queue in plain SimPy; the cost of 10x the citizen groups
-(the local slope); the main job on two workers against one. Absolute figures are recorded too, with
-the machine's load (``os.getloadavg`` and ``uptime``) before and after. In-process cases report the
-median CPU time (and wall time) of ``--repeat`` runs after one warm-up; commands (start-up, the main
-job, the robustness experiment) are timed as a user starts them. Speed is measured here, never
-asserted in tests.
+engine alone with its members' votes made free: its plumbing); the engine on an M/M/c queue against
+the same queue in plain SimPy; the cost of 10x the citizen groups (the local slope); the main job on
+two workers against one. Absolute figures are recorded too, with the machine's load
+(``os.getloadavg`` and ``uptime``) before and after. In-process cases report the median CPU time
+(and wall time) of ``--repeat`` runs after one warm-up; commands (start-up, the main job, the
+robustness experiment) are timed as a user starts them. Speed is measured here, never asserted in
+tests.
 """
 
 from __future__ import annotations

@@ -223,7 +223,7 @@ def test_a_plan_reuses_a_checked_design_only_when_it_is_the_same(tmp_path: Path)
     assert other.typed is not checked.typed and other.worlds != d.worlds
 
 
-def test_the_cost_check_counts_each_world_at_its_own_rates(tmp_path: Path) -> None:
+def test_the_cost_check_counts_each_world_at_its_own_rates() -> None:
     """A range on a bill rate makes some worlds costlier than the presets: the estimate before a
     run sums every world's own runs, not the presets' runs times the worlds."""
     spec = robustness_spec({"worlds": 6, "replications": 2})
