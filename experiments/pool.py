@@ -153,8 +153,9 @@ def start_ahead(spec: PoolSpec, tasks: int, module: str = REPLICATIONS, also: Se
 
 
 def stop_ahead() -> None:
-    """Stop a forkserver started ahead for a command that then failed its checks. It is killed at
-    once: it may still be importing for seconds, and would only then see that this process ended."""
+    """Stop this process's forkserver when its command ends, or at once when the command fails its
+    checks. It is killed: it may still be importing for seconds, and would only then see that this
+    process ended (and a server that is idle takes about 0.2 s to end by itself)."""
     global _served
     if _served is None:
         return
@@ -202,6 +203,22 @@ def _local[T, R](fn: Callable[[T], R], todo: list[T], n: int) -> Iterator[R]:
 
 
 def _dask[T, R](fn: Callable[[T], R], todo: list[T], spec: PoolSpec) -> Iterator[R]:
+    import logging
+
+    import distributed  # noqa: F401  # its import sets its loggers' levels: before ours below
+
+    # The scheduler of a local cluster runs in this process and logs each step of its life at INFO:
+    # warnings and errors only, while the pool runs.
+    chatty = logging.getLogger("distributed")
+    level = chatty.level
+    chatty.setLevel(logging.WARNING)
+    try:
+        yield from _on_cluster(fn, todo, spec)
+    finally:
+        chatty.setLevel(level)
+
+
+def _on_cluster[T, R](fn: Callable[[T], R], todo: list[T], spec: PoolSpec) -> Iterator[R]:
     import logging
 
     from distributed import Client, LocalCluster

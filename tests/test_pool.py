@@ -19,6 +19,7 @@ from experiments.replicate import Task, load_records, pending, run_tasks
 from scenarios import ConfigError, validate
 from sim.engine.streams import replication_seeds
 from tests.conftest import PARLTWIN, compose_config
+from tests.parltwin_cli import parltwin
 
 SCENARIOS = {
     "bicameral": ["years=0.5"],
@@ -257,10 +258,38 @@ def test_no_process_is_left_behind_when_a_run_ends(tmp_path: Path, backend: str)
         f"experiment.backend={backend}",
     )
     assert _workers_seen(proc, least=2) >= 2  # the replications really ran in other processes
-    _, err = proc.communicate(timeout=300)
+    out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err.decode()
     assert len(load_records(tmp_path / "run")) == 4
     assert _no_process_left(proc.pid)
+    # All its output reached the pipe (the command ends without the interpreter's teardown), and a
+    # quiet run's local cluster says nothing of its life.
+    assert out.decode().splitlines()[-1] == f"report: {tmp_path / 'run' / 'report.html'}"
+    assert "INFO" not in err.decode(), err.decode()
+
+
+def test_the_workers_server_ends_with_the_command_that_started_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from multiprocessing import forkserver
+
+    from experiments import pool
+
+    served, real = [], pool._forkserver
+
+    def spy(preload: list[str]) -> object:
+        ctx = real(preload)
+        served.append(forkserver._forkserver._forkserver_pid)
+        return ctx
+
+    monkeypatch.setattr(pool, "_forkserver", spy)
+    args = ["experiment=compare", "experiment.replications=2", "years=0.5", "experiment.workers=2"]
+    args += ["quiet=true", f"hydra.run.dir={tmp_path / 'run'}"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    assert len(load_records(tmp_path / "run")) == 2
+    assert served and pool._served is None
+    assert not any(psutil.pid_exists(pid) for pid in set(served))  # not left to notice by itself
 
 
 def test_no_process_is_left_behind_when_a_run_is_interrupted(tmp_path: Path) -> None:
