@@ -6,7 +6,7 @@ events (and, with no target, the same scenario without its citizens layer: the e
 engine alone with its members' votes made free: its plumbing); the engine on an M/M/c queue against
 the same queue in plain SimPy; the cost of 10x the citizen groups (the local slope); the main job on
 two workers against one. Absolute figures are recorded too, with the machine's load
-(``os.getloadavg`` and ``uptime``) before and after. In-process cases report the median CPU time
+(``os.getloadavg`` and ``uptime``) and speed (a fixed Python loop) before and after. In-process cases report the median CPU time
 (and wall time) of ``--repeat`` runs after one warm-up; commands (start-up, the main job, the
 robustness experiment) are timed as a user starts them. Speed is measured here, never asserted in
 tests.
@@ -421,11 +421,32 @@ def robustness_case(repeat: int, full: bool = False) -> dict[str, Any]:
     return out
 
 
+#: Steps of the fixed Python loop that gives the machine's speed at a moment (see :func:`loop_s`).
+LOOP_STEPS = 40_000_000
+
+
+def loop_s() -> float:
+    """CPU seconds of a fixed pure-Python loop. The load does not show this machine's phases (the same
+    loop took 1.6 s in one hour and 6.9 s in another, at load below 1); absolute figures (start-up,
+    the robustness run) are read against it."""
+    c = time.process_time()
+    i = 0
+    while i < LOOP_STEPS:
+        i += 1
+    return time.process_time() - c
+
+
 def load() -> dict[str, Any]:
-    """The machine's load now: the load averages, and ``uptime``'s line where it exists."""
+    """The machine's load now: the load averages, ``uptime``'s line where it exists, and its speed
+    (:func:`loop_s`)."""
     up = shutil.which("uptime")
     line = subprocess.run([up], capture_output=True, text=True).stdout.strip() if up else None
-    return {"loadavg": list(os.getloadavg()), "uptime": line, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "loadavg": list(os.getloadavg()),
+        "uptime": line,
+        "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "loop_s": loop_s(),
+    }
 
 
 def run(repeat: int, main_job_runs: int | None, full_robustness: bool = False) -> dict[str, Any]:
@@ -572,10 +593,12 @@ def table(result: dict[str, Any]) -> str:
         if "measured_wall_s" in robust:
             line += f"; measured at {ROBUSTNESS[0]}: {robust['measured_wall_s']:.0f} s"
         lines.append(line + f" (perfectly shared: {robust['perfectly_shared_wall_s']:.0f} s)")
-    lb, la = result["load_before"], result["load_after"]
-    lines.append(
-        f"load before: {lb['uptime'] or lb['loadavg']}\nload after:  {la['uptime'] or la['loadavg']}"
-    )
+    machine = []
+    for when in ("before", "after"):
+        at = result[f"load_{when}"]
+        speed = f"; {LOOP_STEPS / 1e6:g} M-step Python loop: {at['loop_s']:.2f} s" if "loop_s" in at else ""
+        machine.append(f"load {when}:{' ' * (6 - len(when))}{at['uptime'] or at['loadavg']}{speed}")
+    lines.append("\n".join(machine))
     lines.append(checks)
     return "\n\n".join(lines)
 
