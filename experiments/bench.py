@@ -6,10 +6,10 @@ events (and, with no target, the same scenario without its citizens layer: the e
 engine alone with its members' votes made free: its plumbing); the engine on an M/M/c queue against
 the same queue in plain SimPy; the cost of 10x the citizen groups (the local slope); the main job on
 two workers against one. Absolute figures are recorded too, with the machine's load
-(``os.getloadavg`` and ``uptime``) and speed (a fixed Python loop) before and after. In-process cases report the median CPU time
-(and wall time) of ``--repeat`` runs after one warm-up; commands (start-up, the main job, the
-robustness experiment) are timed as a user starts them. Speed is measured here, never asserted in
-tests.
+(``os.getloadavg`` and ``uptime``) and speed (a fixed Python loop) before and after. In-process
+cases report the median CPU time (and wall time) of ``--repeat`` runs after one warm-up; commands
+(start-up, the main job, the robustness experiment) are timed as a user starts them. Speed is
+measured here, never asserted in tests.
 """
 
 from __future__ import annotations

@@ -262,7 +262,7 @@ def test_no_process_is_left_behind_when_a_run_ends(tmp_path: Path, backend: str)
     assert proc.returncode == 0, err.decode()
     assert len(load_records(tmp_path / "run")) == 4
     assert _no_process_left(proc.pid)
-    # All its output reached the pipe (the command ends without the interpreter's teardown), and a
+    # All its output reached the pipe (the command's objects are frozen before its teardown), and a
     # quiet run's local cluster says nothing of its life.
     assert out.decode().splitlines()[-1] == f"report: {tmp_path / 'run' / 'report.html'}"
     assert "INFO" not in err.decode(), err.decode()
