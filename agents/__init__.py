@@ -5,3 +5,7 @@ as arrays (one row per member or group) and decide together: a vote of all deput
 sitting is one call, a day of all citizen groups is one step. ``agents.views`` shows any row as a
 Mesa agent, for inspection and examples.
 """
+
+from agents.numerics import portable
+
+portable()  # before anything of this project loads numpy

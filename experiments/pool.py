@@ -88,7 +88,13 @@ def _worker_start() -> None:
 
 
 def _call[T, R](fn: Callable[[T], R], item: T) -> R:
-    """A task on a Dask worker, which may have joined the cluster after the job started."""
+    """A task on a Dask worker, which may have joined the cluster after the job started. A worker
+    whose numpy gives other numbers than the C library's refuses (its records would differ from
+    the same seeds' anywhere else)."""
+    from agents.numerics import ADVICE, portable_here
+
+    if not portable_here():
+        raise RuntimeError(f"Dask worker on {os.uname().nodename}: {ADVICE}")
     one_blas_thread()
     return fn(item)
 

@@ -7,6 +7,7 @@ import dataclasses
 from omegaconf import DictConfig
 
 from agents.deputies import PartyConf
+from agents.numerics import warn_unless_portable
 from scenarios.procedure import expand_readings
 from scenarios.schema import Config
 from scenarios.validate import validate
@@ -48,4 +49,5 @@ def build(conf: Config | DictConfig, seed: int | None = None) -> ParliamentModel
 
 def simulate(conf: Config | DictConfig, seed: int | None = None) -> RunResult:
     """Build and run one replication."""
+    warn_unless_portable()
     return build(conf, seed).run()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +148,32 @@ def test_seeded_runs_reproduce_the_stored_digests() -> None:
     """Bit for bit: every table and summary value of the presets' seeded runs. A change of behaviour
     regenerates the store on purpose (``python -m tests.golden --write``) and names the change."""
     assert differences(json.loads(STORE.read_text()), digests()) == []
+
+
+def test_numpy_gives_the_c_library_numbers_in_every_process_of_a_run() -> None:
+    """On an x86-64 machine with AVX-512, numpy's own exp and log differ from the C library's in the
+    last bit: the project turns them off before numpy loads, here and in the processes it starts."""
+    from agents.numerics import VARIABLE, as_c_library
+    from experiments.pool import PoolSpec, imap
+
+    assert as_c_library()  # this process (numpy loaded after the project)
+    assert list(imap(_probe, [0, 1], PoolSpec(workers=2))) == [True, True]  # local workers
+    # numpy loaded first, with its kernels on: the machine's own numbers, and a run says so
+    code = (
+        "import numpy, warnings\n"
+        "from agents.numerics import as_c_library, warn_unless_portable\n"
+        "print(as_c_library())\n"
+        "warn_unless_portable()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != VARIABLE}
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    if res.stdout.split() == ["True"]:
+        pytest.skip("numpy's own kernels give the C library's numbers on this machine")
+    assert "AVX-512" in res.stderr and VARIABLE in res.stderr
+
+
+def _probe(_: int) -> bool:
+    from agents.numerics import as_c_library
+
+    return as_c_library()
