@@ -1,7 +1,8 @@
 """What a run folder needs to be reproduced: resolved config, seeds, versions, revision, command.
 
 An academic re-running an experiment on another machine compares these fields first: the same
-config, seeds and package versions give the same numbers.
+config, seeds and package versions give the same numbers, numpy computing with the C library's
+``exp`` and ``log`` (``versions()["numpy_kernels"]``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
+
+from agents.numerics import portable_here
 
 #: Distributions whose versions can change the numbers or the figures.
 PACKAGES = (
@@ -36,10 +39,13 @@ PACKAGES = (
     "joblib",
 )
 ROOT = Path(__file__).resolve().parents[1]
+#: Whose ``exp`` and ``log`` numpy used in a run, by whether they are the C library's.
+NUMPY_KERNELS = {True: "C library's exp and log", False: "this CPU's own exp and log (AVX-512)"}
 
 
 def versions() -> dict[str, str | None]:
-    """Python, platform and the installed version of each of :data:`PACKAGES` (None if absent)."""
+    """Python, platform, the installed version of each of :data:`PACKAGES` (None if absent), and
+    whose ``exp`` and ``log`` numpy computes with (``agents.numerics``)."""
     return dict(_versions())
 
 
@@ -53,6 +59,7 @@ def _versions() -> dict[str, str | None]:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = None
+    out["numpy_kernels"] = NUMPY_KERNELS[portable_here()]
     return out
 
 

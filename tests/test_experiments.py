@@ -119,6 +119,7 @@ def test_main_job_compares_the_scenarios_with_common_random_numbers(serial: Path
     manifest = json.loads((serial / "manifest.json").read_text())
     assert manifest["seeds"] == seeds and manifest["baseline"] == "kz_bicameral_2023"
     assert manifest["versions"]["numpy"] and "parltwin" in manifest["command"]
+    assert manifest["versions"]["numpy_kernels"] == "C library's exp and log"  # on every machine
     parliaments = [sc["config"]["parliament"]["name"] for sc in manifest["scenarios"]]
     assert parliaments == ["kz_bicameral_2023", "kz_bicameral_2023", "kz_kurultai_2026", "kz_kurultai_2026"]
     tables = [{p.name[6:] for p in (serial / "0" / "ledger").glob(f"r{i:04d}_*.parquet")} for i in (0, 1)]
