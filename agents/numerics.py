@@ -56,6 +56,7 @@ ADVICE = (
 
 
 def warn_unless_portable() -> None:
-    """Warn (once a process) where a seed would give other numbers than on other machines."""
+    """Warn where a seed would give other numbers than on other machines (Python shows a warning
+    once for each place it comes from)."""
     if not portable_here():
         warnings.warn(ADVICE, RuntimeWarning, stacklevel=3)
