@@ -597,7 +597,7 @@ def table(result: dict[str, Any]) -> str:
     for when in ("before", "after"):
         at = result[f"load_{when}"]
         speed = f"; {LOOP_STEPS / 1e6:g} M-step Python loop: {at['loop_s']:.2f} s" if "loop_s" in at else ""
-        machine.append(f"load {when}:{' ' * (6 - len(when))}{at['uptime'] or at['loadavg']}{speed}")
+        machine.append(f"load {when}:".ljust(13) + f"{at['uptime'] or at['loadavg']}{speed}")
     lines.append("\n".join(machine))
     lines.append(checks)
     return "\n\n".join(lines)

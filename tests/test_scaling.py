@@ -149,12 +149,10 @@ def test_bench_ratios_are_taken_in_pairs_of_runs_made_one_after_the_other(monkey
 
 
 def test_the_bench_table_gives_the_machine_speed_beside_its_load() -> None:
-    from experiments import bench
-
     at = {"loadavg": [0.5, 0.4, 0.3], "uptime": None, "time": "t"}
     result = {"cases": [], "targets": [], "load_before": {**at, "loop_s": 1.75}, "load_after": at}
     lines = bench.table(result).splitlines()
     before = next(x for x in lines if x.startswith("load before:"))
     after = next(x for x in lines if x.startswith("load after:"))
-    assert before.endswith("[0.5, 0.4, 0.3]; 40 M-step Python loop: 1.75 s")
-    assert after.endswith("[0.5, 0.4, 0.3]")  # a file written before the loop was measured
+    assert before == "load before: [0.5, 0.4, 0.3]; 40 M-step Python loop: 1.75 s"
+    assert after == "load after:  [0.5, 0.4, 0.3]"  # a file written before the loop was measured
