@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
-# The main job: three scenarios x 30 replications, compared in report.html (its path is printed last).
+# The main job: four scenarios x 30 replications, compared in report.html (its path is printed last).
 # Extra overrides go in ARGS, e.g. make run ARGS="hydra/launcher=joblib".
 run: $(STAMP)
 	$(BIN)/parltwin experiment=reform_comparison $(ARGS)

@@ -224,23 +224,33 @@ def _dask[T, R](fn: Callable[[T], R], todo: list[T], spec: PoolSpec) -> Iterator
         chatty.setLevel(level)
 
 
+#: A local cluster's scheduler has its own HTTP server even without a dashboard: on 127.0.0.1:8787
+#: by default, where a second cluster collides with the first. Here it takes a free port, and
+#: neither it nor a worker's server answers anything (no health, metrics or cluster pages).
+_QUIET_HTTP = {"dashboard": False, "dashboard_address": "127.0.0.1:0"}
+_NO_ROUTES = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+
+
 def _on_cluster[T, R](fn: Callable[[T], R], todo: list[T], spec: PoolSpec) -> Iterator[R]:
     import logging
 
+    import dask
     from distributed import Client, LocalCluster
 
     cluster = None
     if spec.scheduler:
         client = Client(spec.scheduler)
     else:
-        cluster = LocalCluster(
-            n_workers=spec.processes,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        with dask.config.set(_NO_ROUTES):  # read as the scheduler and the workers start
+            cluster = LocalCluster(
+                n_workers=spec.processes,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                scheduler_kwargs=_QUIET_HTTP,
+                silence_logs=logging.ERROR,
+            )
         client = Client(cluster)
     futures = []
     try:

@@ -7,7 +7,10 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -52,6 +55,36 @@ def test_serial_local_pool_and_dask_write_the_same_bytes(tmp_path: Path) -> None
     assert files(tmp_path / "dask") == want
     # Resume: everything is finished, so nothing is left to run.
     assert tasks(tmp_path / "pool") == []
+
+
+def test_a_local_dask_cluster_answers_nothing_over_http_and_leaves_port_8787_free(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import distributed
+
+    answers: dict[tuple[str, int], int] = {}
+
+    class Probed(distributed.LocalCluster):
+        """The pool's cluster, asked over HTTP for its health once it has started."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            s = self.scheduler
+            servers = [sock.getsockname()[:2] for sock in s.http_server._sockets.values()]
+            servers += [(w.host, w.services["dashboard"]) for w in s.workers.values()]
+            for host, port in servers:
+                try:
+                    with urllib.request.urlopen(f"http://{host}:{port}/health", timeout=10) as r:
+                        answers[host, port] = r.status
+                except urllib.error.HTTPError as e:
+                    answers[host, port] = e.code
+
+    monkeypatch.setattr(distributed, "LocalCluster", Probed)
+    assert list(imap(abs, [-1, 2], PoolSpec(backend="dask", workers=2))) == [1, 2]
+    assert len(answers) == 3  # the scheduler's server and each worker's
+    assert {host for host, _ in answers} == {"127.0.0.1"}
+    assert 8787 not in {port for _, port in answers}  # Dask's default: a second cluster would collide
+    assert set(answers.values()) == {404}  # no health, metrics or cluster pages
 
 
 def test_tasks_without_a_folder_only_return_their_records(tmp_path: Path) -> None:
