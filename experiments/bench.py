@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -297,6 +297,50 @@ def pluchino_case(repeat: int) -> dict[str, Any]:
     }
 
 
+#: The explorer's answers: replications per scenario (the page's default, then more).
+APP_REPLICATIONS = (5, 30)
+
+
+def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None = None) -> dict[str, Any]:
+    """The explorer's answers as a planner waits for them: Streamlit's ``AppTest`` runs the real page
+    in this process (its runs cached in a fresh folder, two workers), for each number of
+    replications: a new seed (both scenarios to run: wall time), twice, then back to a seed already
+    run, twice. ``years``: the page's horizon (None: its default)."""
+    from streamlit.testing.v1 import AppTest
+
+    from experiments.explorer.scenario import WORKERS
+    from experiments.explorer.serve import PAGE
+
+    answers: dict[str, dict[str, list[float]]] = {}
+    main = sys.modules["__main__"]  # AppTest runs the page as ``__main__`` and leaves it there
+    saved = {k: os.environ.get(k) for k in ("PARLTWIN_APP_CACHE", WORKERS)}
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["PARLTWIN_APP_CACHE"], os.environ[WORKERS] = cache, "2"
+        try:
+            for n in replications:
+                at = AppTest.from_file(str(PAGE), default_timeout=600)
+                at.session_state["replications"] = n
+                if years is not None:
+                    at.session_state["years"] = years
+                at.run()
+                walls = []
+                for seed in (101, 102, 101, 102):
+                    start = time.perf_counter()
+                    at.number_input(key="seed").set_value(seed).run()
+                    walls.append(time.perf_counter() - start)
+                    if at.exception:
+                        raise RuntimeError(f"the explorer failed: {at.exception[0].value}")
+                answers[str(n)] = {"new_seed_s": walls[:2], "seed_already_run_s": walls[2:]}
+        finally:
+            sys.modules["__main__"] = main
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    return {"case": "explorer: answers of the page (two scenarios), wall", "answers": answers}
+
+
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -477,6 +521,7 @@ def run(repeat: int, main_job_runs: int | None, full_robustness: bool = False) -
             )
         )
     cases.append(pluchino_case(repeat))
+    cases.append(app_case())
     cases.append(startup_case(repeat))
     cases.append(robustness_case(repeat, full_robustness))
     out: dict[str, Any] = {
@@ -559,6 +604,16 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def explorer_line(case: dict[str, Any]) -> str:
+    """The explorer's answers in one line: the slower of each pair of runs."""
+    parts = [
+        f"{max(a['new_seed_s']):.2f} s for a new seed, {max(a['seed_already_run_s']):.2f} s back to one "
+        f"already run ({n} replications)"
+        for n, a in case["answers"].items()
+    ]
+    return "explorer (two scenarios): " + "; ".join(parts)
+
+
 def table(result: dict[str, Any]) -> str:
     rows = []
     for c in result["cases"]:
@@ -583,6 +638,9 @@ def table(result: dict[str, Any]) -> str:
             f"main job: {job['wall_s_1_worker']:.1f} s on 1 worker, {job['wall_s_2_workers']:.1f} s on 2 "
             f"(x{job['speedup_2_workers']:.2f}), peak {job['peak_rss_mb']:.0f} MB"
         )
+    app = _case(result, "explorer")
+    if app:
+        lines.append(explorer_line(app))
     robust = _case(result, "robustness")
     if robust:
         runs = ", ".join(f"{r['wall_s']:.1f} s at {w} worlds" for w, r in robust["runs"].items())

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -196,10 +197,28 @@ def side_process(module: str) -> Iterator[Executor | None]:
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+@contextmanager
+def _main_left_out(fn: Callable[..., Any]) -> Iterator[None]:
+    """While workers start: a main module they need not import. A worker starts by importing the
+    parent's ``__main__`` script, which only a function defined there needs; the explorer's page,
+    which Streamlit runs as ``__main__``, would run again in every worker."""
+    main = sys.modules.get("__main__")
+    if main is None or fn.__module__ == "__main__":
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")  # no file: nothing to import
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _local[T, R](fn: Callable[[T], R], todo: list[T], n: int) -> Iterator[R]:
     # Workers fork from a forkserver that has imported the function's module once (unless it
     # runs already, e.g. started by ``start_ahead``).
-    pool = _forkserver(_preload(fn.__module__)).Pool(n, initializer=_worker_start)
+    ctx = _forkserver(_preload(fn.__module__))
+    with _main_left_out(fn):
+        pool = ctx.Pool(n, initializer=_worker_start)
     try:
         yield from pool.imap(fn, todo, chunksize=1)
         pool.close()

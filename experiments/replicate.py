@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,13 +138,18 @@ def replicate(task: Task) -> Outcome:
 
 
 def run_tasks(
-    tasks: list[Task], spec: PoolSpec = SERIAL, desc: str = "", quiet: bool = False
+    tasks: list[Task],
+    spec: PoolSpec = SERIAL,
+    desc: str = "",
+    quiet: bool = False,
+    step: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Run replications of any scenarios in one pool; return their records in the order of ``tasks``.
 
     A task with a folder gets its record written there, after its ledger and the descriptions of
     any metric new to the folder (``metrics.json``), so that a record on disk means a finished
-    replication. The records are written in the order of the tasks on every backend.
+    replication. The records are written in the order of the tasks on every backend; ``step(k, n)``
+    is called after the ``k``-th of the ``n`` (a page's progress bar).
     """
     described = {t.folder: catalog.load([t.folder]) for t in tasks if t.folder is not None}
     records = []
@@ -158,6 +163,8 @@ def run_tasks(
                 # Metrics keep the engine's order (stages in procedure order): no sorted keys here.
                 write_text(record_path(task.folder, task.index), json.dumps(done.record, indent=1) + "\n")
             records.append(done.record)
+            if step is not None:
+                step(len(records), len(tasks))
     return records
 
 

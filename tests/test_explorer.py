@@ -16,9 +16,11 @@ import pytest
 import yaml
 
 from experiments.compare import fingerprint
+from experiments.explorer import scenario
 from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, config, levers, run
 from experiments.explorer.serve import HOST, argv
+from experiments.pool import PoolSpec
 from tests.conftest import PARLTWIN, ROOT, run_cli
 
 PAGE = ROOT / "experiments" / "explorer" / "page.py"
@@ -131,6 +133,56 @@ def test_a_lever_changes_the_config_and_the_exported_yaml_runs_with_the_cli(
     assert yaml.safe_load(scenario_yaml(s))["parliament"]["stages"]["kurultai"]["readings"] == 2
 
 
+def test_many_replications_run_on_the_workers_and_write_what_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    specs: list[PoolSpec] = []
+    real = scenario.run_tasks
+
+    def spied(todo: list, spec: PoolSpec, **kw: object) -> list:
+        specs.append(spec)
+        return real(todo, spec, **kw)
+
+    monkeypatch.setattr(scenario, "run_tasks", spied)
+    s = Scenario("kz_kurultai_2026", "kz_digital", years=0.25, replications=scenario.POOL_FROM)
+    n = s.replications
+    written = {}
+    for w in ("1", "2"):
+        monkeypatch.setenv(scenario.WORKERS, w)
+        steps: list[tuple[int, int]] = []
+        folder, _ = run(s, tmp_path / w, step=lambda k, total, seen=steps: seen.append((k, total)))
+        assert steps == [(k, n) for k in range(1, n + 1)]  # the page's bar, in order
+        written[w] = {
+            str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "scenario.json"  # which says when it was made
+        }
+    assert [sp.processes for sp in specs] == [1, 2]
+    assert len(written["2"]) > n and written["1"] == written["2"]
+    # Found in the cache: nothing to run, one process asked for, the bar full at once.
+    steps = []
+    run(s, tmp_path / "2", step=lambda k, total: steps.append((k, total)))
+    assert specs[-1].processes == 1 and steps == [(n, n)]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "field"),
+    [(["--workers", "0"], {}, "--workers"), ([], {"PARLTWIN_APP_WORKERS": "two"}, "PARLTWIN_APP_WORKERS")],
+)
+def test_the_app_refuses_a_bad_number_of_workers_before_it_serves(
+    args: list[str], env: dict[str, str], field: str
+) -> None:
+    res = subprocess.run(
+        [str(PARLTWIN.with_name("parltwin-app")), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and field in res.stderr and "1 or more" in res.stderr
+
+
 def test_the_server_listens_on_loopback_only() -> None:
     args = argv(8599)
     assert args[args.index("--server.address") + 1] == HOST == "127.0.0.1"
@@ -149,7 +201,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "PARLTWIN_APP_CACHE": str(tmp_path / "cache")}
     proc = subprocess.Popen(
-        [str(PARLTWIN.with_name("parltwin-app")), "--port", str(port)],
+        [str(PARLTWIN.with_name("parltwin-app")), "--port", str(port), "--workers", "2"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -181,9 +233,12 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{served}/?years=1.5&replications=2")  # a short run: 18 months, 2 replications
+            # A short run (18 months), with enough replications that each scenario's run on two
+            # workers, as Streamlit serves the page: as ``__main__``, which the workers must not run.
+            page.goto(f"{served}/?years=1.5&replications={scenario.POOL_FROM}")
             before = share(page)
-            assert page.get_by_role("spinbutton", name="Replications", exact=True).input_value() == "2"
+            spin = page.get_by_role("spinbutton", name="Replications", exact=True)
+            assert spin.input_value() == str(scenario.POOL_FROM)
             img_before = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
             page.locator("[data-testid='stSelectbox']").filter(has_text="Digital channels").nth(1).click()
             page.get_by_role("option", name=re.compile("^kz_digital")).click()

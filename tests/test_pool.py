@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
+import types
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -85,6 +87,20 @@ def test_a_local_dask_cluster_answers_nothing_over_http_and_leaves_port_8787_fre
     assert {host for host, _ in answers} == {"127.0.0.1"}
     assert 8787 not in {port for _, port in answers}  # Dask's default: a second cluster would collide
     assert set(answers.values()) == {404}  # no health, metrics or cluster pages
+
+
+def test_workers_do_not_run_the_parents_main_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As when Streamlit runs the explorer's page as ``__main__``: a worker that imported the script
+    would run the page again."""
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'a').write('x')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    assert list(imap(abs, [-1, -2, 3], PoolSpec(workers=2))) == [1, 2, 3]
+    assert not marker.exists()
+    assert sys.modules["__main__"] is page  # the parent's own, once the workers have started
 
 
 def test_tasks_without_a_folder_only_return_their_records(tmp_path: Path) -> None:

@@ -156,3 +156,26 @@ def test_the_bench_table_gives_the_machine_speed_beside_its_load() -> None:
     after = next(x for x in lines if x.startswith("load after:"))
     assert before == "load before: [0.5, 0.4, 0.3]; 40 M-step Python loop: 1.75 s"
     assert after == "load after:  [0.5, 0.4, 0.3]"  # a file written before the loop was measured
+
+
+def test_the_bench_times_the_explorers_answers_and_leaves_the_process_as_it_found_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import sys
+
+    monkeypatch.setenv("PARLTWIN_APP_CACHE", "kept")
+    monkeypatch.delenv("PARLTWIN_APP_WORKERS", raising=False)
+    main = sys.modules["__main__"]
+    case = bench.app_case((2,), years=0.5)
+    assert sys.modules["__main__"] is main  # not the page, which AppTest runs as ``__main__``
+    assert os.environ["PARLTWIN_APP_CACHE"] == "kept" and "PARLTWIN_APP_WORKERS" not in os.environ
+    answers = case["answers"]["2"]
+    assert len(answers["new_seed_s"]) == len(answers["seed_already_run_s"]) == 2
+    assert all(t > 0 for t in answers["new_seed_s"] + answers["seed_already_run_s"])
+    result = {"cases": [case], "targets": [], "load_before": {"loadavg": [0], "uptime": None},
+              "load_after": {"loadavg": [0], "uptime": None}}  # fmt: skip
+    line = next(x for x in bench.table(result).splitlines() if x.startswith("explorer (two"))
+    slower = max(answers["new_seed_s"])
+    assert line.startswith(f"explorer (two scenarios): {slower:.2f} s for a new seed, ")
+    assert line.endswith(" back to one already run (2 replications)")

@@ -28,12 +28,30 @@ from experiments.comparison import Compared, compare_jobs
 from experiments.files import write_json
 from experiments.labels import scenario_name
 from experiments.manifest import config_hash, git_revision, now, resolved, versions
-from experiments.replicate import SCENARIO, finished, run_replications
+from experiments.pool import PoolSpec, available_cores
+from experiments.replicate import SCENARIO, finished, pending, run_tasks
 from scenarios import Config, register, validate
 from scenarios.parameters import PARAMETERS, apply, current, present
 from sim.engine.streams import replication_seeds
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+#: Replications still to run from which a scenario's run uses several processes: below it, starting
+#: them costs more than they save (`docs/performance.md`, "The explorer's answers").
+POOL_FROM = 10
+#: How many processes a scenario's replications may use (``parltwin-app --workers``).
+WORKERS = "PARLTWIN_APP_WORKERS"
+
+
+def workers() -> int:
+    """``$PARLTWIN_APP_WORKERS``, else every core available to this process."""
+    value = os.environ.get(WORKERS, "").strip()
+    if not value:
+        return available_cores()
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{WORKERS}={value!r}: allowed: a whole number of processes, 1 or more")
+    return int(value)
 
 
 def cache_dir() -> Path:
@@ -62,8 +80,11 @@ class Scenario:
         return scenario_name(self.parliament, {"channels": self.channels})
 
     def overrides(self) -> list[str]:
-        return [f"parliament={self.parliament}", f"channels={self.channels}", f"years={self.years:g}",
-                f"seed={self.seed}"]  # fmt: skip
+        return [*self.presets(), f"years={self.years:g}", f"seed={self.seed}"]
+
+    def presets(self) -> list[str]:
+        """The overrides that choose presets (what Hydra has to compose; the rest are values)."""
+        return [f"parliament={self.parliament}", f"channels={self.channels}"]
 
 
 #: Hydra's composition is process-global: one at a time, whatever the page sessions do.
@@ -81,16 +102,33 @@ def _composed(overrides: tuple[str, ...]) -> str:
 
 def base_config(s: Scenario) -> dict[str, Any]:
     """The resolved config ``parltwin`` composes for the scenario's presets, horizon and seed (a
-    fresh copy: callers change it)."""
-    return json.loads(_composed(tuple(s.overrides())))
+    fresh copy: callers change it). Hydra composes the presets once; horizon and seed are values
+    set on a copy, as their overrides set them."""
+    return _based(tuple(s.presets()), s.years, s.seed)
+
+
+def _based(presets: tuple[str, ...], years: float, seed: int) -> dict[str, Any]:
+    data = json.loads(_composed(presets))
+    data["years"], data["seed"] = years, seed
+    return data
 
 
 def config(s: Scenario) -> DictConfig:
     """The scenario's config: its presets' with the levers applied (a lever absent from the
-    presets, e.g. the Senate's review in a one-chamber parliament, is left out)."""
-    base = base_config(s)
-    values = {k: v for k, v in s.levers.items() if present(base, k)}
-    return OmegaConf.merge(OmegaConf.structured(Config), apply(base, values))  # type: ignore[return-value]
+    presets, e.g. the Senate's review in a one-chamber parliament, is left out). Read-only: it is
+    made once per scenario, and shared (the page asks for it at every rerun)."""
+    return _config(tuple(s.presets()), s.years, s.seed, tuple(sorted(s.levers.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _config(
+    presets: tuple[str, ...], years: float, seed: int, lever_values: tuple[tuple[str, float], ...]
+) -> DictConfig:
+    base = _based(presets, years, seed)
+    values = {k: v for k, v in lever_values if present(base, k)}
+    cfg = OmegaConf.merge(OmegaConf.structured(Config), apply(base, values))  # checked against the types
+    OmegaConf.set_readonly(cfg, True)
+    return cfg  # type: ignore[return-value]
 
 
 def levers(s: Scenario) -> list[tuple[str, float]]:
@@ -141,11 +179,17 @@ def run(
     }
     if not (out / SCENARIO).is_file():
         write_json(out / SCENARIO, manifest)
+    n = len(seeds)
     with _RUNNING[str(out)]:  # two pages asking for the same scenario: one runs, the other reads
-        for k in range(1, len(seeds) + 1):  # one at a time, so that the page can show progress
-            run_replications(conf, seeds[:k], out, fp, quiet=True)
-            if step is not None:
-                step(k, len(seeds))
+        todo = pending(conf, seeds, out, fp)
+        done = n - len(todo)
+        spec = PoolSpec(workers=workers() if len(todo) >= POOL_FROM else 1)
+        if step is None:
+            run_tasks(todo, spec, quiet=True)
+        else:  # the page's bar counts the replications already in the folder as done
+            run_tasks(todo, spec, quiet=True, step=lambda k, _: step(done + k, n))
+            if not todo:
+                step(n, n)
     return out, manifest
 
 

@@ -31,12 +31,29 @@ def argv(port: int = 8501) -> list[str]:
 
 
 def main() -> None:
-    """``parltwin-app [--port N]``: the explorer at http://127.0.0.1:N (default 8501)."""
+    """``parltwin-app [--port N] [--workers N]``: the explorer at http://127.0.0.1:N (default 8501)."""
     import argparse
+    import os
+
+    from experiments.explorer.scenario import POOL_FROM, WORKERS, workers
 
     parser = argparse.ArgumentParser(prog="parltwin-app", description=main.__doc__)
     parser.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help=f"processes for a scenario's replications when {POOL_FROM} or more are to run "
+        f"(default: ${WORKERS}, else every core)",
+    )
     args = parser.parse_args()
+    if args.workers is not None:
+        if args.workers < 1:
+            parser.exit(2, f"parltwin-app: error: --workers {args.workers}: allowed: 1 or more\n")
+        os.environ[WORKERS] = str(args.workers)
+    try:
+        workers()
+    except ValueError as e:
+        parser.exit(2, f"parltwin-app: error: {e}\n")
     from streamlit.web import cli
 
     print(f"parltwin explorer: http://{HOST}:{args.port}", file=sys.stderr)
