@@ -15,6 +15,7 @@ measured here, never asserted in tests.
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
 import platform
@@ -317,6 +318,7 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
     with tempfile.TemporaryDirectory() as cache:
         os.environ["PARLTWIN_APP_CACHE"], os.environ[WORKERS] = cache, "2"
         try:
+            logging.disable(logging.WARNING)  # Streamlit warns that the page runs without its server
             for n in replications:
                 at = AppTest.from_file(str(PAGE), default_timeout=600)
                 at.session_state["replications"] = n
@@ -332,6 +334,7 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
                         raise RuntimeError(f"the explorer failed: {at.exception[0].value}")
                 answers[str(n)] = {"new_seed_s": walls[:2], "seed_already_run_s": walls[2:]}
         finally:
+            logging.disable(logging.NOTSET)
             sys.modules["__main__"] = main
             for k, v in saved.items():
                 if v is None:

@@ -161,6 +161,7 @@ def test_the_bench_table_gives_the_machine_speed_beside_its_load() -> None:
 def test_the_bench_times_the_explorers_answers_and_leaves_the_process_as_it_found_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import logging
     import os
     import sys
 
@@ -170,6 +171,7 @@ def test_the_bench_times_the_explorers_answers_and_leaves_the_process_as_it_foun
     case = bench.app_case((2,), years=0.5)
     assert sys.modules["__main__"] is main  # not the page, which AppTest runs as ``__main__``
     assert os.environ["PARLTWIN_APP_CACHE"] == "kept" and "PARLTWIN_APP_WORKERS" not in os.environ
+    assert logging.root.manager.disable == logging.NOTSET  # Streamlit's warnings were off only meanwhile
     answers = case["answers"]["2"]
     assert len(answers["new_seed_s"]) == len(answers["seed_already_run_s"]) == 2
     assert all(t > 0 for t in answers["new_seed_s"] + answers["seed_already_run_s"])
