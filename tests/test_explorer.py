@@ -165,6 +165,15 @@ def test_many_replications_run_on_the_workers_and_write_what_one_process_writes(
     assert specs[-1].processes == 1 and steps == [(n, n)]
 
 
+def test_a_worker_that_imports_the_page_does_not_run_it() -> None:
+    """A replacement worker of a pool imports its parent's main script as ``__mp_main__``: under
+    Streamlit, the page. Run outside Streamlit, the page would fail at once (no session state)."""
+    import runpy
+
+    names = runpy.run_path(str(PAGE), run_name="__mp_main__")
+    assert callable(names["main"])
+
+
 @pytest.mark.parametrize(
     ("args", "env", "field"),
     [(["--workers", "0"], {}, "--workers"), ([], {"PARLTWIN_APP_WORKERS": "two"}, "PARLTWIN_APP_WORKERS")],

@@ -239,4 +239,5 @@ def main() -> None:
         st.code(text, language="yaml")
 
 
-main()
+if __name__ == "__main__":  # as Streamlit runs it; not when a worker process imports it (``__mp_main__``)
+    main()
