@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 
@@ -205,8 +207,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    """``parltwin-app`` on a free port of 127.0.0.1, stopped at the end."""
+def served(server: tuple[str, subprocess.Popen]) -> str:
+    return server[0]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``parltwin-app`` on a free port of 127.0.0.1 (its address and process), stopped at the end."""
     port = _free_port()
     env = {**os.environ, "PARLTWIN_APP_CACHE": str(tmp_path / "cache")}
     proc = subprocess.Popen(
@@ -223,7 +230,7 @@ def served(tmp_path: Path) -> Iterator[str]:
                 if s.connect_ex((HOST, port)) == 0:
                     break
             time.sleep(0.3)
-        yield f"http://{HOST}:{port}"
+        yield f"http://{HOST}:{port}", proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -261,3 +268,43 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
     number = re.compile(r"kz_kurultai_2026(?: \+ kz_digital)?: ([\d.,]+) %")
     assert number.search(before).group(1) != number.search(after).group(1)
     assert img_before != img_after  # the plotted figure itself changed
+
+
+def _workers(server: subprocess.Popen) -> list[psutil.Process]:
+    """The server's pool workers: the children of its forkserver."""
+    found = []
+    for child in psutil.Process(server.pid).children():
+        with contextlib.suppress(psutil.Error):
+            if "forkserver" in " ".join(child.cmdline()):
+                found += child.children()
+    return found
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_planner_who_leaves_mid_run_leaves_no_worker_running(server: tuple[str, subprocess.Popen]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, proc = server
+
+    def wait_for(ok: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + 120
+        while not ok():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.2)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"{url}/?years=5&replications=200")  # about a minute of replications here
+            wait_for(lambda: len(_workers(proc)) == 2, "the page's two workers")
+            running = _workers(proc)
+        finally:
+            browser.close()
+    wait_for(lambda: not any(map(_alive, running)), "the workers to end once the page closed")
+
+
+def _alive(process: psutil.Process) -> bool:
+    with contextlib.suppress(psutil.Error):
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    return False
