@@ -23,7 +23,7 @@ from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, config, levers, run
 from experiments.explorer.serve import HOST, argv
 from experiments.pool import PoolSpec
-from tests.conftest import PARLTWIN, ROOT, run_cli
+from tests.conftest import PARLTWIN, ROOT, compose_config, run_cli
 
 PAGE = ROOT / "experiments" / "explorer" / "page.py"
 #: Short runs: a year and a half (a year of answered demands), two replications.
@@ -133,6 +133,30 @@ def test_a_lever_changes_the_config_and_the_exported_yaml_runs_with_the_cli(
     theirs = json.loads((tmp_path / "cli" / "replications" / "r0000.json").read_text())
     assert ours["summary"] == theirs["summary"]  # the same numbers from the app and the command
     assert yaml.safe_load(scenario_yaml(s))["parliament"]["stages"]["kurultai"]["readings"] == 2
+
+
+@pytest.mark.parametrize(("years", "seed"), [(3.0, 0), (1.5, 7)])
+def test_a_scenarios_config_is_the_one_the_command_composes_whatever_the_seed(
+    years: float, seed: int
+) -> None:
+    from dataclasses import replace
+
+    from omegaconf import OmegaConf
+    from omegaconf.errors import ReadonlyConfigError
+
+    from experiments.manifest import resolved
+    from scenarios import Config
+
+    s = Scenario("kz_kurultai_2026", "kz_digital", years=years, seed=seed)
+    first = config(s)
+    config(replace(s, seed=seed + 1))  # another seed in between: a copy of the same kept config
+    mine = config(s)
+    theirs = OmegaConf.merge(OmegaConf.structured(Config), resolved(compose_config(s.overrides())))
+    assert resolved(mine) == resolved(theirs) and fingerprint(mine) == fingerprint(theirs)
+    assert mine is first and mine.seed == seed
+    assert config(replace(s, seed=seed + 1)).seed == seed + 1
+    with pytest.raises(ReadonlyConfigError):
+        mine.seed = seed + 1  # shared between reruns: nobody may change it
 
 
 def test_many_replications_run_on_the_workers_and_write_what_one_process_writes(
