@@ -156,9 +156,9 @@ def changed(s: Scenario) -> dict[str, float]:
     return {k: v for k, v in s.levers.items() if k in preset and preset[k] != v}
 
 
-def folder(cfg: DictConfig, seeds: Sequence[int], cache: Path | None = None) -> Path:
-    """The cache folder of a config's replications: by fingerprint and seed list."""
-    return Path(cache or cache_dir()) / f"{fingerprint(cfg)}-{config_hash(list(seeds))[:8]}"
+def folder(fp: str, seeds: Sequence[int], cache: Path | None = None) -> Path:
+    """The cache folder of a config's replications: by its fingerprint (``fp``) and seed list."""
+    return Path(cache or cache_dir()) / f"{fp}-{config_hash(list(seeds))[:8]}"
 
 
 def run(
@@ -170,7 +170,7 @@ def run(
     conf = validate(cfg)
     seeds = replication_seeds(conf.seed, s.replications)
     fp = fingerprint(cfg)
-    out = folder(cfg, seeds, cache)
+    out = folder(fp, seeds, cache)
     finished(out, seeds, fp)
     manifest = {
         "name": s.name,
