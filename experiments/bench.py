@@ -31,6 +31,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import simpy
@@ -314,9 +315,10 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
 
     answers: dict[str, dict[str, list[float]]] = {}
     main = sys.modules["__main__"]  # AppTest runs the page as ``__main__`` and leaves it there
-    saved = {k: os.environ.get(k) for k in ("PARLTWIN_APP_CACHE", WORKERS)}
-    with tempfile.TemporaryDirectory() as cache:
-        os.environ["PARLTWIN_APP_CACHE"], os.environ[WORKERS] = cache, "2"
+    with (
+        tempfile.TemporaryDirectory() as cache,
+        patch.dict(os.environ, {"PARLTWIN_APP_CACHE": cache, WORKERS: "2"}),
+    ):
         try:
             logging.disable(logging.WARNING)  # Streamlit warns that the page runs without its server
             for n in replications:
@@ -336,11 +338,6 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
         finally:
             logging.disable(logging.NOTSET)
             sys.modules["__main__"] = main
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
     return {"case": "explorer: answers of the page (two scenarios), wall", "answers": answers}
 
 
