@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import psutil
 import pytest
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig
@@ -38,3 +39,13 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     return subprocess.run(
         [str(PARLTWIN), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600
     )
+
+
+def is_worker(p: psutil.Process, parent: int) -> bool:
+    """Whether ``p``, a descendant of the process ``parent``, does its work: not multiprocessing's
+    resource tracker or forkserver, but a process forked from it (or a Dask cluster's worker)."""
+    try:
+        cmd = " ".join(p.cmdline())
+        return "resource_tracker" not in cmd and not (p.ppid() == parent and "forkserver" in cmd)
+    except psutil.NoSuchProcess:
+        return False

@@ -23,7 +23,7 @@ from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, config, levers, run
 from experiments.explorer.serve import HOST, argv
 from experiments.pool import PoolSpec
-from tests.conftest import PARLTWIN, ROOT, compose_config, run_cli
+from tests.conftest import PARLTWIN, ROOT, compose_config, is_worker, run_cli
 
 PAGE = ROOT / "experiments" / "explorer" / "page.py"
 #: Short runs: a year and a half (a year of answered demands), two replications.
@@ -295,13 +295,8 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
 
 
 def _workers(server: subprocess.Popen) -> list[psutil.Process]:
-    """The server's pool workers: the children of its forkserver."""
-    found = []
-    for child in psutil.Process(server.pid).children():
-        with contextlib.suppress(psutil.Error):
-            if "forkserver" in " ".join(child.cmdline()):
-                found += child.children()
-    return found
+    """The server's pool workers."""
+    return [p for p in psutil.Process(server.pid).children(recursive=True) if is_worker(p, server.pid)]
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")

@@ -23,7 +23,7 @@ from experiments.pool import PoolSpec, imap, one_blas_thread, start_ahead
 from experiments.replicate import Task, load_records, pending, run_tasks
 from scenarios import ConfigError, validate
 from sim.engine.streams import replication_seeds
-from tests.conftest import PARLTWIN, compose_config
+from tests.conftest import PARLTWIN, compose_config, is_worker
 from tests.parltwin_cli import parltwin
 
 SCENARIOS = {
@@ -272,14 +272,6 @@ def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _is_worker(p: psutil.Process, parent: int) -> bool:
-    try:
-        cmd = " ".join(p.cmdline())
-        return "resource_tracker" not in cmd and not (p.ppid() == parent and "forkserver" in cmd)
-    except psutil.NoSuchProcess:
-        return False
-
-
 def _workers_seen(proc: subprocess.Popen, least: int, until: Path | None = None, within: float = 60.0) -> int:
     """The most worker processes ``proc`` had at once (not multiprocessing's resource tracker or
     forkserver, but the processes forked from it, or a Dask cluster's workers), polling until
@@ -290,7 +282,7 @@ def _workers_seen(proc: subprocess.Popen, least: int, until: Path | None = None,
             children = psutil.Process(proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             break
-        most = max(most, sum(1 for c in children if _is_worker(c, proc.pid)))
+        most = max(most, sum(1 for c in children if is_worker(c, proc.pid)))
         if most >= least and (until is None or until.exists()):
             break
         time.sleep(0.05)
