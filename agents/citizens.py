@@ -92,9 +92,10 @@ BLOCK = 64
 #: stays in cache (and memory stays small). The default population draws ``BLOCK`` days.
 BLOCK_DRAWS = 1 << 18
 URBAN, RURAL = 1, 0
-_EMPTY = np.zeros(0, dtype=np.int64)
-_NONE = np.zeros(0)
-_NO_DEMANDS = (_EMPTY, _EMPTY, _NONE, _NONE)
+#: A day's new demands: (group, topic, position, intensity), one Python list each (a day brings a
+#: few, and every reader takes them one by one).
+Emerged = tuple[list[int], list[int], list[float], list[float]]
+_NO_DEMANDS: Emerged = ([], [], [], [])
 # The bounds of salience as 0-d arrays: a ufunc takes them with less work per call than scalars.
 _ZERO, _ONE = np.array(0.0, dtype=np.float32), np.array(1.0, dtype=np.float32)
 _NEVER = np.float32(np.inf)  # the threshold of a pair that may not raise a demand
@@ -247,11 +248,10 @@ class CitizenGroups:
             view[d, :, k] += np.float32(size[d, k]) * self._base32[:, k]
         self._block = 0
 
-    def step(
-        self, now: float, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def step(self, now: float, rng: np.random.Generator) -> Emerged:
         """Move salience one day; return the (group, topic, position, intensity) of the demands that
-        emerge (the position a group wants is its preferred one, the intensity its salience).
+        emerge (the position a group wants is its preferred one, the intensity its salience), by
+        group, then topic. The lists are new, except the shared empty answer of a quiet day.
 
         A demand emerges where salience crosses the threshold upwards on an open pair (see
         ``reopen``) out of its refractory period. Each step is a few in-place operations over all
@@ -283,15 +283,13 @@ class CitizenGroups:
             bar[c] = _NEVER
         n, pref = self._topics, self._pref_flat
         return (  # by group, then topic: the order of the pairs
-            np.array([c // n for c in pairs], dtype=np.int64),
-            np.array([c % n for c in pairs], dtype=np.int64),
-            np.array([pref.item(c) for c in pairs]),
-            np.array([after.item(c) for c in pairs]),
+            [c // n for c in pairs],
+            [c % n for c in pairs],
+            [pref.item(c) for c in pairs],
+            [after.item(c) for c in pairs],
         )
 
-    def _emerge(
-        self, now: float, cand: np.ndarray, after: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _emerge(self, now: float, cand: np.ndarray, after: np.ndarray) -> Emerged:
         """:meth:`step`'s demands from many crossing pairs (a large population), in numpy."""
         last = self._last
         cand = cand[now - last[cand] >= self._refractory]
@@ -300,7 +298,7 @@ class CitizenGroups:
         last[cand] = now
         self._bar[cand] = _NEVER
         g, t = np.divmod(cand, self._topics)  # by group, then topic: the order of the pairs
-        return g, t, self._pref_flat[cand], after[cand].astype(float)
+        return g.tolist(), t.tolist(), self._pref_flat[cand].tolist(), after[cand].astype(float).tolist()
 
     def reopen(self, groups: np.ndarray, topics: np.ndarray | int) -> None:
         """These pairs' demands left the live set (a law answered them, or they lapsed): the pairs

@@ -43,8 +43,8 @@ def test_a_bad_number_of_subgroups_is_refused(value: str) -> None:
 
 def test_old_demands_lapse_unless_a_law_answered_them() -> None:
     book = DemandBook(groups=4, topics=2, radius=0.5, lifetime=10.0, status_quo=np.zeros(2))
-    book.add(np.array([0, 1]), np.array([0, 0]), np.array([0.3, -0.3]), np.ones(2), now=0.0)
-    book.add(np.array([2]), np.array([1]), np.array([0.2]), np.ones(1), now=5.0)
+    assert book.add([0, 1], [0, 0], [0.3, -0.3], [1.0, 1.0], now=0.0) == range(0, 2)
+    assert book.add([2], [1], [0.2], [1.0], now=5.0) == range(2, 3)
     book.answer_law(0, 0.3, now=3.0, law=7)  # answers demand 0 only (moves policy its way)
     g, t = book.lapse(9.0)
     assert g.size == 0 and not book.lapsed[:3].any()

@@ -69,30 +69,28 @@ class AppealChannel:
         # the population (the same yardstick as a group's voice).
         self.attention_per_writer = spec.attention_gain / (full_share * groups.people)
 
-    def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
-        if not ids.size:
+    def submit(self, now: float, ids: range, groups: list[int], topics: list[int]) -> None:
+        if not ids:
             return
         # A day brings a few demands: their draws are compared one by one.
-        rng, n = self.rng, ids.size
+        rng, n = self.rng, len(ids)
         draws, wrong = rng.random(n).tolist(), rng.random(n).tolist()
-        use, demand, misdirected = self._use, groups.tolist(), self.spec.misdirected_share
-        sel = [i for i, u in enumerate(draws) if u < use[demand[i]]]
+        use, misdirected = self._use, self.spec.misdirected_share
+        sel = [i for i, u in enumerate(draws) if u < use[groups[i]]]
         if not sel:
             return
-        ids_, topics_, writers = ids.tolist(), topics.tolist(), self._writers
-        w = [writers[demand[i]] for i in sel]
+        writers = self._writers
+        w = [writers[groups[i]] for i in sel]
         for k, (i, wi) in enumerate(zip(sel, w, strict=True), len(self.rows)):
             self.rows.append(
-                Appeal(self.name, k, ids_[i], demand[i], topics_[i], wi, now, wrong[i] < misdirected)
+                Appeal(self.name, k, ids[i], groups[i], topics[i], wi, now, wrong[i] < misdirected)
             )
             self.desk.put(k)
-        if len(sel) < n:
-            groups, topics = groups[sel], topics[sel]
         voice = self.citizens.voice
-        voice.add(groups, topics, np.array(w))
+        voice.add(np.array([groups[i] for i in sel]), np.array([topics[i] for i in sel]), np.array(w))
         attention, per_writer = voice.topic_attention, self.attention_per_writer
         for i, wi in zip(sel, w, strict=True):  # in turn, as the topics may repeat
-            t = topics_[i]
+            t = topics[i]
             attention[t] = attention.item(t) + wi * per_writer
 
     def step(self, now: float, workday: bool) -> None:

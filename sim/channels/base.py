@@ -58,8 +58,8 @@ class Channel(Protocol):
 class Intake(Channel, Protocol):
     """A channel that takes in citizens' demands and serves them day by day."""
 
-    def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
-        """Today's new demands (ids in the demand book, their groups and topics)."""
+    def submit(self, now: float, ids: range, groups: list[int], topics: list[int]) -> None:
+        """Today's new demands (ids in the demand book, their groups and topics), in order."""
         ...
 
     def step(self, now: float, workday: bool) -> None:

@@ -45,19 +45,18 @@ class OfflinePath:
         self.rng = rng
         self.rows: list[Carried] = []
 
-    def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
-        if not ids.size or self.reach <= 0:
+    def submit(self, now: float, ids: range, groups: list[int], topics: list[int]) -> None:
+        if not ids or self.reach <= 0:
             return
         rng, reach = self.rng, self.reach
         # A day brings a few demands: their draws are compared one by one.
-        carried = [i for i, u in enumerate(rng.random(ids.size).tolist()) if u < reach]
+        carried = [i for i, u in enumerate(rng.random(len(ids)).tolist()) if u < reach]
         if not carried:
             return
         n = len(carried)
         delays = rng.exponential(self.delay, n).tolist() if self.delay > 0 else [0.0] * n
-        ids_, groups_ = ids.tolist(), groups.tolist()
         for i, d in zip(carried, delays, strict=True):
-            self.rows.append(Carried("offline", ids_[i], groups_[i], now, now + d))
+            self.rows.append(Carried("offline", ids[i], groups[i], now, now + d))
 
     def step(self, now: float, workday: bool) -> None:
         """Nothing to serve: the path has no queue."""

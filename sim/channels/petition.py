@@ -128,18 +128,18 @@ class PetitionChannel:
         self.initiator = initiator
         self.rows: list[Petition] = []
 
-    def submit(self, now: float, ids: np.ndarray, groups: np.ndarray, topics: np.ndarray) -> None:
-        if not ids.size:
+    def submit(self, now: float, ids: range, groups: list[int], topics: list[int]) -> None:
+        if not ids:
             return
         # A day brings a few demands: their draws are compared one by one.
-        draws, use, demand = self.rng.random(ids.size).tolist(), self._use, groups.tolist()
-        used = [i for i, u in enumerate(draws) if u < use[demand[i]]]
+        draws, use = self.rng.random(len(ids)).tolist(), self._use
+        used = [i for i, u in enumerate(draws) if u < use[groups[i]]]
         if not used:
             return
-        position, ids_, topics_ = self.citizens.demands.position, ids.tolist(), topics.tolist()
+        position = self.citizens.demands.position
         for k, i in enumerate(used, len(self.rows)):
-            d = ids_[i]
-            self.rows.append(Petition(self.name, k, d, demand[i], topics_[i], position[d], now))
+            d = ids[i]
+            self.rows.append(Petition(self.name, k, d, groups[i], topics[i], position[d], now))
             self.moderation.put(k)
 
     def step(self, now: float, workday: bool) -> None:

@@ -104,32 +104,32 @@ class DemandBook:
             setattr(self, name, arr)
 
     def add(
-        self, groups: np.ndarray, topics: np.ndarray, positions: np.ndarray, intensity: np.ndarray, now: float
-    ) -> np.ndarray:
-        """Record new demands; return their ids. A few (a day's, in a small population) are made
-        live one by one, more at once."""
-        first, k = self.n, groups.size
+        self, groups: list[int], topics: list[int], positions: list[float], intensity: list[float], now: float
+    ) -> range:
+        """Record a day's new demands (as :meth:`CitizenGroups.step` gives them); return their ids. A
+        few (a day's, in a small population) are made live one by one, more at once."""
+        first, k = self.n, len(groups)
         self.n = first + k
         self._grow(self.n)
-        g, t, p, n = groups.tolist(), topics.tolist(), positions.tolist(), self._groups
-        pairs = [b * n + a for a, b in zip(g, t, strict=True)]
-        self.group.extend(g)
-        self.topic.extend(t)
-        self.position.extend(p)
-        self.intensity.extend(intensity.tolist())
+        n = self._groups
+        pairs = [b * n + a for a, b in zip(groups, topics, strict=True)]
+        self.group.extend(groups)
+        self.topic.extend(topics)
+        self.position.extend(positions)
+        self.intensity.extend(intensity)
         self.emerged.extend([now] * k)
         self.pair.extend(pairs)
-        ids = np.arange(first, self.n)
+        ids = range(first, self.n)
         live, live_position, reach, unbilled = self._by_pair
         if k > FEW:
-            at = topics * n + groups
-            live[at], live_position[at] = ids, positions
+            at, where = np.array(pairs), np.array(positions)
+            live[at], live_position[at] = ids, where
             reach[at] = unbilled[at] = np.minimum(
-                np.abs(self.status_quo[topics] - positions), self._radius_above
+                np.abs(self.status_quo[np.array(topics)] - where), self._radius_above
             )
             return ids
         sq, radius = self._status_quo, self._radius_above
-        for i, (at, topic, position) in enumerate(zip(pairs, t, p, strict=True), first):
+        for i, at, topic, position in zip(ids, pairs, topics, positions, strict=True):
             live[at], live_position[at] = i, position
             reach[at] = unbilled[at] = min(abs(sq[topic] - position), radius)
         return ids

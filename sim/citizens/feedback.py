@@ -193,7 +193,7 @@ class Feedback:
             if lapsed.size:
                 groups.reopen(lapsed, topics)
         g, t, position, intensity = groups.step(day, self.rng)
-        if g.size:
+        if g:
             ids = book.add(g, t, position, intensity, day)
             self.offline.submit(day, ids, g, t)
             for ch in self.intakes:
