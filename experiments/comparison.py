@@ -22,11 +22,13 @@ import yaml
 from experiments import catalog
 from experiments.catalog import Catalog
 from experiments.compare_spec import KIND, compare_spec
+from experiments.drawing import figures
+from experiments.figure import PLOTS, FigureData
 from experiments.files import write_figures, write_json, write_tables, write_text
 from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
-from experiments.pool import side_process
+from experiments.pool import side_processes
 from experiments.replicate import lead_times, load_records
 from experiments.run_folder import FIGURES, scenario_folders
 from experiments.stats import comparison, describe, metric_columns
@@ -201,7 +203,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
 
     ``lang`` (default: the run's ``lang``) is the language of the report, figures and terminal table.
     """
-    from experiments import plots, report  # seaborn is slow to import: only where figures are drawn
+    from experiments import report
 
     run_dir = Path(run_dir)
     jobs = scenario_folders(run_dir)
@@ -210,13 +212,15 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     manifests = [m for _, m in jobs]
     tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
     spec = compare_spec(manifests[0]["config"].get("experiment") or {})
-    c = compare_jobs(jobs, spec.baseline, spec.metrics, run_dir)
-    summary, comp, described, labels = c.summary, c.comparison, c.described, c.labels
+    # Where workers were started for this run, two processes forked from their server draw the
+    # figures; they start now, while the replications are read and compared.
+    with side_processes(PLOTS, 2) as sides:
+        c = compare_jobs(jobs, spec.baseline, spec.metrics, run_dir)
+        summary, comp, described, labels = c.summary, c.comparison, c.described, c.labels
+        figs = figures(FigureData(summary, c.leads, comp, c.headline, labels, described), tr, sides)
     headline, baseline, scenarios = c.headline, c.baseline, c.scenarios
     command = command or sweep_command(run_dir)
     channels = channel_table(comp, described)
-    with side_process(plots.__name__) as side:  # one only where workers were started for this run
-        figs = plots.figures(summary, c.leads, comp, headline, labels, described, tr, side)
     first = manifests[0]
     longest = max(manifests, key=lambda m: len(m["seeds"]))
     manifest = {

@@ -22,9 +22,9 @@ import seaborn as sns
 from jinja2 import Environment
 from matplotlib.figure import Figure as MplFigure
 
+from experiments.figure import Figure
 from experiments.files import write_text, write_with
 from experiments.manifest import git_revision, now, versions
-from experiments.plots import Figure
 from experiments.report import num
 
 if TYPE_CHECKING:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -25,12 +23,10 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from experiments.catalog import Catalog
+from experiments.figure import Figure, FigureData
 from experiments.i18n import N_, Translator, translator
 from experiments.stats import t_interval
 from sim.metrics import Metric
-
-if TYPE_CHECKING:
-    from concurrent.futures import Executor
 
 DPI = 110
 #: Characters of a scenario label on one line of a legend or an axis.
@@ -82,18 +78,6 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         ),
     ),
 }
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure of the report: file name (without ``.png``), title, caption and the PNG itself;
-    ``drawn`` is the matplotlib figure it was rendered from (for checks of its layout)."""
-
-    name: str
-    title: str
-    caption: str
-    png: bytes
-    drawn: MplFigure | None = field(default=None, repr=False, compare=False)
 
 
 def _figure(name: str, drawn: tuple[MplFigure, bytes], tr: Translator) -> Figure:
@@ -364,36 +348,15 @@ def intervals(
     return Figure(f"intervals_{metric}", tr.label(m), caption, png, drawn)
 
 
-def _apart(comparison: pd.DataFrame, metrics: Sequence[str], order: Sequence[str], described: Catalog,
-            lang: str) -> Figure | None:  # fmt: skip
-    """The differences figure drawn in another process: its PNG and texts (the matplotlib figure,
-    kept for checks of its layout, stays there)."""
-    fig = differences(comparison, metrics, order, described, translator(lang))
-    return None if fig is None else replace(fig, drawn=None)
-
-
-def figures(
-    summary: pd.DataFrame,
-    leads: pd.DataFrame,
-    comparison: pd.DataFrame,
-    metrics: Sequence[str],
-    order: Sequence[str],
-    described: Catalog,
-    tr: Translator | None = None,
-    side: Executor | None = None,
-) -> list[Figure]:
-    """Every figure the data allows, in reading order, with titles and labels in ``tr``'s language.
-
-    Given a process of its own (``side``), the differences figure (about as long to lay out as all
-    the others together) is drawn there while this process draws the rest: the same PNG bytes.
-    """
-    tr = tr or translator()
-    apart = None if side is None else side.submit(_apart, comparison, metrics, order, described, tr.lang)
-    drawn = [
-        laws_per_year(summary, order, tr),
-        lead_time_ecdf(leads, order, tr) if len(leads) else None,
-        stage_time(summary, order, described, tr),
-        responsiveness(summary, order, described, tr),
-        differences(comparison, metrics, order, described, tr) if apart is None else apart.result(),
-    ]
-    return [f for f in drawn if f is not None]
+def drawn(names: Sequence[str], data: FigureData, tr: Translator) -> list[Figure | None]:
+    """The figures ``names`` of a comparison (:data:`experiments.figure.ORDER`), in that order;
+    None where the data does not allow one."""
+    d = data
+    makers: dict[str, Callable[[], Figure | None]] = {
+        "laws_per_year": lambda: laws_per_year(d.summary, d.order, tr),
+        "lead_time_ecdf": lambda: lead_time_ecdf(d.leads, d.order, tr) if len(d.leads) else None,
+        "stage_time": lambda: stage_time(d.summary, d.order, d.described, tr),
+        "responsiveness": lambda: responsiveness(d.summary, d.order, d.described, tr),
+        "differences": lambda: differences(d.comparison, d.metrics, d.order, d.described, tr),
+    }
+    return [makers[n]() for n in names]

@@ -149,7 +149,7 @@ def _forkserver(preload: list[str]) -> Any:
 
 def start_ahead(spec: PoolSpec, tasks: int, module: str = REPLICATIONS, also: Sequence[str] = ()) -> bool:
     """Start now the forkserver that local workers will fork from, importing ``module`` (and
-    ``also``: what the parent will hand to a process of its own, see :func:`side_process`) in its
+    ``also``: what the parent will hand to processes of its own, see :func:`side_processes`) in its
     own process while this one still has serial work to do (checks, Hydra's jobs): about 1.5 s
     before the first replication otherwise. Nothing for one process or a Dask cluster; True if
     started."""
@@ -179,22 +179,38 @@ def stop_ahead() -> None:
     _served = None
 
 
+def serves(module: str) -> bool:
+    """Whether this process's forkserver runs and imported ``module`` (see :func:`side_processes`)."""
+    return _served is not None and module in _served
+
+
 @contextmanager
-def side_process(module: str) -> Iterator[Executor | None]:
-    """One more process, forked from the forkserver, for work this process would otherwise do
-    alone while the other cores idle (the report's costliest figure); None unless the forkserver
-    was started ahead with ``module`` imported (then the work is better done here than after an
-    import of its own). The process is stopped when the block ends, whatever happened in it."""
-    if _served is None or module not in _served:
-        yield None
+def side_processes(module: str, n: int = 1) -> Iterator[list[Executor]]:
+    """Up to ``n`` more processes, forked from the forkserver, for work this process would otherwise
+    do alone while the other cores idle (the report's figures); none unless the forkserver was
+    started ahead with ``module`` imported (then the work is better done here than after an import
+    of its own). Each is an executor of one process, started at once (without the parent's main
+    script), and stopped when the block ends, whatever happened in it."""
+    if not serves(module):
+        yield []
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    executor = ProcessPoolExecutor(1, mp_context=_forkserver([]), initializer=_worker_start)
+    sides: list[ProcessPoolExecutor] = []
     try:
-        yield executor
+        for _ in range(n):
+            side = ProcessPoolExecutor(1, mp_context=_forkserver([]), initializer=_worker_start)
+            sides.append(side)
+            with _main_left_out(_nothing):  # its process starts at its first task
+                side.submit(_nothing)
+        yield list(sides)
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        for side in sides:
+            side.shutdown(wait=True, cancel_futures=True)
+
+
+def _nothing() -> None:
+    """A task that starts a side process."""
 
 
 @contextmanager

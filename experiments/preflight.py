@@ -38,6 +38,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from experiments.compare_spec import KIND as COMPARE
 from experiments.compare_spec import compare_spec
 from experiments.errors import InputError
+from experiments.figure import PLOTS
 from experiments.files import existing_ancestor, missing_dirs
 from experiments.labels import baseline_label, scenario_labels, scenario_name
 from experiments.pool import PoolSpec
@@ -50,9 +51,6 @@ from sim.metrics import stage_time
 CONFIG_NAME = "config"
 #: Days of the short run that lists the metrics a scenario reports (every metric but the stages').
 PILOT_DAYS = 3.0
-#: What draws a comparison's figures: imported ahead by the workers' forkserver, which may then fork a
-#: process to draw the costliest one (``pool.side_process``).
-PLOTS = "experiments.plots"
 #: Characters a folder may have, besides letters and digits, to be handed to Hydra unquoted.
 _PATH_MARKS = frozenset("_./@+-")
 
@@ -363,7 +361,7 @@ def pool_of(jobs: list[Job], multirun: bool) -> Pool | None:
 
 def _pool(exp: Any, jobs: int, multirun: bool) -> Pool | None:
     kind = exp.get("kind") if exp is not None else None
-    if kind == COMPARE:  # the report's costliest figure is drawn beside the rest
+    if kind == COMPARE:  # the report's figures are drawn beside, by processes forked from its server
         spec = compare_spec(exp)
         n = spec.replications * (jobs if multirun and spec.pool == "sweep" else 1)
         return spec.pool_spec, n, (PLOTS,)

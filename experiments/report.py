@@ -19,8 +19,8 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
 from experiments.catalog import Catalog
+from experiments.figure import Figure
 from experiments.i18n import DASH, N_, Translator, translator
-from experiments.plots import Figure
 from experiments.table import CHANNEL_HEADS
 from scenarios.diff import Difference
 

@@ -18,8 +18,9 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.patches import Patch
 
 from experiments.catalog import Catalog
+from experiments.figure import Figure
 from experiments.i18n import N_, Translator
-from experiments.plots import Figure, _draw, wrap
+from experiments.plots import _draw, wrap
 from experiments.report import _ENV, _revision
 
 #: Outcome -> (message id, colour): better/higher blue, unclear grey, worse/lower orange.

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -49,3 +50,15 @@ def is_worker(p: psutil.Process, parent: int) -> bool:
         return "resource_tracker" not in cmd and not (p.ppid() == parent and "forkserver" in cmd)
     except psutil.NoSuchProcess:
         return False
+
+
+def drawn_figures(
+    summary: Any, leads: Any, comp: Any, metrics: Sequence[str], order: Sequence[str], described: Any,
+    tr: Any = None, sides: Sequence[Any] = (),
+) -> list[Any]:  # fmt: skip
+    """A comparison's figures, drawn in this process (or by ``sides``), in English by default."""
+    from experiments.drawing import figures
+    from experiments.figure import FigureData
+    from experiments.i18n import translator
+
+    return figures(FigureData(summary, leads, comp, metrics, order, described), tr or translator(), sides)

@@ -465,7 +465,7 @@ def test_a_comparison_that_fails_half_way_leaves_the_previous_outputs(
     def broken(*args: object, **kw: object) -> None:
         raise RuntimeError("a figure could not be drawn")
 
-    monkeypatch.setattr(plots, "figures", broken)
+    monkeypatch.setattr(plots, "drawn", broken)
     with pytest.raises(RuntimeError):
         comparison.finish(run, quiet=True)
     assert snapshot(run) == before  # nothing replaced before the new version was complete

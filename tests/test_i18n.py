@@ -16,7 +16,6 @@ from babel.messages.pofile import read_po
 from experiments import messages
 from experiments.catalog import Catalog
 from experiments.i18n import LANGUAGES, LOCALE_DIR, Translator
-from experiments.plots import figures
 from experiments.report import render
 from experiments.stats import comparison
 from experiments.table import sectioned_table
@@ -25,6 +24,7 @@ from sim.channels.base import channel_metric
 from sim.citizens.responsiveness import METRICS, answered_by
 from sim.metrics import ENGINE, stage_time
 from tests.conftest import compose_config, run_cli
+from tests.conftest import drawn_figures as figures
 
 #: Runs whose metrics cover every family: both parliaments, every channel.
 RUNS = (

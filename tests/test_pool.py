@@ -159,28 +159,57 @@ def arrival() -> tuple[bool, int, int]:
     return "matplotlib" in sys.modules, os.getpid(), os.getppid()
 
 
-#: A process that starts the forkserver ahead with the figures' module, then asks for a side process.
+#: A process that starts the forkserver ahead with the figures' module, then asks for side processes.
 _SIDE = """
 import os
-from experiments.pool import PoolSpec, side_process, start_ahead
-with side_process("experiments.plots") as side:
-    assert side is None  # no forkserver yet: the work stays in this process
+from experiments.pool import PoolSpec, side_processes, start_ahead
+with side_processes("experiments.plots", 2) as sides:
+    assert sides == []  # no forkserver yet: the work stays in this process
 assert start_ahead(PoolSpec(workers=2), 10, also=["experiments.plots"])
-with side_process("json") as side:
-    assert side is None  # the forkserver did not import it
+with side_processes("json") as sides:
+    assert sides == []  # the forkserver did not import it
 from tests.test_pool import arrival
-with side_process("experiments.plots") as side:
-    has_plots, pid, parent = side.submit(arrival).result()
-print(has_plots, pid != os.getpid(), parent != os.getpid(), pid)
+with side_processes("experiments.plots", 2) as sides:
+    got = [side.submit(arrival).result() for side in sides]
+assert len(got) == 2 and len({pid for _, pid, _ in got}) == 2
+for has_plots, pid, parent in got:
+    print(has_plots, pid != os.getpid(), parent != os.getpid(), pid)
 """
 
 
-def test_a_side_process_comes_from_a_forkserver_that_imported_its_module_and_is_gone_after() -> None:
+def test_side_processes_come_from_a_forkserver_that_imported_their_module_and_are_gone_after() -> None:
     res = subprocess.run([str(PARLTWIN.with_name("python")), "-c", _SIDE], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
-    has_plots, elsewhere, forked, pid = res.stdout.split()
-    assert (has_plots, elsewhere, forked) == ("True", "True", "True")  # forked from the forkserver
-    assert not psutil.pid_exists(int(pid))
+    lines = res.stdout.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        has_plots, elsewhere, forked, pid = line.split()
+        assert (has_plots, elsewhere, forked) == ("True", "True", "True")  # forked from the forkserver
+        assert not psutil.pid_exists(int(pid))
+
+
+#: A user's script that asks for side processes; every process that imports it marks a file.
+_SCRIPT = """
+import os, sys
+sys.path.insert(0, {root!r})
+open({marker!r}, "a").write("x")
+if __name__ == "__main__":
+    from experiments.pool import PoolSpec, side_processes, start_ahead
+    assert start_ahead(PoolSpec(workers=2), 10, also=["experiments.plots"])
+    with side_processes("experiments.plots", 2) as sides:
+        pids = [side.submit(os.getpid).result() for side in sides]
+    assert len(set(pids)) == 2 and os.getpid() not in pids
+"""
+
+
+def test_side_processes_do_not_import_the_parents_main_script(tmp_path: Path) -> None:
+    """A side process imported the parent's script as ``__mp_main__``, running all of it that is not
+    under a main guard (the explorer's page, which Streamlit runs as ``__main__``, has none)."""
+    marker, script = tmp_path / "imported", tmp_path / "study.py"
+    script.write_text(_SCRIPT.format(root=str(Path(__file__).parents[1]), marker=str(marker)))
+    res = subprocess.run([str(PARLTWIN.with_name("python")), str(script)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert marker.read_text() == "x"  # by the script's own process only
 
 
 def test_the_main_job_starts_its_workers_server_with_the_figures_module(tmp_path: Path) -> None:

@@ -20,12 +20,12 @@ from experiments.cli import report_main
 from experiments.comparison import compare_by_horizon, strata
 from experiments.i18n import translator
 from experiments.labels import scenario_labels
-from experiments.plots import figures
 from experiments.report import num, render
 from experiments.stats import comparison
 from sim.citizens.responsiveness import METRICS, answered_by
 from sim.metrics import ENGINE, stage_time
 from tests.conftest import PARLTWIN
+from tests.conftest import drawn_figures as figures
 from tests.test_experiments import main_job
 
 FIGURES = {"laws_per_year", "lead_time_ecdf", "stage_time", "responsiveness", "differences"}
@@ -237,7 +237,8 @@ def test_legends_titles_and_labels_of_a_four_scenario_sweep_fit_in_the_figure() 
             assert all(a.x1 <= b.x0 for a, b in itertools.pairwise(ticks)), (f.name, "x ticks overlap")
 
 
-def test_a_figure_drawn_in_another_process_is_the_same_png() -> None:
+@pytest.mark.parametrize("n", [1, 2])
+def test_figures_drawn_in_other_processes_are_the_same_pngs(n: int) -> None:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -247,16 +248,19 @@ def test_a_figure_drawn_in_another_process_is_the_same_png() -> None:
     comp = comparison(s, headline, "a")
     leads = pd.DataFrame({"scenario": list(labels), "replication": 0, "lead_time_days": [10.0, 20, 30]})
     here = figures(s, leads, comp, headline, list(labels), described, translator("ru"))
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as side:
-        beside = figures(s, leads, comp, headline, list(labels), described, translator("ru"), side)
-        pid = side.submit(os.getpid).result()
-    assert pid != os.getpid()
+    sides = [ProcessPoolExecutor(1, mp_context=get_context("spawn")) for _ in range(n)]
+    try:
+        beside = figures(s, leads, comp, headline, list(labels), described, translator("ru"), sides)
+        pids = {side.submit(os.getpid).result() for side in sides}
+    finally:
+        for side in sides:
+            side.shutdown()
+    assert len(pids) == n and os.getpid() not in pids
     assert [(f.name, f.title, f.caption, f.png) for f in beside] == [
         (f.name, f.title, f.caption, f.png) for f in here
     ]
-    assert "differences" in {f.name for f in beside}
-    apart = next(f for f in beside if f.name == "differences")
-    assert apart.drawn is None and all(f.drawn is not None for f in beside if f is not apart)
+    assert len(here) == 5 and all(f.drawn is not None for f in here)  # every figure, drawn here
+    assert all(f.drawn is None for f in beside)  # their matplotlib figures stayed where drawn
 
 
 def test_a_sweep_labels_each_scenario_by_the_values_it_changed() -> None:

@@ -140,3 +140,23 @@ def test_the_report_libraries_are_imported_while_the_workers_run_and_errors_left
     assert "colorsys" in sys.modules
     with pytest.raises(ModuleNotFoundError):
         import no_such_module_here  # noqa: F401
+
+
+def test_a_comparison_on_workers_draws_its_figures_in_processes_that_have_their_libraries(
+    tmp_path: Path,
+) -> None:
+    """The workers' server imported matplotlib and seaborn; the command's own process never does."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['parltwin', 'experiment=reform_comparison', 'experiment.replications=2',\n"
+        "            'experiment.workers=2', 'years=0.5', 'quiet=true',\n"
+        f"            'hydra.sweep.dir={tmp_path / 'run'}']\n"
+        "from experiments.cli import main\n"
+        "main()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'seaborn'}))\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().splitlines()[-1] == "[]"
+    pngs = {p.stem for p in (tmp_path / "run" / "figures").glob("*.png")}
+    assert {"laws_per_year", "stage_time", "differences"} <= pngs

@@ -14,8 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from experiments import plots
+from experiments.drawing import figures
 from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, cache_dir, compare, levers, presets, run
+from experiments.figure import FigureData
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.report import Numbers, channel_rows
 from scenarios.parameters import LEVERS, PARAMETERS
@@ -135,7 +137,7 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         if (ANSWERED, c.labels[0]) in by.index
         else []
     )
-    figs = plots.figures(c.summary, c.leads, c.comparison, c.headline, c.labels, c.described, tr)
+    figs = figures(FigureData(c.summary, c.leads, c.comparison, c.headline, c.labels, c.described), tr)
     return {
         "labels": c.labels,
         "table": table,

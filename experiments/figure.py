@@ -1,0 +1,46 @@
+"""A figure of a report (its PNG and its texts), and what a comparison's figures are drawn from.
+
+Nothing here imports matplotlib: a process that only reads figures (the report, a comparison whose
+figures other processes draw, :mod:`experiments.drawing`) need not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from experiments.catalog import Catalog
+
+#: The module that draws a comparison's figures (what side processes must have imported).
+PLOTS = "experiments.plots"
+#: A comparison's figures, in reading order.
+ORDER = ("laws_per_year", "lead_time_ecdf", "stage_time", "responsiveness", "differences")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the report: file name (without ``.png``), title, caption and the PNG itself;
+    ``drawn`` is the matplotlib figure it was rendered from (for checks of its layout), where it was
+    drawn in this process."""
+
+    name: str
+    title: str
+    caption: str
+    png: bytes
+    drawn: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class FigureData:
+    """What a comparison's figures are drawn from."""
+
+    summary: pd.DataFrame
+    leads: pd.DataFrame
+    comparison: pd.DataFrame
+    metrics: Sequence[str]
+    order: Sequence[str]
+    described: Catalog
