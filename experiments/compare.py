@@ -23,7 +23,7 @@ from experiments.compare_spec import KIND, compare_spec
 from experiments.composition import hand_over, of_folder, take
 from experiments.files import write_json, write_text
 from experiments.labels import scenario_name
-from experiments.manifest import command_line, config_hash, git_revision, now, resolved, versions
+from experiments.manifest import command_line, config_hash, config_yaml, git_revision, now, resolved, versions
 from experiments.pool import PoolSpec
 from experiments.prefetch import imports_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_replications, run_tasks
@@ -105,7 +105,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     if not job["multirun"]:
         clear_outputs(out)
     p = conf.parliament
-    write_text(out / CONFIG, OmegaConf.to_yaml(cfg, resolve=True))
+    write_text(out / CONFIG, config_yaml(data))
     write_json(
         out / SCENARIO,
         {

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
 from hydra.core.hydra_config import HydraConfig
-from omegaconf import OmegaConf
+from omegaconf import OmegaConf, open_dict
 
 from experiments import cli, compare
 from experiments.app import app
+from tests.conftest import compose_config
 
 #: Heavy libraries a single run has no use for (figures, frames, Parquet, statistics, Mesa, Dask),
 #: and threadpoolctl: a single run limits BLAS to one thread before numpy loads.
@@ -160,3 +161,27 @@ def test_a_comparison_on_workers_draws_its_figures_in_processes_that_have_their_
     assert res.stdout.strip().splitlines()[-1] == "[]"
     pngs = {p.stem for p in (tmp_path / "run" / "figures").glob("*.png")}
     assert {"laws_per_year", "stage_time", "differences"} <= pngs
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        ["parliament=kz_kurultai_2026", "channels=kz_digital", "experiment=compare"],
+        ["channels=uk_petitions", "lang=kk"],
+        ["parliament=single_queue", "channels=analytics"],
+    ],
+)
+def test_a_jobs_config_file_is_the_text_omegaconf_writes(overrides: list[str]) -> None:
+    """Written with libyaml's emitter, as OmegaConf would write it: strings it would misread as
+    numbers, dates or booleans quoted, non-Latin text as is, the config's order kept."""
+    from experiments.manifest import config_yaml, resolved
+
+    cfg = compose_config(overrides)
+    tricky = {"a_number": "1e3", "a_date": "2001-01-01", "a_bool": "on", "none": "null", "kk": "Құрылтай"}
+    with open_dict(cfg):
+        cfg.parliament.description = "Парламент: \"quoted\" and 'single' # not a comment"
+        cfg.extra = tricky
+    text = config_yaml(resolved(cfg))
+    assert text == OmegaConf.to_yaml(cfg, resolve=True)
+    assert OmegaConf.to_container(OmegaConf.create(text))["extra"] == tricky
