@@ -9,6 +9,7 @@ import os
 import re
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -327,3 +328,49 @@ def _alive(process: psutil.Process) -> bool:
     with contextlib.suppress(psutil.Error):
         return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
     return False
+
+
+#: The explorer's comparison drawn in this process, then (where two processes are allowed) with the
+#: workers' server started as the page starts it: the figures' sources and bytes.
+_ASIDE = """
+import contextlib, sys
+import experiments  # noqa: F401  (numpy's kernels, as the page sets them)
+from experiments.explorer import page
+from experiments.explorer.scenario import Scenario, draw_aside, run
+from experiments import pool
+
+folders = tuple(str(run(Scenario(p, years=1.0, replications=2))[0])
+                for p in ("kz_bicameral_2023", "kz_kurultai_2026"))
+used = []
+real = page.side_processes
+
+@contextlib.contextmanager
+def counted(*args):
+    with real(*args) as sides:
+        used.append(len(sides))
+        yield sides
+
+page.side_processes = counted
+here = page.results(folders, "en")["figures"]
+aside = draw_aside()
+page.results.clear()
+there = page.results(folders, "en")["figures"]
+print(aside, used, len(here), here == there, pool._served is None)
+"""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_explorers_figures_are_drawn_aside_only_where_several_processes_are_allowed(
+    workers: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PARLTWIN_APP_CACHE": str(tmp_path), "PARLTWIN_APP_WORKERS": workers}
+    res = subprocess.run([sys.executable, "-c", _ASIDE], capture_output=True, text=True, env=env)
+    assert res.returncode == 0, res.stderr
+    # printed: whether the server runs with the figures' module, side processes per comparison, the
+    # number of figures, whether they are the same bytes both times, whether no server was started
+    aside, *used, n, same, no_server = res.stdout.split()
+    assert int(n) >= 3 and same == "True"
+    if workers == "1":  # no process of the page's own: the planner's limit holds
+        assert (aside, used, no_server) == ("False", ["[0,", "0]"], "True")
+    else:  # drawn by two processes forked from the workers' server
+        assert (aside, used, no_server) == ("True", ["[0,", "2]"], "False")

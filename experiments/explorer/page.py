@@ -16,9 +16,10 @@ import streamlit as st
 from experiments import plots
 from experiments.drawing import figures
 from experiments.explorer.export import command, file_name, scenario_yaml
-from experiments.explorer.scenario import Scenario, cache_dir, compare, levers, presets, run
-from experiments.figure import FigureData
+from experiments.explorer.scenario import Scenario, cache_dir, compare, draw_aside, levers, presets, run
+from experiments.figure import PLOTS, FigureData
 from experiments.i18n import LANGUAGES, N_, Translator, translator
+from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows
 from scenarios.parameters import LEVERS, PARAMETERS
 
@@ -119,7 +120,11 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
 
     tr = translator(lang)
     runs = [(Path(f), json.loads((Path(f) / SCENARIO).read_text(encoding="utf-8"))) for f in folders]
-    c = compare(runs)
+    with side_processes(PLOTS, 2) as sides:  # started while the runs are compared
+        c = compare(runs)
+        figs = figures(
+            FigureData(c.summary, c.leads, c.comparison, c.headline, c.labels, c.described), tr, sides
+        )
     numbers = Numbers(c.described, tr)
     by = c.comparison.set_index(["metric", "scenario"])
 
@@ -137,7 +142,6 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         if (ANSWERED, c.labels[0]) in by.index
         else []
     )
-    figs = figures(FigureData(c.summary, c.leads, c.comparison, c.headline, c.labels, c.described), tr)
     return {
         "labels": c.labels,
         "table": table,
@@ -159,6 +163,7 @@ def asked(name: str, default: float, low: float, high: float) -> float:
 
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
+    draw_aside()  # once: the workers' server, with the figures' module, imports while scenarios run
     lang = st.sidebar.selectbox(
         "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
     )

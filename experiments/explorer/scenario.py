@@ -26,10 +26,11 @@ from omegaconf import DictConfig, OmegaConf, read_write
 from experiments.compare import fingerprint
 from experiments.compare_spec import HEADLINE
 from experiments.comparison import Compared, compare_jobs
+from experiments.figure import PLOTS
 from experiments.files import write_json
 from experiments.labels import scenario_name
 from experiments.manifest import config_hash, git_revision, now, resolved, versions
-from experiments.pool import PoolSpec, available_cores
+from experiments.pool import PoolSpec, available_cores, serves, start_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_tasks
 from scenarios import Config, register, validate
 from scenarios.parameters import PARAMETERS, apply, current, present
@@ -53,6 +54,15 @@ def workers() -> int:
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"{WORKERS}={value!r}: allowed: a whole number of processes, 1 or more")
     return int(value)
+
+
+def draw_aside() -> bool:
+    """Start the workers' server with the figures' module too, where a scenario may use several
+    processes: a comparison's figures are then drawn by two processes forked from it
+    (:mod:`experiments.drawing`). Started once, at the page's first run, it imports while the
+    first scenarios run; True if it runs with the figures' module."""
+    start_ahead(PoolSpec(workers=workers()), POOL_FROM, also=[PLOTS])
+    return serves(PLOTS)
 
 
 def cache_dir() -> Path:
