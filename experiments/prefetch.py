@@ -1,9 +1,9 @@
 """While worker processes run the replications, the parent imports what it needs next.
 
-The report's libraries (pandas, scipy, and matplotlib and seaborn unless side processes draw the
-figures: about 2 s on a 2-core machine) would
-otherwise be imported after the last replication, with every core but one idle. Imported in a
-thread while the parent only waits for its workers, they cost a share of the workers' time instead.
+The report's libraries (pandas and scipy, and matplotlib and seaborn unless side processes draw the
+figures: about 2 s on a 2-core machine) would otherwise be imported after the last replication, with
+every core but one idle. Imported in a thread while the parent only waits for its workers, they
+cost a share of the workers' time instead.
 """
 
 from __future__ import annotations
