@@ -374,3 +374,18 @@ def test_the_explorers_figures_are_drawn_aside_only_where_several_processes_are_
         assert (aside, used, no_server) == ("False", ["[0,", "0]"], "True")
     else:  # drawn by two processes forked from the workers' server
         assert (aside, used, no_server) == ("True", ["[0,", "2]"], "False")
+
+
+def test_the_page_draws_its_figures_itself_where_no_server_can_start(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from experiments.explorer import scenario
+
+    def refused(*args: object, **kwargs: object) -> bool:
+        raise PermissionError("no processes here")
+
+    monkeypatch.setattr(scenario, "start_ahead", refused)
+    assert scenario.draw_aside() is False
+    at = _app()
+    at.run()
+    assert not at.exception and _shares(at)

@@ -60,8 +60,12 @@ def draw_aside() -> bool:
     """Start the workers' server with the figures' module too, where a scenario may use several
     processes: a comparison's figures are then drawn by two processes forked from it
     (:mod:`experiments.drawing`). Started once, at the page's first run, it imports while the
-    first scenarios run; True if it runs with the figures' module."""
-    start_ahead(PoolSpec(workers=workers()), POOL_FROM, also=[PLOTS])
+    first scenarios run; True if it runs with the figures' module. Where the server cannot start
+    (no Unix sockets, no processes allowed), the figures are drawn in the page's own process."""
+    try:
+        start_ahead(PoolSpec(workers=workers()), POOL_FROM, also=[PLOTS])
+    except OSError:
+        return False
     return serves(PLOTS)
 
 
