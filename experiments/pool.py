@@ -276,7 +276,8 @@ def _on_cluster[T, R](fn: Callable[[T], R], todo: list[T], spec: PoolSpec) -> It
     if spec.scheduler:
         client = Client(spec.scheduler)
     else:
-        with dask.config.set(_NO_ROUTES):  # read as the scheduler and the workers start
+        # Its workers are spawned: without the parent's main script, as the local pool's workers.
+        with dask.config.set(_NO_ROUTES), _main_left_out(fn):  # read as the scheduler and workers start
             cluster = LocalCluster(
                 n_workers=spec.processes,
                 threads_per_worker=1,

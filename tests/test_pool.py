@@ -202,6 +202,25 @@ if __name__ == "__main__":
 """
 
 
+#: A user's script that runs tasks on a local Dask cluster; every process that imports it marks a file.
+_DASK_SCRIPT = """
+import sys
+sys.path.insert(0, {root!r})
+open({marker!r}, "a").write("x")
+if __name__ == "__main__":
+    from experiments.pool import PoolSpec, imap
+    assert list(imap(abs, [-1, 2], PoolSpec("dask", 2))) == [1, 2]
+"""
+
+
+def test_a_local_dask_clusters_workers_do_not_import_the_parents_main_script(tmp_path: Path) -> None:
+    marker, script = tmp_path / "imported", tmp_path / "study.py"
+    script.write_text(_DASK_SCRIPT.format(root=str(Path(__file__).parents[1]), marker=str(marker)))
+    res = subprocess.run([str(PARLTWIN.with_name("python")), str(script)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert marker.read_text() == "x"  # by the script's own process only
+
+
 def test_side_processes_do_not_import_the_parents_main_script(tmp_path: Path) -> None:
     """A side process imported the parent's script as ``__mp_main__``, running all of it that is not
     under a main guard (the explorer's page, which Streamlit runs as ``__main__``, has none)."""
