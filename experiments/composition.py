@@ -45,6 +45,11 @@ def validated(folder: Path) -> str:
     return of_folder("validated", folder)
 
 
+def checked_sweep(folder: Path) -> str:
+    """The kind of hand-over that says a sweep writing into ``folder`` was checked, jobs and all."""
+    return of_folder("checked-sweep", folder)
+
+
 def take(kind: str) -> Any:
     """What the check made for a job of ``kind``, once; ``None`` if nothing."""
     return _prepared.pop(kind, None)

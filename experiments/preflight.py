@@ -37,6 +37,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from experiments.compare_spec import KIND as COMPARE
 from experiments.compare_spec import compare_spec
+from experiments.composition import checked_sweep
 from experiments.errors import InputError
 from experiments.figure import PLOTS
 from experiments.files import existing_ancestor, missing_dirs
@@ -503,6 +504,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
         check_comparison(out.jobs)
     if out.sweep_dir is not None:
         check_sweep_folder(out.sweep_dir, out.jobs)
+        out.prepared[checked_sweep(out.sweep_dir)] = True  # the sweep's callback need not check again
     for job in out.jobs:
         check_resume(job)
     folders = [j.out for j in out.jobs] + ([out.sweep_dir] if out.sweep_dir is not None else [])

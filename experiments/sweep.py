@@ -1,9 +1,9 @@
 """A ``compare`` sweep: its jobs checked before any starts; when all are done, the replications they
 declared run in one pool and the jobs are compared.
 
-``parltwin`` has checked the whole sweep before Hydra started it (``experiments.preflight``); the
-callback checks the sweep's common config again (a sweep started without ``parltwin``) and only then
-removes a previous comparison. Hydra turns an exception in a callback into a warning and goes on,
+``parltwin`` has checked the whole sweep before Hydra started it (``experiments.preflight``); a
+sweep started without it has its common config checked by the callback; only then is a previous
+comparison removed. Hydra turns an exception in a callback into a warning and goes on,
 so every problem here ends the process itself: one line and its exit code.
 """
 
@@ -20,6 +20,7 @@ from omegaconf import DictConfig, open_dict, read_write
 
 from experiments.compare import run_sweep
 from experiments.compare_spec import KIND, compare_spec
+from experiments.composition import checked_sweep, take
 from experiments.errors import EXIT_BUG, describe, exit_for
 from experiments.run_folder import clear_outputs
 from scenarios import validate
@@ -44,13 +45,14 @@ class CompareCallback(Callback):
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         if not self._ours(config):
             return
-        task = copy.deepcopy(config)
-        with read_write(task), open_dict(task):
-            del task["hydra"]
+        sweep = Path(config.hydra.sweep.dir)
         try:
-            compare_spec(task.experiment)
-            validate(task)
-            sweep = Path(config.hydra.sweep.dir)
+            if not take(checked_sweep(sweep)):  # a sweep started without ``parltwin``: check it here
+                task = copy.deepcopy(config)
+                with read_write(task), open_dict(task):
+                    del task["hydra"]
+                compare_spec(task.experiment)
+                validate(task)
             if sweep.is_dir():
                 clear_outputs(sweep)
         except Exception as e:

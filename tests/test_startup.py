@@ -185,3 +185,21 @@ def test_a_jobs_config_file_is_the_text_omegaconf_writes(overrides: list[str]) -
     text = config_yaml(resolved(cfg))
     assert text == OmegaConf.to_yaml(cfg, resolve=True)
     assert OmegaConf.to_container(OmegaConf.create(text))["extra"] == tricky
+
+
+def test_a_sweep_checked_by_parltwin_is_not_checked_again_by_its_callback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from experiments import sweep
+
+    checked: list[object] = []
+    real = sweep.validate
+    monkeypatch.setattr(sweep, "validate", lambda task: checked.append(task) or real(task))
+    args = ["experiment=reform_comparison", "experiment.replications=2", "years=0.2", "quiet=true"]
+    monkeypatch.setattr(sys, "argv", ["parltwin", *args, f"hydra.sweep.dir={tmp_path / 'checked'}"])
+    cli.main()
+    assert checked == []  # the whole sweep was checked before Hydra started it
+    monkeypatch.setattr(sys, "argv", ["parltwin", *args, f"hydra.sweep.dir={tmp_path / 'plain'}"])
+    app()  # plain Hydra: the callback checks the sweep's common config
+    assert len(checked) == 1
+    assert (tmp_path / "checked" / "report.html").is_file() and (tmp_path / "plain" / "report.html").is_file()
