@@ -188,44 +188,37 @@ def test_side_processes_come_from_a_forkserver_that_imported_their_module_and_ar
         assert not psutil.pid_exists(int(pid))
 
 
-#: A user's script that asks for side processes; every process that imports it marks a file.
+#: A user's script: every process that imports it marks a file; its own process (under the main
+#: guard) then starts other processes with ``work``.
 _SCRIPT = """
 import os, sys
 sys.path.insert(0, {root!r})
 open({marker!r}, "a").write("x")
 if __name__ == "__main__":
+{work}
+"""
+#: Side processes forked from the workers' server, and a local Dask cluster's workers.
+_STARTS = {
+    "side processes": """
     from experiments.pool import PoolSpec, side_processes, start_ahead
     assert start_ahead(PoolSpec(workers=2), 10, also=["experiments.plots"])
     with side_processes("experiments.plots", 2) as sides:
         pids = [side.submit(os.getpid).result() for side in sides]
-    assert len(set(pids)) == 2 and os.getpid() not in pids
-"""
-
-
-#: A user's script that runs tasks on a local Dask cluster; every process that imports it marks a file.
-_DASK_SCRIPT = """
-import sys
-sys.path.insert(0, {root!r})
-open({marker!r}, "a").write("x")
-if __name__ == "__main__":
+    assert len(set(pids)) == 2 and os.getpid() not in pids""",
+    "a local Dask cluster": """
     from experiments.pool import PoolSpec, imap
-    assert list(imap(abs, [-1, 2], PoolSpec("dask", 2))) == [1, 2]
-"""
+    assert list(imap(abs, [-1, 2], PoolSpec("dask", 2))) == [1, 2]""",
+}
 
 
-def test_a_local_dask_clusters_workers_do_not_import_the_parents_main_script(tmp_path: Path) -> None:
+@pytest.mark.parametrize("started", list(_STARTS))
+def test_processes_started_for_a_script_do_not_import_it(started: str, tmp_path: Path) -> None:
+    """A process started by multiprocessing imports its parent's script as ``__mp_main__``, running
+    all of it that is not under a main guard (the explorer's page, which Streamlit runs as
+    ``__main__``, has none)."""
     marker, script = tmp_path / "imported", tmp_path / "study.py"
-    script.write_text(_DASK_SCRIPT.format(root=str(Path(__file__).parents[1]), marker=str(marker)))
-    res = subprocess.run([str(PARLTWIN.with_name("python")), str(script)], capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr
-    assert marker.read_text() == "x"  # by the script's own process only
-
-
-def test_side_processes_do_not_import_the_parents_main_script(tmp_path: Path) -> None:
-    """A side process imported the parent's script as ``__mp_main__``, running all of it that is not
-    under a main guard (the explorer's page, which Streamlit runs as ``__main__``, has none)."""
-    marker, script = tmp_path / "imported", tmp_path / "study.py"
-    script.write_text(_SCRIPT.format(root=str(Path(__file__).parents[1]), marker=str(marker)))
+    root = str(Path(__file__).parents[1])
+    script.write_text(_SCRIPT.format(root=root, marker=str(marker), work=_STARTS[started]))
     res = subprocess.run([str(PARLTWIN.with_name("python")), str(script)], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert marker.read_text() == "x"  # by the script's own process only
