@@ -105,29 +105,18 @@ def config_yaml(data: dict[str, Any]) -> str:
 @functools.cache
 def _dumper() -> type:
     """OmegaConf's YAML dumper (its representers: strings it would misread are quoted), with
-    libyaml's emitter where PyYAML has one."""
+    libyaml's emitter where PyYAML has one: PyYAML's own C dumper given OmegaConf's representers."""
     from omegaconf._utils import get_omega_conf_dumper
 
     dumper = get_omega_conf_dumper()
     try:
-        from yaml.cyaml import CEmitter
+        from yaml.cyaml import CDumper
     except ImportError:  # PyYAML without libyaml
         return dumper
-    from yaml.representer import SafeRepresenter
-    from yaml.resolver import Resolver
 
-    class Dumper(CEmitter, dumper):  # type: ignore[misc, valid-type]
-        def __init__(self, stream: Any, default_style: Any = None, default_flow_style: Any = False,
-                     canonical: Any = None, indent: Any = None, width: Any = None, allow_unicode: Any = None,
-                     line_break: Any = None, encoding: Any = None, explicit_start: Any = None,
-                     explicit_end: Any = None, version: Any = None, tags: Any = None,
-                     sort_keys: bool = True) -> None:  # fmt: skip
-            CEmitter.__init__(self, stream, canonical=canonical, indent=indent, width=width,
-                              encoding=encoding, allow_unicode=allow_unicode, line_break=line_break,
-                              explicit_start=explicit_start, explicit_end=explicit_end, version=version,
-                              tags=tags)  # fmt: skip
-            SafeRepresenter.__init__(self, default_style, default_flow_style, sort_keys)
-            Resolver.__init__(self)
+    class Dumper(CDumper):
+        yaml_representers = dumper.yaml_representers
+        yaml_multi_representers = dumper.yaml_multi_representers
 
     return Dumper
 
