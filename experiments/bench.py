@@ -341,6 +341,77 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
     return {"case": "explorer: answers of the page (two scenarios), wall", "answers": answers}
 
 
+#: Debian's Chromium, which Playwright drives for the served explorer (no browser is downloaded).
+CHROMIUM = Path("/usr/bin/chromium")
+#: Seconds between the app's server listening and the planner opening its page.
+OPENS_AFTER = 3.0
+#: The page has answered when the plotted share's values are shown.
+ANSWERED = "answered by a bill within a year — "
+
+
+def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:
+    """The explorer as a planner meets it: ``parltwin-app`` launched with two workers and a fresh
+    cache, its page opened in headless Chromium ``opens_after`` s after the server listens, at the
+    page's defaults. Wall times: the server listening (from the launch), the first answer (from
+    opening the page), the same page opened again, and a new seed (``?seed=9``). Skipped where
+    Chromium or Playwright is missing."""
+    import re
+    import socket
+
+    name = "explorer served in Chromium: the page's answers, wall"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"case": name, "skipped": "Playwright is not installed"}
+    if not CHROMIUM.exists():
+        return {"case": name, "skipped": f"{CHROMIUM} is missing"}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    answered: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        launch = [sys.executable, "-m", "experiments.explorer.serve", "--port", str(port), "--workers", "2"]
+        start = time.perf_counter()
+        env = {**os.environ, "PARLTWIN_APP_CACHE": str(Path(tmp, "cache"))}
+        app = subprocess.Popen(launch, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while app.poll() is None:
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.05)
+            answered["server_listening_s"] = time.perf_counter() - start
+            time.sleep(opens_after)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"], headless=True
+                )
+                try:
+                    for what, query in (("first_answer_s", ""), ("again_s", ""), ("new_seed_s", "?seed=9")):
+                        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                        opened = time.perf_counter()
+                        page.goto(f"http://127.0.0.1:{port}/{query}")
+                        page.get_by_text(re.compile(ANSWERED)).first.wait_for(timeout=300_000)
+                        answered[what] = time.perf_counter() - opened
+                finally:
+                    browser.close()
+        finally:
+            app.terminate()
+            app.wait(timeout=60)
+    return {"case": name, "opens_after_s": opens_after, **answered}
+
+
+def served_line(case: dict[str, Any]) -> str:
+    """The served explorer in one line."""
+    if "skipped" in case:
+        return f"explorer served: skipped ({case['skipped']})"
+    return (
+        f"explorer served: listening {case['server_listening_s']:.2f} s after launch; page opened "
+        f"{case['opens_after_s']:g} s later: first answer {case['first_answer_s']:.2f} s, the same page "
+        f"again {case['again_s']:.2f} s, a new seed {case['new_seed_s']:.2f} s"
+    )
+
+
 def _children_cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -522,6 +593,7 @@ def run(repeat: int, main_job_runs: int | None, full_robustness: bool = False) -
         )
     cases.append(pluchino_case(repeat))
     cases.append(app_case())
+    cases.append(served_case())
     cases.append(startup_case(repeat))
     cases.append(robustness_case(repeat, full_robustness))
     out: dict[str, Any] = {
@@ -638,9 +710,12 @@ def table(result: dict[str, Any]) -> str:
             f"main job: {job['wall_s_1_worker']:.1f} s on 1 worker, {job['wall_s_2_workers']:.1f} s on 2 "
             f"(x{job['speedup_2_workers']:.2f}), peak {job['peak_rss_mb']:.0f} MB"
         )
-    app = _case(result, "explorer")
+    app = _case(result, "explorer:")
     if app:
         lines.append(explorer_line(app))
+    served = _case(result, "explorer served")
+    if served:
+        lines.append(served_line(served))
     robust = _case(result, "robustness")
     if robust:
         runs = ", ".join(f"{r['wall_s']:.1f} s at {w} worlds" for w, r in robust["runs"].items())

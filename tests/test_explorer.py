@@ -10,6 +10,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -389,3 +390,86 @@ def test_the_page_draws_its_figures_itself_where_no_server_can_start(
     at = _app()
     at.run()
     assert not at.exception and _shares(at)
+
+
+def test_what_the_app_prepares_ahead_is_what_the_pages_first_run_asks_for(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(scenario.WORKERS, "1")  # no workers' server: its own tests are above
+    cached = (scenario._composed, scenario._merged, scenario._config)
+    for f in cached:
+        f.cache_clear()
+    scenario.prepare()
+    made = [f.cache_info().misses for f in cached]
+    assert made == [2, 2, 2]  # two presets composed, merged and seeded
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGE), default_timeout=600)  # the page as a planner first sees it
+    at.run()
+    assert not at.exception and _shares(at)
+    assert [f.cache_info().misses for f in cached] == made  # nothing composed again
+    assert at.session_state["years"] == scenario.BASELINE.years
+    assert at.session_state["replications"] == scenario.BASELINE.replications
+
+
+_SERVE = """
+import sys, threading
+from streamlit.web import cli
+from experiments.explorer import scenario, serve
+
+ran, prepare = [], scenario.prepare
+
+def recorded():
+    ran.append(threading.current_thread().name)
+    prepare()
+
+def streamlit_main():  # Streamlit would serve from here; the preparation runs beside it
+    for t in threading.enumerate():
+        if t.name == "parltwin-prepare":
+            t.join(timeout=120)
+    loaded = set(sys.modules)
+    exec(compile(serve.page_imports(), "page", "exec"), {})  # what the page's first run would import
+    print(ran, scenario._merged.cache_info().currsize, sorted(set(sys.modules) - loaded))
+    return 0
+
+scenario.prepare = recorded
+
+cli.main = streamlit_main
+sys.argv = ["parltwin-app", "--workers", "1"]
+serve.main()
+"""
+
+
+def test_the_app_prepares_the_first_answer_beside_streamlit(tmp_path: Path) -> None:
+    env = {**os.environ, "PARLTWIN_APP_CACHE": str(tmp_path)}
+    res = subprocess.run([sys.executable, "-c", _SERVE], capture_output=True, text=True, env=env, timeout=300)
+    assert res.returncode == 0, res.stderr
+    # printed: the threads that prepared, the configs prepared, what the page's imports still load
+    assert res.stdout.split() == ["['parltwin-prepare']", "2", "[]"]
+    assert res.stderr.startswith("parltwin explorer: http://127.0.0.1:8501") and res.stderr.count("\n") == 1
+
+
+def test_an_app_that_cannot_prepare_ahead_still_serves(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from streamlit.web import cli
+
+    from experiments.explorer import serve
+
+    def fails() -> None:
+        raise OSError("no room for the configs")
+
+    def streamlit_main() -> int:
+        for t in threading.enumerate():
+            if t.name == "parltwin-prepare":
+                t.join(timeout=120)
+        return 0
+
+    monkeypatch.setattr(cli, "main", streamlit_main)
+    monkeypatch.setattr(scenario, "prepare", fails)
+    monkeypatch.setattr(sys, "argv", ["parltwin-app", "--workers", "1"])
+    with pytest.raises(SystemExit) as exited:
+        serve.main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 0
+    assert "nothing prepared ahead (OSError: no room for the configs)\n" in err and err.count("\n") == 2

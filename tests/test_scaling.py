@@ -3,6 +3,8 @@ day's cost in the number of groups (the lapse of old demands, the benchmark's ve
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from omegaconf import OmegaConf
@@ -181,3 +183,26 @@ def test_the_bench_times_the_explorers_answers_and_leaves_the_process_as_it_foun
     slower = max(answers["new_seed_s"])
     assert line.startswith(f"explorer (two scenarios): {slower:.2f} s for a new seed, ")
     assert line.endswith(" back to one already run (2 replications)")
+
+
+@pytest.mark.skipif(not bench.CHROMIUM.exists(), reason="Debian's chromium is missing (.ci/run installs it)")
+def test_the_bench_times_the_served_explorer_and_stops_its_server() -> None:
+    import psutil
+
+    case = bench.served_case(opens_after=0.0)
+    times = [case[k] for k in ("server_listening_s", "first_answer_s", "again_s", "new_seed_s")]
+    assert all(t > 0 for t in times)
+    children = psutil.Process().children(recursive=True)
+    assert not [p for p in children if "experiments.explorer.serve" in p.cmdline()]  # the app ended
+    line = bench.served_line(case)
+    assert line.startswith(f"explorer served: listening {times[0]:.2f} s after launch; page opened 0 s later")
+    assert line.endswith(f"a new seed {times[3]:.2f} s")
+
+
+def test_the_bench_says_why_it_could_not_serve_the_explorer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(bench, "CHROMIUM", tmp_path / "chromium")
+    case = bench.served_case()
+    assert case["skipped"] == f"{tmp_path / 'chromium'} is missing"
+    assert bench.served_line(case) == f"explorer served: skipped ({tmp_path / 'chromium'} is missing)"

@@ -16,7 +16,17 @@ import streamlit as st
 from experiments import plots
 from experiments.drawing import figures
 from experiments.explorer.export import command, file_name, scenario_yaml
-from experiments.explorer.scenario import Scenario, cache_dir, compare, draw_aside, levers, presets, run
+from experiments.explorer.scenario import (
+    BASELINE,
+    PROPOSAL,
+    Scenario,
+    cache_dir,
+    compare,
+    draw_aside,
+    levers,
+    presets,
+    run,
+)
 from experiments.figure import PLOTS, FigureData
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
@@ -72,18 +82,18 @@ def robustness_table(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def scenario_inputs(tr: Translator, key: str, defaults: tuple[str, str], with_levers: bool) -> Scenario:
+def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bool) -> Scenario:
     """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``."""
     _ = tr.gettext
     parliaments = [p for p in presets("parliament") if p != "single_queue"]
     parliament = st.selectbox(
-        _("Parliament"), parliaments, index=parliaments.index(defaults[0]), key=f"{key}_parliament"
+        _("Parliament"), parliaments, index=parliaments.index(default.parliament), key=f"{key}_parliament"
     )
     channels = presets("channels")
     chosen = st.selectbox(
         _("Digital channels"),
         channels,
-        index=channels.index(defaults[1]),
+        index=channels.index(default.channels),
         format_func=lambda c: f"{c}: {tr.name('channel', c)}",
         key=f"{key}_channels",
     )
@@ -163,7 +173,7 @@ def asked(name: str, default: float, low: float, high: float) -> float:
 
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
-    draw_aside()  # once: the workers' server, with the figures' module, imports while scenarios run
+    draw_aside()  # once (``parltwin-app`` did it ahead): the workers' server, with the figures' module
     lang = st.sidebar.selectbox(
         "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
     )
@@ -177,19 +187,28 @@ def main() -> None:
         )
     )
     with st.sidebar:  # defaults from the address, e.g. ?years=1.5&replications=2, for a shareable link
-        st.number_input(_("Years simulated"), 1.0, 30.0, asked("years", 3.0, 1.0, 30.0), 0.5, key="years")
         st.number_input(
-            _("Replications"), 2, 200, int(asked("replications", 5, 2, 200)), 1, key="replications"
+            _("Years simulated"), 1.0, 30.0, asked("years", BASELINE.years, 1.0, 30.0), 0.5, key="years"
         )
-        st.number_input(_("Seed"), min_value=0, value=int(asked("seed", 0, 0, 2**31)), step=1, key="seed")
+        st.number_input(
+            _("Replications"),
+            2,
+            200,
+            int(asked("replications", BASELINE.replications, 2, 200)),
+            1,
+            key="replications",
+        )
+        st.number_input(
+            _("Seed"), min_value=0, value=int(asked("seed", BASELINE.seed, 0, 2**31)), step=1, key="seed"
+        )
         st.caption(_("Runs are kept in {folder}, one folder per scenario and seed.", folder=str(cache_dir())))
     left, right = st.columns(2)
     with left:
         st.subheader(_("Baseline"))
-        base = scenario_inputs(tr, "base", ("kz_bicameral_2023", "none"), with_levers=False)
+        base = scenario_inputs(tr, "base", BASELINE, with_levers=False)
     with right:
         st.subheader(_("Scenario"))
-        scen = scenario_inputs(tr, "scen", ("kz_kurultai_2026", "none"), with_levers=True)
+        scen = scenario_inputs(tr, "scen", PROPOSAL, with_levers=True)
 
     bar = st.progress(0.0, text=_("Running…"))
     runs = []

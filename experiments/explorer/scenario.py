@@ -16,7 +16,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,12 @@ class Scenario:
         return [f"parliament={self.parliament}", f"channels={self.channels}"]
 
 
+#: What the page shows before a planner changes anything: the baseline, and the proposal (whose
+#: levers start at their presets' values).
+BASELINE = Scenario("kz_bicameral_2023", "none", years=3.0, replications=5)
+PROPOSAL = Scenario("kz_kurultai_2026", "none", years=3.0, replications=5)
+
+
 #: Hydra's composition is process-global: one at a time, whatever the page sessions do.
 _COMPOSING = threading.Lock()
 #: One lock per run folder.
@@ -168,6 +174,16 @@ def changed(s: Scenario) -> dict[str, float]:
     """The levers that differ from the presets' values."""
     preset = dict(levers(s))
     return {k: v for k, v in s.levers.items() if k in preset and preset[k] != v}
+
+
+def prepare() -> None:
+    """Do ahead what the page's first run does whatever a planner asks: start the workers' server
+    (see :func:`draw_aside`) and compose the first scenarios' configs, which every session then
+    shares. ``parltwin-app`` runs it while Streamlit starts, so the first answer comes as quickly as
+    the next ones."""
+    draw_aside()
+    config(BASELINE)
+    config(replace(PROPOSAL, levers=dict(levers(PROPOSAL))))
 
 
 def folder(fp: str, seeds: Sequence[int], cache: Path | None = None) -> Path:

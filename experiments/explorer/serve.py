@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import sys
+import threading
 from pathlib import Path
 
 PAGE = Path(__file__).with_name("page.py")
@@ -28,6 +30,26 @@ def argv(port: int = 8501) -> list[str]:
         "--client.toolbarMode",
         "minimal",
     ]
+
+
+def page_imports() -> ast.Module:
+    """The page's import statements, read from its source (so they stay in step with it)."""
+    tree = ast.parse(PAGE.read_text(encoding="utf-8"))
+    return ast.Module([n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)], [])
+
+
+def prepare() -> None:
+    """The page's first run's work that no planner's choice changes, done while Streamlit starts
+    and the planner opens the page: its imports, the workers' server and the first scenarios'
+    configs (:func:`experiments.explorer.scenario.prepare`). Should it fail, the page's first run
+    does the same work, and shows what failed."""
+    try:
+        exec(compile(page_imports(), str(PAGE), "exec"), {})  # the page's own imports
+        from experiments.explorer.scenario import prepare
+
+        prepare()
+    except Exception as e:  # the page's own run tells the planner
+        print(f"parltwin explorer: nothing prepared ahead ({type(e).__name__}: {e})", file=sys.stderr)
 
 
 def main() -> None:
@@ -56,6 +78,7 @@ def main() -> None:
         parser.exit(2, f"parltwin-app: error: {e}\n")
     from streamlit.web import cli
 
+    threading.Thread(target=prepare, name="parltwin-prepare", daemon=True).start()
     print(f"parltwin explorer: http://{HOST}:{args.port}", file=sys.stderr)
     sys.argv = argv(args.port)
     sys.exit(cli.main())
