@@ -161,6 +161,15 @@ def test_a_scenarios_config_is_the_one_the_command_composes_whatever_the_seed(
         mine.seed = seed + 1  # shared between reruns: nobody may change it
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    """What a scenario's run wrote, but its manifest (which says when it was made)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "scenario.json"
+    }
+
+
 def test_many_replications_run_on_the_workers_and_write_what_one_process_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,17 +189,46 @@ def test_many_replications_run_on_the_workers_and_write_what_one_process_writes(
         steps: list[tuple[int, int]] = []
         folder, _ = run(s, tmp_path / w, step=lambda k, total, seen=steps: seen.append((k, total)))
         assert steps == [(k, n) for k in range(1, n + 1)]  # the page's bar, in order
-        written[w] = {
-            str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "scenario.json"  # which says when it was made
-        }
+        written[w] = _files(folder)
     assert [sp.processes for sp in specs] == [1, 2]
     assert len(written["2"]) > n and written["1"] == written["2"]
     # Found in the cache: nothing to run, one process asked for, the bar full at once.
     steps = []
     run(s, tmp_path / "2", step=lambda k, total: steps.append((k, total)))
     assert specs[-1].processes == 1 and steps == [(n, n)]
+
+
+def test_a_comparisons_scenarios_run_in_one_pool_and_write_what_each_writes_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pools: list[tuple[int, int]] = []  # tasks and processes of each call
+    real = scenario.run_tasks
+
+    def spied(todo: list, spec: PoolSpec, **kw: object) -> list:
+        pools.append((len(todo), spec.processes))
+        return real(todo, spec, **kw)
+
+    monkeypatch.setattr(scenario, "run_tasks", spied)
+    monkeypatch.setenv(scenario.WORKERS, "2")
+    n = scenario.POOL_FROM // 2  # too few for a pool alone, enough together
+    pair = [Scenario(p, years=0.25, replications=n) for p in ("kz_bicameral_2023", "kz_kurultai_2026")]
+    steps: list[tuple[int, int, int]] = []
+    together = scenario.run_together(pair, tmp_path / "one", step=lambda *a: steps.append(a))
+    alone = [run(s, tmp_path / "apart") for s in pair]
+    assert pools == [(2 * n, 2), (n, 1), (n, 1)]
+    assert steps == [(i, k, n) for i in (0, 1) for k in range(1, n + 1)]  # the page's bar, in order
+    for (mine, manifest), (theirs, _) in zip(together, alone, strict=True):
+        assert mine.name == theirs.name and manifest["replications"] == n
+        assert len(_files(mine)) > n and _files(mine) == _files(theirs)
+    # The same scenario on both sides: one folder, run once; the second side's bar is full at once.
+    pools.clear()
+    steps.clear()
+    same = Scenario("kz_kurultai_2026", years=0.25, replications=n, seed=3)
+    (first, _), (second, _) = scenario.run_together(
+        [same, same], tmp_path / "same", step=lambda *a: steps.append(a)
+    )
+    assert first == second and pools == [(n, 1)]
+    assert steps == [(1, n, n), *((0, k, n) for k in range(1, n + 1))]
 
 
 def test_a_worker_that_imports_the_page_does_not_run_it() -> None:

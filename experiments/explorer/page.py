@@ -25,7 +25,7 @@ from experiments.explorer.scenario import (
     draw_aside,
     levers,
     presets,
-    run,
+    run_together,
 )
 from experiments.figure import PLOTS, FigureData
 from experiments.i18n import LANGUAGES, N_, Translator, translator
@@ -211,14 +211,14 @@ def main() -> None:
         scen = scenario_inputs(tr, "scen", PROPOSAL, with_levers=True)
 
     bar = st.progress(0.0, text=_("Running…"))
-    runs = []
-    for i, s in enumerate((base, scen)):
+    part = [0.0, 0.0]  # each scenario's share of its replications done
 
-        def step(k: int, n: int, i: int = i, s: Scenario = s) -> None:
-            text = _("{scenario}: replication {k} of {n}", scenario=s.name, k=k, n=n)
-            bar.progress((i + k / n) / 2, text=text)
+    def step(i: int, k: int, n: int) -> None:
+        part[i] = k / n
+        text = _("{scenario}: replication {k} of {n}", scenario=(base, scen)[i].name, k=k, n=n)
+        bar.progress(sum(part) / 2, text=text)
 
-        runs.append(run(s, step=step))
+    runs = run_together((base, scen), step=step)  # in one pool: both scenarios' replications
     bar.empty()
     shown = results(tuple(str(f) for f, _m in runs), lang)
 

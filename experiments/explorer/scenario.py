@@ -10,6 +10,7 @@ folder per fingerprint and seed, written by :mod:`experiments.replicate` exactly
 from __future__ import annotations
 
 import collections
+import contextlib
 import copy
 import functools
 import json
@@ -39,8 +40,8 @@ from sim.engine.streams import replication_seeds
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
-#: Replications still to run from which a scenario's run uses several processes: below it, starting
-#: them costs more than they save (`docs/performance.md`, "The explorer's answers").
+#: Replications still to run (of the scenarios run together) from which they use several processes:
+#: below it, starting them costs more than they save (`docs/performance.md`, "The explorer's answers").
 POOL_FROM = 10
 #: How many processes a scenario's replications may use (``parltwin-app --workers``).
 WORKERS = "PARLTWIN_APP_WORKERS"
@@ -191,17 +192,23 @@ def folder(fp: str, seeds: Sequence[int], cache: Path | None = None) -> Path:
     return Path(cache or cache_dir()) / f"{fp}-{config_hash(list(seeds))[:8]}"
 
 
-def run(
-    s: Scenario, cache: Path | None = None, step: Callable[[int, int], None] | None = None
-) -> tuple[Path, dict[str, Any]]:
-    """Run (or resume, or find in the cache) the scenario's replications; ``step(done, total)``
-    after each. Returns its folder and manifest, as a ``compare`` job writes them."""
+@dataclass(frozen=True)
+class _Made:
+    """A scenario ready to run: its folder (manifest written), manifest, config and seeds."""
+
+    out: Path
+    manifest: dict[str, Any]
+    conf: Config
+    seeds: list[int]
+
+
+def _made(s: Scenario, cache: Path | None) -> _Made:
     cfg = config(s)
     conf = validate(cfg)
     seeds = replication_seeds(conf.seed, s.replications)
     fp = fingerprint(cfg)
     out = folder(fp, seeds, cache)
-    finished(out, seeds, fp)
+    finished(out, seeds, fp)  # refuses another scenario's folder before anything is written
     manifest = {
         "name": s.name,
         "parliament": conf.parliament.name,
@@ -222,18 +229,52 @@ def run(
     }
     if not (out / SCENARIO).is_file():
         write_json(out / SCENARIO, manifest)
-    n = len(seeds)
-    with _RUNNING[str(out)]:  # two pages asking for the same scenario: one runs, the other reads
-        todo = pending(conf, seeds, out, fp)
-        done = n - len(todo)
-        spec = PoolSpec(workers=workers() if len(todo) >= POOL_FROM else 1)
-        if step is None:
-            run_tasks(todo, spec, quiet=True)
-        else:  # the page's bar counts the replications already in the folder as done
-            run_tasks(todo, spec, quiet=True, step=lambda k, _: step(done + k, n))
-            if not todo:
-                step(n, n)
-    return out, manifest
+    return _Made(out, manifest, conf, seeds)
+
+
+def run_together(
+    scenarios: Sequence[Scenario],
+    cache: Path | None = None,
+    step: Callable[[int, int, int], None] | None = None,
+) -> list[tuple[Path, dict[str, Any]]]:
+    """Run (or resume, or find in the cache) the replications of several scenarios in one pool
+    (from ``POOL_FROM`` replications to run in all: on ``workers()`` processes, with no pool to
+    start per scenario); ``step(i, done, total)`` after each of scenario ``i``'s, and once for a
+    scenario with nothing to run. Returns each scenario's folder and manifest, as ``compare`` jobs
+    write them. Two scenarios with the same config share their folder, run once."""
+    made = [_made(s, cache) for s in scenarios]
+    with contextlib.ExitStack() as held:
+        # Two pages asking for the same scenario: one runs, the other reads (locks taken in order).
+        for out in sorted({str(m.out) for m in made}):
+            held.enter_context(_RUNNING[out])
+        todo, owner, done, seen = [], [], [], set()
+        for i, m in enumerate(made):
+            fp = m.manifest["fingerprint"]
+            mine = [] if m.out in seen else pending(m.conf, m.seeds, m.out, fp)
+            seen.add(m.out)
+            todo += mine
+            owner += [i] * len(mine)
+            done.append(len(m.seeds) - len(mine))  # the page's bar counts these as done
+        if step is not None:
+            for i, m in enumerate(made):
+                if done[i] == len(m.seeds):
+                    step(i, done[i], done[i])
+
+        def each(k: int, _: int) -> None:
+            i = owner[k - 1]
+            done[i] += 1
+            if step is not None:
+                step(i, done[i], len(made[i].seeds))
+
+        run_tasks(todo, PoolSpec(workers=workers() if len(todo) >= POOL_FROM else 1), quiet=True, step=each)
+    return [(m.out, m.manifest) for m in made]
+
+
+def run(
+    s: Scenario, cache: Path | None = None, step: Callable[[int, int], None] | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """Run one scenario's replications (see :func:`run_together`); ``step(done, total)``."""
+    return run_together([s], cache, None if step is None else lambda _, k, n: step(k, n))[0]
 
 
 def compare(runs: Sequence[tuple[Path, dict[str, Any]]], metrics: Sequence[str] = HEADLINE) -> Compared:
