@@ -231,6 +231,21 @@ def test_a_comparisons_scenarios_run_in_one_pool_and_write_what_each_writes_alon
     assert steps == [(1, n, n), *((0, k, n) for k in range(1, n + 1))]
 
 
+@pytest.mark.parametrize("channels", ["none", "kz_digital", "epetition_kz", "analytics"])
+def test_a_replication_leaves_the_typed_config_the_reruns_share_as_it_found_it(channels: str) -> None:
+    import copy
+
+    from experiments.replicate import Task, replicate
+
+    s = Scenario("kz_kurultai_2026", channels, years=1.0)
+    conf, fp = scenario.checked(s)
+    before = copy.deepcopy(conf)
+    replicate(Task(conf, 5))
+    assert conf == before and scenario.checked(s) == (conf, fp)
+    before.parliament.stages[next(iter(before.parliament.stages))].fail_prob += 0.01
+    assert conf != before  # the comparison reaches into the procedure
+
+
 def test_a_worker_that_imports_the_page_does_not_run_it() -> None:
     """A replacement worker of a pool imports its parent's main script as ``__mp_main__``: under
     Streamlit, the page. Run outside Streamlit, the page would fail at once (no session state)."""
@@ -434,12 +449,12 @@ def test_what_the_app_prepares_ahead_is_what_the_pages_first_run_asks_for(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(scenario.WORKERS, "1")  # no workers' server: its own tests are above
-    cached = (scenario._composed, scenario._merged, scenario._config)
+    cached = (scenario._composed, scenario._merged, scenario._config, scenario._checked)
     for f in cached:
         f.cache_clear()
     scenario.prepare()
     made = [f.cache_info().misses for f in cached]
-    assert made == [2, 2, 2]  # two presets composed, merged and seeded
+    assert made == [2, 2, 2, 2]  # two presets composed, merged, seeded and checked
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(PAGE), default_timeout=600)  # the page as a planner first sees it

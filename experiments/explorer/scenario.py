@@ -165,6 +165,21 @@ def _merged(
     return cfg  # type: ignore[return-value]
 
 
+def checked(s: Scenario) -> tuple[Config, str]:
+    """The scenario's typed config, checked, and its fingerprint: made once per scenario and seed,
+    and shared by every rerun that asks for them (a replication leaves its config as it found it:
+    tested)."""
+    return _checked(tuple(s.presets()), s.years, s.seed, tuple(sorted(s.levers.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _checked(
+    presets: tuple[str, ...], years: float, seed: int, lever_values: tuple[tuple[str, float], ...]
+) -> tuple[Config, str]:
+    cfg = _config(presets, years, seed, lever_values)
+    return validate(cfg), fingerprint(cfg)
+
+
 def levers(s: Scenario) -> list[tuple[str, float]]:
     """The registry's levers present in the scenario's presets, with their preset values."""
     base = base_config(s)
@@ -179,12 +194,12 @@ def changed(s: Scenario) -> dict[str, float]:
 
 def prepare() -> None:
     """Do ahead what the page's first run does whatever a planner asks: start the workers' server
-    (see :func:`draw_aside`) and compose the first scenarios' configs, which every session then
-    shares. ``parltwin-app`` runs it while Streamlit starts, so the first answer comes as quickly as
-    the next ones."""
+    (see :func:`draw_aside`) and compose and check the first scenarios' configs, which every
+    session then shares. ``parltwin-app`` runs it while Streamlit starts, so the first answer
+    comes as quickly as the next ones."""
     draw_aside()
-    config(BASELINE)
-    config(replace(PROPOSAL, levers=dict(levers(PROPOSAL))))
+    checked(BASELINE)
+    checked(replace(PROPOSAL, levers=dict(levers(PROPOSAL))))
 
 
 def folder(fp: str, seeds: Sequence[int], cache: Path | None = None) -> Path:
@@ -204,9 +219,8 @@ class _Made:
 
 def _made(s: Scenario, cache: Path | None) -> _Made:
     cfg = config(s)
-    conf = validate(cfg)
+    conf, fp = checked(s)
     seeds = replication_seeds(conf.seed, s.replications)
-    fp = fingerprint(cfg)
     out = folder(fp, seeds, cache)
     finished(out, seeds, fp)  # refuses another scenario's folder before anything is written
     manifest = {
