@@ -345,7 +345,7 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
 CHROMIUM = Path("/usr/bin/chromium")
 #: Seconds between the app's server listening and the planner opening its page.
 OPENS_AFTER = 3.0
-#: The page has answered when the plotted share's values are shown.
+#: The page has answered when the plotted share's values are shown (text the page contains).
 ANSWERED = "answered by a bill within a year — "
 
 
@@ -355,7 +355,6 @@ def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:
     page's defaults. Wall times: the server listening (from the launch), the first answer (from
     opening the page), the same page opened again, and a new seed (``?seed=9``). Skipped where
     Chromium or Playwright is missing."""
-    import re
     import socket
 
     name = "explorer served in Chromium: the page's answers, wall"
@@ -391,7 +390,7 @@ def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:
                         page = browser.new_page(viewport={"width": 1400, "height": 1000})
                         opened = time.perf_counter()
                         page.goto(f"http://127.0.0.1:{port}/{query}")
-                        page.get_by_text(re.compile(ANSWERED)).first.wait_for(timeout=300_000)
+                        page.get_by_text(ANSWERED).first.wait_for(timeout=300_000)
                         answered[what] = time.perf_counter() - opened
                 finally:
                     browser.close()
