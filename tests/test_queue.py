@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 import pytest
 
 from scenarios import simulate, validate
+from scenarios.validate import MAX_YEARS
 from tests.conftest import compose_config
 
 
@@ -54,5 +56,7 @@ def test_single_queue_matches_theory_within_5_percent(lam: float, mean: float, c
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [2, 3])
 def test_heavy_traffic_mm1_matches_theory(seed: int) -> None:
-    sim = simulated_time_in_system(0.9, 1.0, 1, years=3000, seed=seed)
-    assert sim == pytest.approx(erlang_c_time_in_system(0.9, 1.0, 1), rel=0.05)
+    # At rho = 0.9 one run's mean wanders for years: three runs of the longest horizon a config
+    # allows (3,000 years in all), each with its own warm-up.
+    runs = [simulated_time_in_system(0.9, 1.0, 1, years=MAX_YEARS, seed=10 * seed + k) for k in range(3)]
+    assert statistics.fmean(runs) == pytest.approx(erlang_c_time_in_system(0.9, 1.0, 1), rel=0.05)
