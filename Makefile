@@ -7,7 +7,7 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 
-.PHONY: setup run app test test-all lint bench lock i18n clean
+.PHONY: setup run app test test-slow test-all lint bench lock i18n clean
 .DEFAULT_GOAL := run
 
 # Any Python >= 3.12 will do: the first interpreter found on PATH (or under pyenv) that is new enough.
@@ -31,6 +31,9 @@ app: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow $(ARGS)
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
