@@ -54,11 +54,6 @@ def render(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -
     return "\n".join(lines)
 
 
-def summary_table(summary: Mapping[str, Any], title: str = "") -> str:
-    body = render([(k, v) for k, v in summary.items()], header=(title or "metric", "value"))
-    return body
-
-
 #: Sections of a single run's table (message ids) and the metric groups each shows.
 SECTIONS = (
     (N_("Throughput and speed"), ("throughput", "speed", "procedure", "other")),
