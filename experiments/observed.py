@@ -50,7 +50,6 @@ METRIC = {
     "deputy_share_of_adopted": "deputy_share_of_bills",
     "second_chamber_returns": "senate_returns_per_year",
 }
-BOUNDS = ("equal", "at_least")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from scenarios.nodes import children, get, put
 from scenarios.procedure import readings, set_readings
 from scenarios.schema import Config
 
+#: How a parameter acts on its paths (see :class:`Parameter`).
 MODES = ("set", "scale", "readings")
 #: Where the app shows a lever: the procedure, the channels, or the assumptions with most influence.
 LEVERS = ("procedure", "channels", "assumptions")
@@ -47,6 +48,12 @@ class Parameter:
     clip: tuple[float, float] | None = None
     label: str = ""
     lever: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"parameter {self.name}: mode {self.mode!r}: allowed: {', '.join(MODES)}")
+        if self.lever is not None and self.lever not in LEVERS:
+            raise ValueError(f"parameter {self.name}: lever {self.lever!r}: allowed: {', '.join(LEVERS)}")
 
 
 def _registry(*params: Parameter) -> dict[str, Parameter]:

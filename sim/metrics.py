@@ -187,9 +187,6 @@ def _num(x: float) -> float | None:
 #: ``adopted_share_of_considered`` (a real parliament never starts with no bill on its books).
 WARMUP_DAYS = 365.0
 
-#: Moments of a window of a run, computed as the engine's own metrics are (see :func:`window_moments`).
-MOMENTS = ("laws_per_year", "passage_rate", "lead_time_median_days", "bills_introduced_per_year")
-
 
 def window_moments(tables: dict[str, Table], start: float, end: float) -> dict[str, float]:
     """Throughput and speed over the days [start, end): laws enacted and bills decided in the window

@@ -63,3 +63,17 @@ def test_fewer_readings_mean_fewer_votes() -> None:
 def test_readings_are_refused_where_values_are_needed() -> None:
     with pytest.raises(ConfigError, match="readings"):
         targets(validate(compose_config([])), "readings")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "allowed"),
+    [("mode", "add", "set, scale, readings"), ("lever", "senate", "procedure, channels, assumptions")],
+)
+def test_a_parameter_with_an_unknown_mode_or_lever_is_refused_where_it_is_declared(
+    field: str, value: str, allowed: str
+) -> None:
+    from dataclasses import replace
+
+    known = next(iter(PARAMETERS.values()))
+    with pytest.raises(ValueError, match=f"^parameter {known.name}: {field} '{value}': allowed: {allowed}$"):
+        replace(known, **{field: value})

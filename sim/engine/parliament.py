@@ -24,9 +24,6 @@ QUESTIONS = ("bill", "amendments")
 TERMINALS = ("enacted", "rejected")
 #: Outcomes of a stage (``deemed_`` ones: a deadline decided instead of an actor).
 OUTCOMES = ("pass", "fail", "return", "amend", "hold", "deemed_pass", "deemed_fail")
-#: A bill's state when the run ends: a terminal outcome, lapsed at a session's or convocation's end,
-#: or still pending.
-STATES = (*TERMINALS, "lapsed", "pending")
 #: Distributions a stage's duration may follow.
 DISTRIBUTIONS = ("fixed", "exponential", "lognormal", "gamma")
 #: A stage's transitions, by the outcome that takes them.
