@@ -93,6 +93,40 @@ def _job() -> dict[str, Any]:
     }
 
 
+def scenario_manifest(
+    conf: Config,
+    data: dict[str, Any],
+    fp: str,
+    seeds: list[int],
+    name: str,
+    job: int,
+    overrides: list[str],
+    choices: dict[str, str],
+    command: str | None,
+) -> dict[str, Any]:
+    """A scenario's ``scenario.json``, as a ``compare`` job declares it (the explorer writes the same
+    for its runs): who it is, its resolved config (``data``) and its fingerprint (``fp``, of
+    ``data``: :func:`fingerprint_of`), its seeds, and what made it."""
+    return {
+        "name": name,
+        "parliament": conf.parliament.name,
+        "description": conf.parliament.description,
+        "job": job,
+        "overrides": overrides,
+        "choices": choices,
+        "command": command,
+        "fingerprint": fp,
+        "seed": conf.seed,
+        "years": conf.years,
+        "replications": len(seeds),
+        "seeds": seeds,
+        "config": data,
+        "versions": versions(),
+        "git": git_revision(),
+        "created": now(),
+    }
+
+
 def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     """Declare this job's scenario and its ``experiment.replications``; in a single run (or with
     ``experiment.pool=job``) run them, and in a single run compare them."""
@@ -104,28 +138,13 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     finished(out, seeds, fp)  # refuses a folder holding another scenario before writing anything
     if not job["multirun"]:
         clear_outputs(out)
-    p = conf.parliament
     write_text(out / CONFIG, config_yaml(data))
+    name = scenario_name(conf.parliament.name, job["choices"])
     write_json(
         out / SCENARIO,
-        {
-            "name": scenario_name(p.name, job["choices"]),
-            "parliament": p.name,
-            "description": p.description,
-            "job": job["num"],
-            "overrides": job["overrides"],
-            "choices": job["choices"],
-            "command": job["command"],
-            "fingerprint": fp,
-            "seed": conf.seed,
-            "years": conf.years,
-            "replications": spec.replications,
-            "seeds": seeds,
-            "config": data,
-            "versions": versions(),
-            "git": git_revision(),
-            "created": now(),
-        },
+        scenario_manifest(
+            conf, data, fp, seeds, name, job["num"], job["overrides"], job["choices"], job["command"]
+        ),
     )
     result: dict[str, Any] = {"folder": str(out), "replications": spec.replications}
     if job["multirun"] and spec.pool == "sweep":  # the sweep's pool runs them (experiments.sweep)
@@ -140,7 +159,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
             fp,
             workers=spec.workers,
             ledger=spec.ledger,
-            desc=scenario_name(p.name, job["choices"]),
+            desc=name,
             quiet=conf.quiet,
             backend=spec.backend,
             scheduler=spec.scheduler,

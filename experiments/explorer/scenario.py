@@ -24,13 +24,13 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf, read_write
 
-from experiments.compare import fingerprint
+from experiments.compare import fingerprint, scenario_manifest
 from experiments.compare_spec import HEADLINE
 from experiments.comparison import Compared, compare_jobs
 from experiments.figure import PLOTS
 from experiments.files import write_json
 from experiments.labels import scenario_name
-from experiments.manifest import config_hash, git_revision, now, resolved, versions
+from experiments.manifest import config_hash, resolved
 from experiments.pool import PoolSpec, available_cores, serves, start_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_tasks
 from scenarios import Config, register, validate
@@ -223,24 +223,9 @@ def _made(s: Scenario, cache: Path | None) -> _Made:
     seeds = replication_seeds(conf.seed, s.replications)
     out = folder(fp, seeds, cache)
     finished(out, seeds, fp)  # refuses another scenario's folder before anything is written
-    manifest = {
-        "name": s.name,
-        "parliament": conf.parliament.name,
-        "description": conf.parliament.description,
-        "job": 0,
-        "overrides": [*s.overrides(), *(f"{k}={v:g}" for k, v in changed(s).items())],
-        "choices": {"parliament": s.parliament, "channels": s.channels},
-        "command": None,
-        "fingerprint": fp,
-        "seed": conf.seed,
-        "years": conf.years,
-        "replications": s.replications,
-        "seeds": seeds,
-        "config": resolved(cfg),
-        "versions": versions(),
-        "git": git_revision(),
-        "created": now(),
-    }
+    overrides = [*s.overrides(), *(f"{k}={v:g}" for k, v in changed(s).items())]
+    choices = {"parliament": s.parliament, "channels": s.channels}
+    manifest = scenario_manifest(conf, resolved(cfg), fp, seeds, s.name, 0, overrides, choices, None)
     if not (out / SCENARIO).is_file():
         write_json(out / SCENARIO, manifest)
     return _Made(out, manifest, conf, seeds)
