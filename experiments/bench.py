@@ -355,7 +355,7 @@ def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:
     page's defaults. Wall times: the server listening (from the launch), the first answer (from
     opening the page), the same page opened again, and a new seed (``?seed=9``). Skipped where
     Chromium or Playwright is missing."""
-    import socket
+    from experiments.explorer.serve import HOST, free_port, serving
 
     name = "explorer served in Chromium: the page's answers, wall"
     try:
@@ -364,21 +364,13 @@ def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:
         return {"case": name, "skipped": "Playwright is not installed"}
     if not CHROMIUM.exists():
         return {"case": name, "skipped": f"{CHROMIUM} is missing"}
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     answered: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         launch = [sys.executable, "-m", "experiments.explorer.serve", "--port", str(port), "--workers", "2"]
-        start = time.perf_counter()
         env = {**os.environ, "PARLTWIN_APP_CACHE": str(Path(tmp, "cache"))}
-        app = subprocess.Popen(launch, cwd=tmp, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            while app.poll() is None:
-                with socket.socket() as s:
-                    if s.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                time.sleep(0.05)
+        start = time.perf_counter()
+        with serving(launch, port, env, Path(tmp)):
             answered["server_listening_s"] = time.perf_counter() - start
             time.sleep(opens_after)
             with sync_playwright() as p:
@@ -389,14 +381,11 @@ def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:
                     for what, query in (("first_answer_s", ""), ("again_s", ""), ("new_seed_s", "?seed=9")):
                         page = browser.new_page(viewport={"width": 1400, "height": 1000})
                         opened = time.perf_counter()
-                        page.goto(f"http://127.0.0.1:{port}/{query}")
+                        page.goto(f"http://{HOST}:{port}/{query}")
                         page.get_by_text(ANSWERED).first.wait_for(timeout=300_000)
                         answered[what] = time.perf_counter() - opened
                 finally:
                     browser.close()
-        finally:
-            app.terminate()
-            app.wait(timeout=60)
     return {"case": name, "opens_after_s": opens_after, **answered}
 
 

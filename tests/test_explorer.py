@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ from experiments.compare import fingerprint
 from experiments.explorer import scenario
 from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, config, levers, run
-from experiments.explorer.serve import HOST, argv
+from experiments.explorer.serve import HOST, argv, free_port, serving
 from experiments.pool import PoolSpec
 from tests.conftest import PARLTWIN, ROOT, compose_config, is_worker, run_cli
 
@@ -279,12 +278,6 @@ def test_the_server_listens_on_loopback_only() -> None:
     assert args[args.index("--browser.gatherUsageStats") + 1] == "false"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served(server: tuple[str, subprocess.Popen]) -> str:
     return server[0]
@@ -293,26 +286,11 @@ def served(server: tuple[str, subprocess.Popen]) -> str:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
     """``parltwin-app`` on a free port of 127.0.0.1 (its address and process), stopped at the end."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PARLTWIN_APP_CACHE": str(tmp_path / "cache")}
-    proc = subprocess.Popen(
-        [str(PARLTWIN.with_name("parltwin-app")), "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex((HOST, port)) == 0:
-                    break
-            time.sleep(0.3)
+    app = [str(PARLTWIN.with_name("parltwin-app")), "--port", str(port), "--workers", "2"]
+    with serving(app, port, env, tmp_path) as proc:
         yield f"http://{HOST}:{port}", proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
@@ -526,3 +504,11 @@ def test_an_app_that_cannot_prepare_ahead_still_serves(
     err = capsys.readouterr().err
     assert exited.value.code == 0
     assert "nothing prepared ahead (OSError: no room for the configs)\n" in err and err.count("\n") == 2
+
+
+def test_an_app_that_ends_before_it_listens_is_reported(tmp_path: Path) -> None:
+    port = free_port()
+    ends = [sys.executable, "-c", "raise SystemExit(3)"]
+    said = re.escape(f"{ends[0]}: not listening on 127.0.0.1:{port} (exit code 3)")
+    with pytest.raises(RuntimeError, match=f"^{said}$"), serving(ends, port, os.environ, tmp_path):
+        pytest.fail("the block ran without a server")

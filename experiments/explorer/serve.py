@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import ast
+import socket
+import subprocess
 import sys
 import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 PAGE = Path(__file__).with_name("page.py")
@@ -30,6 +35,38 @@ def argv(port: int = 8501) -> list[str]:
         "--client.toolbarMode",
         "minimal",
     ]
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that is free now (for an app served in the background)."""
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(
+    command: Sequence[str], port: int, env: Mapping[str, str], cwd: Path, timeout: float = 60.0
+) -> Iterator[subprocess.Popen]:
+    """``command`` (an app told to serve on ``port`` of 127.0.0.1) in a process of its own, its
+    output dropped, until the block ends; the block starts once the port listens. The app is
+    stopped on the way out; should it end or stay silent for ``timeout`` s first, RuntimeError."""
+    app = subprocess.Popen(
+        command, env=dict(env), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            with socket.socket() as s:
+                if s.connect_ex((HOST, port)) == 0:
+                    break
+            if app.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{command[0]}: not listening on {HOST}:{port} (exit code {app.poll()})")
+            time.sleep(0.05)
+        yield app
+    finally:
+        app.terminate()
+        app.wait(timeout=60)
 
 
 def page_imports() -> ast.Module:
