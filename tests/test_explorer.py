@@ -512,3 +512,62 @@ def test_an_app_that_ends_before_it_listens_is_reported(tmp_path: Path) -> None:
     said = re.escape(f"{ends[0]}: not listening on 127.0.0.1:{port} (exit code 3)")
     with pytest.raises(RuntimeError, match=f"^{said}$"), serving(ends, port, os.environ, tmp_path):
         pytest.fail("the block ran without a server")
+
+
+def test_what_sessions_share_is_made_once_however_many_ask_at_once() -> None:
+    from experiments.explorer.shared import shared
+
+    made: list[str] = []
+    inside = threading.Barrier(2, timeout=10)  # broken unless two makings are in flight together
+
+    @shared(maxsize=8)
+    def make(key: str) -> list[str]:
+        made.append(key)
+        if key != "same":
+            inside.wait()  # "a" and "b": each waits for the other, inside
+        else:
+            time.sleep(0.2)  # a slow making that the other callers must wait for, not repeat
+        return [key]
+
+    def ask(keys: list[str]) -> list[list[str]]:
+        got: list[list[str]] = [[] for _ in keys]
+
+        def one(i: int, key: str) -> None:
+            got[i] = make(key)
+
+        threads = [threading.Thread(target=one, args=(i, k)) for i, k in enumerate(keys)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=20)
+        return got
+
+    same = ask(["same"] * 4)
+    assert made == ["same"] and all(g is same[0] for g in same)  # made once, one result for all
+    assert ask(["a", "b"]) == [["a"], ["b"]]  # different arguments do not wait for each other
+    assert sorted(made) == ["a", "b", "same"] and make.cache_info().misses == 3
+    assert not make._making  # nothing held once nobody asks
+
+
+def test_two_sessions_asking_for_a_new_scenario_together_compose_it_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    composed: list[list[str]] = []
+    real = scenario.compose
+
+    def slow(name: str, overrides: list[str]):  # a composition long enough for the other to ask
+        composed.append(overrides)
+        time.sleep(0.3)
+        return real(name, overrides=overrides)
+
+    monkeypatch.setattr(scenario, "compose", lambda name, overrides: slow(name, overrides))
+    s = Scenario("kz_kurultai_2026", "kz_digital", years=0.5, seed=11)
+    scenario._composed.cache_clear()
+    got: list[object] = [None, None]
+    sessions = [threading.Thread(target=lambda i=i: got.__setitem__(i, scenario.checked(s))) for i in (0, 1)]
+    for t in sessions:
+        t.start()
+    for t in sessions:
+        t.join(timeout=60)
+    assert composed == [s.presets()]  # composed once for both sessions
+    assert got[0] is got[1] and got[0] is not None  # and both share the one typed config

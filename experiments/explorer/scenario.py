@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import copy
-import functools
 import json
 import os
 import threading
@@ -27,6 +26,7 @@ from omegaconf import DictConfig, OmegaConf, read_write
 from experiments.compare import fingerprint, scenario_manifest
 from experiments.compare_spec import HEADLINE
 from experiments.comparison import Compared, compare_jobs
+from experiments.explorer.shared import shared
 from experiments.figure import PLOTS
 from experiments.files import write_json
 from experiments.labels import scenario_name
@@ -115,7 +115,7 @@ _COMPOSING = threading.Lock()
 _RUNNING: collections.defaultdict[str, threading.Lock] = collections.defaultdict(threading.Lock)
 
 
-@functools.lru_cache(maxsize=64)
+@shared(maxsize=64)
 def _composed(overrides: tuple[str, ...]) -> str:
     register()
     with _COMPOSING, initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
@@ -142,7 +142,7 @@ def config(s: Scenario) -> DictConfig:
     return _config(tuple(s.presets()), s.years, s.seed, tuple(sorted(s.levers.items())))
 
 
-@functools.lru_cache(maxsize=64)
+@shared(maxsize=64)
 def _config(
     presets: tuple[str, ...], years: float, seed: int, lever_values: tuple[tuple[str, float], ...]
 ) -> DictConfig:
@@ -153,7 +153,7 @@ def _config(
     return cfg
 
 
-@functools.lru_cache(maxsize=64)
+@shared(maxsize=64)
 def _merged(
     presets: tuple[str, ...], years: float, lever_values: tuple[tuple[str, float], ...]
 ) -> DictConfig:
@@ -172,7 +172,7 @@ def checked(s: Scenario) -> tuple[Config, str]:
     return _checked(tuple(s.presets()), s.years, s.seed, tuple(sorted(s.levers.items())))
 
 
-@functools.lru_cache(maxsize=64)
+@shared(maxsize=64)
 def _checked(
     presets: tuple[str, ...], years: float, seed: int, lever_values: tuple[tuple[str, float], ...]
 ) -> tuple[Config, str]:
