@@ -103,6 +103,24 @@ class Numbers:
         low, high = self.value(metric, lo, signed), self.value(metric, hi, signed)
         return self.tr.gettext("[{low} to {high}]", low=low, high=high)
 
+    def difference(self, metric: str, row: Any | None) -> dict[str, str]:
+        """A scenario's paired difference from its baseline (``row``: its line of the comparison,
+        None where it has none), as the tables show it: the value and its interval, whether it is a
+        finding (``css``: ``clear`` or ``same``), the Holm-adjusted p-value, and the verdict
+        (better, worse, higher, lower, or indistinguishable where it is no finding)."""
+        if row is None or pd.isna(row["diff"]):
+            return {"diff": DASH, "ci": "", "css": "same", "p": "", "verdict": "indistinguishable"}
+        found, p_adj = clear(row), row.get("p_holm")
+        meta = self.described.describe(metric)
+        verdict = outcome(meta, float(row["diff"])) if found else "indistinguishable"
+        return {
+            "diff": self.value(metric, row["diff"], True),
+            "ci": self.ci(metric, row["diff_ci_low"], row["diff_ci_high"], True),
+            "css": "clear" if found else "same",
+            "p": "" if undefined(p_adj) else self.tr.gettext("p = {p}", p=pvalue(p_adj)),
+            "verdict": verdict,
+        }
+
     def finding(self, metric: str, row: Any) -> str:
         fields = {
             "measure": self.label(metric),
@@ -301,19 +319,9 @@ def render(
         dcells = []
         for o, f in zip(others, findings, strict=True):
             r = by.loc[(m, o["label"])] if (m, o["label"]) in by.index else None
+            dcells.append(numbers.difference(m, r))
             if r is None or pd.isna(r["diff"]):
-                dcells.append({"diff": DASH, "ci": "", "css": "same"})
                 continue
-            ci = ci_text(m, r["diff_ci_low"], r["diff_ci_high"], True)
-            p_adj = r.get("p_holm")
-            dcells.append(
-                {
-                    "diff": value(m, r["diff"], True),
-                    "ci": ci,
-                    "css": "clear" if clear(r) else "same",
-                    "p": "" if undefined(p_adj) else tr.gettext("p = {p}", p=pvalue(p_adj)),
-                }
-            )
             meta = described.describe(m)
             # the answer counts measures with a better direction only (a higher passage rate is neither)
             aspect = ASPECTS.get(meta.group, "") if meta.better in ("higher", "lower") else ""

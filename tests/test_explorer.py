@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -571,3 +572,36 @@ def test_two_sessions_asking_for_a_new_scenario_together_compose_it_once(
         t.join(timeout=60)
     assert composed == [s.presets()]  # composed once for both sessions
     assert got[0] is got[1] and got[0] is not None  # and both share the one typed config
+
+
+def _differences(at) -> tuple[dict[str, str], Any]:
+    """The key numbers' last column (the scenario's difference from the baseline) by measure, and
+    the table."""
+    table = next(t.value for t in at.table if t.value.shape[1] == 3)
+    return dict(zip(table.index, table.iloc[:, 2], strict=True)), table
+
+
+def _number(text: str) -> float:
+    return float(text.split()[0].replace(",", "").replace("\u2212", "-"))
+
+
+def test_the_key_numbers_give_the_paired_difference_scenario_minus_baseline(cache: Path) -> None:
+    at = _app(replications=3)
+    at.run()
+    assert not at.exception
+    diffs, table = _differences(at)
+    words = {"better", "worse", "higher", "lower", "indistinguishable"}
+    assert len(diffs) == 8 and all(d.rsplit(" — ", 1)[-1] in words for d in diffs.values())
+    for measure, d in diffs.items():  # the mean of paired differences is the difference of the means
+        base, scen = (_number(table.loc[measure].iloc[i]) for i in (0, 1))
+        assert abs(_number(d) - (scen - base)) <= 0.01 * max(abs(base), abs(scen)) + 1e-3, measure
+    assert any(d.endswith(("better", "worse")) for d in diffs.values())  # e.g. bills left pending
+    assert "Holm-adjusted" in " ".join(c.value for c in at.caption)
+
+    at.selectbox(key="scen_parliament").set_value("kz_bicameral_2023").run()  # the baseline itself
+    same, _ = _differences(at)
+    assert all(d.endswith("indistinguishable") and _number(d) == 0 for d in same.values())
+
+    at.selectbox(key="lang").set_value("ru").run()
+    ru, _ = _differences(at)
+    assert all(d.endswith("неразличимо") for d in ru.values())

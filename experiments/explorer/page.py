@@ -142,8 +142,17 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         r = by.loc[(m, s)]
         return f"{numbers.value(m, r['mean'])} {numbers.ci(m, r['ci_low'], r['ci_high'])}"
 
+    def difference(m: str) -> str:
+        """The scenario's paired difference from the baseline, its interval and verdict (the report's
+        rule: a finding where the Holm-adjusted p-value is below 0.05)."""
+        key = (m, c.labels[-1])
+        d = numbers.difference(m, by.loc[key] if len(c.labels) > 1 and key in by.index else None)
+        return d["diff"] if not d["ci"] else f"{d['diff']} {d['ci']} — {tr.gettext(d['verdict'])}"
+
+    columns = {s: [cell(m, s) for m in c.headline] for s in c.labels}
+    columns[tr.gettext("Difference from the baseline")] = [difference(m) for m in c.headline]
     table = pd.DataFrame(
-        {s: [cell(m, s) for m in c.headline] for s in c.labels},
+        columns,
         index=[numbers.label(m) + (f" ({numbers.unit(m)})" if numbers.unit(m) else "") for m in c.headline],
     )
     share = plots.intervals(c.comparison, ANSWERED, c.labels, c.described, tr)
@@ -231,6 +240,13 @@ def main() -> None:
             st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
         st.subheader(_("Key numbers"))
         st.table(shown["table"])
+        st.caption(
+            _(
+                "Difference from the baseline: the scenario minus the baseline, replication by replication "
+                "(they share their seeds), with its 95% confidence interval; better or worse where its "
+                "Holm-adjusted p-value over these measures is below 0.05, indistinguishable otherwise."
+            )
+        )
         for title, caption, png in shown["figures"]:
             st.image(png, caption=f"{title}. {caption}")
     with tabs[1]:
