@@ -605,3 +605,43 @@ def test_the_key_numbers_give_the_paired_difference_scenario_minus_baseline(cach
     at.selectbox(key="lang").set_value("ru").run()
     ru, _ = _differences(at)
     assert all(d.endswith("неразличимо") for d in ru.values())
+
+
+def test_the_comparison_and_every_replications_numbers_can_be_downloaded(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import pandas as pd
+    import streamlit
+
+    offered: dict[str, str] = {}
+    real = streamlit.download_button
+
+    def recorded(label: str, data: str, file_name: str, mime: str, **kwargs: Any) -> Any:
+        offered[file_name] = data
+        return real(label, data, file_name, mime, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recorded)
+    at = _app(replications=3)
+    at.run()
+    assert not at.exception
+    comparison = pd.read_csv(io.StringIO(offered["comparison.csv"]))
+    summary = pd.read_csv(io.StringIO(offered["summary.csv"]))
+    labels = ["kz_bicameral_2023", "kz_kurultai_2026"]
+    assert sorted(set(comparison["scenario"])) == labels and {"diff", "p_holm"} <= set(comparison.columns)
+    # every replication of both scenarios, with the same seeds on both sides (common random numbers)
+    assert len(summary) == 6 and sorted(set(summary["scenario"])) == labels
+    seeds = summary.groupby("scenario")["seed"].apply(sorted)
+    assert seeds[labels[0]] == seeds[labels[1]]
+    # the file's differences are the ones the page shows
+    diffs, _ = _differences(at)
+    shown = [_number(d) for d in diffs.values()]
+    rows = comparison[comparison["scenario"] == labels[1]].set_index("metric")
+    wanted = rows.loc[list(scenario.HEADLINE), "diff"].tolist()
+    from experiments.catalog import load
+
+    described = load(p for p in cache.iterdir() if p.is_dir())
+    scale = [100.0 if described.share(m) else 1.0 for m in scenario.HEADLINE]  # shares: in points
+    for a, b, k in zip(shown, wanted, scale, strict=True):
+        assert abs(a - b * k) <= 0.01 * abs(b * k) + 1e-3

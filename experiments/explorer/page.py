@@ -168,6 +168,9 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         "shares": shares,
         "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
         "figures": [(f.title, f.caption, f.png) for f in figs],
+        # What ``parltwin`` writes as comparison.csv and summary.csv for the same runs.
+        "comparison_csv": c.comparison.to_csv(index=False),
+        "summary_csv": c.summary.to_csv(index=False),
     }
 
 
@@ -249,6 +252,14 @@ def main() -> None:
         )
         for title, caption, png in shown["figures"]:
             st.image(png, caption=f"{title}. {caption}")
+        left, right = st.columns(2)
+        with left:
+            st.download_button(
+                _("Download the comparison (CSV)"), shown["comparison_csv"], "comparison.csv", "text/csv"
+            )
+        with right:
+            label = _("Download every replication's numbers (CSV)")
+            st.download_button(label, shown["summary_csv"], "summary.csv", "text/csv")
     with tabs[1]:
         ch = shown["channels"]
         if ch:
