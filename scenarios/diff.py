@@ -73,3 +73,13 @@ def differences(
 
 def undeclared(diffs: list[Difference]) -> list[Difference]:
     return [d for d in diffs if d.declared is None]
+
+
+def by_part(diffs: list[Difference], depth: int = 2) -> dict[str, list[Difference]]:
+    """``diffs`` grouped by the first ``depth`` keys of their paths (``parliament.chambers``,
+    ``channels.petitions``), in the order of the paths: what a scenario changes, part by part."""
+    parts: dict[str, list[Difference]] = {}
+    for d in diffs:
+        keys = d.path.replace("[", ".[").split(".")
+        parts.setdefault(".".join(keys[:depth]), []).append(d)
+    return parts

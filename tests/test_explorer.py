@@ -577,7 +577,7 @@ def test_two_sessions_asking_for_a_new_scenario_together_compose_it_once(
 def _differences(at) -> tuple[dict[str, str], Any]:
     """The key numbers' last column (the scenario's difference from the baseline) by measure, and
     the table."""
-    table = next(t.value for t in at.table if t.value.shape[1] == 3)
+    table = next(t.value for t in at.table if str(t.value.columns[0]).startswith("kz_"))  # by scenario
     return dict(zip(table.index, table.iloc[:, 2], strict=True)), table
 
 
@@ -645,3 +645,23 @@ def test_the_comparison_and_every_replications_numbers_can_be_downloaded(
     scale = [100.0 if described.share(m) else 1.0 for m in scenario.HEADLINE]  # shares: in points
     for a, b, k in zip(shown, wanted, scale, strict=True):
         assert abs(a - b * k) <= 0.01 * abs(b * k) + 1e-3
+
+
+def test_the_page_lists_what_the_scenario_changes_part_by_part(cache: Path) -> None:
+    def parts(at) -> dict[str, str]:
+        tables = [t.value for t in at.table if "settings that differ" in t.value.columns]
+        return {} if not tables else {r.iloc[0]: f"{r.iloc[1]}: {r.iloc[2]}" for _, r in tables[0].iterrows()}
+
+    at = _app()
+    at.run()
+    assert not at.exception
+    found = parts(at)  # the Kurultai against the bicameral Parliament, no channels on either side
+    assert {"parliament.chambers", "parliament.stages", "parliament.name"} <= set(found)
+    assert not any(p.startswith(("channels", "citizens", "years", "seed")) for p in found)
+
+    at.selectbox(key="scen_parliament").set_value("kz_bicameral_2023").run()  # the baseline's presets
+    assert parts(at) == {} and any("settings are the baseline's" in i.value for i in at.info)
+
+    at.slider(key="scen_lever_committee_capacity_kz_bicameral_2023_none").set_value(4).run()
+    found = parts(at)  # one lever moved: the committees' capacity, and nothing else
+    assert list(found) == ["parliament.committees"] and found["parliament.committees"].endswith("here 4")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from omegaconf import OmegaConf
 
-from scenarios.diff import differences, flatten, undeclared
+from scenarios.diff import by_part, differences, flatten, undeclared
 from tests.conftest import CONFIGS, compose_config
 
 
@@ -45,3 +45,13 @@ def test_an_undeclared_difference_is_caught() -> None:
 def test_flatten_names_every_leaf() -> None:
     flat = flatten({"a": {"b": 1, "c": [2, {"d": 3}]}, "e": {}})
     assert flat == {"a.b": 1, "a.c[0]": 2, "a.c[1].d": 3, "e": {}}
+
+
+def test_differences_group_by_part_of_the_config() -> None:
+    base = {"p": {"c": {"x": 1, "y": [1, 2]}, "n": "a"}, "seed": 0}
+    other = {"p": {"c": {"x": 2, "y": [1, 3]}, "n": "b"}, "seed": 0}
+    parts = by_part(differences(base, other))
+    paths = {k: [d.path for d in v] for k, v in parts.items()}
+    assert paths == {"p.c": ["p.c.x", "p.c.y[1]"], "p.n": ["p.n"]}
+    assert list(by_part(differences(base, other), depth=1)) == ["p"]
+    assert by_part(differences(base, base)) == {}

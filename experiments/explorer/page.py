@@ -31,6 +31,7 @@ from experiments.figure import PLOTS, FigureData
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows
+from scenarios.diff import Difference, by_part, differences
 from scenarios.parameters import LEVERS, PARAMETERS
 
 #: The share of demands answered: the explorer's first figure.
@@ -80,6 +81,36 @@ def robustness_table(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
             _("deciding assumptions"): deciding if isinstance(deciding, str) and deciding else "–",
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def changed_settings(parts: dict[str, list[Difference]], tr: Translator) -> None:
+    """The settings in which the scenario differs from the baseline (the presets' and the levers
+    moved here), part by part of the configuration, with a few as examples; a part with few
+    differences shows their values."""
+    _ = tr.gettext
+    if not parts:
+        st.info(_("The scenario's settings are the baseline's."))
+        return
+    st.caption(
+        _(
+            "Every setting in which the scenario's configuration differs from the baseline's, by part "
+            "of the configuration (the levers moved here among them)."
+        )
+    )
+
+    def values(d: Difference) -> str:
+        return _("baseline {baseline}, here {value}", baseline=d.baseline, value=d.value)
+
+    def shown(part: str, ds: list[Difference]) -> str:
+        names = [d.path.removeprefix(part).lstrip(".") or part for d in ds]
+        if len({(repr(d.baseline), repr(d.value)) for d in ds}) == 1:  # one change, in every setting
+            return ", ".join(names[:4]) + (", …" if len(ds) > 4 else "") + ": " + values(ds[0])
+        if len(ds) <= 3:
+            return "; ".join(f"{n}: {values(d)}" for n, d in zip(names, ds, strict=True))
+        return ", ".join(names[:4]) + ", …"
+
+    rows = [[part, len(ds), shown(part, ds)] for part, ds in parts.items()]
+    st.table(pd.DataFrame(rows, columns=[_("part of the configuration"), _("settings that differ"), ""]))
 
 
 def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bool) -> Scenario:
@@ -168,6 +199,7 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         "shares": shares,
         "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
         "figures": [(f.title, f.caption, f.png) for f in figs],
+        "changes": by_part(differences(c.scenarios[0]["config"], c.scenarios[-1]["config"])),
         # What ``parltwin`` writes as comparison.csv and summary.csv for the same runs.
         "comparison_csv": c.comparison.to_csv(index=False),
         "summary_csv": c.summary.to_csv(index=False),
@@ -236,6 +268,8 @@ def main() -> None:
 
     tabs = st.tabs([_("Comparison"), _("Channels"), _("Robustness of each finding"), _("Export")])
     with tabs[0]:
+        with st.expander(_("What each scenario changes")):
+            changed_settings(shown["changes"], tr)
         if shown["share"]:
             title, caption, png = shown["share"]
             st.image(png, caption=caption)
