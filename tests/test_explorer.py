@@ -97,9 +97,13 @@ def test_the_app_speaks_kazakh(cache: Path) -> None:
     assert re.search("[әғқңөұүһі]", at.title[0].value + " ".join(t.label for t in at.tabs))
 
 
-def test_robustness_is_shown_when_the_file_is_there(cache: Path, tmp_path: Path) -> None:
+def test_robustness_is_shown_when_the_file_is_there(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no run folders here: the page asks for one
     at = _app()
     at.run()
+    assert at.selectbox(key="robustness_pick").options == ["another folder…"]
     folder = tmp_path / "robust"
     folder.mkdir()
     (folder / "robustness.csv").write_text("finding,share_of_futures\nfewer days to law,0.93\n")
@@ -665,3 +669,26 @@ def test_the_page_lists_what_the_scenario_changes_part_by_part(cache: Path) -> N
     at.slider(key="scen_lever_committee_capacity_kz_bicameral_2023_none").set_value(4).run()
     found = parts(at)  # one lever moved: the committees' capacity, and nothing else
     assert list(found) == ["parliament.committees"] and found["parliament.committees"].endswith("here 4")
+
+
+def test_the_robustness_runs_under_outputs_are_offered_newest_first(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folders = [
+        tmp_path / "outputs" / "2026-11-20" / "10-00-00",
+        tmp_path / "multirun" / "2026-11-21" / "09-00-00",
+    ]
+    for i, folder in enumerate(folders):
+        folder.mkdir(parents=True)
+        (folder / "robustness.csv").write_text(f"finding,share_of_futures\nfinding of run {i},0.9\n")
+        os.utime(folder / "robustness.csv", (1_000_000 + i, 1_000_000 + i))  # the second is newer
+    (tmp_path / "outputs" / "2026-11-22" / "08-00-00").mkdir(parents=True)  # a run without one
+    at = _app()
+    at.run()
+    assert not at.exception
+    pick = at.selectbox(key="robustness_pick")
+    assert pick.options == ["multirun/2026-11-21/09-00-00", "outputs/2026-11-20/10-00-00", "another folder…"]
+    assert any("finding of run 1" in str(t.value.to_numpy()) for t in at.table)  # the newest, shown
+    pick.set_value("outputs/2026-11-20/10-00-00").run()
+    assert any("finding of run 0" in str(t.value.to_numpy()) for t in at.table)

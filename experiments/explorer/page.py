@@ -7,6 +7,7 @@ reruns only what it changed. Served by ``parltwin-app`` on 127.0.0.1.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,18 @@ LEVER_HEADS = {
     "channels": N_("Channels"),
     "assumptions": N_("Assumptions with most influence"),
 }
+
+
+#: Where ``parltwin`` writes its runs unless told otherwise (``hydra.run.dir``, ``hydra.sweep.dir``).
+RUN_ROOTS = ("outputs", "multirun")
+
+
+def robustness_runs(roots: Sequence[str] = RUN_ROOTS, most: int = 20) -> list[Path]:
+    """Run folders under ``roots`` (as ``parltwin`` names them: DATE/TIME) that hold a
+    ``robustness.csv``, the newest first: what a planner can open without typing a path."""
+    found = [p for root in roots for p in Path(root).glob(f"*/*/{ROBUSTNESS}")]
+    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return [p.parent for p in found[:most]]
 
 
 def robustness_table(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
@@ -309,7 +322,13 @@ def main() -> None:
                 file=ROBUSTNESS,
             )
         )
-        where = st.text_input(_("Run folder"), value=str(runs[-1][0]), key="robustness_dir")
+        found = robustness_runs()
+        other = _("another folder…")
+        picked = st.selectbox(_("Robustness run"), [*map(str, found), other], key="robustness_pick")
+        if picked == other:
+            where = st.text_input(_("Run folder"), value="", key="robustness_dir")
+        else:
+            where = picked
         path = Path(where) / ROBUSTNESS
         if path.is_file():
             st.table(robustness_table(pd.read_csv(path), tr))
