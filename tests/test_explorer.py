@@ -692,3 +692,40 @@ def test_the_robustness_runs_under_outputs_are_offered_newest_first(
     assert any("finding of run 1" in str(t.value.to_numpy()) for t in at.table)  # the newest, shown
     pick.set_value("outputs/2026-11-20/10-00-00").run()
     assert any("finding of run 0" in str(t.value.to_numpy()) for t in at.table)
+
+
+def test_the_address_gives_the_page_back(cache: Path) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def opened(params: dict[str, str]):
+        at = AppTest.from_file(str(PAGE), default_timeout=600)
+        at.query_params.update(params)
+        at.run()
+        assert not at.exception
+        return at
+
+    shared = {
+        "years": "1.5",
+        "replications": "2",
+        "scen_parliament": "kz_bicameral_2023",
+        "scen_channels": "kz_digital",
+        "committee_capacity": "4",
+        "lang": "ru",
+    }
+    at = opened(shared)
+    assert at.selectbox(key="scen_parliament").value == "kz_bicameral_2023"
+    assert at.selectbox(key="scen_channels").value == "kz_digital"
+    assert at.slider(key="scen_lever_committee_capacity_kz_bicameral_2023_kz_digital").value == 4
+    assert at.session_state["lang"] == "ru" and at.session_state["years"] == 1.5
+    assert at.query_params == shared  # the page writes back the same address: a link to share
+
+    at.selectbox(key="scen_channels").set_value("none").run()  # new presets: their levers' own values
+    assert at.query_params == {
+        k: v for k, v in shared.items() if k not in ("scen_channels", "committee_capacity")
+    }
+
+    at = opened({"scen_parliament": "nope", "committee_capacity": "abc", "years": "1.5", "replications": "2"})
+    assert at.selectbox(key="scen_parliament").value == scenario.PROPOSAL.parliament  # what is not valid
+    preset = dict(levers(scenario.PROPOSAL))["committee_capacity"]  # is left for the defaults
+    assert at.slider(key="scen_lever_committee_capacity_kz_kurultai_2026_none").value == preset
+    assert at.query_params == {"years": "1.5", "replications": "2"}

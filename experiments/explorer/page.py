@@ -8,6 +8,7 @@ reruns only what it changed. Served by ``parltwin-app`` on 127.0.0.1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from experiments.explorer.scenario import (
     PROPOSAL,
     Scenario,
     cache_dir,
+    changed,
     compare,
     draw_aside,
     levers,
@@ -130,14 +132,15 @@ def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bo
     """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``."""
     _ = tr.gettext
     parliaments = [p for p in presets("parliament") if p != "single_queue"]
+    named = addressed(key, default)
     parliament = st.selectbox(
-        _("Parliament"), parliaments, index=parliaments.index(default.parliament), key=f"{key}_parliament"
+        _("Parliament"), parliaments, index=parliaments.index(named.parliament), key=f"{key}_parliament"
     )
     channels = presets("channels")
     chosen = st.selectbox(
         _("Digital channels"),
         channels,
-        index=channels.index(default.channels),
+        index=channels.index(named.channels),
         format_func=lambda c: f"{c}: {tr.name('channel', c)}",
         key=f"{key}_channels",
     )
@@ -146,7 +149,7 @@ def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bo
     if not with_levers:
         return s
     values: dict[str, float] = {}
-    present = dict(levers(s))
+    present, here = dict(levers(s)), (parliament, chosen)
     for group in LEVERS:
         names = [n for n in present if PARAMETERS[n].lever == group]
         if not names:
@@ -157,8 +160,10 @@ def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bo
                 kind = int if p.integer and p.mode != "scale" else float
                 step = kind(1) if kind is int else (p.high - p.low) / 100
                 lo, hi = min(p.low, preset), max(p.high, preset)
+                # a lever's value from the address, for the presets the address names
+                start = asked(n, preset, lo, hi) if (named.parliament, named.channels) == here else preset
                 values[n] = st.slider(
-                    _(p.label), kind(lo), kind(hi), kind(preset), step,
+                    _(p.label), kind(lo), kind(hi), kind(start), step,
                     help=_("{doc}; preset: {value}", doc=_(p.doc), value=tr.number(preset)),
                     key=f"{key}_lever_{n}_{parliament}_{chosen}",
                 )  # fmt: skip
@@ -228,11 +233,49 @@ def asked(name: str, default: float, low: float, high: float) -> float:
     return value if low <= value <= high else default
 
 
+def addressed(key: str, default: Scenario) -> Scenario:
+    """The presets that the page's address names for the scenario ``key`` (``?scen_parliament=
+    kz_bicameral_2023&scen_channels=kz_digital``); the default's where it names none, or none shipped."""
+    found = {}
+    for group in ("parliament", "channels"):
+        value = st.query_params.get(f"{key}_{group}")
+        found[group] = (
+            value if value in presets(group) and value != "single_queue" else getattr(default, group)
+        )
+    return replace(default, parliament=found["parliament"], channels=found["channels"])
+
+
+def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
+    """The address's settings that give this page back: each that differs from the page's default
+    (horizon, replications, seed, presets, language) and every lever moved from its preset's value."""
+    out = {}
+    for name, value, default in (
+        ("years", base.years, BASELINE.years),
+        ("replications", base.replications, BASELINE.replications),
+        ("seed", base.seed, BASELINE.seed),
+        ("base_parliament", base.parliament, BASELINE.parliament),
+        ("base_channels", base.channels, BASELINE.channels),
+        ("scen_parliament", scen.parliament, PROPOSAL.parliament),
+        ("scen_channels", scen.channels, PROPOSAL.channels),
+        ("lang", lang, "en"),
+    ):
+        if value != default:
+            out[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    out.update({n: f"{v:g}" for n, v in changed(scen).items()})
+    return out
+
+
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
     draw_aside()  # once (``parltwin-app`` did it ahead): the workers' server, with the figures' module
+    languages = list(LANGUAGES)
+    asked_lang = st.query_params.get("lang")
     lang = st.sidebar.selectbox(
-        "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
+        "Language / Тіл / Язык",
+        languages,
+        index=languages.index(asked_lang) if asked_lang in languages else 0,
+        format_func=LANGUAGES.__getitem__,
+        key="lang",
     )
     tr = translator(lang)
     _ = tr.gettext
@@ -243,7 +286,7 @@ def main() -> None:
             "seeds and statistics as the parltwin command, with 95% confidence intervals."
         )
     )
-    with st.sidebar:  # defaults from the address, e.g. ?years=1.5&replications=2, for a shareable link
+    with st.sidebar:  # defaults from the address (see ``link``), e.g. ?years=1.5&replications=2
         st.number_input(
             _("Years simulated"), 1.0, 30.0, asked("years", BASELINE.years, 1.0, 30.0), 0.5, key="years"
         )
@@ -267,6 +310,7 @@ def main() -> None:
         st.subheader(_("Scenario"))
         scen = scenario_inputs(tr, "scen", PROPOSAL, with_levers=True)
 
+    st.query_params.from_dict(link(base, scen, lang))  # the address gives this page back: a link to share
     bar = st.progress(0.0, text=_("Running…"))
     part = [0.0, 0.0]  # each scenario's share of its replications done
 
