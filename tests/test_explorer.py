@@ -729,3 +729,29 @@ def test_the_address_gives_the_page_back(cache: Path) -> None:
     preset = dict(levers(scenario.PROPOSAL))["committee_capacity"]  # is left for the defaults
     assert at.slider(key="scen_lever_committee_capacity_kz_kurultai_2026_none").value == preset
     assert at.query_params == {"years": "1.5", "replications": "2"}
+
+
+def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from experiments.explorer.export import comparison_command
+
+    base = Scenario("kz_bicameral_2023", "none", years=0.5, replications=2)
+    scen = Scenario("kz_kurultai_2026", "none", {"committee_capacity": 4}, years=0.5, replications=2)
+    page = scenario.compare(scenario.run_together([base, scen])).comparison
+    mine = tmp_path / "my_configs" / "scenario"
+    mine.mkdir(parents=True)
+    for s in (base, scen):
+        (mine / f"{file_name(s)}.yaml").write_text(scenario_yaml(s))
+    cmd = comparison_command(base, scen, str(tmp_path / "my_configs")).split()
+    assert cmd[:2] == ["parltwin", "-m"]
+    res = run_cli(*cmd[1:], "quiet=true", f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "sweep" / "report.html").is_file()  # the command's report of the comparison
+    cli = pd.read_csv(tmp_path / "sweep" / "comparison.csv")
+
+    def numbers(table: pd.DataFrame) -> pd.DataFrame:  # the scenario's rows against the baseline
+        rows = table[table["scenario"] != table["baseline"]].set_index("metric")
+        return rows[["n", "mean", "diff", "diff_ci_low", "diff_ci_high", "p_value"]].sort_index()
+
+    pd.testing.assert_frame_equal(numbers(cli), numbers(page))  # the same numbers, seed for seed

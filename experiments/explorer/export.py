@@ -60,3 +60,20 @@ def command(s: Scenario, config_dir: str = "my_configs") -> str:
             f"experiment.replications={s.replications}",
         ]
     )
+
+
+def comparison_command(base: Scenario, scen: Scenario, config_dir: str = "my_configs") -> str:
+    """The ``parltwin`` sweep that compares the exported baseline and scenario as the app does (the
+    same seeds, so the same replications and numbers), with the command's report: the baseline is
+    the sweep's first job."""
+    return shlex.join(
+        [
+            "parltwin",
+            "-m",
+            "--config-dir",
+            config_dir,
+            "experiment=compare",
+            f"+scenario={file_name(base)},{file_name(scen)}",
+            f"experiment.replications={scen.replications}",
+        ]
+    )

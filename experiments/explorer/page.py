@@ -17,7 +17,7 @@ import streamlit as st
 
 from experiments import plots
 from experiments.drawing import figures
-from experiments.explorer.export import command, file_name, scenario_yaml
+from experiments.explorer.export import command, comparison_command, file_name, scenario_yaml
 from experiments.explorer.scenario import (
     BASELINE,
     PROPOSAL,
@@ -387,6 +387,16 @@ def main() -> None:
         text = scenario_yaml(scen)
         st.download_button(_("Download the scenario (YAML)"), text, f"{file_name(scen)}.yaml", "text/yaml")
         st.code(text, language="yaml")
+        st.markdown(
+            _(
+                "The whole comparison, with the command's report: save the baseline's file too, as "
+                "`my_configs/scenario/{name}.yaml`, then run:",
+                name=file_name(base),
+            )
+        )
+        st.code(comparison_command(base, scen), language="bash")
+        mine = f"{file_name(base)}.yaml"
+        st.download_button(_("Download the baseline (YAML)"), scenario_yaml(base), mine, "text/yaml")
 
 
 if __name__ == "__main__":  # as Streamlit runs it; not when a worker process imports it (``__mp_main__``)
