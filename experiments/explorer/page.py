@@ -325,7 +325,7 @@ def main() -> None:
 
     tabs = st.tabs([_("Comparison"), _("Channels"), _("Robustness of each finding"), _("Export")])
     with tabs[0]:
-        with st.expander(_("What each scenario changes")):
+        with st.expander(_("What the scenario changes")):
             changed_settings(shown["changes"], tr)
         if shown["share"]:
             title, caption, png = shown["share"]
