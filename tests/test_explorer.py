@@ -684,11 +684,17 @@ def test_the_robustness_runs_under_outputs_are_offered_newest_first(
         (folder / "robustness.csv").write_text(f"finding,share_of_futures\nfinding of run {i},0.9\n")
         os.utime(folder / "robustness.csv", (1_000_000 + i, 1_000_000 + i))  # the second is newer
     (tmp_path / "outputs" / "2026-11-22" / "08-00-00").mkdir(parents=True)  # a run without one
+    manifest = {"scenarios": ["kz_bicameral_2023", "kz_kurultai_2026"]}
+    (folders[1] / "manifest.json").write_text(json.dumps(manifest))  # named by its scenarios
     at = _app()
     at.run()
     assert not at.exception
     pick = at.selectbox(key="robustness_pick")
-    assert pick.options == ["multirun/2026-11-21/09-00-00", "outputs/2026-11-20/10-00-00", "another folder…"]
+    assert pick.options == [  # as the planner reads them: newest first, named by their scenarios
+        "multirun/2026-11-21/09-00-00 — kz_bicameral_2023, kz_kurultai_2026",
+        "outputs/2026-11-20/10-00-00",  # no manifest to read: the folder alone
+        "another folder…",
+    ]
     assert any("finding of run 1" in str(t.value.to_numpy()) for t in at.table)  # the newest, shown
     pick.set_value("outputs/2026-11-20/10-00-00").run()
     assert any("finding of run 0" in str(t.value.to_numpy()) for t in at.table)

@@ -7,6 +7,7 @@ reruns only what it changed. Served by ``parltwin-app`` on 127.0.0.1.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -98,6 +99,16 @@ def robustness_table(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def run_label(folder: str) -> str:
+    """A robustness run as the tab lists it: its folder and the scenarios it compared (from its
+    manifest; the folder alone where there is none to read)."""
+    try:
+        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+        return f"{folder} — {', '.join(str(s) for s in manifest['scenarios'])}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return folder
+
+
 def changed_settings(parts: dict[str, list[Difference]], tr: Translator) -> None:
     """The settings in which the scenario differs from the baseline (the presets' and the levers
     moved here), part by part of the configuration, with a few as examples; a part with few
@@ -173,8 +184,6 @@ def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bo
 @st.cache_data(show_spinner=False, max_entries=32)
 def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
     """Figures and tables of a comparison of finished runs, in ``lang``: cached by the runs."""
-    import json
-
     from experiments.replicate import SCENARIO
 
     tr = translator(lang)
@@ -368,7 +377,9 @@ def main() -> None:
         )
         found = robustness_runs()
         other = _("another folder…")
-        picked = st.selectbox(_("Robustness run"), [*map(str, found), other], key="robustness_pick")
+        picked = st.selectbox(
+            _("Robustness run"), [*map(str, found), other], format_func=run_label, key="robustness_pick"
+        )
         if picked == other:
             where = st.text_input(_("Run folder"), value="", key="robustness_dir")
         else:
