@@ -81,5 +81,5 @@ def by_part(diffs: list[Difference], depth: int = 2) -> dict[str, list[Differenc
     parts: dict[str, list[Difference]] = {}
     for d in diffs:
         keys = d.path.replace("[", ".[").split(".")
-        parts.setdefault(".".join(keys[:depth]), []).append(d)
+        parts.setdefault(".".join(keys[:depth]).replace(".[", "["), []).append(d)
     return parts

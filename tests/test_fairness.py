@@ -55,3 +55,5 @@ def test_differences_group_by_part_of_the_config() -> None:
     assert paths == {"p.c": ["p.c.x", "p.c.y[1]"], "p.n": ["p.n"]}
     assert list(by_part(differences(base, other), depth=1)) == ["p"]
     assert by_part(differences(base, base)) == {}
+    listed = by_part(differences({"l": [{"x": 1}]}, {"l": [{"x": 2}]}))  # a list at the top
+    assert list(listed) == ["l[0]"]
