@@ -9,13 +9,11 @@ reproduces the scenario even if the shipped presets change; its fingerprint is t
 from __future__ import annotations
 
 import shlex
-from typing import Any
 
 import yaml
 
-from experiments.explorer.scenario import Scenario, changed, config
+from experiments.explorer.scenario import Scenario, changed, resolved_config
 from experiments.explorer.shared import shared
-from experiments.manifest import resolved
 
 #: The config groups the exported file carries in full.
 GROUPS = ("parliament", "citizens", "channels")
@@ -46,7 +44,7 @@ def _scenario_yaml(
     replications: int,
 ) -> str:
     s = Scenario(parliament, channels, dict(levers), years, seed, replications)
-    data: dict[str, Any] = resolved(config(s))
+    data = resolved_config(s)
     moved = ", ".join(f"{k}={v:g}" for k, v in sorted(changed(s).items())) or "none"
     head = [
         "# @package _global_",

@@ -23,7 +23,7 @@ from typing import Any
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf, read_write
 
-from experiments.compare import fingerprint, scenario_manifest
+from experiments.compare import fingerprint_of, scenario_manifest
 from experiments.compare_spec import HEADLINE
 from experiments.comparison import Compared, compare_jobs
 from experiments.explorer.shared import shared
@@ -122,14 +122,10 @@ def _composed(overrides: tuple[str, ...]) -> str:
         return json.dumps(resolved(compose("config", overrides=list(overrides))))
 
 
-def base_config(s: Scenario) -> dict[str, Any]:
-    """The resolved config ``parltwin`` composes for the scenario's presets, horizon and seed (a
-    fresh copy: callers change it). Hydra composes the presets once; horizon and seed are values
-    set on a copy, as their overrides set them."""
-    return _based(tuple(s.presets()), s.years, s.seed)
-
-
 def _based(presets: tuple[str, ...], years: float, seed: int) -> dict[str, Any]:
+    """The resolved config ``parltwin`` composes for the presets, horizon and seed (a fresh copy:
+    callers change it). Hydra composes the presets once; horizon and seed are values set on a
+    copy, as their overrides set them."""
     data = json.loads(_composed(presets))
     data["years"], data["seed"] = years, seed
     return data
@@ -177,13 +173,32 @@ def _checked(
     presets: tuple[str, ...], years: float, seed: int, lever_values: tuple[tuple[str, float], ...]
 ) -> tuple[Config, str]:
     cfg = _config(presets, years, seed, lever_values)
-    return validate(cfg), fingerprint(cfg)
+    return validate(cfg), fingerprint_of(_resolved(presets, years, seed, lever_values))
+
+
+def resolved_config(s: Scenario) -> dict[str, Any]:
+    """The scenario's config as plain data (what its manifest, fingerprint and exported YAML hold):
+    made once per scenario and seed, and shared: read it, do not change it."""
+    return _resolved(tuple(s.presets()), s.years, s.seed, tuple(sorted(s.levers.items())))
+
+
+@shared(maxsize=64)
+def _resolved(
+    presets: tuple[str, ...], years: float, seed: int, lever_values: tuple[tuple[str, float], ...]
+) -> dict[str, Any]:
+    return resolved(_config(presets, years, seed, lever_values))
 
 
 def levers(s: Scenario) -> list[tuple[str, float]]:
-    """The registry's levers present in the scenario's presets, with their preset values."""
-    base = base_config(s)
-    return [(n, current(base, n)) for n, p in PARAMETERS.items() if p.lever and present(base, n)]
+    """The registry's levers present in the scenario's presets, with their preset values (read
+    once per pair of presets: the page asks at every rerun, for each lever shown or exported)."""
+    return list(_preset_levers(tuple(s.presets())))
+
+
+@shared(maxsize=64)
+def _preset_levers(presets: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    base = json.loads(_composed(presets))  # horizon and seed are no lever's
+    return tuple((n, current(base, n)) for n, p in PARAMETERS.items() if p.lever and present(base, n))
 
 
 def changed(s: Scenario) -> dict[str, float]:
@@ -218,14 +233,13 @@ class _Made:
 
 
 def _made(s: Scenario, cache: Path | None) -> _Made:
-    cfg = config(s)
     conf, fp = checked(s)
     seeds = replication_seeds(conf.seed, s.replications)
     out = folder(fp, seeds, cache)
     finished(out, seeds, fp)  # refuses another scenario's folder before anything is written
     overrides = [*s.overrides(), *(f"{k}={v:g}" for k, v in changed(s).items())]
     choices = {"parliament": s.parliament, "channels": s.channels}
-    manifest = scenario_manifest(conf, resolved(cfg), fp, seeds, s.name, 0, overrides, choices, None)
+    manifest = scenario_manifest(conf, resolved_config(s), fp, seeds, s.name, 0, overrides, choices, None)
     if not (out / SCENARIO).is_file():
         write_json(out / SCENARIO, manifest)
     return _Made(out, manifest, conf, seeds)
