@@ -141,6 +141,12 @@ class Compared:
     baseline: str
     headline: list[str]
 
+    @property
+    def figure_data(self) -> FigureData:
+        """What the comparison's figures are drawn from (:func:`experiments.drawing.figures`)."""
+        s = self
+        return FigureData(s.summary, s.leads, s.comparison, s.headline, s.labels, s.described)
+
 
 def compare_jobs(
     jobs: list[tuple[Path, dict[str, Any]]],
@@ -217,7 +223,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     with side_processes(PLOTS, 2) as sides:
         c = compare_jobs(jobs, spec.baseline, spec.metrics, run_dir)
         summary, comp, described, labels = c.summary, c.comparison, c.described, c.labels
-        figs = figures(FigureData(summary, c.leads, comp, c.headline, labels, described), tr, sides)
+        figs = figures(c.figure_data, tr, sides)
     headline, baseline, scenarios = c.headline, c.baseline, c.scenarios
     command = command or sweep_command(run_dir)
     channels = channel_table(comp, described)

@@ -31,7 +31,7 @@ from experiments.explorer.scenario import (
     presets,
     run_together,
 )
-from experiments.figure import PLOTS, FigureData
+from experiments.figure import PLOTS
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows
@@ -190,9 +190,7 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
     runs = [(Path(f), json.loads((Path(f) / SCENARIO).read_text(encoding="utf-8"))) for f in folders]
     with side_processes(PLOTS, 2) as sides:  # started while the runs are compared
         c = compare(runs)
-        figs = figures(
-            FigureData(c.summary, c.leads, c.comparison, c.headline, c.labels, c.described), tr, sides
-        )
+        figs = figures(c.figure_data, tr, sides)
     numbers = Numbers(c.described, tr)
     by = c.comparison.set_index(["metric", "scenario"])
 
