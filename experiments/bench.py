@@ -341,8 +341,6 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
     return {"case": "explorer: answers of the page (two scenarios), wall", "answers": answers}
 
 
-#: Debian's Chromium, which Playwright drives for the served explorer (no browser is downloaded).
-CHROMIUM = Path("/usr/bin/chromium")
 #: Seconds between the app's server listening and the planner opening its page.
 OPENS_AFTER = 3.0
 #: The page has answered when the plotted share's values are shown (text the page contains).
@@ -355,7 +353,7 @@ def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:
     page's defaults. Wall times: the server listening (from the launch), the first answer (from
     opening the page), the same page opened again, and a new seed (``?seed=9``). Skipped where
     Chromium or Playwright is missing."""
-    from experiments.explorer.serve import HOST, free_port, serving
+    from experiments.explorer.serve import CHROMIUM, HOST, free_port, serving
 
     name = "explorer served in Chromium: the page's answers, wall"
     try:

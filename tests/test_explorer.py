@@ -23,14 +23,13 @@ from experiments.compare import fingerprint
 from experiments.explorer import scenario
 from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, config, levers, run
-from experiments.explorer.serve import HOST, argv, free_port, serving
+from experiments.explorer.serve import CHROMIUM, HOST, argv, free_port, serving
 from experiments.pool import PoolSpec
 from tests.conftest import PARLTWIN, ROOT, compose_config, is_worker, run_cli
 
 PAGE = ROOT / "experiments" / "explorer" / "page.py"
 #: Short runs: a year and a half (a year of answered demands), two replications.
 SHORT = {"years": 1.5, "replications": 2}
-CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
     "--headless",
     "--no-sandbox",

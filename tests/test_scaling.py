@@ -12,6 +12,7 @@ from omegaconf import OmegaConf
 from agents.deputies import Deputies
 from experiments import bench
 from experiments.bench import targets
+from experiments.explorer import serve
 from scenarios import ConfigError, build, simulate, validate
 from sim.citizens.demands import DemandBook
 from tests.conftest import compose_config
@@ -185,7 +186,7 @@ def test_the_bench_times_the_explorers_answers_and_leaves_the_process_as_it_foun
     assert line.endswith(" back to one already run (2 replications)")
 
 
-@pytest.mark.skipif(not bench.CHROMIUM.exists(), reason="Debian's chromium is missing (.ci/run installs it)")
+@pytest.mark.skipif(not serve.CHROMIUM.exists(), reason="Debian's chromium is missing (.ci/run installs it)")
 def test_the_bench_times_the_served_explorer_and_stops_its_server() -> None:
     import psutil
 
@@ -202,7 +203,7 @@ def test_the_bench_times_the_served_explorer_and_stops_its_server() -> None:
 def test_the_bench_says_why_it_could_not_serve_the_explorer(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(bench, "CHROMIUM", tmp_path / "chromium")
+    monkeypatch.setattr(serve, "CHROMIUM", tmp_path / "chromium")
     case = bench.served_case()
     assert case["skipped"] == f"{tmp_path / 'chromium'} is missing"
     assert bench.served_line(case) == f"explorer served: skipped ({tmp_path / 'chromium'} is missing)"

@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PAGE = Path(__file__).with_name("page.py")
+#: Debian's Chromium, which Playwright drives to open the served page (the benchmark's served case,
+#: the browser tests): no browser is downloaded.
+CHROMIUM = Path("/usr/bin/chromium")
 HOST = "127.0.0.1"
 
 
