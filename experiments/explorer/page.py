@@ -139,15 +139,20 @@ def changed_settings(parts: dict[str, list[Difference]], tr: Translator) -> None
     st.table(pd.DataFrame(rows, columns=[_("part of the configuration"), _("settings that differ"), ""]))
 
 
+def offered(group: str) -> list[str]:
+    """The presets of ``group`` a planner may choose (not the single-queue reference model)."""
+    return [p for p in presets(group) if p != "single_queue"]
+
+
 def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bool) -> Scenario:
     """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``."""
     _ = tr.gettext
-    parliaments = [p for p in presets("parliament") if p != "single_queue"]
+    parliaments = offered("parliament")
     named = addressed(key, default)
     parliament = st.selectbox(
         _("Parliament"), parliaments, index=parliaments.index(named.parliament), key=f"{key}_parliament"
     )
-    channels = presets("channels")
+    channels = offered("channels")
     chosen = st.selectbox(
         _("Digital channels"),
         channels,
@@ -246,9 +251,7 @@ def addressed(key: str, default: Scenario) -> Scenario:
     found = {}
     for group in ("parliament", "channels"):
         value = st.query_params.get(f"{key}_{group}")
-        found[group] = (
-            value if value in presets(group) and value != "single_queue" else getattr(default, group)
-        )
+        found[group] = value if value in offered(group) else getattr(default, group)
     return replace(default, parliament=found["parliament"], channels=found["channels"])
 
 
