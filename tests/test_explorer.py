@@ -323,8 +323,21 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
             page.get_by_text(changed).first.wait_for(timeout=300_000)  # the rerun has drawn the new result
             after = share(page)
             img_after = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
+            # The browser's Back and Forward: the page follows its address, with the runs already made.
+            picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Digital channels").nth(1)
+            page.go_back()
+            page.get_by_text(
+                re.compile(r"answered by a bill within a year — .*kz_kurultai_2026: ")
+            ).first.wait_for(timeout=60_000)
+            back, back_url, back_pick = share(page), page.url, picker.locator("input").input_value()
+            page.go_forward()
+            page.get_by_text(changed).first.wait_for(timeout=60_000)
+            forward, forward_pick = share(page), picker.locator("input").input_value()
         finally:
             browser.close()
+    assert back == before and "scen_channels" not in back_url
+    assert back_pick.startswith("none: ") and forward_pick.startswith("kz_digital: ")
+    assert forward == after
     assert "kz_kurultai_2026 + kz_digital" in after and "kz_digital" not in before
     number = re.compile(r"kz_kurultai_2026(?: \+ kz_digital)?: ([\d.,]+) %")
     assert number.search(before).group(1) != number.search(after).group(1)
@@ -734,6 +747,44 @@ def test_the_address_gives_the_page_back(cache: Path) -> None:
     preset = dict(levers(scenario.PROPOSAL))["committee_capacity"]  # is left for the defaults
     assert at.slider(key="scen_lever_committee_capacity_kz_kurultai_2026_none").value == preset
     assert at.query_params == {"years": "1.5", "replications": "2"}
+
+
+def test_back_and_forward_in_the_browser_give_the_settings_their_address_names(cache: Path) -> None:
+    """The browser's Back and Forward change the address and rerun the page with the widgets as
+    they were: the page takes the address's settings. A planner's own change is kept even when the
+    address it arrives with is behind (the browser had not yet caught up with the page)."""
+    from streamlit.testing.v1 import AppTest
+
+    def went(at, address: dict[str, str]):  # what the browser sends: its address, no widget changed
+        at.query_params.clear()
+        at.query_params.update(address)
+        at.run()
+        assert not at.exception
+        return at
+
+    at = went(AppTest.from_file(str(PAGE), default_timeout=600), {"years": "1.5", "replications": "2"})
+    first = dict(at.query_params)
+    lever = "scen_lever_committee_capacity_kz_kurultai_2026_none"
+    preset = at.slider(key=lever).value
+    at.slider(key=lever).set_value(preset // 2).run()
+    moved = dict(at.query_params)
+    at.selectbox(key="lang").set_value("kk").run()
+    in_kazakh = dict(at.query_params)
+    assert moved == {**first, "committee_capacity": str(preset // 2)} and in_kazakh == {**moved, "lang": "kk"}
+
+    went(at, moved)  # Back
+    assert at.session_state["lang"] == "en" and at.slider(key=lever).value == preset // 2
+    went(at, first)  # Back again
+    assert at.slider(key=lever).value == preset and dict(at.query_params) == first
+    went(at, in_kazakh)  # Forward, twice
+    assert at.session_state["lang"] == "kk" and at.slider(key=lever).value == preset // 2
+    assert dict(at.query_params) == in_kazakh
+
+    at.query_params.clear()  # an address behind the page, with a change made on it: the change wins
+    at.query_params.update(first)
+    at.selectbox(key="scen_channels").set_value("kz_digital").run()
+    assert at.selectbox(key="scen_channels").value == "kz_digital" and at.session_state["lang"] == "kk"
+    assert dict(at.query_params) == {**first, "lang": "kk", "scen_channels": "kz_digital"}
 
 
 def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tmp_path: Path) -> None:

@@ -8,8 +8,7 @@ reruns only what it changed. Served by ``parltwin-app`` on 127.0.0.1.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,16 @@ LEVER_HEADS = {
     "assumptions": N_("Assumptions with most influence"),
 }
 
+
+#: The page's settings other than the levers (its widgets' keys), which its address gives back.
+SETTINGS = (
+    "lang", "years", "replications", "seed",
+    "base_parliament", "base_channels", "scen_parliament", "scen_channels",
+)  # fmt: skip
+#: The page's numbers: their lowest and highest values, and the step of their inputs.
+NUMBERS = {"years": (1.0, 30.0, 0.5), "replications": (2, 200, 1), "seed": (0, 2**31, 1)}
+#: The session's record of the address the page last wrote, and of the settings it stands for.
+WRITTEN, SETTLED = "address_written", "address_settled"
 
 #: Where ``parltwin`` writes its runs unless told otherwise (``hydra.run.dir``, ``hydra.sweep.dir``).
 RUN_ROOTS = ("outputs", "multirun")
@@ -144,19 +153,85 @@ def offered(group: str) -> list[str]:
     return [p for p in presets(group) if p != "single_queue"]
 
 
-def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bool) -> Scenario:
-    """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``."""
+def lever_key(key: str, name: str, s: Scenario) -> str:
+    """A lever's slider, for one pair of presets (other presets start from their own values)."""
+    return f"{key}_lever_{name}_{s.parliament}_{s.channels}"
+
+
+def lever_range(name: str, preset: float) -> tuple[type, float, float]:
+    """A lever's slider: the type of its values, and its range (the preset's value always in it)."""
+    p = PARAMETERS[name]
+    kind = int if p.integer and p.mode != "scale" else float
+    return kind, kind(min(p.low, preset)), kind(max(p.high, preset))
+
+
+def settings(address: Mapping[str, str]) -> dict[str, Any]:
+    """The page's settings that ``address`` gives (its widgets' values, by key; see :func:`link`):
+    the language, horizon, replications, seed, both sides' presets and the scenario's levers. What
+    the address does not name, or names with a value not allowed, is the page's default: nothing
+    from it is used but a shipped preset's name, a language, or a number within its range."""
+
+    def number(name: str, default: float, low: float, high: float) -> float:
+        try:
+            value = float(address.get(name, default))
+        except ValueError:
+            return default
+        return value if low <= value <= high else default
+
+    lang = address.get("lang")
+    out: dict[str, Any] = {"lang": lang if lang in LANGUAGES else "en"}
+    for name, (low, high, step) in NUMBERS.items():
+        out[name] = type(step)(number(name, getattr(BASELINE, name), low, high))
+    for key, default in (("base", BASELINE), ("scen", PROPOSAL)):
+        for group in ("parliament", "channels"):
+            value = address.get(f"{key}_{group}")
+            out[f"{key}_{group}"] = value if value in offered(group) else getattr(default, group)
+    named = Scenario(out["scen_parliament"], out["scen_channels"])
+    for n, preset in levers(named):
+        kind, lo, hi = lever_range(n, preset)
+        out[lever_key("scen", n, named)] = kind(number(n, preset, lo, hi))
+    return out
+
+
+def _setting_values() -> dict[str, Any]:
+    """The page's settings as they stand (the widgets' values, the levers of the scenario's presets),
+    to tell a planner's change from the browser's Back and Forward, which change the address alone."""
+    state = st.session_state
+    keys = list(SETTINGS)
+    if "scen_parliament" in state and "scen_channels" in state:
+        named = Scenario(state["scen_parliament"], state["scen_channels"])
+        keys += [lever_key("scen", n, named) for n, _v in levers(named)]
+    return {k: state.get(k) for k in keys}
+
+
+def follow_address() -> None:
+    """Give the page the settings its address names: those not yet set when a page opens (a shared
+    link), and all of them when the browser went Back or Forward (the address is not the one the
+    page wrote, and no setting was changed on the page since)."""
+    state, address = st.session_state, st.query_params.to_dict()
+    if WRITTEN not in state:
+        for k, v in settings(address).items():
+            state.setdefault(k, v)
+    elif address != state[WRITTEN] and _setting_values() == state[SETTLED]:
+        state.update(settings(address))
+
+
+def write_address(base: Scenario, scen: Scenario, lang: str) -> None:
+    """Write the address that gives this page back (a link to share; a new entry in the browser's
+    history when it changes), and remember it with the settings it stands for."""
+    address = link(base, scen, lang)
+    st.session_state[WRITTEN], st.session_state[SETTLED] = address, _setting_values()
+    st.query_params.from_dict(address)
+
+
+def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
+    """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``; their
+    values are in the session's state (see :func:`follow_address`)."""
     _ = tr.gettext
-    parliaments = offered("parliament")
-    named = addressed(key, default)
-    parliament = st.selectbox(
-        _("Parliament"), parliaments, index=parliaments.index(named.parliament), key=f"{key}_parliament"
-    )
-    channels = offered("channels")
+    parliament = st.selectbox(_("Parliament"), offered("parliament"), key=f"{key}_parliament")
     chosen = st.selectbox(
         _("Digital channels"),
-        channels,
-        index=channels.index(named.channels),
+        offered("channels"),
         format_func=lambda c: f"{c}: {tr.name('channel', c)}",
         key=f"{key}_channels",
     )
@@ -165,7 +240,7 @@ def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bo
     if not with_levers:
         return s
     values: dict[str, float] = {}
-    present, here = dict(levers(s)), (parliament, chosen)
+    present = dict(levers(s))
     for group in LEVERS:
         names = [n for n in present if PARAMETERS[n].lever == group]
         if not names:
@@ -173,15 +248,14 @@ def scenario_inputs(tr: Translator, key: str, default: Scenario, with_levers: bo
         with st.expander(_(LEVER_HEADS[group]), expanded=group == "procedure"):
             for n in names:
                 p, preset = PARAMETERS[n], present[n]
-                kind = int if p.integer and p.mode != "scale" else float
-                step = kind(1) if kind is int else (p.high - p.low) / 100
-                lo, hi = min(p.low, preset), max(p.high, preset)
-                # a lever's value from the address, for the presets the address names
-                start = asked(n, preset, lo, hi) if (named.parliament, named.channels) == here else preset
+                kind, lo, hi = lever_range(n, preset)
+                widget = lever_key(key, n, s)
+                st.session_state.setdefault(widget, kind(preset))  # new presets: their own values
                 values[n] = st.slider(
-                    _(p.label), kind(lo), kind(hi), kind(start), step,
+                    _(p.label), lo, hi,
+                    step=kind(1) if kind is int else (p.high - p.low) / 100,
                     help=_("{doc}; preset: {value}", doc=_(p.doc), value=tr.number(preset)),
-                    key=f"{key}_lever_{n}_{parliament}_{chosen}",
+                    key=widget,
                 )  # fmt: skip
     return Scenario(parliament, chosen, values, s.years, s.seed, s.replications)
 
@@ -236,25 +310,6 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
     }
 
 
-def asked(name: str, default: float, low: float, high: float) -> float:
-    """A setting from the page's address (``?years=2``) when it is a number in range; else the default."""
-    try:
-        value = float(st.query_params.get(name, default))
-    except ValueError:
-        return default
-    return value if low <= value <= high else default
-
-
-def addressed(key: str, default: Scenario) -> Scenario:
-    """The presets that the page's address names for the scenario ``key`` (``?scen_parliament=
-    kz_bicameral_2023&scen_channels=kz_digital``); the default's where it names none, or none shipped."""
-    found = {}
-    for group in ("parliament", "channels"):
-        value = st.query_params.get(f"{key}_{group}")
-        found[group] = value if value in offered(group) else getattr(default, group)
-    return replace(default, parliament=found["parliament"], channels=found["channels"])
-
-
 def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
     """The address's settings that give this page back: each that differs from the page's default
     (horizon, replications, seed, presets, language) and every lever moved from its preset's value."""
@@ -278,14 +333,9 @@ def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
     draw_aside()  # once (``parltwin-app`` did it ahead): the workers' server, with the figures' module
-    languages = list(LANGUAGES)
-    asked_lang = st.query_params.get("lang")
+    follow_address()  # a shared link, or the browser's Back and Forward
     lang = st.sidebar.selectbox(
-        "Language / Тіл / Язык",
-        languages,
-        index=languages.index(asked_lang) if asked_lang in languages else 0,
-        format_func=LANGUAGES.__getitem__,
-        key="lang",
+        "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
     )
     tr = translator(lang)
     _ = tr.gettext
@@ -296,31 +346,24 @@ def main() -> None:
             "seeds and statistics as the parltwin command, with 95% confidence intervals."
         )
     )
-    with st.sidebar:  # defaults from the address (see ``link``), e.g. ?years=1.5&replications=2
-        st.number_input(
-            _("Years simulated"), 1.0, 30.0, asked("years", BASELINE.years, 1.0, 30.0), 0.5, key="years"
-        )
-        st.number_input(
-            _("Replications"),
-            2,
-            200,
-            int(asked("replications", BASELINE.replications, 2, 200)),
-            1,
-            key="replications",
-        )
-        st.number_input(
-            _("Seed"), min_value=0, value=int(asked("seed", BASELINE.seed, 0, 2**31)), step=1, key="seed"
-        )
+    with st.sidebar:
+        for name, label in (
+            ("years", N_("Years simulated")),
+            ("replications", N_("Replications")),
+            ("seed", N_("Seed")),
+        ):
+            low, high, step = NUMBERS[name]
+            st.number_input(_(label), low, high, step=step, key=name)
         st.caption(_("Runs are kept in {folder}, one folder per scenario and seed.", folder=str(cache_dir())))
     left, right = st.columns(2)
     with left:
         st.subheader(_("Baseline"))
-        base = scenario_inputs(tr, "base", BASELINE, with_levers=False)
+        base = scenario_inputs(tr, "base", with_levers=False)
     with right:
         st.subheader(_("Scenario"))
-        scen = scenario_inputs(tr, "scen", PROPOSAL, with_levers=True)
+        scen = scenario_inputs(tr, "scen", with_levers=True)
 
-    st.query_params.from_dict(link(base, scen, lang))  # the address gives this page back: a link to share
+    write_address(base, scen, lang)
     bar = st.progress(0.0, text=_("Running…"))
     part = [0.0, 0.0]  # each scenario's share of its replications done
 
@@ -412,4 +455,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # as Streamlit runs it; not when a worker process imports it (``__mp_main__``)
-    main()
+    # One page, through Streamlit's navigation: so the browser's Back and Forward rerun it with the
+    # address they went to (see ``follow_address``); a plain script is not rerun then.
+    st.navigation([st.Page(main, title="parltwin", default=True)]).run()
