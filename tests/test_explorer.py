@@ -612,7 +612,10 @@ def test_the_key_numbers_give_the_paired_difference_scenario_minus_baseline(cach
         base, scen = (_number(table.loc[measure].iloc[i]) for i in (0, 1))
         assert abs(_number(d) - (scen - base)) <= 0.01 * max(abs(base), abs(scen)) + 1e-3, measure
     assert any(d.endswith(("better", "worse")) for d in diffs.values())  # e.g. bills left pending
-    assert "Holm-adjusted" in " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Holm-adjusted" in captions
+    # the verdicts hold for the assumed numbers: where to read whether they hold over their ranges
+    assert "for the numbers the presets assume" in captions and "“Robustness of each finding”" in captions
 
     at.selectbox(key="scen_parliament").set_value("kz_bicameral_2023").run()  # the baseline itself
     same, _ = _differences(at)
@@ -621,6 +624,7 @@ def test_the_key_numbers_give_the_paired_difference_scenario_minus_baseline(cach
     at.selectbox(key="lang").set_value("ru").run()
     ru, _ = _differences(at)
     assert all(d.endswith("неразличимо") for d in ru.values())
+    assert "«Устойчивость каждого вывода»" in " ".join(c.value for c in at.caption)
 
 
 def test_the_comparison_and_every_replications_numbers_can_be_downloaded(

@@ -40,6 +40,7 @@ from scenarios.parameters import LEVERS, PARAMETERS
 #: The share of demands answered: the explorer's first figure.
 ANSWERED = "demands_answered_within_365d"
 ROBUSTNESS = "robustness.csv"
+ROBUSTNESS_TAB = N_("Robustness of each finding")
 LEVER_HEADS = {
     "procedure": N_("Procedure"),
     "channels": N_("Channels"),
@@ -376,7 +377,7 @@ def main() -> None:
     bar.empty()
     shown = results(tuple(str(f) for f, _m in runs), lang)
 
-    tabs = st.tabs([_("Comparison"), _("Channels"), _("Robustness of each finding"), _("Export")])
+    tabs = st.tabs([_("Comparison"), _("Channels"), _(ROBUSTNESS_TAB), _("Export")])
     with tabs[0]:
         with st.expander(_("What the scenario changes")):
             changed_settings(shown["changes"], tr)
@@ -392,6 +393,14 @@ def main() -> None:
                 "Difference from the baseline: the scenario minus the baseline, replication by replication "
                 "(they share their seeds), with its 95% confidence interval; better or worse where its "
                 "Holm-adjusted p-value over these measures is below 0.05, indistinguishable otherwise."
+            )
+        )
+        st.caption(
+            _(
+                "The intervals cover simulation noise only, for the numbers the presets assume and the "
+                "levers as set here; whether a verdict holds over the plausible values of those numbers "
+                "is shown under “{tab}”.",
+                tab=_(ROBUSTNESS_TAB),
             )
         )
         for title, caption, png in shown["figures"]:
