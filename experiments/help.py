@@ -104,7 +104,8 @@ def text(lang: str = "en") -> str:
     out += [
         "",
         _("Settings: years=5 (horizon), seed=0, lang=en|kk|ru (language of reports and tables), quiet=true;"),
-        _("  any value of a preset, e.g. parliament.chambers.mazhilis.seats=120 experiment.replications=10"),
+        _("  any value of a preset, e.g. parliament.chambers.mazhilis.agenda_capacity=12;"),
+        _("  an experiment's too, e.g. experiment=compare experiment.replications=10"),
         "",
         _("Metrics (summary.json, summary.csv, comparison.csv), by group:"),
     ]

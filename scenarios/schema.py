@@ -5,7 +5,7 @@ channels (``sim.citizens.feedback``): the engine's own description types are the
 defaults are declared once. The YAML presets under ``configs/`` fill them in; Hydra checks types
 when it composes a config, and ``scenarios.validate`` then checks every value before anything runs.
 Mappings are keyed by name (chambers, parties, committees, topics, initiators, stages) so that any
-value can be overridden from the command line, e.g. ``parliament.chambers.mazhilis.seats=120``.
+value can be overridden from the command line, e.g. ``parliament.chambers.mazhilis.agenda_capacity=12``.
 """
 
 from __future__ import annotations

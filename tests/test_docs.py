@@ -1,8 +1,12 @@
-"""The docs' claims of speed and memory say where they were measured and how to measure them again."""
+"""The docs' claims of speed and memory say where they were measured and how to measure them again,
+and the commands they show pass the command's own check."""
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+from pathlib import Path
 
 import pytest
 
@@ -28,3 +32,50 @@ def test_every_speed_claim_names_its_machine_load_and_command(doc: str) -> None:
             assert re.search(r"`(make bench|\.venv/bin/\S+|parltwin|/usr/bin/time)[^`]*`", p), (
                 p
             )  # how to redo it
+
+
+#: A word that stands for the reader's own value in a documented command (their folder, file or name).
+PLACEHOLDER = re.compile(r"DATE|DIR|NAME|BASE|ADDRESS|my_configs|\bN\b")
+
+
+def commands(doc: str) -> list[str]:
+    """The ``parltwin`` commands in ``doc``'s code blocks, without their comments; those with a
+    placeholder for the reader's own value are left out."""
+    out = []
+    for block in re.findall(r"```(?:sh|bash)?\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            line = line.split(" #")[0].strip()
+            if re.match(r"(\.venv/bin/)?parltwin ", line) and not PLACEHOLDER.search(line):
+                out.append(line)
+    return out
+
+
+def checked(line: str, where: Path) -> None:
+    """``parltwin``'s own check of the whole command (every job of a sweep), run in ``where``."""
+    from experiments.preflight import plan
+
+    os.chdir(where)
+    plan(shlex.split(line)[1:])
+
+
+def test_the_override_that_help_and_the_main_config_give_as_an_example_is_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from experiments.help import text
+
+    monkeypatch.chdir(tmp_path)
+    preset = re.search(r"a preset, e\.g\. (\S+=\S+);", text())
+    experiment = re.search(r"an experiment's too, e\.g\. (experiment=\S+ \S+=\S+)", text())
+    config = re.search(r"e\.g\. `parltwin (\S+)`", (ROOT / "configs" / "config.yaml").read_text())
+    assert preset and experiment and config
+    for shown in (preset, experiment, config):
+        checked(f"parltwin {shown.group(1)}", tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("line", commands("README.md"))
+def test_every_command_the_readme_shows_passes_the_commands_own_check(
+    line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    checked(line, tmp_path)
