@@ -64,6 +64,10 @@ def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | Non
     return None
 
 
+#: OmegaConf's words for an override whose mapping meets a preset's list, or whose list meets a mapping.
+_KIND_CHANGE = ("Cannot merge DictConfig with ListConfig", "Cannot merge ListConfig with DictConfig")
+
+
 def one_line(exc: BaseException) -> str:
     """A one-line message for a configuration error from us, Hydra or OmegaConf."""
     marked = _cause(exc, yaml.YAMLError)
@@ -73,6 +77,8 @@ def one_line(exc: BaseException) -> str:
     if isinstance(oe, OmegaConfBaseException):
         msg = (getattr(oe, "msg", None) or str(oe)).strip().splitlines()[0]
         key = getattr(oe, "full_key", None)
+        if key and msg.startswith(_KIND_CHANGE):
+            msg += f" (a mapping for a list or a list for a mapping: remove it first, '~{key}' '+{key}=...')"
         return f"{key}: {msg}" if key else msg
     text = _flat(str(exc))
     return missing_preset_hint(text.split(" Config search path:")[0], sys.argv[1:])

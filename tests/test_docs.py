@@ -72,9 +72,12 @@ def test_the_override_that_help_and_the_main_config_give_as_an_example_is_accept
         checked(f"parltwin {shown.group(1)}", tmp_path)
 
 
+DOCS = ["README.md", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("line", commands("README.md"))
-def test_every_command_the_readme_shows_passes_the_commands_own_check(
+@pytest.mark.parametrize("line", [line for doc in DOCS for line in commands(doc)])
+def test_every_command_the_docs_show_passes_the_commands_own_check(
     line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)

@@ -469,3 +469,14 @@ def test_a_comparison_that_fails_half_way_leaves_the_previous_outputs(
     with pytest.raises(RuntimeError):
         comparison.finish(run, quiet=True)
     assert snapshot(run) == before  # nothing replaced before the new version was complete
+
+
+def test_a_mapping_for_a_presets_list_is_refused_with_the_way_to_give_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    given = "experiment.parameters={attendance: [0.8, 1.0]}"
+    ended = parltwin(["experiment=sensitivity", given], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and list(tmp_path.iterdir()) == []
+    assert ended.one_line.endswith("remove it first, '~experiment.parameters' '+experiment.parameters=...')")
+    # The way it names is accepted.
+    assert preflight.plan(["experiment=sensitivity", "~experiment.parameters", f"+{given}"]).runs
