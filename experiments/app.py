@@ -18,14 +18,25 @@ from omegaconf import DictConfig
 
 from experiments.composition import take, validated
 from experiments.errors import describe, exit_for
-from experiments.files import write_json
+from experiments.files import json_text, write_text
 from experiments.i18n import translator
+from experiments.preflight import SUMMARY
 from experiments.registry import runner
 from experiments.table import run_title, sectioned_table
-from scenarios import register, simulate, validate
+from scenarios import ConfigError, register, simulate, validate
 
 log = logging.getLogger(__name__)
 register()
+
+
+def write_summary(path: Path, summary: dict[str, Any]) -> None:
+    """Write a single run's ``summary.json``; where one is there already, it must be this very run's
+    (the same scenario and seed give the same bytes): another run's is not written over."""
+    text = json_text(summary)
+    if path.is_file() and path.read_text(encoding="utf-8") != text:
+        allowed = "a new or empty folder, or one holding this same run (its summary.json is another's)"
+        raise ConfigError("run folder", str(path.parent), allowed)
+    write_text(path, text)
 
 
 def run_job(cfg: DictConfig) -> dict[str, Any]:
@@ -36,7 +47,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         if cfg.get("experiment") is not None:
             return runner(cfg.experiment.kind)(cfg, conf, out)
         result = simulate(conf)
-        write_json(out / "summary.json", result.summary)
+        write_summary(out / SUMMARY, result.summary)
     except Exception as e:  # Hydra would report it on more lines than one
         if describe(e) is None:
             raise
@@ -45,7 +56,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         tr = translator(conf.lang)
         title = run_title(conf.parliament.name, conf.seed, conf.years, tr)
         print(sectioned_table(result.summary, result.metrics, title, tr))
-        print(f"summary: {out / 'summary.json'}", file=sys.stderr)
+        print(f"summary: {out / SUMMARY}", file=sys.stderr)
     return result.summary
 
 

@@ -27,12 +27,11 @@ from experiments.manifest import command_line, config_hash, config_yaml, git_rev
 from experiments.pool import PoolSpec
 from experiments.prefetch import imports_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_replications, run_tasks
-from experiments.run_folder import clear_outputs, scenario_folders
+from experiments.run_folder import CONFIG, clear_outputs, scenario_folders
 from scenarios import Config, ConfigError, validate
 from sim.engine.streams import replication_seeds
 
 #: The job's resolved config as YAML, in its order (``scenario.json`` holds it with sorted keys).
-CONFIG = "config.yaml"
 
 
 def fingerprint_of(data: dict[str, Any]) -> str:

@@ -64,8 +64,13 @@ def write_text(path: Path, text: str) -> Path:
     return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
+def json_text(data: Any) -> str:
+    """``data`` as :func:`write_json` writes it."""
+    return json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
+
+
 def write_json(path: Path, data: Any) -> Path:
-    return write_text(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    return write_text(path, json_text(data))
 
 
 def missing_dirs(path: Path) -> list[Path]:

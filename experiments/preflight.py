@@ -24,7 +24,7 @@ import itertools
 import json
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -393,15 +393,39 @@ def check_resume(job: Job) -> None:
 
         robustness_plan(robustness_spec(exp), job.scenarios, int(job.conf.seed), job.out)
         return
-    if exp is None or exp.get("kind") != COMPARE or not job.out.is_dir():
+    if not job.out.is_dir():
+        return
+    if exp is None:  # a single run: a folder of its own, or a run's summary.json (see ``app``)
+        _holds_only(job.out, {SUMMARY}, "a new or empty folder, or one holding a run's summary.json")
+        return
+    if exp.get("kind") != COMPARE:
         return
     from experiments.compare import fingerprint
-    from experiments.replicate import finished
+    from experiments.replicate import SCENARIO, finished
+    from experiments.run_folder import JOB_FILES
     from sim.engine.streams import replication_seeds
 
     _records(job.out)
     spec = compare_spec(exp)
-    finished(job.out, replication_seeds(job.conf.seed, spec.replications), fingerprint(job.task))
+    fp = fingerprint(job.task)
+    allowed = "an empty folder, or one holding replications of this same scenario and seed"
+    _holds_only(job.out, JOB_FILES, allowed)
+    if (job.out / SCENARIO).is_file():
+        try:
+            declared = json.loads((job.out / SCENARIO).read_text(encoding="utf-8")).get("fingerprint")
+        except (ValueError, AttributeError):
+            declared = None
+        if declared != fp:
+            raise ConfigError("run folder", str(job.out), allowed)
+    finished(job.out, replication_seeds(job.conf.seed, spec.replications), fp)
+
+
+def _holds_only(folder: Path, names: Collection[str], allowed: str) -> None:
+    """``folder`` holds nothing but ``names`` (and the temporary files of a write cut short): a run
+    never writes over what is not its own."""
+    for entry in sorted(folder.iterdir()):
+        if entry.name not in names and not entry.name.startswith(".tmp-"):
+            raise ConfigError("run folder", str(folder), f"{allowed} (it holds {entry.name})")
 
 
 def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
@@ -418,6 +442,21 @@ def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
             )
 
 
+def check_job_folders(sweep: Path, jobs: list[Job]) -> None:
+    """Each job of a sweep writes its own folder, inside the sweep's: two jobs in one folder would
+    write over each other's results, and a job outside would leave files where no error removes them."""
+    inside, seen = sweep.resolve(), set()
+    for job in jobs:
+        mine = job.out.resolve()
+        if mine in seen or mine == inside or not mine.is_relative_to(inside):
+            raise ConfigError(
+                "hydra.sweep.subdir",
+                str(job.out.relative_to(sweep)) if job.out.is_relative_to(sweep) else str(job.out),
+                "a folder of its own for each job, inside hydra.sweep.dir (e.g. ${hydra.job.num})",
+            )
+        seen.add(mine)
+
+
 def check_writable(folder: Path) -> list[Path]:
     """The folders to create for ``folder``; an ``OSError`` if it cannot be made or written."""
     base = existing_ancestor(folder)
@@ -426,6 +465,10 @@ def check_writable(folder: Path) -> list[Path]:
     if not os.access(base, os.W_OK | os.X_OK):
         raise OSError(13, "Permission denied (cannot write here)", str(base))
     return missing_dirs(folder)
+
+
+#: What a single run writes in its folder.
+SUMMARY = "summary.json"
 
 
 # -- the plan -------------------------------------------------------------------------------------
@@ -503,6 +546,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
     if kinds == {COMPARE}:
         check_comparison(out.jobs)
     if out.sweep_dir is not None:
+        check_job_folders(out.sweep_dir, out.jobs)
         check_sweep_folder(out.sweep_dir, out.jobs)
         out.prepared[checked_sweep(out.sweep_dir)] = True  # the sweep's callback need not check again
     for job in out.jobs:

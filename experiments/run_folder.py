@@ -10,11 +10,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from experiments.replicate import SCENARIO
+from experiments import catalog
+from experiments.replicate import LEDGER, RECORDS, SCENARIO
 
 #: Files :func:`experiments.comparison.finish` writes; removed first (report first) when a run starts.
 OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "manifest.json")
 FIGURES = "figures"
+#: The scenario's resolved config, as a comparison's job writes it.
+CONFIG = "config.yaml"
+#: Everything a comparison's job writes in its folder: a folder holding anything else is not one.
+JOB_FILES = frozenset({CONFIG, SCENARIO, RECORDS, LEDGER, catalog.FILE, FIGURES, *OUTPUTS})
 
 
 def clear_outputs(run_dir: Path) -> None:

@@ -480,3 +480,41 @@ def test_a_mapping_for_a_presets_list_is_refused_with_the_way_to_give_it(
     assert ended.one_line.endswith("remove it first, '~experiment.parameters' '+experiment.parameters=...')")
     # The way it names is accepted.
     assert preflight.plan(["experiment=sensitivity", "~experiment.parameters", f"+{given}"]).runs
+
+
+@pytest.mark.parametrize("subdir", ["same", "../outside/j${hydra.job.num}", "."])
+def test_each_job_of_a_sweep_writes_a_folder_of_its_own_inside_the_sweeps(
+    subdir: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["-m", "experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true"]
+    args += [
+        "+scenario=kz_bicameral_2023,kz_kurultai_2026",
+        "hydra.sweep.dir=m",
+        f"hydra.sweep.subdir={subdir}",
+    ]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and "hydra.sweep.subdir=" in ended.one_line
+    assert list(tmp_path.iterdir()) == []  # nothing written, inside the sweep's folder or out
+
+
+def test_a_run_is_never_written_over_another_run_or_a_users_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*args: str) -> int:
+        return parltwin([*args, "years=0.5", "quiet=true"], tmp_path, monkeypatch, capsys).code
+
+    assert run("seed=3", "hydra.run.dir=one") == 0
+    before = snapshot(tmp_path)
+    assert run("seed=3", "hydra.run.dir=one") == 0  # the same run again: the same bytes
+    assert snapshot(tmp_path) == before
+    assert run("seed=4", "hydra.run.dir=one") == EXIT_BAD_INPUT  # another seed's run
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("the user's own")
+    assert run("hydra.run.dir=mine") == EXIT_BAD_INPUT
+    assert run("experiment=compare", "experiment.replications=2", "hydra.run.dir=mine") == EXIT_BAD_INPUT
+    assert run("experiment=compare", "experiment.replications=2", "hydra.run.dir=cmp") == 0
+    before = snapshot(tmp_path)
+    for other in (["seed=5"], ["parliament=kz_kurultai_2026"]):  # another scenario, another seed
+        assert run("experiment=compare", "experiment.replications=2", "hydra.run.dir=cmp", *other) == 2
+    assert run("hydra.run.dir=cmp") == EXIT_BAD_INPUT  # a single run in a comparison's folder
+    assert snapshot(tmp_path) == before
