@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -143,6 +144,56 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+#: The most a user's YAML file may hold, its aliases expanded (the largest shipped preset: 623 nodes),
+#: and its size: a few lines of anchors and aliases can stand for billions of nodes.
+MAX_YAML_NODES = 50_000
+MAX_YAML_BYTES = 2_000_000
+
+
+def check_user_files(folder: Path) -> None:
+    """Every YAML file under a ``--config-dir`` is a regular file of UTF-8 text whose aliases expand
+    to at most :data:`MAX_YAML_NODES` nodes, before Hydra reads any (it would expand them all)."""
+    for path in sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")]):
+        if not path.is_file():
+            raise InputError(f"{path}: not a regular file")
+        if path.stat().st_size > MAX_YAML_BYTES:
+            raise InputError(
+                f"{path}: {path.stat().st_size} bytes, over the {MAX_YAML_BYTES} a preset may have"
+            )
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InputError(
+                f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})"
+            ) from None
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            continue  # reported with its file and line where Hydra reads it
+        except RecursionError:
+            raise InputError(f"{path}: nested too deeply") from None
+        if root is not None and _expanded(root, {}) > MAX_YAML_NODES:
+            most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
+            raise InputError(f"{path}: its aliases expand to {most}")
+
+
+def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
+    """The nodes ``node`` stands for, its aliases expanded (each node counted once, in ``seen``)."""
+    key = id(node)
+    if key in seen:
+        return seen[key]
+    seen[key] = MAX_YAML_NODES + 1  # an alias of a node within itself never ends
+    if isinstance(node, yaml.MappingNode):
+        n = 1 + sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        n = 1 + sum(_expanded(v, seen) for v in node.value)
+    else:
+        n = 1
+    seen[key] = n
+    return n
+
+
 class Composer:
     """Composes configs as ``parltwin`` does: our configs, then the user's ``--config-dir`` (where
     Hydra puts it: after ours, before the structured configs), then ``hydra.searchpath``."""
@@ -153,6 +204,7 @@ class Composer:
             folder = os.path.abspath(config_dir)
             if not os.path.isdir(folder):
                 raise InputError(f"--config-dir {config_dir}: no such folder")
+            check_user_files(Path(folder))
             paths.append(f"file://{folder}")
         for o in parsed:
             if o.key_or_group == "hydra.searchpath":

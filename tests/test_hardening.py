@@ -518,3 +518,31 @@ def test_a_run_is_never_written_over_another_run_or_a_users_files(
         assert run("experiment=compare", "experiment.replications=2", "hydra.run.dir=cmp", *other) == 2
     assert run("hydra.run.dir=cmp") == EXIT_BAD_INPUT  # a single run in a comparison's folder
     assert snapshot(tmp_path) == before
+
+
+BOMB = "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
+    f"{n}: &{n} [{','.join(['*' + p] * 9)}]\n" for p, n in zip("abcde", "bcdef", strict=True)
+)  # six lines that stand for 9**6 = 531,441 numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (BOMB.encode(), "its aliases expand to over"),
+        (b"a: &a [*a]\n", "its aliases expand to over"),  # an alias within itself
+        (b"name: caf\xe9\n", "not UTF-8 text (byte 0xe9 at offset 9)"),
+    ],
+)
+def test_a_users_yaml_is_read_only_when_it_is_text_of_a_presets_size(
+    text: bytes,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "mine" / "parliament").mkdir(parents=True)
+    (tmp_path / "mine" / "parliament" / "odd.yaml").write_bytes(text)
+    before = snapshot(tmp_path)
+    ended = parltwin(["--config-dir", "mine", "parliament=odd"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and "odd.yaml: " + said in ended.one_line
+    assert snapshot(tmp_path) == before
