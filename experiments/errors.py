@@ -120,6 +120,11 @@ def describe(exc: BaseException) -> tuple[int, str] | None:
         return EXIT_BAD_INPUT, f"JSON: {exc.msg}, line {exc.lineno}"
     if isinstance(exc, HydraException | OmegaConfBaseException):
         return EXIT_BAD_INPUT, one_line(exc)
+    if isinstance(exc, ValueError) and str(exc).startswith("Unable to configure "):
+        # A logging configuration (``hydra.job_logging``, ``hydra.hydra_logging``) that the
+        # allow-list lets through but Python's logging refuses, e.g. a format without its fields.
+        why = _flat(str(exc.__cause__)) if exc.__cause__ is not None else ""
+        return EXIT_BAD_INPUT, f"hydra logging: {exc}" + (f" ({why})" if why else "")
     if isinstance(exc, OSError):
         return EXIT_IO, io_line(exc)
     if isinstance(exc, KeyboardInterrupt):

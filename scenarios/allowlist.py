@@ -42,11 +42,11 @@ TARGETS: dict[tuple[str, ...], frozenset[str]] = {
 }
 #: Logging configurations (``logging.config.dictConfig``) Hydra applies before a job runs.
 LOGGING = (("hydra", "job_logging"), ("hydra", "hydra_logging"))
-#: What a logging configuration may name: console handlers and the plain formatter, on stdout/stderr.
-LOG_CLASSES = {
-    "handlers": frozenset({"logging.StreamHandler", "logging.NullHandler"}),
-    "formatters": frozenset({"logging.Formatter"}),
-}
+#: What a logging configuration may name: console handlers, on stdout/stderr (a formatter is given
+#: by its ``format``, never by a class: Hydra's own policy refuses even ``logging.Formatter``).
+LOG_CLASSES = {"handlers": frozenset({"logging.StreamHandler", "logging.NullHandler"})}
+#: The levels a logger or handler may have (or a number).
+LOG_LEVELS = ("CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "NOTSET")
 LOG_STREAMS = frozenset({"ext://sys.stderr", "ext://sys.stdout"})
 #: Keys that make Hydra (``_target_``) or logging (``()``, ``.``) call code.
 CODE_KEYS = ("_target_", "()", ".")
@@ -106,11 +106,17 @@ def _check_target(where: tuple[str, ...], parent: Any, value: Any) -> None:
 
 
 def _check_logging(base: tuple[str, ...], node: Any) -> None:
-    """A logging configuration names only console handlers, the plain formatter and std streams."""
+    """A logging configuration names only console handlers and std streams, and known levels."""
     for path, value in _items(node, base):
         rel = path[len(base) :]
         if isinstance(value, str) and value.startswith("ext://") and value not in LOG_STREAMS:
             raise ConfigError(_dotted(path), value, f"one of {', '.join(sorted(LOG_STREAMS))}")
+        if (
+            rel
+            and rel[-1] == "level"
+            and not (value in LOG_LEVELS or (isinstance(value, int) and not isinstance(value, bool)))
+        ):
+            raise ConfigError(_dotted(path), value, f"a number or one of {', '.join(LOG_LEVELS)}")
         if len(rel) == 3 and rel[2] == "class":
             allowed = LOG_CLASSES.get(rel[0], frozenset())
             if value not in allowed:

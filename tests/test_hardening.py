@@ -546,3 +546,25 @@ def test_a_users_yaml_is_read_only_when_it_is_text_of_a_presets_size(
     ended = parltwin(["--config-dir", "mine", "parliament=odd"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and "odd.yaml: " + said in ended.one_line
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("override", "said"),
+    [
+        ("hydra.job_logging.root.level=BOGUS", "hydra.job_logging.root.level='BOGUS' is not allowed"),
+        ("hydra.hydra_logging.root.level=BOGUS", "hydra.hydra_logging.root.level='BOGUS' is not allowed"),
+        ("+hydra.job_logging.handlers.h={class:logging.StreamHandler,level:LOUD}", "handlers.h.level='LOUD'"),
+        ("+hydra.hydra_logging.formatters.f={class:logging.Formatter}", "formatters.f.class="),
+        ("+hydra.job_logging.formatters.g={format:x}", "Invalid format 'x'"),  # Python's logging says why
+    ],
+)
+def test_a_logging_configuration_python_would_refuse_is_refused_in_one_line(
+    override: str,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ended = parltwin([override, "years=0.5", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
+    assert list(tmp_path.iterdir()) == []
