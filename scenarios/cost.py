@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scenarios.errors import ConfigError, CostError
+from scenarios.procedure import visits_per_bill
 from scenarios.schema import Config
 
 #: Members of one chamber (the largest real chamber, China's NPC, has about 3,000).
@@ -119,12 +120,13 @@ def check_run(conf: Config, years: float) -> None:
             f"at most {MAX_GROUPS:,} groups",
         )
     bills = bills_per_year(conf) * years
-    visits = bills * len(conf.parliament.stages)
+    each = visits_per_bill(conf.parliament.stages)  # every way back taken as often as it may be
+    visits = bills * each
     if visits > MAX_RUN_VISITS:
         raise CostError(
             "years",
-            f"one run would make {_n(visits)} bill-stage visits ({_n(bills)} bills in {years:g} years x "
-            f"{len(conf.parliament.stages)} stages)",
+            f"one run could make {_n(visits)} bill-stage visits ({_n(bills)} bills in {years:g} years x "
+            f"up to {each} visits each)",
             f"at most {MAX_RUN_VISITS:.0e} in one run (its ledger is held in memory); "
             "lower years or the bills' rates",
         )

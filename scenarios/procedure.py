@@ -24,6 +24,9 @@ from sim.engine.parliament import (
     StageConf,
 )
 
+#: The most times a bill may enter a stage on a cycle (navette rounds: the presets have 2 and 3).
+MAX_ROUNDS = 10
+
 
 def expand_readings(stages: Mapping[str, StageConf], prefix: str = "parliament") -> dict[str, StageConf]:
     """The procedure with every vote of ``readings: n`` held n times: stages ``<name>`` (the first
@@ -102,8 +105,10 @@ def _check_stage(
         t = getattr(s, key)
         if t is not None and t not in stages and t not in TERMINALS:
             raise ConfigError(f"{path}.{key}", t, targets)
-    if s.max_rounds < 0:
-        raise ConfigError(f"{path}.max_rounds", s.max_rounds, "0 (no bound) or a positive integer")
+    if not 0 <= s.max_rounds <= MAX_ROUNDS:
+        raise ConfigError(
+            f"{path}.max_rounds", s.max_rounds, f"0 (no bound) or an integer from 1 to {MAX_ROUNDS}"
+        )
     d = s.duration
     if d.dist not in DISTRIBUTIONS:
         raise ConfigError(f"{path}.duration.dist", d.dist, f"one of {', '.join(DISTRIBUTIONS)}")
@@ -169,15 +174,16 @@ def _check_reachable(stages: Mapping[str, StageConf], starts: Mapping[str, str],
             )
 
 
-def _check_cycles_bounded(stages: Mapping[str, StageConf], prefix: str) -> None:
-    """Every cycle must contain a stage with ``max_rounds`` > 0 (Tarjan's strongly connected
-    components; a component that cycles and has no bounded stage is refused)."""
+def components(stages: Mapping[str, StageConf]) -> list[list[str]]:
+    """The procedure's strongly connected components that cycle (Tarjan): the stages a bill may
+    come back to."""
     graph = {n: [t for t in s.transitions() if t in stages] for n, s in stages.items()}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
     counter = [0]
+    out: list[list[str]] = []
 
     def strongconnect(v: str) -> None:
         index[v] = low[v] = counter[0]
@@ -198,18 +204,45 @@ def _check_cycles_bounded(stages: Mapping[str, StageConf], prefix: str) -> None:
                 comp.append(w)
                 if w == v:
                     break
-            cyclic = len(comp) > 1 or v in graph[v]
-            if cyclic and not any(stages[c].max_rounds > 0 for c in comp):
-                names = " -> ".join(sorted(comp))
-                raise ConfigError(
-                    f"{prefix}.stages.{sorted(comp)[0]}.max_rounds",
-                    0,
-                    f"a cycle ({names}) needs a stage with max_rounds > 0 to bound it",
-                )
+            if len(comp) > 1 or v in graph[v]:
+                out.append(sorted(comp))
 
     for v in graph:
         if v not in index:
             strongconnect(v)
+    return out
+
+
+def _check_cycles_bounded(stages: Mapping[str, StageConf], prefix: str) -> None:
+    """Every cycle must contain a stage with ``max_rounds`` > 0 (a component that cycles and has no
+    bounded stage is refused)."""
+    for comp in components(stages):
+        if not any(stages[c].max_rounds > 0 for c in comp):
+            raise ConfigError(
+                f"{prefix}.stages.{comp[0]}.max_rounds",
+                0,
+                f"a cycle ({' -> '.join(comp)}) needs a stage with max_rounds > 0 to bound it",
+            )
+        for c in comp:  # a bill past a bound leaves the cycle: else it would go round for ever
+            if stages[c].max_rounds > 0 and stages[c].on_fail in comp:
+                raise ConfigError(
+                    f"{prefix}.stages.{c}.on_fail",
+                    stages[c].on_fail,
+                    f"a stage outside the cycle its max_rounds bounds ({' -> '.join(comp)}), or an end",
+                )
+
+
+def visits_per_bill(stages: Mapping[str, StageConf]) -> int:
+    """The most stage visits one bill can make: once per stage outside a cycle; in a cycle, once
+    more than the rounds of its bounded stages (every way back passes one of them within its bound,
+    and a bill past a bound leaves the cycle), and a bounded stage once more than its own rounds."""
+    most = {n: 1 for n in stages}
+    for comp in components(stages):
+        back = 1 + sum(stages[c].max_rounds for c in comp)
+        for c in comp:
+            own = stages[c].max_rounds
+            most[c] = min(own + 1, back) if own > 0 else back
+    return sum(most.values())
 
 
 def readings(stages: Mapping[str, Any]) -> list[str]:

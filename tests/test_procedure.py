@@ -112,6 +112,33 @@ def test_an_unbounded_navette_is_refused() -> None:
         toy_config({"stages.upper_review.on_return": "first_reading", "stages.override": None})
 
 
+def test_a_bill_past_a_bound_leaves_the_cycle_and_a_bound_is_at_most_ten_rounds() -> None:
+    navette = {"stages.upper_review.on_return": "first_reading", "stages.override": None}
+    with pytest.raises(
+        ConfigError, match=r"stages\.upper_review\.on_fail='first_reading'.*outside the cycle"
+    ):
+        toy_config(
+            {**navette, "stages.upper_review.max_rounds": 3, "stages.upper_review.on_fail": "first_reading"}
+        )
+    with pytest.raises(ConfigError, match=r"max_rounds=11 .*from 1 to 10"):
+        toy_config(
+            {**navette, "stages.upper_review.max_rounds": 11, "stages.upper_review.on_fail": "rejected"}
+        )
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_no_bill_makes_more_stage_visits_than_the_bound_the_cost_check_uses(rounds: int) -> None:
+    from scenarios.procedure import visits_per_bill
+
+    navette = {"stages.upper_review.on_return": "first_reading", "stages.override": None}
+    bound = {"stages.upper_review.max_rounds": rounds, "stages.upper_review.on_fail": "rejected"}
+    conf = toy_config({**navette, **bound}, years=3)
+    stages = simulate(conf).frames["stages"]
+    most = stages.groupby("bill").size().max()
+    # some bill goes round the navette as often as it may (both stages entered rounds + 1 times)
+    assert 2 * (rounds + 1) <= most <= visits_per_bill(conf.parliament.stages)
+
+
 def test_votes_happen_only_at_sittings() -> None:
     conf = toy_config({"chambers.lower.sitting_weekdays": [2], "chambers.upper.sitting_weekdays": [3]})
     r = simulate(conf)
