@@ -10,6 +10,7 @@ parameters), never from a path typed by a user.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -355,6 +356,33 @@ def current(conf: Any, name: str) -> float | None:
         return 1.0
     _, node, key = next(leaf for p in par.paths for leaf in leaves(conf, p))
     return float(get(node, key))
+
+
+def plausible_span(conf: Any, name: str) -> tuple[float, float]:
+    """The values of parameter ``name``, within its own range, that keep every number it acts on in
+    ``conf`` (a Config or a resolved mapping) inside the plausible range its preset declares under
+    ``ranges``: the values validation accepts. A number without a declared range bounds nothing."""
+    par = PARAMETERS[name]
+    lo, hi = float(par.low), float(par.high)
+    if par.mode == "readings":
+        return lo, hi
+    c0, c1 = par.clip if par.clip is not None else (-math.inf, math.inf)
+    for path, node, key in (leaf for p in par.paths for leaf in leaves(conf, p)):
+        group, _, rest = path.partition(".")
+        declared = get(get(conf, group), "ranges") or {}
+        bounds = declared.get(rest) if hasattr(declared, "get") else None
+        if not bounds:
+            continue
+        b_lo, b_hi, v = float(bounds[0]), float(bounds[1]), float(get(node, key))
+        if par.mode == "set":
+            lo, hi = max(lo, b_lo), min(hi, b_hi)
+        elif v != 0:  # x * v, clipped to the parameter's clip, must lie in [b_lo, b_hi]
+            low_x, high_x = sorted((b_lo / v, b_hi / v))
+            if (c1 > b_hi) if v > 0 else (c0 < b_lo):  # no clip brings a large factor back
+                hi = min(hi, high_x)
+            if (c0 < b_lo) if v > 0 else (c1 > b_hi):
+                lo = max(lo, low_x)
+    return lo, hi
 
 
 def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,12 @@ def test_robustness_is_shown_when_the_file_is_there(
     assert not at.exception
     tables = [t for t in at.table if "fewer days to law" in str(t.value.to_numpy())]
     assert tables and not any("not yet computed" in i.value for i in at.info)
+
+    (folder / "robustness.csv").write_text("")  # a file that is not one: said, and the page goes on
+    at.run()
+    assert not at.exception
+    assert any("robustness.csv could not be read: " in w.value for w in at.warning)
+    assert any("parltwin" in c.value for c in at.code)  # the export tab, drawn after it
 
 
 def test_a_lever_changes_the_config_and_the_exported_yaml_runs_with_the_cli(
@@ -815,3 +822,41 @@ def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tm
         return rows[["n", "mean", "diff", "diff_ci_low", "diff_ci_high", "p_value"]].sort_index()
 
     pd.testing.assert_frame_equal(numbers(cli), numbers(page))  # the same numbers, seed for seed
+
+
+@pytest.mark.parametrize(
+    ("parliament", "channels"),
+    [("kz_bicameral_2023", "kz_digital"), ("kz_kurultai_2026", "uk_petitions"), ("kz_kurultai_2026", "none")],
+)
+def test_every_lever_offers_only_values_the_scenario_accepts_and_its_presets_value(
+    parliament: str, channels: str
+) -> None:
+    from experiments.explorer.page import lever_range
+    from experiments.explorer.scenario import checked, spans
+
+    s = Scenario(parliament, channels, years=1.0)
+    allowed = spans(s)
+    narrowed = 0
+    for n, preset in levers(s):
+        kind, lo, hi, step = lever_range(n, preset, allowed[n])
+        p = scenario.PARAMETERS[n]
+        narrowed += (lo, hi) != (min(p.low, preset), max(p.high, preset))
+        assert lo <= preset <= hi and abs((preset - lo) / step - round((preset - lo) / step)) < 1e-6, n
+        for value in (lo, hi):  # the slider's ends: the scenario is valid (no ConfigError)
+            checked(replace(s, levers={n: kind(value)}))
+    assert narrowed >= 5  # the presets' plausible ranges are narrower than the registry's for most
+
+
+def test_a_scenario_with_every_lever_moved_still_has_a_file_name_a_disk_takes(tmp_path: Path) -> None:
+    from experiments.explorer.export import MAX_NAME
+    from experiments.explorer.scenario import spans
+
+    s = Scenario("kz_bicameral_2023", "kz_digital", years=1.0)
+    moved = {n: spans(s)[n][0] for n, preset in levers(s) if spans(s)[n][0] != preset}
+    many = replace(s, levers=moved)
+    assert len(moved) >= 8
+    name = file_name(many)
+    assert len(name) <= MAX_NAME and name.startswith("kz_bicameral_2023_kz_digital_")
+    assert name != file_name(replace(s, levers={**moved, "committee_capacity": 3}))  # the levers tell
+    (tmp_path / f"{name}.yaml").write_text(scenario_yaml(many))  # a name the disk takes
+    assert file_name(replace(s, levers={"committee_capacity": 4})).endswith("committee_capacity_4")

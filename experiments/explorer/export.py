@@ -8,6 +8,7 @@ reproduces the scenario even if the shipped presets change; its fingerprint is t
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 
 import yaml
@@ -19,10 +20,23 @@ from experiments.explorer.shared import shared
 GROUPS = ("parliament", "citizens", "channels")
 
 
+#: The longest file name stem: a name of 255 bytes is the most most file systems take.
+MAX_NAME = 120
+
+
 def file_name(s: Scenario) -> str:
-    """A file name for the scenario: its presets and changed levers, in letters, digits and ``_``."""
+    """A file name for the scenario: its presets and changed levers, in letters, digits and ``_``;
+    past :data:`MAX_NAME` characters, the presets and a digest of the levers moved."""
     parts = [s.parliament, s.channels, *(f"{k}_{v:g}" for k, v in sorted(changed(s).items()))]
-    text = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in "_".join(parts))
+    name = _plain("_".join(parts))
+    if len(name) > MAX_NAME:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+        name = _plain(f"{s.parliament}_{s.channels}_{len(parts) - 2}_levers_{digest}")
+    return name
+
+
+def _plain(text: str) -> str:
+    text = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in text)
     return "_".join(p for p in text.split("_") if p)
 
 

@@ -8,6 +8,7 @@ reruns only what it changed. Served by ``parltwin-app`` on 127.0.0.1.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from experiments.explorer.scenario import (
     levers,
     presets,
     run_together,
+    spans,
 )
 from experiments.figure import PLOTS
 from experiments.i18n import LANGUAGES, N_, Translator, translator
@@ -159,11 +161,23 @@ def lever_key(key: str, name: str, s: Scenario) -> str:
     return f"{key}_lever_{name}_{s.parliament}_{s.channels}"
 
 
-def lever_range(name: str, preset: float) -> tuple[type, float, float]:
-    """A lever's slider: the type of its values, and its range (the preset's value always in it)."""
+def _step(width: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten that is at most ``width``: a slider's step."""
+    unit = 10.0 ** math.floor(math.log10(width))
+    return max(round(m * unit, 12) for m in (1, 2, 5) if m * unit <= width)
+
+
+def lever_range(name: str, preset: float, span: tuple[float, float]) -> tuple[type, Any, Any, Any]:
+    """A lever's slider: the type of its values, its range and its step. The range is what the
+    presets' plausible ranges allow (``span``: a scenario outside them is refused), the preset's
+    value always in it and on a step, so that the slider can come back to it."""
     p = PARAMETERS[name]
-    kind = int if p.integer and p.mode != "scale" else float
-    return kind, kind(min(p.low, preset)), kind(max(p.high, preset))
+    lo, hi = min(span[0], preset), max(span[1], preset)
+    if p.integer and p.mode != "scale":
+        return int, math.ceil(lo - 1e-9), math.floor(hi + 1e-9), 1
+    step = _step((p.high - p.low) / 100)
+    below, above = math.floor((preset - lo) / step + 1e-9), math.floor((hi - preset) / step + 1e-9)
+    return float, round(preset - below * step, 10), round(preset + above * step, 10), step
 
 
 def settings(address: Mapping[str, str]) -> dict[str, Any]:
@@ -188,8 +202,9 @@ def settings(address: Mapping[str, str]) -> dict[str, Any]:
             value = address.get(f"{key}_{group}")
             out[f"{key}_{group}"] = value if value in offered(group) else getattr(default, group)
     named = Scenario(out["scen_parliament"], out["scen_channels"])
+    allowed = spans(named)
     for n, preset in levers(named):
-        kind, lo, hi = lever_range(n, preset)
+        kind, lo, hi, _grid = lever_range(n, preset, allowed[n])
         out[lever_key("scen", n, named)] = kind(number(n, preset, lo, hi))
     return out
 
@@ -241,7 +256,7 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
     if not with_levers:
         return s
     values: dict[str, float] = {}
-    present = dict(levers(s))
+    present, allowed = dict(levers(s)), spans(s)
     for group in LEVERS:
         names = [n for n in present if PARAMETERS[n].lever == group]
         if not names:
@@ -249,15 +264,15 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
         with st.expander(_(LEVER_HEADS[group]), expanded=group == "procedure"):
             for n in names:
                 p, preset = PARAMETERS[n], present[n]
-                kind, lo, hi = lever_range(n, preset)
+                kind, lo, hi, step = lever_range(n, preset, allowed[n])
                 widget = lever_key(key, n, s)
                 st.session_state.setdefault(widget, kind(preset))  # new presets: their own values
-                values[n] = st.slider(
-                    _(p.label), lo, hi,
-                    step=kind(1) if kind is int else (p.high - p.low) / 100,
+                value = st.slider(
+                    _(p.label), lo, hi, step=step,
                     help=_("{doc}; preset: {value}", doc=_(p.doc), value=tr.number(preset)),
                     key=widget,
                 )  # fmt: skip
+                values[n] = value if kind is int else round(value, 10)  # a step's sum, not its float error
     return Scenario(parliament, chosen, values, s.years, s.seed, s.replications)
 
 
@@ -438,13 +453,19 @@ def main() -> None:
         else:
             where = picked
         path = Path(where) / ROBUSTNESS
-        if path.is_file():
-            st.table(robustness_table(pd.read_csv(path), tr))
-            shares = Path(where) / "figures" / "robustness_shares.png"
-            if shares.is_file():
-                st.image(shares.read_bytes())
-        else:
+        if not path.is_file():
             st.info(_("Robustness not yet computed for this folder ({path}).", path=str(path)))
+        else:
+            try:
+                found_table = pd.read_csv(path)
+            except (OSError, ValueError) as e:  # empty, not CSV, not text: say so, and go on
+                why = str(e).splitlines()[0] if str(e) else type(e).__name__
+                st.warning(_("{path} could not be read: {reason}", path=str(path), reason=why))
+            else:
+                st.table(robustness_table(found_table, tr))
+                shares = Path(where) / "figures" / "robustness_shares.png"
+                if shares.is_file():
+                    st.image(shares.read_bytes())
     with tabs[3]:
         st.markdown(_("Save the file as `my_configs/scenario/{name}.yaml`, then run:", name=file_name(scen)))
         st.code(command(scen), language="bash")

@@ -34,7 +34,7 @@ from experiments.manifest import config_hash, resolved
 from experiments.pool import PoolSpec, available_cores, serves, start_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_tasks
 from scenarios import Config, register, validate
-from scenarios.parameters import PARAMETERS, apply, current, present
+from scenarios.parameters import PARAMETERS, apply, current, plausible_span, present
 from sim.engine.streams import replication_seeds
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -192,13 +192,23 @@ def _resolved(
 def levers(s: Scenario) -> list[tuple[str, float]]:
     """The registry's levers present in the scenario's presets, with their preset values (read
     once per pair of presets: the page asks at every rerun, for each lever shown or exported)."""
-    return list(_preset_levers(tuple(s.presets())))
+    return [(n, value) for n, value, _span in _preset_levers(tuple(s.presets()))]
+
+
+def spans(s: Scenario) -> dict[str, tuple[float, float]]:
+    """Each lever's values that the presets' plausible ranges allow: what the page offers, since
+    a scenario outside them is refused (:func:`scenarios.parameters.plausible_span`)."""
+    return {n: span for n, _value, span in _preset_levers(tuple(s.presets()))}
 
 
 @shared(maxsize=64)
-def _preset_levers(presets: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+def _preset_levers(presets: tuple[str, ...]) -> tuple[tuple[str, float, tuple[float, float]], ...]:
     base = json.loads(_composed(presets))  # horizon and seed are no lever's
-    return tuple((n, current(base, n)) for n, p in PARAMETERS.items() if p.lever and present(base, n))
+    return tuple(
+        (n, current(base, n), plausible_span(base, n))
+        for n, p in PARAMETERS.items()
+        if p.lever and present(base, n)
+    )
 
 
 def changed(s: Scenario) -> dict[str, float]:
