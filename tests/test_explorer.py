@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -281,6 +282,18 @@ def test_the_app_refuses_a_bad_number_of_workers_before_it_serves(
     )
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and field in res.stderr and "1 or more" in res.stderr
+
+
+def test_the_app_refuses_a_port_it_cannot_listen_on_before_it_serves() -> None:
+    app = str(PARLTWIN.with_name("parltwin-app"))
+    with socket.socket() as taken:
+        taken.bind((HOST, 0))
+        taken.listen()
+        busy = str(taken.getsockname()[1])
+        for port, said in (("70000", "allowed: 1 to 65535"), ("0", "allowed: 1 to 65535"), (busy, "in use")):
+            res = subprocess.run([app, "--port", port], capture_output=True, text=True, timeout=120)
+            assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+            assert res.stderr.startswith(f"parltwin-app: error: --port {port}: {said}")
 
 
 def test_the_server_listens_on_loopback_only() -> None:

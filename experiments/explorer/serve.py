@@ -92,6 +92,16 @@ def prepare() -> None:
         print(f"parltwin explorer: nothing prepared ahead ({type(e).__name__}: {e})", file=sys.stderr)
 
 
+def port_free(port: int) -> bool:
+    """Whether ``port`` of 127.0.0.1 can be listened on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
 def main() -> None:
     """``parltwin-app [--port N] [--workers N]``: the explorer at http://127.0.0.1:N (default 8501)."""
     import argparse
@@ -108,6 +118,10 @@ def main() -> None:
         f"(default: ${WORKERS}, else every core)",
     )
     args = parser.parse_args()
+    if not 1 <= args.port <= 65535:
+        parser.exit(2, f"parltwin-app: error: --port {args.port}: allowed: 1 to 65535\n")
+    if not port_free(args.port):
+        parser.exit(2, f"parltwin-app: error: --port {args.port}: in use on {HOST}; choose another\n")
     if args.workers is not None:
         if args.workers < 1:
             parser.exit(2, f"parltwin-app: error: --workers {args.workers}: allowed: 1 or more\n")
