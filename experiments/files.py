@@ -16,7 +16,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,20 @@ def _discard(tmp: str | None) -> None:
 
 def write_text(path: Path, text: str) -> Path:
     return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def read_json(path: Path, keys: Sequence[str], what: str) -> dict[str, Any]:
+    """The JSON object in ``path``, which holds ``keys``; else an ``InputError`` naming the file."""
+    from experiments.errors import InputError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"{path}: not {what} ({e})") from None
+    missing = [k for k in keys if not isinstance(data, dict) or k not in data]
+    if missing:
+        raise InputError(f"{path}: not {what} (no {missing[0]!r})")
+    return data
 
 
 def json_text(data: Any) -> str:

@@ -427,15 +427,6 @@ def _pool(exp: Any, jobs: int, multirun: bool) -> Pool | None:
 
 
 # -- the folders ----------------------------------------------------------------------------------
-def _records(folder: Path) -> None:
-    """Every record of a finished replication in ``folder`` is readable JSON (else: which one)."""
-    for path in sorted((folder / "replications").glob("r[0-9]*.json")):
-        try:
-            json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise InputError(f"{path}, line {e.lineno}: not a replication record ({e.msg})") from None
-
-
 def check_resume(job: Job) -> None:
     """A folder that exists holds this same scenario and seeds (it is resumed), or nothing."""
     exp = job.task.get("experiment")
@@ -457,7 +448,6 @@ def check_resume(job: Job) -> None:
     from experiments.run_folder import JOB_FILES
     from sim.engine.streams import replication_seeds
 
-    _records(job.out)
     spec = compare_spec(exp)
     fp = fingerprint(job.task)
     allowed = "an empty folder, or one holding replications of this same scenario and seed"

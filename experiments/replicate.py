@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from experiments import catalog, parquet
-from experiments.files import write_text
+from experiments.files import read_json, write_text
 from experiments.pool import SERIAL, PoolSpec, imap
 from experiments.progress import progress
 from scenarios import Config, simulate
@@ -63,10 +63,17 @@ def flat_metrics(summary: Mapping[str, Any], prefix: str = "") -> dict[str, floa
     return out
 
 
+#: What every record of a finished replication holds (a file without them is not one).
+RECORD_KEYS = ("replication", "seed", "fingerprint", "summary")
+
+
 def load_records(folder: Path) -> list[dict[str, Any]]:
-    """The finished replications in ``folder``, by index."""
-    paths = sorted((Path(folder) / RECORDS).glob("r[0-9]*.json"))
-    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    """The finished replications in ``folder``, by index; an ``InputError`` naming a file that is
+    not a record (not JSON, or without a record's keys), which no comparison should read."""
+    return [
+        read_json(p, RECORD_KEYS, "a replication's record")
+        for p in sorted((Path(folder) / RECORDS).glob("r[0-9]*.json"))
+    ]
 
 
 def finished(folder: Path, seeds: list[int], fingerprint: str) -> set[int]:

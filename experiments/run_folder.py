@@ -6,16 +6,18 @@ clears a previous comparison before it needs any of those.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from experiments import catalog
+from experiments.files import read_json
 from experiments.replicate import LEDGER, RECORDS, SCENARIO
 
 #: Files :func:`experiments.comparison.finish` writes; removed first (report first) when a run starts.
 OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "manifest.json")
 FIGURES = "figures"
+#: What a job's manifest holds (``scenario.json``; a file without them is not one).
+MANIFEST_KEYS = ("name", "config", "fingerprint", "seed", "seeds", "years", "replications", "parliament")
 #: The scenario's resolved config, as a comparison's job writes it.
 CONFIG = "config.yaml"
 #: Everything a comparison's job writes in its folder: a folder holding anything else is not one.
@@ -37,5 +39,5 @@ def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
         folders = [run_dir]
     else:
         folders = [d for d in run_dir.iterdir() if (d / SCENARIO).is_file()] if run_dir.is_dir() else []
-    found = [(d, json.loads((d / SCENARIO).read_text(encoding="utf-8"))) for d in folders]
+    found = [(d, read_json(d / SCENARIO, MANIFEST_KEYS, "a job's manifest")) for d in folders]
     return sorted(found, key=lambda x: (x[1].get("job", 0), x[0].name))

@@ -568,3 +568,28 @@ def test_a_logging_configuration_python_would_refuse_is_refused_in_one_line(
     ended = parltwin([override, "years=0.5", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_record_or_manifest_that_is_not_one_is_named_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments.cli import report_main
+
+    args = ["experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true", "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    record = tmp_path / "run" / "replications" / "r0000.json"
+    record.write_text('{"seed": 1}')  # JSON, but not a record
+    before = snapshot(tmp_path)
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)  # resumed
+    assert (
+        ended.code == EXIT_BAD_INPUT
+        and "r0000.json: not a replication's record (no 'replication')" in ended.one_line
+    )
+    assert snapshot(tmp_path) == before
+
+    (tmp_path / "fake" / "0").mkdir(parents=True)
+    (tmp_path / "fake" / "0" / "scenario.json").write_text("{}")
+    with pytest.raises(SystemExit) as ended_report:
+        report_main([str(tmp_path / "fake")])
+    assert ended_report.value.code == EXIT_BAD_INPUT
+    assert "scenario.json: not a job's manifest (no 'name')" in capsys.readouterr().err
