@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,18 @@ class CompareSpec:
         return PoolSpec(self.backend, self.workers, self.scheduler)
 
 
+#: A Dask scheduler's address: tcp:// or tls://, a host name or IP address (IPv6 in brackets), a port.
+SCHEDULER = re.compile(r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})")
+
+
+def scheduler_at(address: str) -> tuple[str, int] | None:
+    """The host and port of a Dask scheduler's address; None if it is not one."""
+    m = SCHEDULER.fullmatch(address)
+    if m is None or not 1 <= int(m.group(3)) <= 65535:
+        return None
+    return m.group(2).strip("[]"), int(m.group(3))
+
+
 def compare_spec(node: Any) -> CompareSpec:
     """Check the ``experiment`` node of a ``compare`` run; ``ConfigError`` names the first problem."""
     if isinstance(node, DictConfig):
@@ -60,7 +73,8 @@ def compare_spec(node: Any) -> CompareSpec:
     check(
         s,
         "scheduler",
-        s["scheduler"] is None or (isinstance(s["scheduler"], str) and s["backend"] == "dask"),
+        s["scheduler"] is None
+        or (isinstance(s["scheduler"], str) and s["backend"] == "dask" and scheduler_at(s["scheduler"])),
         "null, or with experiment.backend=dask the address of a Dask scheduler (e.g. tcp://host:8786)",
     )
     check(s, "pool", s["pool"] in POOLS, f"one of {', '.join(POOLS)}")

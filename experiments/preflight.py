@@ -37,7 +37,7 @@ from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from experiments.compare_spec import KIND as COMPARE
-from experiments.compare_spec import compare_spec
+from experiments.compare_spec import compare_spec, scheduler_at
 from experiments.composition import checked_sweep
 from experiments.errors import InputError
 from experiments.figure import PLOTS
@@ -499,6 +499,30 @@ def check_job_folders(sweep: Path, jobs: list[Job]) -> None:
         seen.add(mine)
 
 
+def check_scheduler(address: str, timeout: float = 10.0) -> None:
+    """A Dask scheduler answers at ``address``, before anything is written (a client would wait
+    30 s for it during the run, then fail half-way; something else listening there can answer
+    anything): a connection, then Dask's handshake."""
+    import asyncio
+    import socket
+
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await connect(address, timeout=timeout)
+        await comm.close()
+
+    host, port = scheduler_at(address) or ("", 0)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()  # refused: at once
+        asyncio.run(handshake())
+    except Exception as e:
+        why = (str(e).splitlines() or [""])[0] or type(e).__name__
+        raise ConfigError(
+            "experiment.scheduler", address, f"the address of a running Dask scheduler ({why})"
+        ) from None
+
+
 def check_writable(folder: Path) -> list[Path]:
     """The folders to create for ``folder``; an ``OSError`` if it cannot be made or written."""
     base = existing_ancestor(folder)
@@ -597,6 +621,8 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
     for folder in folders:
         out.new_dirs += check_writable(folder)
     out.pool = pool_of(out.jobs, out.multirun)
+    if out.pool is not None and out.pool[0].scheduler:
+        check_scheduler(out.pool[0].scheduler)
     # A robustness run's design, for the job to take: it checks that its command line and its
     # design's settings are the ones checked here, so this holds where Hydra composes again (a list
     # in the overrides) as well as where it takes the check's composition.

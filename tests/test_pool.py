@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -441,3 +442,50 @@ def test_a_sweep_takes_the_config_its_job_handed_over_once_and_only_for_that_sce
     assert again is not conf and again == conf
     hand_over(of_folder(KIND, tmp_path), ("another scenario", conf))
     assert job_config(tmp_path, manifest) is not conf
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_a_scheduler_given_by_address_is_checked_before_anything_is_written_and_runs_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments.explorer.serve import free_port
+    from tests.parltwin_cli import parltwin
+
+    def run(*more: str):
+        args = ["experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true", *more]
+        return parltwin(args, tmp_path, monkeypatch, capsys)
+
+    for address in ("host:8786", f"tcp://127.0.0.1:{free_port()}"):  # not an address; nobody there
+        ended = run("experiment.backend=dask", f"experiment.scheduler={address}", "hydra.run.dir=x")
+        assert ended.code == 2 and "experiment.scheduler=" in ended.one_line
+        assert list(tmp_path.iterdir()) == []
+    port = free_port()
+    dask = [str(Path(sys.executable).with_name("dask"))]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    here = ["--host", "127.0.0.1", "--no-dashboard"]
+    scheduler = subprocess.Popen([*dask, "scheduler", "--port", str(port), *here], **quiet)
+    deadline = time.monotonic() + 60
+    while not _listening(port):
+        assert time.monotonic() < deadline, "the scheduler did not start"
+        time.sleep(0.2)
+    address = f"tcp://127.0.0.1:{port}"
+    worker = subprocess.Popen(
+        [*dask, "worker", address, "--nworkers", "1", "--nthreads", "1", *here], **quiet
+    )
+    try:
+        ran = run("experiment.backend=dask", f"experiment.scheduler={address}", "hydra.run.dir=dask")
+        assert ran.code == 0, ran.err
+    finally:
+        for p in (worker, scheduler):
+            p.terminate()
+            p.wait(timeout=60)
+    assert run("experiment.workers=1", "hydra.run.dir=serial").code == 0
+    records = files(tmp_path / "serial" / "replications")
+    assert len(records) == 2 and files(tmp_path / "dask" / "replications") == records
