@@ -125,7 +125,15 @@ def _check_logging(base: tuple[str, ...], node: Any) -> None:
 
 
 def _check_env(cfg: dict[str, Any]) -> None:
-    env = ((cfg.get("hydra") or {}).get("job") or {}).get("env_set") or {}
+    job = (cfg.get("hydra") or {}).get("job") or {}
+    if job.get("chdir") not in (None, False):  # the paths given (data=, robustness=) are the user's
+        raise ConfigError(
+            "hydra.job.chdir",
+            job.get("chdir"),
+            "false: a run writes into its folder without moving there, and reads the paths it is "
+            "given from where it was started",
+        )
+    env = job.get("env_set") or {}
     for name, value in env.items() if isinstance(env, dict) else ():
         if not ENV_NAMES.fullmatch(str(name)):
             raise ConfigError(

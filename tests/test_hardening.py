@@ -593,3 +593,13 @@ def test_a_record_or_manifest_that_is_not_one_is_named_in_one_line(
         report_main([str(tmp_path / "fake")])
     assert ended_report.value.code == EXIT_BAD_INPUT
     assert "scenario.json: not a job's manifest (no 'name')" in capsys.readouterr().err
+
+
+def test_a_run_does_not_move_into_its_folder_so_the_paths_it_is_given_stay_the_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "rec.csv").write_text("a file the user gave by a relative path\n")
+    args = ["experiment=fit", "data=rec.csv", "hydra.job.chdir=true", "hydra.run.dir=run"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and ended.one_line.startswith("parltwin: error: hydra.job.chdir=True")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rec.csv"]
