@@ -70,8 +70,10 @@ def read_json(path: Path, keys: Sequence[str], what: str) -> dict[str, Any]:
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InputError(f"{path}: not {what} ({e})") from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}, line {e.lineno}: not {what} ({e.msg})") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not {what} (not UTF-8 text: {e.reason})") from None
     missing = [k for k in keys if not isinstance(data, dict) or k not in data]
     if missing:
         raise InputError(f"{path}: not {what} (no {missing[0]!r})")

@@ -523,6 +523,15 @@ def check_scheduler(address: str, timeout: float = 10.0) -> None:
         ) from None
 
 
+def check_launcher_here(cfg: DictConfig) -> None:
+    """A SLURM launcher runs where SLURM does: submitit looks for ``srun`` (else a traceback)."""
+    import shutil
+
+    target = str(OmegaConf.select(cfg, "hydra.launcher._target_", default="") or "")
+    if target.endswith("SlurmLauncher") and shutil.which("srun") is None:
+        raise InputError("hydra/launcher=slurm: SLURM's srun is not on PATH here; run it on the cluster")
+
+
 def check_writable(folder: Path) -> list[Path]:
     """The folders to create for ``folder``; an ``OSError`` if it cannot be made or written."""
     base = existing_ancestor(folder)
@@ -567,6 +576,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
         runs = not (args.help or args.hydra_help or args.cfg or args.info or args.shell_completion)
         if not runs:
             return Plan(runs=False)
+        check_launcher_here(primary)
         mode = OmegaConf.select(primary, "hydra.mode")
         multirun = bool(args.multirun) or str(mode) in ("MULTIRUN", "RunMode.MULTIRUN")
         out = Plan(runs=True, multirun=multirun)

@@ -124,6 +124,24 @@ def _check_logging(base: tuple[str, ...], node: Any) -> None:
                 raise ConfigError(_dotted(path), value, what)
 
 
+def _check_launcher(cfg: dict[str, Any]) -> None:
+    """A submitit launcher's job has a positive time limit and no shell lines of a config's own."""
+    launcher = (cfg.get("hydra") or {}).get("launcher") or {}
+    if not isinstance(launcher, dict) or "submitit" not in str(launcher.get("_target_", "")):
+        return
+    minutes = launcher.get("timeout_min")
+    if not (isinstance(minutes, str) and minutes.startswith("${")) and not (
+        isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0
+    ):
+        raise ConfigError("hydra.launcher.timeout_min", minutes, "a positive number of minutes")
+    if launcher.get("setup"):
+        raise ConfigError(
+            "hydra.launcher.setup",
+            launcher["setup"],
+            "none: shell lines in a job's script would run what a config says",
+        )
+
+
 def _check_env(cfg: dict[str, Any]) -> None:
     job = (cfg.get("hydra") or {}).get("job") or {}
     if job.get("chdir") not in (None, False):  # the paths given (data=, robustness=) are the user's
@@ -167,3 +185,4 @@ def check_instantiable(node: Any, prefix: str = "") -> None:
             _check_logging(path, value)
     if not base and isinstance(data, dict):
         _check_env(data)
+        _check_launcher(data)

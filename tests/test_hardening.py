@@ -131,7 +131,15 @@ def test_the_command_line_binary_refuses_a_callback_too(tmp_path: Path) -> None:
         ["hydra/job_logging=none"],
     ],
 )
-def test_what_the_project_documents_passes(args: list[str], tmp_path: Path) -> None:
+def test_what_the_project_documents_passes(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    which = shutil.which
+    monkeypatch.setattr(
+        shutil, "which", lambda cmd, *a, **k: "/usr/bin/srun" if cmd == "srun" else which(cmd, *a, **k)
+    )
     knob = "experiment.replications=1" if "reform" in args[0] else "seed=1"
     folders = [f"hydra.sweep.dir={tmp_path / 's'}", f"hydra.run.dir={tmp_path / 'r'}"]
     checked = preflight.plan([*args, knob, *SHORT, *folders])
@@ -603,3 +611,22 @@ def test_a_run_does_not_move_into_its_folder_so_the_paths_it_is_given_stay_the_u
     ended = parltwin(args, tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and ended.one_line.startswith("parltwin: error: hydra.job.chdir=True")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rec.csv"]
+
+
+def test_a_slurm_launcher_needs_slurm_here_and_runs_no_shell_lines_of_a_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    sweep = ["-m", "experiment=compare", "+scenario=kz_bicameral_2023,kz_kurultai_2026", "hydra.sweep.dir=s"]
+    monkeypatch.setattr(shutil, "which", lambda cmd, *a, **k: None)  # no SLURM on this machine
+    ended = parltwin([*sweep, "hydra/launcher=slurm"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and "srun is not on PATH" in ended.one_line
+    monkeypatch.setattr(shutil, "which", lambda cmd, *a, **k: f"/usr/bin/{cmd}")
+    for bad, field in (
+        ("hydra.launcher.setup=[touch x]", "hydra.launcher.setup="),
+        ("hydra.launcher.timeout_min=-5", "hydra.launcher.timeout_min=-5"),
+    ):
+        ended = parltwin([*sweep, "hydra/launcher=slurm", bad], tmp_path, monkeypatch, capsys)
+        assert ended.code == EXIT_BAD_INPUT and field in ended.one_line
+    assert list(tmp_path.iterdir()) == []
