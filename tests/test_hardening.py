@@ -630,3 +630,23 @@ def test_a_slurm_launcher_needs_slurm_here_and_runs_no_shell_lines_of_a_config(
         ended = parltwin([*sweep, "hydra/launcher=slurm", bad], tmp_path, monkeypatch, capsys)
         assert ended.code == EXIT_BAD_INPUT and field in ended.one_line
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("override", "line"),
+    [
+        ("years=five", "years='five' is not allowed: a number"),
+        ("seed=1.5", "seed='1.5' is not allowed: an integer"),
+        ("quiet=maybe", "quiet='maybe' is not allowed: true or false"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_refused_with_what_is_allowed(
+    override: str,
+    line: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ended = parltwin([override, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and ended.one_line == f"parltwin: error: {line}"
+    assert list(tmp_path.iterdir()) == []
