@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -50,16 +49,20 @@ class CompareSpec:
         return PoolSpec(self.backend, self.workers, self.scheduler)
 
 
-#: A Dask scheduler's address: tcp:// or tls://, a host name or IP address (IPv6 in brackets), a port.
-SCHEDULER = re.compile(r"(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]*):(\d{1,5})")
-
-
 def scheduler_at(address: str) -> tuple[str, int] | None:
-    """The host and port of a Dask scheduler's address; None if it is not one."""
-    m = SCHEDULER.fullmatch(address)
-    if m is None or not 1 <= int(m.group(3)) <= 65535:
+    """The host and port of a Dask scheduler's address (``tcp://`` or ``tls://``, a host name or
+    IP address, IPv6 in brackets, a port); None if it is not one."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address)
+        port = parts.port
+    except ValueError:  # a port that is not a number in 0-65535
         return None
-    return m.group(2).strip("[]"), int(m.group(3))
+    tail = parts.path or parts.query or parts.fragment or parts.username
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or not port or tail:
+        return None
+    return parts.hostname, port
 
 
 def compare_spec(node: Any) -> CompareSpec:

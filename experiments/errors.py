@@ -16,7 +16,6 @@ Exit codes (README, "Errors and exit codes"):
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -65,11 +64,25 @@ def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | Non
     return None
 
 
-#: OmegaConf's words for a value of the wrong type, and what each type allows.
-_TYPED = re.compile(
-    r"Value '(.*)' of type '\w+' could not be converted to (Integer|Float)|Value '(.*)' is not a valid bool"
-)
-_KINDS = {"Integer": "an integer", "Float": "a number", "Boolean": "true or false"}
+#: What each type of OmegaConf's "could not be converted to ..." allows.
+_KINDS = {"Integer": "an integer", "Float": "a number", "bool": "true or false"}
+
+
+def _wrong_type(msg: str) -> tuple[str, str] | None:
+    """The value and what is allowed, from OmegaConf's words for a value of the wrong type
+    ("Value 'x' of type 'str' could not be converted to Float", "Value 'x' is not a valid bool")."""
+    head, sep, rest = msg.partition("Value '")
+    if head or not sep:
+        return None
+    if " could not be converted to " in rest:
+        value, kind = rest.split("' of type ", 1)[0], rest.rsplit(" ", 1)[-1]
+    elif "' is not a valid bool" in rest:
+        value, kind = rest.split("' is not a valid bool", 1)[0], "bool"
+    else:
+        return None
+    return (value, _KINDS[kind]) if kind in _KINDS else None
+
+
 #: OmegaConf's words for an override whose mapping meets a preset's list, or whose list meets a mapping.
 _KIND_CHANGE = ("Cannot merge DictConfig with ListConfig", "Cannot merge ListConfig with DictConfig")
 
@@ -83,10 +96,9 @@ def one_line(exc: BaseException) -> str:
     if isinstance(oe, OmegaConfBaseException):
         msg = (getattr(oe, "msg", None) or str(oe)).strip().splitlines()[0]
         key = getattr(oe, "full_key", None)
-        typed = _TYPED.match(msg)
+        typed = _wrong_type(msg)
         if key and typed:  # as our own checks say it: the field, its value, what is allowed
-            value, kind = typed.group(1) or typed.group(3), typed.group(2) or "Boolean"
-            return f"{key}={value!r} is not allowed: {_KINDS[kind]}"
+            return f"{key}={typed[0]!r} is not allowed: {typed[1]}"
         if key and msg.startswith(_KIND_CHANGE):
             msg += f" (a mapping for a list or a list for a mapping: remove it first, '~{key}' '+{key}=...')"
         return f"{key}: {msg}" if key else msg

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
+from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
@@ -214,6 +215,7 @@ class Composer:
         self._ctx: Any = None
 
     def __enter__(self) -> Composer:
+        self._hydra_config = HydraConfig.instance().cfg  # set while composing (see ``compose``)
         register()
         # As the app finds them (pkg://configs): the compositions Hydra takes are the ones it makes.
         self._ctx = initialize_config_module("configs", version_base="1.3", job_name="app")
@@ -222,10 +224,14 @@ class Composer:
 
     def __exit__(self, *exc: Any) -> None:
         self._ctx.__exit__(*exc)
+        HydraConfig.instance().cfg = self._hydra_config
 
     def compose(self, overrides: list[str]) -> DictConfig:
         given = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != "hydra.searchpath"]
-        return compose(CONFIG_NAME, overrides=given + self.search, return_hydra_config=True)
+        cfg = compose(CONFIG_NAME, overrides=given + self.search, return_hydra_config=True)
+        HydraConfig.instance().set_config(cfg)  # as in the job: ``${hydra:...}`` resolves the same
+        OmegaConf.set_readonly(cfg.hydra, None)  # which it made read-only: the check pins folders
+        return cfg
 
     def parser(self) -> OverridesParser:
         return OverridesParser.create(config_loader=GlobalHydra.instance().hydra.config_loader)  # type: ignore[union-attr]

@@ -650,3 +650,12 @@ def test_a_value_of_the_wrong_type_is_refused_with_what_is_allowed(
     ended = parltwin([override, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and ended.one_line == f"parltwin: error: {line}"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interpolation_of_hydras_own_values_resolves_as_in_the_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["parliament.description=${hydra:runtime.cwd}", "years=0.5", "quiet=true", "hydra.run.dir=run"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)  # the hydra resolver is on the allow-list
+    assert ended.code == 0, ended.err
+    assert (tmp_path / "run" / "summary.json").is_file()
