@@ -90,6 +90,15 @@ def test_the_app_compares_with_the_clis_statistics_and_reacts_to_the_channels(ca
     assert any("not yet computed" in i.value for i in at.info)  # the robustness tab, before any exists
 
 
+def test_a_year_simulated_says_why_the_share_answered_within_a_year_is_not_shown(cache: Path) -> None:
+    at = _app(years=1.0)
+    at.run()
+    assert not at.exception and not any(SHARE.search(m.value) for m in at.markdown)
+    assert any("needs more than a year simulated" in i.value for i in at.info)
+    at.number_input(key="years").set_value(1.5).run()
+    assert _shares(at) and not any("needs more than a year" in i.value for i in at.info)
+
+
 def test_the_app_speaks_kazakh(cache: Path) -> None:
     at = _app(lang="kk")
     at.run()

@@ -401,6 +401,8 @@ def main() -> None:
             st.image(png, caption=caption)
             values = "; ".join(f"{s}: {v} %" for s, v in shown["shares"])
             st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
+        else:
+            st.info(_("The share of demands answered within a year needs more than a year simulated."))
         st.subheader(_("Key numbers"))
         st.table(shown["table"])
         st.caption(
