@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scenarios.errors import ConfigError, CostError
-from scenarios.procedure import visits_per_bill
+from scenarios.procedure import expand_readings, visits_per_bill
 from scenarios.schema import Config
 
 #: Members of one chamber (the largest real chamber, China's NPC, has about 3,000).
@@ -120,7 +120,8 @@ def check_run(conf: Config, years: float) -> None:
             f"at most {MAX_GROUPS:,} groups",
         )
     bills = bills_per_year(conf) * years
-    each = visits_per_bill(conf.parliament.stages)  # every way back taken as often as it may be
+    # every reading a stage of its own, every way back taken as often as it may be
+    each = visits_per_bill(expand_readings(conf.parliament.stages))
     visits = bills * each
     if visits > MAX_RUN_VISITS:
         raise CostError(

@@ -165,3 +165,19 @@ def test_a_work_stage_that_always_fails_rejects_every_bill() -> None:
     done = bills[bills.state != "pending"]
     assert len(done) > 0 and (done.state == "rejected").all()
     assert np.allclose(done.finished - done.introduced, 3.0)
+
+
+def test_a_runs_memory_check_counts_every_visit_a_bill_can_make() -> None:
+    from scenarios import cost as costs
+    from scenarios import validate
+    from scenarios.errors import CostError
+    from tests.conftest import compose_config
+
+    loop = ["parliament.stages.service.on_pass=service", "parliament.stages.service.on_fail=enacted"]
+    conf = validate(
+        compose_config(["parliament=single_queue", *loop, "parliament.stages.service.max_rounds=10"])
+    )
+    years = costs.MAX_RUN_VISITS / costs.bills_per_year(conf) / 2  # half the limit, a visit a bill
+    with pytest.raises(CostError, match=r"up to 11 visits each"):  # ten rounds and the exhausted one
+        costs.check_run(conf, years)
+    costs.check_run(validate(compose_config(["parliament=single_queue"])), years)  # one visit: fine
