@@ -469,10 +469,11 @@ def check_resume(job: Job) -> None:
 
 
 def _holds_only(folder: Path, names: Collection[str], allowed: str) -> None:
-    """``folder`` holds nothing but ``names`` (and the temporary files of a write cut short): a run
-    never writes over what is not its own."""
+    """``folder`` holds nothing but ``names`` and hidden entries (the temporary files of a write cut
+    short, Hydra's ``.hydra`` where ``hydra.output_subdir`` is set, a launcher's own): a run never
+    writes over what is not its own."""
     for entry in sorted(folder.iterdir()):
-        if entry.name not in names and not entry.name.startswith(".tmp-"):
+        if entry.name not in names and not entry.name.startswith("."):
             raise ConfigError("run folder", str(folder), f"{allowed} (it holds {entry.name})")
 
 

@@ -526,6 +526,8 @@ def test_a_run_is_never_written_over_another_run_or_a_users_files(
         assert run("experiment=compare", "experiment.replications=2", "hydra.run.dir=cmp", *other) == 2
     assert run("hydra.run.dir=cmp") == EXIT_BAD_INPUT  # a single run in a comparison's folder
     assert snapshot(tmp_path) == before
+    for again in range(2):  # Hydra's own record of a run (hidden) is not the user's: run again
+        assert run("hydra.run.dir=kept", "hydra.output_subdir=.hydra") == 0, again
 
 
 BOMB = "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
