@@ -401,7 +401,7 @@ def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
     positive_int(s, "start_points", 1)
     positive_int(s, "max_evals", 1)
     v = s["warmup_years"]
-    check(s, "warmup_years", isinstance(v, int | float) and v >= 0, "years >= 0")
+    check(s, "warmup_years", isinstance(v, int | float) and 0 <= v <= 100, "years from 0 to 100")
     v = s["bound_tolerance"]
     check(
         s, "bound_tolerance", isinstance(v, int | float) and 0 <= v < 0.5, "a share of the range in [0, 0.5)"

@@ -25,7 +25,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from scenarios import Config, ConfigError, register, simulate, validate
 from scenarios import cost as costs
 from scenarios.allowlist import check_instantiable
 from scenarios.parameters import apply
+from scenarios.validate import check_config
 from sim.metrics import stage_time
 
 CONFIG_NAME = "config"
@@ -287,6 +288,26 @@ def _pin(cfg: DictConfig, key: str, plan: Plan) -> Path:
 
 
 # -- the experiment's own checks ------------------------------------------------------------------
+def check_varied(conf: Config, bounds: dict[str, tuple[float, float]]) -> None:
+    """Each varied parameter's range keeps the scenario valid at both its ends (a design point
+    outside, e.g. attendance 5 or a negative rate, would run a model no run may): the presets'
+    plausible ranges aside, since varying beyond them is what these experiments may do."""
+    free = replace(conf, parliament=replace(conf.parliament, ranges={}))
+    for part in ("citizens", "channels"):
+        if getattr(free, part) is not None:
+            free = replace(free, **{part: replace(getattr(free, part), ranges={})})
+    for name, (low, high) in bounds.items():
+        for value in (low, high):
+            try:
+                check_config(apply(free, {name: value}))
+            except ConfigError as e:
+                raise ConfigError(
+                    f"experiment.parameters.{name}",
+                    [low, high],
+                    f"a range that keeps the scenario valid at both ends (at {value:g}: {e})",
+                ) from None
+
+
 def _worst_case(conf: Config, bounds: dict[str, tuple[float, float]]) -> Config:
     """``conf`` with every varied parameter at the top of its range (the costliest runs)."""
     return apply(conf, {name: high for name, (_, high) in bounds.items()}) if bounds else conf
@@ -340,6 +361,7 @@ def experiment_cost(job: Job) -> costs.Estimate:
         from experiments.sensitivity import settings
 
         s = settings(cfg, conf)
+        check_varied(conf, s["bounds"])
         k = len(s["bounds"])
         points = s["trajectories"] * (k + 1) if s["method"] == "morris" else s["samples"] * (k + 2)
         costs.check_points("experiment", points, f"design points ({s['method']}, {k} parameters)")
@@ -371,12 +393,24 @@ def experiment_cost(job: Job) -> costs.Estimate:
         from experiments.calibrate import most_candidates, run_years, settings
 
         s = settings(cfg, conf)
+        check_varied(conf, s["ranges"])
         evals = most_candidates(s)
         costs.check_points("experiment", evals, "candidates (start points and Nelder-Mead)")
         years = run_years(conf, s)
         worst = _worst_case(conf, s["ranges"])
         return costs.estimate(
             worst, evals * s["replications"], years, f"{evals} candidates x {s['replications']} runs"
+        )
+    if kind == "fit":
+        from experiments import records
+        from experiments.fit import settings, window_of
+
+        s = settings(cfg, conf)
+        window = window_of(records.read(conf.data), s)
+        n = int(s["replications"])
+        runs = n + int(s["rounds"]) * min(n, 8)  # the replay, and the rounds of indirect inference
+        return costs.estimate(
+            conf, runs, window.years, f"{runs} runs of the records' {window.years:.2f} years"
         )
     from experiments.registry import runner
 

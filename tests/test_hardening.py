@@ -661,3 +661,45 @@ def test_an_interpolation_of_hydras_own_values_resolves_as_in_the_job(
     ended = parltwin(args, tmp_path, monkeypatch, capsys)  # the hydra resolver is on the allow-list
     assert ended.code == 0, ended.err
     assert (tmp_path / "run" / "summary.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            [
+                "experiment=sensitivity",
+                "~experiment.parameters",
+                "+experiment.parameters={attendance: [0.8, 5]}",
+            ],
+            "experiment.parameters.attendance=[0.8, 5.0] is not allowed: a range that keeps",
+        ),
+        (
+            [
+                "experiment=calibrate",
+                "~experiment.parameters",
+                "+experiment.parameters={government_rate: [-100, 100]}",
+            ],
+            "experiment.parameters.government_rate=[-100.0, 100.0] is not allowed",
+        ),
+        (["experiment=calibrate", "experiment.warmup_years=1e9"], "experiment.warmup_years=1000000000.0"),
+        (
+            ["experiment=fit", "data=DATA", "experiment.replications=100000000", "experiment.rounds=1"],
+            "cost: 3.97e+11 bill-stage visits (100000008 runs of the records' 2.99 years",
+        ),
+    ],
+)
+def test_an_experiments_own_settings_keep_every_run_valid_and_within_the_limits(
+    args: list[str],
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.conftest import ROOT
+
+    data = str(ROOT / "data" / "example_records_kz_bicameral_2023.csv")
+    args = [a.replace("DATA", data) for a in args]
+    ended = parltwin([*args, "~citizens", "~channels", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
+    assert list(tmp_path.iterdir()) == []
