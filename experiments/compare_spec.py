@@ -91,8 +91,8 @@ def compare_spec(node: Any) -> CompareSpec:
     check(
         s,
         "metrics",
-        isinstance(metrics, list) and all(isinstance(m, str) for m in metrics),
-        "a list of metric names",
+        isinstance(metrics, list) and bool(metrics) and all(isinstance(m, str) for m in metrics),
+        "a non-empty list of metric names",
     )
     check(s, "title", isinstance(s["title"], str), "a string")
     check(s, "ledger", isinstance(s["ledger"], bool), "true or false")

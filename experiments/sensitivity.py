@@ -83,8 +83,8 @@ def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
     for name in s["bounds"]:
         targets(conf, name)
     check(s, "outputs", isinstance(s["outputs"], list) and bool(s["outputs"]), "a list of summary keys")
-    for key in ("replications", "trajectories"):
-        positive_int(s, key)
+    positive_int(s, "replications")
+    positive_int(s, "trajectories", 2)  # one gives no spread of the effects, nor an interval
     positive_int(s, "levels", 2)
     positive_int(s, "samples", 2)
     check(s, "samples", s["samples"] & (s["samples"] - 1) == 0, "a power of 2 (Sobol sequences)")

@@ -51,7 +51,7 @@ PRESETS: list[list[str]] = [
     ],
     [
         "experiment=sensitivity",
-        "experiment.trajectories=1",
+        "experiment.trajectories=2",
         "experiment.replications=1",
         "experiment.years=0.05",
     ],

@@ -703,3 +703,25 @@ def test_an_experiments_own_settings_keep_every_run_valid_and_within_the_limits(
     ended = parltwin([*args, "~citizens", "~channels", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["experiment=sensitivity", "experiment.trajectories=1"], "experiment.trajectories=1 is not allowed"),
+        (
+            ["experiment=compare", "experiment.metrics=[]"],
+            "experiment.metrics=[] is not allowed: a non-empty",
+        ),
+    ],
+)
+def test_settings_that_leave_nothing_to_estimate_or_report_are_refused(
+    args: list[str],
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ended = parltwin([*args, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
+    assert list(tmp_path.iterdir()) == []
