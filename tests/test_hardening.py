@@ -683,6 +683,11 @@ def test_an_interpolation_of_hydras_own_values_resolves_as_in_the_job(
             "experiment.parameters.government_rate=[-100.0, 100.0] is not allowed",
         ),
         (["experiment=calibrate", "experiment.warmup_years=1e9"], "experiment.warmup_years=1000000000.0"),
+        (["experiment=sensitivity", "experiment.trajectories=1"], "experiment.trajectories=1 is not allowed"),
+        (
+            ["experiment=compare", "experiment.metrics=[]"],
+            "experiment.metrics=[] is not allowed: a non-empty",
+        ),
         (
             ["experiment=fit", "data=DATA", "experiment.replications=100000000", "experiment.rounds=1"],
             "cost: 3.97e+11 bill-stage visits (100000008 runs of the records' 2.99 years",
@@ -701,27 +706,5 @@ def test_an_experiments_own_settings_keep_every_run_valid_and_within_the_limits(
     data = str(ROOT / "data" / "example_records_kz_bicameral_2023.csv")
     args = [a.replace("DATA", data) for a in args]
     ended = parltwin([*args, "~citizens", "~channels", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
-    assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
-    assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize(
-    ("args", "said"),
-    [
-        (["experiment=sensitivity", "experiment.trajectories=1"], "experiment.trajectories=1 is not allowed"),
-        (
-            ["experiment=compare", "experiment.metrics=[]"],
-            "experiment.metrics=[] is not allowed: a non-empty",
-        ),
-    ],
-)
-def test_settings_that_leave_nothing_to_estimate_or_report_are_refused(
-    args: list[str],
-    said: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    ended = parltwin([*args, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
     assert list(tmp_path.iterdir()) == []
