@@ -31,8 +31,6 @@ from experiments.run_folder import CONFIG, clear_outputs, scenario_folders
 from scenarios import Config, ConfigError, validate
 from sim.engine.streams import replication_seeds
 
-#: The job's resolved config as YAML, in its order (``scenario.json`` holds it with sorted keys).
-
 
 def fingerprint_of(data: dict[str, Any]) -> str:
     """What makes replications of a scenario the same: its resolved config minus the experiment's

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import itertools
-import json
 import math
 import os
 from collections.abc import Callable, Collection, Iterable
@@ -53,6 +52,8 @@ from scenarios.validate import check_config
 from sim.metrics import stage_time
 
 CONFIG_NAME = "config"
+#: What a single run writes in its folder.
+SUMMARY = "summary.json"
 #: Days of the short run that lists the metrics a scenario reports (every metric but the stages').
 PILOT_DAYS = 3.0
 #: Characters a folder may have, besides letters and digits, to be handed to Hydra unquoted.
@@ -484,21 +485,18 @@ def check_resume(job: Job) -> None:
     if exp.get("kind") != COMPARE:
         return
     from experiments.compare import fingerprint
+    from experiments.files import read_json
     from experiments.replicate import SCENARIO, finished
-    from experiments.run_folder import JOB_FILES
+    from experiments.run_folder import JOB_FILES, MANIFEST_KEYS
     from sim.engine.streams import replication_seeds
 
     spec = compare_spec(exp)
     fp = fingerprint(job.task)
     allowed = "an empty folder, or one holding replications of this same scenario and seed"
     _holds_only(job.out, JOB_FILES, allowed)
-    if (job.out / SCENARIO).is_file():
-        try:
-            declared = json.loads((job.out / SCENARIO).read_text(encoding="utf-8")).get("fingerprint")
-        except (ValueError, AttributeError):
-            declared = None
-        if declared != fp:
-            raise ConfigError("run folder", str(job.out), allowed)
+    manifest = job.out / SCENARIO
+    if manifest.is_file() and read_json(manifest, MANIFEST_KEYS, "a job's manifest")["fingerprint"] != fp:
+        raise ConfigError("run folder", str(job.out), allowed)
     finished(job.out, replication_seeds(job.conf.seed, spec.replications), fp)
 
 
@@ -581,10 +579,6 @@ def check_writable(folder: Path) -> list[Path]:
     if not os.access(base, os.W_OK | os.X_OK):
         raise OSError(13, "Permission denied (cannot write here)", str(base))
     return missing_dirs(folder)
-
-
-#: What a single run writes in its folder.
-SUMMARY = "summary.json"
 
 
 # -- the plan -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "mani
 FIGURES = "figures"
 #: What a job's manifest holds (``scenario.json``; a file without them is not one).
 MANIFEST_KEYS = ("name", "config", "fingerprint", "seed", "seeds", "years", "replications", "parliament")
-#: The scenario's resolved config, as a comparison's job writes it.
+#: The job's resolved config as YAML, in its order (``scenario.json`` holds it with sorted keys).
 CONFIG = "config.yaml"
 #: Everything a comparison's job writes in its folder: a folder holding anything else is not one.
 JOB_FILES = frozenset({CONFIG, SCENARIO, RECORDS, LEDGER, catalog.FILE, FIGURES, *OUTPUTS})
