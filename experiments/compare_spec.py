@@ -8,7 +8,7 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from experiments.params import check, options, positive_int
+from experiments.params import check, distinct_names, options, positive_int
 from experiments.pool import BACKENDS, PoolSpec
 from scenarios.validate import refuse_targets
 
@@ -87,13 +87,7 @@ def compare_spec(node: Any) -> CompareSpec:
         s["baseline"] is None or isinstance(s["baseline"], str),
         "a scenario name, or null for the first",
     )
-    metrics = s["metrics"]
-    check(
-        s,
-        "metrics",
-        isinstance(metrics, list) and bool(metrics) and all(isinstance(m, str) for m in metrics),
-        "a non-empty list of metric names",
-    )
+    metrics = distinct_names(s, "metrics", "metric names")
     check(s, "title", isinstance(s["title"], str), "a string")
     check(s, "ledger", isinstance(s["ledger"], bool), "true or false")
     rob = s["robustness"]

@@ -30,6 +30,16 @@ def check(s: dict[str, Any], key: str, ok: bool, allowed: str) -> None:
         raise ConfigError(f"experiment.{key}", s[key], allowed)
 
 
+def distinct_names(s: dict[str, Any], key: str, what: str, least: int = 1) -> list[str]:
+    """``experiment.<key>``: a list of at least ``least`` distinct names (a name given twice would
+    be reported, and counted among the compared, twice)."""
+    v = s[key]
+    ok = isinstance(v, list) and len(v) >= least and all(isinstance(n, str) and n for n in v)
+    some = "a non-empty list of" if least == 1 else f"a list of at least {least}"
+    check(s, key, ok and len(set(v)) == len(v), f"{some} distinct {what}")
+    return v
+
+
 def positive_int(s: dict[str, Any], key: str, least: int = 1) -> None:
     v = s[key]
     check(s, key, isinstance(v, int) and not isinstance(v, bool) and v >= least, f"an integer >= {least}")

@@ -30,7 +30,7 @@ from omegaconf import DictConfig
 from experiments.compare import fingerprint_of
 from experiments.compare_spec import HEADLINE
 from experiments.manifest import resolved
-from experiments.params import check, options, positive_int
+from experiments.params import check, distinct_names, options, positive_int
 from experiments.pool import BACKENDS, PoolSpec
 from experiments.replicate import Task, pending
 from experiments.worlds import SAMPLERS, Assumption, apply, apply_typed, design, space, values
@@ -102,15 +102,9 @@ def robustness_spec(node: Any) -> RobustnessSpec:
         s["scheduler"] is None or (isinstance(s["scheduler"], str) and s["backend"] == "dask"),
         "null, or with experiment.backend=dask the address of a Dask scheduler",
     )
-    names = s["scenarios"]
-    ok = isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) and n for n in names)
-    check(
-        s, "scenarios", ok and len(set(names)) == len(names), "a list of at least 2 distinct scenario names"
-    )
+    names = distinct_names(s, "scenarios", "scenario names", 2)
     check(s, "baseline", s["baseline"] in names, f"one of the scenarios ({', '.join(names)})")
-    metrics = s["metrics"]
-    ok = isinstance(metrics, list) and bool(metrics) and all(isinstance(m, str) for m in metrics)
-    check(s, "metrics", ok, "a non-empty list of metric names")
+    metrics = distinct_names(s, "metrics", "metric names")
     same = s["same"] if s["same"] is not None else {}
     ok = isinstance(same, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in same.items())
     check(s, "same", ok, "a mapping of config paths to the path whose quantile each takes")

@@ -25,7 +25,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from experiments.files import write_text, write_with
-from experiments.params import check, options, positive_int
+from experiments.params import check, distinct_names, options, positive_int
 from experiments.progress import Ticker
 from experiments.table import render
 from scenarios import Config, simulate
@@ -82,7 +82,7 @@ def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
     s["bounds"] = bounds(s)
     for name in s["bounds"]:
         targets(conf, name)
-    check(s, "outputs", isinstance(s["outputs"], list) and bool(s["outputs"]), "a list of summary keys")
+    distinct_names(s, "outputs", "summary keys")
     positive_int(s, "replications")
     positive_int(s, "trajectories", 2)  # one gives no spread of the effects, nor an interval
     positive_int(s, "levels", 2)

@@ -688,6 +688,18 @@ def test_an_interpolation_of_hydras_own_values_resolves_as_in_the_job(
             ["experiment=compare", "experiment.metrics=[]"],
             "experiment.metrics=[] is not allowed: a non-empty",
         ),
+        (  # a metric given twice: two rows, and one more comparison in Holm's family
+            ["experiment=compare", "experiment.metrics=[laws_per_year,laws_per_year]"],
+            "is not allowed: a non-empty list of distinct metric names",
+        ),
+        (
+            ["experiment=robustness", "experiment.metrics=[passage_rate,passage_rate]"],
+            "is not allowed: a non-empty list of distinct metric names",
+        ),
+        (
+            ["experiment=sensitivity", "experiment.outputs=[passage_rate,passage_rate]"],
+            "is not allowed: a non-empty list of distinct summary keys",
+        ),
         (
             ["experiment=fit", "data=DATA", "experiment.replications=100000000", "experiment.rounds=1"],
             "cost: 3.97e+11 bill-stage visits (100000008 runs of the records' 2.99 years",
