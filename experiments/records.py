@@ -28,7 +28,7 @@ import pandas as pd
 from experiments.files import write_text
 from scenarios.errors import ConfigError
 from sim.engine.ledger import BILLS, STAGES, Table, from_columns
-from sim.engine.parliament import TERMINALS, ParliamentConf
+from sim.engine.parliament import TERMINALS, ParliamentConf, adopting
 
 #: The columns of a record, in order, and what each holds.
 COLUMNS: dict[str, str] = {
@@ -268,7 +268,7 @@ def to_ledger(
         last["o"].to_numpy() == "lapsed", "lapsed", np.where(np.isin(after, TERMINALS), after, "pending")
     )
     finished = np.where(state == "pending", np.nan, last["l"].to_numpy(dtype=float))
-    signed = frame[frame["kind"] == "sign"].groupby("n", sort=False)["e"].first()
+    signed = frame[frame["stage"].isin(adopting(stages))].groupby("n", sort=False)["e"].first()
     order = by["e"].first().index.to_numpy()
     adopted = signed.reindex(order).to_numpy(dtype=float)
     adopted = np.where(np.isnan(adopted) & (state == "enacted"), finished, adopted)

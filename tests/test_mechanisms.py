@@ -250,6 +250,36 @@ def test_a_short_session_with_an_introduction_deadline_and_lapse_at_sine_die() -
     assert carried.summary["lapsed_per_year"] == 0
 
 
+#: The toy's laws forwarded to the head of state within a fixed 10 days (as the Kurultai's).
+FORWARDED = {
+    "stages.upper_review.on_pass": "transmission",
+    "stages.override.on_pass": "transmission",
+    "stages.transmission": {
+        "kind": "work",
+        "duration": {"dist": "fixed", "mean": 10},
+        "scale_by_complexity": False,
+        "on_pass": "signature",
+    },
+}
+
+
+def test_a_law_forwarded_to_the_head_of_state_is_adopted_at_its_last_vote() -> None:
+    """Parliament is done with a law when its last vote passes: the days it then takes to reach the
+    head of state count towards the time to law, not towards the time to adoption."""
+    plain, forwarded = simulate(toy_config(years=1)), simulate(toy_config(FORWARDED, years=1))
+    sent = forwarded.frames["stages"].query("stage == 'transmission'")
+    adopted = forwarded.frames["bills"].set_index("bill").adopted
+    assert len(sent) > 0
+    np.testing.assert_array_equal(adopted[sent.bill].to_numpy(), sent.entered.to_numpy())
+    # The same bills are adopted on the same days with the transmission as without it; their laws
+    # are signed 10 days later.
+    a, b = (r.frames["bills"].set_index("bill") for r in (plain, forwarded))
+    both = a.index[a.state.eq("enacted") & b.state.eq("enacted")]
+    assert len(both) > 10
+    np.testing.assert_array_equal(a.adopted[both], b.adopted[both])
+    np.testing.assert_array_equal(b.finished[both] - a.finished[both], 10.0)
+
+
 def test_bills_not_yet_adopted_lapse_at_the_end_of_a_convocation() -> None:
     r = simulate(
         toy_config(

@@ -17,9 +17,10 @@ from tests.conftest import ROOT, compose_config, run_cli
 EXAMPLE = ROOT / "data" / "example_records_kz_bicameral_2023.csv"
 
 
-@pytest.fixture(scope="module")
-def run() -> tuple:
-    conf = validate(compose_config(["~citizens", "~channels", "years=1.5"]))
+@pytest.fixture(scope="module", params=["kz_bicameral_2023", "kz_kurultai_2026"])
+def run(request: pytest.FixtureRequest) -> tuple:
+    """A run of each preset: the Kurultai's laws are forwarded to the President after adoption."""
+    conf = validate(compose_config([f"parliament={request.param}", "~citizens", "~channels", "years=1.5"]))
     return conf, simulate(conf, seed=3)
 
 

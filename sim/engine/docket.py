@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.engine.ledger import Bill, Ledger, StageVisit
-from sim.engine.parliament import OUTCOMES, TERMINALS
+from sim.engine.parliament import OUTCOMES, TERMINALS, adopting
 
 _TERMINALS = frozenset(TERMINALS)
 #: A stage visit's record from its fields in order (the named tuple made without its Python-level
@@ -44,15 +44,16 @@ class Docket:
         self.env, self.ledger, self.effects = env, ledger, effects
         self.topic_names = topic_names
         self.stages = stages
-        # Each stage's handler, kind, bound on visits, next stage by outcome and whether it is the
-        # head of state's signature, looked up once.
+        # Each stage's handler, kind, bound on visits, next stage by outcome and whether entering it
+        # means parliament has adopted the bill, looked up once.
+        adopts = adopting({name: h.conf for name, h in stages.items()})
         self._route = {
             name: (
                 h,
                 h.conf.kind,
                 h.conf.max_rounds,
                 {o: h.conf.next(o.removeprefix("deemed_")) for o in OUTCOMES},
-                h.conf.kind == "sign",
+                name in adopts,
             )
             for name, h in stages.items()
         }
@@ -133,14 +134,14 @@ class Docket:
         entered, kind, visit = env.now, "", 0
         try:
             while name not in terminals:
-                stage, kind, bound, next_of, signs = route[name]
+                stage, kind, bound, next_of, adopts = route[name]
                 visit = visits[name] = visits.get(name, 0) + 1
                 entered = env.now
                 if bound and visit > bound:
                     record(_visit((bill.id, name, kind, visit, entered, entered, "exhausted")))
                     name = next_of["fail"]
                     continue
-                if signs and math.isnan(bill.adopted):
+                if adopts and math.isnan(bill.adopted):
                     bill.adopted = entered  # parliament is done with it: it no longer lapses
                 outcome = yield from stage.run(bill)
                 record(_visit((bill.id, name, kind, visit, entered, env.now, outcome)))

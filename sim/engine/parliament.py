@@ -183,6 +183,23 @@ class StageConf:
         return [t for t in (self.on_pass, self.on_fail, self.on_return, self.on_amend) if t is not None]
 
 
+def adopting(stages: dict[str, StageConf]) -> frozenset[str]:
+    """The stages a bill enters once parliament has adopted it (its last vote is behind it): the head
+    of state's signature, and the work stages without a committee that lead only there (the law's
+    transmission to the head of state). A bill is stamped adopted on entering the first of them, so
+    that a procedure that forwards its laws is timed as one that does not."""
+    out = {name for name, s in stages.items() if s.kind == "sign"}
+    while True:
+        more = {
+            name
+            for name, s in stages.items()
+            if name not in out and s.kind == "work" and not s.committee and s.on_pass in out
+        }
+        if not more:
+            return frozenset(out)
+        out |= more
+
+
 @dataclass
 class PriorityConf:
     """Bills the head of state declares a priority: first in every queue, done faster, due in time."""
