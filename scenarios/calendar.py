@@ -10,10 +10,11 @@ from sim.engine.parliament import AT_END, CalendarConf
 
 
 def _month_day(path: str, value: str) -> None:
+    """A day that every year has (a session recurs yearly: 02-29 would be missing in three of four)."""
     try:
-        date.fromisoformat(f"2000-{value}")  # a leap year: 02-29 is a day of some years
+        date.fromisoformat(f"2001-{value}")
     except (TypeError, ValueError):
-        raise ConfigError(path, value, "a day of the year MM-DD") from None
+        raise ConfigError(path, value, "a day of every year MM-DD (not 02-29)") from None
 
 
 def _date(path: str, value: str) -> date:
@@ -32,9 +33,10 @@ def check_calendar(cal: CalendarConf, prefix: str = "parliament.calendar") -> No
         bool(cal.sessions) or bool(cal.special_sessions),
         "at least one regular or special session (parliament sits only in session)",
     )
-    for i, s in enumerate(cal.sessions):
-        _month_day(f"{prefix}.sessions[{i}].opens", s.opens)
-        _month_day(f"{prefix}.sessions[{i}].closes", s.closes)
+    for key in ("sessions", "reporting"):
+        for i, s in enumerate(getattr(cal, key)):
+            _month_day(f"{prefix}.{key}[{i}].opens", s.opens)
+            _month_day(f"{prefix}.{key}[{i}].closes", s.closes)
     for i, s in enumerate(cal.special_sessions):
         opens = _date(f"{prefix}.special_sessions[{i}].opens", s.opens)
         closes = _date(f"{prefix}.special_sessions[{i}].closes", s.closes)

@@ -33,6 +33,16 @@ from tests.toy import toy_config
             "parliament.calendar.sessions[0].opens",
             "MM-DD",
         ),
+        (  # a day some years lack (the run's calendar failed on the first of them)
+            "parliament.calendar.sessions=[{opens: '09-01', closes: '02-29'}]",
+            "parliament.calendar.sessions[0].closes",
+            "not 02-29",
+        ),
+        (  # reporting periods are checked with the sessions (a bad one failed after the run)
+            "parliament.calendar.reporting=[{opens: '09-01', closes: '13-45'}]",
+            "parliament.calendar.reporting[0].closes",
+            "MM-DD",
+        ),
         (
             "parliament.stages.mazhilis.rule=4/3 of members",
             "parliament.stages.mazhilis.rule",
