@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments import records
+from experiments.stats import holm
 from scenarios import Config
 from sim.engine.ledger import Table
 from sim.engine.parliament import ParliamentConf
@@ -65,20 +66,6 @@ def replayed_ledgers(
         recs["entered"] = pd.to_datetime(recs["entered"], format=records.DATE)
         recs["left"] = pd.to_datetime(recs["left"].replace("", None), format=records.DATE)
         out.append(records.to_ledger(recs, parliament, start))
-    return out
-
-
-def holm(p: Sequence[float]) -> np.ndarray:
-    """Holm's step-down adjustment of ``p`` (NaN stays NaN and does not count)."""
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.size, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    order = ok[np.argsort(p[ok], kind="stable")]
-    m = order.size
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        out[i] = running
     return out
 
 

@@ -87,11 +87,14 @@ def paired_differences(summary: pd.DataFrame, metrics: Sequence[str], baseline: 
 
 def paired_p(d: np.ndarray) -> float:
     """Two-sided p-value of the paired t-test that the mean difference is zero (NaN with fewer than
-    two pairs; with zero spread, 0 or 1)."""
+    two pairs; with zero spread, 0 or 1).
+
+    Zero spread is read off the range, which is exact: the floating sd of a constant like 0.1 is
+    about 1e-17, not 0, and would send it to scipy's ill-conditioned t-test."""
     d = np.asarray(d, dtype=float)
     if d.size < 2:
         return np.nan
-    if float(d.std(ddof=1)) == 0.0:
+    if float(np.ptp(d)) == 0.0:
         return 1.0 if float(d.mean()) == 0.0 else 0.0
     return float(stats.ttest_1samp(d, 0.0).pvalue)
 

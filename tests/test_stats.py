@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from experiments.stats import comparison, describe, metric_columns, paired_differences, t_interval
+from experiments import replay
+from experiments.stats import (
+    comparison,
+    describe,
+    holm,
+    metric_columns,
+    paired_differences,
+    paired_p,
+    t_interval,
+)
 
 
 def test_t_interval_matches_scipy() -> None:
@@ -91,3 +102,18 @@ def test_comparison_has_a_row_per_scenario_and_metric() -> None:
     ]
     assert c[c.scenario == "A"]["diff"].isna().all() and c[c.scenario == "B"]["diff"].notna().all()
     assert (c["baseline"] == "A").all()
+
+
+def test_paired_p_of_a_constant_difference_is_exact() -> None:
+    assert np.full(3, 0.1).std(ddof=1) != 0.0  # the floating sd of a constant need not be zero
+    for value, p in ((0.1, 0.0), (-0.3, 0.0), (2.0 / 3.0, 0.0), (0.0, 1.0)):
+        for n in range(2, 9):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # scipy warns of catastrophic cancellation
+                assert paired_p(np.full(n, value)) == p
+    d = np.random.default_rng(7).normal(0.2, 1.0, size=9)
+    assert paired_p(d) == pytest.approx(sps.ttest_1samp(d, 0.0).pvalue, rel=1e-12)
+
+
+def test_replay_adjusts_with_the_one_holm() -> None:
+    assert replay.holm is holm
