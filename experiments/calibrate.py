@@ -61,7 +61,7 @@ from experiments.table import render
 from scenarios import Config
 from scenarios.build import parliament_of
 from scenarios.errors import ConfigError
-from scenarios.parameters import PARAMETERS, apply, targets
+from scenarios.parameters import PARAMETERS, apply, current, targets
 from sim.engine.model import RunResult
 from sim.engine.streams import replication_seeds
 
@@ -457,15 +457,9 @@ def observed_problem(conf: Config, s: dict[str, Any], seed: int) -> Problem:
 
 
 def preset_values(conf: Config, names: Sequence[str]) -> np.ndarray:
-    """The preset's own value of each parameter (1 for a factor)."""
-    out = []
-    for name in names:
-        if PARAMETERS[name].mode == "scale":
-            out.append(1.0)
-        else:
-            _, node, key = targets(conf, name)[0]
-            out.append(float(node[key] if isinstance(node, dict) else getattr(node, key)))
-    return np.array(out)
+    """The preset's own value of each parameter, as the registry reads it (1 for a factor; NaN for
+    one the scenario lacks, which :func:`design` then leaves out as a start point)."""
+    return np.array([current(conf, name) for name in names], dtype=float)
 
 
 def _progress(quiet: bool) -> Callable[[int, str, float, float], None] | None:
