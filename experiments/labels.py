@@ -41,13 +41,23 @@ def short_key(key: str, keys: Sequence[str]) -> str:
     return key
 
 
+def swept_name(name: str, scenario: str | None) -> str:
+    """``name`` led by the scenario file a job ran (``my_uni_pet (my_uni + my_petitions)``), unless it
+    is that file's name already: files of one parliament and channels share ``name``, and what each
+    changed is in the file, not in an override."""
+    return name if scenario in (None, name) else f"{scenario} ({name})"
+
+
 def scenario_labels(manifests: list[dict[str, Any]]) -> list[str]:
     """Short unique labels: the scenario's name, plus every value that sets jobs of the same name
-    apart (``kz_bicameral_2023, mazhilis.seats=80``)."""
+    apart (``kz_bicameral_2023, mazhilis.seats=80``); where the jobs ran different scenario files
+    (``+scenario=...``), the file's name leads (:func:`swept_name`)."""
     names = [m["name"] for m in manifests]
     if len(set(names)) == len(names):
         return names
     given = [pairs(m.get("overrides", [])) for m in manifests]
+    if len({p.get("scenario") for p in given}) > 1:
+        names = [swept_name(n, p.get("scenario")) for n, p in zip(names, given, strict=True)]
     keys = [k for k in dict.fromkeys(k for p in given for k in p) if _varies(k)]
     varying = [k for k in keys if len({p.get(k) for p in given}) > 1]
     labels = [

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from babel.lists import format_list
 from jinja2 import Environment, FileSystemLoader
 
 from experiments.catalog import Catalog
@@ -139,6 +140,14 @@ QUESTION = N_(
     "Does replacing the bicameral Parliament by the Kurultai, and/or adding digital channels, make the "
     "parliament faster and more responsive?"
 )
+#: The reform comparison (``experiment=reform_comparison``): its baseline and the scenarios it holds
+#: against it, by their names in ``configs/scenario/``.
+REFORM_BASELINE = "kz_bicameral_2023"
+REFORM = frozenset({"kz_bicameral_2023_digital", "kz_kurultai_2026", "kz_kurultai_2026_digital"})
+#: The question of any other comparison (one scenario, several), and of scenarios without a baseline.
+QUESTION_ONE = N_("How does {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
+QUESTION_MANY = N_("How do {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
+QUESTION_ALONE = N_("How fast and how responsive is the parliament in {scenarios}?")
 #: Level of the family-wise error rate of the report's findings (Holm-adjusted p-values).
 ALPHA = 0.05
 #: The groups of metrics the question asks about: faster (speed, throughput), more responsive.
@@ -195,8 +204,30 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
     }
 
 
+def question(
+    others: Sequence[dict[str, Any]], order: Sequence[str], names: dict[str, Any], tr: Translator
+) -> str:
+    """The question the report opens with: :data:`QUESTION` where scenarios of the reform are held
+    against the bicameral baseline (``names``: label -> scenario file), else one that names the
+    compared scenarios and their baseline, so that a user's own scenarios are not asked about the
+    Kurultai."""
+    if not others:
+        return tr.gettext(QUESTION_ALONE, scenarios=format_list(list(order), locale=tr.lang))
+    bases = [s for s in order if s in {o["baseline"] for o in others}]
+    if all(names.get(b) == REFORM_BASELINE for b in bases) and all(
+        names.get(o["label"]) in REFORM for o in others
+    ):
+        return tr.gettext(QUESTION)
+    return tr.gettext(
+        QUESTION_ONE if len(others) == 1 else QUESTION_MANY,
+        scenarios=format_list([o["label"] for o in others], locale=tr.lang),
+        baseline=format_list(bases, locale=tr.lang),
+    )
+
+
 def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> list[str]:
-    """The short answer to :data:`QUESTION`, a sentence per compared scenario, from its findings."""
+    """The short answer to the report's :func:`question`, a sentence per compared scenario, from its
+    findings."""
     out = []
     for f in findings:
         counts = {a: {"better": 0, "worse": 0, "unclear": 0} for a in ("fast", "responsive")}
@@ -368,7 +399,7 @@ def render(
                 }
             )
     return _ENV.get_template("report.html.j2").render(
-        question=tr.gettext(QUESTION),
+        question=question(others, order, names, tr),
         answer=answer(findings, robustness is not None, tr),
         robust=robustness is not None,
         robustness_dir=robustness_dir,

@@ -245,6 +245,29 @@ def test_scenario_labels_name_what_sets_jobs_apart() -> None:
     assert labels == ["a, years=1", "a, years=2", "b, years=1"]
 
 
+def test_a_sweep_over_scenario_files_labels_each_by_its_file() -> None:
+    """Files of one parliament share its name; what each changed is in the file, not an override."""
+    swept = {"my_uni": "my_uni", "my_uni_pet": "my_uni + my_petitions", "my_uni_undeclared": "my_uni"}
+    manifests = [
+        {"name": name, "job": i, "overrides": ["experiment=compare", f"+scenario={file}", "years=2"]}
+        for i, (file, name) in enumerate(swept.items())
+    ]
+    labels = scenario_labels(manifests)
+    assert len(set(labels)) == len(labels) and not any("#" in x for x in labels)
+    for label, (file, name) in zip(labels, swept.items(), strict=True):
+        assert label.startswith(file) and name in label
+    assert labels[0] == "my_uni"  # the file's name says it already
+    shipped = {
+        "kz_bicameral_2023": "kz_bicameral_2023",
+        "kz_kurultai_2026_digital": "kz_kurultai_2026 + kz_digital",
+    }
+    main = [
+        {"name": name, "job": i, "overrides": [f"+scenario={file}"]}
+        for i, (file, name) in enumerate(shipped.items())
+    ]
+    assert scenario_labels(main) == [m["name"] for m in main]  # the main job's labels stay its names
+
+
 def test_one_run_without_an_experiment_still_writes_its_summary(tmp_path: Path) -> None:
     res = run_cli("years=0.5", "quiet=true", f"hydra.run.dir={tmp_path / 'one'}", cwd=tmp_path)
     assert res.returncode == 0, res.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html as markup
 import itertools
 import json
 import os
@@ -20,7 +21,7 @@ from experiments.cli import report_main
 from experiments.comparison import compare_by_horizon, strata
 from experiments.i18n import translator
 from experiments.labels import scenario_labels
-from experiments.report import num, render
+from experiments.report import QUESTION, num, render
 from experiments.stats import comparison
 from sim.citizens.responsiveness import METRICS, answered_by
 from sim.metrics import ENGINE, stage_time
@@ -64,6 +65,7 @@ def test_the_report_shows_the_scenarios_with_uncertainty(run: Path) -> None:
     laws = comp[(comp.metric == "laws_per_year") & (comp.scenario == "kz_kurultai_2026")].iloc[0]
     assert f"{num(laws['mean'])}<br>" in html and f"[{num(laws['ci_low'])} to {num(laws['ci_high'])}]" in html
     assert "<h2>Differences from the baseline</h2>" in html and "minus kz_bicameral_2023" in html
+    assert f"<b>{QUESTION}</b>" in html  # the main job asks the reform's question
     # the figure of differences reads its bars by the report's own rule, not as findings of their own
     assert "may still be no clear difference" in html and "unlikely to be due to chance alone" not in html
 
@@ -131,6 +133,52 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
     assert "T &amp; &lt;b&gt;" in html and "parltwin &lt;x&gt;" in html
     assert "Laws enacted per year: higher by 10.0 laws / year" in html
     assert "No clear difference in: Bills still pending at the end." in html
+
+
+def _question(labels: tuple[str, ...], names: dict[str, str] | None = None, lang: str = "en") -> str:
+    """The question the report of ``labels`` (the first the baseline) opens with."""
+    s = pd.concat([_synthetic((labels[0], x)) for x in labels[1:] or ["-"]], ignore_index=True)
+    s = s[s.scenario.isin(labels)].drop_duplicates(["scenario", "seed"])
+    html = render(
+        title="T",
+        comparison=comparison(s, ["laws_per_year"], labels[0]),
+        metrics=["laws_per_year"],
+        described=Catalog(ENGINE),
+        scenarios=[{"label": x, "description": x, "channels": "none", "replications": 10} for x in labels],
+        figures=[],
+        manifest={"command": "parltwin", "seeds": list(range(10))},
+        names=names,
+        lang=lang,
+    )
+    head = translator(lang).gettext("The question")
+    return markup.unescape(re.search(rf"<h2>{head}</h2>\s*<p><b>(.*?)</b></p>", html, re.S).group(1))
+
+
+def test_the_report_asks_the_reform_question_only_of_the_reform() -> None:
+    shipped = {  # label -> scenario file, as the main job names them
+        "kz_bicameral_2023": "kz_bicameral_2023",
+        "kz_bicameral_2023 + kz_digital": "kz_bicameral_2023_digital",
+        "kz_kurultai_2026": "kz_kurultai_2026",
+        "kz_kurultai_2026 + kz_digital": "kz_kurultai_2026_digital",
+    }
+    labels = list(shipped)
+    assert _question(tuple(labels), shipped) == QUESTION
+    assert _question((labels[0], labels[3]), shipped) == QUESTION  # a part of the reform
+    mine = ("my_uni", "my_uni_pet (my_uni + my_petitions)", "my_uni_undeclared (my_uni)")
+    for compared, names in (
+        (mine, {x: x.split()[0] for x in mine}),
+        (mine[:2], None),  # no scenario files known
+        ((labels[0], "mine"), {**shipped, "mine": "mine"}),  # a user's scenario against the reform's base
+        ((labels[2], labels[3]), shipped),  # the reform's scenarios against another baseline
+    ):
+        asked = _question(compared, names)
+        assert asked != QUESTION and "Kurultai" not in asked
+        assert asked.startswith("How do " if len(compared) > 2 else "How does ")
+        assert all(x in asked for x in compared)
+        assert asked.index(compared[1]) < asked.index(f"from {compared[0]}")  # against the baseline
+    asked = _question(mine, lang="ru")
+    assert all(x in asked for x in mine) and asked.startswith("Чем ")
+    assert _question(("my_uni",)) == "How fast and how responsive is the parliament in my_uni?"
 
 
 def test_the_responsiveness_figure_appears_only_with_group_metrics() -> None:
