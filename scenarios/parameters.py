@@ -17,7 +17,7 @@ from typing import Any
 
 from scenarios.errors import ConfigError
 from scenarios.nodes import children, get, put
-from scenarios.procedure import readings, set_readings
+from scenarios.procedure import USES, readings, set_readings
 from scenarios.schema import Config
 
 #: How a parameter acts on its paths (see :class:`Parameter`).
@@ -328,7 +328,17 @@ def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
                 walk(get(node, k), rest, sub)
 
     walk(conf, path.split("."), "")
-    return found
+    return [leaf for leaf in found if _read(conf, leaf[0])]
+
+
+def _read(conf: Any, path: str) -> bool:
+    """Whether the model reads the number at ``path``: a stage's setting that its kind uses (a factor
+    on every stage's duration leaves a vote's unused one alone), or anything else."""
+    parts = path.split(".")
+    if parts[:2] != ["parliament", "stages"] or len(parts) < 4:
+        return True
+    kind = get(get(_stages(conf), parts[2]), "kind") or "work"
+    return parts[3] in USES.get(kind, ()) or parts[3] in ("max_rounds",)
 
 
 def _stages(conf: Any) -> Any:

@@ -75,6 +75,65 @@ def expand_readings(stages: Mapping[str, StageConf], prefix: str = "parliament")
 MIN_CV = 1e-3
 
 
+#: The settings each kind of stage reads, besides ``kind``, ``label``, ``max_rounds``, ``on_pass`` and
+#: ``on_fail`` (all kinds). A setting another kind reads is refused: it would be ignored.
+USES = {
+    "work": (
+        "duration",
+        "scale_by_complexity",
+        "capacity",
+        "committee",
+        "decides",
+        "fail_prob",
+        "chamber",
+        "on_amend",
+    ),
+    "vote": (
+        "chamber",
+        "rule",
+        "reject_rule",
+        "question",
+        "quorum",
+        "override",
+        "readings",
+        "between",
+        "on_return",
+    ),
+    "review": (
+        "duration",
+        "scale_by_complexity",
+        "chamber",
+        "rule",
+        "quorum",
+        "deadline_days",
+        "deemed",
+        "on_return",
+        "on_amend",
+    ),
+    "sign": ("duration", "scale_by_complexity", "deadline_days", "deemed", "on_return"),
+}
+_DEFAULT = StageConf()
+
+
+def _ignored(s: StageConf) -> tuple[str, str] | None:
+    """A setting of ``s`` that its stage would ignore, and when it would apply; None if none."""
+    for key in sorted({k for used in USES.values() for k in used} - set(USES[s.kind])):
+        if getattr(s, key) != getattr(_DEFAULT, key):
+            kinds = [k for k, used in USES.items() if key in used]
+            return key, f"left out: a {s.kind} stage does not use it (a {' or '.join(kinds)} stage does)"
+    if s.kind == "work" and not s.committee:
+        for key in ("chamber", "decides", "on_amend"):
+            if getattr(s, key) != getattr(_DEFAULT, key):
+                return key, "left out: it applies to a committee stage (committee: true)"
+    if s.kind == "work" and s.committee and s.capacity is not None:
+        return "capacity", "left out: a committee stage is served at the committee's own capacity"
+    if s.kind == "work" and s.on_amend is not None and not s.decides:
+        return "on_amend", "left out: a committee that does not decide never amends (decides: true)"
+    if s.kind == "vote" and s.on_return is not None and s.reject_rule is None:
+        return "on_return", "left out: a vote sends a bill back only with a reject_rule"
+    return None
+
+
 def check_procedure(
     stages: Mapping[str, StageConf],
     starts: Mapping[str, str],
@@ -85,7 +144,7 @@ def check_procedure(
     if not stages:
         raise ConfigError(f"{prefix}.stages", {}, "a procedure needs at least one stage")
     for name, s in stages.items():
-        _check_stage(f"{prefix}.stages.{name}", s, stages, chambers)
+        _check_stage(name, f"{prefix}.stages.{name}", s, stages, chambers)
     for who, start in starts.items():
         if start not in stages:
             raise ConfigError(
@@ -96,10 +155,14 @@ def check_procedure(
 
 
 def _check_stage(
-    path: str, s: StageConf, stages: Mapping[str, StageConf], chambers: Mapping[str, ChamberConf]
+    name: str, path: str, s: StageConf, stages: Mapping[str, StageConf], chambers: Mapping[str, ChamberConf]
 ) -> None:
     if s.kind not in STAGE_KINDS:
         raise ConfigError(f"{path}.kind", s.kind, f"one of {', '.join(STAGE_KINDS)}")
+    ignored = _ignored(s)
+    if ignored is not None:
+        key, allowed = ignored
+        raise ConfigError(f"{path}.{key}", getattr(s, key), allowed)
     targets = f"a stage ({', '.join(stages)}) or {' / '.join(TERMINALS)}"
     for key in TRANSITIONS:
         t = getattr(s, key)
@@ -149,6 +212,16 @@ def _check_stage(
             raise ConfigError(f"{path}.question", s.question, f"one of {', '.join(QUESTIONS)}")
         if s.readings < 1:
             raise ConfigError(f"{path}.readings", s.readings, "an integer >= 1")
+        if s.reject_rule is not None and s.on_return is None:
+            raise ConfigError(
+                f"{path}.on_return", None, "the stage a bill goes to when it fails without being rejected"
+            )
+        if s.question == "amendments" and not any(o.on_amend == name for o in stages.values()):
+            raise ConfigError(
+                f"{path}.question",
+                s.question,
+                "bill, or amendments for a vote that a review's on_amend leads to (else nothing is amended)",
+            )
     if s.kind in ("review", "sign"):
         if s.deadline_days is None or not s.deadline_days > 0:
             raise ConfigError(f"{path}.deadline_days", s.deadline_days, "a positive number of days")

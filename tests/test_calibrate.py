@@ -13,11 +13,22 @@ import pytest
 from hydra import compose, initialize_config_dir
 
 from experiments import observed
-from experiments.calibrate import Fit, Problem, fit, preset_yaml, run, sandwich_se, settings, verdicts
+from experiments.calibrate import (
+    Fit,
+    Problem,
+    fit,
+    preset_values,
+    preset_yaml,
+    run,
+    sandwich_se,
+    settings,
+    verdicts,
+)
 from experiments.errors import EXIT_NOT_IDENTIFIED
 from experiments.sensitivity import run_point
 from scenarios import ConfigError, register, validate
-from scenarios.parameters import apply
+from scenarios.parameters import PARAMETERS, apply, current, present
+from scenarios.procedure import USES
 from sim.engine.streams import replication_seeds
 from sim.metrics import window_moments
 from tests.conftest import CONFIGS, compose_config
@@ -108,8 +119,20 @@ def test_work_time_scales_a_duration_as_a_whole() -> None:
     half = apply(conf, {"work_time": 0.5}).parliament.stages
     for name, s in conf.parliament.stages.items():
         d, h = s.duration, half[name].duration
-        assert h.mean == pytest.approx(0.5 * d.mean) and h.sd == pytest.approx(0.5 * d.sd)  # same CV
+        if "duration" in USES[s.kind]:
+            assert h.mean == pytest.approx(0.5 * d.mean) and h.sd == pytest.approx(0.5 * d.sd)  # same CV
+        else:  # a vote has no duration of its own: its unused default is left alone (and valid)
+            assert h == d
     assert half["mazhilis"].between.sd == pytest.approx(0.5 * conf.parliament.stages["mazhilis"].between.sd)
+
+
+def test_the_start_point_is_the_preset_as_the_parameter_registry_reads_it() -> None:
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    names = [n for n in PARAMETERS if present(conf, n)]
+    got = preset_values(conf, names)
+    assert "readings" in names and got.tolist() == [current(conf, n) for n in names]
+    assert apply(conf, {"readings": got[names.index("readings")]}) == conf  # the preset's own procedure
+    assert np.isnan(preset_values(conf, ["digital_access"])).all()  # no citizens: no start value
 
 
 # -- recovery and identification ------------------------------------------------------------------

@@ -49,6 +49,33 @@ from tests.toy import toy_config
             "N/D of members",
         ),
         ("parliament.stages.mazhilis.readings=0", "parliament.stages.mazhilis.readings", "integer >= 1"),
+        # Settings a stage would ignore (a committee's deadline, a vote's duration, a committee
+        # stage's own capacity): each ran as if it were not there.
+        (
+            "parliament.stages.committee.deadline_days=10",
+            "parliament.stages.committee.deadline_days",
+            "a work stage does not use it (a review or sign stage does)",
+        ),
+        (
+            "+parliament.stages.mazhilis.duration={dist: fixed, mean: 5}",
+            "parliament.stages.mazhilis.duration",
+            "a vote stage does not use it",
+        ),
+        (
+            "parliament.stages.committee.capacity=1",
+            "parliament.stages.committee.capacity",
+            "the committee's own capacity",
+        ),
+        (  # failing without being rejected led to on_fail: rejected after all
+            "parliament.stages.mazhilis.reject_rule=absolute",
+            "parliament.stages.mazhilis.on_return",
+            "fails without being rejected",
+        ),
+        (  # a vote on amendments no review made: every bill was rejected
+            "parliament.stages.mazhilis.question=amendments",
+            "parliament.stages.mazhilis.question",
+            "a review's on_amend leads to",
+        ),
         (
             "parliament.ranges.vote_noise=[0.5, 0.9]",
             "parliament.ranges.vote_noise",

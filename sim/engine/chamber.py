@@ -29,7 +29,7 @@ import numpy as np
 import simpy
 
 from agents.deputies import Deputies
-from agents.majority import Rule, passes, reaches
+from agents.majority import Rule, passes
 from sim.engine.ledger import Amendment, Bill, VoteRecord
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ class Chamber:
             elif it.question == "amendments" and passed:
                 self._adopt_amendment(bill)
             elif not passed and it.reject_rule is not None:
-                outcome = "fail" if reaches(n - y, n, seats, it.reject_rule) else "return"
+                outcome = "fail" if passes(n - y, n, seats, it.reject_rule, quorum) else "return"
             self._votes.append(
                 VoteRecord(bill.id, it.stage, self.name, it.question, now, y, n - y, n, passed)
             )
