@@ -379,3 +379,25 @@ def test_deputies_author_in_proportion_to_seats() -> None:
     rng = np.random.default_rng(0)
     share = np.mean([d.author(rng) == 0 for _ in range(4000)])
     assert share == pytest.approx(0.75, abs=0.03)
+
+
+def test_a_bill_is_rejected_only_by_a_quorate_sitting() -> None:
+    """A reject_rule decides like any rule, with a quorum present: an inquorate sitting sends the
+    bill back (``return``), however few of those present voted for it."""
+    opposed = {
+        "chambers.lower.attendance": 0.3,  # 3 of 10 present at most sittings; the quorum is 5
+        "chambers.lower.parties.gov": {**GOV, "seats": 10, "position": -1.0, "government": False},
+        "stages.first_reading.rule": "simple",
+        "stages.first_reading.reject_rule": "simple",
+        "stages.first_reading.on_return": "first_reading",
+        "stages.first_reading.max_rounds": 3,
+    }
+    r = simulate(toy_config(opposed, years=1))
+    votes = r.frames["votes"].query("stage == 'first_reading'")
+    visits = r.frames["stages"].query("stage == 'first_reading' and outcome != 'exhausted'")
+    decided = votes.merge(visits, left_on=["bill", "time"], right_on=["bill", "left"])
+    assert len(decided) == len(votes) and (votes.no == votes.present).all()  # every one against
+    inquorate = decided.present < 5
+    assert inquorate.sum() > 10 and (~inquorate).sum() > 3
+    assert (decided.outcome[inquorate] == "return").all()
+    assert (decided.outcome[~inquorate] == "fail").all()
