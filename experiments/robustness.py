@@ -41,7 +41,8 @@ from sim.engine.streams import replication_seeds
 KIND = "robustness"
 #: The reform comparison's scenarios (configs/scenario/), the rules in force first.
 SCENARIOS = ("kz_bicameral_2023", "kz_bicameral_2023_digital", "kz_kurultai_2026", "kz_kurultai_2026_digital")
-#: Assumptions the Kurultai preset declares "as the Mazhilis": the same quantile of their ranges.
+#: Assumptions the Kurultai preset declares "as the Mazhilis": the same quantile of their ranges
+#: (configs/experiment/robustness.yaml lists the same ties).
 SAME = {
     f"parliament.{where}.kurultai.{what}": f"parliament.{where}.mazhilis.{what}"
     for where, what in (
@@ -51,7 +52,19 @@ SAME = {
         ("chambers", "parties.amanat.discipline"),
         ("chambers", "parties.amanat.position"),
         ("stages", "between.mean"),
+        ("chambers", "quorum"),
+        *(
+            ("chambers", f"parties.{party}.{what}")
+            for party in ("auyl", "respublica", "ak_zhol")
+            for what in ("position", "discipline")
+        ),
     )
+}
+#: The committees' capacities, one assumption in the presets ("capacity: 8" for each): the same
+#: quantile as the first committee's.
+SAME |= {
+    f"parliament.committees.{c}.capacity": "parliament.committees.legislation.capacity"
+    for c in ("economy", "finance", "social", "international", "agrarian", "ecology")
 }
 #: Files the analysis writes (``report.html`` last); removed first when a run starts.
 OUTPUTS = ("report.html", "robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv", "manifest.json")
@@ -138,13 +151,19 @@ def compose_scenarios(
     spec: RobustnessSpec, overrides: Sequence[str], compose: Composer
 ) -> dict[str, DictConfig]:
     """Each compared scenario's config: the command's overrides with ``+scenario=<name>``."""
-    known = scenario_options()
+    from hydra.errors import MissingConfigException
+
     given = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != "scenario"]
     out = {}
     for name in spec.scenarios:
-        if name not in known:
-            raise ConfigError("experiment.scenarios", name, f"a scenario config: one of {', '.join(known)}")
-        cfg = compose([*given, f"+scenario={name}"])
+        # Composed first: a scenario of the user's --config-dir is found where Hydra finds it.
+        try:
+            cfg = compose([*given, f"+scenario={name}"])
+        except MissingConfigException:
+            known = ", ".join(scenario_options())
+            raise ConfigError(
+                "experiment.scenarios", name, f"a scenario config: one of {known}, or one in --config-dir"
+            ) from None
         if "hydra" in cfg:
             from omegaconf import open_dict, read_write
 
@@ -195,7 +214,9 @@ def plan(
         typed = checked.typed
     else:
         configs = {n: validate(c) for n, c in cfgs.items()}
-        assumptions = space(configs, data, dict(spec.same))
+        assumptions = space(
+            configs, data, dict(spec.same), where_declared=set(spec.same) == set(SAME.items())
+        )
         worlds = values(assumptions, design(assumptions, spec.worlds, spec.sampler, seed))
         # every world's config checked, with a folder or without
         typed = [

@@ -76,11 +76,16 @@ def put(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def space(
-    configs: Mapping[str, Any], resolved: Mapping[str, Mapping[str, Any]], same: Mapping[str, str]
+    configs: Mapping[str, Any],
+    resolved: Mapping[str, Mapping[str, Any]],
+    same: Mapping[str, str],
+    where_declared: bool = False,
 ) -> list[Assumption]:
     """The assumed numbers of the scenarios (``configs``: name -> validated ``Config``;
     ``resolved``: name -> its resolved config as data), by path, in the order first declared.
-    A path declared with different ranges in two presets is refused: it would not be one number."""
+    A path declared with different ranges in two presets is refused: it would not be one number.
+    ``same`` ties a path to another's quantile; with ``where_declared`` (the default ties, made for
+    the reform's presets) a tie applies only where both paths are declared."""
     found: dict[str, Assumption] = {}
     for name, conf in configs.items():
         for section in SECTIONS:
@@ -104,6 +109,8 @@ def space(
             if name not in a.presets and has(data, path):
                 a.presets[name] = get(data, path)
     for follower, leader in same.items():
+        if where_declared and not (follower in found and leader in found):
+            continue
         for key, path in (("same", follower), (f"same.{follower}", leader)):
             if path not in found:
                 raise ConfigError(

@@ -83,6 +83,10 @@ def test_a_world_gives_every_scenario_the_same_values_where_it_has_the_path(tmp_
         assert qk == pytest.approx(qm)
         cap = confs["kz_bicameral_2023"].parliament.chambers["mazhilis"].agenda_capacity
         assert isinstance(cap, int) and 6 <= cap <= 15
+        # the committees' capacities, one assumption in the presets, move together
+        for conf in confs.values():
+            capacities = {c.capacity for c in conf.parliament.committees.values()}
+            assert len(capacities) == 1 and 4 <= capacities.pop() <= 12
     # world 0 is the presets themselves
     base = validate(compose_config(["+scenario=kz_kurultai_2026", "years=0.25"]))
     assert by[("w0000", "kz_kurultai_2026", 0)].config.parliament == base.parliament
@@ -390,3 +394,35 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     bad = parltwin([*args, "experiment.robustness=/nowhere", f"hydra.sweep.dir={tmp_path / 'bad'}"], tmp_path,
                    monkeypatch, capsys)  # fmt: skip
     assert bad.code == 2 and "experiment.robustness" in bad.one_line and not (tmp_path / "bad").exists()
+
+
+def test_the_experiments_ties_are_the_default_ones() -> None:
+    """configs/experiment/robustness.yaml lists the ties that apply where both numbers are declared."""
+    listed = OmegaConf.to_container(OmegaConf.load(CONFIGS / "experiment" / "robustness.yaml"))["same"]
+    assert listed == robustness.SAME
+
+
+def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario of a --config-dir is found, and the default ties that name the Mazhilis are left
+    out when no compared preset declares it (the run was refused)."""
+    scenario = tmp_path / "conf" / "scenario"
+    scenario.mkdir(parents=True)
+    (scenario / "my_kurultai.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - override /parliament: kz_kurultai_2026\n"
+        "  - override /channels: none\nparliament:\n  chambers:\n    kurultai:\n      agenda_capacity: 12\n"
+    )
+    args = [
+        "--config-dir",
+        str(tmp_path / "conf"),
+        *TINY,
+        "experiment.scenarios=[kz_kurultai_2026,my_kurultai]",
+        "experiment.baseline=kz_kurultai_2026",
+        "hydra.run.dir=run",
+    ]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    worlds = pd.read_csv(tmp_path / "run" / "worlds.csv")
+    assert not [c for c in worlds.columns if "mazhilis" in c]
+    assert (tmp_path / "run" / "report.html").is_file()
