@@ -90,6 +90,15 @@ def _job() -> dict[str, Any]:
     }
 
 
+def _in_launcher_worker() -> bool:
+    """Whether this job runs in a worker of the joblib launcher (loky), which runs the jobs side by
+    side already: a pool started there cannot start its processes (multiprocessing has no 'loky'
+    context for them), so the job runs its replications in its own process."""
+    import multiprocessing
+
+    return multiprocessing.get_start_method(allow_none=True) == "loky"
+
+
 def scenario_manifest(
     conf: Config,
     data: dict[str, Any],
@@ -148,13 +157,14 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
         result["declared"] = len(pending(conf, seeds, out, fp, spec.ledger))
         hand_over(of_folder(KIND, out), (fp, conf))
         return result
+    workers = 1 if spec.backend == "local" and _in_launcher_worker() else spec.workers
     with imports_ahead(when=not job["multirun"] and spec.pool_spec.elsewhere(len(seeds))):
         result["ran"] = run_replications(
             conf,
             seeds,
             out,
             fp,
-            workers=spec.workers,
+            workers=workers,
             ledger=spec.ledger,
             desc=name,
             quiet=conf.quiet,

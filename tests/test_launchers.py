@@ -35,15 +35,18 @@ def test_a_local_dask_cluster_gives_the_same_numbers(basic: Path, tmp_path: Path
     same_results(basic, launch(tmp_path / "run", "experiment.backend=dask", "experiment.workers=2"))
 
 
+@pytest.mark.parametrize("workers", ["1", "0"])
 def test_jobs_that_run_their_own_replications_on_joblib_give_the_same_numbers(
-    basic: Path, tmp_path: Path
+    basic: Path, tmp_path: Path, workers: str
 ) -> None:
+    """With workers=0 (one per core) a job's pool could not start in the launcher's worker and
+    restarted its processes for ever: the job runs its replications itself."""
     run = launch(
         tmp_path / "run",
         "hydra/launcher=joblib",
         "hydra.launcher.n_jobs=2",
         "experiment.pool=job",
-        "experiment.workers=1",
+        f"experiment.workers={workers}",
     )
     same_results(basic, run)
 
