@@ -29,7 +29,7 @@ from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
 from experiments.pool import side_processes
-from experiments.replicate import lead_times, load_records
+from experiments.replicate import lead_times, load_records, record_path
 from experiments.run_folder import FIGURES, scenario_folders
 from experiments.stats import comparison, describe, metric_columns
 from experiments.table import render
@@ -204,6 +204,21 @@ def compare_jobs(
     )
 
 
+def unfinished(jobs: list[tuple[Path, dict[str, Any]]], run_dir: Path) -> None:
+    """Refuse a run stopped before every job's replications were done: its report would compare
+    scenarios over different replications (or none) and look complete."""
+    for folder, m in jobs:
+        planned = int(m["replications"])
+        done = sum(record_path(folder, i).is_file() for i in range(planned))
+        if done < planned:
+            raise ConfigError(
+                "run folder",
+                str(run_dir),
+                f"a finished run (job {m.get('job', 0)}, {m['name']}, has {done} of {planned} replications: "
+                "run its parltwin command again to finish it)",
+            )
+
+
 def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang: str | None = None) -> Path:
     """Build the comparison of the finished replications in ``run_dir``; return the report's path.
 
@@ -215,6 +230,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     jobs = scenario_folders(run_dir)
     if not jobs:
         raise ConfigError("run folder", str(run_dir), "a folder written by `parltwin experiment=...`")
+    unfinished(jobs, run_dir)
     manifests = [m for _, m in jobs]
     tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
     spec = compare_spec(manifests[0]["config"].get("experiment") or {})

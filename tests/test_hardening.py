@@ -431,7 +431,7 @@ def test_a_broken_record_or_sweep_file_is_one_line(
     ended = parltwin([*MAIN, f"hydra.sweep.dir={run}"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and f"{record}, line 2" in ended.one_line
     (run / "multirun.yaml").write_text("hydra:\n  overrides: [\n")
-    record.unlink()
+    shutil.copy(finished_sweep / "1" / "replications" / "r0001.json", record)
     with pytest.raises(SystemExit) as stop:
         report_main([str(run), "-q"])
     assert stop.value.code == EXIT_BAD_INPUT
@@ -720,3 +720,23 @@ def test_an_experiments_own_settings_keep_every_run_valid_and_within_the_limits(
     ended = parltwin([*args, "~citizens", "~channels", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and said in ended.one_line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_report_of_a_run_stopped_half_way_is_refused(
+    finished_sweep: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder whose jobs have not all finished their replications gets no report (one was written
+    that compared scenarios over different replications and looked complete)."""
+    from experiments.cli import report_main
+    from tests.parltwin_cli import snapshot
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_sweep, run)
+    (run / "2" / "replications" / "r0001.json").unlink()
+    before = snapshot(run)
+    with pytest.raises(SystemExit) as stop:
+        report_main([str(run), "-q"])
+    assert stop.value.code == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [err] and "job 2" in err and "has 1 of 2 replications" in err
+    assert snapshot(run) == before
