@@ -15,6 +15,7 @@ Exit codes (README, "Errors and exit codes"):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -22,9 +23,10 @@ from typing import NoReturn
 
 import yaml
 from hydra.errors import HydraException
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBaseException
 
 from scenarios.errors import ConfigError
+from scenarios.validate import schema_keys
 
 EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
@@ -53,7 +55,9 @@ def yaml_line(exc: yaml.YAMLError) -> str:
     return f"{mark.name}, line {mark.line + 1}, column {mark.column + 1}: {_flat(problem)} (YAML syntax)"
 
 
-def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+def _cause(
+    exc: BaseException, kind: type[BaseException] | tuple[type[BaseException], ...]
+) -> BaseException | None:
     seen: set[int] = set()
     e: BaseException | None = exc
     while e is not None and id(e) not in seen:
@@ -92,6 +96,12 @@ def one_line(exc: BaseException) -> str:
     marked = _cause(exc, yaml.YAMLError)
     if marked is not None:
         return yaml_line(marked)  # type: ignore[arg-type]
+    unknown = _cause(exc, (ConfigKeyError, ConfigAttributeError))
+    kind = getattr(unknown, "object_type", None)
+    if unknown is not None and getattr(unknown, "full_key", None) and dataclasses.is_dataclass(kind):
+        # a key a preset file has and its schema does not: named as a key on the command line is
+        key = str(unknown.full_key)  # type: ignore[union-attr]
+        return f"{key} is not allowed: {schema_keys(kind, key.rsplit('.', 1)[-1])}"
     oe = exc if isinstance(exc, OmegaConfBaseException) else exc.__cause__
     if isinstance(oe, OmegaConfBaseException):
         msg = (getattr(oe, "msg", None) or str(oe)).strip().splitlines()[0]

@@ -50,6 +50,12 @@ def _close(key: str, known: Iterable[str]) -> str:
     return f" (did you mean {near[0]}?)" if near else ""
 
 
+def schema_keys(kind: Any, key: str) -> str:
+    """What a mapping typed by the dataclass ``kind`` allows in place of ``key``: its fields."""
+    fields = [f.name for f in dataclasses.fields(kind)]
+    return f"a key of the schema: one of {', '.join(fields)}" + _close(key, fields)
+
+
 def check_schema_keys(node: Any, path: str = "") -> None:
     """Refuse a key the schema does not have (e.g. ``+yeras=5``, ``+parliament.chambers.x.seat=5``):
     every mapping typed by a dataclass holds only its fields. ``experiment`` (checked by its runner)
@@ -63,11 +69,7 @@ def check_schema_keys(node: Any, path: str = "") -> None:
             key = str(k)
             sub = f"{path}.{key}" if path else key
             if fields is not None and key not in fields:
-                raise ConfigError(
-                    sub,
-                    node._get_node(k)._value(),
-                    f"a key of the schema: one of {', '.join(fields)}" + _close(key, fields),
-                )
+                raise ConfigError(sub, node._get_node(k)._value(), schema_keys(kind, key))
             if not path and key in ("experiment", "hydra"):
                 continue
             check_schema_keys(node._get_node(k), sub)

@@ -407,6 +407,32 @@ def test_a_read_only_output_folder_is_one_line_with_the_io_code(
     assert list(locked.iterdir()) == []
 
 
+@pytest.mark.parametrize("where", ["preset", "override"])
+def test_a_misspelt_key_is_named_with_the_keys_allowed(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a preset file and on the command line alike (OmegaConf's own words were shown, without
+    the keys allowed)."""
+    from tests.conftest import CONFIGS
+
+    text = (CONFIGS / "parliament" / "kz_bicameral_2023.yaml").read_text()
+    _preset(
+        tmp_path / "mine",
+        "parliament",
+        "typo",
+        text.replace("    on_pass: mazhilis\n", "    on_pas: mazhilis\n"),
+    )
+    args = {
+        "preset": ["--config-dir", "mine", "parliament=typo"],
+        "override": ["parliament.stages.committee.on_pas=mazhilis"],
+    }[where]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT
+    assert ended.one_line.startswith("parltwin: error: parliament.stages.committee.on_pas is not allowed: ")
+    assert ", on_pass, " in ended.one_line and ended.one_line.endswith("(did you mean on_pass?)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
 def test_a_yaml_syntax_error_names_the_file_and_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
