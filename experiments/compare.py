@@ -23,7 +23,16 @@ from experiments.compare_spec import KIND, compare_spec
 from experiments.composition import hand_over, of_folder, take
 from experiments.files import write_json, write_text
 from experiments.labels import scenario_name
-from experiments.manifest import command_line, config_hash, config_yaml, git_revision, now, resolved, versions
+from experiments.manifest import (
+    command_line,
+    config_hash,
+    config_yaml,
+    git_revision,
+    model_code,
+    now,
+    resolved,
+    versions,
+)
 from experiments.pool import PoolSpec
 from experiments.prefetch import imports_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_replications, run_tasks
@@ -129,6 +138,7 @@ def scenario_manifest(
         "config": data,
         "versions": versions(),
         "git": git_revision(),
+        "model_code": model_code(),
         "created": now(),
     }
 

@@ -259,6 +259,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         "seeds": longest["seeds"],
         "baseline": baseline,
         "git": first["git"],
+        "model_code": first.get("model_code"),
         "versions": first["versions"],
         "figures": [f"{FIGURES}/{f.name}.png" for f in figs],
         "scenarios": scenarios,

@@ -63,6 +63,23 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
+#: The packages whose code makes a run's numbers: the engine, the agents, the scenarios' rules.
+MODEL_PACKAGES = ("agents", "sim", "scenarios")
+
+
+@functools.cache
+def model_code() -> str:
+    """A digest of the model's source (:data:`MODEL_PACKAGES`), read once a process: replications
+    made by other code are other results, for the same config and seeds. A replication's record
+    carries it, and a run resumed with other code is refused (git's revision says nothing of edits
+    that are not committed)."""
+    digest = hashlib.sha256()
+    for package in MODEL_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _git(*args: str) -> str | None:
     try:
         res = subprocess.run(

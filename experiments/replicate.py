@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from experiments import catalog, parquet
 from experiments.files import read_json, write_text
+from experiments.manifest import model_code
 from experiments.pool import SERIAL, PoolSpec, imap
 from experiments.progress import progress
 from scenarios import Config, simulate
@@ -79,12 +80,19 @@ def load_records(folder: Path) -> list[dict[str, Any]]:
 def finished(folder: Path, seeds: list[int], fingerprint: str) -> set[int]:
     """Indices of the replications already done in ``folder``.
 
-    Raises ``ConfigError`` when a record belongs to another scenario or another seed list: mixing
-    them would silently corrupt the comparison.
+    Raises ``ConfigError`` when a record belongs to another scenario, another seed list or another
+    version of the model's code: mixing them would silently corrupt the comparison.
     """
     done = set()
     for rec in load_records(folder):
         i = int(rec["replication"])
+        if rec.get("model") != model_code():
+            raise ConfigError(
+                "run folder",
+                str(folder),
+                "an empty folder, or one holding replications made by this version of the model "
+                f"(model code {model_code()}; these were made by {rec.get('model') or 'an earlier one'})",
+            )
         if rec.get("fingerprint") != fingerprint or (i < len(seeds) and rec.get("seed") != seeds[i]):
             raise ConfigError(
                 "run folder",
@@ -137,6 +145,7 @@ def replicate(task: Task) -> Outcome:
         "replication": task.index,
         "seed": task.seed,
         "fingerprint": task.fingerprint,
+        "model": model_code(),  # the model's code that made it (resumed only by the same)
         "events": int(result.events),
         "summary": flat_metrics(result.summary),
         "rows": rows,  # rows of each ledger file, to check a folder read as a dataset

@@ -563,7 +563,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     from hydra.core.hydra_config import HydraConfig
 
     from experiments.composition import take
-    from experiments.manifest import command_line, git_revision, now, versions
+    from experiments.manifest import command_line, git_revision, model_code, now, versions
     from experiments.replicate import run_tasks
 
     spec = robustness_spec(cfg.experiment)
@@ -596,6 +596,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
         "same": dict(spec.same),
         "seeds": d.seeds,
         "git": git_revision(),
+        "model_code": model_code(),
         "versions": versions(),
     }
     path = analyse(out, d, cfgs, manifest, conf.lang)

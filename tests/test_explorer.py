@@ -882,3 +882,14 @@ def test_a_scenario_with_every_lever_moved_still_has_a_file_name_a_disk_takes(tm
     assert name != file_name(replace(s, levers={**moved, "committee_capacity": 3}))  # the levers tell
     (tmp_path / f"{name}.yaml").write_text(scenario_yaml(many))  # a name the disk takes
     assert file_name(replace(s, levers={"committee_capacity": 4})).endswith("committee_capacity_4")
+
+
+def test_a_scenario_runs_again_after_the_models_code_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The explorer's cache is keyed by the model's code too: an updated model is not shown the
+    numbers its previous version made (they would have been read back from the cache)."""
+    before = scenario.folder("fp", [1, 2], tmp_path)
+    assert scenario.folder("fp", [1, 2], tmp_path) == before
+    monkeypatch.setattr(scenario, "model_code", lambda: "0123456789abcdef")
+    assert scenario.folder("fp", [1, 2], tmp_path) != before

@@ -766,3 +766,24 @@ def test_the_report_of_a_run_stopped_half_way_is_refused(
     err = capsys.readouterr().err.strip()
     assert err.splitlines() == [err] and "job 2" in err and "has 1 of 2 replications" in err
     assert snapshot(run) == before
+
+
+def test_a_run_is_not_resumed_by_another_version_of_the_model(
+    finished_sweep: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A replication's record carries the digest of the model's code: a run stopped under one
+    version and resumed under another compared the two versions' replications as one scenario."""
+    import experiments.replicate as replicate
+    from tests.test_experiments import MAIN
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_sweep, run)
+    (run / "2" / "replications" / "r0001.json").unlink()  # stopped before its last replication
+    before = snapshot(run)
+    made = json.loads((run / "0" / "replications" / "r0000.json").read_text())["model"]
+    assert made == replicate.model_code()
+    monkeypatch.setattr(replicate, "model_code", lambda: "0123456789abcdef")
+    ended = parltwin([*MAIN, f"hydra.sweep.dir={run}"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT, ended.err
+    assert f"model code 0123456789abcdef; these were made by {made}" in ended.one_line
+    assert snapshot(run) == before

@@ -30,7 +30,7 @@ from experiments.explorer.shared import shared
 from experiments.figure import PLOTS
 from experiments.files import write_json
 from experiments.labels import scenario_name
-from experiments.manifest import config_hash, resolved
+from experiments.manifest import config_hash, model_code, resolved
 from experiments.pool import PoolSpec, available_cores, serves, start_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_tasks
 from scenarios import Config, register, validate
@@ -228,8 +228,9 @@ def prepare() -> None:
 
 
 def folder(fp: str, seeds: Sequence[int], cache: Path | None = None) -> Path:
-    """The cache folder of a config's replications: by its fingerprint (``fp``) and seed list."""
-    return Path(cache or cache_dir()) / f"{fp}-{config_hash(list(seeds))[:8]}"
+    """The cache folder of a config's replications: by its fingerprint (``fp``), seed list and the
+    model's code (after an update, a scenario runs again rather than show the old code's numbers)."""
+    return Path(cache or cache_dir()) / f"{fp}-{config_hash(list(seeds))[:8]}-{model_code()[:8]}"
 
 
 @dataclass(frozen=True)
