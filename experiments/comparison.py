@@ -10,6 +10,7 @@ report that looks complete and is not.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
 from experiments.pool import side_processes
 from experiments.replicate import lead_times, load_records, record_path
-from experiments.run_folder import FIGURES, scenario_folders
+from experiments.run_folder import FIGURES, clear_cut_short, scenario_folders
 from experiments.stats import comparison, describe, metric_columns
 from experiments.table import render
 from scenarios.diff import differences
@@ -204,6 +205,15 @@ def compare_jobs(
     )
 
 
+def _created(path: Path) -> str | None:
+    """When the comparison in ``path`` (a ``manifest.json``) was first made; None without one."""
+    try:
+        made = json.loads(path.read_text(encoding="utf-8")).get("created")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return made if isinstance(made, str) else None
+
+
 def unfinished(jobs: list[tuple[Path, dict[str, Any]]], run_dir: Path) -> None:
     """Refuse a run stopped before every job's replications were done: its report would compare
     scenarios over different replications (or none) and look complete."""
@@ -231,6 +241,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     if not jobs:
         raise ConfigError("run folder", str(run_dir), "a folder written by `parltwin experiment=...`")
     unfinished(jobs, run_dir)
+    clear_cut_short(run_dir)
     manifests = [m for _, m in jobs]
     tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
     spec = compare_spec(manifests[0]["config"].get("experiment") or {})
@@ -245,10 +256,12 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     channels = channel_table(comp, described)
     first = manifests[0]
     longest = max(manifests, key=lambda m: len(m["seeds"]))
+    made = _created(run_dir / "manifest.json")  # a rebuild keeps when the run was made
     manifest = {
         "kind": KIND,
         "title": spec.title,
-        "created": now(),
+        "created": made or now(),
+        **({"rebuilt": now()} if made else {}),
         "command": command or first.get("command"),
         "seed": first["seed"],
         "years": first["years"]

@@ -37,6 +37,10 @@ PACKAGES = (
     "seaborn",
     "jinja2",
     "joblib",
+    "dask",
+    "distributed",
+    "hydra-joblib-launcher",
+    "hydra-submitit-launcher",
 )
 ROOT = Path(__file__).resolve().parents[1]
 #: Whose ``exp`` and ``log`` numpy used in a run, by whether they are the C library's.

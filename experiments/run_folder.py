@@ -30,6 +30,13 @@ def clear_outputs(run_dir: Path) -> None:
         (run_dir / name).unlink(missing_ok=True)
     for png in (run_dir / FIGURES).glob("*.png"):
         png.unlink()
+    clear_cut_short(run_dir)
+
+
+def clear_cut_short(run_dir: Path) -> None:
+    """Remove what a write cut short left of the comparison's files (``.tmp-*``: never results)."""
+    for tmp in [*run_dir.glob(".tmp-*"), *(run_dir / FIGURES).glob(".tmp-*")]:
+        tmp.unlink(missing_ok=True)
 
 
 def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:

@@ -89,6 +89,24 @@ def test_parltwin_report_rebuilds_everything_from_the_data_alone(
     assert new == old
 
 
+def test_a_rebuilt_report_keeps_when_the_run_was_made(
+    run: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """The rebuild's time is added, the run's kept (it was replaced: the record of when the run
+    happened was lost); a file a cut-short write left is removed."""
+    copy = tmp_path / "copy"
+    shutil.copytree(run, copy)
+    (copy / ".tmp-comparison.csv.abc123").write_text("half a table")
+    report_main(["-q", str(copy)])
+    capsys.readouterr()
+    old, new = (json.loads((d / "manifest.json").read_text()) for d in (run, copy))
+    assert new["created"] == old["created"] and new["rebuilt"] > old["created"]
+    assert "dask" in new["versions"] and "hydra-joblib-launcher" in new["versions"]
+    assert not list(copy.glob(".tmp-*"))
+    # the report points to the jobs' ledgers where they are
+    assert "N/ledger/" in (copy / "report.html").read_text()
+
+
 def test_parltwin_report_refuses_a_folder_without_runs(tmp_path: Path) -> None:
     report = PARLTWIN.with_name("parltwin-report")
     res = subprocess.run([str(report), str(tmp_path)], capture_output=True, text=True, timeout=300)
