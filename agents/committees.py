@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from agents.deputies import Deputies, apportion, median_of
+from agents.deputies import Deputies, apportion, median_of, rewrite
 
 
 @dataclass
@@ -115,12 +115,8 @@ class Committee:
         yes = self.voters.support_one(position, status_quo, government, signal, rng)
         if 2 * int(np.count_nonzero(yes)) <= rows.size:  # no majority of the committee
             return Decision("hold", position)
-        if rules.amend_threshold > 0:
-            median = self.median
-            if abs(median - position) > rules.amend_threshold:
-                moved = position + rules.amend_pull * (median - position)
-                return Decision("amend", min(max(moved, -1.0), 1.0))
-        return Decision("report", position)
+        moved = rewrite(position, self.median, rules.amend_threshold, rules.amend_pull)
+        return Decision("report", position) if moved is None else Decision("amend", moved)
 
     def __repr__(self) -> str:
         return f"Committee({self.name}, {self.chamber}, topics={self.topics})"

@@ -61,6 +61,15 @@ def median_of(values: np.ndarray) -> float:
     return float(v[n // 2]) if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2.0
 
 
+def rewrite(position: float, median: float, threshold: float, pull: float) -> float | None:
+    """A bill as members whose median lies at ``median`` rewrite it: moved ``pull`` of the way
+    towards the median when it lies further than ``threshold`` from it (0: never), kept on the
+    policy scale; None when they leave it as it is. Committees and reviewing chambers alike."""
+    if threshold > 0 and abs(median - position) > threshold:
+        return min(max(position + pull * (median - position), -1.0), 1.0)
+    return None
+
+
 def spatial_gain(ideal: np.ndarray, position: np.ndarray, status_quo: np.ndarray) -> np.ndarray:
     """(members x bills) gain of moving policy from the status quo to the bill, in [-4, 4]."""
     d_sq = ideal[:, None] - status_quo[None, :]
@@ -279,13 +288,11 @@ class Deputies:
             sub._parties(self.party_position, self.government_party)
         return sub
 
-    def amend(self, position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which bills the members want to rewrite, and the rewritten positions: a bill further than
-        ``amendment.threshold`` from their median member is moved ``pull`` of the way towards it."""
-        median = self.median
+    def amend(self, position: float) -> float | None:
+        """The bill at ``position`` as the members would rewrite it before approving it (see
+        :func:`rewrite`, with the chamber's ``amendment``); None if they would leave it as it is."""
         a = self.amendment
-        wants = np.abs(median - position) > a.threshold if a.threshold > 0 else np.zeros(position.shape, bool)
-        return wants, np.clip(position + a.pull * (median - position), -1.0, 1.0)
+        return rewrite(position, self.median, a.threshold, a.pull)
 
     def author(self, rng: np.random.Generator) -> int:
         """The party of a deputy who takes up an initiative: drawn by seat share."""

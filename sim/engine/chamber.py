@@ -104,8 +104,6 @@ class Chamber:
         self.sittings = sittings
         self.agenda = Agenda(agenda_priority)
         self._sq = [float(x) for x in status_quo]  # the law in force on each topic
-        a = deputies.amendment
-        self._amend = (float(a.threshold), float(a.pull), deputies.median)
         self._effects = effects
         self._votes = votes
         self._amendments = amendments
@@ -124,7 +122,6 @@ class Chamber:
         decision and the presence drawn over all of them at once, then each column counted.
         """
         deputies, rng, sq = self.deputies, self._rng, self._sq
-        threshold, pull, median = self._amend
         position, reference, gov, topic = [], [], [], []
         rewrites: list[tuple[int, float]] = []  # (item, the bill as the members would rewrite it)
         for j, it in enumerate(items):
@@ -139,8 +136,10 @@ class Chamber:
             position.append(p)
             reference.append(sq[t])
             gov.append(b.government)
-            if it.question == "review" and threshold > 0 and abs(median - p) > threshold:
-                rewrites.append((j, min(max(p + pull * (median - p), -1.0), 1.0)))
+            if it.question == "review":  # the members' own wording, put as a further question
+                rewritten = deputies.amend(p)
+                if rewritten is not None:
+                    rewrites.append((j, rewritten))
         column_of_rewrite = {}
         for k, (j, rewritten) in enumerate(rewrites):
             column_of_rewrite[j] = len(items) + k
