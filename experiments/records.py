@@ -28,6 +28,7 @@ import pandas as pd
 from experiments.files import write_text
 from scenarios.errors import ConfigError
 from sim.engine.ledger import BILLS, STAGES, Table, from_columns
+from sim.engine.parliament import OUTCOMES as STAGE_OUTCOMES
 from sim.engine.parliament import TERMINALS, ParliamentConf, adopting
 
 #: The columns of a record, in order, and what each holds.
@@ -41,7 +42,7 @@ COLUMNS: dict[str, str] = {
     "outcome": "how it left (the ledger's outcomes); empty while it is still there",
 }
 #: How a visit may end: the ledger's outcomes.
-OUTCOMES = ("pass", "fail", "return", "amend", "hold", "deemed_pass", "deemed_fail", "exhausted", "lapsed")
+OUTCOMES = (*STAGE_OUTCOMES, "lapsed")  # a stage visit's, or a bill that lapsed during it
 #: Outcomes whose time in the stage is cut short by something other than the stage's own work: a
 #: deadline, a bound on rounds, the end of a session.
 CENSORED = ("deemed_pass", "deemed_fail", "exhausted", "lapsed")
@@ -104,10 +105,7 @@ def _open_visits(bills: pd.DataFrame, st: pd.DataFrame, parliament: ParliamentCo
 
 def _next(stages: dict[str, Any], stage: str, outcome: str) -> str:
     """Where a bill goes after leaving ``stage`` with ``outcome`` (a stage or a terminal)."""
-    conf = stages[stage]
-    if outcome == "exhausted":
-        return conf.on_fail
-    return conf.next(outcome.removeprefix("deemed_"))
+    return stages[stage].next(outcome)
 
 
 # -- reading and checking records ---------------------------------------------------------------

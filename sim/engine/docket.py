@@ -52,7 +52,7 @@ class Docket:
                 h,
                 h.conf.kind,
                 h.conf.max_rounds,
-                {o: h.conf.next(o.removeprefix("deemed_")) for o in OUTCOMES},
+                {o: h.conf.next(o) for o in OUTCOMES},
                 name in adopts,
             )
             for name, h in stages.items()
@@ -139,7 +139,7 @@ class Docket:
                 entered = env.now
                 if bound and visit > bound:
                     record(_visit((bill.id, name, kind, visit, entered, entered, "exhausted")))
-                    name = next_of["fail"]
+                    name = next_of["exhausted"]
                     continue
                 if adopts and math.isnan(bill.adopted):
                     bill.adopted = entered  # parliament is done with it: it no longer lapses

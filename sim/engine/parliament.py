@@ -23,7 +23,7 @@ QUESTIONS = ("bill", "amendments")
 #: Outcomes a procedure can end in; a transition may name one of these instead of a stage.
 TERMINALS = ("enacted", "rejected")
 #: Outcomes of a stage (``deemed_`` ones: a deadline decided instead of an actor).
-OUTCOMES = ("pass", "fail", "return", "amend", "hold", "deemed_pass", "deemed_fail")
+OUTCOMES = ("pass", "fail", "return", "amend", "hold", "deemed_pass", "deemed_fail", "exhausted")
 #: Distributions a stage's duration may follow.
 DISTRIBUTIONS = ("fixed", "exponential", "lognormal", "gamma")
 #: A stage's transitions, by the outcome that takes them.
@@ -171,7 +171,12 @@ class StageConf:
     on_amend: str | None = None
 
     def next(self, outcome: str) -> str:
-        """The stage (or terminal) a bill goes to after ``outcome`` (pass, fail, return or amend)."""
+        """The stage (or terminal) a bill goes to after ``outcome``: any outcome a stage visit
+        records (pass, fail, return, amend, hold, a deadline's ``deemed_`` one, or ``exhausted``:
+        past ``max_rounds``, the way out of a cycle is ``on_fail``)."""
+        outcome = outcome.removeprefix("deemed_")
+        if outcome == "exhausted":
+            return self.on_fail
         if outcome == "return":
             return self.on_return or self.on_fail
         if outcome == "amend":
