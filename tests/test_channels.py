@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -269,3 +270,18 @@ def test_cli_prints_throughput_responsiveness_inclusion_and_channels(tmp_path: P
     assert bad.returncode == 2
     assert len(bad.stderr.strip().splitlines()) == 1 and "channels" in bad.stderr
     assert not (tmp_path / "bad").exists()
+
+
+def test_analytics_cuts_the_failures_of_assessed_bills_only() -> None:
+    """A draft is assessed at its first committee stage: before it (the Government's conclusion)
+    it fails as often as without the channel."""
+    from sim.channels.analytics import AnalyticsChannel, AnalyticsConf
+    from sim.engine.parliament import StageConf
+
+    ch = AnalyticsChannel("analytics", AnalyticsConf(review_cut=0.2, defect_cut=0.3))
+    bill = SimpleNamespace(id=7)
+    conclusion, committee = StageConf(kind="work"), StageConf(kind="work", committee=True)
+    assert ch.fail_factor(conclusion, bill) == 1.0
+    assert ch.duration_factor(committee, bill) == pytest.approx(0.8)  # assessed here
+    assert ch.fail_factor(committee, bill) == pytest.approx(0.7)
+    assert ch.fail_factor(conclusion, SimpleNamespace(id=8)) == 1.0

@@ -1,7 +1,8 @@
 """Impact assessment (analytics) before committee stages: shorter reviews, fewer defects.
 
 Every bill reaching a committee stage comes with an assessment: the committee's review takes
-``1 - review_cut`` of its time, and work stages fail ``1 - defect_cut`` as often. Both parameters are
+``1 - review_cut`` of its time, and from then on its work stages fail ``1 - defect_cut`` as often
+(a draft not yet assessed, e.g. at the Government's conclusion, fails as before). Both parameters are
 assumptions of ours (no platform publishes such numbers); they are there to be varied.
 """
 
@@ -44,7 +45,8 @@ class AnalyticsChannel:
         return 1.0
 
     def fail_factor(self, stage: StageConf, bill: Bill) -> float:
-        return 1.0 - self.spec.defect_cut
+        """Fewer failures for an assessed bill (from its first committee stage on), not before."""
+        return 1.0 - self.spec.defect_cut if bill.id in self.assessed else 1.0
 
     def veto_factor(self, bill: Bill) -> float:
         return 1.0
