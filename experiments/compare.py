@@ -38,13 +38,15 @@ from experiments.prefetch import imports_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_replications, run_tasks
 from experiments.run_folder import CONFIG, clear_outputs, scenario_folders
 from scenarios import Config, ConfigError, validate
+from scenarios.diff import NOT_SCENARIO
 from sim.engine.streams import replication_seeds
 
 
 def fingerprint_of(data: dict[str, Any]) -> str:
-    """What makes replications of a scenario the same: its resolved config minus the experiment's
-    own knobs and how results are shown (quiet, lang)."""
-    return config_hash({k: v for k, v in data.items() if k not in ("experiment", "quiet", "lang")})
+    """What makes replications of a scenario the same: its resolved config minus what is not the
+    scenario (``scenarios.diff.NOT_SCENARIO``: the experiment's knobs, the reform's own description,
+    how results are shown), so that editing a reform's label does not make its runs another's."""
+    return config_hash({k: v for k, v in data.items() if k not in NOT_SCENARIO})
 
 
 def fingerprint(cfg: DictConfig) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from scenarios.diff import NOT_SCENARIO  # overrides that never tell scenarios apart
 from scenarios.errors import ConfigError
 
-#: Overrides that never tell scenarios apart: Hydra's own, the experiment's knobs, how results are shown.
-NOT_SCENARIO = ("hydra", "experiment", "quiet", "lang")
 #: Config groups whose choice is already in a scenario's name (``scenario_name``).
 NAMED_GROUPS = ("scenario", "parliament", "channels")
 

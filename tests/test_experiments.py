@@ -306,3 +306,17 @@ def test_the_revision_is_asked_of_git_once_a_process_and_each_manifest_gets_its_
         assert manifest.git_revision()["dirty"] is True
     finally:
         manifest._git_revision.cache_clear()
+
+
+def test_a_scenarios_fingerprint_is_its_model_not_its_description() -> None:
+    """A reform's label or reason does not change the numbers: editing it keeps the runs (a resume
+    was refused as another scenario); a number does change them."""
+    from experiments.compare import fingerprint_of
+    from experiments.manifest import resolved
+
+    data = resolved(compose_config(["+scenario=kz_kurultai_2026"]))
+    assert "reform" in data
+    relabelled = {**data, "reform": {"label": "another label"}, "lang": "kk", "quiet": True}
+    assert fingerprint_of(relabelled) == fingerprint_of(data)
+    other = {**data, "years": data["years"] + 1}
+    assert fingerprint_of(other) != fingerprint_of(data)
