@@ -141,3 +141,24 @@ def test_stage_durations_are_the_scalar_draws_of_their_stream(dist: str, sd: flo
             shape = 1.0 / cv2
             expected = float(rng.gamma(shape, mean / shape))
         assert duration.draw(bill) == expected
+
+
+@pytest.mark.parametrize("by_rank", [False, True])
+def test_an_agenda_counts_only_the_items_still_waiting(by_rank: bool) -> None:
+    """The monthly ``agenda_items`` counted a lapsed bill's or an expired review's item until a
+    sitting dropped it."""
+    from types import SimpleNamespace
+
+    from sim.engine.chamber import Agenda, AgendaItem
+
+    agenda = Agenda(by_rank)
+    items = [
+        AgendaItem(SimpleNamespace(rank=k % 3), "vote", "bill", None, None, None)  # type: ignore[arg-type]
+        for k in range(5)
+    ]
+    for it in items:
+        agenda.append(it)
+    items[1].cancelled = items[4].cancelled = True
+    assert agenda.waiting() == 3
+    taken = agenda.take(10)
+    assert len(taken) == 3 and not any(it.cancelled for it in taken) and agenda.waiting() == 0

@@ -62,7 +62,13 @@ class Agenda:
         self._seq = count()
 
     def __len__(self) -> int:
+        """Entries held, cancelled ones included until a sitting drops them (see :meth:`waiting`)."""
         return len(self._heap) if self.by_rank else len(self._fifo)
+
+    def waiting(self) -> int:
+        """Items still waiting for a vote (a lapsed bill's or an expired review's are not)."""
+        held = (entry[2] for entry in self._heap) if self.by_rank else iter(self._fifo)
+        return sum(not it.cancelled for it in held)
 
     def append(self, item: AgendaItem) -> None:
         if self.by_rank:

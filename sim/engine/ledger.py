@@ -4,7 +4,8 @@ Records are appended while the simulation runs (cheap: a named tuple each) and t
 once at the end. Every table is declared here or next to the mechanism that writes it, as a tuple of
 ``Column``s: the declaration types every write (empty tables included) and documents the data
 (``docs/data.md`` is generated from it). Every bill introduced appears in ``bills`` exactly once, with
-its final ``state`` (``enacted``, ``rejected`` or ``pending`` when the horizon came first).
+its final ``state`` (``enacted``, ``rejected``, ``lapsed`` at a session's or convocation's end, or
+``pending`` when the horizon came first).
 """
 
 from __future__ import annotations

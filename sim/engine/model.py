@@ -176,7 +176,7 @@ class ParliamentModel:
             "bills_rejected": lambda: self.docket.rejected,
             "bills_lapsed": lambda: self.docket.lapsed,
             "bills_waiting": lambda: len(self.docket.waiting),
-            "agenda_items": lambda: sum(len(c.agenda) for c in self.chambers.values()),
+            "agenda_items": lambda: sum(c.agenda.waiting() for c in self.chambers.values()),
             "committee_queue": lambda: sum(len(d.queue) for d in self.desks.values()),
             "committee_busy": lambda: sum(d.count for d in self.desks.values()),
         }

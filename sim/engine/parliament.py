@@ -207,9 +207,11 @@ def adopting(stages: dict[str, StageConf]) -> frozenset[str]:
 
 @dataclass
 class PriorityConf:
-    """Bills the head of state declares a priority: first in every queue, done faster, due in time."""
+    """Bills the head of state declares a priority: first in the agendas and committee queues of a
+    chamber that ranks them (``agenda_priority``), done faster; whether they are adopted within the
+    deadline is measured (``priority_within_deadline``), not enforced."""
 
-    deadline_days: float = 60.0  # they must be adopted within this many days
+    deadline_days: float = 60.0  # they are due within this many days
     duration_factor: float = 1.0  # factor on every stage's duration for a priority bill
 
 

@@ -122,7 +122,8 @@ def month_starts(start: str, horizon: float) -> np.ndarray:
 
 
 def monthly(env: simpy.Environment, days: np.ndarray, record: Callable[[float], None]) -> Process:
-    """Record the model's state at the start of each of ``days`` (after the day's daily step)."""
+    """Record the model's state at the start of each of ``days``: on day 0 after the day's daily
+    step, on later days before it (the record's timeout was scheduled first)."""
     for day in days.tolist():  # Python numbers: a numpy integer against a float is slow to compare
         if day > env.now:
             yield env.timeout(float(day) - env.now)
