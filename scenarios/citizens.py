@@ -109,7 +109,9 @@ def check_channels(ch: ChannelsConf, parliament: Any, prefix: str = "channels") 
     _share(f"{prefix}.initiative.share", ch.initiative.share)
     non_negative(f"{prefix}.initiative.min_level", ch.initiative.min_level)
     non_negative(f"{prefix}.council.min_level", ch.council.min_level)
-    seen: dict[str, str] = {"offline": "offline"}
+    # Names whose random streams the layer's own mechanisms draw from (channels/<name>): a channel
+    # so named would share them, and its draws would move with the mechanism's.
+    seen: dict[str, str] = {"offline": "offline", "initiative": "the deputies' initiative"}
     kinds = {
         "petitions": ch.petitions,
         "appeals": ch.appeals,

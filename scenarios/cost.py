@@ -93,7 +93,7 @@ def bills_per_year(conf: Config) -> float:
     p = conf.parliament
     if p.arrival_rate is not None:
         return p.arrival_rate * 365.0
-    return sum(i.rate_per_year for i in p.initiators.values())
+    return sum(i.rate_per_year for i in p.initiators.values())  # with those fed by demands, at most
 
 
 def citizen_groups(conf: Config) -> int:

@@ -176,6 +176,7 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
         sum(t.weight for t in p.topics.values()) > 0,
         "topic weights with a positive sum",
     )
+    served: dict[tuple[str | None, str], str] = {}  # (chamber, topic) -> the committee serving it
     for c, cc in p.committees.items():
         at = f"{prefix}.committees.{c}"
         need(f"{at}.chamber", cc.chamber, cc.chamber in p.chambers, f"one of {sorted(p.chambers)}")
@@ -183,6 +184,14 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
         positive(f"{at}.size", cc.size, integer=True)
         for t in cc.topics:
             need(f"{at}.topics", t, t in p.topics, f"topics among {sorted(p.topics)}")
+            # one committee a topic in a chamber: the bills of a topic go to one (the other idled)
+            other = served.setdefault((cc.chamber, t), c)
+            need(
+                f"{at}.topics",
+                t,
+                other == c,
+                f"topics no other committee of {cc.chamber} has ({other} has {t})",
+            )
     for w, ic in p.initiators.items():
         at = f"{prefix}.initiators.{w}"
         non_negative(f"{at}.rate_per_year", ic.rate_per_year)
@@ -195,12 +204,12 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
     non_negative(f"{prefix}.head_of_state.noise_sd", p.head_of_state.noise_sd)
     if p.arrival_rate is not None:
         positive(f"{prefix}.arrival_rate", p.arrival_rate)
-        total = sum(i.rate_per_year for i in p.initiators.values())
+        total = sum(i.rate_per_year for i in p.initiators.values() if not i.from_demands)
         need(
             f"{prefix}.initiators",
             total,
             total > 0,
-            "an initiator with a positive rate_per_year for arrival_rate to scale",
+            "an initiator of Poisson bills (not from_demands) with a positive rate_per_year to scale",
         )
     check_decisions(p, prefix)
     stages = expand_readings(p.stages, prefix)

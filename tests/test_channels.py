@@ -285,3 +285,14 @@ def test_analytics_cuts_the_failures_of_assessed_bills_only() -> None:
     assert ch.duration_factor(committee, bill) == pytest.approx(0.8)  # assessed here
     assert ch.fail_factor(committee, bill) == pytest.approx(0.7)
     assert ch.fail_factor(conclusion, SimpleNamespace(id=8)) == 1.0
+
+
+def test_a_channel_cannot_take_a_mechanisms_name() -> None:
+    """A channel named ``initiative`` drew from the deputies' initiative's stream (``channels/<name>``):
+    switching the initiative on moved the channel's draws, and common random numbers with it."""
+    from scenarios.citizens import check_channels
+
+    conf = validate(compose_config(["channels=eotinish_kz"]))
+    conf.channels.appeals["initiative"] = conf.channels.appeals.pop("eotinish_kz")
+    with pytest.raises(ConfigError, match=r"channels\.appeals\.initiative=.*the deputies' initiative"):
+        check_channels(conf.channels, conf.parliament)

@@ -162,3 +162,13 @@ def test_an_agenda_counts_only_the_items_still_waiting(by_rank: bool) -> None:
     assert agenda.waiting() == 3
     taken = agenda.take(10)
     assert len(taken) == 3 and not any(it.cancelled for it in taken) and agenda.waiting() == 0
+
+
+def test_arrival_rate_scales_the_poisson_initiators_only() -> None:
+    """An initiator fed by citizen demands (the People's Council) has no Poisson stream: counted in
+    the total, it left the streams short of ``arrival_rate``."""
+    conf = validate(compose_config(["parliament=kz_kurultai_2026", "+parliament.arrival_rate=0.5"]))
+    rates = conf.parliament.rates_per_day()
+    assert set(rates) == {"government", "deputies"}
+    assert sum(rates.values()) == pytest.approx(0.5)
+    assert rates["government"] / rates["deputies"] == pytest.approx(95 / 38)

@@ -92,6 +92,11 @@ from tests.toy import toy_config
             "parliament.committees.economy.topics",
             "topics among",
         ),
+        (  # the second committee of a topic was appointed and never given a bill
+            "parliament.committees.economy.topics=[economy,law]",
+            "parliament.committees.economy.topics",
+            "topics no other committee of mazhilis has (legislation has law)",
+        ),
         ("seed=-1", "seed", ">= 0"),
         ("years=0", "years", "positive"),
     ],

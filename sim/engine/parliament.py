@@ -242,8 +242,9 @@ class ParliamentConf:
     service_mean: float | None = None
 
     def rates_per_day(self) -> dict[str, float]:
-        """Each initiator's rate of bills per day (scaled to ``arrival_rate`` when it is set)."""
-        rates = {w: i.rate_per_year / 365.0 for w, i in self.initiators.items()}
+        """Each Poisson initiator's rate of bills per day, scaled to ``arrival_rate`` when it is set
+        (an initiator fed by citizen demands has no Poisson stream: its rate is a most per year)."""
+        rates = {w: i.rate_per_year / 365.0 for w, i in self.initiators.items() if not i.from_demands}
         if self.arrival_rate is not None:
             total = sum(rates.values())
             rates = {w: self.arrival_rate * r / total for w, r in rates.items()}
