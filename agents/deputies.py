@@ -302,13 +302,3 @@ class Deputies:
     def attend(self, shape: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
         """(members x bills) boolean: who is present at each vote."""
         return rng.random(shape) < self.attendance
-
-    def describe(self, index: int) -> dict[str, object]:
-        """Member ``index`` as a record (for inspection)."""
-        return {
-            "chamber": self.chamber,
-            "party": self.party_names[self.party[index]],
-            "ideology": float(self.ideal[index]),
-            "loyalty": float(self.loyalty[index]),
-            "attention": float(self.attention[index]),
-        }

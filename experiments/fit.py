@@ -214,7 +214,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     replay_conf = apply_fit(conf, values, window.start, window.years)
     _line(quiet, f"replaying the fitted preset: {len(seeds)} runs of {window.years:.2f} years")
     runs = replayed_ledgers(replay_conf, seeds, window.start, parliament_of(replay_conf))
-    comparison = replay.compare(tables, runs, timed_stages(conf.parliament), window.days)
+    comparison = replay.compare(tables, runs, timed_stages(conf.parliament))
     base = base_preset(cfg)
     name = s["preset"] or f"{conf.parliament.name}_fitted"
     table = pd.DataFrame([e.__dict__ for e in fitted.estimates]).rename(

@@ -165,7 +165,7 @@ def _shares(
 
 
 def compare(
-    records: dict[str, Table], runs: Sequence[dict[str, Table]], timed: Sequence[Timed], days: float
+    records: dict[str, Table], runs: Sequence[dict[str, Table]], timed: Sequence[Timed]
 ) -> Comparison:
     """Every comparison of the replayed ``runs`` with the ``records`` (both as ledgers)."""
     rng = np.random.default_rng(0)  # the Monte Carlo tests' draws: fixed, so a report repeats

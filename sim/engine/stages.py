@@ -23,7 +23,7 @@ from agents.majority import Rule
 from sim.engine.chamber import AgendaItem, Chamber
 from sim.engine.desks import Desk
 from sim.engine.ledger import Amendment, Bill
-from sim.engine.parliament import DurationConf, PriorityConf, StageConf
+from sim.engine.parliament import PriorityConf, StageConf
 
 if TYPE_CHECKING:
     from agents.head_of_state import HeadOfState
@@ -69,9 +69,8 @@ class Duration:
         effects: Effects,
         rng: np.random.Generator,
         priority: PriorityConf,
-        duration: DurationConf | None = None,
     ) -> None:
-        d = duration or stage.duration
+        d = stage.duration
         self.stage, self.effects = stage, effects
         self.dist, self.mean = d.dist, float(d.mean)
         self.by_complexity = stage.scale_by_complexity
