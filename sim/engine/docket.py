@@ -116,10 +116,8 @@ class Docket:
     def _table(self, bill: Bill) -> None:
         """``bill`` is introduced: it is on the books and starts its walk."""
         env = self.env
-        now = bill.introduced = env.now
-        self.area += self.in_system * (now - self._last_change)
-        self._last_change = now
-        self.in_system += 1
+        bill.introduced = env.now
+        self._count(1)
         if self.effects.introduced:
             for hear in self.effects.introduced:
                 hear(bill)
@@ -163,10 +161,8 @@ class Docket:
 
     def finish(self, bill: Bill, state: str) -> None:
         """``bill`` left the procedure as ``state`` (enacted, rejected or lapsed)."""
-        now = bill.finished = self.env.now
-        self.area += self.in_system * (now - self._last_change)
-        self._last_change = now
-        self.in_system -= 1
+        bill.finished = self.env.now
+        self._count(-1)
         self.live.pop(bill.id, None)
         bill.state = state
         if state == "enacted":
@@ -184,6 +180,7 @@ class Docket:
         self._count(0)
 
     def _count(self, delta: int) -> None:
+        """``delta`` bills enter (or leave) the system now: the occupancy integral first."""
         now = self.env.now
         self.area += self.in_system * (now - self._last_change)
         self._last_change = now
