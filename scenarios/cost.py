@@ -23,9 +23,9 @@ MAX_SEATS = 10_000
 MAX_GROUPS = 200_000
 #: Bill-stage visits of one run: its ledger is held in memory until the run ends.
 MAX_RUN_VISITS = 5_000_000
-#: Bill-stage visits of a whole command (the main job: about 1.8e6).
+#: Bill-stage visits of a whole command (the main job: about 9.1e5, each stage and reading once).
 MAX_VISITS = 1e9
-#: Group-topic-days of a whole command (the main job: about 2.6e8).
+#: Group-topic-days of a whole command (the main job: about 3.7e8).
 MAX_GROUP_DAYS = 1e11
 #: Jobs of one sweep.
 MAX_JOBS = 1_000
@@ -142,7 +142,7 @@ def estimate(conf: Config, runs: int, years: float | None = None, what: str = ""
     topics = len(conf.parliament.topics)
     return Estimate(
         runs=runs,
-        visits=runs * bills * len(conf.parliament.stages),
+        visits=runs * bills * len(expand_readings(conf.parliament.stages)),  # each stage once, readings too
         group_days=runs * citizen_groups(conf) * topics * days,
         days=runs * days,
         what=[what or f"{runs} runs of {years:g} years"],

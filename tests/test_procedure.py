@@ -181,3 +181,17 @@ def test_a_runs_memory_check_counts_every_visit_a_bill_can_make() -> None:
     with pytest.raises(CostError, match=r"up to 11 visits each"):  # ten rounds and the exhausted one
         costs.check_run(conf, years)
     costs.check_run(validate(compose_config(["parliament=single_queue"])), years)  # one visit: fine
+
+
+def test_a_commands_estimate_counts_every_reading_once() -> None:
+    """The Kurultai's three readings are five stages of its ten (the estimate counted its six stages
+    as written, against the run check's count with readings)."""
+    from scenarios import cost, validate
+    from scenarios.procedure import expand_readings
+    from tests.conftest import compose_config
+
+    conf = validate(compose_config(["parliament=kz_kurultai_2026", "~citizens", "~channels"]))
+    stages = expand_readings(conf.parliament.stages)
+    assert len(conf.parliament.stages) == 6 and len(stages) == 10
+    bills = cost.bills_per_year(conf) * conf.years
+    assert cost.estimate(conf, 3).visits == pytest.approx(3 * bills * 10)
