@@ -17,9 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Spread of a member's loyalty around the party's discipline [A].
-LOYALTY_SD = 0.05
-
 
 @dataclass
 class PartyConf:
@@ -162,17 +159,19 @@ class Deputies:
         attention: float,
         attendance: float,
         noise_sd: float,
+        loyalty_sd: float,
         rng: np.random.Generator,
         amendment: AmendmentConf | None = None,
     ) -> Deputies:
-        """Apportion ``seats`` to the parties and draw each member's ideal point and loyalty."""
+        """Apportion ``seats`` to the parties and draw each member's ideal point and loyalty (the
+        party's discipline, spread by ``loyalty_sd``)."""
         counts = apportion(seats, np.array([p.seats for p in parties.values()]))
         party = np.repeat(np.arange(len(parties)), counts)
         pos = np.array([p.position for p in parties.values()], dtype=float)
         spread = np.array([p.spread for p in parties.values()], dtype=float)
         disc = np.array([p.discipline for p in parties.values()], dtype=float)
         ideal = np.clip(pos[party] + spread[party] * rng.standard_normal(seats), -1.0, 1.0)
-        loyalty = np.clip(disc[party] + LOYALTY_SD * rng.standard_normal(seats), 0.0, 1.0)
+        loyalty = np.clip(disc[party] + loyalty_sd * rng.standard_normal(seats), 0.0, 1.0)
         attention_of = np.full(seats, float(attention))
         return cls(chamber, parties, party, ideal, loyalty, attention_of, attendance, noise_sd, amendment)
 

@@ -52,6 +52,7 @@ SAME = {
         ("chambers", "parties.amanat.discipline"),
         ("chambers", "parties.amanat.position"),
         ("stages", "between.mean"),
+        ("stages", "between.sd"),
         ("chambers", "quorum"),
         *(
             ("chambers", f"parties.{party}.{what}")

@@ -199,6 +199,7 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
         non_negative(f"{at}.position_sd", ic.position_sd)
     non_negative(f"{prefix}.complexity_sd", p.complexity_sd)
     non_negative(f"{prefix}.vote_noise", p.vote_noise)
+    in_range(f"{prefix}.loyalty_sd", p.loyalty_sd, 0.0, 1.0)
     in_range(f"{prefix}.head_of_state.position", p.head_of_state.position, -1.0, 1.0)
     non_negative(f"{prefix}.head_of_state.veto_tolerance", p.head_of_state.veto_tolerance)
     non_negative(f"{prefix}.head_of_state.noise_sd", p.head_of_state.noise_sd)

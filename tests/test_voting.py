@@ -148,7 +148,14 @@ def test_a_committee_decides_on_one_bill_as_the_chamber_would_on_a_column() -> N
         "c": PartyConf(position=0.8, discipline=0.2),
     }
     d = Deputies.seat(
-        "c", parties, 60, attention=0.3, attendance=0.9, noise_sd=0.4, rng=np.random.default_rng(1)
+        "c",
+        parties,
+        60,
+        attention=0.3,
+        attendance=0.9,
+        noise_sd=0.4,
+        loyalty_sd=0.05,
+        rng=np.random.default_rng(1),
     )
     rows = np.sort(np.random.default_rng(2).choice(60, 15, replace=False))
     signal = np.random.default_rng(4).normal(size=(60, 1))

@@ -102,6 +102,7 @@ class ParliamentModel:
                 attention=c.attention,
                 attendance=c.attendance,
                 noise_sd=p.vote_noise,
+                loyalty_sd=p.loyalty_sd,
                 rng=streams[f"composition/{name}"],
                 amendment=c.amendment,
             )

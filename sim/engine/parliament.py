@@ -228,6 +228,7 @@ class ParliamentConf:
     initiators: dict[str, InitiatorConf] = field(default_factory=dict)
     complexity_sd: float = 0.5  # bills' complexity is lognormal with mean 1 and this sd
     vote_noise: float = 0.3  # sd of the noise in a deputy's utility
+    loyalty_sd: float = 0.05  # sd of a member's loyalty around the party's discipline
     head_of_state: HeadOfStateConf = field(default_factory=HeadOfStateConf)
     committee_rules: CommitteeRulesConf = field(default_factory=CommitteeRulesConf)
     priority: PriorityConf = field(default_factory=PriorityConf)
