@@ -27,6 +27,7 @@ from experiments.stats import holm
 from experiments.worlds import get
 from scenarios import ConfigError, validate
 from scenarios import cost as costs
+from scenarios.procedure import expand_readings
 from scenarios.schema import Config
 from tests.conftest import CONFIGS, compose_config
 from tests.parltwin_cli import parltwin, snapshot
@@ -241,8 +242,8 @@ def test_the_cost_check_counts_each_world_at_its_own_rates() -> None:
     got = robustness.estimate(d)
     runs = spec.replications * 0.25
 
-    def visits(conf: Config) -> float:  # bills a year x stages, per year of one run
-        return costs.bills_per_year(conf) * len(conf.parliament.stages)
+    def visits(conf: Config) -> float:  # bills a year x stages (readings expanded), per year of one run
+        return costs.bills_per_year(conf) * len(expand_readings(conf.parliament.stages))
 
     assert got.visits == pytest.approx(runs * sum(visits(w[s]) for w in d.typed for s in spec.scenarios))
     presets = runs * spec.worlds * sum(visits(d.configs[s]) for s in spec.scenarios)
