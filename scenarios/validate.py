@@ -27,6 +27,7 @@ from scenarios.errors import ConfigError
 from scenarios.procedure import check_procedure, expand_readings
 from scenarios.ranges import check_ranges
 from scenarios.schema import LANGUAGES, Config
+from sim.engine.calendar import sessions, sitting_days
 from sim.engine.parliament import ParliamentConf
 
 #: The longest horizon a run may have, in years (a bound on days simulated; ``scenarios.cost``
@@ -119,6 +120,7 @@ def check_config(conf: Config) -> Config:
     positive("years", conf.years)
     need("lang", conf.lang, conf.lang in LANGUAGES, f"one of {', '.join(LANGUAGES)}")
     check_parliament(conf.parliament)
+    check_sittings(conf.parliament, conf.years)
     if conf.citizens is not None:
         check_citizens(conf.citizens, conf.parliament)
         check_ranges(conf.citizens, "citizens")
@@ -132,6 +134,22 @@ def check_config(conf: Config) -> Config:
 def _origin(generated: str, p: ParliamentConf) -> str:
     """The stage of several readings that ``generated`` was expanded from."""
     return max((n for n in p.stages if generated.startswith(f"{n}_")), key=len, default=generated)
+
+
+def check_sittings(p: ParliamentConf, years: float) -> None:
+    """Every chamber that votes sits at least once in a year of its sessions (or in the run, when
+    longer): one that never sits never votes, and the run ended with no law and no word why."""
+    horizon = max(366.0, years * 365.0)
+    spans = sessions(p.calendar, horizon)
+    voting = {s.chamber for s in p.stages.values() if s.kind in ("vote", "review")}
+    for name in sorted(c for c in voting if c in p.chambers):
+        weekdays = p.chambers[name].sitting_weekdays
+        need(
+            f"parliament.chambers.{name}.sitting_weekdays",
+            list(weekdays),
+            len(sitting_days(p.calendar.start, horizon, spans, weekdays)) > 0,
+            "weekdays on which the chamber sits while a session is open (it would never vote)",
+        )
 
 
 def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
@@ -182,6 +200,9 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
         need(f"{at}.chamber", cc.chamber, cc.chamber in p.chambers, f"one of {sorted(p.chambers)}")
         positive(f"{at}.capacity", cc.capacity, integer=True)
         positive(f"{at}.size", cc.size, integer=True)
+        if cc.chamber in p.chambers:  # it was cut to the chamber's size without a word
+            seats = p.chambers[cc.chamber].seats
+            need(f"{at}.size", cc.size, cc.size <= seats, f"at most the {seats} members of {cc.chamber}")
         for t in cc.topics:
             need(f"{at}.topics", t, t in p.topics, f"topics among {sorted(p.topics)}")
             # one committee a topic in a chamber: the bills of a topic go to one (the other idled)

@@ -92,6 +92,16 @@ from tests.toy import toy_config
             "parliament.committees.economy.topics",
             "topics among",
         ),
+        (  # cut to the chamber's size without a word
+            "parliament.committees.economy.size=500",
+            "parliament.committees.economy.size",
+            "at most the 98 members of mazhilis",
+        ),
+        (  # a one-day session, never a Thursday in the run's 5 years: the Senate never voted
+            "parliament.calendar.sessions=[{opens: '09-01', closes: '09-01'}]",
+            "parliament.chambers.senate.sitting_weekdays",
+            "weekdays on which the chamber sits while a session is open",
+        ),
         (  # the second committee of a topic was appointed and never given a bill
             "parliament.committees.economy.topics=[economy,law]",
             "parliament.committees.economy.topics",
