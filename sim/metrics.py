@@ -15,7 +15,8 @@ ledger's tables (``T`` is the horizon in days, years = T / 365):
 - ``stage_<name>_mean_days``: mean time a bill spends in each stage per visit (one per stage);
 - ``senate_returns_per_year``: laws a reviewing (second) chamber sent back to the first, rejected or
   with its own amendments, per year; ``senate_amendments_per_year``: those sent back with
-  amendments; ``overrides_per_year``: override votes won per year;
+  amendments (both undefined without a reviewing chamber); ``overrides_per_year``: override votes
+  won per year;
 - ``committee_kill_rate``: share of committee decisions that held the bill (it never reached the
   floor); ``amendments_per_law``: amendments adopted (by committees, or a second chamber's accepted
   by the first) per law enacted;
@@ -271,6 +272,7 @@ def summarize(
     stay = np.minimum(np.nan_to_num(bills["finished"], nan=horizon), horizon) - bills["introduced"]
     kind, outcome = stages["kind"], stages["outcome"]
     review = kind == "review"
+    reviews = any(s.kind == "review" for s in parliament.stages.values())
     is_override = np.isin(stages["stage"], list(override_stages))
     out: dict[str, float | None] = {
         "laws_per_year": window["laws_per_year"],
@@ -311,8 +313,13 @@ def summarize(
             if len(state)
             else None,
             "lapsed_per_year": float((state == "lapsed").sum() / years),
-            "senate_returns_per_year": float(np.isin(outcome[review], ["return", "amend"]).sum() / years),
-            "senate_amendments_per_year": float((outcome[review] == "amend").sum() / years),
+            # undefined for a procedure without a reviewing chamber (a unicameral one), not 0
+            "senate_returns_per_year": float(np.isin(outcome[review], ["return", "amend"]).sum() / years)
+            if reviews
+            else None,
+            "senate_amendments_per_year": float((outcome[review] == "amend").sum() / years)
+            if reviews
+            else None,
             "overrides_per_year": float((is_override & (outcome == "pass")).sum() / years),
             "committee_kill_rate": _num((outcome[decided] == "hold").mean()) if decided.any() else None,
             "amendments_per_law": _num(adopted_amendments.sum() / enacted_ids.size)

@@ -172,3 +172,13 @@ def test_arrival_rate_scales_the_poisson_initiators_only() -> None:
     assert set(rates) == {"government", "deputies"}
     assert sum(rates.values()) == pytest.approx(0.5)
     assert rates["government"] / rates["deputies"] == pytest.approx(95 / 38)
+
+
+def test_a_parliament_without_a_second_chamber_has_no_senate_returns() -> None:
+    """Undefined, not zero: a unicameral run reported 'laws the Senate sent back: 0.00'."""
+    uni = simulate(
+        validate(compose_config(["parliament=kz_kurultai_2026", "~citizens", "~channels", "years=1"]))
+    )
+    bi = simulate(validate(compose_config(["~citizens", "~channels", "years=1"])))
+    for key in ("senate_returns_per_year", "senate_amendments_per_year"):
+        assert uni.summary[key] is None and isinstance(bi.summary[key], float)
