@@ -134,8 +134,12 @@ def preset_yaml(
         value = lookup_fitted(path, fitted)
         if not lo <= value <= hi:
             del text.ranges[path]
+    # An exponential or fixed duration has no spread of its own (sd 0, unused): no range for it.
+    spreadless = {
+        f"{d.timed.path}.sd" for d in fitted.durations if d.chosen.family not in ("lognormal", "gamma")
+    }
     for path in parliament.ranges:  # a base range of a fitted number without an interval: widened
-        if path not in text.ranges and _fitted(path, fitted):
+        if path not in text.ranges and path not in spreadless and _fitted(path, fitted):
             value = lookup_fitted(path, fitted)
             lo, hi = (float(v) for v in parliament.ranges[path])
             text.range(path, min(lo, value), max(hi, value))

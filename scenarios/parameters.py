@@ -33,9 +33,11 @@ class Parameter:
     ``mode`` is ``set`` (every path takes the value), ``scale`` (every path is the preset's value
     times the factor) or ``readings`` (the number of readings of the procedure's votes of several
     readings, which changes the stages they expand into: :func:`scenarios.procedure.set_readings`).
-    ``clip`` bounds the resulting values; ``integer`` rounds them. ``label`` names it for people (an
-    English message id); ``lever`` is where a planner finds it in the app (one of :data:`LEVERS`;
-    None: not there).
+    ``clip`` bounds the resulting values; ``integer`` rounds them. ``unless`` leaves out a number
+    whose mapping has one of these (key, value) pairs (a fixed legal time is not work; a body fed
+    by citizens' demands tables no bills at a rate). ``label`` names it for people (an English
+    message id); ``lever`` is where a planner finds it in the app (one of :data:`LEVERS`; None: not
+    there).
     """
 
     name: str
@@ -49,6 +51,7 @@ class Parameter:
     clip: tuple[float, float] | None = None
     label: str = ""
     lever: str | None = None
+    unless: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -108,6 +111,7 @@ PARAMETERS: dict[str, Parameter] = _registry(
         "factor on every initiator's rate of bills",
         label="Bills tabled (factor on every initiator's rate)",
         lever="assumptions",
+        unless=(("from_demands", True),),
     ),
     Parameter(
         "attendance",
@@ -163,9 +167,10 @@ PARAMETERS: dict[str, Parameter] = _registry(
         0.5,
         1.5,
         "factor",
-        "factor on every stage's duration (mean and sd: the same shape, scaled)",
+        "factor on every stage's drawn duration (mean and sd: the same shape, scaled)",
         label="Time of work stages (factor)",
         lever="assumptions",
+        unless=(("dist", "fixed"),),
     ),
     Parameter(
         "complexity_sd",
@@ -345,12 +350,22 @@ def _stages(conf: Any) -> Any:
     return get(get(conf, "parliament"), "stages")
 
 
+def acted_on(conf: Any, par: Parameter) -> list[tuple[str, Any, Any]]:
+    """The leaves ``par`` acts on in ``conf``: those its paths name, but for what it leaves out."""
+    return [
+        leaf
+        for path in par.paths
+        for leaf in leaves(conf, path)
+        if not any(get(leaf[1], key) == value for key, value in par.unless)
+    ]
+
+
 def present(conf: Any, name: str) -> bool:
     """Whether a registered parameter acts on anything in ``conf`` (a Config or a resolved mapping)."""
     par = PARAMETERS[name]
     if par.mode == "readings":
         return bool(readings(_stages(conf) or {}))
-    return any(leaves(conf, path) for path in par.paths)
+    return bool(acted_on(conf, par))
 
 
 def current(conf: Any, name: str) -> float | None:
@@ -364,7 +379,7 @@ def current(conf: Any, name: str) -> float | None:
         return float(get(stages[readings(stages)[0]], "readings"))
     if par.mode == "scale":
         return 1.0
-    _, node, key = next(leaf for p in par.paths for leaf in leaves(conf, p))
+    _, node, key = acted_on(conf, par)[0]
     return float(get(node, key))
 
 
@@ -377,7 +392,7 @@ def plausible_span(conf: Any, name: str) -> tuple[float, float]:
     if par.mode == "readings":
         return lo, hi
     c0, c1 = par.clip if par.clip is not None else (-math.inf, math.inf)
-    for path, node, key in (leaf for p in par.paths for leaf in leaves(conf, p)):
+    for path, node, key in acted_on(conf, par):
         group, _, rest = path.partition(".")
         declared = get(get(conf, group), "ranges") or {}
         bounds = declared.get(rest) if hasattr(declared, "get") else None
@@ -401,7 +416,7 @@ def targets(conf: Config, name: str) -> list[tuple[str, Any, Any]]:
         raise ConfigError(
             "experiment.parameters", name, "a parameter with values (readings changes the procedure)"
         )
-    found = [leaf for path in PARAMETERS[name].paths for leaf in leaves(conf, path)]
+    found = acted_on(conf, PARAMETERS[name])
     if not found:
         where = ", ".join(PARAMETERS[name].paths)
         raise ConfigError("experiment.parameters", name, f"a parameter present in this scenario ({where})")

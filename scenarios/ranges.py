@@ -26,6 +26,13 @@ def lookup(node: Any, path: str) -> Any:
     return node
 
 
+def _unread_spread(p: Any, path: str) -> bool:
+    """Whether ``path`` is the sd of a duration without a spread of its own (exponential, fixed):
+    a preset fitted with such a family keeps its base's range of the sd, which bounds nothing."""
+    head, _, last = path.rpartition(".")
+    return last == "sd" and bool(head) and getattr(lookup(p, head), "dist", None) in ("exponential", "fixed")
+
+
 def check_ranges(p: Any, prefix: str = "parliament") -> None:
     """Each path under ``p.ranges`` names a number of ``p`` (a parliament, citizens or channels
     preset, at ``prefix`` in the config), and its [low, high] holds that number."""
@@ -45,6 +52,8 @@ def check_ranges(p: Any, prefix: str = "parliament") -> None:
             and bounds[0] <= bounds[1]
         )
         need(at, list(bounds), ok, "[low, high] with low <= high")
+        if _unread_spread(p, path):
+            continue  # an exponential or fixed duration's sd, which the model does not read
         need(
             at,
             list(bounds),

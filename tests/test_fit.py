@@ -392,3 +392,32 @@ def test_bills_of_different_complexity_leave_each_stage_its_own_duration() -> No
         assert d.mean_ci[0] <= mean <= d.mean_ci[1], (d.timed.path, d.mean, d.mean_ci)
         if family in ("lognormal", "gamma"):
             assert d.sd_ci[0] <= sd <= d.sd_ci[1], (d.timed.path, d.sd, d.sd_ci)
+
+
+def test_a_preset_fitted_with_exponential_durations_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An exponential duration has sd 0: the base preset's range of its spread was carried over
+    (widened to the mean), and the written preset failed its own check when used."""
+    from experiments.preflight import plan
+    from tests.conftest import ROOT
+    from tests.parltwin_cli import parltwin
+
+    data = ROOT / "data" / "example_records_kz_bicameral_2023.csv"
+    args = [
+        "experiment=fit",
+        f"data={data}",
+        "~citizens",
+        "~channels",
+        "experiment.families=[exponential]",
+        "experiment.rounds=0",
+        "experiment.replications=2",
+        "quiet=true",
+        "hydra.run.dir=run",
+    ]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    preset = (tmp_path / "run" / "parliament" / "kz_bicameral_2023_fitted.yaml").read_text()
+    assert "dist: exponential" in preset and "duration.sd:" not in preset
+    folder = str(tmp_path / "run")
+    plan(["--config-dir", folder, "parliament=kz_bicameral_2023_fitted", "~citizens", "~channels"])
