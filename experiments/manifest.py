@@ -80,6 +80,8 @@ def model_code() -> str:
     digest = hashlib.sha256()
     for package in MODEL_PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
+            if path.name.startswith(".") or not path.is_file():  # an editor's lock file, a dangling link
+                continue
             digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -320,3 +320,21 @@ def test_a_scenarios_fingerprint_is_its_model_not_its_description() -> None:
     assert fingerprint_of(relabelled) == fingerprint_of(data)
     other = {**data, "years": data["years"] + 1}
     assert fingerprint_of(other) != fingerprint_of(data)
+
+
+def test_the_models_digest_follows_its_code_and_skips_an_editors_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor's lock file (a dangling link named ``.#x.py``) made every replication fail."""
+    import experiments.manifest as manifest
+
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "a.py").write_text("x = 1\n")
+    monkeypatch.setattr(manifest, "ROOT", tmp_path)
+    monkeypatch.setattr(manifest, "MODEL_PACKAGES", ("agents",))
+    digest = manifest.model_code.__wrapped__
+    before = digest()
+    (tmp_path / "agents" / ".#a.py").symlink_to(tmp_path / "nowhere")
+    assert digest() == before
+    (tmp_path / "agents" / "a.py").write_text("x = 2\n")
+    assert digest() != before
