@@ -42,11 +42,13 @@ class Assumption:
     follows: str | None = None
 
     def at(self, u: float) -> float | int:
-        """The value at quantile ``u`` of the range (a whole number rounded, kept in the range)."""
-        v = self.low + float(u) * (self.high - self.low)
+        """The value at quantile ``u`` of the range; for a whole number, each of the range's whole
+        numbers takes an equal share of the quantiles (rounding gave the ends half a share each:
+        a range of 1 to 3 rounds gave 1 and 3 a quarter of the worlds each)."""
         if self.integer:
-            return int(min(max(round(v), math.ceil(self.low)), math.floor(self.high)))
-        return v
+            first, last = math.ceil(self.low), math.floor(self.high)
+            return int(min(first + math.floor(float(u) * (last - first + 1)), last))
+        return self.low + float(u) * (self.high - self.low)
 
 
 def get(data: Mapping[str, Any], path: str) -> Any:

@@ -427,3 +427,17 @@ def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
     worlds = pd.read_csv(tmp_path / "run" / "worlds.csv")
     assert not [c for c in worlds.columns if "mazhilis" in c]
     assert (tmp_path / "run" / "report.html").is_file()
+
+
+def test_a_whole_number_takes_each_of_its_values_equally_often() -> None:
+    """Rounding a uniform quantile gave a range's two ends half a share each (max_rounds 1 to 3:
+    a quarter of the worlds at 1, half at 2, a quarter at 3)."""
+    from experiments.worlds import Assumption
+
+    a = Assumption("parliament.stages.x.max_rounds", 1, 3, True, {})
+    u = (np.arange(3000) + 0.5) / 3000
+    counts = np.bincount([a.at(q) for q in u], minlength=4)[1:]
+    assert list(counts) == [1000, 1000, 1000]
+    assert a.at(0.0) == 1 and a.at(1.0) == 3
+    b = Assumption("parliament.chambers.x.agenda_capacity", 6, 15, True, {})
+    assert np.bincount([b.at(q) for q in u], minlength=16)[6:].min() == 300
