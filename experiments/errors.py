@@ -109,6 +109,8 @@ def one_line(exc: BaseException) -> str:
         typed = _wrong_type(msg)
         if key and typed:  # as our own checks say it: the field, its value, what is allowed
             return f"{key}={typed[0]!r} is not allowed: {typed[1]}"
+        if key and msg.endswith("does not support deletion"):  # '~key' of a field of the schema
+            msg += f" (a field of the schema is set, not removed: '{key}=...')"
         if key and msg.startswith(_KIND_CHANGE):
             msg += f" (a mapping for a list or a list for a mapping: remove it first, '~{key}' '+{key}=...')"
         return f"{key}: {msg}" if key else msg

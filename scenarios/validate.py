@@ -28,7 +28,7 @@ from scenarios.procedure import check_procedure, expand_readings
 from scenarios.ranges import check_ranges
 from scenarios.schema import LANGUAGES, Config
 from sim.engine.calendar import sessions, sitting_days
-from sim.engine.parliament import ParliamentConf
+from sim.engine.parliament import TERMINALS, TRANSITIONS, ParliamentConf
 
 #: The longest horizon a run may have, in years (a bound on days simulated; ``scenarios.cost``
 #: bounds the work in them).
@@ -235,6 +235,16 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
         )
     check_decisions(p, prefix)
     stages = expand_readings(p.stages, prefix)
+    for name, st in p.stages.items():  # a reading's own stages are the procedure's, not a target
+        for key in TRANSITIONS:
+            t = getattr(st, key)
+            need(
+                f"{prefix}.stages.{name}.{key}",
+                t,
+                t is None or t in p.stages or t not in stages,
+                f"a stage of the procedure ({', '.join(p.stages)}) or {' / '.join(TERMINALS)}: "
+                f"{t} is one of the stages a vote's readings expand into",
+            )
     check_procedure(stages, {w: i.start for w, i in p.initiators.items()}, p.chambers, prefix)
     for name, s in stages.items():
         if s.kind == "work" and s.committee:

@@ -407,6 +407,15 @@ def test_a_read_only_output_folder_is_one_line_with_the_io_code(
     assert list(locked.iterdir()) == []
 
 
+def test_removing_a_field_of_the_schema_says_how_to_set_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ended = parltwin(["~parliament.committees"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT
+    assert ended.one_line.endswith("(a field of the schema is set, not removed: 'parliament.committees=...')")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("where", ["preset", "override"])
 def test_a_misspelt_key_is_named_with_the_keys_allowed(
     where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

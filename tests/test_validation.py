@@ -92,6 +92,11 @@ from tests.toy import toy_config
             "parliament.committees.economy.topics",
             "topics among",
         ),
+        (  # a reading's own stage as a target: the readings looped and a later stage was "unreachable"
+            "parliament.stages.mazhilis.on_pass=mazhilis_2",
+            "parliament.stages.mazhilis.on_pass",
+            "mazhilis_2 is one of the stages a vote's readings expand into",
+        ),
         (  # cut to the chamber's size without a word
             "parliament.committees.economy.size=500",
             "parliament.committees.economy.size",
