@@ -36,8 +36,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
+from experiments.compare_spec import HEADLINE, compare_spec, scheduler_at
 from experiments.compare_spec import KIND as COMPARE
-from experiments.compare_spec import compare_spec, scheduler_at
 from experiments.composition import checked_sweep
 from experiments.errors import InputError
 from experiments.figure import PLOTS
@@ -385,7 +385,7 @@ def experiment_cost(job: Job) -> costs.Estimate:
         for c in design.configs.values():
             known |= _metrics_of(c)
         for name in spec.metrics:
-            if name not in known:
+            if name not in known and name not in HEADLINE:  # a headline metric shows where reported
                 raise ConfigError(
                     "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
                 )
@@ -442,7 +442,7 @@ def check_comparison(jobs: list[Job]) -> None:
     for j in jobs:
         known |= _metrics_of(j.conf)
     for name in spec.metrics:
-        if name not in known:
+        if name not in known and name not in HEADLINE:  # a headline metric shows where reported
             raise ConfigError(
                 "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
             )

@@ -524,9 +524,12 @@ def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[st
     tr = translator(lang)
     described = catalog.load(world_folder(out, 0, n) for n in d.spec.scenarios)
     runs = records(out, d)
-    missing = [m for m in d.spec.metrics if m not in runs.columns]
+    missing = [m for m in d.spec.metrics if m not in runs.columns and m not in HEADLINE]
     if missing:
         raise ConfigError("experiment.metrics", missing[0], "a metric these scenarios report")
+    shown = tuple(m for m in d.spec.metrics if m in runs.columns)  # a headline one where reported
+    if shown != d.spec.metrics:
+        d = replace(d, spec=replace(d.spec, metrics=shown))
     eff = effects(runs, d, described)
     robust = table(eff, d, described, int(manifest["seed"]))
     assumptions = assumptions_table(d, robust)

@@ -39,12 +39,14 @@ PLACEHOLDER = re.compile(r"DATE|DIR|NAME|BASE|ADDRESS|my_configs|\bN\b")
 
 
 def commands(doc: str) -> list[str]:
-    """The ``parltwin`` commands in ``doc``'s code blocks, without their comments; those with a
-    placeholder for the reader's own value are left out."""
+    """The ``parltwin`` commands in ``doc``'s code blocks, without their comments (an output folder
+    written as a placeholder is given one); those with another placeholder for the reader's own
+    value are left out."""
     out = []
     for block in re.findall(r"```(?:sh|bash)?\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"), re.S):
         for line in block.splitlines():
             line = line.split(" #")[0].strip()
+            line = re.sub(r"(hydra\.(?:run|sweep)\.dir=)\S*DIR\S*", r"\1out", line)  # a folder: any will do
             if re.match(r"(\.venv/bin/)?parltwin ", line) and not PLACEHOLDER.search(line):
                 out.append(line)
     return out

@@ -14,6 +14,7 @@ from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf, open_dict
 
 from experiments import robustness
+from experiments.errors import EXIT_BAD_INPUT
 from experiments.robustness import (
     Design,
     classify,
@@ -441,3 +442,23 @@ def test_a_whole_number_takes_each_of_its_values_equally_often() -> None:
     assert a.at(0.0) == 1 and a.at(1.0) == 3
     b = Assumption("parliament.chambers.x.agenda_capacity", 6, 15, True, {})
     assert np.bincount([b.at(q) for q in u], minlength=16)[6:].min() == 300
+
+
+def test_scenarios_without_citizens_are_assessed_on_the_headline_they_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default metrics include the citizens' (shown where a scenario has them): without a
+    population the run was refused for a metric it was never asked for by name."""
+    ended = parltwin([*TINY, "~citizens", "~channels", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    shown = set(pd.read_csv(tmp_path / "run" / "robustness.csv").metric)
+    assert "laws_per_year" in shown and "demands_answered_within_365d" not in shown
+    named = [
+        *TINY,
+        "~citizens",
+        "~channels",
+        "experiment.metrics=[laws_per_year,nonsense]",
+        "hydra.run.dir=x",
+    ]
+    refused = parltwin(named, tmp_path, monkeypatch, capsys)
+    assert refused.code == EXIT_BAD_INPUT and "experiment.metrics='nonsense'" in refused.one_line
