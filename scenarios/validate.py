@@ -235,16 +235,17 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
         )
     check_decisions(p, prefix)
     stages = expand_readings(p.stages, prefix)
-    for name, st in p.stages.items():  # a reading's own stages are the procedure's, not a target
-        for key in TRANSITIONS:
-            t = getattr(st, key)
-            need(
-                f"{prefix}.stages.{name}.{key}",
-                t,
-                t is None or t in p.stages or t not in stages,
-                f"a stage of the procedure ({', '.join(p.stages)}) or {' / '.join(TERMINALS)}: "
-                f"{t} is one of the stages a vote's readings expand into",
-            )
+    # A reading's own stages are the procedure's, not a target or a start.
+    targets = [(f"stages.{n}.{key}", getattr(st, key)) for n, st in p.stages.items() for key in TRANSITIONS]
+    targets += [(f"initiators.{w}.start", i.start) for w, i in p.initiators.items()]
+    for at, t in targets:
+        need(
+            f"{prefix}.{at}",
+            t,
+            t is None or t in p.stages or t not in stages,
+            f"a stage of the procedure ({', '.join(p.stages)}) or {' / '.join(TERMINALS)}: "
+            f"{t} is one of the stages a vote's readings expand into",
+        )
     check_procedure(stages, {w: i.start for w, i in p.initiators.items()}, p.chambers, prefix)
     for name, s in stages.items():
         if s.kind == "work" and s.committee:

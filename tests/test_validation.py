@@ -97,6 +97,11 @@ from tests.toy import toy_config
             "parliament.stages.mazhilis.on_pass",
             "mazhilis_2 is one of the stages a vote's readings expand into",
         ),
+        (
+            "parliament.initiators.government.start=mazhilis_2",
+            "parliament.initiators.government.start",
+            "mazhilis_2 is one of the stages a vote's readings expand into",
+        ),
         (  # cut to the chamber's size without a word
             "parliament.committees.economy.size=500",
             "parliament.committees.economy.size",
