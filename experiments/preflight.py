@@ -384,11 +384,7 @@ def experiment_cost(job: Job) -> costs.Estimate:
         known: set[str] = set()
         for c in design.configs.values():
             known |= _metrics_of(c)
-        for name in spec.metrics:
-            if name not in known and name not in HEADLINE:  # a headline metric shows where reported
-                raise ConfigError(
-                    "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
-                )
+        reported(spec.metrics, known)
         return estimate(design)
     if kind == "calibrate":
         from experiments.calibrate import most_candidates, run_years, settings
@@ -425,6 +421,19 @@ def _choices(cfg: DictConfig) -> dict[str, Any]:
     return {k: v for k, v in choices.items() if not str(k).startswith("hydra")}
 
 
+def reported(metrics: Collection[str], known: set[str]) -> None:
+    """The metrics asked for, against those the scenarios report (``known``): a headline metric
+    shows where a scenario reports it (the citizens' ones need a population), any other must be
+    reported, and at least one must be (a report of none has no table)."""
+    for name in metrics:
+        if name not in known and name not in HEADLINE:
+            raise ConfigError(
+                "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
+            )
+    if not known.intersection(metrics):
+        raise ConfigError("experiment.metrics", list(metrics), "at least one metric these scenarios report")
+
+
 def check_comparison(jobs: list[Job]) -> None:
     """Across the jobs of a comparison: the baseline is one of them, every metric is reported."""
     spec = compare_spec(jobs[0].task.experiment)
@@ -441,11 +450,7 @@ def check_comparison(jobs: list[Job]) -> None:
     known: set[str] = set()
     for j in jobs:
         known |= _metrics_of(j.conf)
-    for name in spec.metrics:
-        if name not in known and name not in HEADLINE:  # a headline metric shows where reported
-            raise ConfigError(
-                "experiment.metrics", name, f"a metric these scenarios report{_close(name, known)}"
-            )
+    reported(spec.metrics, known)
 
 
 def pool_of(jobs: list[Job], multirun: bool) -> Pool | None:

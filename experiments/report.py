@@ -225,6 +225,18 @@ def question(
     )
 
 
+#: A compared scenario's answer, and the same where no measure of responsiveness is reported.
+ANSWER = N_(
+    "{scenario}, against {baseline}: on speed and throughput {fb} measures better, {fw} worse, "
+    "{fu} without a clear difference; on responsiveness {rb} better, {rw} worse, {ru} without a "
+    "clear difference."
+)
+ANSWER_NO_CITIZENS = N_(
+    "{scenario}, against {baseline}: on speed and throughput {fb} measures better, {fw} worse, "
+    "{fu} without a clear difference (responsiveness is not measured: the scenarios have no citizens)."
+)
+
+
 def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> list[str]:
     """The short answer to the report's :func:`question`, a sentence per compared scenario, from its
     findings."""
@@ -234,10 +246,10 @@ def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> 
         for item in f["all"]:
             if item["aspect"] in counts:
                 counts[item["aspect"]][item["class"]] += 1
+        # responsiveness is measured only where the scenarios have citizens
+        message = ANSWER if any(counts["responsive"].values()) else ANSWER_NO_CITIZENS
         text = tr.gettext(
-            "{scenario}, against {baseline}: on speed and throughput {fb} measures better, {fw} worse, "
-            "{fu} without a clear difference; on responsiveness {rb} better, {rw} worse, {ru} without a "
-            "clear difference.",
+            message,
             scenario=f["scenario"],
             baseline=f["baseline"],
             fb=counts["fast"]["better"],

@@ -413,3 +413,20 @@ def test_the_report_has_a_channel_table_with_what_became_of_the_demands(run: Pat
     }
     by = digital.set_index("measure")["mean"]
     assert 0 <= by["became_law"] <= by["became_bill"] <= by["submissions"]
+
+
+def test_the_answer_leaves_out_responsiveness_where_no_citizens_are() -> None:
+    """Without citizens the answer counted 'on responsiveness 0 better, 0 worse, 0 without a clear
+    difference', as if responsiveness had been measured and found unchanged."""
+    from experiments.i18n import translator
+    from experiments.report import answer
+
+    fast = {"aspect": "fast", "class": "worse"}
+    responsive = {"aspect": "responsive", "class": "better"}
+    base = {"scenario": "B", "baseline": "A", "found": []}
+    tr = translator("en")
+    without = answer([{**base, "all": [fast]}], False, tr)[0]
+    assert "responsiveness is not measured" in without and "on responsiveness" not in without
+    with_ = answer([{**base, "all": [fast, responsive]}], False, tr)[0]
+    assert "on responsiveness 1 better, 0 worse" in with_
+    assert "нет граждан" in answer([{**base, "all": [fast]}], False, translator("ru"))[0]

@@ -462,3 +462,8 @@ def test_scenarios_without_citizens_are_assessed_on_the_headline_they_report(
     ]
     refused = parltwin(named, tmp_path, monkeypatch, capsys)
     assert refused.code == EXIT_BAD_INPUT and "experiment.metrics='nonsense'" in refused.one_line
+    # only metrics no scenario reports: refused before the run (the analysis failed after it)
+    none = [*TINY, "~citizens", "~channels", "experiment.metrics=[congruence]", "hydra.run.dir=y"]
+    refused = parltwin(none, tmp_path, monkeypatch, capsys)
+    assert refused.code == EXIT_BAD_INPUT and "at least one metric these scenarios report" in refused.one_line
+    assert not (tmp_path / "y").exists()
