@@ -15,6 +15,8 @@ from scenarios.validate import refuse_targets
 KIND = "compare"
 #: Who runs a sweep's replications: one pool once every job is done, or each job its own.
 POOLS = ("sweep", "job")
+#: The reform comparison's scenarios (configs/scenario/), the rules in force (its baseline) first.
+REFORM = ("kz_bicameral_2023", "kz_bicameral_2023_digital", "kz_kurultai_2026", "kz_kurultai_2026_digital")
 #: Metrics shown in the report's tables and the differences figure, unless the preset names others:
 #: throughput and speed, and how well citizens are answered (shown when the scenario has citizens).
 HEADLINE = (

@@ -20,6 +20,7 @@ from babel.lists import format_list
 from jinja2 import Environment, FileSystemLoader
 
 from experiments.catalog import Catalog
+from experiments.compare_spec import REFORM
 from experiments.figure import Figure
 from experiments.i18n import DASH, N_, Translator, translator
 from experiments.table import CHANNEL_HEADS
@@ -142,8 +143,7 @@ QUESTION = N_(
 )
 #: The reform comparison (``experiment=reform_comparison``): its baseline and the scenarios it holds
 #: against it, by their names in ``configs/scenario/``.
-REFORM_BASELINE = "kz_bicameral_2023"
-REFORM = frozenset({"kz_bicameral_2023_digital", "kz_kurultai_2026", "kz_kurultai_2026_digital"})
+REFORM_BASELINE, *REFORMED = REFORM
 #: The question of any other comparison (one scenario, several), and of scenarios without a baseline.
 QUESTION_ONE = N_("How does {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
 QUESTION_MANY = N_("How do {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
@@ -215,7 +215,7 @@ def question(
         return tr.gettext(QUESTION_ALONE, scenarios=format_list(list(order), locale=tr.lang))
     bases = [s for s in order if s in {o["baseline"] for o in others}]
     if all(names.get(b) == REFORM_BASELINE for b in bases) and all(
-        names.get(o["label"]) in REFORM for o in others
+        names.get(o["label"]) in REFORMED for o in others
     ):
         return tr.gettext(QUESTION)
     return tr.gettext(

@@ -28,7 +28,7 @@ import numpy as np
 from omegaconf import DictConfig
 
 from experiments.compare import fingerprint_of
-from experiments.compare_spec import HEADLINE
+from experiments.compare_spec import HEADLINE, REFORM
 from experiments.manifest import resolved
 from experiments.params import check, distinct_names, options, positive_int
 from experiments.pool import BACKENDS, PoolSpec
@@ -39,8 +39,8 @@ from scenarios.validate import refuse_targets
 from sim.engine.streams import replication_seeds
 
 KIND = "robustness"
-#: The reform comparison's scenarios (configs/scenario/), the rules in force first.
-SCENARIOS = ("kz_bicameral_2023", "kz_bicameral_2023_digital", "kz_kurultai_2026", "kz_kurultai_2026_digital")
+#: The reform comparison's scenarios, the rules in force first (its baseline).
+SCENARIOS = REFORM
 #: Assumptions the Kurultai preset declares "as the Mazhilis": the same quantile of their ranges
 #: (configs/experiment/robustness.yaml lists the same ties).
 SAME = {
