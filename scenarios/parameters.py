@@ -333,7 +333,7 @@ def leaves(conf: Any, path: str) -> list[tuple[str, Any, Any]]:
                 walk(get(node, k), rest, sub)
 
     walk(conf, path.split("."), "")
-    return [leaf for leaf in found if _read(conf, leaf[0])]
+    return found
 
 
 def _read(conf: Any, path: str) -> bool:
@@ -351,12 +351,13 @@ def _stages(conf: Any) -> Any:
 
 
 def acted_on(conf: Any, par: Parameter) -> list[tuple[str, Any, Any]]:
-    """The leaves ``par`` acts on in ``conf``: those its paths name, but for what it leaves out."""
+    """The leaves ``par`` acts on in ``conf``: those its paths name that the model reads, but for
+    what it leaves out (``unless``)."""
     return [
         leaf
         for path in par.paths
         for leaf in leaves(conf, path)
-        if not any(get(leaf[1], key) == value for key, value in par.unless)
+        if _read(conf, leaf[0]) and not any(get(leaf[1], key) == value for key, value in par.unless)
     ]
 
 

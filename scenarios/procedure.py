@@ -113,11 +113,13 @@ USES = {
     "sign": ("duration", "scale_by_complexity", "deadline_days", "deemed", "on_return"),
 }
 _DEFAULT = StageConf()
+#: Every setting some kind of stage reads (the others are all kinds').
+_KIND_SETTINGS = frozenset(k for used in USES.values() for k in used)
 
 
 def _ignored(s: StageConf) -> tuple[str, str] | None:
     """A setting of ``s`` that its stage would ignore, and when it would apply; None if none."""
-    for key in sorted({k for used in USES.values() for k in used} - set(USES[s.kind])):
+    for key in sorted(_KIND_SETTINGS.difference(USES[s.kind])):
         if getattr(s, key) != getattr(_DEFAULT, key):
             kinds = [k for k, used in USES.items() if key in used]
             return key, f"left out: a {s.kind} stage does not use it (a {' or '.join(kinds)} stage does)"
