@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from experiments.compare import fingerprint_of
 from experiments.compare_spec import HEADLINE, REFORM
@@ -41,32 +41,12 @@ from sim.engine.streams import replication_seeds
 KIND = "robustness"
 #: The reform comparison's scenarios, the rules in force first (its baseline).
 SCENARIOS = REFORM
-#: Assumptions the Kurultai preset declares "as the Mazhilis": the same quantile of their ranges
-#: (configs/experiment/robustness.yaml lists the same ties).
-SAME = {
-    f"parliament.{where}.kurultai.{what}": f"parliament.{where}.mazhilis.{what}"
-    for where, what in (
-        ("chambers", "attendance"),
-        ("chambers", "agenda_capacity"),
-        ("chambers", "attention"),
-        ("chambers", "parties.amanat.discipline"),
-        ("chambers", "parties.amanat.position"),
-        ("stages", "between.mean"),
-        ("stages", "between.sd"),
-        ("chambers", "quorum"),
-        *(
-            ("chambers", f"parties.{party}.{what}")
-            for party in ("auyl", "respublica", "ak_zhol")
-            for what in ("position", "discipline")
-        ),
-    )
-}
-#: The committees' capacities, one assumption in the presets ("capacity: 8" for each): the same
-#: quantile as the first committee's.
-SAME |= {
-    f"parliament.committees.{c}.capacity": "parliament.committees.legislation.capacity"
-    for c in ("economy", "finance", "social", "international", "agrarian", "ecology")
-}
+#: The experiment's preset: its ``same:`` ties are the defaults (:data:`SAME`).
+PRESET = Path(__file__).resolve().parents[1] / "configs" / "experiment" / "robustness.yaml"
+#: The default ties: the Kurultai's numbers "as the Mazhilis" and the committees' capacities (one
+#: assumption in the presets), each at the quantile of the number it names. Read from the preset,
+#: the one place they are written; each applies only where both numbers are declared.
+SAME: dict[str, str] = OmegaConf.to_container(OmegaConf.load(PRESET))["same"]  # type: ignore[index,assignment]
 #: Files the analysis writes (``report.html`` last); removed first when a run starts.
 OUTPUTS = ("report.html", "robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv", "manifest.json")
 FIGURES = "figures"
@@ -215,9 +195,7 @@ def plan(
         typed = checked.typed
     else:
         configs = {n: validate(c) for n, c in cfgs.items()}
-        assumptions = space(
-            configs, data, dict(spec.same), where_declared=set(spec.same) == set(SAME.items())
-        )
+        assumptions = space(configs, data, dict(spec.same), optional=SAME.items())
         worlds = values(assumptions, design(assumptions, spec.worlds, spec.sampler, seed))
         # every world's config checked, with a folder or without
         typed = [

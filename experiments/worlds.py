@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,13 +81,14 @@ def space(
     configs: Mapping[str, Any],
     resolved: Mapping[str, Mapping[str, Any]],
     same: Mapping[str, str],
-    where_declared: bool = False,
+    optional: Collection[tuple[str, str]] = (),
 ) -> list[Assumption]:
     """The assumed numbers of the scenarios (``configs``: name -> validated ``Config``;
     ``resolved``: name -> its resolved config as data), by path, in the order first declared.
     A path declared with different ranges in two presets is refused: it would not be one number.
-    ``same`` ties a path to another's quantile; with ``where_declared`` (the default ties, made for
-    the reform's presets) a tie applies only where both paths are declared."""
+    ``same`` ties a path to another's quantile. A tie in ``optional`` (the default ties, made for the
+    reform's presets) applies only where both paths are declared; any other must name two declared
+    paths, so that a misspelt one is refused."""
     found: dict[str, Assumption] = {}
     for name, conf in configs.items():
         for section in SECTIONS:
@@ -110,15 +111,18 @@ def space(
         for path, a in found.items():
             if name not in a.presets and has(data, path):
                 a.presets[name] = get(data, path)
-    for follower, leader in same.items():
-        if where_declared and not (follower in found and leader in found):
-            continue
+    ties = {
+        follower: leader
+        for follower, leader in same.items()
+        if (follower, leader) not in optional or (follower in found and leader in found)
+    }
+    for follower, leader in ties.items():
         for key, path in (("same", follower), (f"same.{follower}", leader)):
             if path not in found:
                 raise ConfigError(
                     f"experiment.{key}", path, "a path with a declared range in one of the compared presets"
                 )
-        if leader in same:
+        if leader in ties:
             raise ConfigError(f"experiment.same.{follower}", leader, "a path that follows no other")
         found[follower] = Assumption(**{**found[follower].__dict__, "follows": leader})
     return list(found.values())

@@ -398,12 +398,6 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     assert bad.code == 2 and "experiment.robustness" in bad.one_line and not (tmp_path / "bad").exists()
 
 
-def test_the_experiments_ties_are_the_default_ones() -> None:
-    """configs/experiment/robustness.yaml lists the ties that apply where both numbers are declared."""
-    listed = OmegaConf.to_container(OmegaConf.load(CONFIGS / "experiment" / "robustness.yaml"))["same"]
-    assert listed == robustness.SAME
-
-
 def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -428,6 +422,21 @@ def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
     worlds = pd.read_csv(tmp_path / "run" / "worlds.csv")
     assert not [c for c in worlds.columns if "mazhilis" in c]
     assert (tmp_path / "run" / "report.html").is_file()
+    # a tie of the user's own: the default ties still apply only where declared (a changed tie made
+    # every default one strict, and the run was refused for the Mazhilis's numbers)
+    kurultai = "parliament.chambers.kurultai"
+    own = f"experiment.same={{{kurultai}.quorum: {kurultai}.attendance}}"
+    ended = parltwin([*args[:-1], own, "hydra.run.dir=own"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    worlds = pd.read_csv(tmp_path / "own" / "worlds.csv")
+    sampled = worlds[worlds.world > 0]
+    quorum, attendance = ((sampled[f"{kurultai}.{n}"] - lo) / (hi - lo) for n, lo, hi in
+                          (("quorum", 0.5, 0.75), ("attendance", 0.85, 0.98)))  # fmt: skip
+    assert np.allclose(quorum, attendance) and quorum.nunique() == len(sampled)
+    # a tie of the user's own must name declared numbers
+    wrong = f"experiment.same={{{kurultai}.quorum: parliament.chambers.mazhilis.attendance}}"
+    ended = parltwin([*args[:-1], wrong, "hydra.run.dir=wrong"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 2 and "experiment.same" in ended.one_line and not (tmp_path / "wrong").exists()
 
 
 def test_a_whole_number_takes_each_of_its_values_equally_often() -> None:
