@@ -104,8 +104,9 @@ def citizen_groups(conf: Config) -> int:
     return len(c.regions) * 2 * len(c.age_bands) * 2 * int(c.subgroups)
 
 
-def check_run(conf: Config, years: float) -> None:
-    """Limits of one run: members of a chamber, citizen groups, bill-stage visits in memory."""
+def check_run(conf: Config, years: float) -> int:
+    """Limits of one run: members of a chamber, citizen groups, bill-stage visits in memory. Returns how
+    many stages the procedure has with every reading a stage of its own."""
     for name, ch in conf.parliament.chambers.items():
         if ch.seats > MAX_SEATS:
             raise ConfigError(
@@ -121,7 +122,8 @@ def check_run(conf: Config, years: float) -> None:
         )
     bills = bills_per_year(conf) * years
     # every reading a stage of its own, every way back taken as often as it may be
-    each = visits_per_bill(expand_readings(conf.parliament.stages))
+    stages = expand_readings(conf.parliament.stages)
+    each = visits_per_bill(stages)
     visits = bills * each
     if visits > MAX_RUN_VISITS:
         raise CostError(
@@ -131,18 +133,19 @@ def check_run(conf: Config, years: float) -> None:
             f"at most {MAX_RUN_VISITS:.0e} in one run (its ledger is held in memory); "
             "lower years or the bills' rates",
         )
+    return len(stages)
 
 
 def estimate(conf: Config, runs: int, years: float | None = None, what: str = "") -> Estimate:
     """The work of ``runs`` runs of ``conf`` over ``years`` (the config's own by default)."""
     years = conf.years if years is None else years
-    check_run(conf, years)
+    stages = check_run(conf, years)
     days = years * 365.0
     bills = bills_per_year(conf) * years
     topics = len(conf.parliament.topics)
     return Estimate(
         runs=runs,
-        visits=runs * bills * len(expand_readings(conf.parliament.stages)),  # each stage once, readings too
+        visits=runs * bills * stages,  # each stage once, readings too
         group_days=runs * citizen_groups(conf) * topics * days,
         days=runs * days,
         what=[what or f"{runs} runs of {years:g} years"],
