@@ -183,18 +183,14 @@ class Deputies:
         return np.bincount(self.party, minlength=len(self.party_names))
 
     def backs(self, party: int, position: float, status_quo: float, government: bool) -> bool:
-        """One party's line on one bill (the scalar form of :meth:`whip`)."""
+        """One party's line on one bill (the scalar form of :meth:`_backing`)."""
         x = self._positions[party]
         d_sq, d_b = x - status_quo, x - position
         return d_sq * d_sq - d_b * d_b > 0 or (self._governing[party] and government)
 
-    def whip(self, position: np.ndarray, status_quo: np.ndarray, government: np.ndarray) -> np.ndarray:
-        """(parties x bills) party line, +1 or -1: a party backs a bill that moves policy towards
-        its own position; a party of government always backs the government's bills."""
-        return np.where(self._backing(position, status_quo, government), 1.0, -1.0)
-
     def _backing(self, position: np.ndarray, status_quo: np.ndarray, government: np.ndarray) -> np.ndarray:
-        """(parties x bills) whether each party backs each bill (:meth:`whip`'s +1)."""
+        """(parties x bills) the party line: whether each party backs each bill, as a party backs a bill
+        that moves policy towards its own position, and a party of government the government's bills."""
         backs = self._party_position - status_quo  # the spatial gain, as spatial_gain computes it
         backs *= backs
         d_b = self._party_position - position
@@ -212,15 +208,9 @@ class Deputies:
         government: np.ndarray,
         signal: np.ndarray | None,
         rng: np.random.Generator,
-        rows: np.ndarray | None = None,
     ) -> np.ndarray:
         """(members x bills) boolean: who would vote yes if present. ``status_quo`` is what a bill
-        would replace (the law in force, or the bill as it stands when amendments are put);
-        ``rows`` limits the decision to some members (a committee)."""
-        if rows is not None:
-            return self.subset(rows).support(
-                position, status_quo, government, signal[rows] if signal is not None else None, rng
-            )
+        would replace (the law in force, or the bill as it stands when amendments are put)."""
         # utility = (1 - loyalty) * gain + loyalty * party line (+ attention * signal) (+ noise), in
         # place and in that order; loyalty times a line of +1 or -1 is loyalty or its negative.
         utility = self._ideal - status_quo

@@ -197,10 +197,8 @@ def free_votes() -> Iterator[None]:
     happens."""
     saved = Deputies.support, Deputies.support_one, Deputies.attend
 
-    def support(
-        self: Deputies, position: np.ndarray, *_: Any, rows: np.ndarray | None = None, **__: Any
-    ) -> np.ndarray:
-        return np.ones((self.size if rows is None else len(rows), len(position)), dtype=bool)
+    def support(self: Deputies, position: np.ndarray, *_: Any, **__: Any) -> np.ndarray:
+        return np.ones((self.size, len(position)), dtype=bool)
 
     def support_one(self: Deputies, *_: Any, **__: Any) -> np.ndarray:
         return np.ones(self.size, dtype=bool)

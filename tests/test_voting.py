@@ -87,11 +87,13 @@ def test_loyal_deputies_follow_the_whip_and_free_ones_their_ideal() -> None:
 
 def test_government_parties_back_government_bills() -> None:
     parties = {"gov": PartyConf(position=-0.5, government=True), "opp": PartyConf(position=0.5)}
-    whip = deputies([0.0, 0.0], [0, 1], 1.0, parties).whip(
-        np.array([0.9, 0.9]), np.array([0.0, 0.0]), np.array([True, False])
-    )
-    assert whip[0].tolist() == [1.0, -1.0]
-    assert whip[1].tolist() == [1.0, 1.0]
+    d = deputies([0.0, 0.0], [0, 1], 1.0, parties)
+    assert [d.backs(0, 0.9, 0.0, gov) for gov in (True, False)] == [True, False]
+    assert [d.backs(1, 0.9, 0.0, gov) for gov in (True, False)] == [True, True]
+    # every member loyal (weight 1): the members vote their party's line, the matrix form agrees
+    yes = d.support(np.array([0.9, 0.9]), np.array([0.0, 0.0]), np.array([True, False]), None,
+                    np.random.default_rng(0))  # fmt: skip
+    assert yes.tolist() == [[True, False], [True, True]]
 
 
 def test_attention_weighs_the_citizen_signal_against_the_party_line() -> None:
@@ -162,12 +164,11 @@ def test_a_committee_decides_on_one_bill_as_the_chamber_would_on_a_column() -> N
     seen = set()
     for k, (pos, sq, gov) in enumerate([(0.5, 0.1, True), (-0.7, 0.0, False), (0.05, 0.2, False)]):
         for sig in (None, signal):
-            whole = d.support(
-                np.array([pos]), np.array([sq]), np.array([gov]), sig, np.random.default_rng(k), rows=rows
+            sub, own = d.subset(rows), None if sig is None else sig[rows]
+            whole = sub.support(
+                np.array([pos]), np.array([sq]), np.array([gov]), own, np.random.default_rng(k)
             )[:, 0]
-            one = d.subset(rows).support_one(
-                pos, sq, gov, None if sig is None else sig[rows, 0], np.random.default_rng(k)
-            )
+            one = sub.support_one(pos, sq, gov, None if own is None else own[:, 0], np.random.default_rng(k))
             assert one.tolist() == whole.tolist()
             seen.add(int(one.sum()))
     assert len(seen) > 1  # the cases differ: the comparison is not between two constant answers
