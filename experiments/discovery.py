@@ -208,23 +208,28 @@ def _screen(x: np.ndarray, ys: np.ndarray, peel: float, least: int, min_coverage
     return np.where(best_size == n, 1.0, p)
 
 
-def threshold(
+def chance_minima(
     x: np.ndarray,
     y: np.ndarray,
-    alpha: float = ALPHA_P,
     permutations: int = PERMUTATIONS,
     seed: int = 0,
     peel: float = PEEL,
     least: int = 2,
     min_coverage: float = MIN_COVERAGE,
-) -> float:
-    """The quasi-p-value an assumption's box must beat: the ``alpha`` quantile of the smallest one
-    over all assumptions when the cases are shuffled among the worlds (no assumption decides them).
-    A box chosen along a trajectory, among many assumptions, beats a fixed level by chance."""
+) -> np.ndarray:
+    """The smallest quasi-p-value over all assumptions in each of ``permutations`` shuffles of the
+    cases among the worlds (no assumption decides them): what a box chosen along a trajectory, among
+    many assumptions, reaches by chance."""
     rng = np.random.default_rng(seed)
     shuffled = np.array([rng.permutation(y) for _ in range(permutations)])
-    smallest = _screen(x, shuffled, peel, least, min_coverage).min(axis=1)
-    return float(np.quantile(smallest, alpha, method="lower"))
+    return _screen(x, shuffled, peel, least, min_coverage).min(axis=1)
+
+
+def significant(quasi_p: float, minima: np.ndarray, alpha: float = ALPHA_P) -> bool:
+    """Whether a box's quasi-p-value beats chance: its permutation p-value, (1 + the shuffles that
+    reach it) / (shuffles + 1), is at most ``alpha``. With few cases many shuffles reach the smallest
+    attainable value, and a quantile of them as the level let a tie pass."""
+    return (1 + int(np.count_nonzero(minima <= quasi_p))) / (len(minima) + 1) <= alpha
 
 
 def prim(
@@ -244,9 +249,10 @@ def prim(
 
     The assumptions a box may restrict are chosen forward: the one whose own peeled box is the most
     significant, then, peeling over both, the next that adds a significant restriction, up to
-    ``max_dims``; significant means a quasi-p-value below :func:`threshold` (``permutations``
-    shuffles, seeded by ``seed``). Peeling over every assumption at once, with many assumptions and
-    few worlds, restricts a dozen of them by a world or two each, and none then looks needed.
+    ``max_dims``; significant means a quasi-p-value that beats chance (:func:`significant`, over
+    ``permutations`` shuffles seeded by ``seed``). Peeling over every assumption at once, with many
+    assumptions and few worlds, restricts a dozen of them by a world or two each, and none then looks
+    needed.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=bool)
@@ -256,8 +262,8 @@ def prim(
         return None
     least = max(2, int(np.ceil(min_mass * n)))
     first = _screen(x, y, peel, least, min_coverage)[0]
-    level = threshold(x, y, alpha_p, permutations, seed, peel, least, min_coverage)
-    if first.min() > level:
+    minima = chance_minima(x, y, permutations, seed, peel, least, min_coverage)
+    if not significant(float(first.min()), minima, alpha_p):
         return None
     dims = [int(np.argmin(first))]
     path = _peel(x, y, dims, peel, least)
@@ -275,7 +281,7 @@ def prim(
             p = _quasi_p(x, y, box[0], box[1], k)
             if best is None or p < best[0]:
                 best = (p, k, box, kpath)
-        if best is None or best[0] > level:
+        if best is None or not significant(best[0], minima, alpha_p):
             break
         dims.append(best[1])
         chosen = best[2]

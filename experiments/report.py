@@ -132,8 +132,15 @@ class Numbers:
             "high": self.value(metric, row["diff_ci_high"], True),
         }
         if row["diff"] > 0:
-            return self.tr.gettext("{measure}: higher by {size} {unit} (95% CI {low} to {high}).", **fields)
-        return self.tr.gettext("{measure}: lower by {size} {unit} (95% CI {low} to {high}).", **fields)
+            text = self.tr.gettext("{measure}: higher by {size} {unit} (95% CI {low} to {high}).", **fields)
+        else:
+            text = self.tr.gettext("{measure}: lower by {size} {unit} (95% CI {low} to {high}).", **fields)
+        verdict = outcome(self.described.describe(metric), float(row["diff"]))
+        if verdict == "better":
+            return f"{text} {self.tr.gettext('That is better.')}"
+        if verdict == "worse":
+            return f"{text} {self.tr.gettext('That is worse.')}"
+        return text
 
 
 #: The question the reform comparison asks; the report opens with it and its answer.
@@ -152,6 +159,9 @@ QUESTION_ALONE = N_("How fast and how responsive is the parliament in {scenarios
 ALPHA = 0.05
 #: The groups of metrics the question asks about: faster (speed, throughput), more responsive.
 ASPECTS = {"speed": "fast", "throughput": "fast", "responsiveness": "responsive"}
+#: Metrics the question asks about outside those groups: how close laws come to what citizens want
+#: is responsiveness too, though the tables list it with inclusion.
+METRIC_ASPECTS = {"congruence": "responsive"}
 
 
 def clear(row: Any) -> bool:
@@ -189,10 +199,18 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
     deciding = row.get("deciding_assumptions")
     if isinstance(deciding, str) and deciding:
         why = tr.gettext("it is decided by {assumptions}", assumptions=deciding)
-    else:
+    elif undefined(row.get("top_beyond_chance")):  # a robustness.csv made before the test of chance
         why = tr.gettext(
             "no single assumption decides it; it moves most with {name}", name=row.get("top_assumption")
         )
+    elif bool(row["top_beyond_chance"]):
+        why = tr.gettext(
+            "no single assumption decides it; it moves most with {name} (rank correlation {rho})",
+            name=row.get("top_assumption"),
+            rho=tr.number(float(row["top_rank_correlation"])),
+        )
+    else:
+        why = tr.gettext("no single assumption decides it or moves it more than chance would")
     return {
         "holds": False,
         "text": tr.gettext(
@@ -200,8 +218,23 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
             share=pct,
             worlds=worlds,
             why=why,
-        ),
+        )
+        + same_side(row, tr),
     }
+
+
+def same_side(row: Any, tr: Translator) -> str:
+    """Where a world's few replications leave an effect unclear, its sign across worlds still
+    says whether the assumptions change it or the replications are too few to see it."""
+    side = row.get("same_side")
+    if undefined(side):
+        return ""
+    return " " + tr.gettext(
+        "The effect lies on the same side of zero in {share}% of the worlds: with {replications} "
+        "replications a world, an effect that is small beside the noise is often indistinguishable.",
+        share=tr.number(100 * float(side)),
+        replications=row.get("replications", DASH),
+    )
 
 
 def question(
@@ -367,7 +400,8 @@ def render(
                 continue
             meta = described.describe(m)
             # the answer counts measures with a better direction only (a higher passage rate is neither)
-            aspect = ASPECTS.get(meta.group, "") if meta.better in ("higher", "lower") else ""
+            aspect = METRIC_ASPECTS.get(m, ASPECTS.get(meta.group, ""))
+            aspect = aspect if meta.better in ("higher", "lower") else ""
             if clear(r):
                 found = outcome(meta, float(r["diff"]))
                 rob = robust_rows.get((m, str(names.get(o["label"]) or o["label"])))

@@ -106,7 +106,10 @@ def effects_figure(
     in each world with its interval, against the deciding (or most correlated) assumption."""
     r = robust.copy()
     r["key"] = (
-        r["deciding_paths"].str.split("; ").str[0].where(r["deciding_paths"] != "", r["top_assumption"])
+        r["deciding_paths"]
+        .str.split("; ")
+        .str[0]
+        .where(r["deciding_paths"] != "", r["top_assumption"].where(r["top_beyond_chance"], ""))
     )
     r["order"] = (~r["holds"]).astype(int) * 10 + r["top_rank_correlation"].abs().fillna(0)
     r = r[r["key"] != ""].sort_values("order", ascending=False).head(PANELS)
@@ -200,7 +203,8 @@ def render(
                 "finding": tr.gettext(CLASSES[r.finding][0]),
                 "share": tr.number(100 * r.finding_share),
                 "deciding": r.deciding_assumptions,
-                "top": r.top_assumption,
+                "top": r.top_assumption if r.top_beyond_chance else "",
+                "rho": tr.number(r.top_rank_correlation),
             }
         )
     important = assumptions[(assumptions["deciding_in"] > 0) | (assumptions["top_in"] > 0)]

@@ -87,7 +87,9 @@ def paired_differences(summary: pd.DataFrame, metrics: Sequence[str], baseline: 
 
 def paired_p(d: np.ndarray) -> float:
     """Two-sided p-value of the paired t-test that the mean difference is zero (NaN with fewer than
-    two pairs; with zero spread, 0 or 1).
+    two pairs). With zero spread the t-test is undefined: no difference gives 1, and the same
+    difference in every pair the exact sign test's 2 x 2^-n (all n pairs on one side by chance),
+    so that two or three equal counts are not called certain (a t-test's limit is 0).
 
     Zero spread is read off the range, which is exact: the floating sd of a constant like 0.1 is
     about 1e-17, not 0, and would send it to scipy's ill-conditioned t-test."""
@@ -95,7 +97,7 @@ def paired_p(d: np.ndarray) -> float:
     if d.size < 2:
         return np.nan
     if float(np.ptp(d)) == 0.0:
-        return 1.0 if float(d.mean()) == 0.0 else 0.0
+        return 1.0 if float(d.mean()) == 0.0 else min(1.0, 2.0 * 0.5**d.size)
     return float(stats.ttest_1samp(d, 0.0).pvalue)
 
 

@@ -150,7 +150,28 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "T &amp; &lt;b&gt;" in html and "parltwin &lt;x&gt;" in html
     assert "Laws enacted per year: higher by 10.0 laws / year" in html
+    assert re.search(r"Laws enacted per year: higher by [^<]*\. That is better\.", html)
     assert "No clear difference in: Bills still pending at the end." in html
+
+
+def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness() -> None:
+    """Congruence is listed with inclusion; the answer left it out of responsiveness, and a
+    scenario whose laws lay clearly further from opinion read 'responsiveness 0 worse'."""
+    s = _synthetic(("base", "reform"))
+    noise = np.random.default_rng(1).normal(0, 0.01, len(s))
+    s["congruence"] = np.where(s.scenario == "reform", 0.40, 0.30) + noise
+    labels = ("base", "reform")
+    html = render(
+        title="T",
+        comparison=comparison(s, ["laws_per_year", "congruence"], "base"),
+        metrics=["laws_per_year", "congruence"],
+        described=Catalog({**ENGINE, **METRICS}),
+        scenarios=[{"label": x, "description": x, "channels": "none", "replications": 10} for x in labels],
+        figures=[],
+        manifest={"command": "parltwin", "seeds": list(range(10))},
+    )
+    assert "on responsiveness 0 better, 1 worse" in markup.unescape(html)
+    assert re.search(r"Distance of laws from public opinion: higher by [^<]*\. That is worse\.", html)
 
 
 def _question(labels: tuple[str, ...], names: dict[str, str] | None = None, lang: str = "en") -> str:

@@ -104,13 +104,17 @@ def test_comparison_has_a_row_per_scenario_and_metric() -> None:
     assert (c["baseline"] == "A").all()
 
 
-def test_paired_p_of_a_constant_difference_is_exact() -> None:
+def test_paired_p_of_a_constant_difference_is_the_sign_tests() -> None:
+    """The same difference in every pair: no t-test (its limit, p = 0, called two equal counts
+    certain), but the exact sign test: all n pairs on one side has chance 2 x 2^-n."""
     assert np.full(3, 0.1).std(ddof=1) != 0.0  # the floating sd of a constant need not be zero
-    for value, p in ((0.1, 0.0), (-0.3, 0.0), (2.0 / 3.0, 0.0), (0.0, 1.0)):
+    for value in (0.1, -0.3, 2.0 / 3.0, 0.0):
         for n in range(2, 9):
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # scipy warns of catastrophic cancellation
-                assert paired_p(np.full(n, value)) == p
+                got = paired_p(np.full(n, value))
+            assert got == (1.0 if value == 0.0 else sps.binomtest(n, n).pvalue)
+    assert paired_p(np.full(5, 1.0)) > 0.05 > paired_p(np.full(6, 1.0))
     d = np.random.default_rng(7).normal(0.2, 1.0, size=9)
     assert paired_p(d) == pytest.approx(sps.ttest_1samp(d, 0.0).pvalue, rel=1e-12)
 
