@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
@@ -57,7 +57,76 @@ ENV_NAMES = re.compile(r"[A-Z][A-Z0-9_]*_NUM_THREADS")
 RESOLVERS = frozenset(
     {"now", "hydra", "python_version", "oc.env", "oc.select", "oc.dict.keys", "oc.dict.values"}
 )
-_RESOLVER_CALL = re.compile(r"\$\{\s*([A-Za-z_][\w.]*)\s*:")
+#: Where a value is read as code or as a logging handler (Hydra's callbacks, launcher and sweeper,
+#: the two logging configurations): an interpolation there may only give a plain value.
+SENSITIVE = (("hydra", "callbacks"), ("hydra", "launcher"), ("hydra", "sweeper"), *LOGGING)
+#: Resolvers whose result is always a plain value (``hydra`` and ``oc.select`` give a node, which
+#: may be a mapping: ``${oc.select:x,{_target_: ...}}`` made one out of its default).
+PLAIN_RESOLVERS = frozenset({"now", "python_version", "oc.env"})
+_NAME = re.compile(r"[A-Za-z_][\w.]*")
+_PATH = re.compile(r"[A-Za-z_][\w.\-]*(\[\d+\])*(\.[\w\-]+(\[\d+\])*)*")
+
+
+class Interpolation(NamedTuple):
+    """One ``${...}`` of a value: a resolver's call (``name:args``) or a reference to a node."""
+
+    resolver: str | None
+    text: str  # the arguments of a call, the path of a reference
+    nested: tuple[Interpolation, ...]
+
+
+def _closing(s: str, start: int) -> int:
+    """The index of the brace that closes the ``{`` at ``start`` (-1: none)."""
+    depth = 0
+    for i in range(start, len(s)):
+        if s[i] == "{":
+            depth += 1
+        elif s[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _outside(s: str) -> tuple[str, list[str]]:
+    """``s`` without its ``${...}`` (each left as ``$``), and their insides."""
+    rest, inner, i = [], [], 0
+    while (j := s.find("${", i)) >= 0:
+        end = _closing(s, j + 1)
+        if end < 0:
+            raise ValueError("an interpolation that is not closed")
+        rest.append(s[i:j] + "$")
+        inner.append(s[j + 2 : end])
+        i = end + 1
+    rest.append(s[i:])
+    return "".join(rest), inner
+
+
+def interpolations(s: str) -> list[Interpolation]:
+    """The interpolations of a value, read as OmegaConf reads them, strictly: a resolver's name and a
+    node's path are written out (``${oc.${x}:...}`` names no resolver one can check), and a call's
+    arguments are plain values or interpolations (a mapping or list in them becomes a node, as
+    ``oc.select``'s default did). ``ValueError`` for anything else."""
+    _, inner = _outside(s)
+    out = []
+    for text in inner:
+        head, colon, args = text.partition(":")
+        if colon:
+            name = head.strip()
+            if not _NAME.fullmatch(name):
+                raise ValueError("a resolver's name written out")
+            plain, nested = _outside(args)
+            if "{" in plain or "[" in plain:
+                raise ValueError("a resolver's arguments as plain values, not mappings or lists")
+            out.append(
+                Interpolation(name, args, tuple(i for n in nested for i in interpolations("${" + n + "}")))
+            )
+        else:
+            path = text.strip()
+            if not _PATH.fullmatch(path):
+                raise ValueError("a reference to a node written out as its absolute path")
+            out.append(Interpolation(None, path, ()))
+    return out
 
 
 def _plain(node: Any) -> Any:
@@ -159,18 +228,61 @@ def _check_env(cfg: dict[str, Any]) -> None:
             )
 
 
+def _lookup(data: Any, path: str) -> tuple[bool, Any]:
+    """The node at a dotted ``path`` of plain ``data`` (``[i]`` for a list's item)."""
+    node = data
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if part.startswith("[") and isinstance(node, list) and int(part[1:-1]) < len(node):
+            node = node[int(part[1:-1])]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False, None
+    return True, node
+
+
+def _check_value(path: tuple[str, ...], value: str, data: Any, sensitive: bool, seen: frozenset[str]) -> None:
+    """An interpolated value calls only allowed resolvers; where it is read as code or a handler
+    (``sensitive``), it gives a plain value: calls of :data:`PLAIN_RESOLVERS`, references to plain
+    values (followed through the nodes they name, ``data`` being the whole config)."""
+    try:
+        found = interpolations(value)
+    except ValueError as e:
+        raise ConfigError(_dotted(path), value, f"interpolations with {e}") from None
+    allowed = PLAIN_RESOLVERS if sensitive else RESOLVERS
+    stack = list(found)
+    while stack:
+        i = stack.pop()
+        stack.extend(i.nested)
+        if i.resolver is not None and i.resolver not in allowed:
+            what = "here (where Hydra or logging reads code)" if sensitive and i.resolver in RESOLVERS else ""
+            raise ConfigError(
+                _dotted(path),
+                value,
+                f"interpolations calling only {', '.join(sorted(allowed))} {what}".strip(),
+            )
+        if i.resolver is None and sensitive and data is not None:
+            if i.text in seen:
+                raise ConfigError(_dotted(path), value, "interpolations that do not refer to themselves")
+            there, target = _lookup(data, i.text)
+            if there and isinstance(target, dict | list):
+                raise ConfigError(
+                    _dotted(path), value, "interpolations that give a plain value here, not a mapping or list"
+                )
+            if there and isinstance(target, str) and "${" in target:
+                _check_value(path, target, data, sensitive, seen | {i.text})
+
+
 def check_instantiable(node: Any, prefix: str = "") -> None:
     """Refuse anything in ``node`` that would make Hydra or logging import or call code not on the
     allow-list. ``prefix`` is the path of ``node`` in the whole config (empty: the root)."""
     base = tuple(prefix.split(".")) if prefix else ()
     data = _plain(node)
+    whole = data if not base else None  # references are followed in the whole config only
     for path, value in _items(data, base):
-        if isinstance(value, str):
-            for name in _RESOLVER_CALL.findall(value):
-                if name not in RESOLVERS:
-                    raise ConfigError(
-                        _dotted(path), value, f"interpolations calling only {', '.join(sorted(RESOLVERS))}"
-                    )
+        if isinstance(value, str) and "${" in value:
+            sensitive = any(path[: len(s)] == s for s in SENSITIVE)
+            _check_value(path, value, whole, sensitive, frozenset())
         if not isinstance(value, dict):
             continue
         for key in CODE_KEYS:

@@ -79,6 +79,25 @@ def _vectors(mine: Path, target: Path, source: Path) -> dict[str, list[str]]:
         "oc.create makes a callback out of a string": [
             f"+hydra.callbacks.x=${{oc.create:'{{_target_: os.makedirs, name: {target}}}'}}"
         ],
+        "oc.select's default makes a callback": [
+            f"+hydra.callbacks.x='${{oc.select:nope,{{_target_:pathlib.Path.touch,self:{target}}}}}'"
+        ],
+        "a resolver's name made by another interpolation": [
+            "+parliament.x=create",
+            f"+hydra.callbacks.x='${{oc.${{parliament.x}}:{{_target_:os.makedirs,name:{target}}}}}'",
+        ],
+        "oc.select's default makes a file handler": [
+            f"+hydra.job_logging.handlers.f='${{oc.select:nope,{{class:logging.FileHandler,filename:{target}}}}}'"
+        ],
+        "a handler referred to from elsewhere": [
+            f"+hydra.help.h={{class:logging.FileHandler,filename:{target}}}",
+            "+hydra.job_logging.handlers.f='${hydra.help.h}'",
+        ],
+        "a node selected from elsewhere, through a reference": [
+            f"+hydra.help.h={{class:logging.FileHandler,filename:{target}}}",
+            "+hydra.help.g='${oc.select:hydra.help.h}'",
+            "+hydra.job_logging.handlers.f='${hydra.help.g}'",
+        ],
         "a launcher of one's own": ["hydra.launcher._target_=os.makedirs", f"+hydra.launcher.name={target}"],
         "a launcher the project does not have (Ray's)": [
             "hydra.launcher._target_=hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher"
