@@ -50,6 +50,8 @@ LOG_LEVELS = ("CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", 
 LOG_STREAMS = frozenset({"ext://sys.stderr", "ext://sys.stdout"})
 #: Keys that make Hydra (``_target_``) or logging (``()``, ``.``) call code.
 CODE_KEYS = ("_target_", "()", ".")
+#: Hydra's own folder in a run's (``hydra.output_subdir``): one plain name, never a path out of it.
+SUBDIR = re.compile(r"(?!\.\.?$)[\w.-]+")
 #: Environment variables a job may set: thread counts of numerical libraries.
 ENV_NAMES = re.compile(r"[A-Z][A-Z0-9_]*_NUM_THREADS")
 #: Resolvers an interpolation may call; ``oc.create`` and ``oc.decode`` would make containers (and
@@ -219,6 +221,13 @@ def _check_env(cfg: dict[str, Any]) -> None:
             job.get("chdir"),
             "false: a run writes into its folder without moving there, and reads the paths it is "
             "given from where it was started",
+        )
+    subdir = (cfg.get("hydra") or {}).get("output_subdir")
+    if subdir is not None and not (isinstance(subdir, str) and SUBDIR.fullmatch(subdir)):
+        raise ConfigError(
+            "hydra.output_subdir",
+            subdir,
+            "null or a plain folder name inside the run's folder (letters, digits, '.', '_', '-')",
         )
     env = job.get("env_set") or {}
     for name, value in env.items() if isinstance(env, dict) else ():

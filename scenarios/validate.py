@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -107,6 +108,10 @@ def to_config(cfg: DictConfig) -> Config:
     return obj
 
 
+#: A preset's name: it becomes part of file names (``<name>_fitted.yaml``), never a path.
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
+
 def validate(cfg: DictConfig) -> Config:
     """Check a composed config; return its typed form. Raises ``ConfigError`` on the first problem."""
     return check_config(to_config(cfg))
@@ -154,7 +159,12 @@ def check_sittings(p: ParliamentConf, years: float) -> None:
 
 def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
     """Check one parliament config: ranges, names that refer to other names, the procedure."""
-    need(f"{prefix}.name", p.name, bool(p.name), "a name for the parliament")
+    need(
+        f"{prefix}.name",
+        p.name,
+        bool(NAME.fullmatch(str(p.name))),
+        "a name of letters, digits, '_' and '-' (it names files: a fitted preset, a report's columns)",
+    )
     for name, ch in p.chambers.items():
         at = f"{prefix}.chambers.{name}"
         positive(f"{at}.seats", ch.seats, integer=True)

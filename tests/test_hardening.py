@@ -815,3 +815,42 @@ def test_a_run_is_not_resumed_by_another_version_of_the_model(
     assert ended.code == EXIT_BAD_INPUT, ended.err
     assert f"model code 0123456789abcdef; these were made by {made}" in ended.one_line
     assert snapshot(run) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["hydra.output_subdir=OUTSIDE"], "hydra.output_subdir"),  # Hydra wrote its config files there
+        (["hydra.output_subdir=.."], "hydra.output_subdir"),
+        (["hydra.output_subdir=a/b"], "hydra.output_subdir"),
+        (["parliament.name=OUTSIDE/x"], "parliament.name"),  # a fit wrote OUTSIDE/x_fitted.yaml
+        (["parliament.name=../x"], "parliament.name"),
+    ],
+)
+def test_a_run_writes_nothing_outside_its_folder(
+    args: list[str],
+    field: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "config.yaml").write_text("mine")
+    args = [a.replace("OUTSIDE", str(outside)) for a in args]
+    work = tmp_path / "work"
+    work.mkdir()
+    before = snapshot(tmp_path)
+    ended = parltwin([*args, *SHORT, f"hydra.run.dir={tmp_path / 'run'}"], work, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and ended.one_line.startswith(f"parltwin: error: {field}=")
+    assert snapshot(tmp_path) == before
+
+
+def test_hydras_own_folder_of_a_plain_name_is_kept_inside_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ended = parltwin(
+        ["hydra.output_subdir=.meta", *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
+    )
+    assert ended.code == 0, ended.err
+    assert (tmp_path / "run" / ".meta" / "config.yaml").is_file() and sorted(os.listdir(tmp_path)) == ["run"]
