@@ -514,18 +514,31 @@ def _holds_only(folder: Path, names: Collection[str], allowed: str) -> None:
             raise ConfigError("run folder", str(folder), f"{allowed} (it holds {entry.name})")
 
 
+#: What Hydra writes at the top of a sweep's folder.
+MULTIRUN = "multirun.yaml"
+
+
 def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
-    """A sweep folder to resume holds no job that this sweep does not run."""
+    """A sweep folder to resume holds this sweep's jobs and what the sweep writes, nothing else: no
+    job that this sweep does not run, and no file of the user's (a folder of the user's holding a
+    ``summary.csv`` or a ``report.html`` had them written over)."""
     if not sweep.is_dir():
         return
+    from experiments.replicate import SCENARIO
+    from experiments.run_folder import FIGURES, OUTPUTS
+
     ours = {j.out.resolve() for j in jobs}
-    for d in sorted(sweep.iterdir()):
-        if (d / "scenario.json").is_file() and d.resolve() not in ours:
-            raise ConfigError(
-                "hydra.sweep.dir",
-                str(sweep),
-                f"a new folder, or one holding only this sweep's jobs (it holds {d.name}/ too)",
-            )
+    entries = [d for d in sorted(sweep.iterdir()) if not d.name.startswith(".")]  # hidden: temporary files
+    resumed = any(d.resolve() in ours and (d / SCENARIO).is_file() for d in entries)
+    for d in entries:
+        if d.resolve() in ours or d.name == MULTIRUN or (resumed and d.name in {*OUTPUTS, FIGURES}):
+            continue
+        what = f"{d.name}/, a job this sweep does not run" if (d / SCENARIO).is_file() else d.name
+        raise ConfigError(
+            "hydra.sweep.dir",
+            str(sweep),
+            f"a new folder, or one holding only this sweep's jobs and outputs (it holds {what})",
+        )
 
 
 def check_job_folders(sweep: Path, jobs: list[Job]) -> None:

@@ -582,6 +582,16 @@ def test_a_run_is_never_written_over_another_run_or_a_users_files(
     assert snapshot(tmp_path) == before
     for again in range(2):  # Hydra's own record of a run (hidden) is not the user's: run again
         assert run("hydra.run.dir=kept", "hydra.output_subdir=.hydra") == 0, again
+    # a sweep into a folder of the user's that holds files named as a sweep's outputs
+    (tmp_path / "theirs").mkdir()
+    for name in ("summary.csv", "report.html", "multirun.yaml"):
+        (tmp_path / "theirs" / name).write_text("the user's own")
+    before = snapshot(tmp_path)
+    sweep = ["-m", "experiment=compare", "experiment.replications=2", "experiment.workers=1"]
+    assert run(*sweep, "hydra.sweep.dir=theirs") == EXIT_BAD_INPUT
+    assert snapshot(tmp_path) == before
+    assert run(*sweep, "hydra.sweep.dir=sweep") == 0  # a sweep of its own resumes over its outputs
+    assert run(*sweep, "hydra.sweep.dir=sweep") == 0
 
 
 BOMB = "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
