@@ -8,7 +8,7 @@ from typing import Any
 
 from omegaconf import DictConfig
 
-from experiments.params import check, distinct_names, options, positive_int
+from experiments.params import check, distinct_names, options, positive_int, workers
 from experiments.pool import BACKENDS, PoolSpec
 from scenarios.validate import refuse_targets
 
@@ -73,7 +73,7 @@ def compare_spec(node: Any) -> CompareSpec:
         refuse_targets(node, "experiment")
     s = options(node, {**asdict(CompareSpec()), "metrics": list(HEADLINE)})
     positive_int(s, "replications")
-    positive_int(s, "workers", least=0)
+    workers(s)
     check(s, "backend", s["backend"] in BACKENDS, f"one of {', '.join(BACKENDS)}")
     check(
         s,

@@ -40,6 +40,18 @@ def distinct_names(s: dict[str, Any], key: str, what: str, least: int = 1) -> li
     return v
 
 
+#: Worker processes an experiment may ask for: more than a machine or a small cluster runs at once
+#: only costs memory and start-up (each process holds the model's libraries).
+MAX_WORKERS = 256
+
+
+def workers(s: dict[str, Any]) -> None:
+    """``workers``: 0 (one per core) up to :data:`MAX_WORKERS`."""
+    v = s["workers"]
+    ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_WORKERS
+    check(s, "workers", ok, f"an integer from 0 (one per core) to {MAX_WORKERS}")
+
+
 def positive_int(s: dict[str, Any], key: str, least: int = 1) -> None:
     v = s[key]
     check(s, key, isinstance(v, int) and not isinstance(v, bool) and v >= least, f"an integer >= {least}")

@@ -279,7 +279,7 @@ def _on_cluster[T, R](fn: Callable[[T], R], todo: list[T], spec: PoolSpec) -> It
         # Its workers are spawned: without the parent's main script, as the local pool's workers.
         with dask.config.set(_NO_ROUTES), _main_left_out(fn):  # read as the scheduler and workers start
             cluster = LocalCluster(
-                n_workers=spec.processes,
+                n_workers=max(1, min(spec.processes, len(todo))),
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",

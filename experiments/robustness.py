@@ -30,7 +30,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.compare import fingerprint_of
 from experiments.compare_spec import HEADLINE, REFORM
 from experiments.manifest import resolved
-from experiments.params import check, distinct_names, options, positive_int
+from experiments.params import check, distinct_names, options, positive_int, workers
 from experiments.pool import BACKENDS, PoolSpec
 from experiments.replicate import Task, pending
 from experiments.worlds import SAMPLERS, Assumption, apply, apply_typed, design, space, values
@@ -87,7 +87,7 @@ def robustness_spec(node: Any) -> RobustnessSpec:
     s = options(node, defaults)
     positive_int(s, "worlds", 2)
     positive_int(s, "replications", 2)
-    positive_int(s, "workers", least=0)
+    workers(s)
     check(s, "sampler", s["sampler"] in SAMPLERS, f"one of {', '.join(SAMPLERS)}")
     check(s, "backend", s["backend"] in BACKENDS, f"one of {', '.join(BACKENDS)}")
     check(

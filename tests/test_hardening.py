@@ -218,6 +218,16 @@ def test_flags_that_load_other_code_or_configs_are_refused(
         ),
         (["experiment=calibrate", "experiment.max_evals=1000000000"], "experiment", "at most 100,000"),
         (["-m", "seed=range(0,2000)"], "sweep", "at most 1,000 jobs"),
+        (
+            ["experiment=compare", "experiment.workers=100000"],
+            "experiment.workers",
+            "from 0 (one per core) to 256",
+        ),
+        (
+            ["experiment=robustness", "experiment.workers=257"],
+            "experiment.workers",
+            "from 0 (one per core) to 256",
+        ),
     ],
 )
 def test_unbounded_inputs_are_refused_before_anything_runs(args: list[str], field: str, says: str) -> None:

@@ -90,6 +90,22 @@ def test_a_local_dask_cluster_answers_nothing_over_http_and_leaves_port_8787_fre
     assert set(answers.values()) == {404}  # no health, metrics or cluster pages
 
 
+def test_a_local_dask_cluster_starts_no_more_workers_than_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """experiment.workers=12 for two replications started twelve processes on a 2-core machine."""
+    import distributed
+
+    started: list[int] = []
+
+    class Counted(distributed.LocalCluster):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            started.append(len(self.scheduler.workers))
+
+    monkeypatch.setattr(distributed, "LocalCluster", Counted)
+    assert list(imap(abs, [-1, 2], PoolSpec(backend="dask", workers=12))) == [1, 2]
+    assert started == [2]
+
+
 def test_workers_do_not_run_the_parents_main_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As when Streamlit runs the explorer's page as ``__main__``: a worker that imported the script
     would run the page again."""
