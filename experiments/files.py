@@ -64,8 +64,14 @@ def write_text(path: Path, text: str) -> Path:
     return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def read_json(path: Path, keys: Sequence[str], what: str) -> dict[str, Any]:
-    """The JSON object in ``path``, which holds ``keys``; else an ``InputError`` naming the file."""
+def read_json(
+    path: Path,
+    keys: Sequence[str],
+    what: str,
+    kinds: Mapping[str, tuple[Callable[[Any], bool], str]] | None = None,
+) -> dict[str, Any]:
+    """The JSON object in ``path``, which holds ``keys``; else an ``InputError`` naming the file.
+    ``kinds``: key -> (a test of its value, what it must be), for what a file's reader relies on."""
     from experiments.errors import InputError
 
     try:
@@ -77,7 +83,22 @@ def read_json(path: Path, keys: Sequence[str], what: str) -> dict[str, Any]:
     missing = [k for k in keys if not isinstance(data, dict) or k not in data]
     if missing:
         raise InputError(f"{path}: not {what} (no {missing[0]!r})")
+    for key, (ok, allowed) in (kinds or {}).items():
+        if not ok(data.get(key)):
+            raise InputError(f"{path}: not {what} ({key!r} is not {allowed})")
     return data
+
+
+def whole(x: Any) -> bool:
+    """A JSON integer (not a boolean)."""
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def numbers_only(x: Any) -> bool:
+    """Numbers, nulls and booleans, nested in objects: what a replication's summary holds."""
+    if isinstance(x, dict):
+        return all(numbers_only(v) for v in x.values())
+    return x is None or isinstance(x, int | float)
 
 
 def json_text(data: Any) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from experiments import catalog, parquet
-from experiments.files import read_json, write_text
+from experiments.files import numbers_only, read_json, whole, write_text
 from experiments.manifest import model_code
 from experiments.pool import SERIAL, PoolSpec, imap
 from experiments.progress import progress
@@ -66,13 +66,19 @@ def flat_metrics(summary: Mapping[str, Any], prefix: str = "") -> dict[str, floa
 
 #: What every record of a finished replication holds (a file without them is not one).
 RECORD_KEYS = ("replication", "seed", "fingerprint", "summary")
+#: What a comparison relies on in a record's values.
+RECORD_KINDS = {
+    "replication": (lambda x: whole(x) and x >= 0, "a whole number >= 0"),
+    "seed": (whole, "a whole number"),
+    "summary": (lambda x: isinstance(x, dict) and numbers_only(x), "an object of numbers"),
+}
 
 
 def load_records(folder: Path) -> list[dict[str, Any]]:
     """The finished replications in ``folder``, by index; an ``InputError`` naming a file that is
     not a record (not JSON, or without a record's keys), which no comparison should read."""
     return [
-        read_json(p, RECORD_KEYS, "a replication's record")
+        read_json(p, RECORD_KEYS, "a replication's record", RECORD_KINDS)
         for p in sorted((Path(folder) / RECORDS).glob("r[0-9]*.json"))
     ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments import catalog
-from experiments.files import read_json
+from experiments.files import read_json, whole
 from experiments.replicate import LEDGER, RECORDS, SCENARIO
 
 #: Files :func:`experiments.comparison.finish` writes; removed first (report first) when a run starts.
@@ -18,6 +18,13 @@ OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "mani
 FIGURES = "figures"
 #: What a job's manifest holds (``scenario.json``; a file without them is not one).
 MANIFEST_KEYS = ("name", "config", "fingerprint", "seed", "seeds", "years", "replications", "parliament")
+#: What the comparison relies on in a manifest's values: as many seeds as replications (a count
+#: alone, 10**12, had the refusal of an unfinished run look for that many records).
+MANIFEST_KINDS = {
+    "seeds": (lambda x: isinstance(x, list) and all(whole(s) for s in x), "a list of whole numbers"),
+    "replications": (lambda x: whole(x) and x >= 1, "a whole number >= 1"),
+    "years": (lambda x: isinstance(x, int | float) and not isinstance(x, bool) and x > 0, "a number > 0"),
+}
 #: The job's resolved config as YAML, in its order (``scenario.json`` holds it with sorted keys).
 CONFIG = "config.yaml"
 #: Everything a comparison's job writes in its folder: a folder holding anything else is not one.
@@ -46,5 +53,10 @@ def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
         folders = [run_dir]
     else:
         folders = [d for d in run_dir.iterdir() if (d / SCENARIO).is_file()] if run_dir.is_dir() else []
-    found = [(d, read_json(d / SCENARIO, MANIFEST_KEYS, "a job's manifest")) for d in folders]
+    found = [(d, read_json(d / SCENARIO, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)) for d in folders]
+    for d, m in found:
+        if len(m["seeds"]) != m["replications"]:
+            from experiments.errors import InputError
+
+            raise InputError(f"{d / SCENARIO}: not a job's manifest (as many seeds as replications)")
     return sorted(found, key=lambda x: (x[1].get("job", 0), x[0].name))

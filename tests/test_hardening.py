@@ -679,6 +679,42 @@ def test_a_record_or_manifest_that_is_not_one_is_named_in_one_line(
     assert "scenario.json: not a job's manifest (no 'name')" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("file", "change", "says"),
+    [
+        (
+            "replications/r0001.json",
+            {"summary": {"laws_per_year": "abc"}},
+            "'summary' is not an object of numbers",
+        ),
+        (
+            "replications/r0001.json",
+            {"summary": {"laws_per_year": [1, 2]}},
+            "'summary' is not an object of numbers",
+        ),
+        ("replications/r0001.json", {"replication": -1}, "'replication' is not a whole number >= 0"),
+        ("scenario.json", {"seeds": ["a", "b"]}, "'seeds' is not a list of whole numbers"),
+        ("scenario.json", {"replications": 10**12}, "as many seeds as replications"),  # it ran for ever
+        ("scenario.json", {"replications": True}, "'replications' is not a whole number >= 1"),
+    ],
+)
+def test_a_crafted_record_or_manifest_is_one_line_not_a_traceback_or_a_hang(
+    file: str, change: dict, says: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from experiments.cli import report_main
+
+    args = ["experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true", "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    path = tmp_path / "run" / file
+    path.write_text(json.dumps({**json.loads(path.read_text()), **change}))
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as ended:
+        report_main(["-q", str(tmp_path / "run")])
+    err = capsys.readouterr().err
+    assert ended.value.code == EXIT_BAD_INPUT and says in err and len(err.strip().splitlines()) == 1
+
+
 def test_a_run_does_not_move_into_its_folder_so_the_paths_it_is_given_stay_the_users(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
