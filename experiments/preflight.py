@@ -213,6 +213,10 @@ class Composer:
             if o.key_or_group == "hydra.searchpath":
                 value = o.value()
                 paths += [str(v) for v in (value if isinstance(value, list) else [value])]
+        for p in paths[1 if config_dir is not None else 0 :]:  # read as a --config-dir is
+            folder = os.path.abspath(p.removeprefix("file://"))
+            if os.path.isdir(folder):
+                check_user_files(Path(folder))
         self.search = [f"hydra.searchpath=[{','.join(_quoted(p) for p in paths)}]"] if paths else []
         self._ctx: Any = None
 

@@ -630,6 +630,12 @@ def test_a_users_yaml_is_read_only_when_it_is_text_of_a_presets_size(
     ended = parltwin(["--config-dir", "mine", "parliament=odd"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and "odd.yaml: " + said in ended.one_line
     assert snapshot(tmp_path) == before
+    # the same file found through hydra.searchpath (read unchecked: the bomb ran out of memory)
+    for path in (f"file://{tmp_path / 'mine'}", "mine"):
+        searched = [f"hydra.searchpath=[{path}]", "+parliament@_global_=odd"]
+        ended = parltwin(searched, tmp_path, monkeypatch, capsys)
+        assert ended.code == EXIT_BAD_INPUT and "odd.yaml: " + said in ended.one_line, path
+        assert snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize(
