@@ -689,6 +689,13 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
         out.new_dirs += check_writable(folder)
     out.pool = pool_of(out.jobs, out.multirun)
     if out.pool is not None and out.pool[0].scheduler:
+        if not any(o.key_or_group == "experiment.scheduler" for o in parsed):
+            raise ConfigError(
+                "experiment.scheduler",
+                out.pool[0].scheduler,
+                "an address given on the command line, not by a preset: the scheduler it names is "
+                "sent this machine's work and sends back what this process unpickles",
+            )
         check_scheduler(out.pool[0].scheduler)
     # A robustness run's design, for the job to take: it checks that its command line and its
     # design's settings are the ones checked here, so this holds where Hydra composes again (a list

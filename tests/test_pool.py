@@ -482,6 +482,21 @@ def test_a_scheduler_given_by_address_is_checked_before_anything_is_written_and_
         ended = run("experiment.backend=dask", f"experiment.scheduler={address}", "hydra.run.dir=x")
         assert ended.code == 2 and "experiment.scheduler=" in ended.one_line
         assert list(tmp_path.iterdir()) == []
+    # a preset of the user's naming a scheduler: work and pickles would go to whoever runs it
+    (tmp_path.parent / "mine" / "experiment").mkdir(parents=True, exist_ok=True)
+    (tmp_path.parent / "mine" / "experiment" / "far.yaml").write_text(
+        "defaults:\n  - compare\n  - _self_\nbackend: dask\nscheduler: tcp://127.0.0.1:8786\n"
+    )
+    args = [
+        "--config-dir",
+        str(tmp_path.parent / "mine"),
+        "experiment=far",
+        "experiment.replications=2",
+        "quiet=true",
+    ]
+    ended = parltwin([*args, "hydra.run.dir=x"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 2 and "given on the command line, not by a preset" in ended.one_line
+    assert list(tmp_path.iterdir()) == []
     port = free_port()
     dask = [str(Path(sys.executable).with_name("dask"))]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
