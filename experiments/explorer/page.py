@@ -30,6 +30,7 @@ from experiments.explorer.scenario import (
     levers,
     presets,
     run_together,
+    same_world,
     spans,
 )
 from experiments.figure import PLOTS
@@ -220,16 +221,35 @@ def _setting_values() -> dict[str, Any]:
     return {k: state.get(k) for k in keys}
 
 
-def follow_address() -> None:
+def follow_address() -> bool:
     """Give the page the settings its address names: those not yet set when a page opens (a shared
     link), and all of them when the browser went Back or Forward (the address is not the one the
-    page wrote, and no setting was changed on the page since)."""
+    page wrote, and no setting was changed on the page since). Whether it gave them all."""
     state, address = st.session_state, st.query_params.to_dict()
     if WRITTEN not in state:
         for k, v in settings(address).items():
             state.setdefault(k, v)
     elif address != state[WRITTEN] and _setting_values() == state[SETTLED]:
         state.update(settings(address))
+        return True
+    return False
+
+
+#: The page's choices as last drawn (the pickers' presets, the levers moved): the browser sends a
+#: picker's choice back by its label, which a change of language changes.
+DRAWN = "drawn"
+
+
+def keep_choices(lang: str, followed: bool) -> None:
+    """After a change of language, the pickers' choices as they were drawn: the browser sent the
+    label of the old language, which no option has now, and the picker fell back to its first
+    option (and the levers of the presets chosen with it)."""
+    state = st.session_state
+    drawn = state.get(DRAWN)
+    if drawn is None or followed or drawn["lang"] == lang:
+        return
+    for key, value in drawn["pickers"].items():
+        state[key] = value
 
 
 def write_address(base: Scenario, scen: Scenario, lang: str) -> None:
@@ -257,6 +277,7 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
         return s
     values: dict[str, float] = {}
     present, allowed = dict(levers(s)), spans(s)
+    moved = st.session_state.setdefault(f"{key}_moved", {})  # levers moved, kept when presets change
     for group in LEVERS:
         names = [n for n in present if PARAMETERS[n].lever == group]
         if not names:
@@ -266,13 +287,19 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
                 p, preset = PARAMETERS[n], present[n]
                 kind, lo, hi, step = lever_range(n, preset, allowed[n])
                 widget = lever_key(key, n, s)
-                st.session_state.setdefault(widget, kind(preset))  # new presets: their own values
+                if widget not in st.session_state:  # new presets: a lever moved before, else theirs
+                    kept = moved.get(n)
+                    st.session_state[widget] = kind(kept if kept is not None and lo <= kept <= hi else preset)
                 value = st.slider(
                     _(p.label), lo, hi, step=step,
                     help=_("{doc}; preset: {value}", doc=_(p.doc), value=tr.number(preset)),
                     key=widget,
                 )  # fmt: skip
                 values[n] = value if kind is int else round(value, 10)  # a step's sum, not its float error
+                if values[n] != preset:
+                    moved[n] = values[n]
+                else:
+                    moved.pop(n, None)
     return Scenario(parliament, chosen, values, s.years, s.seed, s.replications)
 
 
@@ -349,10 +376,11 @@ def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
     draw_aside()  # once (``parltwin-app`` did it ahead): the workers' server, with the figures' module
-    follow_address()  # a shared link, or the browser's Back and Forward
+    followed = follow_address()  # a shared link, or the browser's Back and Forward
     lang = st.sidebar.selectbox(
         "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
     )
+    keep_choices(lang, followed)
     tr = translator(lang)
     _ = tr.gettext
     st.title(_("parltwin: scenario explorer"))
@@ -378,8 +406,27 @@ def main() -> None:
     with right:
         st.subheader(_("Scenario"))
         scen = scenario_inputs(tr, "scen", with_levers=True)
+    base, left_out = same_world(base, scen)
+    if base.levers:
+        st.info(
+            _(
+                "The assumptions moved on the scenario hold for the baseline too (both run in the same "
+                "world): {names}.",
+                names=", ".join(_(PARAMETERS[n].label) for n in base.levers),
+            )
+        )
+    if left_out:
+        st.warning(
+            _(
+                "The baseline's presets cannot take these assumptions as moved, so the two run in "
+                "different worlds and the difference is not the reform's alone: {names}.",
+                names=", ".join(_(PARAMETERS[n].label) for n in left_out),
+            )
+        )
 
     write_address(base, scen, lang)
+    pickers = [f"{k}_{g}" for k in ("base", "scen") for g in ("parliament", "channels")]
+    st.session_state[DRAWN] = {"lang": lang, "pickers": {k: st.session_state[k] for k in pickers}}
     bar = st.progress(0.0, text=_("Running…"))
     part = [0.0, 0.0]  # each scenario's share of its replications done
 

@@ -217,6 +217,22 @@ def changed(s: Scenario) -> dict[str, float]:
     return {k: v for k, v in s.levers.items() if k in preset and preset[k] != v}
 
 
+def same_world(base: Scenario, scen: Scenario) -> tuple[Scenario, list[str]]:
+    """The baseline with the assumed numbers the planner moved on the scenario (its "assumptions"
+    levers): a comparison holds the world fixed and changes only the reform, so an assumption
+    moved on one side alone would be read as the reform's effect. Returns the baseline and the
+    assumptions its presets cannot take (not present, or outside their plausible range)."""
+    allowed, kept, left = spans(base), {}, []
+    for n, v in changed(scen).items():
+        if PARAMETERS[n].lever != "assumptions":
+            continue
+        if n in allowed and allowed[n][0] <= v <= allowed[n][1]:
+            kept[n] = v
+        else:
+            left.append(n)
+    return replace(base, levers=kept), left
+
+
 def prepare() -> None:
     """Do ahead what the page's first run does whatever a planner asks: start the workers' server
     (see :func:`draw_aside`) and compose and check the first scenarios' configs, which every
