@@ -64,6 +64,12 @@ def flat_metrics(summary: Mapping[str, Any], prefix: str = "") -> dict[str, floa
     return out
 
 
+# The model's code as this process loaded it, read at import: workers forked later from a server
+# that imported this module carry the digest of the code they run, not that of the files on disk
+# when their first replication ends (an explorer left running while the code was edited filed the
+# new digest under the old one's folder).
+model_code()
+
 #: What every record of a finished replication holds (a file without them is not one).
 RECORD_KEYS = ("replication", "seed", "fingerprint", "summary")
 #: What a comparison relies on in a record's values.

@@ -106,6 +106,19 @@ def test_a_local_dask_cluster_starts_no_more_workers_than_tasks(monkeypatch: pyt
     assert started == [2]
 
 
+def digest_read(_: int) -> int:
+    """How many model digests this worker holds before it is asked for one (1: read in advance)."""
+    from experiments.manifest import model_code
+
+    return model_code.cache_info().currsize
+
+
+def test_workers_carry_the_model_digest_read_when_their_server_imported_the_code() -> None:
+    """A worker read the digest of the files on disk at its first replication: under an explorer
+    left running while the code changed, its records said new code for numbers the old code made."""
+    assert set(imap(digest_read, range(4), PoolSpec(workers=2))) == {1}
+
+
 def test_workers_do_not_run_the_parents_main_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As when Streamlit runs the explorer's page as ``__main__``: a worker that imported the script
     would run the page again."""

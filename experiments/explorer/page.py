@@ -37,6 +37,7 @@ from experiments.figure import PLOTS
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows
+from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
 from scenarios.parameters import LEVERS, PARAMETERS
 
@@ -435,7 +436,12 @@ def main() -> None:
         text = _("{scenario}: replication {k} of {n}", scenario=(base, scen)[i].name, k=k, n=n)
         bar.progress(sum(part) / 2, text=text)
 
-    runs = run_together((base, scen), step=step)  # in one pool: both scenarios' replications
+    try:
+        runs = run_together((base, scen), step=step)  # in one pool: both scenarios' replications
+    except ConfigError as e:  # e.g. the model's code changed under a running explorer
+        bar.empty()
+        st.error(_("This comparison cannot run: {why}", why=str(e)))
+        st.stop()
     bar.empty()
     shown = results(tuple(str(f) for f, _m in runs), lang)
 
