@@ -115,6 +115,8 @@ class Numbers:
         found, p_adj = clear(row), row.get("p_holm")
         meta = self.described.describe(metric)
         verdict = outcome(meta, float(row["diff"])) if found else "indistinguishable"
+        if not found and not undefined(p_adj) and (row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0):
+            verdict = ADJUSTED  # its interval, unadjusted, leaves out zero: say why it is no finding
         return {
             "diff": self.value(metric, row["diff"], True),
             "ci": self.ci(metric, row["diff_ci_low"], row["diff_ci_high"], True),
@@ -155,6 +157,9 @@ REFORM_BASELINE, *REFORMED = REFORM
 QUESTION_ONE = N_("How does {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
 QUESTION_MANY = N_("How do {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
 QUESTION_ALONE = N_("How fast and how responsive is the parliament in {scenarios}?")
+#: The verdict on a difference whose 95% interval leaves out zero but whose Holm-adjusted p-value
+#: does not reach the level: clear by itself, not among the measures compared together.
+ADJUSTED = N_("indistinguishable once adjusted for the other measures")
 #: Level of the family-wise error rate of the report's findings (Holm-adjusted p-values).
 ALPHA = 0.05
 #: The groups of metrics the question asks about: faster (speed, throughput), more responsive.

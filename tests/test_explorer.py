@@ -21,6 +21,7 @@ import psutil
 import pytest
 import yaml
 
+from experiments import report
 from experiments.compare import fingerprint
 from experiments.explorer import scenario
 from experiments.explorer.export import command, file_name, scenario_yaml
@@ -664,7 +665,7 @@ def test_the_key_numbers_give_the_paired_difference_scenario_minus_baseline(cach
     at.run()
     assert not at.exception
     diffs, table = _differences(at)
-    words = {"better", "worse", "higher", "lower", "indistinguishable"}
+    words = {"better", "worse", "higher", "lower", "indistinguishable", report.ADJUSTED}
     assert len(diffs) == 8 and all(d.rsplit(" — ", 1)[-1] in words for d in diffs.values())
     for measure, d in diffs.items():  # the mean of paired differences is the difference of the means
         base, scen = (_number(table.loc[measure].iloc[i]) for i in (0, 1))

@@ -154,6 +154,21 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
     assert "No clear difference in: Bills still pending at the end." in html
 
 
+def test_a_difference_is_a_finding_by_its_holm_adjusted_p_value_and_says_so_when_adjustment_decides() -> None:
+    """The raw p-value 0.01 and an interval that leaves out zero, but a Holm-adjusted p-value of
+    0.08: no finding, and the verdict says that the adjustment made it so (the page showed '+6.91
+    [+2.81 to +11.0] — indistinguishable' with no word why)."""
+    from experiments.report import ADJUSTED, Numbers, clear
+
+    row = pd.Series({"diff": 6.9, "diff_ci_low": 2.8, "diff_ci_high": 11.0, "p_value": 0.01, "p_holm": 0.08})
+    numbers = Numbers(Catalog(ENGINE), translator("en"))
+    assert not clear(row) and numbers.difference("laws_per_year", row)["verdict"] == ADJUSTED
+    assert clear(row.copy().replace({0.08: 0.04}))
+    assert numbers.difference("laws_per_year", row.copy().replace({0.08: 0.04}))["verdict"] == "better"
+    wide = row.copy().replace({2.8: -1.0, 0.01: 0.2, 0.08: 0.6})
+    assert numbers.difference("laws_per_year", wide)["verdict"] == "indistinguishable"
+
+
 def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness() -> None:
     """Congruence is listed with inclusion; the answer left it out of responsiveness, and a
     scenario whose laws lay clearly further from opinion read 'responsiveness 0 worse'."""
