@@ -21,6 +21,9 @@ CONFIGS = ROOT / "configs"
 PARLTWIN = Path(sys.executable).with_name("parltwin")
 
 register()
+# Processes the tests start (the installed ``parltwin``, workers) import this tree's code, whichever
+# tree the environment's editable install points to (a copy tested with another copy's .venv).
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
 
 
 def compose_config(overrides: Sequence[str] = (), config_dir: Path = CONFIGS) -> DictConfig:

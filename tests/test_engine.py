@@ -100,7 +100,7 @@ def test_default_preset_is_calibrated_to_the_observed_range() -> None:
 
 
 def test_seats_override_reshapes_the_chamber() -> None:
-    # 120 seats shared as 62/98, 8/98, ... of them (party seats must add up to the chamber's)
+    # 120 seats, each party given its own count (party seats must add up to the chamber's)
     shares = {"amanat": 76, "auyl": 10, "respublica": 7, "ak_zhol": 7, "peoples": 6, "nsdp": 5}
     parties = [f"parliament.chambers.mazhilis.parties.{p}.seats={s}" for p, s in shares.items()]
     conf = validate(

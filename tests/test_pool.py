@@ -147,7 +147,7 @@ def slow_first(x: float) -> tuple[float, int]:
 
 
 def test_results_come_in_the_order_of_the_items_from_several_processes() -> None:
-    items = [0.4, 0.2, 0.0, 0.0]
+    items = [1.5, 0.2, 0.0, 0.0]  # the first long enough that the second worker has started under load
     out = list(imap(slow_first, items, PoolSpec(workers=2)))
     assert [x for x, _ in out] == items
     assert len({pid for _, pid in out}) == 2 and os.getpid() not in {pid for _, pid in out}

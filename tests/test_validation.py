@@ -16,6 +16,8 @@ from tests.toy import toy_config
     [
         ("parliament.chambers.mazhilis.seats=-5", "parliament.chambers.mazhilis.seats", "positive"),
         ("parliament.chambers.senate.quorum=1.5", "parliament.chambers.senate.quorum", "[0.0, 1.0]"),
+        ("parliament.chambers.senate.quorum=0", "parliament.chambers.senate.quorum", "a share in (0, 1]"),
+        ("parliament.head_of_state.veto_tolerance=-1", "parliament.head_of_state.veto_tolerance", ">= 0"),
         ("parliament.stages.senate_review.rule=unanimity", "parliament.stages.senate_review.rule", "simple"),
         (
             "parliament.stages.committee.duration.dist=weibull",

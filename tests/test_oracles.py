@@ -1,0 +1,118 @@
+"""Rules checked against answers worked out by hand: each case is small enough to compute on paper,
+and each guards a rule that the golden digests would only see as a changed number."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agents.committees import Committee, CommitteeRulesConf
+from agents.deputies import Deputies, PartyConf, apportion
+from experiments.stats import paired_differences
+from scenarios.diff import differences
+
+
+def free_members(ideal: list[float]) -> Deputies:
+    """Members who vote their own ideal point (no party line, no noise), all present."""
+    n = len(ideal)
+    parties = {"a": PartyConf(position=0.0)}
+    return Deputies("c", parties, np.zeros(n, int), np.array(ideal), np.zeros(n), np.zeros(n), 1.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("ideal", "decision"),
+    [
+        ([-0.9, -0.9, 0.9, 0.9], "hold"),  # 2 of 4 for: no majority of the committee
+        ([-0.9, 0.9, 0.9, 0.9], "report"),  # 3 of 4
+        ([-0.9, 0.9, 0.9], "report"),  # 2 of 3
+        ([-0.9, -0.9, 0.9], "hold"),  # 1 of 3
+    ],
+)
+def test_a_committee_reports_a_bill_only_with_a_majority_of_its_members(
+    ideal: list[float], decision: str
+) -> None:
+    # a bill at 0.8 replacing 0.0: a member at 0.9 gains (0.81 - 0.01), one at -0.9 loses (0.81 - 2.89)
+    d = free_members(ideal)
+    committee = Committee("c", "c", ["t"], np.arange(len(ideal)), 8, 0, d, CommitteeRulesConf())
+    got = committee.decide(0.8, 0.0, False, None, np.random.default_rng(0))
+    assert (got.outcome, got.position) == (decision, 0.8)
+
+
+@pytest.mark.parametrize(
+    ("seats", "weights", "want"),
+    [
+        (7, [50, 30, 20], [4, 2, 1]),  # quotas 3.5, 2.1, 1.4: the seat left goes to the largest remainder
+        (6, [47, 33, 20], [3, 2, 1]),  # quotas 2.82, 1.98, 1.2: two left, to 0.98 then 0.82
+        (10, [1, 1, 1], [4, 3, 3]),  # equal remainders: in the parties' order
+        (5, [0, 0], [3, 2]),  # no weight: shared equally
+    ],
+)
+def test_seats_are_shared_by_the_largest_remainder(seats: int, weights: list[int], want: list[int]) -> None:
+    assert apportion(seats, np.array(weights)).tolist() == want
+
+
+def test_a_relative_difference_keeps_the_sign_of_the_change_against_a_negative_baseline() -> None:
+    """``diff_pct`` is the change relative to the baseline's size: from -2 to -1 is +50%, not -50%."""
+    rows = [
+        {"scenario": s, "seed": seed, "x": v}
+        for s, values in (("base", [-2.0, -2.0]), ("new", [-1.0, -1.0]))
+        for seed, v in enumerate(values)
+    ]
+    d = paired_differences(pd.DataFrame(rows), ["x"], "base")
+    assert d.loc[0, "diff"] == 1.0 and d.loc[0, "diff_pct"] == 50.0
+
+
+def test_a_declared_change_covers_its_own_settings_not_those_whose_names_begin_alike() -> None:
+    base = {"a": {"b": 1, "bc": 1, "list": [1, 2]}}
+    new = {"a": {"b": 2, "bc": 2, "list": [1, 3]}}
+    found = {d.path: d.declared for d in differences(base, new, {"a.b": "reform", "a.list": "reform"})}
+    assert found == {"a.b": "a.b", "a.bc": None, "a.list[1]": "a.list"}
+
+
+def test_a_well_consulted_draft_is_returned_and_fails_less_often() -> None:
+    """A consultation of quality q widens the head of state's tolerance by ``veto_gain * q`` and cuts
+    a work stage's failures by ``fail_cut * q``: a law just outside the tolerance (0.55 from the head
+    of state, tolerance 0.5) is signed once consulted at q = 0.9 (0.5 x 1.18 = 0.59)."""
+    from types import SimpleNamespace
+
+    from agents.head_of_state import HeadOfState, HeadOfStateConf
+    from sim.channels.consultation import ConsultationChannel, ConsultationConf
+
+    channel = ConsultationChannel.__new__(ConsultationChannel)  # its effects read the spec and qualities
+    channel.spec, channel.quality = ConsultationConf(fail_cut=0.3, veto_gain=0.2), {1: 0.9}
+    consulted, not_consulted = SimpleNamespace(id=1), SimpleNamespace(id=2)
+    head, rng = (
+        HeadOfState(HeadOfStateConf(position=0.0, veto_tolerance=0.5, noise_sd=0.0)),
+        np.random.default_rng(0),
+    )
+    assert head.returns(0.55, channel.veto_factor(not_consulted), rng)
+    assert not head.returns(0.55, channel.veto_factor(consulted), rng)
+    assert channel.fail_factor(None, consulted) == pytest.approx(1 - 0.3 * 0.9)  # type: ignore[arg-type]
+    assert channel.fail_factor(None, not_consulted) == 1.0  # type: ignore[arg-type]
+
+
+def test_a_sessions_books_hold_the_bills_still_pending() -> None:
+    """On the books in a session: introduced before it closed and not finished before it opened,
+    which a bill still pending (finished NaN) is; lapsed at its end; its last vote."""
+    from sim.engine.calendar import Session
+    from sim.metrics import session_table
+
+    nan = float("nan")
+    bills = {  # A pending; B done before the session; C introduced and adopted in it; D after it; E lapsed
+        "introduced": np.array([10.0, 10.0, 150.0, 250.0, 90.0]),
+        "finished": np.array([nan, 50.0, 180.0, 260.0, 120.0]),
+        "adopted": np.array([nan, 40.0, 170.0, nan, nan]),
+        "state": np.array(["pending", "enacted", "enacted", "rejected", "lapsed"]),
+    }
+    votes = {"time": np.array([150.0, 190.0, 210.0])}
+    row = session_table({"bills": bills, "votes": votes}, [Session(1, "regular", 100.0, 200.0)], 300.0)
+    got = {k: row[k][0] for k in ("on_books", "introduced", "adopted", "lapsed", "last_vote", "complete")}
+    assert got == {
+        "on_books": 3,
+        "introduced": 1,
+        "adopted": 1,
+        "lapsed": 1,
+        "last_vote": 190.0,
+        "complete": True,
+    }
