@@ -306,6 +306,24 @@ def test_the_app_refuses_a_port_it_cannot_listen_on_before_it_serves() -> None:
             assert res.stderr.startswith(f"parltwin-app: error: --port {port}: {said}")
 
 
+def test_a_port_whose_last_server_just_stopped_is_free_and_one_listened_on_is_not() -> None:
+    """A server stopped and started again on its port was refused for about a minute: its closed
+    connections wait (TIME_WAIT) on the port, which a bind without SO_REUSEADDR counts."""
+    from experiments.explorer.serve import port_free
+
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind((HOST, 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert not port_free(port)
+        with socket.create_connection((HOST, port)) as client:
+            conn, _ = server.accept()
+            conn.close()  # the server's side closes first: its end waits in TIME_WAIT
+            client.recv(1)
+    assert port_free(port)
+
+
 def test_the_server_listens_on_loopback_only() -> None:
     args = argv(8599)
     assert args[args.index("--server.address") + 1] == HOST == "127.0.0.1"

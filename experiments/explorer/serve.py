@@ -93,8 +93,11 @@ def prepare() -> None:
 
 
 def port_free(port: int) -> bool:
-    """Whether ``port`` of 127.0.0.1 can be listened on now."""
+    """Whether ``port`` of 127.0.0.1 can be listened on now, as the server binds it: with
+    ``SO_REUSEADDR``, so that the connections of a server just stopped, still closing, do not count
+    (a restart was refused for about a minute), while a server listening there does."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((HOST, port))
         except OSError:
