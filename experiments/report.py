@@ -321,6 +321,7 @@ def channel_rows(
     if not cells:
         return None
     shown = [c for c in CHANNEL_COLUMNS if any(c in v for v in cells.values())]
+    units = [next(numbers.unit(v[c].metric) for v in cells.values() if c in v) for c in shown]
     rows = []
     for s in order:
         for (scenario, channel), measures in cells.items():
@@ -336,7 +337,7 @@ def channel_rows(
                 row.append({"mean": numbers.value(name, r.mean), "ci": numbers.ci(name, r.ci_low, r.ci_high)})
             if any(c["mean"] != DASH for c in row):  # a channel the scenario does not have: no row
                 rows.append({"scenario": s, "channel": tr.name("channel", channel), "cells": row})
-    return {"header": [tr.gettext(CHANNEL_HEADS[c]) for c in shown], "rows": rows}
+    return {"header": [tr.gettext(CHANNEL_HEADS[c]) for c in shown], "units": units, "rows": rows}
 
 
 def _revision(git: dict[str, Any], tr: Translator) -> tuple[str, bool]:

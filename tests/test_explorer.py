@@ -89,6 +89,12 @@ def test_the_app_compares_with_the_clis_statistics_and_reacts_to_the_channels(ca
     assert len([p for p in cache.iterdir() if p.is_dir()]) == 3  # the baseline came from the cache
     assert any("robustness.csv" in m.value for m in at.markdown)
     assert any("not yet computed" in i.value for i in at.info)  # the robustness tab, before any exists
+    channels = next(t.value for t in at.table if "channel" in t.value.columns)  # the channels tab
+    assert "median days to law (days)" in channels.columns  # each measure with its unit
+    digital = channels[channels["channel"].str.contains("epetition")]
+    assert (
+        digital["submitted (items)"].str.contains(r"^[\d.,]+ \[[\d.,]+ to [\d.,]+\]$").all()
+    )  # with its interval
 
 
 def test_a_year_simulated_says_why_the_share_answered_within_a_year_is_not_shown(cache: Path) -> None:

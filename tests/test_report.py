@@ -434,7 +434,8 @@ def test_the_report_has_a_channel_table_with_what_became_of_the_demands(run: Pat
         "became law",
         "median days to law",
     ):
-        assert f"<th>{head}</th>" in section, head
+        assert f"<th>{head}<br>" in section, head
+    assert '<th>median days to law<br><span class="ci">days</span></th>' in section  # each with its unit
     assert "e-petitions (epetition.kz)" in section and "offline (receptions, letters, press)" in section
     channels = pd.read_csv(run / "channels.csv")
     digital = channels[

@@ -486,8 +486,21 @@ def main() -> None:
     with tabs[1]:
         ch = shown["channels"]
         if ch:
-            rows = [[r["scenario"], r["channel"], *(c["mean"] for c in r["cells"])] for r in ch["rows"]]
-            st.table(pd.DataFrame(rows, columns=[_("scenario"), _("channel"), *ch["header"]]))
+            st.caption(
+                _(
+                    "Per scenario and channel, the average over replications per run: demands submitted "
+                    "through the channel, petitions that reached the signature threshold, items answered "
+                    "and the median days to an answer, the carried demands that a bill and that a law "
+                    "answered, and the median days from such a demand to its law. A dash: the channel "
+                    "does not have that step, or nothing reached it."
+                )
+            )
+            rows = [
+                [r["scenario"], r["channel"], *(f"{c['mean']} {c['ci']}".strip() for c in r["cells"])]
+                for r in ch["rows"]
+            ]
+            heads = [f"{h} ({u})" if u else h for h, u in zip(ch["header"], ch["units"], strict=True)]
+            st.table(pd.DataFrame(rows, columns=[_("scenario"), _("channel"), *heads]))
         else:
             st.info(_("No channel in these scenarios."))
     with tabs[2]:
