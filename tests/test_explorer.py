@@ -129,6 +129,22 @@ def test_robustness_is_shown_when_the_file_is_there(
     tables = [t for t in at.table if "fewer days to law" in str(t.value.to_numpy())]
     assert tables and not any("not yet computed" in i.value for i in at.info)
 
+    head = "metric,scenario,baseline,share_better,share_worse,share_unclear,share_higher,share_lower,"
+    head += "finding,finding_share,holds,deciding_assumptions\n"
+    (folder / "robustness.csv").write_text(
+        head + "laws_per_year,kz_kurultai_2026,kz_bicameral_2023,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"
+    )
+    at.run()
+    table = next(t.value for t in at.table if "verdict" in t.value.columns)
+    assert table.iloc[0]["measure"].startswith("Laws enacted per year")  # by its name, not its id
+    assert list(table.columns[2:5]) == ["better (%)", "indistinguishable (%)", "worse (%)"]
+    assert not at.warning  # the page's own scenarios
+    (folder / "robustness.csv").write_text(
+        head + "laws_per_year,mine,theirs,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"
+    )
+    at.run()
+    assert any("compared other scenarios (mine)" in w.value for w in at.warning)
+
     (folder / "robustness.csv").write_text("")  # a file that is not one: said, and the page goes on
     at.run()
     assert not at.exception

@@ -74,9 +74,12 @@ def robustness_runs(roots: Sequence[str] = RUN_ROOTS, most: int = 20) -> list[Pa
     return [p.parent for p in found[:most]]
 
 
-def robustness_table(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
-    """``robustness.csv`` for people: per measure and scenario, the shares of worlds (%), the
-    verdict and the deciding assumptions; a file of another shape is shown as it is."""
+def robustness_table(
+    table: pd.DataFrame, tr: Translator, measures: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """``robustness.csv`` for people: per measure (by its name in ``measures``) and scenario, the
+    shares of worlds (%), the verdict and the deciding assumptions; a file of another shape is shown
+    as it is."""
     need = {
         "metric",
         "scenario",
@@ -102,11 +105,11 @@ def robustness_table(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
         finding = {"unclear": "indistinguishable"}.get(r["finding"], r["finding"])
         deciding = r.get("deciding_assumptions")
         rows.append({
-            _("measure"): r["metric"],
+            _("measure"): (measures or {}).get(r["metric"], r["metric"]),
             _("scenario"): r["scenario"],
-            _(first): tr.number(100 * r[f"share_{first}"]),
-            _("indistinguishable"): tr.number(100 * r["share_unclear"]),
-            _(last): tr.number(100 * r[f"share_{last}"]),
+            f"{_(first)} (%)": tr.number(100 * r[f"share_{first}"]),
+            f"{_('indistinguishable')} (%)": tr.number(100 * r["share_unclear"]),
+            f"{_(last)} (%)": tr.number(100 * r[f"share_{last}"]),
             _("verdict"): verdict.format(finding=_(finding), share=tr.number(100 * r["finding_share"])),
             _("deciding assumptions"): deciding if isinstance(deciding, str) and deciding else "–",
         })  # fmt: skip
@@ -346,6 +349,7 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         "share": (share.title, share.caption, share.png) if share else None,
         "shares": shares,
         "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
+        "measures": {m: numbers.label(m) for m in c.described},  # a measure's name for people
         "figures": [(f.title, f.caption, f.png) for f in figs],
         "changes": by_part(differences(c.scenarios[0]["config"], c.scenarios[-1]["config"])),
         # What ``parltwin`` writes as comparison.csv and summary.csv for the same runs.
@@ -530,7 +534,16 @@ def main() -> None:
                 why = str(e).splitlines()[0] if str(e) else type(e).__name__
                 st.warning(_("{path} could not be read: {reason}", path=str(path), reason=why))
             else:
-                st.table(robustness_table(found_table, tr))
+                st.table(robustness_table(found_table, tr, shown["measures"]))
+                ran = set(found_table["scenario"]) if "scenario" in found_table else set()
+                if ran and not {base.name, scen.name} & (ran | set(found_table.get("baseline", []))):
+                    st.warning(
+                        _(
+                            "This run compared other scenarios ({scenarios}) than the two on this page: "
+                            "its verdicts are theirs.",
+                            scenarios=", ".join(sorted(ran)),
+                        )
+                    )
                 shares = Path(where) / "figures" / "robustness_shares.png"
                 if shares.is_file():
                     st.image(shares.read_bytes())
