@@ -220,8 +220,8 @@ def render(
         worlds=tr.integer(manifest["worlds"]),
         replications=tr.integer(manifest["replications"]),
         n_assumptions=tr.integer(len(assumptions)),
-        alpha=tr.number(100 * (1 - manifest["alpha"])),
-        holds=tr.number(100 * manifest["holds"]),
+        alpha=tr.short(100 * (1 - manifest["alpha"])),
+        holds=tr.short(100 * manifest["holds"]),
         baseline=labels.get(manifest["baseline"], manifest["baseline"]),
         rows=rows,
         important=[
