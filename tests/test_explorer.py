@@ -777,6 +777,7 @@ def test_the_page_lists_what_the_scenario_changes_part_by_part(cache: Path) -> N
     found = parts(at)  # the Kurultai against the bicameral Parliament, no channels on either side
     assert {"parliament.chambers", "parliament.stages", "parliament.name"} <= set(found)
     assert not any(p.startswith(("channels", "citizens", "years", "seed")) for p in found)
+    assert "parliament.ranges" not in found  # the presets' plausible ranges are no setting of a run
 
     at.selectbox(key="scen_parliament").set_value("kz_bicameral_2023").run()  # the baseline's presets
     assert parts(at) == {} and any("settings are the baseline's" in i.value for i in at.info)

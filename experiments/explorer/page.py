@@ -351,7 +351,14 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
         "measures": {m: numbers.label(m) for m in c.described},  # a measure's name for people
         "figures": [(f.title, f.caption, f.png) for f in figs],
-        "changes": by_part(differences(c.scenarios[0]["config"], c.scenarios[-1]["config"])),
+        # what the scenario runs with; the presets' plausible ranges are no setting of a run
+        "changes": by_part(
+            [
+                d
+                for d in differences(c.scenarios[0]["config"], c.scenarios[-1]["config"])
+                if ".ranges." not in f"{d.path}."
+            ]
+        ),
         # What ``parltwin`` writes as comparison.csv and summary.csv for the same runs.
         "comparison_csv": c.comparison.to_csv(index=False),
         "summary_csv": c.summary.to_csv(index=False),
