@@ -159,6 +159,13 @@ def describe(exc: BaseException) -> tuple[int, str] | None:
         # allow-list lets through but Python's logging refuses, e.g. a format without its fields.
         why = _flat(str(exc.__cause__)) if exc.__cause__ is not None else ""
         return EXIT_BAD_INPUT, f"hydra logging: {exc}" + (f" ({why})" if why else "")
+    _, found, rest = str(exc).partition("full_key: ")  # OmegaConf's words on an error of its own
+    key = rest.split()[0] if found and rest.split() else None
+    if isinstance(exc, AttributeError) and key:  # OmegaConf merging a mapping into a null node
+        return EXIT_BAD_INPUT, (
+            f"{key}: a mapping cannot be merged into it here (it is null): set it in a preset, or give "
+            "a sweep's values on the command line (-m key=a,b)"
+        )
     if isinstance(exc, OSError):
         return EXIT_IO, io_line(exc)
     if isinstance(exc, KeyboardInterrupt):

@@ -457,6 +457,16 @@ def check_comparison(jobs: list[Job]) -> None:
     reported(spec.metrics, known)
 
 
+def schedulers(jobs: list[Job]) -> list[str]:
+    """The Dask schedulers the jobs name, each once, in job order."""
+    found: list[str] = []
+    for job in jobs:
+        pool = _pool(job.task.get("experiment"), 1, False)
+        if pool is not None and pool[0].scheduler and pool[0].scheduler not in found:
+            found.append(pool[0].scheduler)
+    return found
+
+
 def pool_of(jobs: list[Job], multirun: bool) -> Pool | None:
     """The pool of a command's replications; None for a command without one."""
     return _pool(jobs[0].task.get("experiment") if jobs else None, len(jobs), multirun)
@@ -688,15 +698,16 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
     for folder in folders:
         out.new_dirs += check_writable(folder)
     out.pool = pool_of(out.jobs, out.multirun)
-    if out.pool is not None and out.pool[0].scheduler:
-        if not any(o.key_or_group == "experiment.scheduler" for o in parsed):
+    given = " ".join(o.input_line for o in parsed if o.key_or_group == "experiment.scheduler")
+    for address in schedulers(out.jobs):  # every job's: a sweep's later jobs may name their own
+        if address not in given:
             raise ConfigError(
                 "experiment.scheduler",
-                out.pool[0].scheduler,
-                "an address given on the command line, not by a preset: the scheduler it names is "
-                "sent this machine's work and sends back what this process unpickles",
+                address,
+                "an address given on the command line, not by a preset or a sweep's parameters: the "
+                "scheduler it names is sent this machine's work and sends back what this process unpickles",
             )
-        check_scheduler(out.pool[0].scheduler)
+        check_scheduler(address)
     # A robustness run's design, for the job to take: it checks that its command line and its
     # design's settings are the ones checked here, so this holds where Hydra composes again (a list
     # in the overrides) as well as where it takes the check's composition.

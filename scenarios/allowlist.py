@@ -48,6 +48,17 @@ LOG_CLASSES = {"handlers": frozenset({"logging.StreamHandler", "logging.NullHand
 #: The levels a logger or handler may have (or a number).
 LOG_LEVELS = ("CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "NOTSET")
 LOG_STREAMS = frozenset({"ext://sys.stderr", "ext://sys.stdout"})
+#: The keys of a logging configuration (``logging.config.dictConfig``'s schema).
+LOG_KEYS = (
+    "version",
+    "formatters",
+    "filters",
+    "handlers",
+    "loggers",
+    "root",
+    "incremental",
+    "disable_existing_loggers",
+)
 #: Keys that make Hydra (``_target_``) or logging (``()``, ``.``) call code.
 CODE_KEYS = ("_target_", "()", ".")
 #: Hydra's own folder in a run's (``hydra.output_subdir``): one plain name, never a path out of it.
@@ -59,12 +70,17 @@ ENV_NAMES = re.compile(r"[A-Z][A-Z0-9_]*_NUM_THREADS")
 RESOLVERS = frozenset(
     {"now", "hydra", "python_version", "oc.env", "oc.select", "oc.dict.keys", "oc.dict.values"}
 )
-#: Where a value is read as code or as a logging handler (Hydra's callbacks, launcher and sweeper,
-#: the two logging configurations): an interpolation there may only give a plain value.
+#: Where a value is read as code, as a logging handler or as a launcher's setting (Hydra's
+#: callbacks, launcher and sweeper, the two logging configurations): values there are written out,
+#: never interpolated, since what an interpolation gives is not what the text says (a reference to
+#: a node elsewhere, a resolver's default, an environment variable made handlers, streams, targets).
 SENSITIVE = (("hydra", "callbacks"), ("hydra", "launcher"), ("hydra", "sweeper"), *LOGGING)
-#: Resolvers whose result is always a plain value (``hydra`` and ``oc.select`` give a node, which
-#: may be a mapping: ``${oc.select:x,{_target_: ...}}`` made one out of its default).
-PLAIN_RESOLVERS = frozenset({"now", "python_version", "oc.env"})
+#: The interpolations allowed there: those of Hydra's own submitit launcher, a job's name and the
+#: sweep's folder (under which its files must stay).
+INTERPOLATED = {
+    ("hydra", "launcher", "name"): re.compile(r"\$\{hydra\.job\.name\}"),
+    ("hydra", "launcher", "submitit_folder"): re.compile(r"\$\{hydra\.sweep\.dir\}/(?!.*\.\.)[^$]*"),
+}
 _NAME = re.compile(r"[A-Za-z_][\w.]*")
 _PATH = re.compile(r"[A-Za-z_][\w.\-]*(\[\d+\])*(\.[\w\-]+(\[\d+\])*)*")
 
@@ -78,16 +94,31 @@ class Interpolation(NamedTuple):
 
 
 def _closing(s: str, start: int) -> int:
-    """The index of the brace that closes the ``{`` at ``start`` (-1: none)."""
-    depth = 0
-    for i in range(start, len(s)):
-        if s[i] == "{":
+    """The index of the brace that closes the ``{`` at ``start`` (-1: none), as OmegaConf's grammar
+    reads it: braces inside a quoted string (``'...'``, ``"..."``, with backslash escapes) are text."""
+    depth, i, quote = 0, start, ""
+    while i < len(s):
+        c = s[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c == "{":
             depth += 1
-        elif s[i] == "}":
+        elif c == "}":
             depth -= 1
             if depth == 0:
                 return i
+        i += 1
     return -1
+
+
+def _unquoted(s: str) -> str:
+    """``s`` with its quoted strings emptied (``'a{b'`` -> ``''``): what the grammar reads as syntax."""
+    return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", s)
 
 
 def _outside(s: str) -> tuple[str, list[str]]:
@@ -118,7 +149,7 @@ def interpolations(s: str) -> list[Interpolation]:
             if not _NAME.fullmatch(name):
                 raise ValueError("a resolver's name written out")
             plain, nested = _outside(args)
-            if "{" in plain or "[" in plain:
+            if "{" in _unquoted(plain) or "[" in _unquoted(plain):
                 raise ValueError("a resolver's arguments as plain values, not mappings or lists")
             out.append(
                 Interpolation(name, args, tuple(i for n in nested for i in interpolations("${" + n + "}")))
@@ -177,9 +208,21 @@ def _check_target(where: tuple[str, ...], parent: Any, value: Any) -> None:
 
 
 def _check_logging(base: tuple[str, ...], node: Any) -> None:
-    """A logging configuration names only console handlers and std streams, and known levels."""
+    """A logging configuration names only console handlers and std streams, and known levels: the
+    keys ``dictConfig`` reads, handlers as mappings, no ``cfg://`` (it makes a handler of any
+    mapping the configuration holds)."""
+    for key in node:
+        if key not in LOG_KEYS:
+            raise ConfigError(_dotted((*base, str(key))), node[key], f"one of {', '.join(LOG_KEYS)}")
+    for name, handler in (node.get("handlers") or {}).items():
+        if not isinstance(handler, dict):
+            raise ConfigError(
+                _dotted((*base, "handlers", str(name))), handler, "a handler's settings, written out"
+            )
     for path, value in _items(node, base):
         rel = path[len(base) :]
+        if isinstance(value, str) and value.startswith("cfg://"):
+            raise ConfigError(_dotted(path), value, "a value written out, not a cfg:// reference")
         if isinstance(value, str) and value.startswith("ext://") and value not in LOG_STREAMS:
             raise ConfigError(_dotted(path), value, f"one of {', '.join(sorted(LOG_STREAMS))}")
         if (
@@ -196,15 +239,23 @@ def _check_logging(base: tuple[str, ...], node: Any) -> None:
 
 
 def _check_launcher(cfg: dict[str, Any]) -> None:
-    """A submitit launcher's job has a positive time limit and no shell lines of a config's own."""
+    """A submitit launcher's job has a positive time limit, keeps its files in the sweep's folder
+    and runs no shell lines of a config's own."""
     launcher = (cfg.get("hydra") or {}).get("launcher") or {}
     if not isinstance(launcher, dict) or "submitit" not in str(launcher.get("_target_", "")):
         return
     minutes = launcher.get("timeout_min")
-    if not (isinstance(minutes, str) and minutes.startswith("${")) and not (
-        isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0
-    ):
+    if not (isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes > 0):
         raise ConfigError("hydra.launcher.timeout_min", minutes, "a positive number of minutes")
+    folder = launcher.get("submitit_folder")
+    if not (
+        isinstance(folder, str) and INTERPOLATED["hydra", "launcher", "submitit_folder"].fullmatch(folder)
+    ):
+        raise ConfigError(
+            "hydra.launcher.submitit_folder",
+            folder,
+            "a folder inside the sweep's, '${hydra.sweep.dir}/...' (its jobs' pickles are read back from it)",
+        )
     if launcher.get("setup"):
         raise ConfigError(
             "hydra.launcher.setup",
@@ -237,49 +288,31 @@ def _check_env(cfg: dict[str, Any]) -> None:
             )
 
 
-def _lookup(data: Any, path: str) -> tuple[bool, Any]:
-    """The node at a dotted ``path`` of plain ``data`` (``[i]`` for a list's item)."""
-    node = data
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        if part.startswith("[") and isinstance(node, list) and int(part[1:-1]) < len(node):
-            node = node[int(part[1:-1])]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return False, None
-    return True, node
-
-
-def _check_value(path: tuple[str, ...], value: str, data: Any, sensitive: bool, seen: frozenset[str]) -> None:
-    """An interpolated value calls only allowed resolvers; where it is read as code or a handler
-    (``sensitive``), it gives a plain value: calls of :data:`PLAIN_RESOLVERS`, references to plain
-    values (followed through the nodes they name, ``data`` being the whole config)."""
+def _check_value(path: tuple[str, ...], value: str) -> None:
+    """An interpolated value calls only allowed resolvers; where Hydra or logging reads code or a
+    launcher's setting (:data:`SENSITIVE`), there is none, but Hydra's own (:data:`INTERPOLATED`)."""
+    if any(path[: len(s)] == s for s in SENSITIVE):
+        own = INTERPOLATED.get(path)
+        if own is None or not own.fullmatch(value):
+            raise ConfigError(
+                _dotted(path),
+                value,
+                "a value written out: no interpolation where Hydra or logging reads code or a launcher's "
+                "setting",
+            )
+        return
     try:
         found = interpolations(value)
     except ValueError as e:
         raise ConfigError(_dotted(path), value, f"interpolations with {e}") from None
-    allowed = PLAIN_RESOLVERS if sensitive else RESOLVERS
     stack = list(found)
     while stack:
         i = stack.pop()
         stack.extend(i.nested)
-        if i.resolver is not None and i.resolver not in allowed:
-            what = "here (where Hydra or logging reads code)" if sensitive and i.resolver in RESOLVERS else ""
+        if i.resolver is not None and i.resolver not in RESOLVERS:
             raise ConfigError(
-                _dotted(path),
-                value,
-                f"interpolations calling only {', '.join(sorted(allowed))} {what}".strip(),
+                _dotted(path), value, f"interpolations calling only {', '.join(sorted(RESOLVERS))}"
             )
-        if i.resolver is None and sensitive and data is not None:
-            if i.text in seen:
-                raise ConfigError(_dotted(path), value, "interpolations that do not refer to themselves")
-            there, target = _lookup(data, i.text)
-            if there and isinstance(target, dict | list):
-                raise ConfigError(
-                    _dotted(path), value, "interpolations that give a plain value here, not a mapping or list"
-                )
-            if there and isinstance(target, str) and "${" in target:
-                _check_value(path, target, data, sensitive, seen | {i.text})
 
 
 def check_instantiable(node: Any, prefix: str = "") -> None:
@@ -287,11 +320,9 @@ def check_instantiable(node: Any, prefix: str = "") -> None:
     allow-list. ``prefix`` is the path of ``node`` in the whole config (empty: the root)."""
     base = tuple(prefix.split(".")) if prefix else ()
     data = _plain(node)
-    whole = data if not base else None  # references are followed in the whole config only
     for path, value in _items(data, base):
         if isinstance(value, str) and "${" in value:
-            sensitive = any(path[: len(s)] == s for s in SENSITIVE)
-            _check_value(path, value, whole, sensitive, frozenset())
+            _check_value(path, value)
         if not isinstance(value, dict):
             continue
         for key in CODE_KEYS:

@@ -98,6 +98,22 @@ def _vectors(mine: Path, target: Path, source: Path) -> dict[str, list[str]]:
             "+hydra.help.g='${oc.select:hydra.help.h}'",
             "+hydra.job_logging.handlers.f='${hydra.help.g}'",
         ],
+        "a quoted brace hides oc.select's default from a reader that ignores quotes": [
+            f"+hydra.help.l=['${{oc.select:\"}}\",{{_target_:pathlib.Path.touch,self:{target}}}}}']",
+            "+hydra.callbacks.x='${hydra.help.l.0}'",
+        ],
+        "logging's cfg:// makes a handler of another mapping": [
+            f"+hydra.job_logging.foo={{class:logging.FileHandler,filename:{target}}}",
+            "hydra.job_logging.handlers.console=cfg://foo",
+        ],
+        "a handler through a reference to a string that refers on": [
+            f"+hydra.help.h={{class:logging.FileHandler,filename:{target}}}",
+            "+hydra.hydra_help.a='${hydra.help}'",
+            "hydra.job_logging.handlers.console='${hydra.hydra_help.a.h}'",
+        ],
+        "an ext:// stream made by an environment variable's default": [
+            "hydra.job_logging.handlers.console.stream='${oc.env:PARLTWIN_NOPE,\"ext://this.s\"}'"
+        ],
         "a launcher of one's own": ["hydra.launcher._target_=os.makedirs", f"+hydra.launcher.name={target}"],
         "a launcher the project does not have (Ray's)": [
             "hydra.launcher._target_=hydra_plugins.hydra_ray_launcher.ray_launcher.RayLauncher"
@@ -122,7 +138,9 @@ def test_no_code_named_in_a_config_runs(
     ended = parltwin([*args, *SHORT, f"hydra.run.dir={tmp_path / 'run'}"], work, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT
     line = ended.one_line
-    assert any(k in line for k in ("_target_", "()", "class", "env_set", "interpolations")), line
+    assert any(
+        k in line for k in ("_target_", "()", "class", "env_set", "interpolation", "handler", "cfg://")
+    ), line
     assert not target.exists()  # the function named was never called
     assert list(work.iterdir()) == [] and snapshot(tmp_path) == {**before, "work": None}
 
@@ -434,6 +452,18 @@ def test_a_read_only_output_folder_is_one_line_with_the_io_code(
         assert ended.one_line.startswith(f"parltwin: error: {locked}: Permission denied")
     locked.chmod(0o755)
     assert list(locked.iterdir()) == []
+
+
+def test_a_mapping_merged_into_a_null_node_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OmegaConf raised an AttributeError (a traceback) merging a mapping into a null node."""
+    args = ["-m", "experiment=compare", "hydra.sweeper.params={years: '1,2'}", "hydra.sweep.dir=x"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert (
+        ended.code == EXIT_BAD_INPUT and "hydra.sweeper.params: a mapping cannot be merged" in ended.one_line
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_removing_a_field_of_the_schema_says_how_to_set_it(
@@ -887,6 +917,10 @@ def test_a_run_is_not_resumed_by_another_version_of_the_model(
         (["hydra.output_subdir=a/b"], "hydra.output_subdir"),
         (["parliament.name=OUTSIDE/x"], "parliament.name"),  # a fit wrote OUTSIDE/x_fitted.yaml
         (["parliament.name=../x"], "parliament.name"),
+        (  # submitit kept its pickles there, and its workers read them back
+            ["-m", "hydra/launcher=submitit_local", "hydra.launcher.submitit_folder=OUTSIDE/%j"],
+            "hydra.launcher.submitit_folder",
+        ),
     ],
 )
 def test_a_run_writes_nothing_outside_its_folder(

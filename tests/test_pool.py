@@ -510,6 +510,16 @@ def test_a_scheduler_given_by_address_is_checked_before_anything_is_written_and_
     ended = parltwin([*args, "hydra.run.dir=x"], tmp_path, monkeypatch, capsys)
     assert ended.code == 2 and "given on the command line, not by a preset" in ended.one_line
     assert list(tmp_path.iterdir()) == []
+    # nor by a sweep's parameters, for its second job (only the first job's pool was checked)
+    (tmp_path.parent / "mine" / "experiment" / "swept.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - compare\n  - _self_\nexperiment:\n  backend: dask\n"
+        "  pool: job\nhydra:\n  sweeper:\n    params:\n"
+        "      experiment.scheduler: 'null,tcp://127.0.0.1:8786'\n"
+    )
+    args = ["--config-dir", str(tmp_path.parent / "mine"), "experiment=swept", "experiment.replications=2"]
+    ended = parltwin(["-m", *args, "quiet=true", "hydra.sweep.dir=x"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 2 and "given on the command line, not by a preset" in ended.one_line
+    assert list(tmp_path.iterdir()) == []
     port = free_port()
     dask = [str(Path(sys.executable).with_name("dask"))]
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
