@@ -115,8 +115,9 @@ class Numbers:
         found, p_adj = clear(row), row.get("p_holm")
         meta = self.described.describe(metric)
         verdict = outcome(meta, float(row["diff"])) if found else "indistinguishable"
-        if not found and not undefined(p_adj) and (row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0):
-            verdict = ADJUSTED  # its interval, unadjusted, leaves out zero: say why it is no finding
+        p_raw = row.get("p_value")
+        if not found and not undefined(p_adj) and not undefined(p_raw) and p_raw < ALPHA:
+            verdict = ADJUSTED  # clear by its own test, not among the measures: say why it is no finding
         return {
             "diff": self.value(metric, row["diff"], True),
             "ci": self.ci(metric, row["diff_ci_low"], row["diff_ci_high"], True),
@@ -157,8 +158,8 @@ REFORM_BASELINE, *REFORMED = REFORM
 QUESTION_ONE = N_("How does {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
 QUESTION_MANY = N_("How do {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
 QUESTION_ALONE = N_("How fast and how responsive is the parliament in {scenarios}?")
-#: The verdict on a difference whose 95% interval leaves out zero but whose Holm-adjusted p-value
-#: does not reach the level: clear by itself, not among the measures compared together.
+#: The verdict on a difference whose own p-value is below the level but whose Holm-adjusted one is
+#: not: clear by itself, not among the measures compared together.
 ADJUSTED = N_("indistinguishable once adjusted for the other measures")
 #: Level of the family-wise error rate of the report's findings (Holm-adjusted p-values).
 ALPHA = 0.05

@@ -381,7 +381,7 @@ def _spearman(x: np.ndarray, y: np.ndarray, seed: int = 0) -> tuple[np.ndarray, 
     from scipy.stats import rankdata
 
     ok = ~np.isnan(y)
-    if ok.sum() < 3 or np.ptp(y[ok]) == 0:
+    if ok.sum() < 3 or np.ptp(y[ok]) == 0 or x.shape[1] == 0:
         return np.zeros(x.shape[1]), 1.0
     rx = rankdata(x[ok], axis=0)
     rx -= rx.mean(axis=0)
@@ -443,7 +443,7 @@ def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
                 "preset_outcome": preset["outcome"].iloc[0] if len(preset) else UNCLEAR,
                 "preset_effect": float(preset["effect"].iloc[0]) if len(preset) else np.nan,
                 "effect_median": float(np.median(defined)) if defined.size else np.nan,
-                "same_side": float(np.mean(np.sign(defined) == np.sign(np.median(defined))))
+                "same_side": float(max(np.mean(defined > 0), np.mean(defined < 0)))
                 if defined.size
                 else np.nan,
                 "effect_min": float(defined.min()) if defined.size else np.nan,

@@ -82,7 +82,7 @@ INTERPOLATED = {
     ("hydra", "launcher", "submitit_folder"): re.compile(r"\$\{hydra\.sweep\.dir\}/(?!.*\.\.)[^$]*"),
 }
 _NAME = re.compile(r"[A-Za-z_][\w.]*")
-_PATH = re.compile(r"[A-Za-z_][\w.\-]*(\[\d+\])*(\.[\w\-]+(\[\d+\])*)*")
+_PATH = re.compile(r"\.*[A-Za-z_][\w.\-]*(\[\d+\])*(\.[\w\-]+(\[\d+\])*)*")  # ``..x``: relative
 
 
 class Interpolation(NamedTuple):
@@ -125,6 +125,10 @@ def _outside(s: str) -> tuple[str, list[str]]:
     """``s`` without its ``${...}`` (each left as ``$``), and their insides."""
     rest, inner, i = [], [], 0
     while (j := s.find("${", i)) >= 0:
+        if j > 0 and s[j - 1] == "\\" and not (j > 1 and s[j - 2] == "\\"):  # \${: text, not one
+            rest.append(s[i : j + 2])
+            i = j + 2
+            continue
         end = _closing(s, j + 1)
         if end < 0:
             raise ValueError("an interpolation that is not closed")
@@ -156,9 +160,12 @@ def interpolations(s: str) -> list[Interpolation]:
             )
         else:
             path = text.strip()
-            if not _PATH.fullmatch(path):
-                raise ValueError("a reference to a node written out as its absolute path")
-            out.append(Interpolation(None, path, ()))
+            if "${" in path:  # a key made by another interpolation (``${a.${b}}``): check that one
+                out.append(Interpolation(None, path, tuple(interpolations(path))))
+            elif not _PATH.fullmatch(path):
+                raise ValueError("a reference to a node written out as its path")
+            else:
+                out.append(Interpolation(None, path, ()))
     return out
 
 

@@ -923,6 +923,27 @@ def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tm
     pd.testing.assert_frame_equal(numbers(cli), numbers(page))  # the same numbers, seed for seed
 
 
+def test_a_baseline_with_the_scenarios_presets_and_assumptions_is_exported_under_a_name_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """The assumptions moved hold for the baseline too: with the same presets, the two files had one
+    name, and the exported sweep named it twice (Hydra refused it)."""
+    from experiments.explorer.export import baseline_file_name, comparison_command
+
+    scen = Scenario("kz_bicameral_2023", "none", {"vote_noise": 0.5}, years=0.25, replications=2)
+    base, _left = scenario.same_world(replace(scen, levers={}), scen)
+    assert base.levers == scen.levers and baseline_file_name(base, scen) == f"{file_name(scen)}_baseline"
+    mine = tmp_path / "my_configs" / "scenario"
+    mine.mkdir(parents=True)
+    (mine / f"{file_name(scen)}.yaml").write_text(scenario_yaml(scen))
+    (mine / f"{baseline_file_name(base, scen)}.yaml").write_text(
+        scenario_yaml(base, baseline_file_name(base, scen))
+    )
+    cmd = comparison_command(base, scen, str(tmp_path / "my_configs")).split()
+    res = run_cli(*cmd[1:], "quiet=true", f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+
+
 @pytest.mark.parametrize(
     ("parliament", "channels"),
     [("kz_bicameral_2023", "kz_digital"), ("kz_kurultai_2026", "uk_petitions"), ("kz_kurultai_2026", "none")],

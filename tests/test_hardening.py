@@ -454,6 +454,24 @@ def test_a_read_only_output_folder_is_one_line_with_the_io_code(
     assert list(locked.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "${...servers}",
+        "${..servers}",
+        "\\${not one}",
+        "${oc.env:HOME,'{x}'}",
+        "${parliament.${parliament.name}}",
+    ],
+)
+def test_interpolations_omegaconf_reads_as_plain_values_pass_the_allow_list(value: str) -> None:
+    r"""A relative reference, an escaped ``\${``, braces in a quoted argument, a key made by another
+    interpolation: plain values, which a strict reader of its own had refused."""
+    from scenarios.allowlist import check_instantiable
+
+    check_instantiable({"parliament": {"stages": {"x": {"capacity": value}}}})
+
+
 def test_a_mapping_merged_into_a_null_node_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -167,6 +167,9 @@ def test_a_difference_is_a_finding_by_its_holm_adjusted_p_value_and_says_so_when
     assert numbers.difference("laws_per_year", row.copy().replace({0.08: 0.04}))["verdict"] == "better"
     wide = row.copy().replace({2.8: -1.0, 0.01: 0.2, 0.08: 0.6})
     assert numbers.difference("laws_per_year", wide)["verdict"] == "indistinguishable"
+    # a constant difference in three pairs: an interval of no width, but the sign test's p is 0.25
+    same = pd.Series({"diff": 1.0, "diff_ci_low": 1.0, "diff_ci_high": 1.0, "p_value": 0.25, "p_holm": 1.0})
+    assert numbers.difference("laws_per_year", same)["verdict"] == "indistinguishable"
 
 
 def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness() -> None:

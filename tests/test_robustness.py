@@ -158,6 +158,13 @@ def test_the_top_rank_correlation_is_told_from_chance() -> None:
     assert rho[3] == pytest.approx(1.0)
 
 
+def test_no_free_assumption_correlates_with_nothing_rather_than_failing() -> None:
+    from experiments.robustness import _spearman
+
+    rho, p = _spearman(np.empty((20, 0)), np.arange(20.0))
+    assert rho.size == 0 and p == 1.0
+
+
 def test_p_values_in_one_call_are_the_per_world_tests() -> None:
     from scipy import stats
 

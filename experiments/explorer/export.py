@@ -35,16 +35,24 @@ def file_name(s: Scenario) -> str:
     return name
 
 
+def baseline_file_name(base: Scenario, scen: Scenario) -> str:
+    """The baseline's file name beside the scenario's: its own, or with ``_baseline`` where the two
+    would share one (the same presets and levers: the assumptions moved hold for both)."""
+    name = file_name(base)
+    return f"{name}_baseline" if name == file_name(scen) else name
+
+
 def _plain(text: str) -> str:
     text = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in text)
     return "_".join(p for p in text.split("_") if p)
 
 
-def scenario_yaml(s: Scenario) -> str:
-    """The scenario as a self-contained ``scenario/`` config for ``--config-dir`` (made once per
-    scenario: the page shows two at every rerun, about 0.06 s each)."""
+def scenario_yaml(s: Scenario, name: str | None = None) -> str:
+    """The scenario as a self-contained ``scenario/`` config for ``--config-dir``, to be saved as
+    ``name`` (its :func:`file_name` by default; made once per scenario: the page shows two at every
+    rerun, about 0.06 s each)."""
     return _scenario_yaml(
-        s.parliament, s.channels, tuple(sorted(s.levers.items())), s.years, s.seed, s.replications
+        s.parliament, s.channels, tuple(sorted(s.levers.items())), s.years, s.seed, s.replications, name
     )
 
 
@@ -56,17 +64,19 @@ def _scenario_yaml(
     years: float,
     seed: int,
     replications: int,
+    name: str | None = None,
 ) -> str:
     s = Scenario(parliament, channels, dict(levers), years, seed, replications)
+    name = name or file_name(s)
     data = resolved_config(s)
     moved = ", ".join(f"{k}={v:g}" for k, v in sorted(changed(s).items())) or "none"
     head = [
         "# @package _global_",
         f"# Scenario from the parltwin explorer: parliament={s.parliament}, channels={s.channels},",
         f"# changed levers: {moved}. The presets' values in full, with those changes applied.",
-        f"# Run: parltwin --config-dir DIR +scenario={file_name(s)} experiment=compare"
+        f"# Run: parltwin --config-dir DIR +scenario={name} experiment=compare"
         f" experiment.replications={s.replications}",
-        f"#   with this file at DIR/scenario/{file_name(s)}.yaml",
+        f"#   with this file at DIR/scenario/{name}.yaml",
     ]
     body = {
         "defaults": [{f"override /{g}": None} for g in GROUPS],
@@ -102,7 +112,7 @@ def comparison_command(base: Scenario, scen: Scenario, config_dir: str = "my_con
             "--config-dir",
             config_dir,
             "experiment=compare",
-            f"+scenario={file_name(base)},{file_name(scen)}",
+            f"+scenario={baseline_file_name(base, scen)},{file_name(scen)}",
             f"experiment.replications={scen.replications}",
         ]
     )

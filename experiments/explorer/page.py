@@ -18,7 +18,13 @@ import streamlit as st
 
 from experiments import plots
 from experiments.drawing import figures
-from experiments.explorer.export import command, comparison_command, file_name, scenario_yaml
+from experiments.explorer.export import (
+    baseline_file_name,
+    command,
+    comparison_command,
+    file_name,
+    scenario_yaml,
+)
 from experiments.explorer.scenario import (
     BASELINE,
     PROPOSAL,
@@ -564,12 +570,14 @@ def main() -> None:
             _(
                 "The whole comparison, with the command's report: save the baseline's file too, as "
                 "`my_configs/scenario/{name}.yaml`, then run:",
-                name=file_name(base),
+                name=baseline_file_name(base, scen),
             )
         )
         st.code(comparison_command(base, scen), language="bash")
-        mine = f"{file_name(base)}.yaml"
-        st.download_button(_("Download the baseline (YAML)"), scenario_yaml(base), mine, "text/yaml")
+        mine = baseline_file_name(base, scen)
+        st.download_button(
+            _("Download the baseline (YAML)"), scenario_yaml(base, mine), f"{mine}.yaml", "text/yaml"
+        )
 
 
 if __name__ == "__main__":  # as Streamlit runs it; not when a worker process imports it (``__mp_main__``)
