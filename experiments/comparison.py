@@ -124,8 +124,16 @@ def sweep_command(run_dir: Path) -> str | None:
         return None
     # Read as OmegaConf reads it, without building its (large) config: only two lists are used.
     with path.open(encoding="utf-8") as f:
-        overrides = yaml.load(f, Loader=omegaconf_yaml.get_yaml_loader())["hydra"]["overrides"]
-    return command_line(list(overrides["task"]), list(overrides["hydra"]))
+        data = yaml.load(f, Loader=omegaconf_yaml.get_yaml_loader())
+    overrides = ((data.get("hydra") if isinstance(data, dict) else None) or {}).get("overrides")
+    lists = [overrides.get(k) if isinstance(overrides, dict) else None for k in ("task", "hydra")]
+    if not all(isinstance(v, list) and all(isinstance(o, str) for o in v) for v in lists):
+        from experiments.errors import InputError
+
+        raise InputError(
+            f"{path}: not a sweep's multirun.yaml (hydra.overrides.task and .hydra: lists of overrides)"
+        )
+    return command_line(*lists)
 
 
 @dataclass

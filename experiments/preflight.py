@@ -23,7 +23,7 @@ import difflib
 import itertools
 import math
 import os
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -179,6 +179,32 @@ def check_user_files(folder: Path) -> None:
         if root is not None and _expanded(root, {}) > MAX_YAML_NODES:
             most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
             raise InputError(f"{path}: its aliases expand to {most}")
+        _plain_defaults(path, root)
+
+
+def _plain_defaults(path: Path, root: yaml.Node | None) -> None:
+    """A preset's defaults list names its choices outright: an interpolation there (``- /pick:
+    s${now:%S}``) is resolved by Hydra each time it composes, so the config it runs need not be the
+    one checked (and it may call any resolver)."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        if getattr(key, "value", None) == "defaults":
+            for node in _scalars(value):
+                if "${" in str(node.value):
+                    raise InputError(f"{path}: defaults: {node.value!r} is not allowed: a choice written out")
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            yield from _scalars(v)
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            yield from _scalars(k)
+            yield from _scalars(v)
 
 
 def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:

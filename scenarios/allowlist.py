@@ -63,6 +63,8 @@ LOG_KEYS = (
 CODE_KEYS = ("_target_", "()", ".")
 #: Hydra's own folder in a run's (``hydra.output_subdir``): one plain name, never a path out of it.
 SUBDIR = re.compile(r"(?!\.\.?$)[\w.-]+")
+#: A key of submitit's ``additional_parameters`` (an ``#SBATCH --key`` of the job's script).
+SBATCH_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 #: Environment variables a job may set: thread counts of numerical libraries.
 ENV_NAMES = re.compile(r"[A-Z][A-Z0-9_]*_NUM_THREADS")
 #: Resolvers an interpolation may call; ``oc.create`` and ``oc.decode`` would make containers (and
@@ -269,6 +271,19 @@ def _check_launcher(cfg: dict[str, Any]) -> None:
             launcher["setup"],
             "none: shell lines in a job's script would run what a config says",
         )
+    # submitit writes the other fields into the job's script as ``#SBATCH --key='value'``: a line
+    # break in a value, or a key of its own, would start a shell line of the config's
+    for path, value in _items(launcher, ("hydra", "launcher")):
+        if isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ConfigError(_dotted(path), value, "a value on one line, without control characters")
+    extra = launcher.get("additional_parameters") or {}
+    for key in extra if isinstance(extra, dict) else ():
+        if not SBATCH_KEY.fullmatch(str(key)):
+            raise ConfigError(
+                f"hydra.launcher.additional_parameters[{str(key)!r}]",
+                extra[key],
+                "a key of letters, digits, '_' and '-'",
+            )
 
 
 def _check_env(cfg: dict[str, Any]) -> None:

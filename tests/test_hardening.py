@@ -549,6 +549,16 @@ def test_a_broken_record_or_sweep_file_is_one_line(
     assert stop.value.code == EXIT_BAD_INPUT
     err = capsys.readouterr().err.strip()
     assert err.splitlines() == [err] and f"{run / 'multirun.yaml'}, line" in err
+    for text in ("- 1\n", "hydra:\n  overrides:\n    task: 5\n    hydra: []\n"):  # YAML, not a sweep's
+        (run / "multirun.yaml").write_text(text)
+        with pytest.raises(SystemExit) as stop:
+            report_main([str(run), "-q"])
+        err = capsys.readouterr().err.strip()
+        assert (
+            stop.value.code == EXIT_BAD_INPUT
+            and err.splitlines() == [err]
+            and "not a sweep's multirun.yaml" in err
+        )
 
 
 def test_a_folder_that_turns_out_read_only_while_writing_leaves_nothing(
@@ -796,6 +806,26 @@ def test_a_slurm_launcher_needs_slurm_here_and_runs_no_shell_lines_of_a_config(
         ended = parltwin([*sweep, "hydra/launcher=slurm", bad], tmp_path, monkeypatch, capsys)
         assert ended.code == EXIT_BAD_INPUT and field in ended.one_line
     assert list(tmp_path.iterdir()) == []
+    # submitit writes every field into the job's script as #SBATCH --key='value': a line break in a
+    # value, or a key of a preset's own, started a shell line there
+    mine = tmp_path.parent / "slurm_presets" / "evil"
+    mine.mkdir(parents=True, exist_ok=True)
+    for name, launcher, field in (
+        ("value", 'partition: "short\\ntouch /tmp/pwned #"', "hydra.launcher.partition="),
+        (
+            "key",
+            'additional_parameters: {"x\\ntouch /tmp/pwned #": v}',
+            "hydra.launcher.additional_parameters[",
+        ),
+    ):
+        (mine / f"{name}.yaml").write_text(
+            "# @package _global_\ndefaults:\n  - override /hydra/launcher: slurm\n"
+            f"hydra:\n  launcher:\n    {launcher}\n"
+        )
+        args = ["-m", "--config-dir", str(mine.parent), f"+evil={name}", *sweep[1:]]
+        ended = parltwin(args, tmp_path, monkeypatch, capsys)
+        assert ended.code == EXIT_BAD_INPUT and field in ended.one_line, ended.one_line
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -968,3 +998,44 @@ def test_hydras_own_folder_of_a_plain_name_is_kept_inside_the_run(
     )
     assert ended.code == 0, ended.err
     assert (tmp_path / "run" / ".meta" / "config.yaml").is_file() and sorted(os.listdir(tmp_path)) == ["run"]
+
+
+def test_every_composition_hydra_makes_itself_is_checked(tmp_path: Path) -> None:
+    """Hydra composes anew what the check cannot hand over (a --config-dir's runs, a sweep's jobs):
+    those compositions are checked too, so that a config that composes differently the second time
+    cannot run what the first check never saw."""
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.types import RunMode
+
+    from experiments.composition import compose_once
+    from tests.conftest import CONFIGS
+
+    target = tmp_path / "made"
+    bad = ["+hydra.callbacks.x._target_=os.makedirs", f"+hydra.callbacks.x.name={target}"]
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)), compose_once():
+        hydra = GlobalHydra.instance().hydra
+        assert hydra is not None
+        with pytest.raises(ConfigError, match=r"hydra\.callbacks\.x\._target_"):
+            hydra.compose_config("config", bad, run_mode=RunMode.RUN)
+        assert hydra.compose_config("config", ["seed=3"], run_mode=RunMode.RUN).seed == 3
+    assert not target.exists()
+
+
+def test_a_presets_defaults_name_their_choices_outright(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``- /pick: s${now:%S}``: Hydra resolves it at each composition, so the config it ran was not
+    the one checked (a file handler and a connection in one run of eight)."""
+    mine = tmp_path / "mine"
+    (mine / "evil").mkdir(parents=True)
+    (mine / "pick").mkdir()
+    (mine / "evil" / "x.yaml").write_text("# @package _global_\ndefaults:\n  - /pick: s${now:%S}\n")
+    for second in range(60):
+        (mine / "pick" / f"s{second:02d}.yaml").write_text("# @package _global_\nseed: 7\n")
+    before = snapshot(tmp_path)
+    ended = parltwin(
+        ["--config-dir", str(mine), "+evil=x", *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
+    )
+    assert ended.code == EXIT_BAD_INPUT and "defaults: 's${now:%S}' is not allowed" in ended.one_line
+    assert snapshot(tmp_path) == before
