@@ -53,7 +53,7 @@ from scipy import optimize, stats
 
 from experiments import observed
 from experiments.errors import EXIT_NOT_IDENTIFIED, fail
-from experiments.files import write_json, write_text
+from experiments.files import regular_file, write_json, write_text
 from experiments.params import check, options, positive_int
 from experiments.presets import PresetText, fmt
 from experiments.sensitivity import bounds, run_point
@@ -378,6 +378,9 @@ def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
         if not all(p.startswith("parliament.") for p, _, _ in targets(conf, name)):
             raise ConfigError("experiment.parameters", name, "a parameter of the parliament preset")
     path = Path(s["observed"]) if s["observed"] is not None else observed.DATA
+    why = regular_file(path)
+    if why is not None:
+        raise ConfigError("experiment.observed", str(path), f"a table like {observed.DATA.name} ({why})")
     try:
         obs = observed.observations(path)
     except (OSError, KeyError, ValueError) as e:

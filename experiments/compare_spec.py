@@ -96,7 +96,30 @@ def compare_spec(node: Any) -> CompareSpec:
     check(
         s,
         "robustness",
-        rob is None or (isinstance(rob, str) and (Path(rob) / "robustness.csv").is_file()),
-        "null, or a folder written by `parltwin experiment=robustness` (holding robustness.csv)",
+        rob is None or (isinstance(rob, str) and robustness_table(Path(rob) / "robustness.csv")),
+        "null, or a folder written by `parltwin experiment=robustness` (holding its robustness.csv, "
+        f"with the columns {', '.join(ROBUSTNESS_COLUMNS)})",
     )
     return CompareSpec(**{**s, "metrics": tuple(metrics)})
+
+
+#: What the report reads of a robustness run's ``robustness.csv`` (before anything runs).
+ROBUSTNESS_COLUMNS = (
+    "metric", "scenario", "worlds", "holds_at", "share_better", "share_worse", "share_higher",
+    "share_lower", "deciding_assumptions", "top_assumption", "top_rank_correlation",
+)  # fmt: skip
+
+
+def robustness_table(path: Path) -> bool:
+    """Whether ``path`` is a robustness run's table the report can read: a regular file, not a link,
+    of a sane size, whose header has :data:`ROBUSTNESS_COLUMNS` (a table of another shape failed
+    the comparison after its runs, with a traceback)."""
+    import csv
+
+    from experiments.files import regular_file
+
+    if path.is_symlink() or path.parent.is_symlink() or regular_file(path) is not None:
+        return False
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        header = next(csv.reader(f), [])
+    return set(ROBUSTNESS_COLUMNS) <= set(header)

@@ -32,10 +32,29 @@ _UMASK = _umask()
 BOOKKEEPING = frozenset({"multirun.yaml"})
 
 
+#: The largest table of figures a user gives (the shipped ones are a few kilobytes).
+MAX_TABLE_BYTES = 10_000_000
+
+
+def regular_file(path: Path, most: int = MAX_TABLE_BYTES) -> str | None:
+    """Why ``path`` is not a file to read whole (not there, a device, a pipe, too large), or None:
+    ``/dev/zero`` filled the memory and a pipe waited for ever."""
+    p = Path(path)
+    if not p.is_file():
+        return "not a regular file"
+    if p.stat().st_size > most:
+        return f"{p.stat().st_size:,} bytes, over the {most:,} a table may have"
+    return None
+
+
 def write_with(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp_path)`` then rename the temporary file to ``path``."""
+    """Call ``write(tmp_path)`` then rename the temporary file to ``path``. A folder on the way that
+    is a symbolic link is refused: a run folder's ``ledger/`` or ``figures/`` made a link wrote the
+    run's files wherever it pointed."""
     path = Path(path)
     tmp: str | None = None
+    if path.parent.is_symlink():
+        raise OSError(40, "a symbolic link, not a folder of the run's own", str(path.parent))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)

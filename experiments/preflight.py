@@ -550,6 +550,10 @@ def _holds_only(folder: Path, names: Collection[str], allowed: str) -> None:
     short, Hydra's ``.hydra`` where ``hydra.output_subdir`` is set, a launcher's own): a run never
     writes over what is not its own."""
     for entry in sorted(folder.iterdir()):
+        if entry.is_symlink():  # a run writes into its own folders, never where a link points
+            raise ConfigError(
+                "run folder", str(folder), f"{allowed} (it holds {entry.name}, a symbolic link)"
+            )
         if entry.name not in names and not entry.name.startswith("."):
             raise ConfigError("run folder", str(folder), f"{allowed} (it holds {entry.name})")
 
@@ -571,6 +575,10 @@ def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
     entries = [d for d in sorted(sweep.iterdir()) if not d.name.startswith(".")]  # hidden: temporary files
     resumed = any(d.resolve() in ours and (d / SCENARIO).is_file() for d in entries)
     for d in entries:
+        if d.is_symlink():
+            raise ConfigError(
+                "hydra.sweep.dir", str(sweep), f"a folder without symbolic links (it holds {d.name}, one)"
+            )
         if d.resolve() in ours or d.name == MULTIRUN or (resumed and d.name in {*OUTPUTS, FIGURES}):
             continue
         what = f"{d.name}/, a job this sweep does not run" if (d / SCENARIO).is_file() else d.name
@@ -659,6 +667,9 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
     """
     args = parser().parse_args(argv)
     _refuse_flags(args)
+    from experiments.progress import every_seconds
+
+    every_seconds()  # the environment's setting, checked before anything runs
     overrides = list(args.overrides)
     parsed = _parse(overrides)
     sweeps = [o for o in parsed if o.is_sweep_override()]

@@ -11,8 +11,29 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-#: Seconds between two progress lines when no one watches a terminal (``PARLTWIN_PROGRESS_SECONDS``).
-EVERY = float(os.environ.get("PARLTWIN_PROGRESS_SECONDS", "10"))
+#: Seconds between two progress lines when no one watches a terminal, unless
+#: ``PARLTWIN_PROGRESS_SECONDS`` says otherwise.
+EVERY = 10.0
+
+
+def every_seconds() -> float:
+    """The seconds between two progress lines: ``PARLTWIN_PROGRESS_SECONDS``, or :data:`EVERY`; an
+    ``InputError`` naming the variable for a value that is not a positive number (it was read at
+    import, and a bad one ended any command in a traceback)."""
+    import math
+
+    text = os.environ.get("PARLTWIN_PROGRESS_SECONDS")
+    if text is None:
+        return EVERY
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        from experiments.errors import InputError
+
+        raise InputError(f"PARLTWIN_PROGRESS_SECONDS={text!r} is not allowed: a positive number of seconds")
+    return value
 
 
 def interactive() -> bool:
@@ -36,7 +57,7 @@ class Ticker:
         stream: TextIO | None = None,
     ) -> None:
         self.total, self.desc, self.unit, self.quiet = total, desc, unit, quiet
-        self.every = EVERY if every is None else every
+        self.every = every_seconds() if every is None else every
         self.stream = stream or sys.stderr
         self.done = 0
         self.start = self.last = time.monotonic()

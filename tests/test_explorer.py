@@ -126,7 +126,7 @@ def test_robustness_is_shown_when_the_file_is_there(
     (folder / "robustness.csv").write_text("finding,share_of_futures\nfewer days to law,0.93\n")
     at.text_input(key="robustness_dir").set_value(str(folder)).run()
     assert not at.exception
-    tables = [t for t in at.table if "fewer days to law" in str(t.value.to_numpy())]
+    tables = [t for t in at.dataframe if "fewer days to law" in str(t.value.to_numpy())]
     assert tables and not any("not yet computed" in i.value for i in at.info)
 
     head = "metric,scenario,baseline,share_better,share_worse,share_unclear,share_higher,share_lower,"
@@ -135,7 +135,7 @@ def test_robustness_is_shown_when_the_file_is_there(
         head + "laws_per_year,kz_kurultai_2026,kz_bicameral_2023,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"
     )
     at.run()
-    table = next(t.value for t in at.table if "verdict" in t.value.columns)
+    table = next(t.value for t in at.dataframe if "verdict" in t.value.columns)
     assert table.iloc[0]["measure"].startswith("Laws enacted per year")  # by its name, not its id
     assert list(table.columns[2:5]) == ["better (%)", "indistinguishable (%)", "worse (%)"]
     assert not at.warning  # the page's own scenarios
@@ -145,10 +145,26 @@ def test_robustness_is_shown_when_the_file_is_there(
     at.run()
     assert any("compared other scenarios (mine)" in w.value for w in at.warning)
 
+    # a run folder's files are read as text, never followed through a link nor read as Markdown
+    (folder / "robustness.csv").write_text(
+        head + "laws_per_year,![x](http://127.0.0.1:9/a.png),b,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"
+    )
+    at.run()
+    assert not at.exception and not [m for m in at.markdown if "](http" in m.value]
+    assert any("\\!\\[x\\]\\(http" in w.value for w in at.warning)  # the name, its marks escaped
+    secret = tmp_path / "secret.txt"
+    secret.write_text("metric,scenario\nthe secret,x\n")
+    (folder / "robustness.csv").unlink()
+    (folder / "robustness.csv").symlink_to(secret)
+    at.run()
+    assert not any("the secret" in str(t.value.to_numpy()) for t in at.dataframe)
+    assert any("a symbolic link" in w.value for w in at.warning)
+    (folder / "robustness.csv").unlink()
+
     (folder / "robustness.csv").write_text("")  # a file that is not one: said, and the page goes on
     at.run()
     assert not at.exception
-    assert any("robustness.csv could not be read: " in w.value for w in at.warning)
+    assert any(r"robustness\.csv could not be read: " in w.value for w in at.warning)  # Markdown-escaped
     assert any("parltwin" in c.value for c in at.code)  # the export tab, drawn after it
 
 
@@ -811,9 +827,9 @@ def test_the_robustness_runs_under_outputs_are_offered_newest_first(
         "outputs/2026-11-20/10-00-00",  # no manifest to read: the folder alone
         "another folder…",
     ]
-    assert any("finding of run 1" in str(t.value.to_numpy()) for t in at.table)  # the newest, shown
+    assert any("finding of run 1" in str(t.value.to_numpy()) for t in at.dataframe)  # the newest, shown
     pick.set_value("outputs/2026-11-20/10-00-00").run()
-    assert any("finding of run 0" in str(t.value.to_numpy()) for t in at.table)
+    assert any("finding of run 0" in str(t.value.to_numpy()) for t in at.dataframe)
 
 
 def test_the_address_gives_the_page_back(cache: Path) -> None:

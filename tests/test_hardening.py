@@ -1039,3 +1039,56 @@ def test_a_presets_defaults_name_their_choices_outright(
     )
     assert ended.code == EXIT_BAD_INPUT and "defaults: 's${now:%S}' is not allowed" in ended.one_line
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("kind", ["device", "pipe", "folder"])
+def test_a_table_of_figures_is_a_regular_file(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``experiment.observed=/dev/zero`` filled the memory; a named pipe waited for ever."""
+    path = {"device": Path("/dev/zero"), "pipe": tmp_path / "pipe", "folder": tmp_path}[kind]
+    if kind == "pipe":
+        os.mkfifo(path)
+    before = snapshot(tmp_path)
+    args = ["experiment=calibrate", f"experiment.observed={path}", *SHORT, "hydra.run.dir=run"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and "not a regular file" in ended.one_line
+    assert snapshot(tmp_path) == before
+
+
+def test_a_run_folder_with_a_symbolic_link_is_not_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run folder's ledger/ made a link: resumed, the run wrote its files wherever it pointed."""
+    args = ["experiment=compare", "experiment.replications=2", *SHORT, "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    (tmp_path / "run" / "replications" / "r0001.json").unlink()
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / "run" / "ledger").rename(elsewhere)
+    (tmp_path / "run" / "ledger").symlink_to(elsewhere)
+    before = snapshot(tmp_path)
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and "a symbolic link" in ended.one_line
+    assert snapshot(tmp_path) == before
+
+
+def test_a_robustness_table_of_another_shape_is_refused_before_the_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It failed the comparison after its runs, with a traceback and the runs' files left."""
+    (tmp_path / "rob").mkdir()
+    (tmp_path / "rob" / "robustness.csv").write_text("a,b\n1,2\n")
+    before = snapshot(tmp_path)
+    args = ["experiment=compare", f"experiment.robustness={tmp_path / 'rob'}", *SHORT, "hydra.run.dir=run"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and "with the columns metric, scenario" in ended.one_line
+    assert snapshot(tmp_path) == before
+
+
+def test_a_bad_progress_interval_in_the_environment_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PARLTWIN_PROGRESS_SECONDS", "abc")
+    ended = parltwin([*SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and "PARLTWIN_PROGRESS_SECONDS='abc'" in ended.one_line
+    assert list(tmp_path.iterdir()) == []

@@ -18,6 +18,7 @@ import streamlit as st
 
 from experiments import plots
 from experiments.drawing import figures
+from experiments.errors import InputError
 from experiments.explorer.export import (
     baseline_file_name,
     command,
@@ -40,6 +41,7 @@ from experiments.explorer.scenario import (
     spans,
 )
 from experiments.figure import PLOTS
+from experiments.files import regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows
@@ -72,10 +74,26 @@ WRITTEN, SETTLED = "address_written", "address_settled"
 RUN_ROOTS = ("outputs", "multirun")
 
 
+#: The characters that Markdown reads as marks (escaped with a backslash, they are text).
+MARKDOWN_MARKS = frozenset("\\`*_{}[]()#+-.!<>|~")
+
+
+def linked(path: Path) -> bool:
+    """Whether ``path`` or its folder is a symbolic link: the page reads a run's own files, never
+    what a link points to (a run folder's ``robustness.csv`` made a link showed /etc/shadow)."""
+    return path.is_symlink() or path.parent.is_symlink()
+
+
+def plain_text(text: object) -> str:
+    """``text`` from a file, shown as text: Markdown's marks escaped, so that a cell cannot make the
+    browser fetch an image or follow a link of the file's."""
+    return "".join("\\" + c if c in MARKDOWN_MARKS else c for c in str(text))
+
+
 def robustness_runs(roots: Sequence[str] = RUN_ROOTS, most: int = 20) -> list[Path]:
     """Run folders under ``roots`` (as ``parltwin`` names them: DATE/TIME) that hold a
     ``robustness.csv``, the newest first: what a planner can open without typing a path."""
-    found = [p for root in roots for p in Path(root).glob(f"*/*/{ROBUSTNESS}")]
+    found = [p for root in roots for p in Path(root).glob(f"*/*/{ROBUSTNESS}") if not linked(p)]
     found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     return [p.parent for p in found[:most]]
 
@@ -455,7 +473,7 @@ def main() -> None:
 
     try:
         runs = run_together((base, scen), step=step)  # in one pool: both scenarios' replications
-    except ConfigError as e:  # e.g. the model's code changed under a running explorer
+    except (ConfigError, InputError) as e:  # e.g. the model's code changed, a record was damaged
         bar.empty()
         st.error(_("This comparison cannot run: {why}", why=str(e)))
         st.stop()
@@ -538,28 +556,45 @@ def main() -> None:
         else:
             where = picked
         path = Path(where) / ROBUSTNESS
-        if not path.is_file():
-            st.info(_("Robustness not yet computed for this folder ({path}).", path=str(path)))
+        why = regular_file(path) if path.exists() or path.is_symlink() else None
+        if linked(path) or why is not None:
+            why = why or "a symbolic link"
+            st.warning(_("{path} could not be read: {reason}", path=plain_text(path), reason=why))
+        elif not path.is_file():
+            st.info(_("Robustness not yet computed for this folder ({path}).", path=plain_text(path)))
         else:
             try:
                 found_table = pd.read_csv(path)
-            except (OSError, ValueError) as e:  # empty, not CSV, not text: say so, and go on
+                shown_table = robustness_table(found_table, tr, shown["measures"])
+            except (OSError, ValueError, TypeError) as e:  # empty, not CSV, not text: say so, go on
                 why = str(e).splitlines()[0] if str(e) else type(e).__name__
-                st.warning(_("{path} could not be read: {reason}", path=str(path), reason=why))
+                st.warning(
+                    _("{path} could not be read: {reason}", path=plain_text(path), reason=plain_text(why))
+                )
             else:
-                st.table(robustness_table(found_table, tr, shown["measures"]))
-                ran = set(found_table["scenario"]) if "scenario" in found_table else set()
-                if ran and not {base.name, scen.name} & (ran | set(found_table.get("baseline", []))):
+                st.dataframe(shown_table, hide_index=True)  # cells as text: no Markdown of the file's
+                ran = {str(x) for x in found_table["scenario"]} if "scenario" in found_table else set()
+                known = ran | {str(x) for x in found_table.get("baseline", [])}
+                if ran and not {base.name, scen.name} & known:
                     st.warning(
                         _(
                             "This run compared other scenarios ({scenarios}) than the two on this page: "
                             "its verdicts are theirs.",
-                            scenarios=", ".join(sorted(ran)),
+                            scenarios=", ".join(plain_text(r) for r in sorted(ran)),
                         )
                     )
                 shares = Path(where) / "figures" / "robustness_shares.png"
-                if shares.is_file():
-                    st.image(shares.read_bytes())
+                if shares.is_file() and not linked(shares) and regular_file(shares) is None:
+                    try:
+                        st.image(shares.read_bytes())
+                    except Exception:  # not an image: the table above says what the run found
+                        st.warning(
+                            _(
+                                "{path} could not be read: {reason}",
+                                path=plain_text(shares),
+                                reason="not an image",
+                            )
+                        )
     with tabs[3]:
         st.markdown(_("Save the file as `my_configs/scenario/{name}.yaml`, then run:", name=file_name(scen)))
         st.code(command(scen), language="bash")
