@@ -18,7 +18,7 @@ EVERY = 10.0
 
 def every_seconds() -> float:
     """The seconds between two progress lines: ``PARLTWIN_PROGRESS_SECONDS``, or :data:`EVERY`; an
-    ``InputError`` naming the variable for a value that is not a positive number (it was read at
+    ``InputError`` naming the variable for a value that is not a number >= 0 (it was read at
     import, and a bad one ended any command in a traceback)."""
     import math
 
@@ -29,10 +29,10 @@ def every_seconds() -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and value > 0):
+    if not (math.isfinite(value) and value >= 0):  # 0: a line at every step
         from experiments.errors import InputError
 
-        raise InputError(f"PARLTWIN_PROGRESS_SECONDS={text!r} is not allowed: a positive number of seconds")
+        raise InputError(f"PARLTWIN_PROGRESS_SECONDS={text!r} is not allowed: a number of seconds >= 0")
     return value
 
 
