@@ -28,6 +28,12 @@ CASES: dict[str, list[str]] = {
     "bicameral_analytics": ["channels=analytics", "years=2"],
     "bicameral_uk": ["channels=uk_petitions", "years=2"],
     "single_queue": ["parliament=single_queue", "parliament.servers=2", "years=3"],
+    # a head of state who returns laws (the presets' never does in two years): vetoes and overrides
+    "bicameral_vetoes": [
+        "years=2",
+        "parliament.head_of_state.veto_tolerance=0.2",
+        "parliament.ranges={head_of_state.veto_tolerance: [0.1, 1.2]}",
+    ],
 }
 
 
