@@ -116,9 +116,9 @@ def robustness_table(path: Path) -> bool:
     the comparison after its runs, with a traceback)."""
     import csv
 
-    from experiments.files import regular_file
+    from experiments.files import linked, regular_file
 
-    if path.is_symlink() or path.parent.is_symlink() or regular_file(path) is not None:
+    if linked(path) or regular_file(path) is not None:
         return False
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         header = next(csv.reader(f), [])

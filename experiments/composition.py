@@ -126,16 +126,16 @@ def compose_once(
 
     from scenarios.allowlist import check_instantiable
 
-    def checked(*args: Any) -> Any:
+    hydras = ConfigLoaderImpl.load_configuration
+
+    def original(*args: Any) -> Any:
         """A composition of Hydra's own, checked as the check before it checked its own: a preset's
         defaults may not give Hydra the config the check composed (they are refused when they
         interpolate, but Hydra composes anew whatever the check could not hand over)."""
-        cfg = _original(*args)
+        cfg = hydras(*args)
         check_instantiable(cfg)
         return cfg
 
-    _original = ConfigLoaderImpl.load_configuration
-    original = checked
     kept: list[tuple[str | None, list[str], Any]] = []
     made = [first] if first is not None else []
     jobs: dict[tuple[str | None, tuple[str, ...]], Any] = {("config", tuple(o)): c for o, c in made_jobs}
@@ -189,4 +189,4 @@ def compose_once(
     try:
         yield
     finally:
-        ConfigLoaderImpl.load_configuration = _original  # type: ignore[method-assign]
+        ConfigLoaderImpl.load_configuration = hydras  # type: ignore[method-assign]

@@ -47,6 +47,13 @@ def regular_file(path: Path, most: int = MAX_TABLE_BYTES) -> str | None:
     return None
 
 
+def linked(path: Path) -> bool:
+    """Whether ``path`` or its folder is a symbolic link: a run's files are read where the run wrote
+    them, never where a link points (a run folder's ``robustness.csv`` made a link showed
+    /etc/shadow in the explorer)."""
+    return Path(path).is_symlink() or Path(path).parent.is_symlink()
+
+
 def write_with(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)`` then rename the temporary file to ``path``. A folder on the way that
     is a symbolic link is refused: a run folder's ``ledger/`` or ``figures/`` made a link wrote the

@@ -10,6 +10,7 @@ from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
+from experiments.files import whole
 from scenarios.errors import ConfigError
 
 
@@ -48,10 +49,10 @@ MAX_WORKERS = 256
 def workers(s: dict[str, Any]) -> None:
     """``workers``: 0 (one per core) up to :data:`MAX_WORKERS`."""
     v = s["workers"]
-    ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_WORKERS
+    ok = whole(v) and 0 <= v <= MAX_WORKERS
     check(s, "workers", ok, f"an integer from 0 (one per core) to {MAX_WORKERS}")
 
 
 def positive_int(s: dict[str, Any], key: str, least: int = 1) -> None:
     v = s[key]
-    check(s, key, isinstance(v, int) and not isinstance(v, bool) and v >= least, f"an integer >= {least}")
+    check(s, key, whole(v) and v >= least, f"an integer >= {least}")

@@ -16,7 +16,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from agents.majority import RULES
-from experiments.files import write_text, write_with
+from experiments.files import whole, write_text, write_with
 from experiments.progress import Ticker
 from experiments.stats import t_interval
 from scenarios import Config
@@ -52,14 +52,11 @@ def settings(cfg: DictConfig) -> dict[str, Any]:
         if not ok:
             raise ConfigError(f"experiment.{key}", s[key], allowed)
 
-    def is_int(v: Any) -> bool:
-        return isinstance(v, int) and not isinstance(v, bool)
-
-    need("N", is_int(s["N"]) and s["N"] >= 2, "an integer >= 2")
+    need("N", whole(s["N"]) and s["N"] >= 2, "an integer >= 2")
     need("p", isinstance(s["p"], float | int) and 0.0 <= s["p"] <= 1.0, "a share in [0, 1]")
     need("r", isinstance(s["r"], float | int) and 0.0 <= s["r"] <= 1.0, "a radius in [0, 1]")
     for key in ("legislatures", "acts", "step", "workers"):
-        need(key, is_int(s[key]) and s[key] >= 1, "a positive integer")
+        need(key, whole(s[key]) and s[key] >= 1, "a positive integer")
     need("legislatures", s["legislatures"] >= 2, "at least 2 legislatures (for an interval)")
     need("rule", s["rule"] in RULES, f"one of {', '.join(RULES)}")
     need("confidence", isinstance(s["confidence"], float) and 0 < s["confidence"] < 1, "a level in (0, 1)")
@@ -68,7 +65,7 @@ def settings(cfg: DictConfig) -> dict[str, Any]:
         grid = list(range(0, s["N"] + 1, s["step"]))
         if grid[-1] != s["N"]:
             grid.append(s["N"])
-    ok = isinstance(grid, list) and len(grid) >= 1 and all(is_int(g) and 0 <= g <= s["N"] for g in grid)
+    ok = isinstance(grid, list) and len(grid) >= 1 and all(whole(g) and 0 <= g <= s["N"] for g in grid)
     need("n_independents", ok, f"null or a list of integers in [0, N={s['N']}]")
     s["grid"] = sorted(set(grid))
     return s

@@ -41,7 +41,7 @@ from experiments.compare_spec import KIND as COMPARE
 from experiments.composition import checked_sweep
 from experiments.errors import InputError
 from experiments.figure import PLOTS
-from experiments.files import existing_ancestor, missing_dirs
+from experiments.files import existing_ancestor, missing_dirs, whole
 from experiments.labels import baseline_label, scenario_labels, scenario_name
 from experiments.pool import PoolSpec
 from scenarios import Config, ConfigError, register, simulate, validate
@@ -363,7 +363,7 @@ def _pluchino(exp: Any) -> costs.Estimate:
 
     given = {**DEFAULTS, **(exp if isinstance(exp, dict) else {})}
     n, acts, legs, step, grid = (given[k] for k in ("N", "acts", "legislatures", "step", "n_independents"))
-    ints = all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in (n, acts, legs, step))
+    ints = all(whole(v) and v >= 1 for v in (n, acts, legs, step))
     if not ints:
         return costs.Estimate()  # the runner's own check names the bad parameter
     points = len(grid) if isinstance(grid, list) else n // step + 2

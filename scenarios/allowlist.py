@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
@@ -87,14 +87,6 @@ _NAME = re.compile(r"[A-Za-z_][\w.]*")
 _PATH = re.compile(r"\.*[A-Za-z_][\w.\-]*(\[\d+\])*(\.[\w\-]+(\[\d+\])*)*")  # ``..x``: relative
 
 
-class Interpolation(NamedTuple):
-    """One ``${...}`` of a value: a resolver's call (``name:args``) or a reference to a node."""
-
-    resolver: str | None
-    text: str  # the arguments of a call, the path of a reference
-    nested: tuple[Interpolation, ...]
-
-
 def _closing(s: str, start: int) -> int:
     """The index of the brace that closes the ``{`` at ``start`` (-1: none), as OmegaConf's grammar
     reads it: braces inside a quoted string (``'...'``, ``"..."``, with backslash escapes) are text."""
@@ -141,11 +133,12 @@ def _outside(s: str) -> tuple[str, list[str]]:
     return "".join(rest), inner
 
 
-def interpolations(s: str) -> list[Interpolation]:
-    """The interpolations of a value, read as OmegaConf reads them, strictly: a resolver's name and a
-    node's path are written out (``${oc.${x}:...}`` names no resolver one can check), and a call's
-    arguments are plain values or interpolations (a mapping or list in them becomes a node, as
-    ``oc.select``'s default did). ``ValueError`` for anything else."""
+def resolvers(s: str) -> list[str]:
+    """The resolvers the interpolations of a value call, nested ones too, read as OmegaConf reads
+    them, strictly: a resolver's name and a node's path are written out (``${oc.${x}:...}`` names
+    no resolver one can check), and a call's arguments are plain values or interpolations (a mapping
+    or list in them becomes a node, as ``oc.select``'s default did). ``ValueError`` for anything
+    else."""
     _, inner = _outside(s)
     out = []
     for text in inner:
@@ -157,17 +150,11 @@ def interpolations(s: str) -> list[Interpolation]:
             plain, nested = _outside(args)
             if "{" in _unquoted(plain) or "[" in _unquoted(plain):
                 raise ValueError("a resolver's arguments as plain values, not mappings or lists")
-            out.append(
-                Interpolation(name, args, tuple(i for n in nested for i in interpolations("${" + n + "}")))
-            )
-        else:
-            path = text.strip()
-            if "${" in path:  # a key made by another interpolation (``${a.${b}}``): check that one
-                out.append(Interpolation(None, path, tuple(interpolations(path))))
-            elif not _PATH.fullmatch(path):
-                raise ValueError("a reference to a node written out as its path")
-            else:
-                out.append(Interpolation(None, path, ()))
+            out += [name, *(r for n in nested for r in resolvers("${" + n + "}"))]
+        elif "${" in text:  # a key made by another interpolation (``${a.${b}}``): check that one
+            out += resolvers(text)
+        elif not _PATH.fullmatch(text.strip()):
+            raise ValueError("a reference to a node written out as its path")
     return out
 
 
@@ -324,17 +311,11 @@ def _check_value(path: tuple[str, ...], value: str) -> None:
             )
         return
     try:
-        found = interpolations(value)
+        called = resolvers(value)
     except ValueError as e:
         raise ConfigError(_dotted(path), value, f"interpolations with {e}") from None
-    stack = list(found)
-    while stack:
-        i = stack.pop()
-        stack.extend(i.nested)
-        if i.resolver is not None and i.resolver not in RESOLVERS:
-            raise ConfigError(
-                _dotted(path), value, f"interpolations calling only {', '.join(sorted(RESOLVERS))}"
-            )
+    if not set(called) <= RESOLVERS:
+        raise ConfigError(_dotted(path), value, f"interpolations calling only {', '.join(sorted(RESOLVERS))}")
 
 
 def check_instantiable(node: Any, prefix: str = "") -> None:

@@ -41,7 +41,7 @@ from experiments.explorer.scenario import (
     spans,
 )
 from experiments.figure import PLOTS
-from experiments.files import regular_file
+from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows
@@ -76,12 +76,6 @@ RUN_ROOTS = ("outputs", "multirun")
 
 #: The characters that Markdown reads as marks (escaped with a backslash, they are text).
 MARKDOWN_MARKS = frozenset("\\`*_{}[]()#+-.!<>|~")
-
-
-def linked(path: Path) -> bool:
-    """Whether ``path`` or its folder is a symbolic link: the page reads a run's own files, never
-    what a link points to (a run folder's ``robustness.csv`` made a link showed /etc/shadow)."""
-    return path.is_symlink() or path.parent.is_symlink()
 
 
 def plain_text(text: object) -> str:
