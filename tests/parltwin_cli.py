@@ -51,3 +51,17 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
         str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
         for p in sorted(Path(folder).rglob("*"))
     }
+
+
+def refused(
+    args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """``parltwin *args`` run from ``cwd``, which must end with exit code 2 and leave ``cwd`` as it
+    was, byte for byte: its one line."""
+    from experiments.errors import EXIT_BAD_INPUT
+
+    before = snapshot(cwd)
+    ended = parltwin(args, cwd, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT, ended.err
+    assert snapshot(cwd) == before
+    return ended.one_line

@@ -16,7 +16,7 @@ from experiments.errors import EXIT_BAD_INPUT, EXIT_IO
 from scenarios import ConfigError
 from scenarios.errors import CostError
 from tests.conftest import run_cli
-from tests.parltwin_cli import parltwin, snapshot
+from tests.parltwin_cli import parltwin, refused, snapshot
 from tests.test_experiments import main_job
 
 SHORT = ["years=0.1", "quiet=true"]
@@ -1033,12 +1033,8 @@ def test_a_presets_defaults_name_their_choices_outright(
     (mine / "evil" / "x.yaml").write_text("# @package _global_\ndefaults:\n  - /pick: s${now:%S}\n")
     for second in range(60):
         (mine / "pick" / f"s{second:02d}.yaml").write_text("# @package _global_\nseed: 7\n")
-    before = snapshot(tmp_path)
-    ended = parltwin(
-        ["--config-dir", str(mine), "+evil=x", *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
-    )
-    assert ended.code == EXIT_BAD_INPUT and "defaults: 's${now:%S}' is not allowed" in ended.one_line
-    assert snapshot(tmp_path) == before
+    args = ["--config-dir", str(mine), "+evil=x", *SHORT, "hydra.run.dir=run"]
+    assert "defaults: 's${now:%S}' is not allowed" in refused(args, tmp_path, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("kind", ["device", "pipe", "folder"])
@@ -1049,11 +1045,8 @@ def test_a_table_of_figures_is_a_regular_file(
     path = {"device": Path("/dev/zero"), "pipe": tmp_path / "pipe", "folder": tmp_path}[kind]
     if kind == "pipe":
         os.mkfifo(path)
-    before = snapshot(tmp_path)
     args = ["experiment=calibrate", f"experiment.observed={path}", *SHORT, "hydra.run.dir=run"]
-    ended = parltwin(args, tmp_path, monkeypatch, capsys)
-    assert ended.code == EXIT_BAD_INPUT and "not a regular file" in ended.one_line
-    assert snapshot(tmp_path) == before
+    assert "not a regular file" in refused(args, tmp_path, monkeypatch, capsys)
 
 
 def test_a_run_folder_with_a_symbolic_link_is_not_resumed(
@@ -1066,10 +1059,7 @@ def test_a_run_folder_with_a_symbolic_link_is_not_resumed(
     elsewhere = tmp_path / "elsewhere"
     (tmp_path / "run" / "ledger").rename(elsewhere)
     (tmp_path / "run" / "ledger").symlink_to(elsewhere)
-    before = snapshot(tmp_path)
-    ended = parltwin(args, tmp_path, monkeypatch, capsys)
-    assert ended.code == EXIT_BAD_INPUT and "a symbolic link" in ended.one_line
-    assert snapshot(tmp_path) == before
+    assert "a symbolic link" in refused(args, tmp_path, monkeypatch, capsys)
 
 
 def test_a_robustness_table_of_another_shape_is_refused_before_the_runs(
@@ -1078,17 +1068,13 @@ def test_a_robustness_table_of_another_shape_is_refused_before_the_runs(
     """It failed the comparison after its runs, with a traceback and the runs' files left."""
     (tmp_path / "rob").mkdir()
     (tmp_path / "rob" / "robustness.csv").write_text("a,b\n1,2\n")
-    before = snapshot(tmp_path)
     args = ["experiment=compare", f"experiment.robustness={tmp_path / 'rob'}", *SHORT, "hydra.run.dir=run"]
-    ended = parltwin(args, tmp_path, monkeypatch, capsys)
-    assert ended.code == EXIT_BAD_INPUT and "with the columns metric, scenario" in ended.one_line
-    assert snapshot(tmp_path) == before
+    assert "with the columns metric, scenario" in refused(args, tmp_path, monkeypatch, capsys)
 
 
 def test_a_bad_progress_interval_in_the_environment_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PARLTWIN_PROGRESS_SECONDS", "abc")
-    ended = parltwin([*SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
-    assert ended.code == EXIT_BAD_INPUT and "PARLTWIN_PROGRESS_SECONDS='abc'" in ended.one_line
-    assert list(tmp_path.iterdir()) == []
+    line = refused([*SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert "PARLTWIN_PROGRESS_SECONDS='abc'" in line and list(tmp_path.iterdir()) == []
