@@ -28,7 +28,7 @@ from scenarios.errors import ConfigError
 from scenarios.procedure import check_procedure, expand_readings
 from scenarios.ranges import check_ranges
 from scenarios.schema import LANGUAGES, Config
-from sim.engine.calendar import sessions, sitting_days
+from sim.engine.calendar import meets, sessions, sitting_days, special_span
 from sim.engine.parliament import TERMINALS, TRANSITIONS, ParliamentConf
 
 #: The longest horizon a run may have, in years (a bound on days simulated; ``scenarios.cost``
@@ -142,8 +142,16 @@ def _origin(generated: str, p: ParliamentConf) -> str:
 
 
 def check_sittings(p: ParliamentConf, years: float) -> None:
-    """Every chamber that votes sits at least once in a year of its sessions (or in the run, when
-    longer): one that never sits never votes, and the run ended with no law and no word why."""
+    """Every special session meets the run, and every chamber that votes sits at least once in a
+    year of its sessions (or in the run, when longer): one that never sits never votes, and the run
+    ended with no law and no word why."""
+    for i, special in enumerate(p.calendar.special_sessions):
+        need(
+            f"parliament.calendar.special_sessions[{i}]",
+            f"{special.opens} .. {special.closes}",
+            meets(*special_span(p.calendar, special), years * 365.0),
+            f"dates that meet the run's {years:g} years from {p.calendar.start} (it would never open)",
+        )
     horizon = max(366.0, years * 365.0)
     spans = sessions(p.calendar, horizon)
     voting = {s.chamber for s in p.stages.values() if s.kind in ("vote", "review")}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from scenarios import ConfigError, validate
 from sim.engine.calendar import Introduction, sessions, sitting_days
 from sim.engine.parliament import CalendarConf, SessionConf, SpecialSessionConf
+from tests.conftest import compose_config
 
 KZ = CalendarConf(start="2023-09-01", sessions=[SessionConf("09-01", "06-30")])
 
@@ -61,3 +64,29 @@ def test_introduction_closes_after_the_deadline_and_in_recess() -> None:
         ).reopens(200)
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("opens", "closes", "years", "meets"),
+    [
+        ("2026-08-20", "2026-08-31", 5, False),  # closes the day before the run starts
+        ("2026-08-20", "2026-09-01", 5, True),  # its last day is the run's first
+        ("2027-09-01", "2027-09-05", 1, True),  # opens as the run ends (day 365)
+        ("2027-09-02", "2027-09-05", 1, False),  # opens the day after
+        ("2040-01-01", "2040-01-10", 5, False),
+    ],
+)
+def test_a_special_session_must_meet_the_run(opens: str, closes: str, years: int, meets: bool) -> None:
+    cfg = compose_config(
+        [
+            f"years={years}",
+            "parliament.calendar.start=2026-09-01",
+            f"parliament.calendar.special_sessions=[{{opens: '{opens}', closes: '{closes}'}}]",
+        ]
+    )
+    if meets:
+        kinds = [s.kind for s in sessions(validate(cfg).parliament.calendar, years * 365.0)]
+        assert "special" in kinds
+    else:
+        with pytest.raises(ConfigError, match=r"special_sessions\[0\].*never open"):
+            validate(cfg)

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from sim.engine.parliament import CalendarConf, SessionConf
+from sim.engine.parliament import CalendarConf, SessionConf, SpecialSessionConf
 
 
 def _weekday_mask(start: str, days: int, weekdays: Sequence[int]) -> np.ndarray:
@@ -56,6 +56,18 @@ def _yearly(
     return out
 
 
+def special_span(calendar: CalendarConf, session: SpecialSessionConf) -> tuple[float, float]:
+    """A special session's opening and closing as day offsets (its dates are its own)."""
+    start = dt.date.fromisoformat(calendar.start)
+    opens, closes = dt.date.fromisoformat(session.opens), dt.date.fromisoformat(session.closes)
+    return _offset(start, opens), _offset(start, closes) + 1.0
+
+
+def meets(opens: float, closes: float, horizon: float) -> bool:
+    """Whether a session open over [opens, closes) meets the run's days [0, horizon]."""
+    return closes > 0 and opens <= horizon
+
+
 def sessions(calendar: CalendarConf, horizon: float, reporting: bool = False) -> list[Session]:
     """The sessions that overlap the run's days [0, horizon], in order of opening; with
     ``reporting``, the reporting periods instead (kind ``period``; none when none is set)."""
@@ -68,10 +80,8 @@ def sessions(calendar: CalendarConf, horizon: float, reporting: bool = False) ->
             for i, (o, c, k) in enumerate(sorted(x for x in spans if x[1] > 0 and x[0] <= horizon))
         ]
     spans = _yearly(start, end, calendar.sessions, "regular")
-    for s in calendar.special_sessions:
-        opens, closes = dt.date.fromisoformat(s.opens), dt.date.fromisoformat(s.closes)
-        spans.append((_offset(start, opens), _offset(start, closes) + 1.0, "special"))
-    kept = sorted((o, c, k) for o, c, k in spans if c > 0 and o <= horizon)
+    spans += [(*special_span(calendar, s), "special") for s in calendar.special_sessions]
+    kept = sorted((o, c, k) for o, c, k in spans if meets(o, c, horizon))
     return [Session(i, k, o, c) for i, (o, c, k) in enumerate(kept)]
 
 
