@@ -266,13 +266,14 @@ def question(
 
 #: A compared scenario's answer, and the same where no measure of responsiveness is reported.
 ANSWER = N_(
-    "{scenario}, against {baseline}: on speed and throughput {fb} measures better, {fw} worse, "
-    "{fu} without a clear difference; on responsiveness {rb} better, {rw} worse, {ru} without a "
-    "clear difference."
+    "{scenario}, against {baseline}: of the measures of speed and throughput, {fb} better, {fw} "
+    "worse, {fu} without a clear difference; of the measures of responsiveness, {rb} better, {rw} "
+    "worse, {ru} without a clear difference."
 )
 ANSWER_NO_CITIZENS = N_(
-    "{scenario}, against {baseline}: on speed and throughput {fb} measures better, {fw} worse, "
-    "{fu} without a clear difference (responsiveness is not measured: the scenarios have no citizens)."
+    "{scenario}, against {baseline}: of the measures of speed and throughput, {fb} better, {fw} "
+    "worse, {fu} without a clear difference (responsiveness is not measured: the scenarios have no "
+    "citizens)."
 )
 
 

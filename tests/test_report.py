@@ -188,7 +188,7 @@ def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness()
         figures=[],
         manifest={"command": "parltwin", "seeds": list(range(10))},
     )
-    assert "on responsiveness 0 better, 1 worse" in markup.unescape(html)
+    assert "of the measures of responsiveness, 0 better, 1 worse" in markup.unescape(html)
     assert re.search(r"Distance of laws from public opinion: higher by [^<]*\. That is worse\.", html)
 
 
@@ -466,7 +466,10 @@ def test_the_answer_leaves_out_responsiveness_where_no_citizens_are() -> None:
     base = {"scenario": "B", "baseline": "A", "found": []}
     tr = translator("en")
     without = answer([{**base, "all": [fast]}], False, tr)[0]
-    assert "responsiveness is not measured" in without and "on responsiveness" not in without
+    assert "responsiveness is not measured" in without and "of responsiveness" not in without
     with_ = answer([{**base, "all": [fast, responsive]}], False, tr)[0]
-    assert "on responsiveness 1 better, 0 worse" in with_
+    assert "of the measures of responsiveness, 1 better, 0 worse" in with_
+    # one measure is not "1 measures": the counts follow the noun, in every language
+    assert "1 measures" not in with_ and "speed and throughput, 0 better, 1 worse" in with_
+    assert "лучше — 0, хуже — 1" in answer([{**base, "all": [fast]}], False, translator("ru"))[0]
     assert "нет граждан" in answer([{**base, "all": [fast]}], False, translator("ru"))[0]
