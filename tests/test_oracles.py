@@ -116,3 +116,86 @@ def test_a_sessions_books_hold_the_bills_still_pending() -> None:
         "last_vote": 190.0,
         "complete": True,
     }
+
+
+#: A bill written by hand: (priority, introduced, adopted, state, finished), in days; NaN: not yet.
+HandBill = tuple[bool, float, float, str, float]
+NAN = float("nan")
+
+
+def summary_of(bills: list[HandBill], horizon: float, deadline: float) -> dict[str, float | None]:
+    """The engine's summary of bills written by hand, with no stage visit, vote or amendment."""
+    from sim.engine.ledger import AMENDMENTS, BILLS, STAGES, VOTES, table
+    from sim.engine.parliament import ParliamentConf, PriorityConf
+    from sim.metrics import summarize
+
+    rows = [  # each drafted on the day it was introduced
+        (i, "government", "t", 0.0, 1.0, True, priority, intro, intro, adopted, state, finished)
+        for i, (priority, intro, adopted, state, finished) in enumerate(bills)
+    ]
+    empty = {name: table(schema, []) for name, schema in (("stages", STAGES), ("votes", VOTES))}
+    tables = {"bills": table(BILLS, rows), "amendments": table(AMENDMENTS, []), **empty}
+    return summarize(tables, horizon, 0.0, ParliamentConf(priority=PriorityConf(deadline_days=deadline)))[0]
+
+
+def test_the_90th_percentile_of_lead_times_is_over_laws_from_introduction_to_enactment() -> None:
+    """Lead time runs from introduction to enactment (not to parliament's adoption), over the laws
+    only: not the bills rejected (even one adopted, returned by the head of state and not
+    overridden), lapsed or still pending at the horizon. The percentile interpolates linearly
+    between the two laws around rank 0.9 x (n - 1), numpy's default."""
+    bills: list[HandBill] = [
+        (False, 0.0, 35.0, "enacted", 40.0),  # a law in 40 days (adopted in 35)
+        (False, 100.0, 105.0, "enacted", 110.0),  # 10 (5)
+        (False, 50.0, 130.0, "enacted", 140.0),  # 90 (80)
+        (False, 200.0, 225.0, "enacted", 230.0),  # 30 (25)
+        (False, 300.0, 318.0, "enacted", 320.0),  # 20 (18)
+        (False, 10.0, NAN, "rejected", 310.0),  # 300 days to its rejection
+        (False, 150.0, 160.0, "rejected", 250.0),  # 100 days, adopted and then returned
+        (False, 20.0, NAN, "lapsed", 200.0),  # 180 days to its lapse
+        (False, 5.0, NAN, "pending", NAN),  # 395 days at the horizon
+    ]
+    # laws' lead times sorted: 10, 20, 30, 40, 90; rank 0.9 x (5 - 1) = 3.6, between 40 and 90:
+    # 40 + 0.6 x 50 = 70. The lower rank gives 40, the nearest or the higher 90, the midpoint 65; a
+    # sixth bill moves the rank to 4.5 (with the one returned: 90 + 0.5 x 10 = 95); days to adoption
+    # (5, 18, 25, 35, 80) give 35 + 0.6 x 45 = 62.
+    assert summary_of(bills, 400.0, 45.0)["lead_time_p90_days"] == pytest.approx(40 + 0.6 * (90 - 40))
+
+
+def test_the_priority_share_is_of_bills_due_by_the_horizon_adopted_within_the_deadline() -> None:
+    """A priority bill is due if introduced at least the deadline before the horizon; it counts as on
+    time if parliament adopted it within the deadline, the last day included, whatever became of it
+    afterwards (the head of state's signature is not parliament's to meet). The deadline, 45 days, is
+    not the default 60, so that a rule reading the default is seen."""
+    bills: list[HandBill] = [  # horizon 400, deadline 45: due if introduced by day 400 - 45 = 355
+        (True, 10.0, 55.0, "enacted", 65.0),  # adopted in exactly 45 days: on time (enacted in 55)
+        (True, 100.0, 130.0, "enacted", 135.0),  # 30: on time
+        (True, 20.0, 50.0, "rejected", 90.0),  # 30: on time, then returned and not overridden
+        (True, 200.0, 290.0, "enacted", 300.0),  # 90: late
+        (True, 150.0, NAN, "rejected", 250.0),  # never adopted
+        (True, 250.0, NAN, "pending", NAN),  # pending, introduced 150 days before the horizon
+        (True, 355.0, NAN, "pending", NAN),  # pending, introduced exactly 45 days before it: due
+        (True, 360.0, 380.0, "enacted", 390.0),  # adopted in 20 days, but introduced too late: not due
+        (True, 390.0, NAN, "pending", NAN),  # introduced too late: not due
+        (False, 0.0, 10.0, "enacted", 15.0),  # not a priority, adopted in 10 days
+        (False, 30.0, NAN, "pending", NAN),  # not a priority
+    ]
+    # due: the first seven; on time: the first three. The last day excluded gives 2/7, days to
+    # enactment 1/7, a 60-day deadline 3/6, the bill introduced on day 355 left out 3/6, all
+    # priority bills 4/9, all bills 3/11, the adopted priority bills 3/4, any bill adopted in 45 days
+    # 5/7, the bills never adopted counted on time 6/7, only the laws on time 2/7.
+    assert summary_of(bills, 400.0, 45.0)["priority_within_deadline"] == pytest.approx(3 / 7)
+
+
+@pytest.mark.parametrize(
+    "bills",
+    [
+        [(False, 0.0, NAN, "rejected", 100.0), (False, 50.0, NAN, "pending", NAN)],  # no law, no priority
+        [(True, 360.0, 380.0, "rejected", 395.0), (True, 390.0, NAN, "pending", NAN)],  # none due yet
+    ],
+)
+def test_with_no_law_or_no_priority_bill_due_the_metrics_are_undefined(bills: list[HandBill]) -> None:
+    """None, not 0: a run without a law has no lead time, and one without a priority bill
+    introduced at least the deadline before the horizon has no share of them on time (in the second
+    case, a bill adopted in 20 of the 45 days that was introduced too late to be due)."""
+    got = summary_of(bills, 400.0, 45.0)
+    assert (got["lead_time_p90_days"], got["priority_within_deadline"]) == (None, None)
