@@ -92,7 +92,9 @@ ENGINE = registry(
         ),
         Metric("passage_rate", "Share of decided bills that became law", "share", "none", "throughput"),
         Metric("lead_time_median_days", "Median days from introduction to law", "days", "lower", "speed"),
-        Metric("lead_time_p90_days", "Days within which 90% of laws were passed", "days", "lower", "speed"),
+        Metric(
+            "lead_time_p90_days", "90th percentile of days from introduction to law", "days", "lower", "speed"
+        ),
         Metric("backlog_end", "Bills still pending at the end", "bills", "lower", "throughput"),
         Metric("vetoes", "Laws returned by the President", "laws", "none", "procedure"),
         Metric("overrides", "Returns overridden by Parliament", "votes", "none", "procedure"),

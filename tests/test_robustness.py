@@ -347,6 +347,32 @@ def test_every_assumed_number_of_the_digital_presets_has_a_range() -> None:
                 assert any(p.endswith(f".{name}") or p == name for p in ranges), (f.name, name)
 
 
+#: Numbers of a parliament preset that are facts, not assumptions: seats and committee sizes,
+#: the term, legal deadlines and readings (each with its source beside it), the fitted arrival
+#: rates (docs/validation.md), and a group without a party line (discipline 0 by definition).
+SOURCED = ("seats", "size", "convocation_years", "deadline_days", "readings", "rate_per_year")
+DEFINED = {"chambers.mazhilis.parties.self_nominated.discipline"}
+
+
+def _numbers(node: object, path: str = "") -> list[str]:
+    if isinstance(node, dict):
+        return [k for key, v in node.items() for k in _numbers(v, f"{path}.{key}" if path else key)]
+    return [path] if isinstance(node, int | float) and not isinstance(node, bool) else []
+
+
+@pytest.mark.parametrize("preset", ["kz_bicameral_2023", "kz_kurultai_2026"])
+def test_every_assumed_number_of_the_parliament_presets_has_a_range(preset: str) -> None:
+    """The parties' spreads were assumptions without a range: held fixed in every world."""
+    import yaml
+
+    data = yaml.safe_load((CONFIGS / "parliament" / f"{preset}.yaml").read_text())
+    ranges = data.pop("ranges")
+    missing = [
+        k for k in _numbers(data) if k not in ranges and k not in DEFINED and k.split(".")[-1] not in SOURCED
+    ]
+    assert not missing
+
+
 @pytest.fixture(scope="module")
 def robust_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The same tiny robustness run serially and on 2 workers."""
