@@ -43,6 +43,7 @@ from experiments.pool import PoolSpec, available_cores, one_blas_thread
 from experiments.replicate import Task, run_tasks
 from experiments.table import render
 from scenarios import register, simulate, validate
+from sim.citizens.responsiveness import METRICS
 from sim.pluchino.model import Parliament, curve
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
@@ -341,8 +342,9 @@ def app_case(replications: Sequence[int] = APP_REPLICATIONS, years: float | None
 
 #: Seconds between the app's server listening and the planner opening its page.
 OPENS_AFTER = 3.0
-#: The page has answered when the plotted share's values are shown (text the page contains).
-ANSWERED = "answered by a bill within a year — "
+#: The page has answered when the plotted share's values are shown: its line on the share of demands
+#: answered, as the page labels that measure.
+ANSWERED = METRICS["demands_answered_within_365d"].label.removeprefix("Share of citizens' demands ") + " — "
 
 
 def served_case(opens_after: float = OPENS_AFTER) -> dict[str, Any]:

@@ -252,7 +252,7 @@ def responsiveness(
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlim(0, 1)  # a share: the whole axis, so that small differences look small
         ax.set(
-            xlabel=tr.gettext("demands answered by a bill within a year"),
+            xlabel=tr.gettext("demands answered by a bill or a law within a year"),
             ylabel="",
             title=tr.gettext("Responsiveness by citizen group"),
         )

@@ -170,6 +170,27 @@ def test_inclusion_ratios_compare_answered_shares() -> None:
     assert out["congruence"] == pytest.approx(0.3)
 
 
+def test_a_law_answers_a_demand_that_no_new_bill_did() -> None:
+    """A bill already before parliament when a demand emerged is not the demand's "first bill", but
+    its enactment closes the demand: counted as unanswered, a fifth of the demands of a default
+    digital run went missing from the answered share."""
+    demands = pd.DataFrame(
+        {
+            "group": [0, 0, 0, 0],
+            "emerged_at": [0.0, 0.0, 0.0, 0.0],
+            "bill_at": [np.nan, np.nan, 400.0, 30.0],  # no new bill, none, late, in time
+            "law_at": [200.0, 500.0, np.nan, np.nan],  # a law in time, a late one, none, none
+        }
+    )
+    bills = pd.DataFrame({"state": ["enacted"], "topic": ["law"], "position": [0.0]})
+    pop = fake_population(weight=[1.0], urban=[True], language=[0], age=[0], topic="law")
+    out, _ = responsiveness(columns(demands), columns(bills), pop, horizon=1000.0)
+    # answered within 365 days: the 1st (by its law on day 200) and the 4th (by a bill on day 30)
+    assert out["demands_answered_within_365d"] == pytest.approx(2 / 4)
+    assert out["demand_to_bill_median_days"] == pytest.approx((30.0 + 400.0) / 2)
+    assert out["demand_to_law_median_days"] == pytest.approx((200.0 + 500.0) / 2)
+
+
 def test_answered_shares_are_weighted_by_population_per_group() -> None:
     demands = pd.DataFrame(
         {

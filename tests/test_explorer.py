@@ -42,7 +42,7 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SHARE = re.compile(r"answered by a bill within a year\*\* — (.*)$")
+SHARE = re.compile(r"answered by a bill or a law within a year\*\* — (.*)$")
 
 
 @pytest.fixture(autouse=True)
@@ -388,7 +388,7 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
     from playwright.sync_api import sync_playwright
 
     def share(page) -> str:
-        line = page.get_by_text(re.compile(r"answered by a bill within a year — ")).first
+        line = page.get_by_text(re.compile(r"answered by a bill or a law within a year — ")).first
         line.wait_for(timeout=300_000)
         return line.inner_text()
 
@@ -405,7 +405,9 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
             img_before = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
             page.locator("[data-testid='stSelectbox']").filter(has_text="Digital channels").nth(1).click()
             page.get_by_role("option", name=re.compile("^kz_digital")).click()
-            changed = re.compile(r"answered by a bill within a year — .*kz_kurultai_2026 \+ kz_digital: ")
+            changed = re.compile(
+                r"answered by a bill or a law within a year — .*kz_kurultai_2026 \+ kz_digital: "
+            )
             page.get_by_text(changed).first.wait_for(timeout=300_000)  # the rerun has drawn the new result
             after = share(page)
             img_after = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
@@ -413,7 +415,7 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
             picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Digital channels").nth(1)
             page.go_back()
             page.get_by_text(
-                re.compile(r"answered by a bill within a year — .*kz_kurultai_2026: ")
+                re.compile(r"answered by a bill or a law within a year — .*kz_kurultai_2026: ")
             ).first.wait_for(timeout=60_000)
             back, back_url, back_pick = share(page), page.url, picker.locator("input").input_value()
             page.go_forward()

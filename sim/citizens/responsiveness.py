@@ -3,8 +3,10 @@
 Computed from the ``demands`` and ``bills`` tables and the citizen groups:
 - ``demand_to_bill_median_days`` / ``demand_to_law_median_days``: median days from a demand's emergence
   to the first bill (law) that answers it, over the demands that got one;
-- ``demands_answered_within_365d``: population-weighted share of demands answered by a bill within
-  365 days, over demands that emerged at least 365 days before the horizon (so none is cut short);
+- ``demands_answered_within_365d``: population-weighted share of demands answered within 365 days
+  by a bill introduced after they emerged or by a law (one already before parliament when the demand
+  emerged answers it when enacted), over demands that emerged at least 365 days before the horizon
+  (so none is cut short);
 - ``congruence``: mean absolute distance between an enacted law's position and the population-weighted
   mean preference on its topic (0 = laws sit where the population stands; lower is closer);
 - inclusion ratios of that answered share: ``inclusion_rural_urban``, ``inclusion_kazakh_russian``,
@@ -46,7 +48,7 @@ METRICS = registry(
         ),
         Metric(
             "demands_answered_within_365d",
-            "Share of citizens' demands answered by a bill within a year",
+            "Share of citizens' demands answered by a bill or a law within a year",
             "share",
             "higher",
             "responsiveness",
@@ -107,7 +109,9 @@ def responsiveness(
     who = demands["group"]
     weight = groups.weight[who]
     seen = emerged <= horizon - WINDOW
-    answered = np.nan_to_num(to_bill, nan=np.inf) <= WINDOW
+    # a law answers a demand too: a bill already before parliament when the demand emerged is not
+    # its "first bill", but its enactment closes the demand
+    answered = np.fmin(to_bill, to_law) <= WINDOW
 
     def share(mask: np.ndarray) -> float | None:
         m = seen & mask
