@@ -40,7 +40,7 @@ MEASURES = {
     "laws_signed": "laws signed (enacted) in the period",
     "deputy_share_of_considered": "share of the bills on the books that deputies initiated",
     "deputy_share_of_adopted": "share of the laws the body adopted in the period that deputies initiated",
-    "second_chamber_returns": "laws the second chamber sent back (rejected or amended) in the period",
+    "second_chamber_returns": "times the second chamber sent a law back (rejected or amended) in the period",
 }
 #: A summary metric of a run that an observation speaks to (for ranges of recorded values).
 METRIC = {

@@ -7,15 +7,18 @@ ledger's tables (``T`` is the horizon in days, years = T / 365):
 - ``passage_rate``: enacted / (enacted + rejected), over bills whose fate was decided;
 - ``lead_time_*``: days from introduction to enactment, over enacted bills;
 - ``backlog_end``: bills still in the procedure at the horizon;
-- ``vetoes``: laws returned by the head of state; ``overrides``: override votes won;
-  ``returns``: bills a reviewing chamber rejected back to the first chamber;
+- ``vetoes``: laws returned by the head of state; ``overrides``: override votes won (an insistence
+  on a version the second chamber amended is one; a veto overridden by two chambers is two);
+  ``returns``: a reviewing chamber's rejections of laws back to the first chamber (a law it
+  reviews twice may count twice);
 - ``mean_time_in_system_days``: mean over all bills of time in the procedure, truncated at T;
 - ``mean_bills_in_system``: the time average of the number of bills in the procedure, integrated
   by the engine as bills enter and leave. Little's law says it equals arrival rate x mean time.
 - ``stage_<name>_mean_days``: mean time a bill spends in each stage per visit (one per stage);
-- ``senate_returns_per_year``: laws a reviewing (second) chamber sent back to the first, rejected or
-  with its own amendments, per year; ``senate_amendments_per_year``: those sent back with
-  amendments (both undefined without a reviewing chamber); ``overrides_per_year``: override votes
+- ``senate_returns_per_year``: the times a reviewing (second) chamber sent a law back to the first,
+  rejected or with its own amendments, per year (per review, so a law reviewed twice may count
+  twice); ``senate_amendments_per_year``: those sent back with amendments (both undefined without a
+  reviewing chamber); ``overrides_per_year``: override votes
   won per year;
 - ``committee_kill_rate``: share of committee decisions that held the bill (it never reached the
   floor); ``amendments_per_law``: amendments adopted (by committees, or a second chamber's accepted
@@ -97,8 +100,8 @@ ENGINE = registry(
         ),
         Metric("backlog_end", "Bills still pending at the end", "bills", "lower", "throughput"),
         Metric("vetoes", "Laws returned by the President", "laws", "none", "procedure"),
-        Metric("overrides", "Returns overridden by Parliament", "votes", "none", "procedure"),
-        Metric("returns", "Bills the reviewing chamber rejected", "bills", "none", "procedure"),
+        Metric("overrides", "Override votes won in the run", "votes", "none", "procedure"),
+        Metric("returns", "Times the reviewing chamber rejected a law", "rejections", "none", "procedure"),
         Metric("mean_time_in_system_days", "Mean days a bill spends in Parliament", "days", "lower", "speed"),
         Metric(
             "mean_bills_in_system", "Bills in Parliament at any time (mean)", "bills", "none", "throughput"
@@ -129,15 +132,15 @@ MECHANISMS = registry(
         ),
         Metric(
             "senate_returns_per_year",
-            "Laws the second chamber (Senate) sent back, rejected or amended",
-            "laws / year",
+            "Times the second chamber (Senate) sent a law back, rejected or amended",
+            "returns / year",
             "none",
             "procedure",
         ),
         Metric(
             "senate_amendments_per_year",
-            "Laws the second chamber (Senate) sent back with its amendments",
-            "laws / year",
+            "Times the second chamber (Senate) sent a law back with its amendments",
+            "returns / year",
             "none",
             "procedure",
         ),

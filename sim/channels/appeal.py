@@ -26,7 +26,7 @@ class AppealConf(AudienceConf):
     """Appeals to state bodies, answered within a deadline; they raise attention to a topic."""
 
     uptake: float = 0.3  # chance that a demand of an online group produces appeals
-    writers_share: float = 0.001  # share of the group's online people who write
+    writers_share: float = 0.005  # share of the group's online people who write (as the preset)
     answer_days: float = 15.0  # working days allowed
     max_days: float = 60.0  # calendar days, with an extension, at most
     capacity: float = 20.0  # appeal batches answered per working day

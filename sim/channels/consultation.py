@@ -26,7 +26,7 @@ class ConsultationConf(AudienceConf):
     """Public discussion of every draft: comments from those online and able to read it."""
 
     window_days: float = 10.0  # working days open for comments
-    comment_rate: float = 0.5  # comments per working day per million salient online people
+    comment_rate: float = 0.05  # comments per working day per million salient online people (as the preset)
     half_quality_comments: float = 5.0  # comments that take a draft halfway to its best
     fail_cut: float = 0.3  # failures at work stages cut by this much at full quality
     veto_gain: float = 0.2  # head of state's tolerance widened by this much at full quality

@@ -36,9 +36,9 @@ class PetitionConf(AudienceConf):
     reject_share: float = 0.5  # share refused at moderation
     listing_votes: int = 50  # votes needed to be listed publicly
     open_days: float = 180.0  # days a petition gathers signatures
-    signatures_median: float = 20.0  # median final signatures at full reach (lognormal)
+    signatures_median: float = 10.0  # median final signatures at full reach (lognormal; calibrated)
     signatures_sigma: float = 3.0  # sd of log final signatures
-    growth_days: float = 3.0  # time scale of the S-shaped signature curve (Weibull)
+    growth_days: float = 2.0  # time scale of the S-shaped signature curve (Weibull; Yasseri et al. 2017)
     growth_shape: float = 1.5  # > 1: S-shaped
     threshold: int = 50000  # signatures for consideration / a response
     answer_days: float = 40.0  # working days allowed for the answer

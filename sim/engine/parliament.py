@@ -78,10 +78,11 @@ class SpecialSessionConf:
 class CalendarConf:
     """Sessions and convocations: day 0 is ``start``; plenaries sit only in session.
 
-    ``introduction_deadline_days`` after a session opens, no new bill is introduced until the next
-    session (bills drafted meanwhile wait); ``introduce_in_recess`` says whether bills may be
-    introduced between sessions. At a session's end, and at a convocation's end, the bills still
-    before parliament (not yet adopted) are carried over or lapse.
+    ``introduction_deadline_days`` after a session opens, no new bill is introduced until the
+    session closes (bills drafted meanwhile wait); ``introduce_in_recess`` says whether bills may be
+    introduced between sessions (if not, they wait for the next session). At a session's end, and
+    at a convocation's end, the bills still before parliament (not yet adopted) are carried over or
+    lapse.
     """
 
     start: str = "2023-09-01"
