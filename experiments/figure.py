@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from experiments.catalog import Catalog
+    from experiments.i18n import Translator
+    from sim.metrics import Metric
 
 #: The module that draws a comparison's figures (what side processes must have imported).
 PLOTS = "experiments.plots"
@@ -44,3 +46,22 @@ class FigureData:
     metrics: Sequence[str]
     order: Sequence[str]
     described: Catalog
+
+
+def responsiveness_columns(summary: pd.DataFrame, described: Catalog) -> list[str]:
+    """The responsiveness measures of ``summary`` that its figure plots: one per citizen group
+    (those broken down by a dimension) with a value in some replication."""
+    return [
+        c
+        for c in described.in_group("responsiveness", summary.columns)
+        if described.describe(c).param("dimension") and summary[c].notna().any()
+    ]
+
+
+def group_label(metric: Metric, tr: Translator | None = None) -> str:
+    """The citizen group a responsiveness metric is about, e.g. ``age band: 60 plus``."""
+    from experiments.i18n import translator
+
+    tr = tr or translator()
+    dimension, value = metric.param("dimension") or "", metric.param("value") or ""
+    return f"{tr.name('dimension', dimension)}: {tr.name('value', value)}"

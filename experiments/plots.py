@@ -23,10 +23,9 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from experiments.catalog import Catalog
-from experiments.figure import Figure, FigureData
+from experiments.figure import Figure, FigureData, group_label, responsiveness_columns
 from experiments.i18n import N_, Translator, translator
 from experiments.stats import t_interval
-from sim.metrics import Metric
 
 DPI = 110
 #: Characters of a scenario label on one line of a legend or an axis.
@@ -222,22 +221,11 @@ def stage_time(
     return _figure("stage_time", _draw(8, 1.0 + 0.32 * rows, paint), tr)
 
 
-def group_label(metric: Metric, tr: Translator | None = None) -> str:
-    """The citizen group a responsiveness metric is about, e.g. ``age band: 60 plus``."""
-    tr = tr or translator()
-    dimension, value = metric.param("dimension") or "", metric.param("value") or ""
-    return f"{tr.name('dimension', dimension)}: {tr.name('value', value)}"
-
-
 def responsiveness(
     summary: pd.DataFrame, order: Sequence[str], described: Catalog, tr: Translator | None = None
 ) -> Figure | None:
     tr = tr or translator()
-    cols = [
-        c
-        for c in described.in_group("responsiveness", summary.columns)
-        if described.describe(c).param("dimension") and summary[c].notna().any()
-    ]
+    cols = responsiveness_columns(summary, described)
     if not cols:
         return None
     long, groups = _long(summary, cols, "group", lambda c: group_label(described.describe(c), tr))

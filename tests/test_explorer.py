@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -383,6 +383,28 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
         yield f"http://{HOST}:{port}", proc
 
 
+#: A caption's colour, its opacity (the element's and its ancestors') and the first background
+#: behind it, as the browser computes them.
+DRAWN = r"""(where) => {
+  const el = document.querySelector(`[data-testid='${where}'] [data-testid='stCaptionContainer']`);
+  let opacity = 1, back = null;
+  for (let n = el; n; n = n.parentElement) {
+    const style = getComputedStyle(n);
+    opacity *= parseFloat(style.opacity);
+    if (!back && !/rgba\(.*, 0\)$/.test(style.backgroundColor)) back = style.backgroundColor;
+  }
+  return [getComputedStyle(el).color, opacity, back];
+}"""
+
+
+def drawn_contrast(page, where: str) -> float:
+    """The contrast of the first caption in the page's part ``where`` against what is behind it."""
+    colour, opacity, back = page.evaluate(DRAWN, where)
+    front, behind = ([float(x) for x in re.findall(r"[\d.]+", c)] for c in (colour, back))
+    alpha = opacity * (front[3] if len(front) > 3 else 1.0)
+    return contrast(_over(front[:3], behind[:3], alpha), behind[:3])
+
+
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_share(served: str) -> None:
     from playwright.sync_api import sync_playwright
@@ -400,6 +422,7 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
             # workers, as Streamlit serves the page: as ``__main__``, which the workers must not run.
             page.goto(f"{served}/?years=1.5&replications={scenario.POOL_FROM}")
             before = share(page)
+            captions = {w: drawn_contrast(page, w) for w in ("stMain", "stSidebar")}
             spin = page.get_by_role("spinbutton", name="Replications", exact=True)
             assert spin.input_value() == str(scenario.POOL_FROM)
             img_before = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
@@ -441,6 +464,7 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
     number = re.compile(r"kz_kurultai_2026(?: \+ kz_digital)?: ([\d.,]+) %")
     assert number.search(before).group(1) != number.search(after).group(1)
     assert img_before != img_after  # the plotted figure itself changed
+    assert min(captions.values()) >= 4.5, captions  # the captions as drawn: WCAG 2 AA
 
 
 def _workers(server: subprocess.Popen) -> list[psutil.Process]:
@@ -499,10 +523,10 @@ def counted(*args):
         yield sides
 
 page.side_processes = counted
-here = page.results(folders, "en")["figures"]
+here = page.results(folders, "en", ())["figures"]
 aside = draw_aside()
 page.results.clear()
-there = page.results(folders, "en")["figures"]
+there = page.results(folders, "en", ())["figures"]
 print(aside, used, len(here), here == there, pool._served is None)
 """
 
@@ -1009,3 +1033,173 @@ def test_a_scenario_runs_again_after_the_models_code_changed(
     assert scenario.folder("fp", [1, 2], tmp_path) == before
     monkeypatch.setattr(scenario, "model_code", lambda: "0123456789abcdef")
     assert scenario.folder("fp", [1, 2], tmp_path) != before
+
+
+def _opened(params: dict[str, str]):
+    """The page as a shared link opens it (short runs unless ``params`` say otherwise)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGE), default_timeout=600)
+    at.query_params.update({"years": "1.5", "replications": "2", **params})
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_links_values_the_page_refuses_are_said_with_the_range_allowed_and_the_value_used(
+    cache: Path,
+) -> None:
+    """A shared link's value out of range (or not a number) was dropped without a word."""
+    from experiments.explorer.page import lever_range
+    from experiments.explorer.scenario import spans
+
+    at = _opened({"committee_capacity": "999", "seed": "-3", "vote_noise": "![x](http://127.0.0.1:9/a.png)"})
+    warned = [w.value for w in at.warning]
+    assert len(warned) == 3 and all("\n" not in w for w in warned)  # one line each
+    preset = dict(levers(scenario.PROPOSAL))
+    _kind, lo, hi, _step = lever_range("committee_capacity", preset["committee_capacity"],
+                                       spans(scenario.PROPOSAL)["committee_capacity"])  # fmt: skip
+    capacity = next(w for w in warned if "`committee_capacity`" in w)
+    assert capacity.startswith("The link's Committee capacity")  # the lever, by its label and its name
+    assert f"is 999, which is not allowed (a whole number from {lo} to {hi})" in capacity
+    assert capacity.endswith(f"the page uses {preset['committee_capacity']:g} instead.")
+    lever = "scen_lever_committee_capacity_kz_kurultai_2026_none"
+    assert at.slider(key=lever).value == preset["committee_capacity"]  # the preset's, as the warning says
+    assert any("`seed`" in w and "\\-3" in w and "uses 0 instead" in w for w in warned)
+    noise = next(w for w in warned if "`vote_noise`" in w)
+    assert "\\!\\[x\\]\\(http" in noise and "](http" not in noise  # the address's text, shown as text
+
+    at.slider(key=lever).set_value(4).run()
+    assert not at.warning  # said once, when the link was opened
+    ru = _opened({"committee_capacity": "abc", "lang": "ru"})
+    assert [w.value for w in ru.warning] and "`committee_capacity`" in ru.warning[0].value
+    assert "целое число от" in ru.warning[0].value
+    assert not _opened({"committee_capacity": "4"}).warning  # an allowed value: nothing to say
+
+
+def test_every_csv_download_says_which_settings_and_model_made_it(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV downloaded and opened later could not tell which comparison it held."""
+    import io
+
+    import pandas as pd
+    import streamlit
+
+    from experiments.manifest import model_code, versions
+
+    offered: dict[str, str] = {}
+    real = streamlit.download_button
+
+    def recorded(label: str, data: str, file_name: str, mime: str, **kwargs: Any) -> Any:
+        offered[file_name] = data
+        return real(label, data, file_name, mime, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recorded)
+    _opened({"seed": "7", "scen_channels": "kz_digital", "committee_capacity": "4", "vote_noise": "0.2"})
+    made = {
+        "setting_baseline_parliament": "kz_bicameral_2023",
+        "setting_baseline_channels": "none",
+        "setting_baseline_levers": "vote_noise=0.2",  # an assumption holds on both sides
+        "setting_scenario_parliament": "kz_kurultai_2026",
+        "setting_scenario_channels": "kz_digital",
+        "setting_scenario_levers": "committee_capacity=4; vote_noise=0.2",
+        "setting_years": 1.5,
+        "setting_seed": 7,
+        "setting_replications": 2,
+        "setting_parltwin_version": versions()["parltwin"],
+        "setting_model_code": model_code(),
+    }
+    for name in ("comparison.csv", "summary.csv"):
+        table = pd.read_csv(io.StringIO(offered[name]))  # a plain CSV: one table, one header row
+        assert list(table.columns[:3]) != list(made)[:3] and "scenario" in table.columns  # its own first
+        assert list(table.columns[-len(made) - 1 :]) == [*made, "setting_page_address"]
+        for column, value in made.items():
+            assert (table[column] == value).all(), (name, column)
+        address = table["setting_page_address"].iloc[0]
+        assert address.startswith("/?") and "committee_capacity=4" in address and "seed=7" in address
+    assert len(pd.read_csv(io.StringIO(offered["summary.csv"]))) == 4  # a row per replication, as before
+
+
+def test_the_parliament_picker_says_what_each_preset_is_in_the_pages_language(cache: Path) -> None:
+    """The picker showed ids alone (``kz_kurultai_2026``)."""
+    at = _opened({})
+    assert at.selectbox(key="scen_parliament").options == [
+        "kz_bicameral_2023: Kazakhstan, Mazhilis + Senate (2023 composition and procedure)",
+        "kz_kurultai_2026: Kazakhstan, unicameral Kurultai (2026 Constitution)",
+    ]
+    assert at.selectbox(key="base_parliament").value == "kz_bicameral_2023"  # chosen by id, as before
+    ru = _opened({"lang": "ru"}).selectbox(key="scen_parliament").options
+    assert ru[1] == "kz_kurultai_2026: Казахстан, однопалатный Курултай (Конституция 2026 года)"
+    kk = _opened({"lang": "kk"}).selectbox(key="scen_parliament").options
+    assert kk[1].startswith("kz_kurultai_2026: ") and re.search("[әғқңөұүһі]", kk[1])
+
+
+def test_every_figure_has_a_table_of_its_numbers_for_those_who_cannot_see_it(cache: Path) -> None:
+    """A figure is an image with no text a screen reader could read; its numbers are a table."""
+    at = _opened({})
+    tab = at.tabs[0]
+    images = tab.get("image")
+    alternatives = [e for e in tab.expander if e.label == "The figure's numbers"]
+    assert len(images) == len(alternatives) == 6  # the share answered, then the report's five figures
+    assert all(len(e.table) == 1 and len(e.table[0].value) >= 2 for e in alternatives)
+    share = alternatives[0].table[0].value
+    assert list(share["scenario"]) == ["kz_bicameral_2023", "kz_kurultai_2026"]
+    shown = dict(re.findall(r"(kz_\w+): ([\d.,]+) %", _shares(at)))
+    assert [shown[s] for s in share["scenario"]] == list(share["average over replications"])  # as plotted
+    differences = alternatives[-1].table[0].value
+    key, _table = _differences(at)
+    assert [_number(d) for d in differences["Difference from the baseline"]] == [
+        _number(d) for d in key.values()
+    ]  # the differences figure plots the key numbers' differences
+
+
+#: How Streamlit draws a caption: the text's colour at this opacity (``opacities.secondary``).
+CAPTION_OPACITY = 0.6
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    """``#rrggbb`` as three numbers from 0 to 255."""
+    return tuple(float(int(colour.lstrip("#")[i : i + 2], 16)) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _over(front: Sequence[float], back: Sequence[float], alpha: float) -> tuple[float, ...]:
+    """``front`` drawn at opacity ``alpha`` over ``back``."""
+    return tuple(alpha * f + (1 - alpha) * b for f, b in zip(front, back, strict=True))
+
+
+def contrast(a: Sequence[float], b: Sequence[float]) -> float:
+    """WCAG 2's contrast ratio of two sRGB colours (0-255): (L1 + 0.05) / (L2 + 0.05), L the
+    relative luminance."""
+
+    def luminance(rgb: Sequence[float]) -> float:
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (x / 255 for x in rgb)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_is_computed_as_wcag_defines_it() -> None:
+    assert contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    assert contrast(_rgb("#767676"), _rgb("#ffffff")) == pytest.approx(4.54, abs=0.01)  # AA's known edge
+    assert contrast(_over(_rgb("#2f2d2b"), _rgb("#ffffff"), CAPTION_OPACITY), _rgb("#ffffff")) < 4.5
+
+
+def test_captions_read_at_wcag_aa_contrast_on_the_page_and_in_its_sidebar() -> None:
+    """Streamlit's default caption (its text colour at 60% opacity) is 3.9:1 against white; WCAG 2
+    AA asks 4.5:1 of normal text. The theme is the one Streamlit reads for the page it runs."""
+    read = (
+        "import sys; from streamlit import config; config._main_script_path = sys.argv[1];"
+        "config.get_config_options(force_reparse=True);"
+        "print(*(config.get_option('theme.' + k) or '-' for k in sys.argv[2:]))"
+    )
+    keys = ["textColor", "backgroundColor", "sidebar.backgroundColor"]
+    defaults = ["#2f2d2b", "#ffffff", "#f8f8f7"]  # Streamlit's light theme, where the page sets none
+    res = subprocess.run(
+        [sys.executable, "-c", read, str(PAGE), *keys], capture_output=True, text=True, check=True, cwd="/"
+    )  # from another folder: the page's own theme, wherever the app is started
+    text, page, sidebar = (d if v == "-" else v for v, d in zip(res.stdout.split(), defaults, strict=True))
+    caption = _over(_rgb(text), _rgb(page), CAPTION_OPACITY)
+    assert contrast(caption, _rgb(page)) >= 4.5
+    assert contrast(_over(_rgb(text), _rgb(sidebar), CAPTION_OPACITY), _rgb(sidebar)) >= 4.5

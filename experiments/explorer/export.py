@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import shlex
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import yaml
 
 from experiments.explorer.scenario import Scenario, changed, resolved_config
 from experiments.explorer.shared import shared
+from experiments.manifest import model_code, versions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The config groups the exported file carries in full.
 GROUPS = ("parliament", "citizens", "channels")
@@ -116,3 +122,41 @@ def comparison_command(base: Scenario, scen: Scenario, config_dir: str = "my_con
             f"experiment.replications={scen.replications}",
         ]
     )
+
+
+#: What every column of settings that a downloaded CSV carries starts with (its tables have a
+#: ``scenario`` and a ``seed`` of their own).
+SETTING = "setting_"
+
+
+def moved_levers(s: Scenario) -> str:
+    """The levers moved from the presets' values, as ``name=value; ...`` (``none`` if none)."""
+    return "; ".join(f"{k}={v:g}" for k, v in sorted(changed(s).items())) or "none"
+
+
+def run_settings(base: Scenario, scen: Scenario, address: str) -> dict[str, str]:
+    """What made a comparison's numbers, by column: both sides' presets and levers, the horizon,
+    seed and replications, the model's version and code, and the page's address (after its host)
+    that shows the comparison again."""
+    fields = {
+        "baseline_parliament": base.parliament,
+        "baseline_channels": base.channels,
+        "baseline_levers": moved_levers(base),
+        "scenario_parliament": scen.parliament,
+        "scenario_channels": scen.channels,
+        "scenario_levers": moved_levers(scen),
+        "years": f"{scen.years:g}",
+        "seed": str(scen.seed),
+        "replications": str(scen.replications),
+        "parltwin_version": versions()["parltwin"] or "unknown",
+        "model_code": model_code(),
+        "page_address": address,
+    }
+    return {SETTING + k: v for k, v in fields.items()}
+
+
+def with_settings(table: pd.DataFrame, settings: Mapping[str, str]) -> str:
+    """``table`` as CSV with the settings that made it as its last columns, the same on every row:
+    a file that says what produced it, still one table for pandas or a spreadsheet, however its
+    rows are later filtered or sorted."""
+    return table.assign(**settings).to_csv(index=False)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -24,8 +26,11 @@ from experiments.explorer.export import (
     command,
     comparison_command,
     file_name,
+    run_settings,
     scenario_yaml,
+    with_settings,
 )
+from experiments.explorer.plotted import interval_numbers, plotted
 from experiments.explorer.scenario import (
     BASELINE,
     PROPOSAL,
@@ -33,6 +38,7 @@ from experiments.explorer.scenario import (
     cache_dir,
     changed,
     compare,
+    description,
     draw_aside,
     levers,
     presets,
@@ -67,6 +73,8 @@ SETTINGS = (
 )  # fmt: skip
 #: The page's numbers: their lowest and highest values, and the step of their inputs.
 NUMBERS = {"years": (1.0, 30.0, 0.5), "replications": (2, 200, 1), "seed": (0, 2**31, 1)}
+#: The labels of the page's numbers.
+NUMBER_LABELS = {"years": N_("Years simulated"), "replications": N_("Replications"), "seed": N_("Seed")}
 #: The session's record of the address the page last wrote, and of the settings it stands for.
 WRITTEN, SETTLED = "address_written", "address_settled"
 
@@ -179,6 +187,16 @@ def offered(group: str) -> list[str]:
     return [p for p in presets(group) if p != "single_queue"]
 
 
+def preset_label(group: str, preset: str, tr: Translator) -> str:
+    """A preset as its picker shows it: its id (by which the address, the exported files and the
+    results name it), then what it is in the page's language: a channels preset's name, another's
+    description (a planner should not have to know what ``kz_kurultai_2026`` stands for)."""
+    if group == "channels":
+        return f"{preset}: {tr.name('channel', preset)}"
+    text = description(group, preset)
+    return f"{preset}: {tr.name('description', text)}" if text else preset
+
+
 def lever_key(key: str, name: str, s: Scenario) -> str:
     """A lever's slider, for one pair of presets (other presets start from their own values)."""
     return f"{key}_lever_{name}_{s.parliament}_{s.channels}"
@@ -203,23 +221,46 @@ def lever_range(name: str, preset: float, span: tuple[float, float]) -> tuple[ty
     return float, round(preset - below * step, 10), round(preset + above * step, 10), step
 
 
-def settings(address: Mapping[str, str]) -> dict[str, Any]:
-    """The page's settings that ``address`` gives (its widgets' values, by key; see :func:`link`):
-    the language, horizon, replications, seed, both sides' presets and the scenario's levers. What
-    the address does not name, or names with a value not allowed, is the page's default: nothing
-    from it is used but a shipped preset's name, a language, or a number within its range."""
+@dataclass(frozen=True)
+class Refused:
+    """A value of the address that the page does not take: the setting (its address name and its
+    label's message id), the value as given, the range allowed and the value used instead."""
 
-    def number(name: str, default: float, low: float, high: float) -> float:
-        try:
-            value = float(address.get(name, default))
-        except ValueError:
+    key: str
+    label: str
+    value: str
+    low: float
+    high: float
+    used: float
+    whole: bool
+
+
+#: The longest part of a refused value that a warning quotes (an address may hold anything).
+QUOTED = 40
+
+
+def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refused]]:
+    """The page's settings that ``address`` gives (see :func:`settings`), and its numbers that the
+    page refused: each said on the page, so that a shared link's value is not dropped unseen."""
+    refused: list[Refused] = []
+
+    def number(key: str, label: str, default: float, low: float, high: float, whole: bool) -> float:
+        if key not in address:
             return default
-        return value if low <= value <= high else default
+        try:
+            value = float(address[key])
+        except ValueError:
+            value = math.nan
+        if low <= value <= high and (not whole or value.is_integer()):
+            return value
+        refused.append(Refused(key, label, str(address[key]), low, high, default, whole))
+        return default
 
     lang = address.get("lang")
     out: dict[str, Any] = {"lang": lang if lang in LANGUAGES else "en"}
     for name, (low, high, step) in NUMBERS.items():
-        out[name] = type(step)(number(name, getattr(BASELINE, name), low, high))
+        default = getattr(BASELINE, name)
+        out[name] = type(step)(number(name, NUMBER_LABELS[name], default, low, high, type(step) is int))
     for key, default in (("base", BASELINE), ("scen", PROPOSAL)):
         for group in ("parliament", "channels"):
             value = address.get(f"{key}_{group}")
@@ -228,8 +269,34 @@ def settings(address: Mapping[str, str]) -> dict[str, Any]:
     allowed = spans(named)
     for n, preset in levers(named):
         kind, lo, hi, _grid = lever_range(n, preset, allowed[n])
-        out[lever_key("scen", n, named)] = kind(number(n, preset, lo, hi))
-    return out
+        out[lever_key("scen", n, named)] = kind(number(n, PARAMETERS[n].label, preset, lo, hi, kind is int))
+    return out, refused
+
+
+def settings(address: Mapping[str, str]) -> dict[str, Any]:
+    """The page's settings that ``address`` gives (its widgets' values, by key; see :func:`link`):
+    the language, horizon, replications, seed, both sides' presets and the scenario's levers. What
+    the address does not name, or names with a value not allowed, is the page's default: nothing
+    from it is used but a shipped preset's name, a language, or a number within its range."""
+    return read_address(address)[0]
+
+
+def refused_text(r: Refused, tr: Translator) -> str:
+    """One line for a refused value: the setting, the value given (its Markdown marks escaped: an
+    address may hold anything), what is allowed and what is used."""
+    _ = tr.gettext
+    shown = r.value if len(r.value) <= QUOTED else r.value[:QUOTED] + "…"
+    low, high, used = (tr.integer(x) if r.whole else tr.number(x) for x in (r.low, r.high, r.used))
+    allowed = (
+        _("a whole number from {low} to {high}", low=low, high=high)
+        if r.whole
+        else _("from {low} to {high}", low=low, high=high)
+    )
+    return _(
+        "The link's {name} (`{key}`) is {value}, which is not allowed ({allowed}): the page uses "
+        "{used} instead.",
+        name=_(r.label), key=r.key, value=plain_text(shown), allowed=allowed, used=used,
+    )  # fmt: skip
 
 
 def _setting_values() -> dict[str, Any]:
@@ -243,18 +310,22 @@ def _setting_values() -> dict[str, Any]:
     return {k: state.get(k) for k in keys}
 
 
-def follow_address() -> bool:
+def follow_address() -> tuple[bool, list[Refused]]:
     """Give the page the settings its address names: those not yet set when a page opens (a shared
     link), and all of them when the browser went Back or Forward (the address is not the one the
-    page wrote, and no setting was changed on the page since). Whether it gave them all."""
+    page wrote, and no setting was changed on the page since). Whether it gave them all, and the
+    address's values it refused (to be said on the page)."""
     state, address = st.session_state, st.query_params.to_dict()
     if WRITTEN not in state:
-        for k, v in settings(address).items():
+        given, refused = read_address(address)
+        for k, v in given.items():
             state.setdefault(k, v)
-    elif address != state[WRITTEN] and _setting_values() == state[SETTLED]:
-        state.update(settings(address))
-        return True
-    return False
+        return False, refused
+    if address != state[WRITTEN] and _setting_values() == state[SETTLED]:
+        given, refused = read_address(address)
+        state.update(given)
+        return True, refused
+    return False, []
 
 
 #: The page's choices as last drawn (the pickers' presets, the levers moved): the browser sends a
@@ -286,11 +357,16 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
     """Preset and channel pickers (and levers) for one scenario, under the prefix ``key``; their
     values are in the session's state (see :func:`follow_address`)."""
     _ = tr.gettext
-    parliament = st.selectbox(_("Parliament"), offered("parliament"), key=f"{key}_parliament")
+    parliament = st.selectbox(
+        _("Parliament"),
+        offered("parliament"),
+        format_func=lambda p: preset_label("parliament", p, tr),
+        key=f"{key}_parliament",
+    )
     chosen = st.selectbox(
         _("Digital channels"),
         offered("channels"),
-        format_func=lambda c: f"{c}: {tr.name('channel', c)}",
+        format_func=lambda c: preset_label("channels", c, tr),
         key=f"{key}_channels",
     )
     s = Scenario(parliament, chosen, {}, years=st.session_state.years, seed=st.session_state.seed,
@@ -326,8 +402,9 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
-    """Figures and tables of a comparison of finished runs, in ``lang``: cached by the runs."""
+def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """Figures and tables of a comparison of finished runs, in ``lang``, its CSV files with the
+    settings that made it (``made_by``: :func:`run_settings`): cached by the runs and settings."""
     from experiments.replicate import SCENARIO
 
     tr = translator(lang)
@@ -365,10 +442,12 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
         "labels": c.labels,
         "table": table,
         "share": (share.title, share.caption, share.png) if share else None,
+        "share_numbers": interval_numbers(c.comparison, ANSWERED, c.labels, numbers) if share else None,
         "shares": shares,
         "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
         "measures": {m: numbers.label(m) for m in c.described},  # a measure's name for people
         "figures": [(f.title, f.caption, f.png) for f in figs],
+        "figure_numbers": [plotted(f.name, c.figure_data, tr) for f in figs],  # their text alternative
         # what the scenario runs with; the presets' plausible ranges are no setting of a run
         "changes": by_part(
             [
@@ -377,10 +456,18 @@ def results(folders: tuple[str, ...], lang: str) -> dict[str, Any]:
                 if ".ranges." not in f"{d.path}."
             ]
         ),
-        # What ``parltwin`` writes as comparison.csv and summary.csv for the same runs.
-        "comparison_csv": c.comparison.to_csv(index=False),
-        "summary_csv": c.summary.to_csv(index=False),
+        # What ``parltwin`` writes as comparison.csv and summary.csv for the same runs, and what made them.
+        "comparison_csv": with_settings(c.comparison, dict(made_by)),
+        "summary_csv": with_settings(c.summary, dict(made_by)),
     }
+
+
+def figure_numbers(table: pd.DataFrame | None, tr: Translator) -> None:
+    """The numbers of the figure above, as a table under it to unfold: the figure's text
+    alternative (a screen reader reads a table; of an image, its caption at most)."""
+    if table is not None and len(table):
+        with st.expander(tr.gettext("The figure's numbers")):
+            st.table(table.set_index(table.columns[0]))
 
 
 def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
@@ -406,7 +493,7 @@ def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
     draw_aside()  # once (``parltwin-app`` did it ahead): the workers' server, with the figures' module
-    followed = follow_address()  # a shared link, or the browser's Back and Forward
+    followed, refused = follow_address()  # a shared link, or the browser's Back and Forward
     lang = st.sidebar.selectbox(
         "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
     )
@@ -420,12 +507,10 @@ def main() -> None:
             "seeds and statistics as the parltwin command, with 95% confidence intervals."
         )
     )
+    for r in refused:
+        st.warning(refused_text(r, tr))
     with st.sidebar:
-        for name, label in (
-            ("years", N_("Years simulated")),
-            ("replications", N_("Replications")),
-            ("seed", N_("Seed")),
-        ):
+        for name, label in NUMBER_LABELS.items():
             low, high, step = NUMBERS[name]
             st.number_input(_(label), low, high, step=step, key=name)
         st.caption(_("Runs are kept in {folder}, one folder per scenario and seed.", folder=str(cache_dir())))
@@ -472,7 +557,9 @@ def main() -> None:
         st.error(_("This comparison cannot run: {why}", why=str(e)))
         st.stop()
     bar.empty()
-    shown = results(tuple(str(f) for f, _m in runs), lang)
+    address = "/?" + urlencode(st.session_state[WRITTEN]) if st.session_state[WRITTEN] else "/"
+    made_by = tuple(run_settings(base, scen, address).items())
+    shown = results(tuple(str(f) for f, _m in runs), lang, made_by)
 
     tabs = st.tabs([_("Comparison"), _("Channels"), _(ROBUSTNESS_TAB), _("Export")])
     with tabs[0]:
@@ -483,6 +570,7 @@ def main() -> None:
             st.image(png, caption=caption)
             values = "; ".join(f"{s}: {v} %" for s, v in shown["shares"])
             st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
+            figure_numbers(shown["share_numbers"], tr)
         else:
             st.info(_("The share of demands answered within a year needs more than a year simulated."))
         st.subheader(_("Key numbers"))
@@ -502,8 +590,9 @@ def main() -> None:
                 tab=_(ROBUSTNESS_TAB),
             )
         )
-        for title, caption, png in shown["figures"]:
+        for (title, caption, png), numbers in zip(shown["figures"], shown["figure_numbers"], strict=True):
             st.image(png, caption=f"{title}. {caption}")
+            figure_numbers(numbers, tr)
         left, right = st.columns(2)
         with left:
             st.download_button(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf, read_write
 
@@ -78,6 +79,18 @@ def cache_dir() -> Path:
 def presets(group: str) -> list[str]:
     """The shipped presets of a config group (``parliament``, ``channels``)."""
     return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
+
+
+@shared(maxsize=64)
+def description(group: str, preset: str) -> str:
+    """A shipped preset's ``description:`` (its message id in the catalog's ``description``
+    context), or "" where it has none: what a picker shows beside the preset's id."""
+    try:
+        data = yaml.safe_load((CONFIGS / group / f"{preset}.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ""
+    text = data.get("description") if isinstance(data, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 @dataclass(frozen=True)
