@@ -30,8 +30,9 @@ def main() -> None:
     # imported (below), the limit needs no threadpoolctl.
     one_blas_thread()
     from experiments.composition import libyaml
+    from experiments.preflight import confined
 
-    with libyaml():
+    with libyaml(), confined():
         _check_and_run()
 
 

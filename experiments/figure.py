@@ -65,3 +65,12 @@ def group_label(metric: Metric, tr: Translator | None = None) -> str:
     tr = tr or translator()
     dimension, value = metric.param("dimension") or "", metric.param("value") or ""
     return f"{tr.name('dimension', dimension)}: {tr.name('value', value)}"
+
+
+def offscreen() -> None:
+    """matplotlib draws into files (Agg), and reads no text as mathtext: a scenario's label or a
+    title a user wrote with ``$...$`` in it ended a finished sweep's report in a parse error."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["text.parse_math"] = False

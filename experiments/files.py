@@ -38,12 +38,19 @@ MAX_TABLE_BYTES = 10_000_000
 
 def regular_file(path: Path, most: int = MAX_TABLE_BYTES) -> str | None:
     """Why ``path`` is not a file to read whole (not there, a device, a pipe, too large), or None:
-    ``/dev/zero`` filled the memory and a pipe waited for ever."""
+    ``/dev/zero`` filled the memory, a pipe waited for ever, and ``/proc/self/pagemap`` said it was
+    empty."""
     p = Path(path)
     if not p.is_file():
         return "not a regular file"
     if p.stat().st_size > most:
         return f"{p.stat().st_size:,} bytes, over the {most:,} a table may have"
+    try:
+        with p.open("rb") as f:  # a file may hold more than it says (/proc's say 0 bytes)
+            if len(f.read(most + 1)) > most:
+                return f"over the {most:,} bytes a table may have"
+    except OSError as e:
+        return f"not readable ({e.strerror})"
     return None
 
 

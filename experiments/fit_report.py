@@ -12,20 +12,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from jinja2 import Environment
 from matplotlib.figure import Figure as MplFigure
 
-from experiments.figure import Figure
+from experiments.figure import Figure, offscreen
 from experiments.files import write_text, write_with
 from experiments.manifest import git_revision, now, versions
 from experiments.report import num
+
+offscreen()
 
 if TYPE_CHECKING:
     from experiments.estimation import Fitted

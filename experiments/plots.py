@@ -10,10 +10,6 @@ import io
 import textwrap
 from collections.abc import Callable, Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -23,9 +19,11 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from experiments.catalog import Catalog
-from experiments.figure import Figure, FigureData, group_label, responsiveness_columns
+from experiments.figure import Figure, FigureData, group_label, offscreen, responsiveness_columns
 from experiments.i18n import N_, Translator, translator
 from experiments.stats import t_interval
+
+offscreen()
 
 DPI = 110
 #: Characters of a scenario label on one line of a legend or an axis.

@@ -79,9 +79,9 @@ def summarise(values: np.ndarray, confidence: float) -> tuple[np.ndarray, np.nda
 
 def plot(table: pd.DataFrame, parts: pd.DataFrame, optimum: float, s: dict[str, Any], path: Path) -> None:
     """The efficiency curve with its band and the closed-form optimum; the two factors below it."""
-    import matplotlib
+    from experiments.figure import offscreen
 
-    matplotlib.use("Agg")
+    offscreen()
     import matplotlib.pyplot as plt
     import seaborn as sns
 

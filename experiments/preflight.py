@@ -24,6 +24,7 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -154,32 +155,72 @@ MAX_YAML_BYTES = 2_000_000
 
 
 def check_user_files(folder: Path) -> None:
-    """Every YAML file under a ``--config-dir`` is a regular file of UTF-8 text whose aliases expand
-    to at most :data:`MAX_YAML_NODES` nodes, before Hydra reads any (it would expand them all)."""
+    """Every YAML file under a ``--config-dir`` passes :func:`check_user_file`, before Hydra reads
+    any (it would expand their aliases). A file Hydra reads that this walk did not see (in a linked
+    folder) is checked as Hydra reads it (:func:`confined`)."""
     for path in sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")]):
-        if not path.is_file():
-            raise InputError(f"{path}: not a regular file")
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise InputError(
-                f"{path}: {path.stat().st_size} bytes, over the {MAX_YAML_BYTES} a preset may have"
-            )
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise InputError(
-                f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})"
-            ) from None
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            continue  # reported with its file and line where Hydra reads it
-        except RecursionError:
-            raise InputError(f"{path}: nested too deeply") from None
-        if root is not None and _expanded(root, {}) > MAX_YAML_NODES:
-            most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
-            raise InputError(f"{path}: its aliases expand to {most}")
-        _plain_defaults(path, root)
+        check_user_file(path)
+
+
+def check_user_file(path: Path) -> None:
+    """A user's YAML file is a regular file of UTF-8 text whose aliases expand to at most
+    :data:`MAX_YAML_NODES` nodes, and whose defaults name their choices outright."""
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise InputError(f"{path}: {path.stat().st_size} bytes, over the {MAX_YAML_BYTES} a preset may have")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # reported with its file and line where Hydra reads it
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply") from None
+    if root is not None and _expanded(root, {}) > MAX_YAML_NODES:
+        most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
+        raise InputError(f"{path}: its aliases expand to {most}")
+    _plain_defaults(path, root)
+
+
+def _outside(name: str) -> bool:
+    """Whether a config's name (``group/choice``) could name a file outside its group's folder."""
+    return "\\" in name or any(part == ".." for part in name.split("/"))
+
+
+@contextmanager
+def confined() -> Iterator[None]:
+    """While inside, Hydra reads a config only by a plain name, from a file inside its search folder:
+    a choice with ``..`` (``parliament=../../../x``, or in a preset's defaults) read any YAML file on
+    the machine and showed its contents in an error or a run's files, and a linked folder of a
+    ``--config-dir`` took its files past :func:`check_user_files`. A user's file is checked as Hydra
+    reads it. (The config sources are Hydra's plugins, whose modules its plugin scan loads again: the
+    repository that asks them is patched, not they.)"""
+    from hydra._internal.config_repository import ConfigRepository
+    from hydra.core.object_type import ObjectType
+
+    load = ConfigRepository.load_config
+
+    def load_config(self: Any, config_path: str) -> Any:
+        if _outside(config_path):
+            raise InputError(f"{config_path}: a config is named by its group and name, without '..'")
+        source = self._find_object_source(config_path=config_path, object_type=ObjectType.CONFIG)
+        if source is not None and source.scheme() == "file":
+            root = os.path.realpath(source.path)
+            full = os.path.realpath(os.path.join(source.path, source._normalize_file_name(config_path)))
+            if os.path.commonpath([root, full]) != root:
+                raise InputError(f"{config_path}: a file outside {source.path} (through a link)")
+            check_user_file(Path(full))
+        return load(self, config_path)
+
+    ConfigRepository.load_config = load_config  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ConfigRepository.load_config = load  # type: ignore[method-assign]
 
 
 def _plain_defaults(path: Path, root: yaml.Node | None) -> None:
@@ -193,6 +234,10 @@ def _plain_defaults(path: Path, root: yaml.Node | None) -> None:
             for node in _scalars(value):
                 if "${" in str(node.value):
                     raise InputError(f"{path}: defaults: {node.value!r} is not allowed: a choice written out")
+                if _outside(str(node.value)):
+                    raise InputError(
+                        f"{path}: defaults: {node.value!r} is not allowed: a group and a name, without '..'"
+                    )
 
 
 def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:

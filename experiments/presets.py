@@ -17,6 +17,12 @@ def fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.6g}"
 
 
+def _one_line(text: str) -> str:
+    """A comment's text on its line: a records file named with a line break (or a source cell with
+    one) wrote a line of YAML of its own into the fitted preset (``vote_noise: 0.99``)."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
 class PresetText:
     """The lines of a preset named ``name`` that extends ``base``, after ``header`` comment lines."""
 
@@ -31,7 +37,7 @@ class PresetText:
         node = self.tree
         for p in parts:
             node = node.setdefault(p, {})
-        node[last] = f"{value}   # {comment}"
+        node[last] = f"{value}   # {_one_line(comment)}"
 
     def range(self, path: str, low: float, high: float) -> None:
         """The plausible range of the number at ``path`` (left out when undefined)."""
@@ -39,7 +45,8 @@ class PresetText:
             self.ranges[path] = (min(low, high), max(low, high))
 
     def text(self, ranges_comment: str) -> str:
-        lines = [*(f"# {h}" for h in self.header), "defaults:", f"  - {self.base}", "  - _self_", ""]
+        lines = [f"# {_one_line(h)}" for h in self.header]
+        lines += ["defaults:", f"  - {self.base}", "  - _self_", ""]
         lines.append(f"name: {self.name}")
 
         def emit(node: dict[str, Any], depth: int) -> None:
@@ -52,7 +59,7 @@ class PresetText:
 
         emit(self.tree, 0)
         if self.ranges:
-            lines.append(f"ranges:   # {ranges_comment}")
+            lines.append(f"ranges:   # {_one_line(ranges_comment)}")
             for p, (lo, hi) in self.ranges.items():
                 lines.append(f"  {p}: [{fmt(round(lo, 6))}, {fmt(round(hi, 6))}]")
         return "\n".join(lines) + "\n"

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.files import write_text
+from experiments.files import regular_file, write_text
 from scenarios.errors import ConfigError
 from sim.engine.ledger import BILLS, STAGES, Table, from_columns
 from sim.engine.parliament import OUTCOMES as STAGE_OUTCOMES
@@ -128,8 +128,9 @@ def read(path: str | Path) -> pd.DataFrame:
     """The records in ``path`` (CSV), checked: the columns, dates, order of dates, outcomes, and one
     initiator and topic per bill. Raises ``ConfigError`` (field ``data``) on the first problem."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError("data", str(path), "an existing CSV file of bill records (docs/records.md)")
+    why = regular_file(path)
+    if why is not None:
+        raise ConfigError("data", str(path), f"a CSV file of bill records (docs/records.md); this is {why}")
     skipped = _comment_lines(path)
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, skiprows=skipped)

@@ -148,9 +148,9 @@ def evaluate(
 
 def figure(table: pd.DataFrame, s: dict[str, Any]) -> Any:
     """The indices as bars, one panel per output; laid out so that no label is cut."""
-    import matplotlib
+    from experiments.figure import offscreen
 
-    matplotlib.use("Agg")
+    offscreen()
     import seaborn as sns
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

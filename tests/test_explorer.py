@@ -489,6 +489,7 @@ def test_a_planner_who_leaves_mid_run_leaves_no_worker_running(server: tuple[str
         try:
             page = browser.new_page()
             page.goto(f"{url}/?years=5&replications=200")  # about a minute of replications here
+            page.get_by_role("button", name="Run them").click(timeout=120_000)  # a link's: asked first
             wait_for(lambda: len(_workers(proc)) == 2, "the page's two workers")
             running = _workers(proc)
         finally:
@@ -1203,3 +1204,27 @@ def test_captions_read_at_wcag_aa_contrast_on_the_page_and_in_its_sidebar() -> N
     caption = _over(_rgb(text), _rgb(page), CAPTION_OPACITY)
     assert contrast(caption, _rgb(page)) >= 4.5
     assert contrast(_over(_rgb(text), _rgb(sidebar), CAPTION_OPACITY), _rgb(sidebar)) >= 4.5
+
+
+def test_a_link_that_asks_for_many_replications_runs_them_only_on_a_click(cache: Path) -> None:
+    """A link (any web page may open one) ran 200 replications of 30 years as the page opened; the
+    planner's own horizon and replications run as they always did."""
+    from streamlit.testing.v1 import AppTest
+
+    from experiments.explorer.page import LINK_BUDGET
+
+    asked = {"years": "21", "replications": "3"}
+    assert LINK_BUDGET < 21 * 3
+    at = AppTest.from_file(str(PAGE), default_timeout=600)
+    at.query_params.update(asked)
+    at.run()
+    assert not at.exception
+    assert any("This link asks for 3 replications of 21 years" in i.value for i in at.info)
+    assert not cache.exists() or not any(cache.iterdir())  # nothing ran
+    at.button(key="run_asked").click().run()
+    assert not at.exception and any(cache.iterdir())  # the planner's click ran them
+    assert not any("This link asks" in i.value for i in at.info)
+
+    own = _app(years=21.0, replications=3)  # set on the page, not by a link: no question
+    own.run()
+    assert not own.exception and not any("This link asks" in i.value for i in own.info)

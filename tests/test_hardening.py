@@ -1078,3 +1078,69 @@ def test_a_bad_progress_interval_in_the_environment_is_one_line(
     monkeypatch.setenv("PARLTWIN_PROGRESS_SECONDS", "abc")
     line = refused([*SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
     assert "PARLTWIN_PROGRESS_SECONDS='abc'" in line and list(tmp_path.iterdir()) == []
+
+
+def _secret(tmp_path: Path) -> Path:
+    """A YAML file outside every config folder, as a user's own file elsewhere on the machine."""
+    (tmp_path / "private").mkdir()
+    secret = tmp_path / "private" / "keys.yaml"
+    secret.write_text("api_key: SUPERSECRET123\n")
+    return secret
+
+
+@pytest.mark.parametrize("where", ["command line", "defaults", "linked folder"])
+def test_no_config_is_read_from_outside_its_folder(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``parliament=../../x`` (or the same in a preset's defaults) read any YAML file on the machine
+    and showed it in an error or wrote it into a run's files; a linked folder of a --config-dir took
+    its files past the checks of size and aliases."""
+    secret = _secret(tmp_path)
+    up = "../" * 30 + str(secret.with_suffix("")).lstrip("/")  # past the root of any config folder
+    mine = tmp_path / "mine"
+    (mine / "parliament").mkdir(parents=True)
+    if where == "command line":
+        args = [f"parliament={up}", *SHORT, "hydra.run.dir=run"]
+    elif where == "defaults":
+        (mine / "parliament" / "mine.yaml").write_text(
+            f"defaults:\n  - kz_bicameral_2023\n  - /parliament@description: {up}\n  - _self_\nname: mine\n"
+        )
+        args = ["--config-dir", str(mine), "parliament=mine", *SHORT, "hydra.run.dir=run"]
+    else:
+        (mine / "citizens").symlink_to(secret.parent, target_is_directory=True)
+        args = ["--config-dir", str(mine), "citizens=keys", *SHORT, "hydra.run.dir=run"]
+    line = refused(args, tmp_path, monkeypatch, capsys)
+    assert "SUPERSECRET123" not in line and "api_key" not in line
+    assert "'..'" in line or "outside" in line
+
+
+def test_a_label_with_dollar_signs_is_drawn_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A swept description ``$}$`` reached the figures' legends, where matplotlib read it as
+    mathtext: a parse error ended the finished sweep with a traceback and no report."""
+    args = ["-m", "experiment=compare", "experiment.replications=2", "experiment.workers=1", *SHORT]
+    args += ["parliament.description=a,'$}$'", "hydra.sweep.dir=sweep"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err[-2000:]
+    assert (tmp_path / "sweep" / "report.html").is_file()
+    assert "$}$" in (tmp_path / "sweep" / "summary.csv").read_text()
+
+
+def test_a_fitted_presets_comments_stay_on_their_lines() -> None:
+    """A records file named ``r\\nvote_noise: 0.99\\n#.csv`` wrote a line of YAML of its own into the
+    fitted preset, a value outside its plausible range with no source beside it."""
+    import yaml
+
+    from experiments.presets import PresetText
+
+    text = PresetText("kz_bicameral_2023", "mine", ["Records: r\nvote_noise: 0.99\n#.csv: 3 bills"])
+    text.set("loyalty_sd", "0.05", "fitted to r\r\ncomplexity_sd: 9\u2028x")
+    text.range("loyalty_sd", 0.0, 0.1)
+    data = yaml.safe_load(text.text("95% intervals\nhead_of_state: 1"))
+    assert data == {
+        "defaults": ["kz_bicameral_2023", "_self_"],
+        "name": "mine",
+        "loyalty_sd": 0.05,
+        "ranges": {"loyalty_sd": [0.0, 0.1]},
+    }

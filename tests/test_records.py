@@ -111,6 +111,21 @@ def test_the_fit_command_refuses_missing_records_with_one_line(tmp_path: Path) -
     assert (
         len(lines) == 1
         and lines[0].startswith("parltwin: error: data=")
-        and "an existing CSV file" in lines[0]
+        and "a CSV file of bill records" in lines[0]
+        and "not a regular file" in lines[0]
     )
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("option", ["data", "experiment.observed"])
+def test_a_table_that_says_it_is_empty_is_read_no_further_than_a_tables_size(
+    option: str, tmp_path: Path
+) -> None:
+    """``/proc/self/pagemap`` says it holds 0 bytes and holds terabytes: read whole, it ended in a
+    MemoryError traceback (or the machine's memory)."""
+    kind = ["experiment=fit"] if option == "data" else ["experiment=calibrate"]
+    res = run_cli(*kind, f"{option}=/proc/self/pagemap", f"hydra.run.dir={tmp_path / 'out'}", cwd=tmp_path)
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2 and len(lines) == 1, res.stderr[-2000:]
+    assert f"{option}='/proc/self/pagemap'" in lines[0] and "bytes a table may have" in lines[0]
+    assert not (tmp_path / "out").exists()

@@ -310,6 +310,24 @@ def _setting_values() -> dict[str, Any]:
     return {k: state.get(k) for k in keys}
 
 
+#: Replication-years a scenario may cost before a link's horizon and replications run without a
+#: click: a link (any web page may open one) asked for 200 replications of 30 years as the page
+#: opened, minutes of every core and a gigabyte of runs kept (the page's own are 5 x 3).
+LINK_BUDGET = 60.0
+#: The horizon and replications a link asked for, until the planner runs them or changes them.
+ASKED = "asked_by_link"
+
+
+def _asked(address: Mapping[str, str]) -> None:
+    """Note the horizon and replications the address gave, when they cost more than the budget."""
+    state = st.session_state
+    asked = (state["years"], state["replications"])
+    if {"years", "replications"} & set(address) and asked[0] * asked[1] > LINK_BUDGET:
+        state[ASKED] = asked
+    else:
+        state.pop(ASKED, None)
+
+
 def follow_address() -> tuple[bool, list[Refused]]:
     """Give the page the settings its address names: those not yet set when a page opens (a shared
     link), and all of them when the browser went Back or Forward (the address is not the one the
@@ -320,12 +338,39 @@ def follow_address() -> tuple[bool, list[Refused]]:
         given, refused = read_address(address)
         for k, v in given.items():
             state.setdefault(k, v)
+        _asked(address)
         return False, refused
     if address != state[WRITTEN] and _setting_values() == state[SETTLED]:
         given, refused = read_address(address)
         state.update(given)
+        _asked(address)
         return True, refused
     return False, []
+
+
+def _count(tr: Translator, x: float) -> str:
+    """A number as a planner writes it: 21 years, 1.5 years."""
+    return tr.integer(int(x)) if float(x).is_integer() else tr.number(x)
+
+
+def ask_before_running(tr: Translator) -> None:
+    """Stop the page, with a button to go on, while the horizon and replications a link asked for
+    cost more than :data:`LINK_BUDGET` (the planner's own change of them needs no click)."""
+    state = st.session_state
+    asked = state.get(ASKED)
+    if asked is None or asked != (state["years"], state["replications"]) or state.get("run_asked"):
+        state.pop(ASKED, None)  # not asked by a link, changed since, or the planner clicked
+        return
+    years, replications = asked
+    st.info(
+        tr.gettext(
+            "This link asks for {replications} replications of {years} years for each scenario, more "
+            "than the page runs without asking ({budget} replication-years).",
+            replications=tr.integer(replications), years=_count(tr, years), budget=_count(tr, LINK_BUDGET),
+        )
+    )  # fmt: skip
+    st.button(tr.gettext("Run them"), key="run_asked")
+    st.stop()
 
 
 #: The page's choices as last drawn (the pickers' presets, the levers moved): the browser sends a
@@ -542,6 +587,7 @@ def main() -> None:
     write_address(base, scen, lang)
     pickers = [f"{k}_{g}" for k in ("base", "scen") for g in ("parliament", "channels")]
     st.session_state[DRAWN] = {"lang": lang, "pickers": {k: st.session_state[k] for k in pickers}}
+    ask_before_running(tr)
     bar = st.progress(0.0, text=_("Running…"))
     part = [0.0, 0.0]  # each scenario's share of its replications done
 
