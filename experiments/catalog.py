@@ -23,7 +23,13 @@ class Catalog(dict[str, Metric]):
 
     def describe(self, name: str) -> Metric:
         m = self.get(name)
-        return m if m is not None else Metric(name, name.replace("_", " ").capitalize(), "", "none", "other")
+        if m is not None:
+            return m  # a name without a description may take any value (``signed``)
+        return Metric(name, name.replace("_", " ").capitalize(), "", "none", "other", signed=True)
+
+    def bounds(self, names: Iterable[str]) -> dict[str, tuple[float, float]]:
+        """The values each metric of ``names`` can take (:attr:`sim.metrics.Metric.bounds`)."""
+        return {n: self.describe(n).bounds for n in names}
 
     def label(self, name: str) -> str:
         return self.describe(name).text()

@@ -11,7 +11,7 @@ report that looks complete and is not.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,19 +74,23 @@ def strata(
 
 
 def compare_by_horizon(
-    summary: pd.DataFrame, metrics: list[str], groups: list[tuple[list[str], str | None]]
+    summary: pd.DataFrame,
+    metrics: list[str],
+    groups: list[tuple[list[str], str | None]],
+    bounds: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """:func:`experiments.stats.comparison` within each horizon: never a scenario against a baseline
-    run for another horizon (the procedure's warm-up would pass for a finding)."""
+    run for another horizon (the procedure's warm-up would pass for a finding). Each metric's
+    interval is cut to its ``bounds``."""
     parts = []
     for members, base in groups:
         part = summary[summary["scenario"].isin(members)]
         if base is None:
-            d = describe(part, metrics)
+            d = describe(part, metrics, bounds)
             d.insert(1, "baseline", None)
             parts.append(d)
         else:
-            parts.append(comparison(part, metrics, base))
+            parts.append(comparison(part, metrics, base, bounds))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -197,6 +201,7 @@ def compare_jobs(
     summary = pd.DataFrame(rows)
     base = baseline_label(baseline, labels, manifests)
     metrics = metric_columns(summary)
+    described = catalog.load(folder for folder, _ in jobs)
     return Compared(
         labels=labels,
         manifests=manifests,
@@ -204,10 +209,10 @@ def compare_jobs(
         summary=summary,
         leads=pd.concat(leads, ignore_index=True),
         comparison=adjusted(
-            compare_by_horizon(summary, metrics, strata(labels, manifests, base)),
+            compare_by_horizon(summary, metrics, strata(labels, manifests, base), described.bounds(metrics)),
             [m for m in wanted if m in metrics],
         ),
-        described=catalog.load(folder for folder, _ in jobs),
+        described=described,
         baseline=base,
         headline=[m for m in wanted if m in metrics],
     )

@@ -101,10 +101,15 @@ def _legend_below(fig: MplFigure, ax: Axes, order: Sequence[str]) -> None:
                frameon=False)  # fmt: skip
 
 
-def _ci(x: Sequence[float]) -> tuple[float, float]:
-    """Seaborn ``errorbar`` callable: the t-interval of :mod:`experiments.stats`."""
-    _, lo, hi = t_interval(x)
-    return (lo, hi)
+def _ci(within: tuple[float, float]) -> Callable[[Sequence[float]], tuple[float, float]]:
+    """Seaborn ``errorbar`` callable: the t-interval of :mod:`experiments.stats`, cut to the values
+    the measure can take (days from 0, shares from 0 to 1)."""
+
+    def interval(x: Sequence[float]) -> tuple[float, float]:
+        _, lo, hi = t_interval(x, within=within)
+        return (lo, hi)
+
+    return interval
 
 
 def _draw(width: float, height: float, paint: Callable[[MplFigure], None]) -> tuple[MplFigure, bytes]:
@@ -148,7 +153,7 @@ def laws_per_year(summary: pd.DataFrame, order: Sequence[str], tr: Translator | 
         for k, s in enumerate(order):
             x = summary.loc[summary["scenario"] == s, metric].to_numpy(dtype=float)
             ax.scatter(x, k + jitter.uniform(-0.2, 0.2, x.size), s=22, alpha=0.55, color=pal[s], lw=0)
-        est = [t_interval(summary.loc[summary["scenario"] == s, metric]) for s in order]
+        est = [t_interval(summary.loc[summary["scenario"] == s, metric], within=(0.0, np.inf)) for s in order]
         m, lo, hi = (np.array(v, dtype=float) for v in zip(*est, strict=True))
         _mean_ci(ax, m, np.arange(len(order)), lo, hi)
         ax.set_yticks(np.arange(len(order)), [wrap(s) for s in order])
@@ -207,12 +212,12 @@ def stage_time(
         for ax, (s, stages) in zip(axes, panels, strict=True):
             sns.barplot(
                 data=long[long["scenario"] == s], y="stage", x="value", order=stages, color=pal[s],
-                errorbar=_ci, capsize=0.2, err_kws={"linewidth": 1.2}, ax=ax,
+                errorbar=_ci((0.0, np.inf)), capsize=0.2, err_kws={"linewidth": 1.2}, ax=ax,
             )  # fmt: skip
             ax.set_title(wrap(s, 80), fontsize="medium", loc="left")
             ax.set(xlabel="", ylabel="")
         axes[-1].set_xlabel(tr.gettext("mean days per visit"))
-        axes[0].set_xlim(left=0)  # an interval from a rarely visited stage may reach below zero
+        axes[0].set_xlim(left=0)
         fig.suptitle(tr.gettext("Time spent in each stage"))
 
     rows = sum(len(p) + 1 for _, p in panels)
@@ -232,7 +237,7 @@ def responsiveness(
         ax = fig.subplots()
         sns.pointplot(
             data=long, y="group", x="value", order=groups, hue="scenario", hue_order=order,
-            palette=_palette(order), errorbar=_ci, dodge=0.5 if len(order) > 1 else False,
+            palette=_palette(order), errorbar=_ci((0.0, 1.0)), dodge=0.5 if len(order) > 1 else False,
             linestyle="none", capsize=0.15, markers="D", ax=ax,
         )  # fmt: skip
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))

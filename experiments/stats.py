@@ -9,7 +9,7 @@ replications: each replication is one independent draw of the whole run.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -17,12 +17,18 @@ from scipy import stats
 
 LEVEL = 0.95
 KEYS = ("scenario", "replication", "seed")
+#: No bounds: a difference, or a measure that may take any value.
+UNBOUNDED = (-np.inf, np.inf)
 
 
-def t_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
+def t_interval(
+    values: Sequence[float] | np.ndarray, level: float = LEVEL, within: tuple[float, float] = UNBOUNDED
+) -> tuple[float, float, float]:
     """``(mean, low, high)`` of the Student-t interval; missing values are dropped.
 
-    The bounds are NaN with fewer than two values; with zero spread they equal the mean.
+    The bounds are NaN with fewer than two values; with zero spread they equal the mean. An interval
+    of a measure that cannot leave ``within`` (a count, a share) is cut to it: the mean cannot lie
+    outside, so the cut interval covers it at least as often.
     """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
@@ -32,7 +38,8 @@ def t_interval(values: Sequence[float] | np.ndarray, level: float = LEVEL) -> tu
     if x.size < 2:
         return (mean, np.nan, np.nan)
     half = float(_t_quantile(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-    return (mean, mean - half, mean + half)
+    low, high = within
+    return (mean, max(mean - half, low), min(mean + half, high))
 
 
 @functools.cache
@@ -47,15 +54,18 @@ def metric_columns(summary: pd.DataFrame) -> list[str]:
     return [c for c in summary.columns if c not in KEYS and pd.api.types.is_numeric_dtype(summary[c].dtype)]
 
 
-def describe(summary: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+def describe(
+    summary: pd.DataFrame, metrics: Sequence[str], bounds: Mapping[str, tuple[float, float]] | None = None
+) -> pd.DataFrame:
     """Per scenario and metric: ``n`` (replications with a value), ``mean``, ``sd``, ``ci_low``,
-    ``ci_high``. Scenarios keep their order of appearance."""
+    ``ci_high`` (cut to the metric's ``bounds``, where given). Scenarios keep their order of
+    appearance."""
     rows = []
     for scenario, g in summary.groupby("scenario", sort=False):
         for m in metrics:
             x = g[m].to_numpy(dtype=float)
             x = x[~np.isnan(x)]
-            mean, lo, hi = t_interval(x)
+            mean, lo, hi = t_interval(x, within=(bounds or {}).get(m, UNBOUNDED))
             sd = float(x.std(ddof=1)) if x.size > 1 else np.nan
             rows.append((scenario, m, int(x.size), mean, sd, lo, hi))
     return pd.DataFrame(rows, columns=["scenario", "metric", "n", "mean", "sd", "ci_low", "ci_high"])
@@ -116,9 +126,14 @@ def holm(p: Sequence[float] | np.ndarray) -> np.ndarray:
     return out
 
 
-def comparison(summary: pd.DataFrame, metrics: Sequence[str], baseline: str) -> pd.DataFrame:
+def comparison(
+    summary: pd.DataFrame,
+    metrics: Sequence[str],
+    baseline: str,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
     """:func:`describe` joined with :func:`paired_differences` (empty for the baseline's rows)."""
-    desc = describe(summary, metrics)
+    desc = describe(summary, metrics, bounds)
     diff = paired_differences(summary, metrics, baseline)
     out = desc.merge(diff, on=["scenario", "metric"], how="left")
     out.insert(1, "baseline", baseline)

@@ -68,11 +68,20 @@ class Metric:
     group: str
     doc: str = ""
     params: tuple[tuple[str, str], ...] = ()
+    signed: bool = False  # may be below 0 (none is now: counts, days, rates, ratios, distances)
 
     @property
     def share(self) -> bool:
         """Shares are shown as percentages (and their differences in percentage points)."""
         return self.unit == "share"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The values the measure can take: an interval of its mean is cut to them (a share's
+        Student-t interval over 2 replications ran below 0%)."""
+        if self.share:
+            return (0.0, 1.0)
+        return (-math.inf, math.inf) if self.signed else (0.0, math.inf)
 
     def param(self, key: str) -> str | None:
         return dict(self.params).get(key)

@@ -121,3 +121,41 @@ def test_paired_p_of_a_constant_difference_is_the_sign_tests() -> None:
 
 def test_replay_adjusts_with_the_one_holm() -> None:
     assert replay.holm is holm
+
+
+def test_an_interval_is_cut_to_the_values_its_measure_can_take() -> None:
+    """Two runs with no override and one with one: the t-interval of the mean reached -0.6 overrides;
+    a share's reached above 100%. Cut, it still holds the mean, and a difference is never cut."""
+    mean, lo, hi = t_interval([0.0, 0.0, 1.0])
+    assert lo < 0  # the plain interval
+    cut = t_interval([0.0, 0.0, 1.0], within=(0.0, np.inf))
+    assert cut == (mean, 0.0, hi)
+    share = t_interval([0.9, 1.0, 1.0], within=(0.0, 1.0))
+    assert share[2] == 1.0 and share[1] == t_interval([0.9, 1.0, 1.0])[1]
+    summary = pd.DataFrame(
+        {"scenario": ["a"] * 3 + ["b"] * 3, "seed": [0, 1, 2] * 2, "x": [0.0, 0.0, 1.0, 0.0, 0.0, 0.0]}
+    )
+    comp = comparison(summary, ["x"], "a", {"x": (0.0, np.inf)}).set_index("scenario")
+    assert comp.loc["a", "ci_low"] == 0.0 and comp.loc["b", "diff_ci_high"] > 0 > comp.loc["b", "diff_ci_low"]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ["channels=kz_digital"],
+        ["parliament=kz_kurultai_2026", "channels=kz_digital"],
+        ["channels=uk_petitions"],
+    ],
+)
+def test_every_measure_stays_within_the_values_it_declares(overrides: list[str]) -> None:
+    """An interval is cut to a measure's declared bounds (counts, days and distances from 0, shares
+    0-1): a measure that can go below 0 must say so (``signed``), or its intervals would be wrong."""
+    from scenarios import simulate, validate
+    from tests.conftest import compose_config
+
+    run = simulate(validate(compose_config([*overrides, "years=2"])), seed=3)
+    assert run.metrics
+    for name, value in run.summary.items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and name in run.metrics:
+            low, high = run.metrics[name].bounds
+            assert low <= value <= high, (name, value)

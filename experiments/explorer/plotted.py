@@ -37,7 +37,8 @@ def _means(
     rows = []
     for m, name in names.items():
         for s in order:
-            mean, lo, hi = t_interval(summary.loc[summary["scenario"] == s, m])
+            within = numbers.described.describe(m).bounds
+            mean, lo, hi = t_interval(summary.loc[summary["scenario"] == s, m], within=within)
             if not np.isnan(mean):
                 rows.append([_named(numbers, m, name), s, numbers.value(m, mean), numbers.ci(m, lo, hi)])
     return rows
