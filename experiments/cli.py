@@ -30,7 +30,7 @@ def main() -> None:
     # imported (below), the limit needs no threadpoolctl.
     one_blas_thread()
     from experiments.composition import libyaml
-    from experiments.preflight import confined
+    from experiments.config_files import confined
 
     with libyaml(), confined():
         _check_and_run()

@@ -41,6 +41,8 @@ def regular_file(path: Path, most: int = MAX_TABLE_BYTES) -> str | None:
     ``/dev/zero`` filled the memory, a pipe waited for ever, and ``/proc/self/pagemap`` said it was
     empty."""
     p = Path(path)
+    if not p.exists() and not p.is_symlink():
+        return "no such file"
     if not p.is_file():
         return "not a regular file"
     if p.stat().st_size > most:

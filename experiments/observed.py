@@ -308,7 +308,10 @@ def main(argv: list[str] | None = None) -> None:
 
     from hydra import compose, initialize_config_dir
 
+    from experiments.config_files import confined
+    from experiments.errors import exit_for
     from scenarios import register, validate
+    from scenarios.allowlist import check_instantiable
 
     parser = argparse.ArgumentParser(prog="python -m experiments.observed", description=main.__doc__)
     parser.add_argument("overrides", nargs="*", help="parltwin overrides, e.g. parliament=kz_bicameral_2023")
@@ -317,8 +320,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     register()
     configs = Path(__file__).resolve().parents[1] / "configs"
-    with initialize_config_dir(version_base="1.3", config_dir=str(configs)):
-        conf = validate(compose("config", overrides=list(args.overrides)))
+    try:  # composed and checked as parltwin composes and checks a config (one line on an error)
+        with confined(), initialize_config_dir(version_base="1.3", config_dir=str(configs)):
+            cfg = compose("config", overrides=list(args.overrides))
+        check_instantiable(cfg)
+        conf = validate(cfg)
+    except Exception as e:
+        exit_for(e)
     table = held_to_records(conf, args.replications, conf.seed)
     if args.csv is not None:
         from experiments.files import write_text

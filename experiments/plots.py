@@ -59,7 +59,7 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         N_("Responsiveness by citizen group"),
         N_(
             "Of the demands that citizens raise (a topic becoming pressing for a group), the share that a "
-            "bill answered within a year, weighted by the number of people behind each demand, for "
+            "bill or a law answered within a year, weighted by the number of people behind each demand, for "
             "citizens in towns and villages, by language and by age. Average over replications with its "
             "95% confidence interval; further right means Parliament answers that group more often. The "
             "axis runs from 0 to 100%."

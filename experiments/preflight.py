@@ -23,13 +23,11 @@ import difflib
 import itertools
 import math
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
@@ -40,6 +38,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 from experiments.compare_spec import HEADLINE, compare_spec, scheduler_at
 from experiments.compare_spec import KIND as COMPARE
 from experiments.composition import checked_sweep
+from experiments.config_files import check_user_files
 from experiments.errors import InputError
 from experiments.figure import PLOTS
 from experiments.files import existing_ancestor, missing_dirs, whole
@@ -146,126 +145,6 @@ def _parse(overrides: list[str]) -> list[Override]:
 
 def _quoted(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-#: The most a user's YAML file may hold, its aliases expanded (the largest shipped preset: 623 nodes),
-#: and its size: a few lines of anchors and aliases can stand for billions of nodes.
-MAX_YAML_NODES = 50_000
-MAX_YAML_BYTES = 2_000_000
-
-
-def check_user_files(folder: Path) -> None:
-    """Every YAML file under a ``--config-dir`` passes :func:`check_user_file`, before Hydra reads
-    any (it would expand their aliases). A file Hydra reads that this walk did not see (in a linked
-    folder) is checked as Hydra reads it (:func:`confined`)."""
-    for path in sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")]):
-        check_user_file(path)
-
-
-def check_user_file(path: Path) -> None:
-    """A user's YAML file is a regular file of UTF-8 text whose aliases expand to at most
-    :data:`MAX_YAML_NODES` nodes, and whose defaults name their choices outright."""
-    if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
-    if path.stat().st_size > MAX_YAML_BYTES:
-        raise InputError(f"{path}: {path.stat().st_size} bytes, over the {MAX_YAML_BYTES} a preset may have")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return  # reported with its file and line where Hydra reads it
-    except RecursionError:
-        raise InputError(f"{path}: nested too deeply") from None
-    if root is not None and _expanded(root, {}) > MAX_YAML_NODES:
-        most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
-        raise InputError(f"{path}: its aliases expand to {most}")
-    _plain_defaults(path, root)
-
-
-def _outside(name: str) -> bool:
-    """Whether a config's name (``group/choice``) could name a file outside its group's folder."""
-    return "\\" in name or any(part == ".." for part in name.split("/"))
-
-
-@contextmanager
-def confined() -> Iterator[None]:
-    """While inside, Hydra reads a config only by a plain name, from a file inside its search folder:
-    a choice with ``..`` (``parliament=../../../x``, or in a preset's defaults) read any YAML file on
-    the machine and showed its contents in an error or a run's files, and a linked folder of a
-    ``--config-dir`` took its files past :func:`check_user_files`. A user's file is checked as Hydra
-    reads it. (The config sources are Hydra's plugins, whose modules its plugin scan loads again: the
-    repository that asks them is patched, not they.)"""
-    from hydra._internal.config_repository import ConfigRepository
-    from hydra.core.object_type import ObjectType
-
-    load = ConfigRepository.load_config
-
-    def load_config(self: Any, config_path: str) -> Any:
-        if _outside(config_path):
-            raise InputError(f"{config_path}: a config is named by its group and name, without '..'")
-        source = self._find_object_source(config_path=config_path, object_type=ObjectType.CONFIG)
-        if source is not None and source.scheme() == "file":
-            root = os.path.realpath(source.path)
-            full = os.path.realpath(os.path.join(source.path, source._normalize_file_name(config_path)))
-            if os.path.commonpath([root, full]) != root:
-                raise InputError(f"{config_path}: a file outside {source.path} (through a link)")
-            check_user_file(Path(full))
-        return load(self, config_path)
-
-    ConfigRepository.load_config = load_config  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        ConfigRepository.load_config = load  # type: ignore[method-assign]
-
-
-def _plain_defaults(path: Path, root: yaml.Node | None) -> None:
-    """A preset's defaults list names its choices outright: an interpolation there (``- /pick:
-    s${now:%S}``) is resolved by Hydra each time it composes, so the config it runs need not be the
-    one checked (and it may call any resolver)."""
-    if not isinstance(root, yaml.MappingNode):
-        return
-    for key, value in root.value:
-        if getattr(key, "value", None) == "defaults":
-            for node in _scalars(value):
-                if "${" in str(node.value):
-                    raise InputError(f"{path}: defaults: {node.value!r} is not allowed: a choice written out")
-                if _outside(str(node.value)):
-                    raise InputError(
-                        f"{path}: defaults: {node.value!r} is not allowed: a group and a name, without '..'"
-                    )
-
-
-def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
-    if isinstance(node, yaml.ScalarNode):
-        yield node
-    elif isinstance(node, yaml.SequenceNode):
-        for v in node.value:
-            yield from _scalars(v)
-    elif isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            yield from _scalars(k)
-            yield from _scalars(v)
-
-
-def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
-    """The nodes ``node`` stands for, its aliases expanded (each node counted once, in ``seen``)."""
-    key = id(node)
-    if key in seen:
-        return seen[key]
-    seen[key] = MAX_YAML_NODES + 1  # an alias of a node within itself never ends
-    if isinstance(node, yaml.MappingNode):
-        n = 1 + sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
-    elif isinstance(node, yaml.SequenceNode):
-        n = 1 + sum(_expanded(v, seen) for v in node.value)
-    else:
-        n = 1
-    seen[key] = n
-    return n
 
 
 class Composer:

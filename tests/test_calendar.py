@@ -71,8 +71,8 @@ def test_introduction_closes_after_the_deadline_and_in_recess() -> None:
     [
         ("2026-08-20", "2026-08-31", 5, False),  # closes the day before the run starts
         ("2026-08-20", "2026-09-01", 5, True),  # its last day is the run's first
-        ("2027-09-01", "2027-09-05", 1, True),  # opens as the run ends (day 365)
-        ("2027-09-02", "2027-09-05", 1, False),  # opens the day after
+        ("2027-08-31", "2027-09-05", 1, True),  # opens on the run's last day (day 364)
+        ("2027-09-01", "2027-09-05", 1, False),  # opens as the run's clock stops (day 365): never sits
         ("2040-01-01", "2040-01-10", 5, False),
     ],
 )

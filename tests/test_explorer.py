@@ -1221,6 +1221,9 @@ def test_a_link_that_asks_for_many_replications_runs_them_only_on_a_click(cache:
     assert not at.exception
     assert any("This link asks for 3 replications of 21 years" in i.value for i in at.info)
     assert not cache.exists() or not any(cache.iterdir())  # nothing ran
+    at.number_input(key="years").set_value(20.5).run()  # one of the link's two changed: still asked
+    assert any("This link asks for 3 replications of 20.5 years" in i.value for i in at.info)
+    assert not cache.exists() or not any(cache.iterdir())
     at.button(key="run_asked").click().run()
     assert not at.exception and any(cache.iterdir())  # the planner's click ran them
     assert not any("This link asks" in i.value for i in at.info)
@@ -1228,3 +1231,10 @@ def test_a_link_that_asks_for_many_replications_runs_them_only_on_a_click(cache:
     own = _app(years=21.0, replications=3)  # set on the page, not by a link: no question
     own.run()
     assert not own.exception and not any("This link asks" in i.value for i in own.info)
+    address = dict(own.query_params)
+    own.number_input(key="seed").set_value(7).run()
+    own.query_params.clear()
+    own.query_params.update(address)  # the browser's Back: the planner's own, already run
+    own.run()
+    assert not own.exception and own.session_state["seed"] != 7
+    assert not any("This link asks" in i.value for i in own.info)

@@ -15,7 +15,7 @@ from experiments import preflight
 from experiments.errors import EXIT_BAD_INPUT, EXIT_IO
 from scenarios import ConfigError
 from scenarios.errors import CostError
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.parltwin_cli import parltwin, refused, snapshot
 from tests.test_experiments import main_job
 
@@ -1088,7 +1088,7 @@ def _secret(tmp_path: Path) -> Path:
     return secret
 
 
-@pytest.mark.parametrize("where", ["command line", "defaults", "linked folder"])
+@pytest.mark.parametrize("where", ["command line", "defaults", "absolute defaults", "linked folder"])
 def test_no_config_is_read_from_outside_its_folder(
     where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1101,9 +1101,12 @@ def test_no_config_is_read_from_outside_its_folder(
     (mine / "parliament").mkdir(parents=True)
     if where == "command line":
         args = [f"parliament={up}", *SHORT, "hydra.run.dir=run"]
-    elif where == "defaults":
+    elif where in ("defaults", "absolute defaults"):  # '//DIR@pkg: name': Hydra asks for '/DIR/name'
+        entry = (
+            f"/parliament@description: {up}" if where == "defaults" else f"/{secret.parent}@description: keys"
+        )
         (mine / "parliament" / "mine.yaml").write_text(
-            f"defaults:\n  - kz_bicameral_2023\n  - /parliament@description: {up}\n  - _self_\nname: mine\n"
+            f"defaults:\n  - kz_bicameral_2023\n  - {entry}\n  - _self_\nname: mine\n"
         )
         args = ["--config-dir", str(mine), "parliament=mine", *SHORT, "hydra.run.dir=run"]
     else:
@@ -1111,7 +1114,26 @@ def test_no_config_is_read_from_outside_its_folder(
         args = ["--config-dir", str(mine), "citizens=keys", *SHORT, "hydra.run.dir=run"]
     line = refused(args, tmp_path, monkeypatch, capsys)
     assert "SUPERSECRET123" not in line and "api_key" not in line
-    assert "'..'" in line or "outside" in line
+    assert "'..'" in line or "a link out of" in line
+
+
+@pytest.mark.parametrize("name", ["/tmp/private/keys", "parliament/../../x", "parliament\\x"])
+def test_hydra_is_asked_for_no_config_outside_its_folders(name: str) -> None:
+    """However a name reaches Hydra's repository (a file's defaults not walked by the check, a
+    launcher's own composition), it is refused there: a missing one listed the files of any folder."""
+    from hydra._internal.config_repository import ConfigRepository
+    from hydra._internal.utils import create_config_search_path
+
+    from experiments.config_files import confined
+    from experiments.errors import InputError
+
+    repo = ConfigRepository(create_config_search_path("pkg://configs"))
+    with confined():
+        for ask in (repo.load_config, repo.config_exists, repo.group_exists, repo.get_group_options):
+            with pytest.raises(InputError, match="a config is named by its group and name"):
+                ask(name)
+        assert repo.config_exists("parliament/kz_bicameral_2023")  # a plain name is asked as before
+    assert repo.config_exists("parliament/kz_bicameral_2023")
 
 
 def test_a_label_with_dollar_signs_is_drawn_as_text(
@@ -1144,3 +1166,34 @@ def test_a_fitted_presets_comments_stay_on_their_lines() -> None:
         "loyalty_sd": 0.05,
         "ranges": {"loyalty_sd": [0.0, 0.1]},
     }
+
+
+def test_the_observed_figures_command_reads_configs_as_parltwin_does(tmp_path: Path) -> None:
+    """``python -m experiments.observed`` composed its overrides with no check: a '..' choice read any
+    YAML file and printed it in a traceback."""
+    import subprocess
+    import sys
+
+    secret = _secret(tmp_path)
+    choice = "../" * 30 + str(secret.with_suffix("")).lstrip("/")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments.observed", f"+parliament@parliament.description={choice}"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert done.returncode == EXIT_BAD_INPUT and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "SUPERSECRET123" not in done.stderr + done.stdout and "'..'" in done.stderr
+
+
+@pytest.mark.parametrize("depth", [600, 20_000])
+def test_a_preset_nested_too_deeply_is_one_line(
+    depth: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list 600 deep passes libyaml's own limit and ended the check that counts a file's nodes in a
+    RecursionError traceback; 20,000 deep is libyaml's own one-line error."""
+    mine = tmp_path / "mine" / "parliament"
+    mine.mkdir(parents=True)
+    (mine / "deep.yaml").write_text("x: " + "[" * depth + "]" * depth + "\n")
+    args = ["--config-dir", str(tmp_path / "mine"), "parliament=deep", *SHORT, "hydra.run.dir=run"]
+    line = refused(args, tmp_path, monkeypatch, capsys)
+    assert "nested too deeply" in line or "nesting depth" in line

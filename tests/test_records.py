@@ -112,7 +112,7 @@ def test_the_fit_command_refuses_missing_records_with_one_line(tmp_path: Path) -
         len(lines) == 1
         and lines[0].startswith("parltwin: error: data=")
         and "a CSV file of bill records" in lines[0]
-        and "not a regular file" in lines[0]
+        and "no such file" in lines[0]
     )
     assert not (tmp_path / "out").exists()  # nothing half-written
 

@@ -316,13 +316,17 @@ def _setting_values() -> dict[str, Any]:
 LINK_BUDGET = 60.0
 #: The horizon and replications a link asked for, until the planner runs them or changes them.
 ASKED = "asked_by_link"
+#: The horizons and replications this session has run: Back and Forward to one of them ask nothing.
+RAN = "sizes_run"
 
 
 def _asked(address: Mapping[str, str]) -> None:
-    """Note the horizon and replications the address gave, when they cost more than the budget."""
+    """Note the horizon and replications the address gave, when they cost more than the budget and
+    this session has not run them (the planner's own, given back by Back and Forward)."""
     state = st.session_state
     asked = (state["years"], state["replications"])
-    if {"years", "replications"} & set(address) and asked[0] * asked[1] > LINK_BUDGET:
+    fresh = asked not in state.get(RAN, set())
+    if {"years", "replications"} & set(address) and asked[0] * asked[1] > LINK_BUDGET and fresh:
         state[ASKED] = asked
     else:
         state.pop(ASKED, None)
@@ -354,14 +358,16 @@ def _count(tr: Translator, x: float) -> str:
 
 
 def ask_before_running(tr: Translator) -> None:
-    """Stop the page, with a button to go on, while the horizon and replications a link asked for
-    cost more than :data:`LINK_BUDGET` (the planner's own change of them needs no click)."""
+    """Stop the page, with a button to go on, while the horizon and replications cost more than
+    :data:`LINK_BUDGET` and either is still the one a link asked for (the planner's own choice of
+    both needs no click; changing one of them left the link's other running unasked)."""
     state = st.session_state
-    asked = state.get(ASKED)
-    if asked is None or asked != (state["years"], state["replications"]) or state.get("run_asked"):
-        state.pop(ASKED, None)  # not asked by a link, changed since, or the planner clicked
+    asked, now = state.get(ASKED), (state["years"], state["replications"])
+    linked = asked is not None and (now[0] == asked[0] or now[1] == asked[1])  # one still the link's
+    if not linked or now[0] * now[1] <= LINK_BUDGET or state.get("run_asked"):
+        state.pop(ASKED, None)  # not asked by a link, both changed since, within budget, or clicked
         return
-    years, replications = asked
+    years, replications = now
     st.info(
         tr.gettext(
             "This link asks for {replications} replications of {years} years for each scenario, more "
@@ -598,6 +604,7 @@ def main() -> None:
 
     try:
         runs = run_together((base, scen), step=step)  # in one pool: both scenarios' replications
+        st.session_state.setdefault(RAN, set()).add((base.years, base.replications))
     except (ConfigError, InputError) as e:  # e.g. the model's code changed, a record was damaged
         bar.empty()
         st.error(_("This comparison cannot run: {why}", why=str(e)))

@@ -74,7 +74,7 @@ def _lead_times(d: FigureData, numbers: Numbers, tr: Translator) -> pd.DataFrame
     for s in d.order:
         days = d.leads.loc[d.leads["scenario"] == s, "lead_time_days"].to_numpy(dtype=float)
         if days.size:
-            rows.append([s, *(tr.number(x) for x in np.quantile(days, QUANTILES))])
+            rows.append([s, *(tr.number(x) for x in np.quantile(days, QUANTILES, method="inverted_cdf"))])
     return pd.DataFrame(rows, columns=[tr.gettext("scenario"), *heads])
 
 

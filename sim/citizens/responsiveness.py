@@ -89,7 +89,7 @@ def answered_by(dimension: str, value: str) -> Metric:
         "share",
         "higher",
         "responsiveness",
-        "population-weighted share of the group's demands answered by a bill within 365 days",
+        "population-weighted share of the group's demands answered by a bill or a law within 365 days",
         (("dimension", dimension), ("value", value)),
     )
 

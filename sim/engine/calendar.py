@@ -64,12 +64,13 @@ def special_span(calendar: CalendarConf, session: SpecialSessionConf) -> tuple[f
 
 
 def meets(opens: float, closes: float, horizon: float) -> bool:
-    """Whether a session open over [opens, closes) meets the run's days [0, horizon]."""
-    return closes > 0 and opens <= horizon
+    """Whether a session open over [opens, closes) meets the run, whose clock stops before
+    ``horizon`` (a session opening at the horizon would never sit)."""
+    return closes > 0 and opens < horizon
 
 
 def sessions(calendar: CalendarConf, horizon: float, reporting: bool = False) -> list[Session]:
-    """The sessions that overlap the run's days [0, horizon], in order of opening; with
+    """The sessions that overlap the run's days [0, horizon), in order of opening; with
     ``reporting``, the reporting periods instead (kind ``period``; none when none is set)."""
     start = dt.date.fromisoformat(calendar.start)
     end = start + dt.timedelta(days=int(np.ceil(horizon)) + 1)

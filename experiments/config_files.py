@@ -1,0 +1,181 @@
+"""A user's config files, as Hydra may read them: only by a plain name, only from inside a search
+folder, each a regular file of UTF-8 text of a preset's size whose defaults name their choices
+outright. ``parltwin`` checks a ``--config-dir``'s files before Hydra reads any, and every file
+Hydra reads as it reads it (:func:`confined`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from experiments.errors import InputError
+
+#: The most a user's YAML file may hold, its aliases expanded (the largest shipped preset: 623 nodes),
+#: and its size: a few lines of anchors and aliases can stand for billions of nodes.
+MAX_YAML_NODES = 50_000
+MAX_YAML_BYTES = 2_000_000
+
+
+def check_user_files(folder: Path) -> None:
+    """Every YAML file under a ``--config-dir`` passes :func:`check_user_file`, before Hydra reads
+    any (it would expand their aliases). A file Hydra reads that this walk did not see (in a linked
+    folder) is checked as Hydra reads it (:func:`confined`)."""
+    for path in sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")]):
+        check_user_file(path)
+
+
+#: Files checked, by real path, change time and size: a sweep composes each job from the same files.
+_checked: set[tuple[str, int, int]] = set()
+#: libyaml's loader where PyYAML has it (a preset in 2 ms, not 26).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def check_user_file(path: Path) -> None:
+    """A user's YAML file is a regular file of UTF-8 text whose aliases expand to at most
+    :data:`MAX_YAML_NODES` nodes, and whose defaults name their choices outright."""
+    seen = os.stat(path) if path.is_file() else None
+    key = None if seen is None else (os.path.realpath(path), seen.st_mtime_ns, seen.st_size)
+    if key in _checked:
+        return
+    _check(path)
+    if key is not None:
+        _checked.add(key)
+
+
+def _check(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise InputError(f"{path}: {path.stat().st_size} bytes, over the {MAX_YAML_BYTES} a preset may have")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+        nodes = 0 if root is None else _expanded(root, {})
+    except yaml.YAMLError:
+        return  # reported with its file and line where Hydra reads it
+    except RecursionError:  # in PyYAML's composer, or counting what libyaml's composed
+        raise InputError(f"{path}: nested too deeply") from None
+    if nodes > MAX_YAML_NODES:
+        most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
+        raise InputError(f"{path}: its aliases expand to {most}")
+    _plain_defaults(path, root)
+
+
+def _outside(name: str) -> bool:
+    """Whether a config's name as Hydra asks for it (``group/choice``) could name a file outside its
+    search folder: ``..``, a backslash, or an absolute path (a defaults entry ``//tmp/x`` is asked
+    for as ``/tmp/x``, which a package source joins onto nothing)."""
+    return name.startswith("/") or "\\" in name or any(part == ".." for part in name.split("/"))
+
+
+def _outside_entry(text: str) -> bool:
+    """Whether a defaults entry (``/group@package: choice``, one leading ``/`` for an absolute group)
+    could name a file outside its search folder."""
+    return "//" in text or _outside(text.removeprefix("/"))
+
+
+def _named(config_path: str) -> None:
+    if _outside(config_path):
+        raise InputError(f"{config_path}: a config is named by its group and name, without '..' or '/' first")
+
+
+@contextmanager
+def confined() -> Iterator[None]:
+    """While inside, Hydra reads a config only by a plain name, from a file inside its search folder:
+    a choice with ``..`` or ``//`` (``parliament=../../../x``, or in a preset's defaults) read any
+    YAML file on the machine and showed its contents in an error or a run's files (and a missing
+    one listed the files of any folder), and a linked folder of a ``--config-dir`` took its files
+    past :func:`check_user_files`. A user's file is checked as Hydra reads it. (The config sources
+    are Hydra's plugins, whose modules its plugin scan loads again: the repository that asks them is
+    patched, not they.)"""
+    from hydra._internal.config_repository import ConfigRepository
+    from hydra.core.object_type import ObjectType
+
+    kept = {n: getattr(ConfigRepository, n) for n in ("load_config", "group_exists", "config_exists")}
+    kept["get_group_options"] = ConfigRepository.get_group_options
+    load = kept["load_config"]
+
+    def load_config(self: Any, config_path: str) -> Any:
+        _named(config_path)
+        source = self._find_object_source(config_path=config_path, object_type=ObjectType.CONFIG)
+        if source is not None and source.scheme() == "file":
+            root = os.path.realpath(source.path)
+            full = os.path.realpath(os.path.join(source.path, source._normalize_file_name(config_path)))
+            if os.path.commonpath([root, full]) != root:
+                raise InputError(
+                    f"{config_path}: a link out of {source.path} (links out of a config folder are not "
+                    "followed: a shared preset could name any file)"
+                )
+            check_user_file(Path(full))
+        return load(self, config_path)
+
+    def asks(method: Any) -> Any:
+        def checked(self: Any, *args: Any, **kwargs: Any) -> Any:  # a name: config_path, group_name
+            _named(args[0] if args else kwargs.get("config_path", kwargs.get("group_name", "")))
+            return method(self, *args, **kwargs)
+
+        return checked
+
+    ConfigRepository.load_config = load_config  # type: ignore[method-assign]
+    for name in ("group_exists", "config_exists", "get_group_options"):
+        setattr(ConfigRepository, name, asks(kept[name]))
+    try:
+        yield
+    finally:
+        for name, method in kept.items():
+            setattr(ConfigRepository, name, method)
+
+
+def _plain_defaults(path: Path, root: yaml.Node | None) -> None:
+    """A preset's defaults list names its choices outright: an interpolation there (``- /pick:
+    s${now:%S}``) is resolved by Hydra each time it composes, so the config it runs need not be the
+    one checked (and it may call any resolver)."""
+    if not isinstance(root, yaml.MappingNode):
+        return
+    for key, value in root.value:
+        if getattr(key, "value", None) == "defaults":
+            for node in _scalars(value):
+                if "${" in str(node.value):
+                    raise InputError(f"{path}: defaults: {node.value!r} is not allowed: a choice written out")
+                if _outside_entry(str(node.value)):
+                    raise InputError(
+                        f"{path}: defaults: {node.value!r} is not allowed: a group and a name, without '..' "
+                        "or '//'"
+                    )
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            yield from _scalars(v)
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            yield from _scalars(k)
+            yield from _scalars(v)
+
+
+def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
+    """The nodes ``node`` stands for, its aliases expanded (each node counted once, in ``seen``)."""
+    key = id(node)
+    if key in seen:
+        return seen[key]
+    seen[key] = MAX_YAML_NODES + 1  # an alias of a node within itself never ends
+    if isinstance(node, yaml.MappingNode):
+        n = 1 + sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        n = 1 + sum(_expanded(v, seen) for v in node.value)
+    else:
+        n = 1
+    seen[key] = n
+    return n
