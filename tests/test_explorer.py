@@ -23,6 +23,7 @@ import yaml
 
 from experiments import report
 from experiments.compare import fingerprint
+from experiments.errors import InputError
 from experiments.explorer import scenario
 from experiments.explorer.export import command, file_name, scenario_yaml
 from experiments.explorer.scenario import Scenario, config, levers, run
@@ -1238,3 +1239,26 @@ def test_a_link_that_asks_for_many_replications_runs_them_only_on_a_click(cache:
     own.run()
     assert not own.exception and own.session_state["seed"] != 7
     assert not any("This link asks" in i.value for i in own.info)
+
+
+def test_the_cache_lets_the_least_recently_used_runs_go_past_its_limit(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every seed, lever and horizon tried kept a folder of runs for ever: a page left open filled
+    the disk. Past the limit the oldest runs go; the ones just used, and anything not a run, stay."""
+    tiny = scenario.Scenario("kz_bicameral_2023", "none", years=1.0, replications=2)
+    old, _ = scenario.run(tiny)
+    other, _ = scenario.run(replace(tiny, seed=1))
+    os.utime(old, (1, 1))  # used long ago
+    mine = cache / "notes.txt"
+    mine.write_text("a planner's own file")
+    monkeypatch.setenv("PARLTWIN_APP_CACHE_MB", "1")
+    size = sum(f.stat().st_size for f in other.rglob("*") if f.is_file())
+    assert size < 1_000_000 < 5 * size  # one run fits the limit, five do not
+    made = [scenario.run(replace(tiny, seed=s))[0] for s in (2, 3, 4, 5)]
+    assert not old.exists() and mine.read_text() == "a planner's own file"
+    assert made[-1].exists()  # the run just made stays, whatever the limit
+    assert sum(f.stat().st_size for f in cache.rglob("*") if f.is_file()) <= 1_000_000 + size
+    monkeypatch.setenv("PARLTWIN_APP_CACHE_MB", "lots")
+    with pytest.raises(InputError, match="PARLTWIN_APP_CACHE_MB='lots': a whole number of megabytes"):
+        scenario.run(tiny)

@@ -36,6 +36,7 @@ from experiments.explorer.scenario import (
     PROPOSAL,
     Scenario,
     cache_dir,
+    cache_limit,
     changed,
     compare,
     description,
@@ -564,7 +565,18 @@ def main() -> None:
         for name, label in NUMBER_LABELS.items():
             low, high, step = NUMBERS[name]
             st.number_input(_(label), low, high, step=step, key=name)
-        st.caption(_("Runs are kept in {folder}, one folder per scenario and seed.", folder=str(cache_dir())))
+        try:
+            limit = cache_limit() // 1_000_000
+        except InputError as e:
+            st.error(str(e))
+            st.stop()
+        st.caption(
+            _(
+                "Runs are kept in {folder}, one folder per scenario and seed; past {limit} MB the least "
+                "recently used are removed.",
+                folder=str(cache_dir()), limit=tr.integer(limit),
+            )
+        )  # fmt: skip
     left, right = st.columns(2)
     with left:
         st.subheader(_("Baseline"))

@@ -14,8 +14,9 @@ import contextlib
 import copy
 import json
 import os
+import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from omegaconf import DictConfig, OmegaConf, read_write
 from experiments.compare import fingerprint_of, scenario_manifest
 from experiments.compare_spec import HEADLINE
 from experiments.comparison import Compared, compare_jobs
+from experiments.errors import InputError
 from experiments.explorer.shared import shared
 from experiments.figure import PLOTS
 from experiments.files import write_json
@@ -256,6 +258,54 @@ def prepare() -> None:
     checked(replace(PROPOSAL, levers=dict(levers(PROPOSAL))))
 
 
+#: The most the explorer's runs may take on disk, in MB (``PARLTWIN_APP_CACHE_MB``): every seed,
+#: lever and horizon tried keeps a folder of runs, and nothing else removes them.
+CACHE_MB = 2000
+
+
+def cache_limit() -> int:
+    """The cache's limit in bytes: ``PARLTWIN_APP_CACHE_MB``, else :data:`CACHE_MB`."""
+    given = os.environ.get("PARLTWIN_APP_CACHE_MB", str(CACHE_MB))
+    if not given.isdigit() or int(given) < 1:
+        raise InputError(f"PARLTWIN_APP_CACHE_MB={given!r}: a whole number of megabytes, at least 1")
+    return int(given) * 1_000_000
+
+
+def _is_run(path: Path) -> bool:
+    """A folder the explorer wrote (``<fingerprint>-<seeds>-<model code>``, its manifest in it): the
+    only kind of entry :func:`trim` removes from the cache folder."""
+    parts = path.name.split("-")
+    hexadecimal = all(part and all(c in "0123456789abcdef" for c in part) for part in parts)
+    return len(parts) == 3 and hexadecimal and not path.is_symlink() and (path / SCENARIO).is_file()
+
+
+def _size(path: Path) -> int:
+    return sum(os.lstat(os.path.join(d, f)).st_size for d, _, files in os.walk(path) for f in files)
+
+
+def trim(keep: Collection[Path], cache: Path | None = None) -> list[Path]:
+    """Remove the least recently used runs (by their folder's time, which each use renews) until the
+    cache holds at most :func:`cache_limit`; never those in ``keep`` or being run or read. Returns
+    the folders removed."""
+    root, limit = Path(cache or cache_dir()), cache_limit()
+    runs = [p for p in root.iterdir() if _is_run(p)] if root.is_dir() else []
+    sizes = {p: _size(p) for p in runs}
+    total, kept, removed = sum(sizes.values()), {str(Path(k)) for k in keep}, []
+    for path in sorted(runs, key=lambda p: p.stat().st_mtime):
+        if total <= limit:
+            break
+        lock = _RUNNING[str(path)]
+        if str(path) in kept or not lock.acquire(blocking=False):
+            continue
+        try:
+            shutil.rmtree(path)
+        finally:
+            lock.release()
+        total -= sizes[path]
+        removed.append(path)
+    return removed
+
+
 def folder(fp: str, seeds: Sequence[int], cache: Path | None = None) -> Path:
     """The cache folder of a config's replications: by its fingerprint (``fp``), seed list and the
     model's code (after an update, a scenario runs again rather than show the old code's numbers)."""
@@ -320,6 +370,9 @@ def run_together(
                 step(i, done[i], len(made[i].seeds))
 
         run_tasks(todo, PoolSpec(workers=workers() if len(todo) >= POOL_FROM else 1), quiet=True, step=each)
+        for m in made:
+            os.utime(m.out)  # used now: the last the cache lets go
+    trim([m.out for m in made], cache)
     return [(m.out, m.manifest) for m in made]
 
 
