@@ -118,6 +118,11 @@ class Translator:
     def integer(self, n: Any) -> str:
         return format_decimal(int(n), format="#,##0", locale=self.lang)
 
+    def exact(self, x: Any) -> str:
+        """A bound as it is (up to six decimals): a rounded one said 1.06 was not allowed "from 0.945
+        to 1.06" (the bound was 1.055)."""
+        return DASH if x is None else format_decimal(float(x), format="#,##0.######", locale=self.lang)
+
     def short(self, x: Any) -> str:
         """A setting such as a horizon in years: at most two decimals, none when whole (5, 1,5)."""
         return DASH if x is None else format_decimal(float(x), format="#,##0.##", locale=self.lang)

@@ -134,17 +134,23 @@ def test_robustness_is_shown_when_the_file_is_there(
     head += "finding,finding_share,holds,deciding_assumptions\n"
     (folder / "robustness.csv").write_text(
         head + "laws_per_year,kz_kurultai_2026,kz_bicameral_2023,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"
+        "passage_rate,kz_kurultai_2026,kz_bicameral_2023,,,0.7,0.05,0.25,unclear,0.7,False,\n"
     )
     at.run()
     table = next(t.value for t in at.dataframe if "verdict" in t.value.columns)
     assert table.iloc[0]["measure"].startswith("Laws enacted per year")  # by its name, not its id
-    assert list(table.columns[2:5]) == ["better (%)", "indistinguishable (%)", "worse (%)"]
+    assert list(table.columns[2:5]) == ["better / higher (%)", "indistinguishable (%)", "worse / lower (%)"]
+    assert not table.isna().any().any()  # a measure without a better side fills the same columns
+    assert table.iloc[1]["worse / lower (%)"] == "25.0"
     assert not at.warning  # the page's own scenarios
-    (folder / "robustness.csv").write_text(
-        head + "laws_per_year,mine,theirs,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"
-    )
-    at.run()
-    assert any("compared other scenarios (mine)" in w.value for w in at.warning)
+    for other in ("mine,theirs", "kz_kurultai_2026_digital,kz_bicameral_2023"):  # the baseline alone:
+        (folder / "robustness.csv").write_text(  # another run's verdicts, said so
+            head + f"laws_per_year,{other},0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"
+        )
+        at.run()
+        assert any("compared other scenarios" in w.value for w in at.warning), other
+    at.selectbox(key="scen_channels").set_value("kz_digital").run()  # the run's scenario, by presets
+    assert not any("compared other scenarios" in w.value for w in at.warning)
 
     # a run folder's files are read as text, never followed through a link nor read as Markdown
     (folder / "robustness.csv").write_text(
@@ -1077,6 +1083,26 @@ def test_a_links_values_the_page_refuses_are_said_with_the_range_allowed_and_the
     assert [w.value for w in ru.warning] and "`committee_capacity`" in ru.warning[0].value
     assert "целое число от" in ru.warning[0].value
     assert not _opened({"committee_capacity": "4"}).warning  # an allowed value: nothing to say
+
+
+def test_a_links_names_the_page_does_not_know_are_said_and_bounds_are_not_rounded(cache: Path) -> None:
+    """A misspelt preset, language or setting in a shared link opened another comparison without a
+    word; a bound rounded to 1.06 said that 1.06 was not allowed "from 0.945 to 1.06"."""
+    from experiments.explorer.page import lever_range
+    from experiments.explorer.scenario import spans
+
+    at = _opened({"scen_channels": "kz_digitl", "lang": "de", "comittee_capacity": "5"})
+    warned = [w.value for w in at.warning]
+    assert len(warned) == 3 and all("\n" not in w for w in warned)
+    assert any("`scen_channels`) is kz\\_digitl, which is not one of its choices" in w for w in warned)
+    assert any("`lang`) is de" in w and "uses en instead" in w for w in warned)
+    assert any("`comittee\\_capacity` is not a setting of this page" in w for w in warned)
+    at = _opened({"scen_channels": "kz_digital", "digital_access": "1.06"})
+    (access,) = [w.value for w in at.warning]
+    _kind, _lo, hi, _step = lever_range(
+        "digital_access", 1.0, spans(replace(scenario.PROPOSAL, channels="kz_digital"))["digital_access"]
+    )
+    assert hi < 1.06 and f"to {hi:g})" in access  # the bound as it is: 1.055, not 1.06
 
 
 def test_every_csv_download_says_which_settings_and_model_made_it(

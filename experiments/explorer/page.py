@@ -45,6 +45,7 @@ from experiments.explorer.scenario import (
     presets,
     run_together,
     same_world,
+    scenario_presets,
     spans,
 )
 from experiments.figure import PLOTS
@@ -63,7 +64,7 @@ ROBUSTNESS_TAB = N_("Robustness of each finding")
 LEVER_HEADS = {
     "procedure": N_("Procedure"),
     "channels": N_("Channels"),
-    "assumptions": N_("Assumptions with most influence"),
+    "assumptions": N_("Assumptions, within their plausible ranges"),
 }
 
 
@@ -120,6 +121,8 @@ def robustness_table(
     if not need <= set(table.columns):
         return table
     _ = tr.gettext
+    # one pair of columns for both kinds of measure: separate ones left every other row's empty
+    up, down = f"{_('better')} / {_('higher')} (%)", f"{_('worse')} / {_('lower')} (%)"
     rows = []
     for r in table.to_dict(orient="records"):
         directed = not pd.isna(r.get("share_better"))
@@ -134,13 +137,27 @@ def robustness_table(
         rows.append({
             _("measure"): (measures or {}).get(r["metric"], r["metric"]),
             _("scenario"): r["scenario"],
-            f"{_(first)} (%)": tr.number(100 * r[f"share_{first}"]),
-            f"{_('indistinguishable')} (%)": tr.number(100 * r["share_unclear"]),
-            f"{_(last)} (%)": tr.number(100 * r[f"share_{last}"]),
+            up: tr.number(100 * r[f"share_{first}"]),  # better, or higher for a measure without
+            f"{_('indistinguishable')} (%)": tr.number(100 * r["share_unclear"]),  # a better side
+            down: tr.number(100 * r[f"share_{last}"]),
             _("verdict"): verdict.format(finding=_(finding), share=tr.number(100 * r["finding_share"])),
             _("deciding assumptions"): deciding if isinstance(deciding, str) and deciding else "–",
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def compared_here(ran: set[str], bases: set[str], base: Scenario, scen: Scenario) -> bool:
+    """Whether a robustness run compared the page's scenario against the page's baseline: by the
+    presets its scenarios choose (``kz_kurultai_2026_digital`` is the page's ``kz_kurultai_2026 +
+    kz_digital``), or by the page's names. A run that shared only the baseline was taken for the
+    page's own."""
+
+    def sides(names: set[str]) -> set[object]:
+        return {scenario_presets(n) or n for n in names}
+
+    page_scen = {(scen.parliament, scen.channels), scen.name}
+    page_base = {(base.parliament, base.channels), base.name}
+    return bool(sides(ran) & page_scen) and (not bases or bool(sides(bases) & page_base))
 
 
 def run_label(folder: str) -> str:
@@ -232,8 +249,13 @@ class Refused:
     value: str
     low: float
     high: float
-    used: float
+    used: float | str
     whole: bool
+    choices: tuple[str, ...] = ()  # a name's: the names allowed (then low and high are unused)
+
+
+#: The pickers' labels (message ids), by config group.
+GROUP_LABELS = {"parliament": N_("Parliament"), "channels": N_("Digital channels")}
 
 
 #: The longest part of a refused value that a warning quotes (an address may hold anything).
@@ -257,20 +279,29 @@ def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refus
         refused.append(Refused(key, label, str(address[key]), low, high, default, whole))
         return default
 
-    lang = address.get("lang")
-    out: dict[str, Any] = {"lang": lang if lang in LANGUAGES else "en"}
+    def choice(key: str, label: str, default: str, allowed: Sequence[str]) -> str:
+        value = address.get(key)
+        if value is None or value in allowed:
+            return default if value is None else value
+        refused.append(Refused(key, label, str(value), 0.0, 0.0, default, False, tuple(allowed)))
+        return default
+
+    out: dict[str, Any] = {"lang": choice("lang", "Language / Тіл / Язык", "en", list(LANGUAGES))}
     for name, (low, high, step) in NUMBERS.items():
         default = getattr(BASELINE, name)
         out[name] = type(step)(number(name, NUMBER_LABELS[name], default, low, high, type(step) is int))
     for key, default in (("base", BASELINE), ("scen", PROPOSAL)):
         for group in ("parliament", "channels"):
-            value = address.get(f"{key}_{group}")
-            out[f"{key}_{group}"] = value if value in offered(group) else getattr(default, group)
+            label = GROUP_LABELS[group]
+            out[f"{key}_{group}"] = choice(f"{key}_{group}", label, getattr(default, group), offered(group))
     named = Scenario(out["scen_parliament"], out["scen_channels"])
     allowed = spans(named)
     for n, preset in levers(named):
         kind, lo, hi, _grid = lever_range(n, preset, allowed[n])
         out[lever_key("scen", n, named)] = kind(number(n, PARAMETERS[n].label, preset, lo, hi, kind is int))
+    known = {*SETTINGS, *(n for n, _v in levers(named))}
+    for key in sorted(set(address) - known):  # a misspelt setting, or a lever these presets lack
+        refused.append(Refused(key, "", str(address[key]), 0.0, 0.0, "", False, ("-",)))
     return out, refused
 
 
@@ -287,7 +318,18 @@ def refused_text(r: Refused, tr: Translator) -> str:
     address may hold anything), what is allowed and what is used."""
     _ = tr.gettext
     shown = r.value if len(r.value) <= QUOTED else r.value[:QUOTED] + "…"
-    low, high, used = (tr.integer(x) if r.whole else tr.number(x) for x in (r.low, r.high, r.used))
+    if r.choices == ("-",):
+        key = plain_text(r.key if len(r.key) <= QUOTED else r.key[:QUOTED] + "…")
+        return _(
+            "The link's `{key}` is not a setting of this page (or of its presets): it is left out.", key=key
+        )
+    if r.choices:
+        return _(
+            "The link's {name} (`{key}`) is {value}, which is not one of its choices: the page uses {used} "
+            "instead.",
+            name=_(r.label), key=r.key, value=plain_text(shown), used=r.used,
+        )  # fmt: skip
+    low, high, used = (tr.integer(x) if r.whole else tr.exact(x) for x in (r.low, r.high, r.used))
     allowed = (
         _("a whole number from {low} to {high}", low=low, high=high)
         if r.whole
@@ -410,13 +452,13 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
     values are in the session's state (see :func:`follow_address`)."""
     _ = tr.gettext
     parliament = st.selectbox(
-        _("Parliament"),
+        _(GROUP_LABELS["parliament"]),
         offered("parliament"),
         format_func=lambda p: preset_label("parliament", p, tr),
         key=f"{key}_parliament",
     )
     chosen = st.selectbox(
-        _("Digital channels"),
+        _(GROUP_LABELS["channels"]),
         offered("channels"),
         format_func=lambda c: preset_label("channels", c, tr),
         key=f"{key}_channels",
@@ -476,7 +518,9 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
         rule: a finding where the Holm-adjusted p-value is below 0.05)."""
         key = (m, c.labels[-1])
         d = numbers.difference(m, by.loc[key] if len(c.labels) > 1 and key in by.index else None)
-        return d["diff"] if not d["ci"] else f"{d['diff']} {d['ci']} — {tr.gettext(d['verdict'])}"
+        # a share's row is in %, its difference in percentage points: said, not to be read as %
+        points = f" {numbers.unit(m, diff=True)}" if c.described.share(m) and d["ci"] else ""
+        return d["diff"] if not d["ci"] else f"{d['diff']}{points} {d['ci']} — {tr.gettext(d['verdict'])}"
 
     columns = {s: [cell(m, s) for m in c.headline] for s in c.labels}
     columns[tr.gettext("Difference from the baseline")] = [difference(m) for m in c.headline]
@@ -722,8 +766,8 @@ def main() -> None:
             else:
                 st.dataframe(shown_table, hide_index=True)  # cells as text: no Markdown of the file's
                 ran = {str(x) for x in found_table["scenario"]} if "scenario" in found_table else set()
-                known = ran | {str(x) for x in found_table.get("baseline", [])}
-                if ran and not {base.name, scen.name} & known:
+                bases = {str(x) for x in found_table.get("baseline", [])}
+                if ran and not compared_here(ran, bases, base, scen):
                     st.warning(
                         _(
                             "This run compared other scenarios ({scenarios}) than the two on this page: "

@@ -78,6 +78,22 @@ def cache_dir() -> Path:
     return Path(os.environ.get("PARLTWIN_APP_CACHE", "outputs/explorer"))
 
 
+@shared(maxsize=64)
+def scenario_presets(name: str) -> tuple[str, str] | None:
+    """The parliament and channels presets a shipped scenario (``configs/scenario/``) chooses, as the
+    page names a side; None for a name that is not one (a robustness run of a user's scenarios)."""
+    path = CONFIGS / "scenario" / f"{name}.yaml"
+    if name not in presets("scenario") or not path.is_file():
+        return None
+    chosen = {"parliament": "kz_bicameral_2023", "channels": "none"}  # configs/config.yaml's
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8")).get("defaults", []):
+        for key, value in entry.items() if isinstance(entry, dict) else []:
+            group = str(key).removeprefix("override ").strip("/")
+            if group in chosen:
+                chosen[group] = str(value)
+    return chosen["parliament"], chosen["channels"]
+
+
 def presets(group: str) -> list[str]:
     """The shipped presets of a config group (``parliament``, ``channels``)."""
     return sorted(p.stem for p in (CONFIGS / group).glob("*.yaml"))
