@@ -100,8 +100,8 @@ def confined() -> Iterator[None]:
     from hydra._internal.config_repository import ConfigRepository
     from hydra.core.object_type import ObjectType
 
-    kept = {n: getattr(ConfigRepository, n) for n in ("load_config", "group_exists", "config_exists")}
-    kept["get_group_options"] = ConfigRepository.get_group_options
+    asked = ("group_exists", "config_exists", "get_group_options")  # by a name: checked, then asked
+    kept = {n: getattr(ConfigRepository, n) for n in ("load_config", *asked)}
     load = kept["load_config"]
 
     def load_config(self: Any, config_path: str) -> Any:
@@ -126,7 +126,7 @@ def confined() -> Iterator[None]:
         return checked
 
     ConfigRepository.load_config = load_config  # type: ignore[method-assign]
-    for name in ("group_exists", "config_exists", "get_group_options"):
+    for name in asked:
         setattr(ConfigRepository, name, asks(kept[name]))
     try:
         yield

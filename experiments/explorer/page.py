@@ -253,6 +253,12 @@ class Refused:
     whole: bool
     choices: tuple[str, ...] = ()  # a name's: the names allowed (then low and high are unused)
 
+    @property
+    def known(self) -> bool:
+        """Whether the address named a setting of the page (else a misspelt one, or a lever that
+        these presets lack: it has no label)."""
+        return bool(self.label)
+
 
 #: The pickers' labels (message ids), by config group.
 GROUP_LABELS = {"parliament": N_("Parliament"), "channels": N_("Digital channels")}
@@ -301,7 +307,7 @@ def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refus
         out[lever_key("scen", n, named)] = kind(number(n, PARAMETERS[n].label, preset, lo, hi, kind is int))
     known = {*SETTINGS, *(n for n, _v in levers(named))}
     for key in sorted(set(address) - known):  # a misspelt setting, or a lever these presets lack
-        refused.append(Refused(key, "", str(address[key]), 0.0, 0.0, "", False, ("-",)))
+        refused.append(Refused(key, "", str(address[key]), 0.0, 0.0, "", False))
     return out, refused
 
 
@@ -313,15 +319,20 @@ def settings(address: Mapping[str, str]) -> dict[str, Any]:
     return read_address(address)[0]
 
 
+def _quoted(text: str) -> str:
+    """At most :data:`QUOTED` characters of a text from the address (it may hold anything)."""
+    return text if len(text) <= QUOTED else text[:QUOTED] + "…"
+
+
 def refused_text(r: Refused, tr: Translator) -> str:
     """One line for a refused value: the setting, the value given (its Markdown marks escaped: an
     address may hold anything), what is allowed and what is used."""
     _ = tr.gettext
-    shown = r.value if len(r.value) <= QUOTED else r.value[:QUOTED] + "…"
-    if r.choices == ("-",):
-        key = plain_text(r.key if len(r.key) <= QUOTED else r.key[:QUOTED] + "…")
+    shown = _quoted(r.value)
+    if not r.known:
         return _(
-            "The link's `{key}` is not a setting of this page (or of its presets): it is left out.", key=key
+            "The link's `{key}` is not a setting of this page (or of its presets): it is left out.",
+            key=plain_text(_quoted(r.key)),
         )
     if r.choices:
         return _(

@@ -36,8 +36,8 @@ def _means(
     scenario, the mean over replications and its 95% interval (what the figure's marks show)."""
     rows = []
     for m, name in names.items():
+        within = numbers.described.describe(m).bounds
         for s in order:
-            within = numbers.described.describe(m).bounds
             mean, lo, hi = t_interval(summary.loc[summary["scenario"] == s, m], within=within)
             if not np.isnan(mean):
                 rows.append([_named(numbers, m, name), s, numbers.value(m, mean), numbers.ci(m, lo, hi)])

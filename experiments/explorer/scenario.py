@@ -82,9 +82,9 @@ def cache_dir() -> Path:
 def scenario_presets(name: str) -> tuple[str, str] | None:
     """The parliament and channels presets a shipped scenario (``configs/scenario/``) chooses, as the
     page names a side; None for a name that is not one (a robustness run of a user's scenarios)."""
-    path = CONFIGS / "scenario" / f"{name}.yaml"
-    if name not in presets("scenario") or not path.is_file():
+    if name not in presets("scenario"):
         return None
+    path = CONFIGS / "scenario" / f"{name}.yaml"
     chosen = {"parliament": "kz_bicameral_2023", "channels": "none"}  # configs/config.yaml's
     for entry in yaml.safe_load(path.read_text(encoding="utf-8")).get("defaults", []):
         for key, value in entry.items() if isinstance(entry, dict) else []:
@@ -388,7 +388,8 @@ def run_together(
         run_tasks(todo, PoolSpec(workers=workers() if len(todo) >= POOL_FROM else 1), quiet=True, step=each)
         for m in made:
             os.utime(m.out)  # used now: the last the cache lets go
-    trim([m.out for m in made], cache)
+    if todo:  # the cache grew: weighed only then, not at each page's rerun (a walk of every run)
+        trim([m.out for m in made], cache)
     return [(m.out, m.manifest) for m in made]
 
 
