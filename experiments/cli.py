@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from experiments.pool import one_blas_thread, start_ahead, stop_ahead
 
@@ -37,7 +37,7 @@ def main() -> None:
 
 
 def _check_and_run() -> None:
-    from experiments.composition import compose_once, hand_over, validated, with_overrides
+    from experiments.composition import compose_once, hand_over, validated, with_overrides, workers_checked
     from experiments.errors import exit_for
     from experiments.files import remove_created
 
@@ -70,8 +70,11 @@ def _check_and_run() -> None:
     if first is not None:  # each job's config, validated above, for the job Hydra runs from it
         for job in checked.jobs:
             hand_over(validated(job.out), job.conf)
+    # A launcher's workers compose each job again: they may run only the configs checked above.
+    sweep = checked.jobs if checked.multirun else []
+    approved = {tuple(j.overrides): _fingerprint(j.cfg, pinned) for j in sweep}
     try:
-        with compose_once(first, jobs):
+        with compose_once(first, jobs), workers_checked(approved):
             app()
     except SystemExit as e:
         if e.code not in (0, None):
@@ -82,6 +85,15 @@ def _check_and_run() -> None:
         exit_for(e)
     finally:  # the workers' server ends with the command, not a moment after it (about 0.2 s)
         stop_ahead()
+
+
+def _fingerprint(cfg: Any, pinned: list[str]) -> str:
+    """A checked job's fingerprint as a worker composes it: with the folders pinned."""
+    import copy
+
+    from experiments.composition import fingerprint, with_overrides
+
+    return fingerprint(with_overrides(copy.deepcopy(cfg), pinned))
 
 
 def command() -> None:

@@ -14,13 +14,18 @@ as OmegaConf's (its resolvers, its refusal of duplicate keys), a sixth of a comp
 A sweeper composes each job's config to check the batch, then the launcher composes it again to run
 it; a job's composition is kept from the first to the second (once: the launcher sets the job's
 number on it). The check before Hydra acts composes a sweep's master and jobs too: those are handed
-over (``first`` and ``jobs``) and Hydra composes nothing. With a launcher that runs jobs in other
-processes, each composes its own, as before.
+over (``first`` and ``jobs``) and Hydra composes nothing. A launcher that runs jobs in other
+processes (joblib, submitit) composes each job again there, with the loader it was handed: that
+loader travels as a :class:`Guarded` one (:func:`workers_checked`), which reads the files under the
+command's own guard and refuses a job whose config is not the one the check approved (a file
+changed in between could otherwise configure a logger or a callback in the worker).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -190,3 +195,78 @@ def compose_once(
         yield
     finally:
         ConfigLoaderImpl.load_configuration = hydras  # type: ignore[method-assign]
+
+
+def fingerprint(cfg: Any) -> str:
+    """A job's composed config as a digest, less what legitimately differs where it is composed
+    again: its number (set by the launcher), ``hydra.runtime`` (the folder and sources of the
+    process), the list of ``hydra`` overrides (their values are in the config itself), the mode and
+    the search path (the check lists a ``--config-dir`` there; what it reads is in the config)."""
+    from omegaconf import OmegaConf
+
+    data = OmegaConf.to_container(cfg, resolve=False)
+    hydra = data.get("hydra") if isinstance(data, dict) else None
+    if isinstance(hydra, dict):
+        for key in ("runtime", "overrides", "mode", "searchpath"):
+            hydra.pop(key, None)
+        for key in ("id", "num"):
+            (hydra.get("job") or {}).pop(key, None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Guarded:
+    """Hydra's config loader as a launcher's worker holds it: each job's config is composed as the
+    command composed it (libyaml, :func:`experiments.config_files.confined`), checked against the
+    allow-list, and, where the check approved the job, must be the config approved."""
+
+    def __init__(self, loader: Any, approved: Mapping[tuple[str, ...], str]) -> None:
+        self.loader = loader
+        self.approved = dict(approved)
+
+    def __getattr__(self, name: str) -> Any:  # anything else of Hydra's loader
+        if name in ("loader", "approved"):  # not set yet (unpickling)
+            raise AttributeError(name)
+        return getattr(self.loader, name)
+
+    def load_sweep_config(self, master_config: Any, sweep_overrides: list[str]) -> Any:
+        from experiments.config_files import confined
+        from experiments.errors import InputError
+        from scenarios.allowlist import check_instantiable
+
+        with libyaml(), confined():
+            cfg = self.loader.load_sweep_config(master_config, sweep_overrides)
+        check_instantiable(cfg)
+        approved = self.approved.get(tuple(sweep_overrides))
+        if approved is not None and approved != fingerprint(cfg):
+            job = " ".join(sweep_overrides)
+            changed = "its config files changed after the command was checked; run it again"
+            raise InputError(f"job {job!r}: {changed}")
+        return cfg
+
+
+def _guarded(state: dict[str, Any], approved: Mapping[tuple[str, ...], str]) -> Guarded:
+    """Hydra's loader rebuilt from its state in a worker, guarded."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+
+    loader = ConfigLoaderImpl.__new__(ConfigLoaderImpl)
+    loader.__dict__.update(state)
+    return Guarded(loader, approved)
+
+
+@contextmanager
+def workers_checked(approved: Mapping[tuple[str, ...], str]) -> Iterator[None]:
+    """While inside, Hydra's config loader is sent to another process (a launcher's worker) as a
+    :class:`Guarded` one holding ``approved``: the fingerprints of the jobs' configs the check
+    approved, by the job's overrides."""
+    from hydra._internal.config_loader_impl import ConfigLoaderImpl
+
+    approved = dict(approved)
+
+    def travels(self: Any) -> tuple[Any, tuple[Any, ...]]:
+        return _guarded, (self.__dict__, approved)
+
+    ConfigLoaderImpl.__reduce__ = travels  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        del ConfigLoaderImpl.__reduce__

@@ -144,10 +144,28 @@ def io_line(exc: OSError) -> str:
     return f"{where}: {reason}"
 
 
+#: A refusal raised in a submitit job reaches the command as the job's trace, its last line the
+#: refusal's class and message.
+_REFUSED_IN_JOB = ("experiments.errors.InputError: ", "scenarios.errors.ConfigError: ")
+
+
+def _refused_in_job(exc: BaseException) -> str | None:
+    """The refusal that ended a submitit job (``FailedJobError``), if one did."""
+    if type(exc).__name__ != "FailedJobError":
+        return None
+    for line in reversed(str(exc).splitlines()):
+        for prefix in _REFUSED_IN_JOB:
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)
+    return None
+
+
 def describe(exc: BaseException) -> tuple[int, str] | None:
     """The exit code and the line for ``exc``; None for an error that is a bug."""
     if isinstance(exc, ConfigError | InputError):
         return EXIT_BAD_INPUT, str(exc)
+    if (refused := _refused_in_job(exc)) is not None:
+        return EXIT_BAD_INPUT, refused
     if isinstance(exc, yaml.YAMLError):
         return EXIT_BAD_INPUT, yaml_line(exc)
     if isinstance(exc, json.JSONDecodeError):

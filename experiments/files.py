@@ -30,6 +30,8 @@ def _umask() -> int:
 _UMASK = _umask()
 #: Files Hydra writes into a sweep folder before any job runs: bookkeeping, not results.
 BOOKKEEPING = frozenset({"multirun.yaml"})
+#: The submitit launcher's folder in a sweep's (its jobs' pickles and logs): bookkeeping too.
+SUBMITIT = ".submitit"
 
 
 #: The largest table of figures a user gives (the shipped ones are a few kilobytes).
@@ -164,7 +166,11 @@ def existing_ancestor(path: Path) -> Path:
 
 
 def _only_bookkeeping(folder: Path) -> bool:
-    return all(n in BOOKKEEPING for _, _, names in os.walk(folder) for n in names)
+    return all(
+        n in BOOKKEEPING or SUBMITIT in Path(root).relative_to(folder).parts
+        for root, _, names in os.walk(folder)
+        for n in names
+    )
 
 
 def remove_created(folders: Iterable[Path]) -> None:

@@ -1197,3 +1197,62 @@ def test_a_preset_nested_too_deeply_is_one_line(
     args = ["--config-dir", str(tmp_path / "mine"), "parliament=deep", *SHORT, "hydra.run.dir=run"]
     line = refused(args, tmp_path, monkeypatch, capsys)
     assert "nested too deeply" in line or "nesting depth" in line
+
+
+@pytest.mark.parametrize(
+    ("launcher", "change"),
+    [("joblib", "calls code"), ("joblib", "another level"), ("submitit_local", "another level")],
+)
+def test_a_launchers_worker_runs_only_the_config_the_check_approved(
+    launcher: str,
+    change: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The joblib and submitit launchers compose each job again in their workers: a user's file
+    changed after the command's compositions (here as the launcher starts) configured the worker's
+    logging, calling code, before the job could refuse it. A worker's composition is checked as the
+    command's are, and must be the config the check approved."""
+    from hydra.core.plugins import Plugins
+    from hydra_plugins.hydra_joblib_launcher import _core
+    from hydra_plugins.hydra_submitit_launcher.submitit_launcher import BaseSubmititLauncher
+
+    Plugins.instance()  # Hydra loads its plugins' modules once: the patch below is on the loaded ones
+    source, target = tmp_path / "source.txt", tmp_path / "copied.txt"
+    source.write_text("x")
+    mine = tmp_path / "mine"
+    _preset(mine, "hydra/job_logging", "mine", "version: 1\nroot:\n  level: WARNING\n")
+    changed = COPY_HANDLER.format(source=source, target=target) if change == "calls code" else "version: 1\n"
+    owner, name = (_core, "launch") if launcher == "joblib" else (BaseSubmititLauncher, "launch")
+    launch = getattr(owner, name)
+
+    def changed_then_launched(*args: object, **kwargs: object) -> object:
+        _preset(mine, "hydra/job_logging", "mine", changed)
+        return launch(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, changed_then_launched)
+    args = [
+        "-m",
+        "--config-dir",
+        str(mine),
+        "hydra/job_logging=mine",
+        "seed=1,2",
+        *SHORT,
+        "hydra.sweep.dir=sweep",
+    ]
+    work = tmp_path / "work"  # left as it was (the user's folder is changed)
+    work.mkdir()
+    line = refused(
+        [
+            *args,
+            f"hydra/launcher={launcher}",
+            "hydra.launcher.n_jobs=2" if launcher == "joblib" else "hydra.launcher.timeout_min=5",
+        ],
+        work,
+        monkeypatch,
+        capsys,
+    )
+    says = "no factory" if change == "calls code" else "config files changed after the command was checked"
+    assert says in line
+    assert not target.exists()
