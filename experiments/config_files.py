@@ -5,6 +5,8 @@ Hydra reads as it reads it (:func:`confined`)."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,34 +31,35 @@ def check_user_files(folder: Path) -> None:
         check_user_file(path)
 
 
-#: Files checked, by real path, change time and size: a sweep composes each job from the same files.
-_checked: set[tuple[str, int, int]] = set()
+#: Files checked, by real path and a digest of their bytes: a sweep composes each job from the same
+#: files.
+_checked: set[tuple[str, bytes]] = set()
 #: libyaml's loader where PyYAML has it (a preset in 2 ms, not 26).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def check_user_file(path: Path) -> None:
+def check_user_file(path: Path) -> str:
     """A user's YAML file is a regular file of UTF-8 text whose aliases expand to at most
-    :data:`MAX_YAML_NODES` nodes, and whose defaults name their choices outright."""
-    seen = os.stat(path) if path.is_file() else None
-    key = None if seen is None else (os.path.realpath(path), seen.st_mtime_ns, seen.st_size)
-    if key in _checked:
-        return
-    _check(path)
-    if key is not None:
-        _checked.add(key)
-
-
-def _check(path: Path) -> None:
+    :data:`MAX_YAML_NODES` nodes, and whose defaults name their choices outright: its text, read
+    once, so that what is parsed after the check is what was checked."""
     if not path.is_file():
         raise InputError(f"{path}: not a regular file")
-    if path.stat().st_size > MAX_YAML_BYTES:
-        raise InputError(f"{path}: {path.stat().st_size} bytes, over the {MAX_YAML_BYTES} a preset may have")
-    raw = path.read_bytes()
+    with open(path, "rb") as f:
+        raw = f.read(MAX_YAML_BYTES + 1)
+    if len(raw) > MAX_YAML_BYTES:
+        raise InputError(f"{path}: over the {MAX_YAML_BYTES} bytes a preset may have")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})") from None
+    key = (os.path.realpath(path), hashlib.blake2b(raw, digest_size=16).digest())
+    if key not in _checked:
+        _check(path, text)
+        _checked.add(key)
+    return text
+
+
+def _check(path: Path, text: str) -> None:
     try:
         root = yaml.compose(text, Loader=_LOADER)
         nodes = 0 if root is None else _expanded(root, {})
@@ -68,6 +71,22 @@ def _check(path: Path) -> None:
         most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
         raise InputError(f"{path}: its aliases expand to {most}")
     _plain_defaults(path, root)
+
+
+def _parsed(source: Any, path: str, text: str) -> Any:
+    """A file source's config as Hydra's ``FileConfigSource.load_config`` makes it, from the text
+    checked rather than from the file again."""
+    from hydra.plugins.config_source import ConfigResult, ConfigSource
+    from omegaconf import OmegaConf
+
+    stream = io.StringIO(text)
+    stream.name = path  # a YAML error names the file, as when read from it
+    return ConfigResult(
+        config=OmegaConf.load(stream),
+        path=f"{source.scheme()}://{source.path}",
+        provider=source.provider,
+        header=ConfigSource._get_header_dict(text[:512]),
+    )
 
 
 def _outside(name: str) -> bool:
@@ -94,7 +113,8 @@ def confined() -> Iterator[None]:
     a choice with ``..`` or ``//`` (``parliament=../../../x``, or in a preset's defaults) read any
     YAML file on the machine and showed its contents in an error or a run's files (and a missing
     one listed the files of any folder), and a linked folder of a ``--config-dir`` took its files
-    past :func:`check_user_files`. A user's file is checked as Hydra reads it. (The config sources
+    past :func:`check_user_files`. A user's file is checked as Hydra reads it, and Hydra parses the
+    text checked. (The config sources
     are Hydra's plugins, whose modules its plugin scan loads again: the repository that asks them is
     patched, not they.)"""
     from hydra._internal.config_repository import ConfigRepository
@@ -115,7 +135,12 @@ def confined() -> Iterator[None]:
                     f"{config_path}: a link out of {source.path} (links out of a config folder are not "
                     "followed: a shared preset could name any file)"
                 )
-            check_user_file(Path(full))
+            result = _parsed(source, full, check_user_file(Path(full)))
+            source.load_config = lambda config_path: result  # the text checked, not the file again
+            try:
+                return load(self, config_path)
+            finally:
+                del source.load_config
         return load(self, config_path)
 
     def asks(method: Any) -> Any:

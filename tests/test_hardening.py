@@ -1256,3 +1256,29 @@ def test_a_launchers_worker_runs_only_the_config_the_check_approved(
     says = "no factory" if change == "calls code" else "config files changed after the command was checked"
     assert says in line
     assert not target.exists()
+
+
+def test_hydra_parses_the_text_of_a_users_file_that_was_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user's file was checked, then read again by Hydra: one swapped in between (an alias bomb)
+    was parsed unchecked. Hydra now parses the very text checked."""
+    from hydra._internal.config_repository import ConfigRepository
+    from hydra._internal.utils import create_config_search_path
+
+    from experiments import config_files
+
+    mine = tmp_path / "mine"
+    _preset(mine, "parliament", "mine", "name: checked\n")
+    check = config_files._check
+
+    def checked_then_swapped(path: Path, *args: object) -> None:
+        check(path, *args)  # type: ignore[arg-type]
+        path.write_text(BOMB)
+
+    monkeypatch.setattr(config_files, "_check", checked_then_swapped)
+    search = create_config_search_path(None)
+    search.append("command-line", f"file://{mine}")
+    with config_files.confined():
+        result = ConfigRepository(search).load_config("parliament/mine")
+    assert result is not None and dict(result.config) == {"name": "checked"}
