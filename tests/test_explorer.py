@@ -129,6 +129,11 @@ def test_the_app_speaks_kazakh(cache: Path) -> None:
     assert not at.exception
     assert at.title[0].value != "parltwin: scenario explorer"
     assert re.search("[әғқңөұүһі]", at.title[0].value + " ".join(t.label for t in at.tabs))
+    # the page says it is in Kazakh (Streamlit's says en), so that a screen reader reads it as such
+    (said,) = [h.proto.body for h in at.sidebar.get("html")]
+    assert said == '<script>document.documentElement.lang = "kk";</script>'
+    alts = [i.proto.imgs[0].alt for i in at.tabs[0].get("image")]
+    assert alts and all(re.search("[әғқңөұүһі]", a) for a in alts)
 
 
 def test_robustness_is_shown_when_the_file_is_there(
@@ -477,9 +482,11 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
                     timeout=60_000
                 )
             spoken = page.url
+            spoken_lang = page.evaluate("document.documentElement.lang")
         finally:
             browser.close()
     assert "scen_channels=kz_digital" in spoken and "lang=ru" in spoken and "analytics" not in spoken
+    assert spoken_lang == "ru"  # the page says which language it is in
     assert back == before and "scen_channels" not in back_url
     assert back_pick.startswith("none: ") and forward_pick.startswith("kz_digital: ")
     assert forward == after
@@ -1168,6 +1175,9 @@ def test_every_figure_has_a_table_of_its_numbers_for_those_who_cannot_see_it(cac
     images = tab.get("image")
     alternatives = [e for e in tab.expander if e.label == "The figure's numbers"]
     assert len(images) == len(alternatives) == 6  # the share answered, then the report's five figures
+    alts = [i.proto.imgs[0].alt for i in images]  # what a screen reader says of each image
+    assert all(a.endswith(": a figure; the numbers it plots are in the table below it.") for a in alts), alts
+    assert len(set(alts)) == 6 and alts[0].startswith("Share of citizens' demands answered")
     assert all(len(e.table) == 1 and len(e.table[0].value) >= 2 for e in alternatives)
     share = alternatives[0].table[0].value
     assert list(share["scenario"]) == ["kz_bicameral_2023", "kz_kurultai_2026"]

@@ -597,6 +597,23 @@ def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
     return out
 
 
+def speak(lang: str) -> None:
+    """The page says which language it is in (``<html lang>``): a screen reader reads Kazakh and
+    Russian text as such, not with English rules (Streamlit's own page says ``en``). ``lang`` is
+    one of :data:`LANGUAGES`."""
+    script = f"<script>document.documentElement.lang = {json.dumps(lang)};</script>"
+    st.sidebar.html(script, unsafe_allow_javascript=True)
+
+
+#: The text alternative of a robustness run's figure of shares.
+SHARES_ALT = N_("The share of worlds in which each finding holds; its numbers are in the table above.")
+
+
+def alt_text(title: str, tr: Translator) -> str:
+    """A figure's text alternative: what it shows, and where its numbers are written out."""
+    return tr.gettext("{title}: a figure; the numbers it plots are in the table below it.", title=title)
+
+
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
     draw_aside()  # once (``parltwin-app`` did it ahead): the workers' server, with the figures' module
@@ -605,6 +622,7 @@ def main() -> None:
         "Language / Тіл / Язык", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
     )
     keep_choices(lang, followed)
+    speak(lang)
     tr = translator(lang)
     _ = tr.gettext
     st.title(_("parltwin: scenario explorer"))
@@ -687,7 +705,7 @@ def main() -> None:
             changed_settings(shown["changes"], tr)
         if shown["share"]:
             title, caption, png = shown["share"]
-            st.image(png, caption=caption)
+            st.image(png, caption=caption, alt=alt_text(title, tr))
             values = "; ".join(f"{s}: {v} %" for s, v in shown["shares"])
             st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
             figure_numbers(shown["share_numbers"], tr)
@@ -711,7 +729,7 @@ def main() -> None:
             )
         )
         for (title, caption, png), numbers in zip(shown["figures"], shown["figure_numbers"], strict=True):
-            st.image(png, caption=f"{title}. {caption}")
+            st.image(png, caption=f"{title}. {caption}", alt=alt_text(title, tr))
             figure_numbers(numbers, tr)
         left, right = st.columns(2)
         with left:
@@ -789,7 +807,7 @@ def main() -> None:
                 shares = Path(where) / "figures" / "robustness_shares.png"
                 if shares.is_file() and not linked(shares) and regular_file(shares) is None:
                     try:
-                        st.image(shares.read_bytes())
+                        st.image(shares.read_bytes(), alt=_(SHARES_ALT))
                     except Exception:  # not an image: the table above says what the run found
                         st.warning(
                             _(
