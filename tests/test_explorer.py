@@ -1162,6 +1162,9 @@ def test_the_parliament_picker_says_what_each_preset_is_in_the_pages_language(ca
         "kz_kurultai_2026: Kazakhstan, unicameral Kurultai (2026 Constitution)",
     ]
     assert at.selectbox(key="base_parliament").value == "kz_bicameral_2023"  # chosen by id, as before
+    # each picker has a name of its own: a screen reader reads the label, not the column's heading
+    labels = [b.label for b in at.selectbox if b.key != "lang"]
+    assert len(labels) == len(set(labels)) == 5, labels  # four pickers of presets, one of runs
     ru = _opened({"lang": "ru"}).selectbox(key="scen_parliament").options
     assert ru[1] == "kz_kurultai_2026: Казахстан, однопалатный Курултай (Конституция 2026 года)"
     kk = _opened({"lang": "kk"}).selectbox(key="scen_parliament").options

@@ -261,7 +261,14 @@ class Refused:
 
 
 #: The pickers' labels (message ids), by config group.
-GROUP_LABELS = {"parliament": N_("Parliament"), "channels": N_("Digital channels")}
+#: Each side's pickers by their keys: the baseline's and the scenario's have names of their own, for
+#: a screen reader reads a picker by its label alone, not the column's heading above it.
+PICKER_LABELS = {
+    "base_parliament": N_("Parliament of the baseline"),
+    "base_channels": N_("Digital channels of the baseline"),
+    "scen_parliament": N_("Parliament of the scenario"),
+    "scen_channels": N_("Digital channels of the scenario"),
+}
 
 
 #: The longest part of a refused value that a warning quotes (an address may hold anything).
@@ -298,8 +305,8 @@ def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refus
         out[name] = type(step)(number(name, NUMBER_LABELS[name], default, low, high, type(step) is int))
     for key, default in (("base", BASELINE), ("scen", PROPOSAL)):
         for group in ("parliament", "channels"):
-            label = GROUP_LABELS[group]
-            out[f"{key}_{group}"] = choice(f"{key}_{group}", label, getattr(default, group), offered(group))
+            picker = f"{key}_{group}"
+            out[picker] = choice(picker, PICKER_LABELS[picker], getattr(default, group), offered(group))
     named = Scenario(out["scen_parliament"], out["scen_channels"])
     allowed = spans(named)
     for n, preset in levers(named):
@@ -463,13 +470,13 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
     values are in the session's state (see :func:`follow_address`)."""
     _ = tr.gettext
     parliament = st.selectbox(
-        _(GROUP_LABELS["parliament"]),
+        _(PICKER_LABELS[f"{key}_parliament"]),
         offered("parliament"),
         format_func=lambda p: preset_label("parliament", p, tr),
         key=f"{key}_parliament",
     )
     chosen = st.selectbox(
-        _(GROUP_LABELS["channels"]),
+        _(PICKER_LABELS[f"{key}_channels"]),
         offered("channels"),
         format_func=lambda c: preset_label("channels", c, tr),
         key=f"{key}_channels",
