@@ -101,6 +101,17 @@ def write_text(path: Path, text: str) -> Path:
     return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
+#: How a cell a spreadsheet would take for a formula begins (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cells(values: Any) -> Any:
+    """Text from a user's file (a pandas Series), each cell a spreadsheet would read as a formula
+    (``=HYPERLINK(...)``) written as text, with a leading ``'``: a table of figures shared with
+    the user could otherwise run a formula when the CSV it became is opened."""
+    return values.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
+
+
 def read_json(
     path: Path,
     keys: Sequence[str],

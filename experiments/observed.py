@@ -329,9 +329,9 @@ def main(argv: list[str] | None = None) -> None:
         exit_for(e)
     table = held_to_records(conf, args.replications, conf.seed)
     if args.csv is not None:
-        from experiments.files import write_text
+        from experiments.files import as_text_cells, write_text
 
-        write_text(args.csv, table.to_csv(index=False))
+        write_text(args.csv, table.assign(source=as_text_cells(table["source"])).to_csv(index=False))
     print(f"{conf.parliament.name}: {args.replications} runs, seed {conf.seed}")
     print(markdown(table))
 

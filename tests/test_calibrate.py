@@ -4,6 +4,7 @@ preset that the data do not identify, the preset."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from pathlib import Path
@@ -243,6 +244,36 @@ def test_a_calibration_on_a_bound_exits_non_zero_names_the_parameter_and_writes_
     assert "no preset written" in err[0]
     assert not (tmp_path / "parliament").exists()
     assert (tmp_path / "calibration.csv").read_text().count("False") == 1  # the diagnosis is kept
+
+
+def test_a_source_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_path: Path) -> None:
+    """A shared table of figures whose source reads ``=HYPERLINK(...)`` reached ``moments.csv`` as
+    a formula, run when the planner opens it in a spreadsheet."""
+    import pandas as pd
+
+    table = pd.read_csv(CONFIGS.parent / "data" / "kz_session_statistics.csv")
+    formulas = ['=HYPERLINK("http://example.invalid","x")', "+1+1", "-2+3", "@SUM(A1)"]
+    table["source"] = [formulas[i % len(formulas)] for i in range(len(table))]
+    table.to_csv(tmp_path / "figures.csv", index=False)
+    overrides = [
+        "experiment=calibrate",
+        f"experiment.observed={tmp_path / 'figures.csv'}",
+        "~citizens",
+        "~channels",
+        "~experiment.parameters",
+        "+experiment.parameters={arrival_rate: [0.05, 0.3]}",
+        "experiment.moments=[laws_adopted]",
+        "experiment.replications=2",
+        "experiment.start_points=2",
+        "experiment.max_evals=3",
+        "experiment.warmup_years=0",
+        "quiet=true",
+    ]
+    cfg = compose_config(overrides)
+    with contextlib.suppress(SystemExit):  # a fit on its bound is refused, its moments kept
+        run(cfg, validate(cfg), tmp_path / "out")
+    written = pd.read_csv(tmp_path / "out" / "moments.csv")["source"]
+    assert len(written) > 0 and all(s in {"'" + f for f in formulas} for s in written), list(written)
 
 
 def test_the_fitted_preset_extends_its_base_and_loads(tmp_path: Path) -> None:
