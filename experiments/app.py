@@ -55,7 +55,10 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     if not conf.quiet:
         tr = translator(conf.lang)
         title = run_title(conf.parliament.name, conf.seed, conf.years, tr)
-        print(sectioned_table(result.summary, result.metrics, title, tr))
+        try:
+            print(sectioned_table(result.summary, result.metrics, title, tr), flush=True)
+        except BrokenPipeError as e:  # e.g. | head: the summary is written
+            exit_for(e)
         print(f"summary: {out / SUMMARY}", file=sys.stderr)
     return result.summary
 

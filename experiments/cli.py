@@ -24,8 +24,18 @@ def main() -> None:
 
         print(text(lang_of(sys.argv[1:])))
         return
+    if "--version" in sys.argv[1:]:  # ours, then Hydra's (Hydra's own said only "Hydra 1.3.8")
+        from importlib import metadata
+
+        print(f"parltwin {metadata.version('parltwin')} (Hydra {metadata.version('hydra-core')})")
+        return
     # Let errors reach us instead of Hydra's multi-line report, so that we can print one line.
     os.environ["HYDRA_FULL_ERROR"] = "1"
+    # A log line that cannot be written (its reader left: ``| head``) is dropped, not reported
+    # with a traceback on stderr while the run goes on.
+    import logging
+
+    logging.raiseExceptions = False
     # Replications fill the cores; numpy's BLAS threads would only compete. Set before numpy is
     # imported (below), the limit needs no threadpoolctl.
     one_blas_thread()
@@ -100,8 +110,15 @@ def command() -> None:
     """The ``parltwin`` console script: :func:`main`, then, after a run that ended well, every object
     alive is frozen out of the garbage collector (``gc.freeze``), so that the interpreter's teardown
     does not look through them all once more (0.26-0.28 s after a main job, 0.035 s frozen). Exit
-    handlers, threads and files end as usual."""
-    main()
+    handlers, threads and files end as usual. A reader of the output that stops (``| head``) ends
+    the command quietly (exit code 141), as it ends a shell's tools."""
+    from experiments.errors import exit_for
+
+    try:
+        main()
+        sys.stdout.flush()
+    except BrokenPipeError as e:
+        exit_for(e)
     import gc
 
     gc.freeze()

@@ -154,6 +154,8 @@ def compose_once(
         from_shell: bool = True,
         validate_sweep_overrides: bool = True,
     ) -> Any:
+        if config_name is None:  # Hydra's --hydra-help, whose own defaults log to a file: parltwin's
+            config_name = "config"
         if kept:  # the composition that read the mode: good for the next call only
             name, first, cfg = kept.pop()
             extra = list(overrides[len(first) :])

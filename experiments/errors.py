@@ -10,7 +10,9 @@ Exit codes (README, "Errors and exit codes"):
   disk); files are written whole or not at all, and finished replications are kept;
 - 4: a fit that the data do not identify (an estimate on a bound, a standard error that is not
   finite, a flat objective): the parameter is named and no preset is written;
-- 130: interrupted (Ctrl-C); finished replications are kept, the same command resumes.
+- 130: interrupted (Ctrl-C); finished replications are kept, the same command resumes;
+- 141: the output's reader stopped reading (a closed pipe, as with ``| head``): nothing more is said,
+  and what was written stays.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ EXIT_IO = 3
 #: refused, with no preset written.
 EXIT_NOT_IDENTIFIED = 4
 EXIT_INTERRUPTED = 130
+#: The output's reader left (a closed pipe): 128 + SIGPIPE, as a shell reports a tool whose pipe closed.
+EXIT_PIPE = 141
 
 
 class InputError(Exception):
@@ -162,6 +166,8 @@ def _refused_in_job(exc: BaseException) -> str | None:
 
 def describe(exc: BaseException) -> tuple[int, str] | None:
     """The exit code and the line for ``exc``; None for an error that is a bug."""
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_PIPE, ""
     if isinstance(exc, ConfigError | InputError):
         return EXIT_BAD_INPUT, str(exc)
     if (refused := _refused_in_job(exc)) is not None:
@@ -192,8 +198,21 @@ def describe(exc: BaseException) -> tuple[int, str] | None:
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    print(f"parltwin: error: {message}", file=sys.stderr)
+    if code == EXIT_PIPE:  # no one reads on: say nothing, and write nothing more at exit either
+        reader_left()
+    else:
+        print(f"parltwin: error: {message}", file=sys.stderr)
     sys.exit(code)
+
+
+def reader_left() -> None:
+    """Point stdout at /dev/null once its pipe has closed, so that the interpreter's last flush
+    does not fail again on the way out."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def exit_for(exc: BaseException) -> NoReturn:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from sim.metrics import CORE_KEYS
-from tests.conftest import CONFIGS, run_cli
+from tests.conftest import CONFIGS, PARLTWIN, run_cli
 
 
 def test_a_run_writes_summary_json_into_the_run_dir(tmp_path: Path) -> None:
@@ -68,3 +72,34 @@ def test_a_users_own_config_dir_works(tmp_path: Path) -> None:
     assert "my_queue" in r.stdout
     assert json.loads((out / "summary.json").read_text())["passage_rate"] == 1.0
     shutil.rmtree(out)
+
+
+def test_hydras_help_and_the_version_are_the_commands_own(tmp_path: Path) -> None:
+    """``--hydra-help`` composed Hydra's defaults, which log to a file, and was refused; ``--version``
+    gave Hydra's version alone."""
+    helped = run_cli("--hydra-help", cwd=tmp_path)
+    assert (
+        helped.returncode == 0 and "== Flags ==" in helped.stdout and "hydra/job_logging: " in helped.stdout
+    )
+    version = run_cli("--version", cwd=tmp_path)
+    assert (
+        version.returncode == 0 and version.stdout.startswith("parltwin ") and "Hydra 1.3" in version.stdout
+    )
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("args", [["--help"], ["years=0.5", "hydra.run.dir=run"]])
+def test_a_reader_that_stops_reading_ends_the_command_quietly(args: list[str], tmp_path: Path) -> None:
+    """``parltwin --help | head -2`` ended in a traceback (exit 1), a run's in 'a file: Broken pipe'
+    with the disk's exit code (3). Now as a shell's tools end: quietly, with 141; what a run wrote
+    stays."""
+    proc = subprocess.Popen(
+        [str(PARLTWIN), *args], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "CI": "true"},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader leaves before the command writes
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141, err
+    assert "Traceback" not in err and "error" not in err, err
+    assert args[0] == "--help" or (tmp_path / "run" / "summary.json").is_file()
