@@ -97,7 +97,9 @@ def _job() -> dict[str, Any]:
         "num": int(hc.job.num) if multirun else 0,
         "overrides": task,
         "choices": choices,
-        "command": command_line(task, [o for o in hyd if not o.startswith("hydra.mode=")]),
+        "command": command_line(
+            task, [o for o in hyd if not o.startswith("hydra.mode=")], hc.runtime.config_sources
+        ),
     }
 
 

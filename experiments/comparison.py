@@ -129,7 +129,9 @@ def sweep_command(run_dir: Path) -> str | None:
     # Read as OmegaConf reads it, without building its (large) config: only two lists are used.
     with path.open(encoding="utf-8") as f:
         data = yaml.load(f, Loader=omegaconf_yaml.get_yaml_loader())
-    overrides = ((data.get("hydra") if isinstance(data, dict) else None) or {}).get("overrides")
+    hydra = data.get("hydra") if isinstance(data, dict) else None
+    hydra = hydra if isinstance(hydra, dict) else {}
+    overrides = hydra.get("overrides")
     lists = [overrides.get(k) if isinstance(overrides, dict) else None for k in ("task", "hydra")]
     if not all(isinstance(v, list) and all(isinstance(o, str) for o in v) for v in lists):
         from experiments.errors import InputError
@@ -137,7 +139,9 @@ def sweep_command(run_dir: Path) -> str | None:
         raise InputError(
             f"{path}: not a sweep's multirun.yaml (hydra.overrides.task and .hydra: lists of overrides)"
         )
-    return command_line(*lists)
+    runtime = hydra.get("runtime")
+    sources = runtime.get("config_sources") if isinstance(runtime, dict) else None
+    return command_line(*lists, sources if isinstance(sources, list) else ())
 
 
 @dataclass

@@ -258,7 +258,7 @@ def _command() -> str:
         from experiments.manifest import command_line
 
         hc = HydraConfig.get()
-        return command_line(list(hc.overrides.task), list(hc.overrides.hydra))
+        return command_line(list(hc.overrides.task), list(hc.overrides.hydra), hc.runtime.config_sources)
     except ValueError:
         return "parltwin experiment=fit data=..."
 

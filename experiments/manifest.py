@@ -13,6 +13,7 @@ import json
 import platform
 import shlex
 import subprocess
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -150,9 +151,17 @@ def config_hash(data: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def command_line(task_overrides: list[str], hydra_overrides: list[str]) -> str:
-    """A ``parltwin`` command that runs this job again."""
-    return shlex.join(["parltwin", *hydra_overrides, *task_overrides])
+def command_line(task_overrides: list[str], hydra_overrides: list[str], sources: Any = ()) -> str:
+    """A ``parltwin`` command that runs this job again: with ``--config-dir`` where Hydra's config
+    ``sources`` (``hydra.runtime.config_sources``) hold a folder given on the command line, without
+    which a user's own presets are not found."""
+    folders = [
+        str(s.get("path"))
+        for s in sources or ()
+        if isinstance(s, Mapping) and s.get("provider") == "command-line" and s.get("schema") == "file"
+    ]
+    given = [arg for folder in folders for arg in ("--config-dir", folder)]
+    return shlex.join(["parltwin", *given, *hydra_overrides, *task_overrides])
 
 
 def now() -> str:

@@ -580,7 +580,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
         "kind": KIND,
         "title": spec.title,
         "created": now(),
-        "command": command_line(task, []),
+        "command": command_line(task, [], hc.runtime.config_sources),
         "seed": int(conf.seed),
         "years": conf.years,
         "worlds": spec.worlds,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -103,3 +104,22 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(args: list[str], t
     assert proc.wait(timeout=300) == 141, err
     assert "Traceback" not in err and "error" not in err, err
     assert args[0] == "--help" or (tmp_path / "run" / "summary.json").is_file()
+
+
+def test_the_command_a_comparison_records_runs_again_with_the_users_own_presets(tmp_path: Path) -> None:
+    """The report's and manifest's command left out ``--config-dir``: run as given, it could not
+    find the user's own preset (exit 2)."""
+    mine = tmp_path / "mine" / "parliament"
+    mine.mkdir(parents=True)
+    text = (CONFIGS / "parliament" / "single_queue.yaml").read_text()
+    (mine / "my_queue.yaml").write_text(text.replace("name: single_queue", "name: my_queue"))
+    sweep = tmp_path / "sweep"
+    args = ["-m", "experiment=compare", "parliament=single_queue,my_queue", "experiment.replications=2"]
+    r = run_cli("--config-dir", "mine", *args, "years=1", f"hydra.sweep.dir={sweep}", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    recorded = json.loads((sweep / "manifest.json").read_text())["command"]
+    assert f"--config-dir {tmp_path / 'mine'}" in recorded
+    again = run_cli(
+        *shlex.split(recorded)[1:], cwd=tmp_path / "mine"
+    )  # from elsewhere: resumed, nothing to run
+    assert again.returncode == 0, again.stderr
