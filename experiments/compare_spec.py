@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,12 @@ def compare_spec(node: Any) -> CompareSpec:
         "null, or a folder written by `parltwin experiment=robustness` (holding its robustness.csv, "
         f"with the columns {', '.join(ROBUSTNESS_COLUMNS)})",
     )
+    check(
+        s,
+        "robustness",
+        rob is None or robustness_table(Path(rob) / "assumptions.csv", ASSUMPTIONS_COLUMNS, optional=True),
+        f"a robustness run's folder, whose assumptions.csv has the columns {', '.join(ASSUMPTIONS_COLUMNS)}",
+    )
     return CompareSpec(**{**s, "metrics": tuple(metrics)})
 
 
@@ -110,16 +117,24 @@ ROBUSTNESS_COLUMNS = (
 )  # fmt: skip
 
 
-def robustness_table(path: Path) -> bool:
+#: What the report reads of a robustness run's ``assumptions.csv``, where there is one.
+ASSUMPTIONS_COLUMNS = ("path", "low", "high", "deciding_in", "top_in")
+
+
+def robustness_table(
+    path: Path, columns: tuple[str, ...] = ROBUSTNESS_COLUMNS, optional: bool = False
+) -> bool:
     """Whether ``path`` is a robustness run's table the report can read: a regular file, not a link,
-    of a sane size, whose header has :data:`ROBUSTNESS_COLUMNS` (a table of another shape failed
-    the comparison after its runs, with a traceback)."""
+    of a sane size, whose header has ``columns`` (a table of another shape failed the comparison
+    after its runs, with a traceback); with ``optional``, no file at all will do too."""
     import csv
 
     from experiments.files import linked, regular_file
 
+    if optional and not os.path.lexists(path):
+        return True
     if linked(path) or regular_file(path) is not None:
         return False
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         header = next(csv.reader(f), [])
-    return set(ROBUSTNESS_COLUMNS) <= set(header)
+    return set(columns) <= set(header)

@@ -400,11 +400,48 @@ def check_comparison(jobs: list[Job]) -> None:
         }
         for j in jobs
     ]
-    baseline_label(spec.baseline, scenario_labels(manifests), manifests)
+    labels = scenario_labels(manifests)
+    base = labels.index(baseline_label(spec.baseline, labels, manifests))
     known: set[str] = set()
     for j in jobs:
         known |= _metrics_of(j.conf)
     reported(spec.metrics, known)
+    if spec.robustness is not None:
+        ours = manifests[base]["choices"].get("scenario") or labels[base]
+        check_robustness_run(Path(spec.robustness), ours, {float(j.conf.years) for j in jobs})
+
+
+def check_robustness_run(folder: Path, baseline: str, years: set[float]) -> None:
+    """A robustness run a comparison's report cites is about the same question: the same baseline,
+    over the same horizon (a run over 2 years was cited for a comparison over 3, without a word)."""
+    from experiments.files import linked, read_json, regular_file
+
+    path = folder / "manifest.json"
+    why = "a link" if linked(path) else regular_file(path)
+    if why is not None:
+        raise ConfigError(
+            "experiment.robustness", str(folder), f"a robustness run's folder (its manifest.json: {why})"
+        )
+    kinds = {
+        "years": (lambda v: isinstance(v, int | float), "a number"),
+        "baseline": (lambda v: isinstance(v, str), "a name"),
+    }
+    made = read_json(path, ("years", "baseline"), "a robustness run's manifest", kinds)
+    if made["baseline"] != baseline:
+        raise ConfigError(
+            "experiment.robustness",
+            str(folder),
+            f"a robustness run against this comparison's baseline, {baseline} "
+            f"(that run's is {made['baseline']})",
+        )
+    if years != {float(made["years"])}:
+        ours = ", ".join(f"{y:g}" for y in sorted(years))
+        raise ConfigError(
+            "experiment.robustness",
+            str(folder),
+            f"a robustness run over this comparison's horizon, years={ours} "
+            f"(that run's years={made['years']:g})",
+        )
 
 
 def schedulers(jobs: list[Job]) -> list[str]:

@@ -277,6 +277,12 @@ ANSWER_NO_CITIZENS = N_(
 )
 
 
+#: A finding of a scenario or measure the robustness run read did not assess.
+NOT_COVERED = N_(
+    "Robustness not assessed: the robustness run read has no verdict on this measure for this scenario."
+)
+
+
 def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> list[str]:
     """The short answer to the report's :func:`question`, a sentence per compared scenario, from its
     findings."""
@@ -299,12 +305,14 @@ def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> 
             rw=counts["responsive"]["worse"],
             ru=counts["responsive"]["unclear"],
         )
-        notes = [t["robust"] for t in f["found"] if t.get("robust")]
+        notes = [t["robust"] for t in f["found"] if t.get("robust") and t["robust"].get("covered", True)]
         if robust and notes:
             held = sum(1 for n in notes if n["holds"])
             text += " " + tr.gettext(
                 "{held} of its {n} findings hold across the plausible worlds.", held=held, n=len(notes)
             )
+        elif robust and f["found"]:
+            text += " " + tr.gettext("The robustness run read did not assess its findings.")
         out.append(text)
     return out
 
@@ -413,12 +421,13 @@ def render(
             if clear(r):
                 found = outcome(meta, float(r["diff"]))
                 rob = robust_rows.get((m, str(names.get(o["label"]) or o["label"])))
-                f["found"].append(
-                    {
-                        "text": numbers.finding(m, r),
-                        "robust": robustness_note(rob, found, tr) if rob is not None else None,
-                    }
-                )
+                if rob is not None:
+                    note: dict[str, Any] | None = robustness_note(rob, found, tr)
+                elif robustness is not None:  # the run read compared other scenarios, or measures
+                    note = {"holds": False, "covered": False, "text": tr.gettext(NOT_COVERED)}
+                else:
+                    note = None
+                f["found"].append({"text": numbers.finding(m, r), "robust": note})
                 f["all"].append({"aspect": aspect, "class": found})
             else:
                 f["unclear_in"].append(numbers.label(m))

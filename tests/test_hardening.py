@@ -1070,6 +1070,12 @@ def test_a_robustness_table_of_another_shape_is_refused_before_the_runs(
     (tmp_path / "rob" / "robustness.csv").write_text("a,b\n1,2\n")
     args = ["experiment=compare", f"experiment.robustness={tmp_path / 'rob'}", *SHORT, "hydra.run.dir=run"]
     assert "with the columns metric, scenario" in refused(args, tmp_path, monkeypatch, capsys)
+    # its assumptions.csv too: a KeyError after the runs, their replications left without a report
+    from experiments.compare_spec import ROBUSTNESS_COLUMNS
+
+    (tmp_path / "rob" / "robustness.csv").write_text(",".join(ROBUSTNESS_COLUMNS) + "\n")
+    (tmp_path / "rob" / "assumptions.csv").write_text("a,b\n1,2\n")
+    assert "assumptions.csv has the columns path, low" in refused(args, tmp_path, monkeypatch, capsys)
 
 
 def test_a_bad_progress_interval_in_the_environment_is_one_line(

@@ -530,3 +530,39 @@ def test_scenarios_without_citizens_are_assessed_on_the_headline_they_report(
     refused = parltwin(none, tmp_path, monkeypatch, capsys)
     assert refused.code == EXIT_BAD_INPUT and "at least one metric these scenarios report" in refused.one_line
     assert not (tmp_path / "y").exists()
+
+
+def test_a_report_cites_a_robustness_run_only_where_it_answers_the_same_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A comparison read a robustness run that compared other scenarios, or over another horizon:
+    its findings lost "Robustness not assessed" and the report said only where it read the run."""
+    rob = tmp_path / "rob"
+    ran = parltwin(
+        ["experiment=robustness", "experiment.worlds=4", "experiment.replications=2", "years=2", "quiet=true",
+         "experiment.scenarios=[kz_bicameral_2023,kz_kurultai_2026]", f"hydra.run.dir={rob}"],
+        tmp_path, monkeypatch, capsys,
+    )  # fmt: skip
+    assert ran.code == 0, ran.err
+    args = ["experiment=reform_comparison", "experiment.replications=5", "quiet=true",
+            "experiment.ledger=false", f"experiment.robustness={rob}"]  # fmt: skip
+    done = parltwin([*args, "years=2", f"hydra.sweep.dir={tmp_path / 'cmp'}"], tmp_path, monkeypatch, capsys)
+    assert done.code == 0, done.err
+    html = (tmp_path / "cmp" / "report.html").read_text()
+    digital = html.split("kz_bicameral_2023 + kz_digital <span")[1].split("</ul>")[0]
+    stated = re.findall(r"<li>(.*?)</li>", digital, flags=re.S)
+    assert stated and all("the robustness run read has no verdict on this measure" in i for i in stated)
+    assert "The robustness run read did not assess its findings." in html
+    other = parltwin(
+        [*args, "years=1", f"hydra.sweep.dir={tmp_path / 'other'}"], tmp_path, monkeypatch, capsys
+    )
+    assert other.code == 2 and "this comparison's horizon, years=1 (that run's years=2)" in other.one_line
+    assert not (tmp_path / "other").exists()
+    against = parltwin(
+        [*args, "years=2", "experiment.baseline=kz_kurultai_2026", f"hydra.sweep.dir={tmp_path / 'against'}"],
+        tmp_path, monkeypatch, capsys,
+    )  # fmt: skip
+    assert (
+        against.code == 2
+        and "baseline, kz_kurultai_2026 (that run's is kz_bicameral_2023)" in against.one_line
+    )
