@@ -67,6 +67,14 @@ SUBDIR = re.compile(r"(?!\.\.?$)[\w.-]+")
 SBATCH_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 #: Environment variables a job may set: thread counts of numerical libraries.
 ENV_NAMES = re.compile(r"[A-Z][A-Z0-9_]*_NUM_THREADS")
+#: A thread count, as a job may set one.
+THREADS = re.compile(r"[1-9][0-9]{0,2}|10[01][0-9]|102[0-4]")
+#: Where Hydra records the command's words (checked where they apply, not as its record of them).
+COMMAND_WORDS = frozenset(
+    {("hydra", "overrides", "task"), ("hydra", "overrides", "hydra"), ("hydra", "job", "override_dirname")}
+)
+#: The variable an ``oc.env`` interpolation reads (its first argument, as written).
+ENV_READ = re.compile(r"oc\.env\s*:([^,}]*)")
 #: Resolvers an interpolation may call; ``oc.create`` and ``oc.decode`` would make containers (and
 #: so ``_target_`` keys) out of a string, past this check.
 RESOLVERS = frozenset(
@@ -295,6 +303,29 @@ def _check_env(cfg: dict[str, Any]) -> None:
             raise ConfigError(
                 f"hydra.job.env_set.{name}", value, "only thread counts (names ending in _NUM_THREADS)"
             )
+        if isinstance(value, bool) or not THREADS.fullmatch(str(value)):
+            raise ConfigError(f"hydra.job.env_set.{name}", value, "a thread count written out: 1 to 1024")
+    if isinstance(env, dict) and env:
+        _check_env_read(cfg, set(map(str, env)))
+
+
+def _check_env_read(cfg: dict[str, Any], set_by_job: set[str]) -> None:
+    """No value reads a variable the job sets (``${oc.env:X}`` with ``X`` in ``hydra.job.env_set``):
+    Hydra sets it around the job only, so the checks before the run read another value than the job
+    (a scheduler's address, a horizon past the cost limit)."""
+    for path, value in _items(cfg, ()):
+        if not isinstance(value, str) or "oc.env" not in value or path[:3] in COMMAND_WORDS:
+            continue
+        for read in ENV_READ.findall(value):
+            name = read.strip().strip("'\"")
+            if "$" in name or name in set_by_job:
+                named = ", ".join(sorted(set_by_job))
+                raise ConfigError(
+                    _dotted(path),
+                    value,
+                    f"no value read from a variable the job sets (hydra.job.env_set: {named}): the checks "
+                    "before the run would read another value than the job",
+                )
 
 
 def _check_value(path: tuple[str, ...], value: str) -> None:

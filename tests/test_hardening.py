@@ -1288,3 +1288,48 @@ def test_hydra_parses_the_text_of_a_users_file_that_was_checked(
     with config_files.confined():
         result = ConfigRepository(search).load_config("parliament/mine")
     assert result is not None and dict(result.config) == {"name": "checked"}
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (  # the check read years=1 and its cost; the job, with the variable set, ran 1,000 years
+            ["experiment=compare", "years=${oc.env:FOO_NUM_THREADS,1}",
+             "+hydra.job.env_set.FOO_NUM_THREADS=1000"],
+            "years='${oc.env:FOO_NUM_THREADS,1}' is not allowed: no value read from a variable the job sets",
+        ),
+        (  # a scheduler's address the check never saw: the job connected to it
+            ["experiment=compare", "experiment.backend=dask",
+             "experiment.scheduler=${oc.env:DASK_NUM_THREADS,null}", "+hydra.job.env_set.DASK_NUM_THREADS=4"],
+            "experiment.scheduler='${oc.env:DASK_NUM_THREADS,null}' is not allowed",
+        ),
+        (
+            ["+hydra.job.env_set.DASK_NUM_THREADS=tcp://127.0.0.1:9999"],
+            "hydra.job.env_set.DASK_NUM_THREADS='tcp://127.0.0.1:9999' is not allowed: a thread count",
+        ),
+    ],
+)  # fmt: skip
+def test_the_check_reads_every_value_as_the_job_will(
+    args: list[str],
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Hydra sets ``hydra.job.env_set`` around the job only: a value read from such a variable was
+    one thing to the checks before the run and another to the job."""
+    monkeypatch.delenv("FOO_NUM_THREADS", raising=False)
+    monkeypatch.delenv("DASK_NUM_THREADS", raising=False)
+    given = dict(a.split("=", 1) for a in [*SHORT, *args])  # years from the case, where it gives them
+    assert said in refused(
+        [f"{k}={v}" for k, v in given.items()] + ["hydra.run.dir=run"], tmp_path, monkeypatch, capsys
+    )
+
+
+def test_a_thread_count_the_job_sets_still_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ended = parltwin(
+        [*SHORT, "+hydra.job.env_set.OMP_NUM_THREADS=2", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
+    )
+    assert ended.code == 0, ended.err
