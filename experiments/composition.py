@@ -112,6 +112,8 @@ def with_overrides(cfg: Any, overrides: list[str]) -> Any:
     with read_write(cfg), open_dict(cfg):
         for override in overrides:
             key, value = override.split("=", 1)
+            if len(value) > 1 and value[0] == value[-1] == "'":  # a folder pinned quoted (a ':', a space)
+                value = value[1:-1]
             OmegaConf.update(cfg, key, value, merge=False)
             cfg.hydra.overrides.hydra.append(override)
     return cfg

@@ -236,9 +236,13 @@ def _pin(cfg: DictConfig, key: str, plan: Plan) -> Path:
         raise ConfigError(key, "?", f"a folder ({type(e).__name__})") from None
     if not value or value == "None":
         raise ConfigError(key, value, "a folder")
-    plain = all(ch.isalnum() or ch in _PATH_MARKS for ch in value)
-    if _raw_has_interpolation(cfg, key) and plain:
-        plan.pinned.append(f"{key}={value}")
+    if _raw_has_interpolation(cfg, key):
+        if all(ch.isalnum() or ch in _PATH_MARKS for ch in value):
+            plan.pinned.append(f"{key}={value}")
+        elif not any(ch in value for ch in "'\\$"):  # Hydra reads the rest quoted (a ':', a space)
+            plan.pinned.append(f"{key}='{value}'")
+        else:
+            raise ConfigError(key, value, "a folder without quotes, backslashes or '$' once resolved")
     return Path(value)
 
 
@@ -506,6 +510,29 @@ def check_resume(job: Job) -> None:
     finished(job.out, replication_seeds(job.conf.seed, spec.replications), fp)
 
 
+#: What Hydra writes into a run's ``hydra.output_subdir``.
+HYDRA_OUTPUT = frozenset({"config.yaml", "hydra.yaml", "overrides.yaml"})
+
+
+def check_output_subdir(job: Job) -> None:
+    """Hydra writes its config files into ``hydra.output_subdir`` of the run's folder, over what is
+    there: a folder that exists holds Hydra's files of an earlier run, nothing of the user's (a
+    hidden ``.settings/config.yaml`` of the user's was written over)."""
+    sub = OmegaConf.select(job.cfg, "hydra.output_subdir")
+    if sub is None or not os.path.lexists(job.out / str(sub)):
+        return
+    folder = job.out / str(sub)
+    names = {e.name for e in folder.iterdir()} if folder.is_dir() and not folder.is_symlink() else None
+    if names is None or not names <= HYDRA_OUTPUT or "hydra.yaml" not in names:
+        held = "a link or a file" if names is None else ", ".join(sorted(names)) or "nothing of Hydra's"
+        raise ConfigError(
+            "hydra.output_subdir",
+            str(sub),
+            f"a folder of the run's own, new or holding Hydra's {', '.join(sorted(HYDRA_OUTPUT))} "
+            f"({folder} holds {held})",
+        )
+
+
 def _holds_only(folder: Path, names: Collection[str], allowed: str) -> None:
     """``folder`` holds nothing but ``names`` and hidden entries (the temporary files of a write cut
     short, Hydra's ``.hydra`` where ``hydra.output_subdir`` is set, a launcher's own): a run never
@@ -692,6 +719,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
         out.prepared[checked_sweep(out.sweep_dir)] = True  # the sweep's callback need not check again
     for job in out.jobs:
         check_resume(job)
+        check_output_subdir(job)
     folders = [j.out for j in out.jobs] + ([out.sweep_dir] if out.sweep_dir is not None else [])
     for folder in folders:
         out.new_dirs += check_writable(folder)

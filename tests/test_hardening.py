@@ -1333,3 +1333,40 @@ def test_a_thread_count_the_job_sets_still_runs(
         [*SHORT, "+hydra.job.env_set.OMP_NUM_THREADS=2", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
     )
     assert ended.code == 0, ended.err
+
+
+def test_hydras_output_subdir_never_writes_over_a_users_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run folder's hidden entries are let be (a write cut short leaves one); Hydra's
+    ``output_subdir`` named one of the user's and wrote its config.yaml over the user's."""
+    (tmp_path / "proj" / ".settings").mkdir(parents=True)
+    (tmp_path / "proj" / ".settings" / "config.yaml").write_text("user: important\n")
+    args = [*SHORT, "hydra.run.dir=proj", "hydra.output_subdir=.settings"]
+    assert "hydra.output_subdir='.settings' is not allowed" in refused(args, tmp_path, monkeypatch, capsys)
+    again = [*SHORT, "hydra.run.dir=run", "hydra.output_subdir=.hy"]
+    for _ in range(2):  # Hydra's own files of an earlier run are written again
+        assert parltwin(again, tmp_path, monkeypatch, capsys).code == 0
+    assert sorted(p.name for p in (tmp_path / "run" / ".hy").iterdir()) == [
+        "config.yaml",
+        "hydra.yaml",
+        "overrides.yaml",
+    ]
+
+
+def test_a_timestamped_folder_of_any_name_is_the_one_checked_and_removed_on_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder whose name, resolved, held a ':' was not pinned: Hydra made another than the one
+    checked, and left it on an error."""
+    from experiments import app
+
+    folder = "hydra.run.dir=runs/at:${now:%H%M%S%f}"
+    (tmp_path / "runs").mkdir()  # the user's: kept, and what the command made in it removed
+    with monkeypatch.context() as m:  # the disk full as the job starts: the folder made is removed
+        m.setattr(app, "simulate", lambda conf: (_ for _ in ()).throw(OSError(errno.ENOSPC, "No space left")))
+        assert parltwin([*SHORT, folder], tmp_path, monkeypatch, capsys).code == EXIT_IO
+    assert not list((tmp_path / "runs").iterdir())
+    assert parltwin([*SHORT, folder], tmp_path, monkeypatch, capsys).code == 0
+    (made,) = (tmp_path / "runs").iterdir()
+    assert made.name.startswith("at:") and (made / "summary.json").is_file()
