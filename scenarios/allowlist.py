@@ -166,6 +166,72 @@ def resolvers(s: str) -> list[str]:
     return out
 
 
+def references(s: str) -> list[str]:
+    """The nodes the interpolations of a value name, as written (``.a``, ``a.b``), nested ones too;
+    a key made by another interpolation counts as one reference of its own (``?``)."""
+    _, inner = _outside(s)
+    out: list[str] = []
+    for text in inner:
+        head, colon, args = text.partition(":")
+        if colon and _NAME.fullmatch(head.strip()):  # a resolver: what its arguments interpolate
+            out += [r for n in _outside(args)[1] for r in references("${" + n + "}")]
+        elif "${" in text:
+            out += ["?", *references(text)]
+        else:
+            out.append(text.strip())
+    return out
+
+
+#: The most nodes a config's interpolations may resolve, one counted each time it is resolved: a
+#: chain of values each naming the one before twice (``l2: ${.l1}${.l1}``) takes 2**n resolutions,
+#: hours of CPU for 30 lines.
+MOST_RESOLVED = 100_000
+
+
+def _check_resolution_cost(data: Any) -> None:
+    """Refuse a config whose interpolations would resolve more than :data:`MOST_RESOLVED` nodes."""
+    values = {path: v for path, v in _items(data, ()) if isinstance(v, str) and "${" in v}
+    cost: dict[tuple[str, ...], int] = {}
+
+    def of(path: tuple[str, ...], seen: frozenset[tuple[str, ...]]) -> int:
+        if path in cost:
+            return cost[path]
+        total = 1
+        try:
+            named = references(values[path])
+        except ValueError:  # refused where its resolvers are checked
+            named = []
+        for ref in named:
+            target = _absolute(path, ref)
+            if target in values and target not in seen:  # a cycle OmegaConf refuses itself
+                total += of(target, seen | {target})
+            else:
+                total += 1
+            if total > MOST_RESOLVED:
+                break
+        cost[path] = total
+        return total
+
+    for path in values:
+        if of(path, frozenset({path})) > MOST_RESOLVED:
+            raise ConfigError(
+                _dotted(path),
+                values[path],
+                f"interpolations that resolve at most {MOST_RESOLVED:,} values in all (these name "
+                "each other over and over)",
+            )
+
+
+def _absolute(at: tuple[str, ...], ref: str) -> tuple[str, ...]:
+    """The path a reference names from the node at ``at`` (``.x``: a sibling; ``..x``: the parent's)."""
+    if not ref.startswith("."):
+        return tuple(ref.split("."))
+    dots = len(ref) - len(ref.lstrip("."))
+    base = at[: max(len(at) - dots, 0)]
+    rest = ref[dots:]
+    return (*base, *rest.split(".")) if rest else base
+
+
 def _plain(node: Any) -> Any:
     """A config as plain data, values as written (interpolations unresolved: nothing is evaluated)."""
     if isinstance(node, DictConfig | ListConfig):
@@ -372,3 +438,4 @@ def check_instantiable(node: Any, prefix: str = "") -> None:
     if not base and isinstance(data, dict):
         _check_env(data)
         _check_launcher(data)
+        _check_resolution_cost(data)

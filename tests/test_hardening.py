@@ -1370,3 +1370,24 @@ def test_a_timestamped_folder_of_any_name_is_the_one_checked_and_removed_on_an_e
     assert parltwin([*SHORT, folder], tmp_path, monkeypatch, capsys).code == 0
     (made,) = (tmp_path / "runs").iterdir()
     assert made.name.startswith("at:") and (made / "summary.json").is_file()
+
+
+def test_interpolations_that_name_each_other_over_and_over_are_refused_before_they_resolve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Thirty lines each naming the one before twice take 2**30 resolutions: the check resolved
+    them (hours of CPU) before it refused the unknown keys."""
+    chain = "".join(f"l{n}: ${{.l{n - 1}}}${{.l{n - 1}}}\n" for n in range(1, 18))
+    _preset(tmp_path / "mine", "experiment", "shared", "# @package _global_\nexperiment:\n  kind: compare\n"
+            + "".join("  " + line + "\n" for line in ["l0: abcdefghij", *chain.splitlines()]))  # fmt: skip
+    args = ["--config-dir", str(tmp_path / "mine"), "experiment=shared", *SHORT, "hydra.run.dir=run"]
+    line = refused(args, tmp_path / "mine", monkeypatch, capsys)
+    assert "experiment.l16=" in line and "interpolations that resolve at most 100,000 values" in line
+
+
+def test_a_config_whose_interpolations_resolve_a_few_times_passes() -> None:
+    from scenarios.allowlist import check_instantiable
+
+    check_instantiable(
+        {"a": "x", "b": "${a}${a}", "c": {"d": "${..b}${..b}", "e": "${.d}"}, "f": "${oc.env:HOME,${a}}"}
+    )
