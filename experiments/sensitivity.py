@@ -112,6 +112,12 @@ def design(s: dict[str, Any], problem: dict[str, Any], seed: int) -> np.ndarray:
     return sobol.sample(problem, s["samples"], calc_second_order=False, seed=seed)
 
 
+def bootstrap_seed(seed: int) -> int:
+    """The seed of Sobol's bootstrap intervals: SALib's ``sobol.analyze`` takes a seed of 0 for none
+    and draws them unseeded (two runs of seed 0 gave other intervals), so 0 is moved off 0."""
+    return seed + 1
+
+
 def indices(s: dict[str, Any], problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: int) -> dict:
     if s["method"] == "morris":
         from SALib.analyze import morris
@@ -120,7 +126,7 @@ def indices(s: dict[str, Any], problem: dict[str, Any], x: np.ndarray, y: np.nda
         return {k: res[k] for k in ("mu_star", "mu_star_conf", "mu", "sigma")}
     from SALib.analyze import sobol
 
-    res = sobol.analyze(problem, y, calc_second_order=False, seed=seed)
+    res = sobol.analyze(problem, y, calc_second_order=False, seed=bootstrap_seed(seed))
     return {k: res[k] for k in ("S1", "S1_conf", "ST", "ST_conf")}
 
 

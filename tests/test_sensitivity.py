@@ -113,3 +113,15 @@ def test_a_tiny_sobol_run_through_the_command(tmp_path: Path) -> None:
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(table.columns)
     assert len(table) == 3 * 2
     assert len(pd.read_csv(out / "samples.csv")) == 4 * (3 + 2)
+
+
+def test_sobols_intervals_are_the_same_for_the_same_seed_zero_too() -> None:
+    """SALib draws Sobol's bootstrap unseeded when given a seed of 0 (the default seed): two runs of
+    the same command gave other intervals."""
+    problem = {"num_vars": 3, "names": ["a", "b", "c"], "bounds": [[0.0, 1.0]] * 3}
+    spec = {"method": "sobol", "samples": 16}
+    x = sensitivity.design(spec, problem, 0)
+    y = x[:, 0] + 2 * x[:, 1] ** 2 + 0.1 * x[:, 2]
+    first, second = (sensitivity.indices(spec, problem, x, y, 0) for _ in range(2))
+    for key in ("S1_conf", "ST_conf"):
+        assert np.array_equal(first[key], second[key])
