@@ -2,8 +2,9 @@
 method of moments, and refuse a fit that the data do not identify.
 
 **Moments.** Every figure of the observed table (``data/kz_session_statistics.csv``, read by
-:mod:`experiments.observed`) given as it was (not only a lower bound) is a moment, counted on the model's ledger the way
-its source counted it (bills on the books, not introduced) over the same days of the year; the
+:mod:`experiments.observed`) given as it was (not only a lower bound) is a moment, counted on the
+model's ledger the way its source counted it (bills on the books, not introduced) over the same days
+of the year; the
 periods keep their recorded gaps, so one run gives one draw of the whole vector of moments
 (:func:`experiments.observed.windows`). A figure that is only a lower bound (one recorded case, not
 a count) is checked, not fitted. m(theta) is the mean over R replications whose seeds are the same

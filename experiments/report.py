@@ -23,7 +23,7 @@ from experiments.catalog import Catalog
 from experiments.compare_spec import REFORM
 from experiments.figure import Figure
 from experiments.i18n import DASH, N_, Translator, translator
-from experiments.table import CHANNEL_HEADS
+from experiments.table import CARRIED, CHANNEL_HEADS
 from scenarios.diff import Difference
 
 _ENV = Environment(
@@ -462,6 +462,7 @@ def render(
                 }
             )
     return _ENV.get_template("report.html.j2").render(
+        carried=tr.gettext(CARRIED),
         question=question(others, order, names, tr),
         answer=answer(findings, robustness is not None, tr),
         robust=robustness is not None,

@@ -19,12 +19,19 @@ CHANNEL_HEADS: dict[str, str] = {
     "answer_median_days": N_("median days to an answer"),
     "answered_late": N_("answered late"),
     "overdue": N_("overdue"),
-    "became_bill": N_("became a bill"),
-    "became_law": N_("became law"),
+    "became_bill": N_("answered by a bill (any)"),
+    "became_law": N_("answered by a law (any)"),
     "law_median_days": N_("median days to law"),
     "mean_quality": N_("draft quality"),
 }
 assert set(CHANNEL_HEADS) == set(MEASURES), "every channel measure needs a short name"
+#: What a channel's counts of answers mean, wherever they are shown: a reader took "became a bill"
+#: for the channel's own bills (e-petitions that reached no threshold "became" 272 bills).
+CARRIED = N_(
+    "A demand a channel carried counts as answered by any bill or law that meets it, not only one the "
+    "channel led to; an item is answered the day the channel's staff reach it (no time for drafting an "
+    "answer is modelled)."
+)
 
 
 def fmt(v: Any) -> str:
@@ -94,7 +101,7 @@ def sectioned_table(
         rows = [
             [tr.gettext(CHANNEL_HEADS[x]), *(c.get(x, "-") for c in per_channel.values())] for x in measures
         ]
-        lines += ["", tr.gettext("Channels"), render(rows, header=("", *per_channel))]
+        lines += ["", tr.gettext("Channels"), render(rows, header=("", *per_channel)), tr.gettext(CARRIED)]
     return "\n".join(lines)
 
 

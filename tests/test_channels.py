@@ -252,6 +252,9 @@ def test_cli_prints_throughput_responsiveness_inclusion_and_channels(tmp_path: P
     lines = res.stdout.splitlines()
     assert {"Throughput and speed", "Responsiveness to citizens", "Inclusion", "Channels"} <= set(lines)
     assert "e-petitions (epetition.kz)" in res.stdout
+    # what the counts of answers mean is said under them: any bill, not the channel's own
+    assert lines[-1].startswith("A demand a channel carried counts as answered by any bill or law")
+    assert any(line.startswith("answered by a bill (any)") for line in lines)
     summary = json.loads((out / "summary.json").read_text())
     for key in (
         "demand_to_bill_median_days",

@@ -433,13 +433,14 @@ def test_the_report_has_a_channel_table_with_what_became_of_the_demands(run: Pat
         "submitted",
         "reached the threshold",
         "answered",
-        "became a bill",
-        "became law",
+        "answered by a bill (any)",
+        "answered by a law (any)",
         "median days to law",
     ):
         assert f"<th>{head}<br>" in section, head
     assert '<th>median days to law<br><span class="ci">days</span></th>' in section  # each with its unit
     assert "e-petitions (epetition.kz)" in section and "offline (receptions, letters, press)" in section
+    assert "counts as answered by any bill or law that meets it, not only one the channel led to" in section
     channels = pd.read_csv(run / "channels.csv")
     digital = channels[
         (channels.scenario == "kz_kurultai_2026 + kz_digital") & (channels.channel == "epetition_kz")

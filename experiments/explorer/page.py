@@ -53,6 +53,7 @@ from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows
+from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
 from scenarios.parameters import LEVERS, PARAMETERS
@@ -757,6 +758,8 @@ def main() -> None:
                     "answered, and the median days from such a demand to its law. A dash: the channel "
                     "does not have that step, or nothing reached it."
                 )
+                + " "
+                + _(CARRIED)
             )
             rows = [
                 [r["scenario"], r["channel"], *(f"{c['mean']} {c['ci']}".strip() for c in r["cells"])]

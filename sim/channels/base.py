@@ -78,8 +78,8 @@ MEASURES: dict[str, tuple[str, str]] = {
     "overdue": ("answered after the maximum time", "items"),
     "mean_quality": ("mean quality of drafts", "share"),
     "answer_median_days": ("median days to an answer", "days"),
-    "became_bill": ("demands carried that a bill answered", "demands"),
-    "became_law": ("demands carried that a law answered", "demands"),
+    "became_bill": ("demands carried that any bill answered", "demands"),
+    "became_law": ("demands carried that any law answered", "demands"),
     "law_median_days": ("median days from a carried demand to its law", "days"),
 }
 
