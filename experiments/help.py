@@ -81,7 +81,7 @@ def text(lang: str = "en") -> str:
         "  parltwin experiment=NAME [key=value ...]   "
         + _("an experiment, e.g. experiment=reform_comparison"),
         "  parltwin -m key=A,B [...]                  "
-        + _("a sweep: one job per value, compared at the end"),
+        + _("a sweep: one run per value (add experiment=compare to compare them)"),
         "  parltwin --config-dir DIR parliament=NAME  "
         + _("your own preset: the file DIR/parliament/NAME.yaml"),
         "  parltwin-report DIR                        "

@@ -118,6 +118,8 @@ def parser() -> argparse.ArgumentParser:
     p = get_args_parser()
 
     def error(message: str) -> None:
+        if message.startswith("unrecognized arguments"):  # an option after the first override
+            message += " (options such as --config-dir and -m come before the overrides)"
         raise InputError(message)
 
     p.error = error  # type: ignore[method-assign]

@@ -123,3 +123,9 @@ def test_the_command_a_comparison_records_runs_again_with_the_users_own_presets(
         *shlex.split(recorded)[1:], cwd=tmp_path / "mine"
     )  # from elsewhere: resumed, nothing to run
     assert again.returncode == 0, again.stderr
+
+
+def test_an_option_after_an_override_says_where_options_go(tmp_path: Path) -> None:
+    r = run_cli("years=2", "--config-dir", "mine", "parliament=x", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+    assert "unrecognized arguments: parliament=x (options such as --config-dir and -m come before" in r.stderr
