@@ -381,6 +381,44 @@ def _choices(cfg: DictConfig) -> dict[str, Any]:
     return {k: v for k, v in choices.items() if not str(k).startswith("hydra")}
 
 
+def check_scenario_choices(job: Job) -> None:
+    """A scenario preset's own choices of presets hold in its run: a group chosen on the command
+    line as well (``+scenario=kz_kurultai_2026 parliament=kz_bicameral_2023``) won, and a comparison
+    compared two bicameral parliaments under the Kurultai's name, finding no difference."""
+    choices = _choices(job.cfg)
+    name = choices.get("scenario")
+    if not isinstance(name, str):
+        return
+    for group, wanted in _scenario_choices(job.cfg, name).items():
+        if choices.get(group) != wanted:
+            raise ConfigError(
+                group,
+                choices.get(group),
+                f"{wanted}, as +scenario={name} chooses (a scenario sets its presets: give the scenario or "
+                "the preset, not both)",
+            )
+
+
+def _scenario_choices(cfg: DictConfig, name: str) -> dict[str, str]:
+    """The presets a scenario file chooses (its defaults' ``override /group: name``), read from the
+    config sources the job was composed from."""
+    from hydra._internal.config_repository import ConfigRepository
+    from hydra._internal.utils import create_config_search_path
+
+    search = create_config_search_path(None)
+    for source in OmegaConf.to_container(cfg.hydra.runtime.config_sources, resolve=False) or []:
+        if isinstance(source, dict) and source.get("schema") in ("pkg", "file"):
+            search.append(str(source.get("provider")), f"{source['schema']}://{source.get('path')}")
+    found = ConfigRepository(search).load_config(f"scenario/{name}")
+    if found is None:
+        return {}
+    return {
+        str(d.group).lstrip("/"): str(d.get_name())
+        for d in found.defaults_list
+        if getattr(d, "override", False) and getattr(d, "group", None) and d.get_name() is not None
+    }
+
+
 def reported(metrics: Collection[str], known: set[str]) -> None:
     """The metrics asked for, against those the scenarios report (``known``): a headline metric
     shows where a scenario reports it (the citizens' ones need a population), any other must be
@@ -710,6 +748,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
                 if reuse:  # Hydra composes a job from its master's hydra overrides and the job's
                     out.composed_jobs.append((hydra_args, job_overrides, cfg))
     for job in out.jobs:
+        check_scenario_choices(job)
         out.estimate = out.estimate + experiment_cost(job)
     costs.check_total(out.estimate)
     kinds = {str((j.task.get("experiment") or {}).get("kind")) for j in out.jobs}

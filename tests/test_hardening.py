@@ -1391,3 +1391,22 @@ def test_a_config_whose_interpolations_resolve_a_few_times_passes() -> None:
     check_instantiable(
         {"a": "x", "b": "${a}${a}", "c": {"d": "${..b}${..b}", "e": "${.d}"}, "f": "${oc.env:HOME,${a}}"}
     )
+
+
+@pytest.mark.parametrize("sweep", [False, True])
+def test_a_preset_chosen_beside_a_scenario_that_chooses_another_is_refused(
+    sweep: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``+scenario=kz_kurultai_2026 parliament=kz_bicameral_2023`` ran the bicameral Parliament, and
+    a comparison so made compared two bicameral runs under the Kurultai's name ("no clear
+    difference")."""
+    args = (
+        ["-m", "experiment=compare", "+scenario=kz_bicameral_2023,kz_kurultai_2026", "hydra.sweep.dir=sweep"]
+        if sweep
+        else ["+scenario=kz_kurultai_2026", "hydra.run.dir=run"]
+    )
+    line = refused([*args, "parliament=kz_bicameral_2023", *SHORT], tmp_path, monkeypatch, capsys)
+    assert (
+        "parliament='kz_bicameral_2023' is not allowed: kz_kurultai_2026, as +scenario=kz_kurultai_2026"
+        in line
+    )
