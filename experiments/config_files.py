@@ -167,6 +167,9 @@ def _plain_defaults(path: Path, root: yaml.Node | None) -> None:
     if not isinstance(root, yaml.MappingNode):
         return
     for key, value in root.value:
+        if getattr(key, "tag", None) == "tag:yaml.org,2002:merge":  # ``<<: {defaults: ...}`` merges them in
+            for merged in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                _plain_defaults(path, merged)
         if getattr(key, "value", None) == "defaults":
             for node in _scalars(value):
                 if "${" in str(node.value):

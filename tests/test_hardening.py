@@ -1035,6 +1035,11 @@ def test_a_presets_defaults_name_their_choices_outright(
         (mine / "pick" / f"s{second:02d}.yaml").write_text("# @package _global_\nseed: 7\n")
     args = ["--config-dir", str(mine), "+evil=x", *SHORT, "hydra.run.dir=run"]
     assert "defaults: 's${now:%S}' is not allowed" in refused(args, tmp_path, monkeypatch, capsys)
+    # the same list merged in with a YAML merge key ('<<'), which the check did not look into
+    (mine / "evil" / "x.yaml").write_text(
+        "# @package _global_\n<<: {defaults: [{/pick: 's${now:%S}'}, _self_]}\n"
+    )
+    assert "defaults: 's${now:%S}' is not allowed" in refused(args, tmp_path, monkeypatch, capsys)
 
 
 @pytest.mark.parametrize("kind", ["device", "pipe", "folder"])
