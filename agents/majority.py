@@ -62,7 +62,7 @@ def parse_rule(text: str) -> Rule:
     if share == "majority":
         return Rule.of(1, 2, base)
     num, slash, den = share.partition("/")
-    if not (slash and num.isdigit() and den.isdigit() and 0 < int(num) <= int(den)):
+    if not (slash and share.isascii() and num.isdigit() and den.isdigit() and 0 < int(num) <= int(den)):
         raise ValueError(text)
     return Rule.of(int(num), int(den), base)
 

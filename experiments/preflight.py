@@ -132,10 +132,25 @@ def _refuse_flags(args: argparse.Namespace) -> None:
     for flag, value in (("--config-path", args.config_path), ("--config-name", args.config_name)):
         if value is not None:
             raise InputError(f"{flag} is not allowed: add your presets with --config-dir DIR")
+    # Hydra's own refusals of these come after it has started, as tracebacks: said here in one line
+    flags = (("--run", args.run), ("--multirun", args.multirun), ("--cfg", args.cfg), ("--info", args.info),
+             ("--shell-completion", args.shell_completion))  # fmt: skip
+    modes = [f for f, on in flags if on]
+    if len(modes) > 1:
+        raise InputError(
+            f"{' and '.join(modes)}: one of --run, --multirun, --cfg, --info, --shell-completion"
+        )
+    if args.resolve and not (args.cfg or args.help):
+        raise InputError("--resolve goes with --cfg (or --help): it resolves the config shown")
+    if args.package is not None and not args.cfg:
+        raise InputError("--package goes with --cfg: it names the part of the config shown")
 
 
 def _parse(overrides: list[str]) -> list[Override]:
-    parsed = OverridesParser.create().parse_overrides(overrides)
+    try:
+        parsed = OverridesParser.create().parse_overrides(overrides)
+    except RecursionError:  # Hydra's grammar reads nested lists by recursion
+        raise InputError("an override nested too deeply (lists within lists)") from None
     for o in parsed:  # a config source named by a package would import it while composing
         if o.key_or_group == "hydra.searchpath":
             paths = o.value() if isinstance(o.value(), list) else [o.value()]
@@ -186,13 +201,37 @@ class Composer:
 
     def compose(self, overrides: list[str]) -> DictConfig:
         given = [o for o in overrides if o.split("=", 1)[0].lstrip("+~") != "hydra.searchpath"]
-        cfg = compose(CONFIG_NAME, overrides=given + self.search, return_hydra_config=True)
+        try:
+            cfg = compose(CONFIG_NAME, overrides=given + self.search, return_hydra_config=True)
+        except AssertionError:  # OmegaConf's, for a value set inside a setting that is null
+            raise _inside_null(given, lambda o: compose(CONFIG_NAME, o + self.search)) from None
         HydraConfig.instance().set_config(cfg)  # as in the job: ``${hydra:...}`` resolves the same
         OmegaConf.set_readonly(cfg.hydra, None)  # which it made read-only: the check pins folders
         return cfg
 
     def parser(self) -> OverridesParser:
         return OverridesParser.create(config_loader=GlobalHydra.instance().hydra.config_loader)  # type: ignore[union-attr]
+
+
+def _inside_null(overrides: list[str], composes: Callable[[list[str]], Any]) -> Exception:
+    """The error for the first override that sets a value inside a setting that is null in the
+    config (``reform.changes=...`` where no scenario sets ``reform``: OmegaConf's AssertionError),
+    found by composing the overrides one more at a time (only on this error's path)."""
+    for i, override in enumerate(overrides):
+        try:
+            composes(overrides[: i + 1])
+        except AssertionError:
+            key, _, value = override.partition("=")
+            parent = key.lstrip("+~").rsplit(".", 1)[0]
+            return ConfigError(
+                key.lstrip("+~"),
+                value,
+                f"a value inside {parent}, which is null here: give {parent} whole ({parent}={{...}}) or "
+                "choose a preset that sets it",
+            )
+        except Exception:
+            continue
+    return InputError("an override sets a value inside a setting that is null here")
 
 
 #: Characters of a command-line override that Hydra reads the same from a shell as from a list.
@@ -706,6 +745,13 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
         primary = composer.compose(plain)  # what Hydra composes first (a sweep's own values left out)
         check_instantiable(primary)
         runs = not (args.help or args.hydra_help or args.cfg or args.info or args.shell_completion)
+        if args.cfg and args.package:  # Hydra says so on its own line, with exit code 1
+            in_hydra = args.package.split(".")[0] == "hydra"
+            shown = args.cfg == "all" or in_hydra == (args.cfg == "hydra")
+            if not shown or OmegaConf.select(primary, args.package, default=None) is None:
+                raise InputError(
+                    f"--package {args.package}: no such part of the config --cfg {args.cfg} shows"
+                )
         if not runs:
             return Plan(runs=False)
         check_launcher_here(primary)

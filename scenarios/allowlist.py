@@ -308,10 +308,36 @@ def _check_logging(base: tuple[str, ...], node: Any) -> None:
                 raise ConfigError(_dotted(path), value, what)
 
 
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+#: The joblib launcher's settings joblib refuses only once the sweep has started (a traceback): what
+#: each may be.
+JOBLIB = {
+    "n_jobs": (lambda v: _whole(v) and v != 0, "a whole number of processes, not 0 (-1: every core)"),
+    "backend": (lambda v: v in (None, "loky", "multiprocessing", "threading", "sequential"),
+                "null, loky, multiprocessing, threading or sequential"),
+    "prefer": (lambda v: v in (None, "processes", "threads"), "null, processes or threads"),
+    "require": (lambda v: v in (None, "sharedmem"), "null or sharedmem"),
+    "verbose": (lambda v: _whole(v) and v >= 0, "a whole number, 0 or more"),
+    "timeout": (lambda v: v is None or (isinstance(v, int | float) and not isinstance(v, bool) and v > 0),
+                "null or a positive number of seconds"),
+    "batch_size": (lambda v: v == "auto" or (_whole(v) and v > 0) or (str(v).isascii() and str(v).isdigit()
+                   and int(str(v)) > 0), "auto or a positive whole number"),
+    "mmap_mode": (lambda v: v in (None, "r+", "r", "w+", "c"), "null, r+, r, w+ or c"),
+}  # fmt: skip
+
+
 def _check_launcher(cfg: dict[str, Any]) -> None:
-    """A submitit launcher's job has a positive time limit, keeps its files in the sweep's folder
-    and runs no shell lines of a config's own."""
+    """A joblib launcher's settings are ones joblib takes; a submitit launcher's job has a positive
+    time limit, keeps its files in the sweep's folder and runs no shell lines of a config's own."""
     launcher = (cfg.get("hydra") or {}).get("launcher") or {}
+    if isinstance(launcher, dict) and "joblib" in str(launcher.get("_target_", "")):
+        for key, (ok, allowed) in JOBLIB.items():
+            if key in launcher and not ok(launcher[key]):
+                raise ConfigError(f"hydra.launcher.{key}", launcher[key], allowed)
+        return
     if not isinstance(launcher, dict) or "submitit" not in str(launcher.get("_target_", "")):
         return
     minutes = launcher.get("timeout_min")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from experiments import preflight
-from experiments.errors import EXIT_BAD_INPUT, EXIT_IO
+from experiments.errors import EXIT_BAD_INPUT, EXIT_IO, InputError
 from scenarios import ConfigError
 from scenarios.errors import CostError
 from tests.conftest import ROOT, run_cli
@@ -1415,3 +1415,47 @@ def test_a_preset_chosen_beside_a_scenario_that_chooses_another_is_refused(
         "parliament='kz_bicameral_2023' is not allowed: kz_kurultai_2026, as +scenario=kz_kurultai_2026"
         in line
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["reform.changes=1"],
+            "reform.changes='1' is not allowed: a value inside reform, which is null here",
+        ),
+        (["reform.changes=" + "[" * 800 + "]" * 800], "an override nested too deeply"),
+        (["--cfg", "job", "-m", "years=1,2"], "--multirun and --cfg: one of --run, --multirun"),
+        (["--info", "-m"], "--multirun and --info: one of"),
+        (["--resolve"], "--resolve goes with --cfg"),
+        (["-p", "hydra", "--cfg", "job"], "--package hydra: no such part of the config --cfg job shows"),
+        (["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.n_jobs=0"], "hydra.launcher.n_jobs=0"),
+        (
+            ["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.prefer=nope"],
+            "null, processes or threads",
+        ),
+        (["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.batch_size=-1"], "auto or a positive"),
+    ],
+)
+def test_what_hydra_or_omegaconf_would_refuse_with_a_traceback_is_one_line(
+    args: list[str],
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert said in refused([*args, *SHORT, "hydra.sweep.dir=sweep"], tmp_path, monkeypatch, capsys)
+
+
+def test_an_environment_setting_of_unicode_digits_is_one_line_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``"²".isdigit()`` is true, and ``int("²")`` failed with a traceback or a line naming no setting."""
+    from experiments.explorer import scenario
+
+    monkeypatch.setenv("PARLTWIN_APP_CACHE_MB", "²")
+    with pytest.raises(InputError, match="PARLTWIN_APP_CACHE_MB='²'"):
+        scenario.cache_limit()
+    monkeypatch.setenv(scenario.WORKERS, "²")
+    with pytest.raises(ValueError, match="PARLTWIN_APP_WORKERS='²'"):
+        scenario.workers()

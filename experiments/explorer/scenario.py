@@ -55,7 +55,7 @@ def workers() -> int:
     value = os.environ.get(WORKERS, "").strip()
     if not value:
         return available_cores()
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # "²" is a digit to isdigit
         raise ValueError(f"{WORKERS}={value!r}: allowed: a whole number of processes, 1 or more")
     return int(value)
 
@@ -282,7 +282,7 @@ CACHE_MB = 2000
 def cache_limit() -> int:
     """The cache's limit in bytes: ``PARLTWIN_APP_CACHE_MB``, else :data:`CACHE_MB`."""
     given = os.environ.get("PARLTWIN_APP_CACHE_MB", str(CACHE_MB))
-    if not given.isdigit() or int(given) < 1:
+    if not (given.isascii() and given.isdigit()) or int(given) < 1:  # "²" is a digit to isdigit
         raise InputError(f"PARLTWIN_APP_CACHE_MB={given!r}: a whole number of megabytes, at least 1")
     return int(given) * 1_000_000
 
