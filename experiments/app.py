@@ -20,7 +20,8 @@ from experiments.composition import take, validated
 from experiments.errors import describe, exit_for
 from experiments.files import json_text, write_text
 from experiments.i18n import translator
-from experiments.preflight import SUMMARY
+from experiments.labels import scenario_name
+from experiments.preflight import RUN_CONFIG, SUMMARY
 from experiments.registry import runner
 from experiments.table import run_title, sectioned_table
 from scenarios import ConfigError, register, simulate, validate
@@ -32,11 +33,24 @@ register()
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
     """Write a single run's ``summary.json``; where one is there already, it must be this very run's
     (the same scenario and seed give the same bytes): another run's is not written over."""
-    text = json_text(summary)
+    _write_own(path, json_text(summary))
+
+
+def config_text(cfg: DictConfig) -> str:
+    """A single run's resolved config as its ``config.yaml`` holds it (how it is shown aside): what
+    made its numbers (parliament, channels, seed, years), which summary.json alone did not say."""
+    from experiments.manifest import config_yaml, resolved
+
+    return config_yaml({k: v for k, v in resolved(cfg).items() if k not in ("hydra", "quiet", "lang")})
+
+
+def _write_own(path: Path, text: str, write: bool = True) -> None:
+    """Write ``text`` to ``path`` unless another run's is there (``write=False``: check only)."""
     if path.is_file() and path.read_text(encoding="utf-8") != text:
-        allowed = "a new or empty folder, or one holding this same run (its summary.json is another's)"
+        allowed = f"a new or empty folder, or one holding this same run (its {path.name} is another's)"
         raise ConfigError("run folder", str(path.parent), allowed)
-    write_text(path, text)
+    if write:
+        write_text(path, text)
 
 
 def run_job(cfg: DictConfig) -> dict[str, Any]:
@@ -46,15 +60,19 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         conf = take(validated(out)) or validate(cfg)  # checked before Hydra started, or now
         if cfg.get("experiment") is not None:
             return runner(cfg.experiment.kind)(cfg, conf, out)
+        config = config_text(cfg)
+        _write_own(out / RUN_CONFIG, config, write=False)  # another run's is refused before this one runs
         result = simulate(conf)
         write_summary(out / SUMMARY, result.summary)
+        _write_own(out / RUN_CONFIG, config)
     except Exception as e:  # Hydra would report it on more lines than one
         if describe(e) is None:
             raise
         exit_for(e)
     if not conf.quiet:
         tr = translator(conf.lang)
-        title = run_title(conf.parliament.name, conf.seed, conf.years, tr)
+        choices = {k: v for k, v in HydraConfig.get().runtime.choices.items() if not k.startswith("hydra")}
+        title = run_title(scenario_name(conf.parliament.name, choices), conf.seed, conf.years, tr)
         try:
             print(sectioned_table(result.summary, result.metrics, title, tr), flush=True)
         except BrokenPipeError as e:  # e.g. | head: the summary is written

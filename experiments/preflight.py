@@ -54,6 +54,8 @@ from sim.metrics import stage_time
 CONFIG_NAME = "config"
 #: What a single run writes in its folder.
 SUMMARY = "summary.json"
+#: A single run's resolved config, beside its summary (the name a comparison's job gives its own).
+RUN_CONFIG = "config.yaml"
 #: Days of the short run that lists the metrics a scenario reports (every metric but the stages').
 PILOT_DAYS = 3.0
 #: Characters a folder may have, besides letters and digits, to be handed to Hydra unquoted.
@@ -569,7 +571,7 @@ def check_resume(job: Job) -> None:
     if not job.out.is_dir():
         return
     if exp is None:  # a single run: a folder of its own, or a run's summary.json (see ``app``)
-        _holds_only(job.out, {SUMMARY}, "a new or empty folder, or one holding a run's summary.json")
+        _holds_only(job.out, {SUMMARY, RUN_CONFIG}, "a new or empty folder, or one holding a run's own files")
         return
     if exp.get("kind") != COMPARE:
         return

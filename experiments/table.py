@@ -108,8 +108,14 @@ def sectioned_table(
 def run_title(parliament: str, seed: int, years: float, tr: Translator | None = None) -> str:
     """The heading of a single run's table."""
     tr = tr or translator()
-    return tr.gettext(
-        "{parliament}, seed {seed}, {years} years", parliament=parliament, seed=seed, years=tr.short(years)
+    n = int(years) if float(years).is_integer() else 2  # a fraction of a year reads as a plural
+    return tr.ngettext(
+        "{parliament}, seed {seed}, {years} year",
+        "{parliament}, seed {seed}, {years} years",
+        n,
+        parliament=parliament,
+        seed=seed,
+        years=tr.short(years),
     )
 
 

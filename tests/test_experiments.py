@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import open_dict, read_write
@@ -268,10 +269,25 @@ def test_a_sweep_over_scenario_files_labels_each_by_its_file() -> None:
     assert scenario_labels(main) == [m["name"] for m in main]  # the main job's labels stay its names
 
 
-def test_one_run_without_an_experiment_still_writes_its_summary(tmp_path: Path) -> None:
-    res = run_cli("years=0.5", "quiet=true", f"hydra.run.dir={tmp_path / 'one'}", cwd=tmp_path)
+def test_one_run_without_an_experiment_writes_its_summary_and_what_made_it(tmp_path: Path) -> None:
+    """A single run's folder held summary.json alone: nothing said which parliament, channels, seed
+    or horizon made its numbers."""
+    folder = f"hydra.run.dir={tmp_path / 'one'}"
+    res = run_cli("years=0.5", "quiet=true", "channels=epetition_kz", "seed=4", folder, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
-    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["summary.json"]
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == ["config.yaml", "summary.json"]
+    made = yaml.safe_load((tmp_path / "one" / "config.yaml").read_text())
+    assert (
+        made["parliament"]["name"] == "kz_bicameral_2023" and "epetition_kz" in made["channels"]["petitions"]
+    )
+    assert (made["seed"], made["years"]) == (4, 0.5) and "hydra" not in made
+    again = run_cli(
+        "years=0.5", "channels=epetition_kz", "seed=4", f"hydra.run.dir={tmp_path / 'one'}", cwd=tmp_path
+    )
+    assert again.returncode == 0, again.stderr  # the same run again: its own files, shown this time
+    assert again.stdout.startswith("kz_bicameral_2023 + epetition_kz, seed 4, 0.5 years")
+    other = run_cli("years=0.5", "quiet=true", "seed=5", f"hydra.run.dir={tmp_path / 'one'}", cwd=tmp_path)
+    assert other.returncode == 2 and "its config.yaml is another's" in other.stderr
 
 
 def test_progress_bars_stay_quiet_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
