@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -297,12 +298,21 @@ def to_ledger(
     return {"bills": {k: v[sort] for k, v in bills.items()}, "stages": stage_tab}
 
 
+#: A bill identifier that is the ledger's own number: ASCII digits (``str.isdigit`` also takes '²').
+_NUMBER = re.compile(r"-?[0-9]{1,19}")
+_INT64 = np.iinfo(np.int64)
+
+
 def _bill_numbers(bills: pd.Series) -> dict[str, int]:
-    """The ledger's bill numbers: the records' own when they are all integers, else in order of first
-    appearance."""
+    """The ledger's bill numbers: the records' own when they are all integers of the ledger's type,
+    each bill its own number, else in order of first appearance. An identifier is text: ``0`` and
+    ``00`` are two bills, not one."""
     names = list(dict.fromkeys(bills))
-    if all(n.lstrip("-").isdigit() for n in names):
-        return {n: int(n) for n in names}
+    if all(_NUMBER.fullmatch(n) for n in names):
+        numbers = {n: int(n) for n in names}
+        values = set(numbers.values())
+        if len(values) == len(names) and _INT64.min <= min(values) and max(values) <= _INT64.max:
+            return numbers
     return {n: i for i, n in enumerate(names)}
 
 

@@ -102,6 +102,28 @@ def test_records_between_chambers_keep_their_order_within_a_day(tmp_path: Path) 
     assert tables["bills"]["introduced"][0] == 0.0  # day 0 is the records' first day
 
 
+@pytest.mark.parametrize(
+    "ids",
+    [("--0", "--1"), ("\u00b20", "\u00b21"), ("9" * 30, "9" * 29), ("0", "00"), ("-0", "0"), ("3", "1")],
+)
+def test_a_bill_identifier_is_text_and_each_bill_stays_its_own(ids: tuple[str, str], tmp_path: Path) -> None:
+    """Identifiers that look like numbers and are not the ledger's ('--0', a superscript digit, 30
+    digits) ended in a ValueError or OverflowError traceback; '0' and '00' were one bill."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "bill,initiator,topic,stage,entered,left,outcome\n"
+        f"{ids[0]},government,law,committee,2024-01-01,2024-01-10,pass\n"
+        f"{ids[1]},deputies,economy,committee,2024-01-02,,\n",
+        encoding="utf-8",
+    )
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    tables = records.to_ledger(records.read(path), parliament_of(conf))
+    assert len(tables["bills"]["bill"]) == 2 and len(set(tables["stages"]["bill"])) == 2
+    assert sorted(tables["bills"]["initiator"]) == ["deputies", "government"]
+    if ids == ("3", "1"):  # integers are the ledger's own numbers
+        assert list(tables["bills"]["bill"]) == [1, 3]
+
+
 def test_the_fit_command_refuses_missing_records_with_one_line(tmp_path: Path) -> None:
     res = run_cli(
         "experiment=fit", f"data={tmp_path / 'none.csv'}", f"hydra.run.dir={tmp_path / 'out'}", cwd=tmp_path
