@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
@@ -82,18 +82,146 @@ class Observation:
         return "share" in self.measure
 
 
+#: The table's columns (``data/README.md``).
+COLUMNS = ("period", "start", "end", "body", "measure", "value", "source", "note")
+#: The measures the table records (``data/README.md``): counts, whole numbers >= 0, and shares, from 0
+#: to 1. A row of another measure is checked as any row and counted by no moment.
+COUNTS = (
+    "bills_considered",
+    "bills_adopted",
+    "deputy_initiated_bills",
+    "laws_passed",
+    "laws_signed",
+    "senate_returns",
+)
+SHARES = ("deputy_share_of_laws",)
+#: Counts that are a share of the period's ``bills_considered``.
+PARTS = ("bills_adopted", "deputy_initiated_bills")
+
+
+def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The table's rows with the line each ends on; one line naming the file and line when the file
+    is not such a table."""
+    from experiments.errors import InputError
+
+    like = f"a CSV table like {DATA.name} (data/README.md)"
+    out = []
+    line = 0  # the last line read
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise InputError(f"{path}: not {like}: missing the column(s) {', '.join(missing)}")
+            for fields in reader:
+                line = reader.line_num
+                if not fields:  # a blank line, as csv.DictReader skips it
+                    continue
+                if len(fields) != len(header):  # a short row, or a comma outside quotes
+                    raise InputError(
+                        f"{path}, line {line}: {len(fields)} fields is not allowed: "
+                        f"the header's {len(header)} ({', '.join(header)})"
+                    )
+                out.append((line, dict(zip(header, fields, strict=True))))
+    except csv.Error as e:
+        raise InputError(f"{path}, line {line + 1}: not {like}: {e}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not {like} (not UTF-8 text: {e.reason})") from None
+    return out
+
+
 def rows(path: Path = DATA) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The table's rows as read, each with every column."""
+    return [r for _, r in _read(path)]
 
 
 def observations(path: Path = DATA) -> list[Observation]:
-    """Every recorded figure that a model's ledger can count, in the file's order."""
-    return list(_observations(rows(path)))
+    """Every recorded figure that a model's ledger can count, in the file's order. A row that breaks
+    a rule of the table (:func:`_checked`) is refused with one line naming its line and column."""
+    return list(_observations(_checked(path, _read(path))))
 
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text.strip())
+
+
+def _refuse(path: Path, line: int, column: str, value: str, allowed: str) -> NoReturn:
+    from experiments.errors import InputError
+
+    raise InputError(f"{path}, line {line}: column {column}={value!r} is not allowed: {allowed}")
+
+
+def _checked(path: Path, data: list[tuple[int, dict[str, str]]]) -> list[dict[str, str]]:
+    """The rows, each checked before any of them is used: dates in the years a calendar may have,
+    ``end`` on or after ``start``, every period within a run's longest horizon of the first; a value
+    that is a finite number, a count a whole number >= 0, a share from 0 to 1; a count of bills
+    adopted or initiated at most the period's bills considered, which is then more than 0."""
+    from scenarios.calendar import FIRST_YEAR, LAST_YEAR
+    from scenarios.validate import MAX_YEARS
+
+    days: dict[int, tuple[dt.date, dt.date]] = {}
+    for line, r in data:
+        for col in ("start", "end"):
+            try:
+                day = _date(r[col])
+            except ValueError:
+                day = None
+            if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+                _refuse(
+                    path, line, col, r[col], f"a date YYYY-MM-DD in the years {FIRST_YEAR} .. {LAST_YEAR}"
+                )
+        start, end = _date(r["start"]), _date(r["end"])
+        if end < start:
+            _refuse(path, line, "end", r["end"], f"a date on or after start ({start.isoformat()})")
+        days[line] = (start, end)
+        try:
+            v = float(r["value"])
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v):
+            _refuse(path, line, "value", r["value"], "a finite number")
+        if r["measure"] in COUNTS and not (v >= 0 and v.is_integer()):
+            _refuse(path, line, "value", r["value"], f"a count of {r['measure']}: a whole number >= 0")
+        if r["measure"] in SHARES and not 0 <= v <= 1:
+            _refuse(path, line, "value", r["value"], f"a share ({r['measure']}): a number from 0 to 1")
+    if days:
+        first = min(s for s, _ in days.values())
+        line, (_, last) = max(days.items(), key=lambda x: x[1][1])
+        if (last - first).days > MAX_YEARS * 365.25:
+            _refuse(
+                path,
+                line,
+                "end",
+                last.isoformat(),
+                f"a date within {MAX_YEARS:,.0f} years of the first period's start {first.isoformat()} "
+                "(a run holds every period, and runs at most that long)",
+            )
+    considered = {}
+    for line, r in data:
+        if r["measure"] == "bills_considered":
+            considered.setdefault(r["period"], (line, r))
+    for line, r in data:
+        if r["measure"] in PARTS and r["period"] in considered:
+            at, whole = considered[r["period"]]
+            if float(whole["value"]) == 0:
+                _refuse(
+                    path,
+                    at,
+                    "value",
+                    whole["value"],
+                    f"a count > 0 (the period's {r['measure']}, line {line}, is a share of it)",
+                )
+            if float(r["value"]) > float(whole["value"]):
+                _refuse(
+                    path,
+                    line,
+                    "value",
+                    r["value"],
+                    f"at most the period's bills_considered, {whole['value']} (line {at}): "
+                    "a share of the bills on the books",
+                )
+    return [r for _, r in data]
 
 
 def _obs(r: dict[str, str], measure: str, value: float, how: str, bound: str = "equal") -> Observation:
