@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
+from scenarios.cost import MAX_POINTS
 from sim.engine.ledger import Table
 from sim.engine.parliament import ParliamentConf
 
@@ -345,6 +346,11 @@ def _shifted(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def run_years(win: Windows) -> float:
+    """How long a run lasts to hold every window: whole days, up to the day after the last closes."""
+    return math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+
+
 def measure(counts: Counts, obs: Sequence[Observation], win: Windows) -> np.ndarray:
     """Each observation counted on one run (``counts``) over its window."""
     return np.array(
@@ -370,7 +376,7 @@ def held_to_records(
     obs = observations(path)
     win = windows(obs, conf.parliament.calendar.start, warmup_years * 365.0)
     run_conf = copy.deepcopy(conf)
-    run_conf.years = math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+    run_conf.years = run_years(win)
     parliament = parliament_of(run_conf)
     runs = np.array(
         [
@@ -430,6 +436,11 @@ def markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: Runs of one command: as many as a calibration's candidates or a design's points may be
+#: (``scenarios/cost.py``); the work of the runs is held to the command's limits as well.
+MAX_REPLICATIONS = MAX_POINTS
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print every recorded figure next to the same count on runs of a composed scenario."""
     import argparse
@@ -437,30 +448,38 @@ def main(argv: list[str] | None = None) -> None:
     from hydra import compose, initialize_config_dir
 
     from experiments.config_files import confined
-    from experiments.errors import exit_for
-    from scenarios import register, validate
+    from experiments.errors import InputError, exit_for, one_line_usage
+    from scenarios import cost, register, validate
     from scenarios.allowlist import check_instantiable
 
     parser = argparse.ArgumentParser(prog="python -m experiments.observed", description=main.__doc__)
     parser.add_argument("overrides", nargs="*", help="parltwin overrides, e.g. parliament=kz_bicameral_2023")
-    parser.add_argument("--replications", type=int, default=30)
+    parser.add_argument(
+        "--replications", type=int, default=30, help=f"runs of the scenario, 1 to {MAX_REPLICATIONS:,} (30)"
+    )
     parser.add_argument("--csv", type=Path, default=None, help="also write the table here")
+    one_line_usage(parser)
     args = parser.parse_args(argv)
+    n = args.replications
     register()
     configs = Path(__file__).resolve().parents[1] / "configs"
     try:  # composed and checked as parltwin composes and checks a config (one line on an error)
+        if not 1 <= n <= MAX_REPLICATIONS:
+            raise InputError(f"--replications={n} is not allowed: an integer from 1 to {MAX_REPLICATIONS:,}")
         with confined(), initialize_config_dir(version_base="1.3", config_dir=str(configs)):
             cfg = compose("config", overrides=list(args.overrides))
         check_instantiable(cfg)
         conf = validate(cfg)
+        years = run_years(windows(observations(), conf.parliament.calendar.start, 365.0))
+        cost.check_total(cost.estimate(conf, n, years, f"{n} runs of {years:.2f} years"))  # before any run
+        table = held_to_records(conf, n, conf.seed)
+        if args.csv is not None:
+            from experiments.files import as_text_cells, write_text
+
+            write_text(args.csv, table.assign(source=as_text_cells(table["source"])).to_csv(index=False))
     except Exception as e:
         exit_for(e)
-    table = held_to_records(conf, args.replications, conf.seed)
-    if args.csv is not None:
-        from experiments.files import as_text_cells, write_text
-
-        write_text(args.csv, table.assign(source=as_text_cells(table["source"])).to_csv(index=False))
-    print(f"{conf.parliament.name}: {args.replications} runs, seed {conf.seed}")
+    print(f"{conf.parliament.name}: {n} runs, seed {conf.seed}")
     print(markdown(table))
 
 
