@@ -139,6 +139,58 @@ def test_the_fit_command_refuses_missing_records_with_one_line(tmp_path: Path) -
     assert not (tmp_path / "out").exists()  # nothing half-written
 
 
+def test_the_records_command_refuses_a_folder_or_replication_it_cannot_read_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing run folder, a sweep's folder, a replication the run does not have or whose ledger is
+    gone ended in a FileNotFoundError (or IndexError) traceback."""
+    from experiments.errors import EXIT_BAD_INPUT, EXIT_IO
+    from tests.parltwin_cli import parltwin
+
+    run = [
+        "experiment=compare",
+        "experiment.replications=1",
+        "years=0.3",
+        "~citizens",
+        "~channels",
+        "quiet=true",
+    ]
+    assert parltwin([*run, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys).code == 0
+    (tmp_path / "sweep" / "0").mkdir(parents=True)
+    (tmp_path / "sweep" / "0" / "scenario.json").write_bytes(
+        (tmp_path / "run" / "scenario.json").read_bytes()
+    )
+    records.main(["run", "-o", "out.csv"])
+    assert "model-generated" in (tmp_path / "out.csv").read_text().lower()
+    (tmp_path / "out.csv").unlink()
+    (tmp_path / "run" / "ledger" / "r0000_stages.parquet").rename(tmp_path / "stages.parquet")
+    for args, code, match in [
+        (
+            ["none"],
+            EXIT_BAD_INPUT,
+            "none: not a run folder of parltwin experiment=compare (no scenario.json)",
+        ),
+        (["sweep"], EXIT_BAD_INPUT, "a sweep, whose jobs' folders are run folders (e.g. sweep/0)"),
+        (
+            ["run", "--replication", "1"],
+            EXIT_BAD_INPUT,
+            "--replication=1 is not allowed: a replication of run, 0 to 0",
+        ),
+        (["run", "--replication", "-1"], EXIT_BAD_INPUT, "--replication=-1 is not allowed"),
+        (["run", "--replication", "x"], EXIT_BAD_INPUT, "argument --replication: invalid int value: 'x'"),
+        (["run"], EXIT_BAD_INPUT, "r0000_stages.parquet: no such file: replication 0's ledger is not there"),
+    ]:
+        with pytest.raises(SystemExit) as stop:
+            records.main([*args, "-o", "out.csv"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert stop.value.code == code and len(err) == 1 and match in err[0], (args, err)
+        assert not (tmp_path / "out.csv").exists()
+    (tmp_path / "stages.parquet").rename(tmp_path / "run" / "ledger" / "r0000_stages.parquet")
+    with pytest.raises(SystemExit) as stop:  # the disk: a file cannot be written there
+        records.main(["run", "-o", "run/scenario.json/out.csv"])
+    assert stop.value.code == EXIT_IO and "run/scenario.json" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("option", ["data", "experiment.observed"])
 def test_a_table_that_says_it_is_empty_is_read_no_further_than_a_tables_size(
     option: str, tmp_path: Path
