@@ -53,7 +53,7 @@ from omegaconf import DictConfig
 from scipy import optimize, stats
 
 from experiments import observed
-from experiments.errors import EXIT_NOT_IDENTIFIED, fail
+from experiments.errors import EXIT_NOT_IDENTIFIED, InputError, fail
 from experiments.files import as_text_cells, regular_file, write_json, write_text
 from experiments.params import check, options, positive_int
 from experiments.presets import PresetText, fmt
@@ -382,9 +382,11 @@ def settings(cfg: DictConfig, conf: Config) -> dict[str, Any]:
     why = regular_file(path)
     if why is not None:
         raise ConfigError("experiment.observed", str(path), f"a table like {observed.DATA.name} ({why})")
-    try:
+    try:  # every row checked here, before any run: a bad value ended a calibration, or crashed it
         obs = observed.observations(path)
-    except (OSError, KeyError, ValueError) as e:
+    except InputError as e:
+        raise InputError(f"experiment.observed: {e}") from None
+    except OSError as e:
         raise ConfigError(
             "experiment.observed", str(path), f"a readable table like {observed.DATA.name} ({e})"
         ) from None

@@ -21,7 +21,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import yaml
 from hydra.errors import HydraException
@@ -29,6 +29,9 @@ from omegaconf.errors import ConfigAttributeError, ConfigKeyError, OmegaConfBase
 
 from scenarios.errors import ConfigError
 from scenarios.validate import schema_keys
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_BUG = 1
 EXIT_BAD_INPUT = 2
@@ -203,6 +206,16 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     else:
         print(f"parltwin: error: {message}", file=sys.stderr)
     sys.exit(code)
+
+
+def one_line_usage(parser: argparse.ArgumentParser) -> None:
+    """Have ``parser`` refuse an argument as every refusal is made, in one line with exit code 2:
+    argparse's own refusal prints the usage first."""
+
+    def error(message: str) -> NoReturn:
+        fail(message)
+
+    parser.error = error  # type: ignore[method-assign]
 
 
 def reader_left() -> None:

@@ -46,7 +46,9 @@ from experiments.replay import replayed_ledgers
 from experiments.table import render
 from scenarios import Config
 from scenarios.build import parliament_of
+from scenarios.calendar import FIRST_YEAR, LAST_YEAR
 from scenarios.errors import ConfigError
+from scenarios.validate import MAX_YEARS
 from sim.engine.parliament import DISTRIBUTIONS, ParliamentConf
 
 DEFAULTS: dict[str, Any] = {
@@ -72,6 +74,13 @@ def window_of(recs: pd.DataFrame, s: dict[str, Any]) -> Window:
     end = _date(s, "end", last + dt.timedelta(days=1))
     check(s, "start", start <= first, f"a date on or before the records' first day {first.isoformat()}")
     check(s, "end", end > last, f"a date after the records' last day {last.isoformat()}")
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:  # the replay's calendar starts on it, as a preset's
+        allowed = f"a date in the years {FIRST_YEAR} .. {LAST_YEAR} (the replay's calendar starts on it)"
+        if s["start"] is None:
+            raise ConfigError("data: the records' first day", first.isoformat(), allowed)
+        check(s, "start", False, allowed)
+    within = f"{MAX_YEARS:,.0f} years of the window's start {start.isoformat()} (the replay runs that long)"
+    check(s, "end", (end - start).days <= MAX_YEARS * 365, f"a date within {within}")
     return Window(start, float((end - start).days))
 
 

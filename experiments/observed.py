@@ -19,10 +19,11 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
+from scenarios.cost import MAX_POINTS
 from sim.engine.ledger import Table
 from sim.engine.parliament import ParliamentConf
 
@@ -82,18 +83,146 @@ class Observation:
         return "share" in self.measure
 
 
+#: The table's columns (``data/README.md``).
+COLUMNS = ("period", "start", "end", "body", "measure", "value", "source", "note")
+#: The measures the table records (``data/README.md``): counts, whole numbers >= 0, and shares, from 0
+#: to 1. A row of another measure is checked as any row and counted by no moment.
+COUNTS = (
+    "bills_considered",
+    "bills_adopted",
+    "deputy_initiated_bills",
+    "laws_passed",
+    "laws_signed",
+    "senate_returns",
+)
+SHARES = ("deputy_share_of_laws",)
+#: Counts that are a share of the period's ``bills_considered``.
+PARTS = ("bills_adopted", "deputy_initiated_bills")
+
+
+def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The table's rows with the line each ends on; one line naming the file and line when the file
+    is not such a table."""
+    from experiments.errors import InputError
+
+    like = f"a CSV table like {DATA.name} (data/README.md)"
+    out = []
+    line = 0  # the last line read
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, [])
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise InputError(f"{path}: not {like}: missing the column(s) {', '.join(missing)}")
+            for fields in reader:
+                line = reader.line_num
+                if not fields:  # a blank line, as csv.DictReader skips it
+                    continue
+                if len(fields) != len(header):  # a short row, or a comma outside quotes
+                    raise InputError(
+                        f"{path}, line {line}: {len(fields)} fields is not allowed: "
+                        f"the header's {len(header)} ({', '.join(header)})"
+                    )
+                out.append((line, dict(zip(header, fields, strict=True))))
+    except csv.Error as e:
+        raise InputError(f"{path}, line {line + 1}: not {like}: {e}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not {like} (not UTF-8 text: {e.reason})") from None
+    return out
+
+
 def rows(path: Path = DATA) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The table's rows as read, each with every column."""
+    return [r for _, r in _read(path)]
 
 
 def observations(path: Path = DATA) -> list[Observation]:
-    """Every recorded figure that a model's ledger can count, in the file's order."""
-    return list(_observations(rows(path)))
+    """Every recorded figure that a model's ledger can count, in the file's order. A row that breaks
+    a rule of the table (:func:`_checked`) is refused with one line naming its line and column."""
+    return list(_observations(_checked(path, _read(path))))
 
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text.strip())
+
+
+def _refuse(path: Path, line: int, column: str, value: str, allowed: str) -> NoReturn:
+    from experiments.errors import InputError
+
+    raise InputError(f"{path}, line {line}: column {column}={value!r} is not allowed: {allowed}")
+
+
+def _checked(path: Path, data: list[tuple[int, dict[str, str]]]) -> list[dict[str, str]]:
+    """The rows, each checked before any of them is used: dates in the years a calendar may have,
+    ``end`` on or after ``start``, every period within a run's longest horizon of the first; a value
+    that is a finite number, a count a whole number >= 0, a share from 0 to 1; a count of bills
+    adopted or initiated at most the period's bills considered, which is then more than 0."""
+    from scenarios.calendar import FIRST_YEAR, LAST_YEAR
+    from scenarios.validate import MAX_YEARS
+
+    days: dict[int, tuple[dt.date, dt.date]] = {}
+    for line, r in data:
+        for col in ("start", "end"):
+            try:
+                day = _date(r[col])
+            except ValueError:
+                day = None
+            if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+                _refuse(
+                    path, line, col, r[col], f"a date YYYY-MM-DD in the years {FIRST_YEAR} .. {LAST_YEAR}"
+                )
+        start, end = _date(r["start"]), _date(r["end"])
+        if end < start:
+            _refuse(path, line, "end", r["end"], f"a date on or after start ({start.isoformat()})")
+        days[line] = (start, end)
+        try:
+            v = float(r["value"])
+        except ValueError:
+            v = math.nan
+        if not math.isfinite(v):
+            _refuse(path, line, "value", r["value"], "a finite number")
+        if r["measure"] in COUNTS and not (v >= 0 and v.is_integer()):
+            _refuse(path, line, "value", r["value"], f"a count of {r['measure']}: a whole number >= 0")
+        if r["measure"] in SHARES and not 0 <= v <= 1:
+            _refuse(path, line, "value", r["value"], f"a share ({r['measure']}): a number from 0 to 1")
+    if days:
+        first = min(s for s, _ in days.values())
+        line, (_, last) = max(days.items(), key=lambda x: x[1][1])
+        if (last - first).days > MAX_YEARS * 365.25:
+            _refuse(
+                path,
+                line,
+                "end",
+                last.isoformat(),
+                f"a date within {MAX_YEARS:,.0f} years of the first period's start {first.isoformat()} "
+                "(a run holds every period, and runs at most that long)",
+            )
+    considered = {}
+    for line, r in data:
+        if r["measure"] == "bills_considered":
+            considered.setdefault(r["period"], (line, r))
+    for line, r in data:
+        if r["measure"] in PARTS and r["period"] in considered:
+            at, whole = considered[r["period"]]
+            if float(whole["value"]) == 0:
+                _refuse(
+                    path,
+                    at,
+                    "value",
+                    whole["value"],
+                    f"a count > 0 (the period's {r['measure']}, line {line}, is a share of it)",
+                )
+            if float(r["value"]) > float(whole["value"]):
+                _refuse(
+                    path,
+                    line,
+                    "value",
+                    r["value"],
+                    f"at most the period's bills_considered, {whole['value']} (line {at}): "
+                    "a share of the bills on the books",
+                )
+    return [r for _, r in data]
 
 
 def _obs(r: dict[str, str], measure: str, value: float, how: str, bound: str = "equal") -> Observation:
@@ -217,6 +346,11 @@ def _shifted(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def run_years(win: Windows) -> float:
+    """How long a run lasts to hold every window: whole days, up to the day after the last closes."""
+    return math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+
+
 def measure(counts: Counts, obs: Sequence[Observation], win: Windows) -> np.ndarray:
     """Each observation counted on one run (``counts``) over its window."""
     return np.array(
@@ -242,7 +376,7 @@ def held_to_records(
     obs = observations(path)
     win = windows(obs, conf.parliament.calendar.start, warmup_years * 365.0)
     run_conf = copy.deepcopy(conf)
-    run_conf.years = math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+    run_conf.years = run_years(win)
     parliament = parliament_of(run_conf)
     runs = np.array(
         [
@@ -302,6 +436,11 @@ def markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+#: Runs of one command: as many as a calibration's candidates or a design's points may be
+#: (``scenarios/cost.py``); the work of the runs is held to the command's limits as well.
+MAX_REPLICATIONS = MAX_POINTS
+
+
 def main(argv: list[str] | None = None) -> None:
     """Print every recorded figure next to the same count on runs of a composed scenario."""
     import argparse
@@ -309,30 +448,38 @@ def main(argv: list[str] | None = None) -> None:
     from hydra import compose, initialize_config_dir
 
     from experiments.config_files import confined
-    from experiments.errors import exit_for
-    from scenarios import register, validate
+    from experiments.errors import InputError, exit_for, one_line_usage
+    from scenarios import cost, register, validate
     from scenarios.allowlist import check_instantiable
 
     parser = argparse.ArgumentParser(prog="python -m experiments.observed", description=main.__doc__)
     parser.add_argument("overrides", nargs="*", help="parltwin overrides, e.g. parliament=kz_bicameral_2023")
-    parser.add_argument("--replications", type=int, default=30)
+    parser.add_argument(
+        "--replications", type=int, default=30, help=f"runs of the scenario, 1 to {MAX_REPLICATIONS:,} (30)"
+    )
     parser.add_argument("--csv", type=Path, default=None, help="also write the table here")
+    one_line_usage(parser)
     args = parser.parse_args(argv)
+    n = args.replications
     register()
     configs = Path(__file__).resolve().parents[1] / "configs"
     try:  # composed and checked as parltwin composes and checks a config (one line on an error)
+        if not 1 <= n <= MAX_REPLICATIONS:
+            raise InputError(f"--replications={n} is not allowed: an integer from 1 to {MAX_REPLICATIONS:,}")
         with confined(), initialize_config_dir(version_base="1.3", config_dir=str(configs)):
             cfg = compose("config", overrides=list(args.overrides))
         check_instantiable(cfg)
         conf = validate(cfg)
+        years = run_years(windows(observations(), conf.parliament.calendar.start, 365.0))
+        cost.check_total(cost.estimate(conf, n, years, f"{n} runs of {years:.2f} years"))  # before any run
+        table = held_to_records(conf, n, conf.seed)
+        if args.csv is not None:
+            from experiments.files import as_text_cells, write_text
+
+            write_text(args.csv, table.assign(source=as_text_cells(table["source"])).to_csv(index=False))
     except Exception as e:
         exit_for(e)
-    table = held_to_records(conf, args.replications, conf.seed)
-    if args.csv is not None:
-        from experiments.files import as_text_cells, write_text
-
-        write_text(args.csv, table.assign(source=as_text_cells(table["source"])).to_csv(index=False))
-    print(f"{conf.parliament.name}: {args.replications} runs, seed {conf.seed}")
+    print(f"{conf.parliament.name}: {n} runs, seed {conf.seed}")
     print(markdown(table))
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -297,49 +297,104 @@ def to_ledger(
     return {"bills": {k: v[sort] for k, v in bills.items()}, "stages": stage_tab}
 
 
+#: A bill identifier that is the ledger's own number: ASCII digits (``str.isdigit`` also takes '²').
+_NUMBER = re.compile(r"-?[0-9]{1,19}")
+_INT64 = np.iinfo(np.int64)
+
+
 def _bill_numbers(bills: pd.Series) -> dict[str, int]:
-    """The ledger's bill numbers: the records' own when they are all integers, else in order of first
-    appearance."""
+    """The ledger's bill numbers: the records' own when they are all integers of the ledger's type,
+    each bill its own number, else in order of first appearance. An identifier is text: ``0`` and
+    ``00`` are two bills, not one."""
     names = list(dict.fromkeys(bills))
-    if all(n.lstrip("-").isdigit() for n in names):
-        return {n: int(n) for n in names}
+    if all(_NUMBER.fullmatch(n) for n in names):
+        numbers = {n: int(n) for n in names}
+        values = set(numbers.values())
+        if len(values) == len(names) and _INT64.min <= min(values) and max(values) <= _INT64.max:
+            return numbers
     return {n: i for i, n in enumerate(names)}
 
 
 # -- the command ---------------------------------------------------------------------------------
+def _ledger(run_dir: Path, replication: int) -> dict[str, Table]:
+    """Replication ``replication``'s ledger tables in ``run_dir``; one line when they are missing
+    (a run with ``experiment.ledger=false``, a replication not yet run) or are not a ledger's."""
+    import pyarrow as pa
+
+    from experiments.errors import InputError
+    from experiments.replicate import ledger_path
+
+    tables = {}
+    for name, schema in (("bills", BILLS), ("stages", STAGES)):
+        path = ledger_path(run_dir, replication, name)
+        if not path.is_file():
+            raise InputError(
+                f"{path}: no such file: replication {replication}'s ledger is not there (a run made "
+                "with experiment.ledger=false keeps none; a run stopped before this replication has not "
+                "written it)"
+            )
+        try:
+            frame = pd.read_parquet(path)
+        except pa.ArrowException as e:
+            raise InputError(f"{path}: not a ledger file ({' '.join(str(e).split())})") from None
+        missing = [c.name for c in schema if c.name not in frame.columns]
+        if missing:
+            raise InputError(f"{path}: not a ledger file of {name} (no column {missing[0]!r})")
+        tables[name] = {c: v.to_numpy() for c, v in frame.items()}
+    return tables
+
+
 def main(argv: list[str] | None = None) -> None:
     """Write the records of one replication's ledger (``ledger/rNNNN_*.parquet``) of a run folder."""
+    from experiments.errors import exit_for, one_line_usage
+
     parser = argparse.ArgumentParser(prog="python -m experiments.records", description=main.__doc__)
     parser.add_argument("run_dir", type=Path, help="a run folder of `parltwin experiment=compare`")
     parser.add_argument("--replication", type=int, default=0, help="which replication (default 0)")
     parser.add_argument("-o", "--output", type=Path, default=Path("records.csv"))
+    one_line_usage(parser)
     args = parser.parse_args(argv)
+    try:
+        _write_records(args.run_dir, args.replication, args.output)
+    except Exception as e:  # a refusal or the disk in one line; a bug is raised again
+        exit_for(e)
+
+
+def _write_records(run_dir: Path, replication: int, output: Path) -> None:
     from omegaconf import OmegaConf
 
-    from experiments.replicate import SCENARIO, ledger_path
+    from experiments.errors import InputError
+    from experiments.files import read_json
+    from experiments.replicate import SCENARIO
+    from experiments.run_folder import MANIFEST_KEYS, MANIFEST_KINDS
     from scenarios.build import parliament_of
     from scenarios.schema import Config
     from scenarios.validate import validate
 
-    manifest = json.loads((args.run_dir / SCENARIO).read_text(encoding="utf-8"))
+    if not (run_dir / SCENARIO).is_file():
+        jobs = sorted(d for d in run_dir.iterdir() if (d / SCENARIO).is_file()) if run_dir.is_dir() else []
+        sweep = f": a sweep, whose jobs' folders are run folders (e.g. {jobs[0]})" if jobs else ""
+        raise InputError(f"{run_dir}: not a run folder of parltwin experiment=compare (no {SCENARIO}){sweep}")
+    manifest = read_json(run_dir / SCENARIO, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)
+    if not isinstance(manifest["config"], dict):
+        raise InputError(f"{run_dir / SCENARIO}: not a job's manifest ('config' is not a mapping)")
+    seeds = manifest["seeds"]
+    if not 0 <= replication < len(seeds):
+        raise InputError(
+            f"--replication={replication} is not allowed: a replication of {run_dir}, 0 to {len(seeds) - 1}"
+        )
     data = {k: v for k, v in manifest["config"].items() if k != "experiment"}
     conf = validate(OmegaConf.merge(OmegaConf.structured(Config), data))
-    tables = {
-        name: {
-            c: v.to_numpy()
-            for c, v in pd.read_parquet(ledger_path(args.run_dir, args.replication, name)).items()
-        }
-        for name in ("bills", "stages")
-    }
+    tables = _ledger(run_dir, replication)
     records = from_ledger(tables, conf.parliament.calendar.start, parliament_of(conf))
-    seed = manifest.get("seeds", ["?"])[args.replication]
     header = [
-        f"Model-generated records, not recorded data: {conf.parliament.name}, replication {args.replication}"
-        f" (seed {seed}, {conf.years:g} years) of: {manifest.get('command', 'parltwin experiment=compare')}",
-        f"written by: python -m experiments.records RUN_DIR --replication {args.replication}",
+        f"Model-generated records, not recorded data: {conf.parliament.name}, replication {replication}"
+        f" (seed {seeds[replication]}, {conf.years:g} years) of: "
+        f"{manifest.get('command', 'parltwin experiment=compare')}",
+        f"written by: python -m experiments.records RUN_DIR --replication {replication}",
     ]
-    write(records, args.output, header)
-    print(f"records: {args.output} ({records['bill'].nunique()} bills, {len(records)} stage visits)")
+    write(records, output, header)
+    print(f"records: {output} ({records['bill'].nunique()} bills, {len(records)} stage visits)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ from scenarios.checks import need, positive
 from scenarios.errors import ConfigError
 from sim.engine.parliament import AT_END, CalendarConf
 
+#: The years a calendar may start in, and a recorded figure's dates lie in: a run of the longest
+#: horizon from either end stays within the dates Python has (years 1 .. 9999).
+FIRST_YEAR, LAST_YEAR = 1800, 7999
+
 
 def _month_day(path: str, value: str) -> None:
     """A day that every year has (a session recurs yearly: 02-29 would be missing in three of four)."""
@@ -26,7 +30,12 @@ def _date(path: str, value: str) -> date:
 
 def check_calendar(cal: CalendarConf, prefix: str = "parliament.calendar") -> None:
     start = _date(f"{prefix}.start", cal.start)
-    need(f"{prefix}.start", cal.start, 1800 <= start.year <= 7999, "a date in the years 1800 .. 7999")
+    need(
+        f"{prefix}.start",
+        cal.start,
+        FIRST_YEAR <= start.year <= LAST_YEAR,
+        f"a date in the years {FIRST_YEAR} .. {LAST_YEAR}",
+    )
     need(
         f"{prefix}.sessions",
         [],

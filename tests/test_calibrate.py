@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,7 @@ from scenarios.procedure import USES
 from sim.engine.streams import replication_seeds
 from sim.metrics import window_moments
 from tests.conftest import CONFIGS, compose_config
+from tests.parltwin_cli import refused
 
 
 def test_window_moments_count_only_what_the_window_decides() -> None:
@@ -113,6 +116,75 @@ def test_the_periods_move_by_whole_years_to_after_the_warm_up_keeping_their_days
     spring = obs.index(next(o for o in obs if o.start == dt.date(2023, 3, 29)))
     assert win.days[spring, 0] == (dt.date(2029, 3, 29) - dt.date(2026, 9, 1)).days
     assert win.horizon_years == pytest.approx((dt.date(2031, 1, 1) - dt.date(2026, 9, 1)).days / 365)
+
+
+FIRST = "2021 autumn,2021-09-01,2021-12-31,mazhilis,bills_considered,80,"
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (
+            lambda t: t.replace(",bills_considered,80,", ",bills_considered,0,", 1),
+            r"line 2: column value='0'",
+        ),
+        (lambda t: t + "2021 autumn,2021-09-01\n", r"line 16: 2 fields is not allowed: the header's 8"),
+        (lambda t: t + FIRST + '"' + "x" * 200_000 + '",note\n', r"line 16: .*field larger than field limit"),
+        (lambda t: t.replace(FIRST, FIRST.replace("2021-12-31", "9999-12-31")), r"end='9999-12-31'.*1800"),
+        (lambda t: t.replace(FIRST, FIRST.replace(",80,", ",nan,")), r"value='nan'.*a finite number"),
+        (lambda t: t.replace(FIRST, FIRST.replace(",80,", ",-80,")), r"value='-80'.*whole number >= 0"),
+        (
+            lambda t: t.replace(",bills_adopted,39,", ",bills_adopted,81,"),
+            r"value='81'.*at most .* 80 \(line 2",
+        ),
+        (lambda t: t.replace("0.33,", "33,"), r"line 12: column value='33'.*from 0 to 1"),
+        (
+            lambda t: t.replace("2021-09-01,2021-12-31", "2021-12-31,2021-09-01", 1),
+            r"end='2021-09-01'.*on or after",
+        ),
+        (
+            lambda t: t.replace("2024-09-01,2024-12-31", "3024-09-01,3024-12-31"),
+            r"end='3024-12-31'.*1,000 years",
+        ),
+        (lambda t: t.replace(",note\n", "\n", 1), r"missing the column\(s\) note"),
+    ],
+    ids=[
+        "zero-considered",
+        "short-row",
+        "huge-field",
+        "end-9999",
+        "nan",
+        "negative",
+        "part-over-whole",
+        "share-over-1",
+        "end-before-start",
+        "span",
+        "no-note",
+    ],
+)
+def test_a_table_of_figures_that_breaks_its_rules_is_refused_before_any_run(
+    change: Callable[[str], str],
+    match: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A count of bills considered of 0 (a ZeroDivisionError), a short row (a TypeError), a field over
+    csv's limit, an end in 9999 (a date past year 9999 once moved) ended in tracebacks; a value 'nan'
+    or an end before the start ran the whole calibration, which ended with exit 4 and its files."""
+    text = (CONFIGS.parent / "data" / "kz_session_statistics.csv").read_text(encoding="utf-8")
+    assert FIRST in text
+    (tmp_path / "figures.csv").write_text(change(text), encoding="utf-8")
+    args = [
+        "experiment=calibrate",
+        "experiment.observed=figures.csv",
+        "~citizens",
+        "~channels",
+        "hydra.run.dir=out",
+    ]
+    line = refused(args, tmp_path, monkeypatch, capsys)
+    assert line.startswith("parltwin: error: experiment.observed: figures.csv"), line
+    assert re.search(match, line), line
 
 
 def test_work_time_scales_a_duration_as_a_whole() -> None:

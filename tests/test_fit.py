@@ -287,6 +287,50 @@ def test_a_window_that_starts_after_the_records_is_refused() -> None:
     assert w.start + dt.timedelta(days=w.days - 1) == max(recs["entered"].max(), recs["left"].max()).date()
 
 
+@pytest.mark.parametrize(
+    ("given", "match"),
+    [
+        ({"start": "0001-01-01"}, r"experiment\.start='0001-01-01' .*years 1800 \.\. 7999"),
+        ({"start": "1799-12-31"}, r"experiment\.start='1799-12-31' .*years 1800 \.\. 7999"),
+        ({"end": "9999-12-31"}, r"experiment\.end='9999-12-31' .*within 1,000 years of the window's start"),
+    ],
+)
+def test_a_window_the_replay_cannot_run_is_refused(given: dict[str, str], match: str) -> None:
+    """The replay's calendar starts on the window's first day: experiment.start=0001-01-01 ran the
+    estimates and ended in a ValueError traceback ('0-09-01', the session of the year before)."""
+    recs = records.read(
+        Path(__file__).resolve().parents[1] / "data" / "example_records_kz_bicameral_2023.csv"
+    )
+    with pytest.raises(ConfigError, match=match):
+        window_of(recs, {**DEFAULTS, **given})
+
+
+def test_records_that_start_before_a_calendar_can_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "bill,initiator,topic,stage,entered,left,outcome\n1,government,law,committee,1700-01-10,1700-02-01,pass\n"
+    )
+    with pytest.raises(ConfigError, match=r"data: the records' first day='1700-01-10' .*years 1800"):
+        window_of(records.read(path), dict(DEFAULTS))
+
+
+def test_the_fit_command_refuses_a_window_before_a_calendar_can_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.parltwin_cli import refused
+
+    data = Path(__file__).resolve().parents[1] / "data" / "example_records_kz_bicameral_2023.csv"
+    args = [
+        "experiment=fit",
+        f"data={data}",
+        "experiment.start=0001-01-01",
+        "quiet=true",
+        "hydra.run.dir=out",
+    ]
+    line = refused(args, tmp_path, monkeypatch, capsys)
+    assert "experiment.start='0001-01-01' is not allowed" in line
+
+
 def test_the_fit_runner_writes_a_preset_and_a_report_with_the_replay(tmp_path: Path) -> None:
     from experiments import fit
     from tests.conftest import compose_config

@@ -1196,6 +1196,39 @@ def test_the_observed_figures_command_reads_configs_as_parltwin_does(tmp_path: P
     assert "SUPERSECRET123" not in done.stderr + done.stdout and "'..'" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--replications", "0"], "--replications=0 is not allowed: an integer from 1 to 100,000"),
+        (["--replications", "-3"], "--replications=-3 is not allowed: an integer from 1 to 100,000"),
+        (["--replications", "100000000"], "--replications=100000000 is not allowed"),
+        (["--replications", "x"], "argument --replications: invalid int value: 'x'"),
+        (["--replications", "100000"], "cost: 2.66e+11 citizen group-topic-days (100000 runs of 4.34 years"),
+    ],
+)
+def test_the_observed_figures_command_refuses_a_count_of_runs_in_one_line(
+    args: list[str],
+    match: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--replications 0`` ended in an IndexError traceback, ``-3`` in a ValueError, and 100000000
+    started runs with no limit; each is refused before any run (here, a run fails the test)."""
+    from experiments import observed
+
+    def no_runs(*_: object, **__: object) -> None:
+        raise AssertionError("the runs started")
+
+    monkeypatch.setattr(observed, "held_to_records", no_runs)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        observed.main([*args, "--csv", "figures.csv"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert stop.value.code == EXIT_BAD_INPUT and len(err) == 1 and match in err[0], err
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("depth", [600, 20_000])
 def test_a_preset_nested_too_deeply_is_one_line(
     depth: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -102,6 +102,28 @@ def test_records_between_chambers_keep_their_order_within_a_day(tmp_path: Path) 
     assert tables["bills"]["introduced"][0] == 0.0  # day 0 is the records' first day
 
 
+@pytest.mark.parametrize(
+    "ids",
+    [("--0", "--1"), ("\u00b20", "\u00b21"), ("9" * 30, "9" * 29), ("0", "00"), ("-0", "0"), ("3", "1")],
+)
+def test_a_bill_identifier_is_text_and_each_bill_stays_its_own(ids: tuple[str, str], tmp_path: Path) -> None:
+    """Identifiers that look like numbers and are not the ledger's ('--0', a superscript digit, 30
+    digits) ended in a ValueError or OverflowError traceback; '0' and '00' were one bill."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "bill,initiator,topic,stage,entered,left,outcome\n"
+        f"{ids[0]},government,law,committee,2024-01-01,2024-01-10,pass\n"
+        f"{ids[1]},deputies,economy,committee,2024-01-02,,\n",
+        encoding="utf-8",
+    )
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    tables = records.to_ledger(records.read(path), parliament_of(conf))
+    assert len(tables["bills"]["bill"]) == 2 and len(set(tables["stages"]["bill"])) == 2
+    assert sorted(tables["bills"]["initiator"]) == ["deputies", "government"]
+    if ids == ("3", "1"):  # integers are the ledger's own numbers
+        assert list(tables["bills"]["bill"]) == [1, 3]
+
+
 def test_the_fit_command_refuses_missing_records_with_one_line(tmp_path: Path) -> None:
     res = run_cli(
         "experiment=fit", f"data={tmp_path / 'none.csv'}", f"hydra.run.dir={tmp_path / 'out'}", cwd=tmp_path
@@ -115,6 +137,58 @@ def test_the_fit_command_refuses_missing_records_with_one_line(tmp_path: Path) -
         and "no such file" in lines[0]
     )
     assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_the_records_command_refuses_a_folder_or_replication_it_cannot_read_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing run folder, a sweep's folder, a replication the run does not have or whose ledger is
+    gone ended in a FileNotFoundError (or IndexError) traceback."""
+    from experiments.errors import EXIT_BAD_INPUT, EXIT_IO
+    from tests.parltwin_cli import parltwin
+
+    run = [
+        "experiment=compare",
+        "experiment.replications=1",
+        "years=0.3",
+        "~citizens",
+        "~channels",
+        "quiet=true",
+    ]
+    assert parltwin([*run, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys).code == 0
+    (tmp_path / "sweep" / "0").mkdir(parents=True)
+    (tmp_path / "sweep" / "0" / "scenario.json").write_bytes(
+        (tmp_path / "run" / "scenario.json").read_bytes()
+    )
+    records.main(["run", "-o", "out.csv"])
+    assert "model-generated" in (tmp_path / "out.csv").read_text().lower()
+    (tmp_path / "out.csv").unlink()
+    (tmp_path / "run" / "ledger" / "r0000_stages.parquet").rename(tmp_path / "stages.parquet")
+    for args, code, match in [
+        (
+            ["none"],
+            EXIT_BAD_INPUT,
+            "none: not a run folder of parltwin experiment=compare (no scenario.json)",
+        ),
+        (["sweep"], EXIT_BAD_INPUT, "a sweep, whose jobs' folders are run folders (e.g. sweep/0)"),
+        (
+            ["run", "--replication", "1"],
+            EXIT_BAD_INPUT,
+            "--replication=1 is not allowed: a replication of run, 0 to 0",
+        ),
+        (["run", "--replication", "-1"], EXIT_BAD_INPUT, "--replication=-1 is not allowed"),
+        (["run", "--replication", "x"], EXIT_BAD_INPUT, "argument --replication: invalid int value: 'x'"),
+        (["run"], EXIT_BAD_INPUT, "r0000_stages.parquet: no such file: replication 0's ledger is not there"),
+    ]:
+        with pytest.raises(SystemExit) as stop:
+            records.main([*args, "-o", "out.csv"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert stop.value.code == code and len(err) == 1 and match in err[0], (args, err)
+        assert not (tmp_path / "out.csv").exists()
+    (tmp_path / "stages.parquet").rename(tmp_path / "run" / "ledger" / "r0000_stages.parquet")
+    with pytest.raises(SystemExit) as stop:  # the disk: a file cannot be written there
+        records.main(["run", "-o", "run/scenario.json/out.csv"])
+    assert stop.value.code == EXIT_IO and "run/scenario.json" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("option", ["data", "experiment.observed"])
