@@ -427,7 +427,7 @@ def run_years(conf: Config, s: dict[str, Any]) -> float:
     win = observed.windows(
         s["observations"], conf.parliament.calendar.start, float(s["warmup_years"]) * 365.0
     )
-    return math.ceil(win.horizon_years * 365.0 + 1) / 365.0
+    return observed.run_years(win)
 
 
 def base_preset(cfg: DictConfig) -> str:
