@@ -18,6 +18,7 @@ Exit codes (README, "Errors and exit codes"):
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -109,6 +110,11 @@ def one_line(exc: BaseException) -> str:
         # a key a preset file has and its schema does not: named as a key on the command line is
         key = str(unknown.full_key)  # type: ignore[union-attr]
         return f"{key} is not allowed: {schema_keys(kind, key.rsplit('.', 1)[-1])}"
+    named = getattr(unknown, "parent_node", None)
+    if unknown is not None and getattr(unknown, "full_key", None) and hasattr(named, "keys"):
+        # a name in a mapping keyed by name (chambers, petitions, an experiment's settings)
+        key, there = str(unknown.full_key), [str(k) for k in named]  # type: ignore[union-attr]
+        return f"{key} is not allowed: {_names_here(key.rsplit('.', 1)[-1], there)}"
     oe = exc if isinstance(exc, OmegaConfBaseException) else exc.__cause__
     if isinstance(oe, OmegaConfBaseException):
         msg = (getattr(oe, "msg", None) or str(oe)).strip().splitlines()[0]
@@ -125,6 +131,15 @@ def one_line(exc: BaseException) -> str:
     return missing_preset_hint(text.split(" Config search path:")[0], sys.argv[1:])
 
 
+def _names_here(name: str, there: list[str]) -> str:
+    """What a mapping keyed by name holds, and the name meant where one is close to ``name``."""
+    if not there:
+        return "there is none here (a preset that has it, or '+' to add one of your own)"
+    close = difflib.get_close_matches(name, there, n=1)
+    meant = f"; did you mean {close[0]}?" if close else ""
+    return f"one of {', '.join(there)}{meant}"
+
+
 def missing_preset_hint(message: str, argv: list[str]) -> str:
     """Hydra's "Could not find 'parliament/NAME'" with the folder layout it expects: a preset of
     group G is the file ``DIR/G/NAME.yaml`` under the ``--config-dir`` DIR."""
@@ -136,12 +151,20 @@ def missing_preset_hint(message: str, argv: list[str]) -> str:
     dirs = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--config-dir", "-cd")]
     dirs += [a.split("=", 1)[1] for a in argv if a.startswith("--config-dir=")]
     where = dirs[-1] if dirs else "my_configs"
-    hint = f"a {group} preset is the file {where}/{group}/{name}.yaml"
+    article = "an" if group[:1] in "aeiou" else "a"
+    hint = f"{article} {group} preset is the file {where}/{group}/{name}.yaml"
     if dirs and (Path(where) / f"{name}.yaml").is_file():
         hint = f"move {where}/{name}.yaml into the sub-folder {group}/: {hint}"
     if not dirs:
         hint += f", used with --config-dir {where}"
-    return f"{message} ({hint})"
+    offered = (
+        message.split(f"Available options in '{group}':", 1)[1].split()
+        if "Available options" in message
+        else []
+    )
+    close = difflib.get_close_matches(name, offered, n=1)
+    meant = f"did you mean {group}={close[0]}? " if close else ""
+    return f"{message} ({meant}{hint})"
 
 
 def io_line(exc: OSError) -> str:

@@ -1492,3 +1492,26 @@ def test_an_environment_setting_of_unicode_digits_is_one_line_naming_it(
     monkeypatch.setenv(scenario.WORKERS, "²")
     with pytest.raises(ValueError, match="PARLTWIN_APP_WORKERS='²'"):
         scenario.workers()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["experiment=compare", "experiment.replicatons=2"], "experiment.replicatons is not allowed: one of"),
+        (["experiment=compare", "experiment.replicatons=2"], "did you mean replications?"),
+        (["parliament=kz_kurultai_2026", "parliament.chambers.mazhilis.seats=100"],
+         "parliament.chambers.mazhilis is not allowed: one of kurultai"),
+        (["channels.petitions.epetition_kz.threshold=5"], "epetition_kz is not allowed: there is none"),
+        (["parliament=kz_kurultai2026"], "did you mean parliament=kz_kurultai_2026? a parliament preset is"),
+        (["experiment=comparre"], "did you mean experiment=compare? an experiment preset is the file"),
+    ],
+)  # fmt: skip
+def test_a_name_not_there_is_named_with_the_names_that_are(
+    args: list[str],
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """OmegaConf's "Key 'mazhilis' is not in struct" said neither what was there nor what was meant."""
+    assert said in refused([*args, *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
