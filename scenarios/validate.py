@@ -133,7 +133,15 @@ def check_config(conf: Config) -> Config:
         need("channels", conf.channels.name, conf.citizens is not None, "channels need a citizens preset")
         check_channels(conf.channels, conf.parliament)
         check_ranges(conf.channels, "channels")
+    if conf.reform is not None:
+        for path in conf.reform.changes:  # a misspelt part ('chanels') covered nothing, silently
+            need("reform.changes", path, str(path).split(".")[0] in SCENARIO_PARTS,
+                 f"a path of the scenario, under {', '.join(SCENARIO_PARTS)}")  # fmt: skip
     return conf
+
+
+#: The parts of a config a reform may change (what ``reform.changes`` paths start with).
+SCENARIO_PARTS = ("parliament", "citizens", "channels", "years")
 
 
 def _origin(generated: str, p: ParliamentConf) -> str:

@@ -3,11 +3,13 @@ their reform changes, and the report lists every difference."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from omegaconf import OmegaConf
 
 from scenarios.diff import by_part, differences, flatten, undeclared
-from tests.conftest import CONFIGS, compose_config
+from tests.conftest import CONFIGS, compose_config, run_cli
 
 
 def scenarios_of(experiment: str) -> list[str]:
@@ -57,3 +59,20 @@ def test_differences_group_by_part_of_the_config() -> None:
     assert by_part(differences(base, base)) == {}
     listed = by_part(differences({"l": [{"x": 1}]}, {"l": [{"x": 2}]}))  # a list at the top
     assert list(listed) == ["l[0]"]
+
+
+def test_a_declared_change_must_name_a_part_of_the_scenario(tmp_path: Path) -> None:
+    """A misspelt part (``chanels.petitions``) covered no setting, and nothing said so."""
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "scenario" / "typo.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - override /parliament: kz_kurultai_2026\n"
+        "reform:\n  label: x\n  changes:\n    chanels.petitions: a typo\n"
+    )
+    r = run_cli(
+        "--config-dir", str(tmp_path), "+scenario=typo", "years=0.1", "hydra.run.dir=run", cwd=tmp_path
+    )
+    assert (
+        r.returncode == 2
+        and "reform.changes='chanels.petitions' is not allowed: a path of the scenario" in r.stderr
+    )
+    assert not (tmp_path / "run").exists()
