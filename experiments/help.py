@@ -28,13 +28,14 @@ EXPERIMENTS = {
     "calibrate": N_("fit a preset to observed numbers (simulated method of moments)"),
     "robustness": N_("does each finding hold across the plausible values of every assumed number?"),
     "pluchino2011": N_("reproduce Pluchino et al. (2011): efficiency against the number of independents"),
+    "fit": N_("a twin from records: estimate a parliament's numbers from bill histories and replay them"),
 }
 DEFAULTS = {"parliament": "kz_bicameral_2023", "citizens": "kz_2026", "channels": "none"}
 #: Families of metrics: one per stage, channel measure, citizen group (name patterns, message ids).
 FAMILIES = (
     ("stage_<stage>_mean_days", N_("days a bill spends in each stage")),
     ("responsiveness_<dimension>_<group>", N_("demands answered within a year, by citizen group")),
-    ("channel_<channel>_<measure>", N_("each channel's counts: submitted, answered, became bill or law...")),
+    ("channel_<channel>_<measure>", N_("each channel's counts: submitted, answered, by a bill or a law...")),
 )
 
 

@@ -125,3 +125,10 @@ def test_compare_shows_responsiveness_and_the_main_job_separates_the_two_reforms
     ]
     both = compose_config(["+scenario=kz_bicameral_2023_digital"])
     assert both.parliament.name == "kz_bicameral_2023" and both.channels.name == "kz_digital"
+
+
+def test_every_experiment_is_described_in_the_help_of_each_language() -> None:
+    """``fit``'s description was its preset's English comment under kk and ru."""
+    from experiments.help import EXPERIMENTS, presets
+
+    assert set(presets("experiment")) == set(EXPERIMENTS)
