@@ -92,8 +92,13 @@ def _names() -> Iterator[Message]:
         if c.get("description"):
             yield c["description"], "description"
     for _, e in _yaml("experiment"):
-        if isinstance(e.get("experiment"), dict) and e["experiment"].get("title"):
-            yield e["experiment"]["title"], None
+        own = e.get("experiment") if isinstance(e.get("experiment"), dict) else e  # _global_ or its own
+        if own.get("title"):
+            yield own["title"], None
+    for _, s in _yaml("scenario"):
+        reform = s.get("reform") if isinstance(s.get("reform"), dict) else {}
+        if reform.get("label"):
+            yield reform["label"], "label"
     yield from ((d, "dimension") for d in DIMENSIONS)
     for ctx, names in BUILT_IN.items():
         yield from ((n, ctx) for n in names)

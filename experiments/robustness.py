@@ -528,7 +528,7 @@ def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[st
     robust = table(eff, d, described, int(manifest["seed"]))
     assumptions = assumptions_table(d, robust)
     worlds = pd.DataFrame([{"world": w, **v} for w, v in enumerate(d.worlds)])
-    labels = labels_of(cfgs)
+    labels = {name: tr.name("label", label) for name, label in labels_of(cfgs).items()}
     figs = [shares(robust, labels, described, tr)]
     extra = effects_figure(robust, eff, worlds, labels, described, tr)
     figs += [extra] if extra is not None else []

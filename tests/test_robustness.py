@@ -566,3 +566,14 @@ def test_a_report_cites_a_robustness_run_only_where_it_answers_the_same_question
         against.code == 2
         and "baseline, kz_kurultai_2026 (that run's is kz_bicameral_2023)" in against.one_line
     )
+
+
+def test_a_robustness_report_in_russian_gives_its_title_and_scenarios_in_russian(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its title and the scenarios' labels stayed English under lang=kk and lang=ru."""
+    ran = parltwin([*TINY, "lang=ru", f"hydra.run.dir={tmp_path / 'rob'}"], tmp_path, monkeypatch, capsys)
+    assert ran.code == 0, ran.err
+    html = (tmp_path / "rob" / "report.html").read_text()
+    assert "Устойчивость сравнения реформ в правдоподобных мирах" in html
+    assert "Однопалатный Курултай (Конституция 2026 года)" in html and "Unicameral Kurultai" not in html
