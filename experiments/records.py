@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -297,9 +296,14 @@ def to_ledger(
     return {"bills": {k: v[sort] for k, v in bills.items()}, "stages": stage_tab}
 
 
-#: A bill identifier that is the ledger's own number: ASCII digits (``str.isdigit`` also takes '²').
-_NUMBER = re.compile(r"-?[0-9]{1,19}")
 _INT64 = np.iinfo(np.int64)
+
+
+def _is_number(name: str) -> bool:
+    """Whether a bill identifier is the ledger's own number: an optional '-', then 1 to 19 ASCII
+    digits (``str.isdigit`` also takes '²')."""
+    digits = name.removeprefix("-")
+    return 0 < len(digits) <= 19 and digits.isascii() and digits.isdigit()
 
 
 def _bill_numbers(bills: pd.Series) -> dict[str, int]:
@@ -307,7 +311,7 @@ def _bill_numbers(bills: pd.Series) -> dict[str, int]:
     each bill its own number, else in order of first appearance. An identifier is text: ``0`` and
     ``00`` are two bills, not one."""
     names = list(dict.fromkeys(bills))
-    if all(_NUMBER.fullmatch(n) for n in names):
+    if all(_is_number(n) for n in names):
         numbers = {n: int(n) for n in names}
         values = set(numbers.values())
         if len(values) == len(names) and _INT64.min <= min(values) and max(values) <= _INT64.max:
