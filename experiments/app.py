@@ -21,6 +21,7 @@ from experiments.errors import describe, exit_for
 from experiments.files import json_text, write_text
 from experiments.i18n import translator
 from experiments.labels import scenario_name
+from experiments.manifest import run_config_text
 from experiments.preflight import RUN_CONFIG, SUMMARY
 from experiments.registry import runner
 from experiments.table import run_title, sectioned_table
@@ -34,14 +35,6 @@ def write_summary(path: Path, summary: dict[str, Any]) -> None:
     """Write a single run's ``summary.json``; where one is there already, it must be this very run's
     (the same scenario and seed give the same bytes): another run's is not written over."""
     _write_own(path, json_text(summary))
-
-
-def config_text(cfg: DictConfig) -> str:
-    """A single run's resolved config as its ``config.yaml`` holds it (how it is shown aside): what
-    made its numbers (parliament, channels, seed, years), which summary.json alone did not say."""
-    from experiments.manifest import config_yaml, resolved
-
-    return config_yaml({k: v for k, v in resolved(cfg).items() if k not in ("hydra", "quiet", "lang")})
 
 
 def _write_own(path: Path, text: str, write: bool = True) -> None:
@@ -60,7 +53,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         conf = take(validated(out)) or validate(cfg)  # checked before Hydra started, or now
         if cfg.get("experiment") is not None:
             return runner(cfg.experiment.kind)(cfg, conf, out)
-        config = config_text(cfg)
+        config = run_config_text(cfg)
         _write_own(out / RUN_CONFIG, config, write=False)  # another run's is refused before this one runs
         result = simulate(conf)
         write_summary(out / SUMMARY, result.summary)

@@ -68,7 +68,13 @@ def _check_and_run() -> None:
 
     if checked.pinned:  # the timestamped folders checked above are the ones Hydra creates
         keys = {p.split("=", 1)[0] for p in checked.pinned}
-        argv = [a for a in argv if a.split("=", 1)[0].lstrip("+~") not in keys] + checked.pinned
+        argv = [a for a in argv if a.split("=", 1)[0].lstrip("+~") not in keys]
+        # beside the command's overrides: after an option's value (--config-dir DIR) Hydra's parser
+        # takes no more overrides
+        last = max(
+            (i for i, a in enumerate(argv) if "=" in a and not a.startswith("-")), default=len(argv) - 1
+        )
+        argv = argv[: last + 1] + checked.pinned + argv[last + 1 :]
     sys.argv = [sys.argv[0], *argv]
     # Hydra takes the compositions checked above (with the folders pinned) as its own: a single run's,
     # or a sweep's master and its jobs'.

@@ -274,3 +274,48 @@ def workers_checked(approved: Mapping[tuple[str, ...], str]) -> Iterator[None]:
         yield
     finally:
         del ConfigLoaderImpl.__reduce__
+
+
+def check_scenario_choices(cfg: Any) -> None:
+    """A scenario preset's own choices of presets hold in its run: a group chosen on the command
+    line as well (``+scenario=kz_kurultai_2026 parliament=kz_bicameral_2023``) won, and a comparison
+    (or a robustness run, whose scenarios are composed with the command's overrides) compared two
+    bicameral parliaments under the Kurultai's name, finding no difference."""
+    from omegaconf import OmegaConf
+
+    from scenarios import ConfigError
+
+    every = OmegaConf.to_container(cfg.hydra.runtime.choices, resolve=False)
+    choices = {k: v for k, v in (every or {}).items() if not str(k).startswith("hydra")}  # type: ignore[union-attr]
+    name = choices.get("scenario")
+    if not isinstance(name, str):
+        return
+    for group, wanted in _scenario_choices(cfg, name).items():
+        if choices.get(group) not in (wanted, None):  # None: the group removed (~channels), as asked
+            raise ConfigError(
+                group,
+                choices.get(group),
+                f"{wanted}, as +scenario={name} chooses (a scenario sets its presets: give the scenario or "
+                "the preset, not both)",
+            )
+
+
+def _scenario_choices(cfg: Any, name: str) -> dict[str, str]:
+    """The presets a scenario file chooses (its defaults' ``override /group: name``), read from the
+    config sources the job was composed from."""
+    from hydra._internal.config_repository import ConfigRepository
+    from hydra._internal.utils import create_config_search_path
+    from omegaconf import OmegaConf
+
+    search = create_config_search_path(None)
+    for source in OmegaConf.to_container(cfg.hydra.runtime.config_sources, resolve=False) or []:
+        if isinstance(source, dict) and source.get("schema") in ("pkg", "file"):
+            search.append(str(source.get("provider")), f"{source['schema']}://{source.get('path')}")
+    found = ConfigRepository(search).load_config(f"scenario/{name}")
+    if found is None:
+        return {}
+    return {
+        str(d.group).lstrip("/"): str(d.get_name())
+        for d in found.defaults_list
+        if getattr(d, "override", False) and getattr(d, "group", None) and d.get_name() is not None
+    }

@@ -114,7 +114,7 @@ def one_line(exc: BaseException) -> str:
     if unknown is not None and getattr(unknown, "full_key", None) and hasattr(named, "keys"):
         # a name in a mapping keyed by name (chambers, petitions, an experiment's settings)
         key, there = str(unknown.full_key), [str(k) for k in named]  # type: ignore[union-attr]
-        return f"{key} is not allowed: {_names_here(key.rsplit('.', 1)[-1], there)}"
+        return f"{key} is not allowed: {_names_here(key, there)}"
     oe = exc if isinstance(exc, OmegaConfBaseException) else exc.__cause__
     if isinstance(oe, OmegaConfBaseException):
         msg = (getattr(oe, "msg", None) or str(oe)).strip().splitlines()[0]
@@ -131,11 +131,13 @@ def one_line(exc: BaseException) -> str:
     return missing_preset_hint(text.split(" Config search path:")[0], sys.argv[1:])
 
 
-def _names_here(name: str, there: list[str]) -> str:
-    """What a mapping keyed by name holds, and the name meant where one is close to ``name``."""
+def _names_here(key: str, there: list[str]) -> str:
+    """What a mapping keyed by name holds, and the name meant where one is close to ``key``'s."""
     if not there:
-        return "there is none here (a preset that has it, or '+' to add one of your own)"
-    close = difflib.get_close_matches(name, there, n=1)
+        top = key.split(".")[0]
+        article = "an" if top[:1] in "aeiou" else "a"
+        return f"there is none here: choose {article} {top} preset that has it ({top}=NAME)"
+    close = difflib.get_close_matches(key.rsplit(".", 1)[-1], there, n=1)
     meant = f"; did you mean {close[0]}?" if close else ""
     return f"one of {', '.join(there)}{meant}"
 
@@ -163,7 +165,8 @@ def missing_preset_hint(message: str, argv: list[str]) -> str:
         else []
     )
     close = difflib.get_close_matches(name, offered, n=1)
-    meant = f"did you mean {group}={close[0]}? " if close else ""
+    given = next((a.split("=", 1)[0] for a in argv if a.split("=", 1)[0].lstrip("+~") == group), group)
+    meant = f"did you mean {given}={close[0]}? " if close else ""
     return f"{message} ({meant}{hint})"
 
 

@@ -121,7 +121,7 @@ def text(lang: str = "en") -> str:
     out += [
         "",
         _("Outputs:"),
-        "  " + _("a run: summary.json in outputs/DATE/TIME/ (hydra.run.dir=DIR to choose)"),
+        "  " + _("a run: summary.json and config.yaml in outputs/DATE/TIME/ (hydra.run.dir=DIR to choose)"),
         "  "
         + _("an experiment: report.html, summary.csv, comparison.csv, channels.csv, figures/, manifest.json"),
         "  " + _("  in outputs/DATE/TIME/, or multirun/DATE/TIME/ for a sweep (hydra.sweep.dir=DIR)"),

@@ -145,6 +145,12 @@ def _dumper() -> type:
     return Dumper
 
 
+def run_config_text(cfg: DictConfig) -> str:
+    """A single run's resolved config as its ``config.yaml`` holds it (how it is shown aside): what
+    made its numbers (parliament, channels, seed, years), which summary.json alone did not say."""
+    return config_yaml({k: v for k, v in resolved(cfg).items() if k not in ("hydra", "quiet", "lang")})
+
+
 def config_hash(data: Any) -> str:
     """A short stable fingerprint of plain data (key order does not matter)."""
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))

@@ -37,12 +37,13 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from experiments.compare_spec import HEADLINE, compare_spec, scheduler_at
 from experiments.compare_spec import KIND as COMPARE
-from experiments.composition import checked_sweep
+from experiments.composition import check_scenario_choices, checked_sweep
 from experiments.config_files import check_user_files
 from experiments.errors import InputError
 from experiments.figure import PLOTS
 from experiments.files import existing_ancestor, missing_dirs, whole
 from experiments.labels import baseline_label, scenario_labels, scenario_name
+from experiments.manifest import run_config_text
 from experiments.pool import PoolSpec
 from scenarios import Config, ConfigError, register, simulate, validate
 from scenarios import cost as costs
@@ -120,7 +121,7 @@ def parser() -> argparse.ArgumentParser:
     p = get_args_parser()
 
     def error(message: str) -> None:
-        if message.startswith("unrecognized arguments"):  # an option after the first override
+        if message.startswith("unrecognized arguments") and "=" in message:  # an option after an override
             message += " (options such as --config-dir and -m come before the overrides)"
         raise InputError(message)
 
@@ -225,11 +226,12 @@ def _inside_null(overrides: list[str], composes: Callable[[list[str]], Any]) -> 
         except AssertionError:
             key, _, value = override.partition("=")
             parent = key.lstrip("+~").rsplit(".", 1)[0]
+            top = parent.split(".")[0]
             return ConfigError(
                 key.lstrip("+~"),
                 value,
-                f"a value inside {parent}, which is null here: give {parent} whole ({parent}={{...}}) or "
-                "choose a preset that sets it",
+                f"a value inside {parent}, which is null here: choose a preset that sets it "
+                f"({'+scenario' if top == 'reform' else top}=NAME)",
             )
         except Exception:
             continue
@@ -422,44 +424,6 @@ def _choices(cfg: DictConfig) -> dict[str, Any]:
     return {k: v for k, v in choices.items() if not str(k).startswith("hydra")}
 
 
-def check_scenario_choices(job: Job) -> None:
-    """A scenario preset's own choices of presets hold in its run: a group chosen on the command
-    line as well (``+scenario=kz_kurultai_2026 parliament=kz_bicameral_2023``) won, and a comparison
-    compared two bicameral parliaments under the Kurultai's name, finding no difference."""
-    choices = _choices(job.cfg)
-    name = choices.get("scenario")
-    if not isinstance(name, str):
-        return
-    for group, wanted in _scenario_choices(job.cfg, name).items():
-        if choices.get(group) != wanted:
-            raise ConfigError(
-                group,
-                choices.get(group),
-                f"{wanted}, as +scenario={name} chooses (a scenario sets its presets: give the scenario or "
-                "the preset, not both)",
-            )
-
-
-def _scenario_choices(cfg: DictConfig, name: str) -> dict[str, str]:
-    """The presets a scenario file chooses (its defaults' ``override /group: name``), read from the
-    config sources the job was composed from."""
-    from hydra._internal.config_repository import ConfigRepository
-    from hydra._internal.utils import create_config_search_path
-
-    search = create_config_search_path(None)
-    for source in OmegaConf.to_container(cfg.hydra.runtime.config_sources, resolve=False) or []:
-        if isinstance(source, dict) and source.get("schema") in ("pkg", "file"):
-            search.append(str(source.get("provider")), f"{source['schema']}://{source.get('path')}")
-    found = ConfigRepository(search).load_config(f"scenario/{name}")
-    if found is None:
-        return {}
-    return {
-        str(d.group).lstrip("/"): str(d.get_name())
-        for d in found.defaults_list
-        if getattr(d, "override", False) and getattr(d, "group", None) and d.get_name() is not None
-    }
-
-
 def reported(metrics: Collection[str], known: set[str]) -> None:
     """The metrics asked for, against those the scenarios report (``known``): a headline metric
     shows where a scenario reports it (the citizens' ones need a population), any other must be
@@ -571,6 +535,10 @@ def check_resume(job: Job) -> None:
     if not job.out.is_dir():
         return
     if exp is None:  # a single run: a folder of its own, or a run's summary.json (see ``app``)
+        held = job.out / RUN_CONFIG  # another run's is refused before Hydra writes into the folder
+        if held.is_file() and held.read_text(encoding="utf-8") != run_config_text(job.task):
+            allowed = f"a new or empty folder, or one holding this same run (its {RUN_CONFIG} is another's)"
+            raise ConfigError("run folder", str(job.out), allowed)
         _holds_only(job.out, {SUMMARY, RUN_CONFIG}, "a new or empty folder, or one holding a run's own files")
         return
     if exp.get("kind") != COMPARE:
@@ -747,7 +715,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
         primary = composer.compose(plain)  # what Hydra composes first (a sweep's own values left out)
         check_instantiable(primary)
         runs = not (args.help or args.hydra_help or args.cfg or args.info or args.shell_completion)
-        if args.cfg and args.package:  # Hydra says so on its own line, with exit code 1
+        if args.cfg and args.package and args.package != "_global_":  # Hydra: exit code 1
             in_hydra = args.package.split(".")[0] == "hydra"
             shown = args.cfg == "all" or in_hydra == (args.cfg == "hydra")
             if not shown or OmegaConf.select(primary, args.package, default=None) is None:
@@ -796,7 +764,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
                 if reuse:  # Hydra composes a job from its master's hydra overrides and the job's
                     out.composed_jobs.append((hydra_args, job_overrides, cfg))
     for job in out.jobs:
-        check_scenario_choices(job)
+        check_scenario_choices(job.cfg)
         out.estimate = out.estimate + experiment_cost(job)
     costs.check_total(out.estimate)
     kinds = {str((j.task.get("experiment") or {}).get("kind")) for j in out.jobs}

@@ -148,6 +148,10 @@ def compose_scenarios(
         if "hydra" in cfg:
             from omegaconf import open_dict, read_write
 
+            from experiments.composition import check_scenario_choices
+
+            check_scenario_choices(cfg)  # parliament=X beside the scenarios ran each under X
+
             with read_write(cfg), open_dict(cfg):
                 del cfg["hydra"]
         out[name] = cfg

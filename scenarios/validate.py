@@ -141,7 +141,14 @@ def check_config(conf: Config) -> Config:
 
 
 #: The parts of a config a reform may change (what ``reform.changes`` paths start with).
-SCENARIO_PARTS = ("parliament", "citizens", "channels", "years")
+SCENARIO_PARTS = (
+    "parliament",
+    "citizens",
+    "channels",
+    "years",
+    "seed",
+    "data",
+)  # what scenarios.diff compares
 
 
 def _origin(generated: str, p: ParliamentConf) -> str:

@@ -129,3 +129,18 @@ def test_an_option_after_an_override_says_where_options_go(tmp_path: Path) -> No
     r = run_cli("years=2", "--config-dir", "mine", "parliament=x", cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.count("\n") == 1
     assert "unrecognized arguments: parliament=x (options such as --config-dir and -m come before" in r.stderr
+
+
+def test_options_after_the_overrides_and_the_whole_config_shown(tmp_path: Path) -> None:
+    """An option at the end put the pinned folder after its value, where Hydra's parser takes no
+    override ('unrecognized arguments: hydra.run.dir=...'); ``-p _global_`` is Hydra's whole config."""
+    (tmp_path / "mine").mkdir()
+    ended = run_cli("years=0.1", "quiet=true", "--config-dir", "mine", cwd=tmp_path)
+    assert ended.returncode == 0, ended.stderr
+    assert len(list((tmp_path / "outputs").glob("*/*/summary.json"))) == 1
+    shown = run_cli("--cfg", "job", "-p", "_global_", cwd=tmp_path)
+    assert shown.returncode == 0 and "parliament:" in shown.stdout
+    bogus = run_cli("--bogus", cwd=tmp_path)
+    assert (
+        bogus.returncode == 2 and bogus.stderr.strip() == "parltwin: error: unrecognized arguments: --bogus"
+    )

@@ -1504,6 +1504,11 @@ def test_an_environment_setting_of_unicode_digits_is_one_line_naming_it(
         (["channels.petitions.epetition_kz.threshold=5"], "epetition_kz is not allowed: there is none"),
         (["parliament=kz_kurultai2026"], "did you mean parliament=kz_kurultai_2026? a parliament preset is"),
         (["experiment=comparre"], "did you mean experiment=compare? an experiment preset is the file"),
+        (["experiment=robustness", "parliament=kz_kurultai_2026", "experiment.worlds=2"],
+         "parliament='kz_kurultai_2026' is not allowed: kz_bicameral_2023, as +scenario=kz_bicameral_2023"),
+        (["+scenario=kz_kurultai"], "did you mean +scenario=kz_kurultai_2026?"),
+        (["reform.label=x"], "inside reform, which is null here: choose a preset that sets it (+scenario"),
+        (["experiment.replications=3"], "choose an experiment preset that has it (experiment=NAME)"),
     ],
 )  # fmt: skip
 def test_a_name_not_there_is_named_with_the_names_that_are(
@@ -1513,5 +1518,16 @@ def test_a_name_not_there_is_named_with_the_names_that_are(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """OmegaConf's "Key 'mazhilis' is not in struct" said neither what was there nor what was meant."""
+    """OmegaConf's "Key 'mazhilis' is not in struct" said neither what was there nor what was meant;
+    a robustness run's scenarios were each run under a preset given beside them; a misspelt scenario's
+    hint dropped its '+' (scenario=... fails), and a null setting's asked for what Hydra refuses."""
     assert said in refused([*args, *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+
+
+def test_a_run_refused_for_its_folder_leaves_hydras_files_there_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another run's folder was refused only after Hydra had written its own config over the first's."""
+    args = [*SHORT, "hydra.output_subdir=.hydra", "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    assert "its config.yaml is another's" in refused([*args, "seed=7"], tmp_path, monkeypatch, capsys)
