@@ -276,17 +276,23 @@ def workers_checked(approved: Mapping[tuple[str, ...], str]) -> Iterator[None]:
         del ConfigLoaderImpl.__reduce__
 
 
+def choices_of(cfg: Any) -> dict[str, Any]:
+    """The group choices a composed config was made of (``hydra.runtime.choices``), Hydra's own aside."""
+    from omegaconf import OmegaConf
+
+    choices = OmegaConf.to_container(cfg.hydra.runtime.choices, resolve=False)
+    assert isinstance(choices, dict)
+    return {k: v for k, v in choices.items() if not str(k).startswith("hydra")}
+
+
 def check_scenario_choices(cfg: Any) -> None:
     """A scenario preset's own choices of presets hold in its run: a group chosen on the command
     line as well (``+scenario=kz_kurultai_2026 parliament=kz_bicameral_2023``) won, and a comparison
     (or a robustness run, whose scenarios are composed with the command's overrides) compared two
     bicameral parliaments under the Kurultai's name, finding no difference."""
-    from omegaconf import OmegaConf
-
     from scenarios import ConfigError
 
-    every = OmegaConf.to_container(cfg.hydra.runtime.choices, resolve=False)
-    choices = {k: v for k, v in (every or {}).items() if not str(k).startswith("hydra")}  # type: ignore[union-attr]
+    choices = choices_of(cfg)
     name = choices.get("scenario")
     if not isinstance(name, str):
         return

@@ -131,12 +131,16 @@ def one_line(exc: BaseException) -> str:
     return missing_preset_hint(text.split(" Config search path:")[0], sys.argv[1:])
 
 
+def _a(word: str) -> str:
+    """``word`` after its indefinite article (an experiment, a parliament)."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def _names_here(key: str, there: list[str]) -> str:
     """What a mapping keyed by name holds, and the name meant where one is close to ``key``'s."""
     if not there:
         top = key.split(".")[0]
-        article = "an" if top[:1] in "aeiou" else "a"
-        return f"there is none here: choose {article} {top} preset that has it ({top}=NAME)"
+        return f"there is none here: choose {_a(top)} preset that has it ({top}=NAME)"
     close = difflib.get_close_matches(key.rsplit(".", 1)[-1], there, n=1)
     meant = f"; did you mean {close[0]}?" if close else ""
     return f"one of {', '.join(there)}{meant}"
@@ -153,8 +157,7 @@ def missing_preset_hint(message: str, argv: list[str]) -> str:
     dirs = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--config-dir", "-cd")]
     dirs += [a.split("=", 1)[1] for a in argv if a.startswith("--config-dir=")]
     where = dirs[-1] if dirs else "my_configs"
-    article = "an" if group[:1] in "aeiou" else "a"
-    hint = f"{article} {group} preset is the file {where}/{group}/{name}.yaml"
+    hint = f"{_a(group)} preset is the file {where}/{group}/{name}.yaml"
     if dirs and (Path(where) / f"{name}.yaml").is_file():
         hint = f"move {where}/{name}.yaml into the sub-folder {group}/: {hint}"
     if not dirs:

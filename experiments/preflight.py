@@ -37,7 +37,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from experiments.compare_spec import HEADLINE, compare_spec, scheduler_at
 from experiments.compare_spec import KIND as COMPARE
-from experiments.composition import check_scenario_choices, checked_sweep
+from experiments.composition import check_scenario_choices, checked_sweep, choices_of
 from experiments.config_files import check_user_files
 from experiments.errors import InputError
 from experiments.figure import PLOTS
@@ -418,12 +418,6 @@ def experiment_cost(job: Job) -> costs.Estimate:
     return costs.estimate(conf, 1)
 
 
-def _choices(cfg: DictConfig) -> dict[str, Any]:
-    choices = OmegaConf.to_container(cfg.hydra.runtime.choices, resolve=False)
-    assert isinstance(choices, dict)
-    return {k: v for k, v in choices.items() if not str(k).startswith("hydra")}
-
-
 def reported(metrics: Collection[str], known: set[str]) -> None:
     """The metrics asked for, against those the scenarios report (``known``): a headline metric
     shows where a scenario reports it (the citizens' ones need a population), any other must be
@@ -442,9 +436,9 @@ def check_comparison(jobs: list[Job]) -> None:
     spec = compare_spec(jobs[0].task.experiment)
     manifests = [
         {
-            "name": scenario_name(j.conf.parliament.name, _choices(j.cfg)),
+            "name": scenario_name(j.conf.parliament.name, choices_of(j.cfg)),
             "overrides": j.overrides,
-            "choices": _choices(j.cfg),
+            "choices": choices_of(j.cfg),
             "job": j.num,
         }
         for j in jobs

@@ -1468,6 +1468,22 @@ def test_a_preset_chosen_beside_a_scenario_that_chooses_another_is_refused(
             "null, processes or threads",
         ),
         (["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.batch_size=-1"], "auto or a positive"),
+        (["experiment=compare", "experiment.replicatons=2"], "experiment.replicatons is not allowed: one of"),
+        (["experiment=compare", "experiment.replicatons=2"], "did you mean replications?"),
+        (
+            ["parliament=kz_kurultai_2026", "parliament.chambers.mazhilis.seats=100"],
+            "parliament.chambers.mazhilis is not allowed: one of kurultai",
+        ),
+        (["channels.petitions.epetition_kz.threshold=5"], "epetition_kz is not allowed: there is none"),
+        (["parliament=kz_kurultai2026"], "did you mean parliament=kz_kurultai_2026? a parliament preset is"),
+        (["experiment=comparre"], "did you mean experiment=compare? an experiment preset is the file"),
+        (
+            ["experiment=robustness", "parliament=kz_kurultai_2026", "experiment.worlds=2"],
+            "parliament='kz_kurultai_2026' is not allowed: kz_bicameral_2023, as +scenario=kz_bicameral_2023",
+        ),
+        (["+scenario=kz_kurultai"], "did you mean +scenario=kz_kurultai_2026?"),
+        (["reform.label=x"], "inside reform, which is null here: choose a preset that sets it (+scenario"),
+        (["experiment.replications=3"], "choose an experiment preset that has it (experiment=NAME)"),
     ],
 )
 def test_what_hydra_or_omegaconf_would_refuse_with_a_traceback_is_one_line(
@@ -1477,7 +1493,12 @@ def test_what_hydra_or_omegaconf_would_refuse_with_a_traceback_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert said in refused([*args, *SHORT, "hydra.sweep.dir=sweep"], tmp_path, monkeypatch, capsys)
+    """Hydra, OmegaConf or joblib refused these with a traceback; OmegaConf's "Key 'mazhilis' is not
+    in struct" said neither what was there nor what was meant; a robustness run's scenarios were each
+    run under a preset given beside them; a misspelt scenario's hint dropped its '+' (scenario=...
+    fails), and a null setting's asked for what Hydra refuses."""
+    where = ["hydra.run.dir=run", "hydra.sweep.dir=sweep"]
+    assert said in refused([*args, *SHORT, *where], tmp_path, monkeypatch, capsys)
 
 
 def test_an_environment_setting_of_unicode_digits_is_one_line_naming_it(
@@ -1492,36 +1513,6 @@ def test_an_environment_setting_of_unicode_digits_is_one_line_naming_it(
     monkeypatch.setenv(scenario.WORKERS, "²")
     with pytest.raises(ValueError, match="PARLTWIN_APP_WORKERS='²'"):
         scenario.workers()
-
-
-@pytest.mark.parametrize(
-    ("args", "said"),
-    [
-        (["experiment=compare", "experiment.replicatons=2"], "experiment.replicatons is not allowed: one of"),
-        (["experiment=compare", "experiment.replicatons=2"], "did you mean replications?"),
-        (["parliament=kz_kurultai_2026", "parliament.chambers.mazhilis.seats=100"],
-         "parliament.chambers.mazhilis is not allowed: one of kurultai"),
-        (["channels.petitions.epetition_kz.threshold=5"], "epetition_kz is not allowed: there is none"),
-        (["parliament=kz_kurultai2026"], "did you mean parliament=kz_kurultai_2026? a parliament preset is"),
-        (["experiment=comparre"], "did you mean experiment=compare? an experiment preset is the file"),
-        (["experiment=robustness", "parliament=kz_kurultai_2026", "experiment.worlds=2"],
-         "parliament='kz_kurultai_2026' is not allowed: kz_bicameral_2023, as +scenario=kz_bicameral_2023"),
-        (["+scenario=kz_kurultai"], "did you mean +scenario=kz_kurultai_2026?"),
-        (["reform.label=x"], "inside reform, which is null here: choose a preset that sets it (+scenario"),
-        (["experiment.replications=3"], "choose an experiment preset that has it (experiment=NAME)"),
-    ],
-)  # fmt: skip
-def test_a_name_not_there_is_named_with_the_names_that_are(
-    args: list[str],
-    said: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """OmegaConf's "Key 'mazhilis' is not in struct" said neither what was there nor what was meant;
-    a robustness run's scenarios were each run under a preset given beside them; a misspelt scenario's
-    hint dropped its '+' (scenario=... fails), and a null setting's asked for what Hydra refuses."""
-    assert said in refused([*args, *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
 
 
 def test_a_run_refused_for_its_folder_leaves_hydras_files_there_as_they_were(
