@@ -95,7 +95,7 @@ class Job:
 class Plan:
     """What the command will do, once every check has passed."""
 
-    runs: bool  # False for --cfg, --help, --info, --shell-completion: nothing runs
+    runs: bool  # False for --cfg, --help, --info: nothing runs
     multirun: bool = False
     jobs: list[Job] = field(default_factory=list)
     sweep_dir: Path | None = None
@@ -135,14 +135,13 @@ def _refuse_flags(args: argparse.Namespace) -> None:
     for flag, value in (("--config-path", args.config_path), ("--config-name", args.config_name)):
         if value is not None:
             raise InputError(f"{flag} is not allowed: add your presets with --config-dir DIR")
+    if args.shell_completion:  # its queries compose whatever line the shell hands them, unchecked
+        raise InputError("--shell-completion is not offered: --help lists the presets and settings")
     # Hydra's own refusals of these come after it has started, as tracebacks: said here in one line
-    flags = (("--run", args.run), ("--multirun", args.multirun), ("--cfg", args.cfg), ("--info", args.info),
-             ("--shell-completion", args.shell_completion))  # fmt: skip
+    flags = (("--run", args.run), ("--multirun", args.multirun), ("--cfg", args.cfg), ("--info", args.info))
     modes = [f for f, on in flags if on]
     if len(modes) > 1:
-        raise InputError(
-            f"{' and '.join(modes)}: one of --run, --multirun, --cfg, --info, --shell-completion"
-        )
+        raise InputError(f"{' and '.join(modes)}: one of --run, --multirun, --cfg, --info")
     if args.resolve and not (args.cfg or args.help):
         raise InputError("--resolve goes with --cfg (or --help): it resolves the config shown")
     if args.package is not None and not args.cfg:
@@ -708,7 +707,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
     with Composer(args.config_dir, parsed) as composer:
         primary = composer.compose(plain)  # what Hydra composes first (a sweep's own values left out)
         check_instantiable(primary)
-        runs = not (args.help or args.hydra_help or args.cfg or args.info or args.shell_completion)
+        runs = not (args.help or args.hydra_help or args.cfg or args.info)
         if args.cfg and args.package and args.package != "_global_":  # Hydra: exit code 1
             in_hydra = args.package.split(".")[0] == "hydra"
             shown = args.cfg == "all" or in_hydra == (args.cfg == "hydra")

@@ -1461,6 +1461,8 @@ def test_a_preset_chosen_beside_a_scenario_that_chooses_another_is_refused(
         (["--cfg", "job", "-m", "years=1,2"], "--multirun and --cfg: one of --run, --multirun"),
         (["--info", "-m"], "--multirun and --info: one of"),
         (["--resolve"], "--resolve goes with --cfg"),
+        (["-sc", "query=bash"], "--shell-completion is not offered"),
+        (["-sc", "install=bash"], "--shell-completion is not offered"),
         (["-p", "hydra", "--cfg", "job"], "--package hydra: no such part of the config --cfg job shows"),
         (["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.n_jobs=0"], "hydra.launcher.n_jobs=0"),
         (
