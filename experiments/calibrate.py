@@ -63,6 +63,7 @@ from scenarios import Config
 from scenarios.build import parliament_of
 from scenarios.errors import ConfigError
 from scenarios.parameters import PARAMETERS, apply, current, targets
+from scenarios.validate import MAX_YEARS
 from sim.engine.model import RunResult
 from sim.engine.streams import replication_seeds
 
@@ -423,11 +424,14 @@ def most_candidates(s: dict[str, Any]) -> int:
 
 
 def run_years(conf: Config, s: dict[str, Any]) -> float:
-    """How long each run lasts: until the last recorded window closes."""
+    """How long each run lasts: until the last recorded window closes (at most a run's longest)."""
     win = observed.windows(
         s["observations"], conf.parliament.calendar.start, float(s["warmup_years"]) * 365.0
     )
-    return observed.run_years(win)
+    years = observed.run_years(win)
+    longest = f"{MAX_YEARS:,.0f} years, a run's longest (with it a run lasts {years:,.1f})"
+    check(s, "warmup_years", years <= MAX_YEARS, f"a warm-up that keeps a run within {longest}")
+    return years
 
 
 def base_preset(cfg: DictConfig) -> str:

@@ -189,7 +189,7 @@ def _checked(path: Path, data: list[tuple[int, dict[str, str]]]) -> list[dict[st
     if days:
         first = min(s for s, _ in days.values())
         line, (_, last) = max(days.items(), key=lambda x: x[1][1])
-        if (last - first).days > MAX_YEARS * 365.25:
+        if (last - first).days > MAX_YEARS * 365:  # the model's years, of 365 days
             _refuse(
                 path,
                 line,

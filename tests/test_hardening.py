@@ -1054,6 +1054,24 @@ def test_a_table_of_figures_is_a_regular_file(
     assert "not a regular file" in refused(args, tmp_path, monkeypatch, capsys)
 
 
+@pytest.mark.parametrize(
+    ("end", "said"), [("2998-12-01", "experiment.warmup_years=1"), ("2999-11-01", "line 2")]
+)
+def test_a_fit_runs_no_longer_than_a_run_may_last(
+    end: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Recorded periods spanning 999 years and a year's warm-up made runs of 1,000.9 years (past a
+    run's longest), and the table's own bound counted years of 365.25 days, the model's of 365."""
+    head = "period,start,end,body,measure,value,source,note\n"
+    rows = (f"p,2000-01-01,{end},parliament,{m},100,s,n\n" for m in ("laws_passed", "bills_considered"))
+    (tmp_path / "figures.csv").write_text(head + "".join(rows))
+    args = ["experiment=calibrate", f"experiment.observed={tmp_path / 'figures.csv'}", "quiet=true"]
+    line = refused(
+        [*args, "experiment.parameters=[government_rate]", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
+    )
+    assert said in line and "1,000 years" in line
+
+
 def test_a_run_folder_with_a_symbolic_link_is_not_resumed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
