@@ -47,8 +47,7 @@ MEASURES = {
 METRIC = {
     "adopted_share": "adopted_share_of_considered",
     "laws_adopted": "laws_per_year",
-    "deputy_share_of_considered": "deputy_share_of_bills",
-    "deputy_share_of_adopted": "deputy_share_of_bills",
+    "deputy_share_of_considered": "deputy_share_of_bills",  # the deputies' share of the laws: none
     "second_chamber_returns": "senate_returns_per_year",
 }
 

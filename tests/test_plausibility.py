@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.observed import recorded_range
+from experiments.observed import recorded_range, rows
 from experiments.stats import t_interval
 from scenarios import simulate, validate
 from sim.engine.streams import replication_seeds
@@ -35,10 +35,17 @@ def test_the_share_of_bills_on_the_books_adopted_is_the_recorded_one(runs: list[
     assert lo <= mean <= hi
 
 
-def test_deputies_initiate_a_quarter_to_a_third_of_bills(runs: list[dict]) -> None:
-    lo, hi = recorded_range("deputy_share_of_bills")  # 0.24 - 0.33
+def test_deputies_initiate_about_a_quarter_of_the_bills_on_the_books(runs: list[dict]) -> None:
+    """The recorded share is one period's (20 of the 82 bills on the books in spring 2023): the
+    model's share of the bills it introduces lies within two of that count's binomial standard errors
+    of it. The deputies' share of the laws (about a third in 2023-24) is another figure, which the
+    model misses (8%, docs/validation.md): it was read as this one's upper end."""
+    recorded, same = recorded_range("deputy_share_of_bills")
+    assert recorded == same
+    period = next(r for r in rows() if r["measure"] == "deputy_initiated_bills")["period"]
+    books = next(r for r in rows() if r["period"] == period and r["measure"] == "bills_considered")
     mean, _, _ = interval(runs, "deputy_share_of_bills")
-    assert lo <= mean <= hi
+    assert abs(mean - recorded) <= 2 * np.sqrt(mean * (1 - mean) / float(books["value"]))
 
 
 def test_the_senate_sends_laws_back(runs: list[dict]) -> None:

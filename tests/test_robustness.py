@@ -347,9 +347,10 @@ def test_every_assumed_number_of_the_digital_presets_has_a_range() -> None:
                 assert any(p.endswith(f".{name}") or p == name for p in ranges), (f.name, name)
 
 
-#: Numbers of a parliament preset that are facts, not assumptions: seats and committee sizes,
-#: the term, legal deadlines and readings (each with its source beside it), the fitted arrival
-#: rates (docs/validation.md), and a group without a party line (discipline 0 by definition).
+#: Numbers of a parliament preset that are facts, not assumptions: seats, the term, legal deadlines
+#: and readings (each with its source beside it), the fitted arrival rates (docs/validation.md), and a
+#: group without a party line (discipline 0 by definition). Committee sizes are arithmetic on the
+#: seats, an assumption whose plausible range the presets give beside them: held fixed, not sampled.
 SOURCED = ("seats", "size", "convocation_years", "deadline_days", "readings", "rate_per_year")
 DEFINED = {"chambers.mazhilis.parties.self_nominated.discipline"}
 
