@@ -35,6 +35,20 @@ def test_compared_scenarios_differ_only_in_what_their_reform_declares(scenario: 
     assert declared == {d.declared for d in diffs}, "every declared change is a real difference"
 
 
+def test_a_change_two_scenarios_make_is_given_the_same_reason() -> None:
+    """The Kurultai with channels named only some of the Kurultai's assumptions (the 7% threshold,
+    the discipline [A]) for the very same settings: a reader took it not to carry them."""
+    reasons: dict[str, dict[str, str]] = {}
+    for scenario in scenarios_of("reform_comparison")[1:]:
+        cfg = resolved(scenario)
+        changed = differences(resolved(BASELINE), cfg, cfg["reform"]["changes"])
+        for path, why in cfg["reform"]["changes"].items():
+            values = repr([(d.path, d.value) for d in changed if d.declared == path])
+            reasons.setdefault(f"{path} {values}", {})[scenario] = why
+    differing = {k: v for k, v in reasons.items() if len(set(v.values())) > 1}
+    assert any(len(v) > 1 for v in reasons.values()) and not differing, differing
+
+
 def test_an_undeclared_difference_is_caught() -> None:
     base = resolved(BASELINE)
     other = resolved("kz_kurultai_2026")
