@@ -971,13 +971,17 @@ def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tm
     page = scenario.compare(scenario.run_together([base, scen])).comparison
     mine = tmp_path / "my_configs" / "scenario"
     mine.mkdir(parents=True)
-    for s in (base, scen):
-        (mine / f"{file_name(s)}.yaml").write_text(scenario_yaml(s))
+    (mine / f"{file_name(base)}.yaml").write_text(scenario_yaml(base))
+    (mine / f"{file_name(scen)}.yaml").write_text(scenario_yaml(scen, against=base))
     cmd = comparison_command(base, scen, str(tmp_path / "my_configs")).split()
     assert cmd[:2] == ["parltwin", "-m"]
     res = run_cli(*cmd[1:], "quiet=true", f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "sweep" / "report.html").is_file()  # the command's report of the comparison
+    # Every difference is declared by what made it (hundreds were "not declared", burying the lever)
+    changes = json.loads((tmp_path / "sweep" / "manifest.json").read_text())["changes"]
+    (declared,) = changes.values()
+    assert set(declared) == {"parliament"}, declared  # settings per declared change; none "not declared"
     cli = pd.read_csv(tmp_path / "sweep" / "comparison.csv")
 
     def numbers(table: pd.DataFrame) -> pd.DataFrame:  # the scenario's rows against the baseline
@@ -985,6 +989,42 @@ def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tm
         return rows[["n", "mean", "diff", "diff_ci_low", "diff_ci_high", "p_value"]].sort_index()
 
     pd.testing.assert_frame_equal(numbers(cli), numbers(page))  # the same numbers, seed for seed
+
+
+@pytest.mark.parametrize(
+    ("base", "scen"),
+    [
+        (
+            Scenario("kz_kurultai_2026", "none"),
+            Scenario("kz_kurultai_2026", "none", {"committee_capacity": 4}),
+        ),
+        (
+            Scenario("kz_bicameral_2023", "none", {"vote_noise": 0.4}),
+            Scenario("kz_bicameral_2023", "kz_digital", {"vote_noise": 0.4, "readings": 3}),
+        ),
+    ],
+)
+def test_an_exported_scenario_declares_every_difference_from_its_baseline(
+    base: Scenario, scen: Scenario
+) -> None:
+    """Exported without a reform, a comparison's report marked every differing setting "not
+    declared" (505 rows for the Kurultai with channels), the levers moved lost among them."""
+    from experiments.explorer.scenario import resolved_config
+    from scenarios.diff import differences, undeclared
+
+    reform = yaml.safe_load(scenario_yaml(scen, against=base))["reform"]
+    diffs = differences(resolved_config(base), resolved_config(scen), reform["changes"])
+    assert diffs and undeclared(diffs) == []
+    moved = [k for k, v in scen.levers.items() if base.levers.get(k) != v]
+    assert all(f"{k}=" in reform["label"] for k in moved) and "vote_noise" not in reform["label"]
+    assert {d.reason for d in diffs} <= {
+        *(f"moved in the explorer: {k}={scen.levers[k]:g}" for k in moved),
+        *(
+            f"the {scen.channels} preset in place of {base.channels}"
+            for _ in [0]
+            if base.channels != scen.channels
+        ),
+    }
 
 
 def test_a_baseline_with_the_scenarios_presets_and_assumptions_is_exported_under_a_name_of_its_own(

@@ -3,7 +3,9 @@
 The YAML is a ``scenario/`` config: put it in ``DIR/scenario/NAME.yaml`` and run
 ``parltwin --config-dir DIR +scenario=NAME experiment=compare``. It holds the whole resolved
 parliament, citizens and channels (the presets are switched off with ``override ...: null``), so it
-reproduces the scenario even if the shipped presets change; its fingerprint is the app's.
+reproduces the scenario even if the shipped presets change; its fingerprint is the app's. Exported
+beside its baseline, a scenario declares what it changes (``reform.changes``: the presets it swaps
+and the levers moved on it alone), so that the command's report groups the differences by them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import yaml
 from experiments.explorer.scenario import Scenario, changed, resolved_config
 from experiments.explorer.shared import shared
 from experiments.manifest import model_code, versions
+from scenarios.diff import differences
+from scenarios.parameters import PARAMETERS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,13 +57,62 @@ def _plain(text: str) -> str:
     return "_".join(p for p in text.split("_") if p)
 
 
-def scenario_yaml(s: Scenario, name: str | None = None) -> str:
+def scenario_yaml(s: Scenario, name: str | None = None, against: Scenario | None = None) -> str:
     """The scenario as a self-contained ``scenario/`` config for ``--config-dir``, to be saved as
     ``name`` (its :func:`file_name` by default; made once per scenario: the page shows two at every
-    rerun, about 0.06 s each)."""
+    rerun, about 0.06 s each); compared ``against`` a baseline, with what it changes declared."""
+    reform = None if against is None else _reform(against, s)
     return _scenario_yaml(
-        s.parliament, s.channels, tuple(sorted(s.levers.items())), s.years, s.seed, s.replications, name
+        s.parliament,
+        s.channels,
+        tuple(sorted(s.levers.items())),
+        s.years,
+        s.seed,
+        s.replications,
+        name,
+        reform,
     )
+
+
+def _matches(path: str, pattern: str) -> int:
+    """How many of ``path``'s keys ``pattern`` (keys, ``*`` for any) names from its start; 0: none."""
+    keys, want = path.replace("[", ".[").split("."), pattern.split(".")
+    if len(keys) < len(want) or any(w not in ("*", k) for w, k in zip(want, keys, strict=False)):
+        return 0
+    return len(want)
+
+
+def _reform(base: Scenario, scen: Scenario) -> str:
+    """``scen``'s ``reform`` against ``base`` as YAML text: a label, and each setting that differs
+    declared by what changed it (a preset swapped, or a lever moved on the scenario alone)."""
+    swapped = {
+        g: f"the {b} preset in place of {a}"
+        for g, a, b in (
+            ("parliament", base.parliament, scen.parliament),
+            ("channels", base.channels, scen.channels),
+        )
+        if a != b
+    }
+    moved = {k: v for k, v in changed(scen).items() if base.levers.get(k) != v}
+    changes = dict(swapped)
+    for d in differences(resolved_config(base), resolved_config(scen)):
+        if any(d.path == g or d.path.startswith(f"{g}.") for g in swapped):
+            continue
+        why = "differs from the baseline's presets"
+        at = d.path
+        for name, value in moved.items():
+            p = PARAMETERS[name]
+            patterns = ("parliament.stages",) if p.mode == "readings" else p.paths
+            n = max((_matches(d.path, pat) for pat in patterns), default=0)
+            if n:
+                at = ".".join(d.path.replace("[", ".[").split(".")[:n]).replace(".[", "[")
+                why = f"moved in the explorer: {name}={value:g}"
+                break
+        changes.setdefault(at, why)
+    label = " + ".join((scen.parliament, scen.channels))
+    if moved:
+        label += ", " + ", ".join(f"{k}={v:g}" for k, v in sorted(moved.items()))
+    return yaml.safe_dump({"reform": {"label": label, "changes": changes}}, sort_keys=False, width=100)
 
 
 @shared(maxsize=64)
@@ -71,6 +124,7 @@ def _scenario_yaml(
     seed: int,
     replications: int,
     name: str | None = None,
+    reform: str | None = None,
 ) -> str:
     s = Scenario(parliament, channels, dict(levers), years, seed, replications)
     name = name or file_name(s)
@@ -90,7 +144,8 @@ def _scenario_yaml(
         "years": data["years"],
         **{g: data[g] for g in GROUPS},
     }
-    return "\n".join(head) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    text = "\n".join(head) + "\n" + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=100)
+    return text + (reform or "")
 
 
 def command(s: Scenario, config_dir: str = "my_configs") -> str:

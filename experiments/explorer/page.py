@@ -829,7 +829,7 @@ def main() -> None:
     with tabs[3]:
         st.markdown(_("Save the file as `my_configs/scenario/{name}.yaml`, then run:", name=file_name(scen)))
         st.code(command(scen), language="bash")
-        text = scenario_yaml(scen)
+        text = scenario_yaml(scen, against=base)
         st.download_button(_("Download the scenario (YAML)"), text, f"{file_name(scen)}.yaml", "text/yaml")
         st.code(text, language="yaml")
         st.markdown(
