@@ -96,7 +96,9 @@ def compare_by_horizon(
 
 def adjusted(comp: pd.DataFrame, headline: Sequence[str]) -> pd.DataFrame:
     """``p_holm``: the paired p-values of the report's comparisons (headline metrics x scenarios
-    other than the baseline) adjusted together by Holm's method; NaN for every other row."""
+    other than the baseline) adjusted together by Holm's method, and ``holm_tests``, how many were
+    adjusted together (a comparison of more scenarios adjusts more: the same difference may be clear
+    in one and not in another); NaN for every other row."""
     from experiments.stats import holm
 
     comp = comp.copy()
@@ -105,6 +107,8 @@ def adjusted(comp: pd.DataFrame, headline: Sequence[str]) -> pd.DataFrame:
     family = comp["metric"].isin(list(headline)) & comp["p_value"].notna()
     comp["p_holm"] = float("nan")
     comp.loc[family, "p_holm"] = holm(comp.loc[family, "p_value"].to_numpy())
+    comp["holm_tests"] = float("nan")
+    comp.loc[family, "holm_tests"] = float(family.sum())
     return comp
 
 

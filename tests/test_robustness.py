@@ -436,6 +436,9 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     listed = list(compose_config(["experiment=reform_comparison"]).experiment.metrics)
     assert set(fam["metric"]) <= set(listed) and len(fam) == 3 * fam["metric"].nunique()
     assert np.allclose(fam["p_holm"], holm(fam["p_value"].to_numpy()))
+    assert (fam["holm_tests"] == len(fam)).all() and comp.loc[
+        comp["p_holm"].isna(), "holm_tests"
+    ].isna().all()
     assert re.search(r"p = (&lt; 0\.001|[0-9.]+)", html)
     rob = parltwin(
         [*args, f"experiment.robustness={robust_runs['serial']}", f"hydra.sweep.dir={tmp_path / 'rob'}"],

@@ -725,7 +725,10 @@ def main() -> None:
             _(
                 "Difference from the baseline: the scenario minus the baseline, replication by replication "
                 "(they share their seeds), with its 95% confidence interval; better or worse where its "
-                "Holm-adjusted p-value over these measures is below 0.05, indistinguishable otherwise."
+                "Holm-adjusted p-value over these measures is below 0.05, indistinguishable otherwise. "
+                "A report that compares several scenarios with one baseline adjusts over all of them "
+                "together, so a difference clear here may be unclear there (the column holm_tests of "
+                "the CSV says how many tests were adjusted together)."
             )
         )
         st.caption(
