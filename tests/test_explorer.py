@@ -164,6 +164,31 @@ def test_robustness_is_shown_when_the_file_is_there(
     assert not table.isna().any().any()  # a measure without a better side fills the same columns
     assert table.iloc[1]["worse / lower (%)"] == "25.0"
     assert not at.warning  # the page's own scenarios
+    # the page's own finding on each key number, read against the run as the report reads it
+    (folder / "robustness.csv").write_text(
+        head.replace("deciding_assumptions", "deciding_assumptions,worlds")
+        + "laws_per_year,kz_kurultai_2026,kz_bicameral_2023,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,,16\n"
+        "passage_rate,kz_kurultai_2026,kz_bicameral_2023,,,0.7,0.05,0.25,unclear,0.7,False,,16\n"
+    )
+    at.run()
+    own = next(t.value for t in at.dataframe if "this page's finding" in t.value.columns)
+    key = next(t.value for t in at.table if "Difference from the baseline" in t.value.columns)
+    page = dict(zip(key.index, key["Difference from the baseline"], strict=True))
+    for _, r in own.iterrows():
+        said = next(v for k, v in page.items() if k.startswith(r["measure"]))
+        assert said.endswith(r["this page's finding"]), (said, r["this page's finding"])
+        shares = {"Laws": {"worse": "60.0", "indistinguishable": "30.0", "better": "10.0"}}.get(
+            r["measure"].split()[0], {"indistinguishable": "70.0", "higher": "5.0", "lower": "25.0"}
+        )  # the rows above: each finding read in its own column
+        assert f"{shares[r["this page's finding"]]}% of 16 worlds" in r["what the robustness run says of it"]
+    assert len(own) >= 1
+    from experiments.explorer.page import lever_key
+
+    work = lever_key("scen", "work_time", Scenario("kz_kurultai_2026", "none"))
+    at.slider(key=work).set_value(1.2).run()
+    assert any("not the levers moved on this page" in w.value for w in at.warning)
+    assert not [t for t in at.dataframe if "this page's finding" in t.value.columns]
+    at.slider(key=work).set_value(1.0).run()
     for other in ("mine,theirs", "kz_kurultai_2026_digital,kz_bicameral_2023"):  # the baseline alone:
         (folder / "robustness.csv").write_text(  # another run's verdicts, said so
             head + f"laws_per_year,{other},0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n"

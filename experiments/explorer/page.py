@@ -26,6 +26,7 @@ from experiments.explorer.export import (
     command,
     comparison_command,
     file_name,
+    moved_levers,
     run_settings,
     scenario_yaml,
     with_settings,
@@ -52,7 +53,7 @@ from experiments.figure import PLOTS
 from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.pool import side_processes
-from experiments.report import Numbers, channel_rows
+from experiments.report import Numbers, channel_rows, robustness_note
 from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
@@ -159,6 +160,41 @@ def compared_here(ran: set[str], bases: set[str], base: Scenario, scen: Scenario
     page_scen = {(scen.parliament, scen.channels), scen.name}
     page_base = {(base.parliament, base.channels), base.name}
     return bool(sides(ran) & page_scen) and (not bases or bool(sides(bases) & page_base))
+
+
+#: A robustness run's column of the worlds in which a finding of the page's kind came out the same.
+SAME_OUTCOME = {"indistinguishable": "unclear"}
+
+
+def page_findings(
+    table: pd.DataFrame,
+    scen: Scenario,
+    verdicts: Mapping[str, str],
+    measures: Mapping[str, str],
+    tr: Translator,
+) -> pd.DataFrame:
+    """What a robustness run says of this page's own findings (the report's reading of it): per key
+    number, the page's verdict and the share of the run's worlds with that outcome for the page's
+    scenario, holding or depending on named assumptions. Empty where the run has no such row."""
+    _ = tr.gettext
+    mine = {(scen.parliament, scen.channels), scen.name}
+    rows: list[dict[str, str]] = []
+    if not {"metric", "scenario", "worlds"} <= set(table.columns):  # not a robustness run's table
+        return pd.DataFrame(rows)
+    for r in table.to_dict(orient="records"):
+        name = str(r.get("scenario"))
+        if (scenario_presets(name) or name) not in mine or r.get("metric") not in verdicts:
+            continue
+        found = verdicts[r["metric"]]
+        column = SAME_OUTCOME.get(found, found)
+        if f"share_{column}" not in r or pd.isna(r.get(f"share_{column}")):
+            continue
+        rows.append({
+            _("measure"): measures.get(r["metric"], r["metric"]),
+            _("this page's finding"): _(found),
+            _("what the robustness run says of it"): robustness_note(r, column, tr)["text"],
+        })  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def run_label(folder: str) -> str:
@@ -541,6 +577,12 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
         points = f" {numbers.unit(m, diff=True)}" if c.described.share(m) and d["ci"] else ""
         return d["diff"] if not d["ci"] else f"{d['diff']}{points} {d['ci']} — {tr.gettext(d['verdict'])}"
 
+    def verdict(m: str) -> str:
+        key = (m, c.labels[-1])
+        return numbers.difference(m, by.loc[key] if len(c.labels) > 1 and key in by.index else None)[
+            "verdict"
+        ]
+
     columns = {s: [cell(m, s) for m in c.headline] for s in c.labels}
     columns[tr.gettext("Difference from the baseline")] = [difference(m) for m in c.headline]
     table = pd.DataFrame(
@@ -561,6 +603,8 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
         "shares": shares,
         "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
         "measures": {m: numbers.label(m) for m in c.described},  # a measure's name for people
+        # the page's finding on each key number: better, worse, higher, lower or indistinguishable
+        "verdicts": {m: verdict(m) for m in c.headline},
         "figures": [(f.title, f.caption, f.png) for f in figs],
         "figure_numbers": [plotted(f.name, c.figure_data, tr) for f in figs],  # their text alternative
         # what the scenario runs with; the presets' plausible ranges are no setting of a run
@@ -809,6 +853,7 @@ def main() -> None:
                 st.dataframe(shown_table, hide_index=True)  # cells as text: no Markdown of the file's
                 ran = {str(x) for x in found_table["scenario"]} if "scenario" in found_table else set()
                 bases = {str(x) for x in found_table.get("baseline", [])}
+                moved = moved_levers(base), moved_levers(scen)
                 if ran and not compared_here(ran, bases, base, scen):
                     st.warning(
                         _(
@@ -817,6 +862,20 @@ def main() -> None:
                             scenarios=", ".join(plain_text(r) for r in sorted(ran)),
                         )
                     )
+                elif moved != ("none", "none"):
+                    st.warning(
+                        _(
+                            "This run assessed the presets' scenarios, not the levers moved on this page "
+                            "(baseline: {base}; scenario: {scen}): its verdicts are for the presets' values.",
+                            base=plain_text(moved[0]),
+                            scen=plain_text(moved[1]),
+                        )
+                    )
+                else:
+                    own = page_findings(found_table, scen, shown["verdicts"], shown["measures"], tr)
+                    if len(own):
+                        st.markdown(_("This page's findings, as the report reads them against this run:"))
+                        st.dataframe(own, hide_index=True)
                 shares = Path(where) / "figures" / "robustness_shares.png"
                 if shares.is_file() and not linked(shares) and regular_file(shares) is None:
                     try:
