@@ -162,6 +162,15 @@ def compared_here(ran: set[str], bases: set[str], base: Scenario, scen: Scenario
     return bool(sides(ran) & page_scen) and (not bases or bool(sides(bases) & page_base))
 
 
+#: Why a lever may leave every number as it was: its mechanism is not at work in these presets.
+INERT = N_(
+    "A lever changes the numbers only where its mechanism is at work. With the presets' numbers the "
+    "governing parties carry the floor votes whatever the party discipline and the noise in votes "
+    "within their plausible ranges (the sensitivity analysis ranked them over wider ones), and no "
+    "e-petition reaches its threshold (docs/validation.md), so those levers may change nothing."
+)
+
+
 #: A robustness run's column of the worlds in which a finding of the page's kind came out the same.
 SAME_OUTCOME = {"indistinguishable": "unclear"}
 
@@ -539,7 +548,11 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
                     st.session_state[widget] = kind(kept if kept is not None and lo <= kept <= hi else preset)
                 value = st.slider(
                     _(p.label), lo, hi, step=step,
-                    help=_("{doc}; preset: {value}", doc=_(p.doc), value=tr.number(preset)),
+                    help=_(
+                        "{doc}; preset: {value}",
+                        doc=_(p.doc),
+                        value=tr.integer(int(preset)) if kind is int else tr.number(preset),
+                    ),
                     key=widget,
                 )  # fmt: skip
                 values[n] = value if kind is int else round(value, 10)  # a step's sum, not its float error
@@ -547,6 +560,8 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
                     moved[n] = values[n]
                 else:
                     moved.pop(n, None)
+            if group != "procedure":
+                st.caption(_(INERT))
     return Scenario(parliament, chosen, values, s.years, s.seed, s.replications)
 
 
