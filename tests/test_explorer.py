@@ -121,6 +121,11 @@ def test_a_year_simulated_says_why_the_share_answered_within_a_year_is_not_shown
     assert any("needs more than a year simulated" in i.value for i in at.info)
     at.number_input(key="years").set_value(1.5).run()
     assert _shares(at) and not any("needs more than a year" in i.value for i in at.info)
+    # a whole number's preset is shown as one ("preset: 8.00" read as a share), and the levers whose
+    # mechanisms may be idle say so
+    helps = {s.label: s.help for s in at.slider}
+    assert helps["Committee capacity (bills at once)"].endswith("; preset: 8"), helps
+    assert any("may change nothing" in c.value for c in at.caption)
 
 
 def test_the_app_speaks_kazakh(cache: Path) -> None:
