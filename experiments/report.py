@@ -305,6 +305,10 @@ def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> 
             rw=counts["responsive"]["worse"],
             ru=counts["responsive"]["unclear"],
         )
+        if f.get("uncounted"):
+            text += " " + tr.gettext(
+                "Not counted, having no better or worse side: {measures}.", measures="; ".join(f["uncounted"])
+            )
         notes = [t["robust"] for t in f["found"] if t.get("robust") and t["robust"].get("covered", True)]
         if robust and notes:
             held = sum(1 for n in notes if n["holds"])
@@ -418,6 +422,8 @@ def render(
             # the answer counts measures with a better direction only (a higher passage rate is neither)
             aspect = METRIC_ASPECTS.get(m, ASPECTS.get(meta.group, ""))
             aspect = aspect if meta.better in ("higher", "lower") else ""
+            if not aspect and meta.better not in ("higher", "lower"):  # said, not left out unsaid
+                f.setdefault("uncounted", []).append(numbers.label(m))
             if clear(r):
                 found = outcome(meta, float(r["diff"]))
                 rob = robust_rows.get((m, str(names.get(o["label"]) or o["label"])))

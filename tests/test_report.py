@@ -192,6 +192,31 @@ def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness()
     assert re.search(r"Distance of laws from public opinion: higher by [^<]*\. That is worse\.", html)
 
 
+def test_the_answer_names_a_measure_it_does_not_count() -> None:
+    """A measure without a better side (the passage share) was left out of the answer's counts
+    unsaid: four counted of the five measures the tables list."""
+    s = _synthetic(("base", "reform"))
+    s["passage_rate"] = np.where(s.scenario == "reform", 0.8, 0.7) + np.random.default_rng(2).normal(
+        0, 0.01, len(s)
+    )
+    labels = ("base", "reform")
+    html = markup.unescape(
+        render(
+            title="T",
+            comparison=comparison(s, ["laws_per_year", "passage_rate"], "base"),
+            metrics=["laws_per_year", "passage_rate"],
+            described=Catalog({**ENGINE, **METRICS}),
+            scenarios=[
+                {"label": x, "description": x, "channels": "none", "replications": 10} for x in labels
+            ],
+            figures=[],
+            manifest={"command": "parltwin", "seeds": list(range(10))},
+        )
+    )
+    assert "speed and throughput, 1 better, 0 worse, 0 without a clear difference" in html
+    assert "Not counted, having no better or worse side: Share of decided bills that became law." in html
+
+
 def _question(labels: tuple[str, ...], names: dict[str, str] | None = None, lang: str = "en") -> str:
     """The question the report of ``labels`` (the first the baseline) opens with."""
     s = pd.concat([_synthetic((labels[0], x)) for x in labels[1:] or ["-"]], ignore_index=True)
