@@ -787,7 +787,9 @@ def main() -> None:
                 "Holm-adjusted p-value over these measures is below 0.05, indistinguishable otherwise. "
                 "A report that compares several scenarios with one baseline adjusts over all of them "
                 "together, so a difference clear here may be unclear there (the column holm_tests of "
-                "the CSV says how many tests were adjusted together)."
+                "the CSV says how many tests were adjusted together). An interval with no width is the "
+                "same difference in every replication, which the sign test judges: two to five "
+                "replications are too few for it."
             )
         )
         st.caption(
