@@ -97,6 +97,8 @@ def test_the_app_compares_with_the_clis_statistics_and_reacts_to_the_channels(ca
     assert not at.exception
     before = _shares(at)
     assert "kz_bicameral_2023" in before and "kz_kurultai_2026" in before
+    # the headline's values with their intervals, as every other number on the page
+    assert len(re.findall(r"kz_\w+: [\d.,]+ % \[[\d.,]+ to [\d.,]+\]", before)) == 2, before
     folders = sorted(p for p in cache.iterdir() if p.is_dir())
     assert len(folders) == 2  # one folder per scenario, named by fingerprint and seeds
     at.selectbox(key="scen_channels").set_value("kz_digital").run()

@@ -606,7 +606,14 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
     )
     share = plots.intervals(c.comparison, ANSWERED, c.labels, c.described, tr)
     shares = (
-        [(s, numbers.value(ANSWERED, by.loc[(ANSWERED, s), "mean"])) for s in c.labels]
+        [
+            (
+                s,
+                numbers.value(ANSWERED, by.loc[(ANSWERED, s), "mean"]),
+                numbers.ci(ANSWERED, by.loc[(ANSWERED, s), "ci_low"], by.loc[(ANSWERED, s), "ci_high"]),
+            )
+            for s in c.labels
+        ]
         if (ANSWERED, c.labels[0]) in by.index
         else []
     )
@@ -773,7 +780,7 @@ def main() -> None:
         if shown["share"]:
             title, caption, png = shown["share"]
             st.image(png, caption=caption, alt=alt_text(title, tr))
-            values = "; ".join(f"{s}: {v} %" for s, v in shown["shares"])
+            values = "; ".join(f"{s}: {v} % {ci}" for s, v, ci in shown["shares"])  # with its interval
             st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
             figure_numbers(shown["share_numbers"], tr)
         else:
