@@ -43,8 +43,10 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         N_("Time from introduction to law"),
         N_(
             "For each number of days on the horizontal axis, the share of laws that were enacted within "
-            "that many days of being introduced, over all replications. A curve further left means faster "
-            "law-making; where a curve crosses the dashed line is the median time."
+            "that many days of being introduced, over all replications' laws pooled. A curve further left "
+            "means faster law-making; where a curve crosses the dashed line is the median time, of the "
+            "pooled laws: it may differ by a day or two from the median days in the tables, the mean of "
+            "each replication's median, and, pooled, it has no confidence interval."
         ),
     ),
     "stage_time": (
