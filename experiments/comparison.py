@@ -29,6 +29,7 @@ from experiments.files import write_figures, write_json, write_tables, write_tex
 from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, like, scenario_labels
 from experiments.manifest import command_line, now
+from experiments.plotted import plotted
 from experiments.pool import side_processes
 from experiments.replicate import lead_times, load_records, record_path
 from experiments.run_folder import FIGURES, clear_cut_short, scenario_folders
@@ -337,6 +338,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         figures=figs,
         manifest=manifest,
         changes=changes,
+        figure_numbers={f.name: plotted(f.name, c.figure_data, tr) for f in figs},
     )
     # Everything is computed: only now is each previous output replaced (atomically), the report
     # removed first and written last.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -358,6 +358,18 @@ def _revision(git: dict[str, Any], tr: Translator) -> tuple[str, bool]:
     return (git.get("revision") or tr.gettext("unknown (not a git checkout)"), bool(git.get("dirty")))
 
 
+def _has_rows(table: pd.DataFrame | None) -> bool:
+    return table is not None and len(table) > 0
+
+
+def _rows(table: pd.DataFrame | None) -> dict[str, Any] | None:
+    """A figure's table of numbers as the template lays it out: its columns and its rows of text."""
+    if not _has_rows(table):
+        return None
+    assert table is not None
+    return {"columns": [str(c) for c in table.columns], "rows": table.astype(str).to_numpy().tolist()}
+
+
 def render(
     *,
     title: str,
@@ -374,6 +386,7 @@ def render(
     assumptions: pd.DataFrame | None = None,
     robustness_dir: str | None = None,
     names: dict[str, Any] | None = None,
+    figure_numbers: Mapping[str, pd.DataFrame | None] | None = None,
 ) -> str:
     """The report as one HTML string.
 
@@ -385,6 +398,7 @@ def render(
     ``changes``: per compared scenario, its differences from the baseline (:func:`changes_of`).
     """
     tr = tr or translator(lang)
+    numbered = figure_numbers or {}
     numbers = Numbers(described, tr)
     value, ci_text = numbers.value, numbers.ci
     order = [s["label"] for s in scenarios]
@@ -500,7 +514,18 @@ def render(
         channels=channel_rows(comparison, order, described, numbers),
         findings=findings,
         figures=[
-            {"name": f.name, "title": f.title, "caption": f.caption, "b64": base64.b64encode(f.png).decode()}
+            {
+                "name": f.name,
+                "title": f.title,
+                "alt": tr.gettext(
+                    "{title}: a figure; the numbers it plots are in the table below it.", title=f.title
+                )
+                if _has_rows(numbered.get(f.name))
+                else f.title,
+                "caption": f.caption,
+                "b64": base64.b64encode(f.png).decode(),
+                "numbers": _rows(numbered.get(f.name)),
+            }
             for f in figures
         ],
         manifest={

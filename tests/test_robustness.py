@@ -430,6 +430,12 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     html = (tmp_path / "plain" / "report.html").read_text()
     assert "faster and more responsive?" in html and "The answer from these runs" in html
     assert "Robustness to the assumptions was not assessed" in html and "Assumptions and limitations" in html
+    # each figure's numbers in a table under it, as its text alternative says (an image said its title
+    # only, and the lead times', the stages' and the groups' numbers were nowhere else in the report)
+    alts = re.findall(r'alt="([^"]*)"', html)
+    assert len(alts) >= 3 and all(a.endswith("the numbers it plots are in the table below it.") for a in alts)
+    assert html.count("<details><summary>The figure&#39;s numbers</summary>") == len(alts)
+    assert "average over replications" in html and "Time spent in each stage (days)" not in alts
     comp = pd.read_csv(tmp_path / "plain" / "comparison.csv")
     fam = comp[comp["p_holm"].notna()]
     # Holm's family: the report's metrics x the three scenarios against the baseline, adjusted together

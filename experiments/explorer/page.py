@@ -31,7 +31,6 @@ from experiments.explorer.export import (
     scenario_yaml,
     with_settings,
 )
-from experiments.explorer.plotted import interval_numbers, plotted
 from experiments.explorer.scenario import (
     BASELINE,
     PROPOSAL,
@@ -52,6 +51,7 @@ from experiments.explorer.scenario import (
 from experiments.figure import PLOTS
 from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
+from experiments.plotted import interval_numbers, plotted
 from experiments.pool import side_processes
 from experiments.report import Numbers, channel_rows, robustness_note
 from experiments.table import CARRIED

@@ -1,9 +1,9 @@
-"""The numbers each figure of the page plots, as a table: the figures' text alternative.
+"""The numbers each figure plots, as a table: the figures' text alternative.
 
-A screen reader gets from a Streamlit image its caption at most: what the figure shows, not what it
-found. The page gives each figure a table of what it plots, computed from the data the figure is
-drawn from as :mod:`experiments.plots` computes it: each mean with its 95% confidence interval, and
-the quantiles of the lead times' curve. Nothing here imports matplotlib.
+A screen reader gets from an image its text alternative or caption at most: what the figure shows,
+not what it found. The explorer's page and the report give each figure a table of what it plots,
+computed from the data the figure is drawn from as :mod:`experiments.plots` computes it: each mean
+with its 95% confidence interval, and the quantiles of the lead times' curve. Nothing here imports matplotlib.
 """
 
 from __future__ import annotations
