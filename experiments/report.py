@@ -277,6 +277,15 @@ ANSWER_NO_CITIZENS = N_(
 )
 
 
+#: Under the channel table: petition channels that never reached their threshold.
+IDLE = N_(
+    "No petition of {channels} reached its signature threshold in any replication: none was answered "
+    "or led to a bill through it, so the channel changes nothing here and its levers cannot act. "
+    "For epetition.kz the record differs: four petitions reached 50,000 signatures in its first three "
+    "months (docs/validation.md)."
+)
+
+
 #: A finding of a scenario or measure the robustness run read did not assess.
 NOT_COVERED = N_(
     "Robustness not assessed: the robustness run read has no verdict on this measure for this scenario."
@@ -337,6 +346,18 @@ def channel_rows(
     shown = [c for c in CHANNEL_COLUMNS if any(c in v for v in cells.values())]
     units = [next(numbers.unit(v[c].metric) for v in cells.values() if c in v) for c in shown]
     rows = []
+    # a channel of petitions none of which reached its threshold in any replication: its answers and
+    # bills never happen, so its levers cannot act (said under the table, not left to be inferred)
+    idle = sorted(
+        {
+            tr.name("channel", channel)
+            for (_s, channel), measures in cells.items()
+            if "threshold_reached" in measures
+            and not undefined(measures["threshold_reached"].mean)
+            and float(measures["threshold_reached"].mean) == 0
+            and float(measures["threshold_reached"].ci_high) == 0
+        }
+    )
     for s in order:
         for (scenario, channel), measures in cells.items():
             if scenario != s:
@@ -351,7 +372,12 @@ def channel_rows(
                 row.append({"mean": numbers.value(name, r.mean), "ci": numbers.ci(name, r.ci_low, r.ci_high)})
             if any(c["mean"] != DASH for c in row):  # a channel the scenario does not have: no row
                 rows.append({"scenario": s, "channel": tr.name("channel", channel), "cells": row})
-    return {"header": [tr.gettext(CHANNEL_HEADS[c]) for c in shown], "units": units, "rows": rows}
+    return {
+        "header": [tr.gettext(CHANNEL_HEADS[c]) for c in shown],
+        "units": units,
+        "rows": rows,
+        "idle": tr.gettext(IDLE, channels=format_list(idle, locale=tr.lang)) if idle else "",
+    }
 
 
 def _revision(git: dict[str, Any], tr: Translator) -> tuple[str, bool]:

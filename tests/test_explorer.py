@@ -110,6 +110,8 @@ def test_the_app_compares_with_the_clis_statistics_and_reacts_to_the_channels(ca
     assert any("not yet computed" in i.value for i in at.info)  # the robustness tab, before any exists
     channels = next(t.value for t in at.table if "channel" in t.value.columns)  # the channels tab
     assert "median days to law (days)" in channels.columns  # each measure with its unit
+    # no e-petition reaches its threshold with the presets' numbers: said, not left to be inferred
+    assert any("No petition of" in w.value and "its levers cannot act" in w.value for w in at.warning)
     digital = channels[channels["channel"].str.contains("epetition")]
     assert (
         digital["submitted (items)"].str.contains(r"^[\d.,]+ \[[\d.,]+ to [\d.,]+\]$").all()

@@ -436,6 +436,7 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     assert len(alts) >= 3 and all(a.endswith("the numbers it plots are in the table below it.") for a in alts)
     assert html.count("<details><summary>The figure&#39;s numbers</summary>") == len(alts)
     assert "average over replications" in html and "Time spent in each stage (days)" not in alts
+    assert "No petition of e-petitions (epetition.kz) reached its signature threshold" in html
     comp = pd.read_csv(tmp_path / "plain" / "comparison.csv")
     fam = comp[comp["p_holm"].notna()]
     # Holm's family: the report's metrics x the three scenarios against the baseline, adjusted together

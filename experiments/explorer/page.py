@@ -838,6 +838,8 @@ def main() -> None:
             ]
             heads = [f"{h} ({u})" if u else h for h, u in zip(ch["header"], ch["units"], strict=True)]
             st.table(pd.DataFrame(rows, columns=[_("scenario"), _("channel"), *heads]))
+            if ch["idle"]:
+                st.warning(ch["idle"])
         else:
             st.info(_("No channel in these scenarios."))
     with tabs[2]:
