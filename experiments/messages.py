@@ -11,7 +11,8 @@ Message ids come from:
   channel measures (``sim.channels.base.MEASURES``);
 - names from the shipped presets, each in the context of what it names: ``stage``, ``channel``,
   ``dimension`` and ``value`` (citizen groups), ``description`` (of a preset), ``title`` (of an
-  experiment), and the labels of the levers (``scenarios.parameters.PARAMETERS``).
+  experiment), ``label`` and ``reason`` (a scenario's reform and each change it declares), and the
+  labels of the levers (``scenarios.parameters.PARAMETERS``).
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ def _names() -> Iterator[Message]:
         reform = s.get("reform") if isinstance(s.get("reform"), dict) else {}
         if reform.get("label"):
             yield reform["label"], "label"
+        for reason in (reform.get("changes") or {}).values():
+            yield str(reason), "reason"
     yield from ((d, "dimension") for d in DIMENSIONS)
     for ctx, names in BUILT_IN.items():
         yield from ((n, ctx) for n in names)

@@ -514,7 +514,11 @@ def render(
         robust=robustness is not None,
         robustness_dir=robustness_dir,
         important=important,
-        changes=changes,
+        # a declared change's reason is the scenario preset's text: in the report's language where known
+        changes=[
+            {**c, "groups": [{**g, "reason": tr.name("reason", g["reason"])} for g in c["groups"]]}
+            for c in changes
+        ],
         _=tr.gettext,
         ngettext=tr.ngettext,
         lang=tr.lang,

@@ -232,7 +232,10 @@ def changed_settings(parts: dict[str, list[Difference]], tr: Translator) -> None
     )
 
     def values(d: Difference) -> str:
-        return _("baseline {baseline}, here {value}", baseline=d.baseline, value=d.value)
+        def said(x: object) -> object:  # a preset's description, in the page's language where known
+            return tr.name("description", x) if d.path.endswith(".description") and isinstance(x, str) else x
+
+        return _("baseline {baseline}, here {value}", baseline=said(d.baseline), value=said(d.value))
 
     def shown(part: str, ds: list[Difference]) -> str:
         names = [d.path.removeprefix(part).lstrip(".") or part for d in ds]
