@@ -39,6 +39,7 @@ from experiments.replicate import SCENARIO, finished, pending, run_replications,
 from experiments.run_folder import CONFIG, clear_outputs, scenario_folders
 from scenarios import Config, ConfigError, validate
 from scenarios.diff import NOT_SCENARIO
+from scenarios.schema import Schema
 from sim.engine.streams import replication_seeds
 
 
@@ -60,7 +61,7 @@ def scenario_config(folder: Path, manifest: dict[str, Any]) -> Config:
     data = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else None
     if not isinstance(data, dict) or fingerprint_of(data) != manifest.get("fingerprint"):
         raise ConfigError("run folder", str(folder), f"a {CONFIG} and {SCENARIO} as the job wrote them")
-    return validate(OmegaConf.merge(OmegaConf.structured(Config), data))
+    return validate(OmegaConf.merge(OmegaConf.structured(Schema), data))  # a removed entry is null
 
 
 def job_config(folder: Path, manifest: dict[str, Any]) -> Config:

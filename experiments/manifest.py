@@ -22,6 +22,8 @@ from typing import Any
 from omegaconf import DictConfig, OmegaConf
 
 from agents.numerics import portable_here
+from scenarios.schema import Config
+from scenarios.stated import complete
 
 #: Distributions whose versions can change the numbers or the figures.
 PACKAGES = (
@@ -114,8 +116,9 @@ def _git_revision() -> dict[str, Any]:
 
 
 def resolved(cfg: DictConfig) -> dict[str, Any]:
-    """The config as plain data with every interpolation resolved."""
-    return OmegaConf.to_container(cfg, resolve=True)  # type: ignore[return-value]
+    """The config as plain data with every interpolation resolved, and the settings that presets need
+    not state where they are not read (a vote stage's duration) at the value the engine takes."""
+    return complete(Config, OmegaConf.to_container(cfg, resolve=True))
 
 
 def config_yaml(data: dict[str, Any]) -> str:

@@ -372,7 +372,7 @@ def _write_records(run_dir: Path, replication: int, output: Path) -> None:
     from experiments.replicate import SCENARIO
     from experiments.run_folder import MANIFEST_KEYS, MANIFEST_KINDS
     from scenarios.build import parliament_of
-    from scenarios.schema import Config
+    from scenarios.schema import Schema
     from scenarios.validate import validate
 
     if not (run_dir / SCENARIO).is_file():
@@ -388,7 +388,7 @@ def _write_records(run_dir: Path, replication: int, output: Path) -> None:
             f"--replication={replication} is not allowed: a replication of {run_dir}, 0 to {len(seeds) - 1}"
         )
     data = {k: v for k, v in manifest["config"].items() if k != "experiment"}
-    conf = validate(OmegaConf.merge(OmegaConf.structured(Config), data))
+    conf = validate(OmegaConf.merge(OmegaConf.structured(Schema), data))
     tables = _ledger(run_dir, replication)
     records = from_ledger(tables, conf.parliament.calendar.start, parliament_of(conf))
     header = [

@@ -1,5 +1,6 @@
 """The errors a bad scenario raises: each is one line that names the field, the value and what is
-allowed (or, for a command too costly to run, the estimate and the limit)."""
+allowed (for a command too costly to run, the estimate and the limit; for a setting that no preset
+states, what it takes)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,12 @@ class CostError(ConfigError):
     def __init__(self, field: str, value: Any, allowed: str) -> None:
         self.field, self.value, self.allowed = field, value, allowed
         ValueError.__init__(self, f"{field}: {value} is over the limit: {allowed}")
+
+
+class NotGiven(ConfigError):
+    """A field that describes what is modelled and that no preset and no override of a composed
+    config states (``scenarios.stated``)."""
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        self.field, self.value, self.allowed = field, value, allowed
+        ValueError.__init__(self, f"{field}: not given; a preset must state it ({allowed})")

@@ -33,6 +33,18 @@ def _unread_spread(p: Any, path: str) -> bool:
     return last == "sd" and bool(head) and getattr(lookup(p, head), "dist", None) in ("exponential", "fixed")
 
 
+def _absent(p: Any, path: str, prefix: str) -> str:
+    """Why a range's path names nothing, when it names an entry that a mapping keyed by name lacks
+    (removed by '~', which leaves its ranges; ``null`` removes them with it)."""
+    head, _, rest = path.partition(".")
+    entry = rest.split(".", 1)[0]
+    items = getattr(p, head, None) if head != "ranges" else None
+    if not isinstance(items, dict) or not entry or entry in items:
+        return ""
+    gone = f"{prefix}.{head}.{entry}=null"
+    return f" (no {entry} in {head}: an entry removed with null takes its ranges with it, '{gone}')"
+
+
 def check_ranges(p: Any, prefix: str = "parliament") -> None:
     """Each path under ``p.ranges`` names a number of ``p`` (a parliament, citizens or channels
     preset, at ``prefix`` in the config), and its [low, high] holds that number."""
@@ -43,7 +55,7 @@ def check_ranges(p: Any, prefix: str = "parliament") -> None:
         try:
             value = lookup(p, path)
         except KeyError:
-            raise ConfigError(at, path, what) from None
+            raise ConfigError(at, path, what + _absent(p, path, prefix)) from None
         need(at, path, isinstance(value, int | float) and not isinstance(value, bool), what)
         ok = (
             isinstance(bounds, list | tuple)

@@ -1,8 +1,10 @@
 """Validate a composed config before anything runs.
 
 Hydra has already checked types against the schema; here we check that no key lies outside the
-schema (a misspelled ``+yeras=5`` would otherwise run with the defaults), that every number is
-finite, ranges, names that refer to other names, and the procedure graph. The first problem raises
+schema (a misspelled ``+yeras=5`` would otherwise run with the defaults), that a preset stated
+every setting of what is modelled (``scenarios.stated``: none runs on a default nobody chose), that
+every number is finite, ranges, names that refer to other names (an entry a preset removed with
+``null`` is named where it is missed), and the procedure graph. The first problem raises
 ``ConfigError`` naming the field, the value and what is allowed. A ``_target_`` (or any other way to
 name code) is refused: components are chosen by name from registries in code, never instantiated
 from a user's file (``scenarios.allowlist``).
@@ -13,11 +15,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
-from omegaconf.errors import MissingMandatoryValue
 
 from scenarios.allowlist import check_instantiable
 from scenarios.calendar import check_calendar
@@ -28,6 +29,7 @@ from scenarios.errors import ConfigError
 from scenarios.procedure import check_procedure, expand_readings
 from scenarios.ranges import check_ranges
 from scenarios.schema import LANGUAGES, Config
+from scenarios.stated import typed, without_removed_ranges
 from sim.engine.calendar import meets, sessions, sitting_days, special_span
 from sim.engine.parliament import TERMINALS, TRANSITIONS, ParliamentConf
 
@@ -94,18 +96,23 @@ def check_finite(node: Any, path: str = "") -> None:
         finite_numbers(node._value(), path)
 
 
-def to_config(cfg: DictConfig) -> Config:
-    """The typed ``Config`` object of a composed DictConfig (interpolations resolved)."""
+def typed_config(cfg: DictConfig) -> tuple[Config, list[str]]:
+    """The typed ``Config`` of a composed DictConfig (interpolations resolved), and the paths of the
+    entries a preset removed (``null``). A field that describes what is modelled and that no preset
+    stated is refused (``scenarios.stated``)."""
     refuse_targets(cfg)
     check_schema_keys(cfg)
     check_finite(cfg)
-    try:
-        obj = OmegaConf.to_object(cfg)
-    except MissingMandatoryValue as e:
-        raise ConfigError(e.full_key, "???", "a value is required here") from None
-    if not isinstance(obj, Config):  # composed without the schema (e.g. a bare user config)
+    kind = OmegaConf.get_type(cfg)
+    if not (isinstance(kind, type) and issubclass(kind, Config)):  # composed without the schema
         raise ConfigError("defaults", "schema", "the config must build on the 'schema' config")
-    return obj
+    data = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
+    removed: list[str] = []
+    conf = typed(Config, data, removed=removed)  # type: ignore[arg-type]
+    for part in ("parliament", "citizens", "channels"):
+        if getattr(conf, part) is not None:
+            without_removed_ranges(getattr(conf, part), part, removed)
+    return conf, removed
 
 
 #: A preset's name: it becomes part of file names (``<name>_fitted.yaml``), never a path.
@@ -114,17 +121,33 @@ NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 def validate(cfg: DictConfig) -> Config:
     """Check a composed config; return its typed form. Raises ``ConfigError`` on the first problem."""
-    return check_config(to_config(cfg))
+    conf, removed = typed_config(cfg)
+    try:
+        return check_config(conf, removed)
+    except ConfigError as e:
+        raise _naming_removed(e, removed) from None
 
 
-def check_config(conf: Config) -> Config:
-    """Check a typed config (e.g. a validated one with some numbers changed); return it."""
+def _naming_removed(e: ConfigError, removed: list[str]) -> ConfigError:
+    """``e``, saying so when the name it refuses is one that a preset removed (``null``): a stage
+    whose transition names a removed stage, a petition whose initiator was removed."""
+    names = {r.rsplit(".", 1)[-1]: r for r in removed if ".ranges." not in r}
+    values = e.value if isinstance(e.value, list) else [e.value]
+    gone = [names[v] for v in values if isinstance(v, str) and v in names]
+    if type(e) is not ConfigError or not gone:
+        return e
+    return ConfigError(e.field, e.value, f"{e.allowed} ({gone[0]} was removed: null)")
+
+
+def check_config(conf: Config, removed: Collection[str] = ()) -> Config:
+    """Check a typed config (e.g. a validated one with some numbers changed); return it. ``removed``:
+    the paths of the entries its presets removed, named where a check misses one."""
     finite_numbers(conf)
     need("seed", conf.seed, 0 <= conf.seed < 2**63, "an integer >= 0 (below 2**63)")
     in_range("years", conf.years, 0.0, MAX_YEARS, f"a positive number of years, at most {MAX_YEARS:g}")
     positive("years", conf.years)
     need("lang", conf.lang, conf.lang in LANGUAGES, f"one of {', '.join(LANGUAGES)}")
-    check_parliament(conf.parliament)
+    check_parliament(conf.parliament, removed=removed)
     check_sittings(conf.parliament, conf.years)
     if conf.citizens is not None:
         check_citizens(conf.citizens, conf.parliament)
@@ -180,8 +203,9 @@ def check_sittings(p: ParliamentConf, years: float) -> None:
         )
 
 
-def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
-    """Check one parliament config: ranges, names that refer to other names, the procedure."""
+def check_parliament(p: ParliamentConf, prefix: str = "parliament", removed: Collection[str] = ()) -> None:
+    """Check one parliament config: ranges, names that refer to other names, the procedure.
+    ``removed``: the paths of the entries its presets removed (a committee a stage misses is named)."""
     need(
         f"{prefix}.name",
         p.name,
@@ -290,10 +314,12 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament") -> None:
                 if name in p.stages
                 else f"{prefix}.stages.{_origin(name, p)}.between"
             )
+            gone = sorted(r.rsplit(".", 1)[-1] for r in removed if r.startswith(f"{prefix}.committees."))
+            but = f"; {', '.join(gone)} removed" if gone else ""
             need(
                 at,
                 True,
                 not missing,
-                f"committees of {s.chamber} covering every topic (missing: {', '.join(missing)})",
+                f"committees of {s.chamber} covering every topic (missing: {', '.join(missing)}{but})",
             )
     check_ranges(p, prefix)  # after the structure: a range of a removed committee names it second

@@ -4,6 +4,7 @@ replay in the report."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -114,6 +115,12 @@ def toy_conf(years: float) -> Any:
     )
 
 
+def toy_preset(conf: Any) -> str:
+    """The toy as a preset file: every setting stated (a preset states what it models, the engine's
+    defaults included: ``scenarios.stated``)."""
+    return yaml.safe_dump(dataclasses.asdict(conf.parliament), sort_keys=False)
+
+
 @pytest.fixture(scope="module")
 def fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Fitted]:
     """The toy's records of 6 years (seed 11) through the records' format, then estimated."""
@@ -210,7 +217,7 @@ def test_the_fitted_preset_extends_its_base_loads_and_says_where_each_number_com
         d.mean, d.sd = d.chosen.mean, d.chosen.sd
         d.mean_ci, d.sd_ci = d.chosen.interval("mean"), d.chosen.interval("sd")
     (tmp_path / "parliament").mkdir()
-    (tmp_path / "parliament" / "toy_fit.yaml").write_text(yaml.safe_dump(toy()))
+    (tmp_path / "parliament" / "toy_fit.yaml").write_text(toy_preset(conf))
     text = preset_yaml("toy_fit", "toy_fitted", conf.parliament, fit, "toy.csv", 0.95)
     body = text.split("\nranges:")[0].splitlines()  # the values, before their ranges
 
@@ -340,7 +347,7 @@ def test_the_fit_runner_writes_a_preset_and_a_report_with_the_replay(tmp_path: P
     records.write(records.from_ledger(simulate(conf, seed=4).tables, "2024-01-01", parliament_of(conf)), path)
     configs = tmp_path / "configs"
     (configs / "parliament").mkdir(parents=True)
-    (configs / "parliament" / "toy_fit.yaml").write_text(yaml.safe_dump(toy()))
+    (configs / "parliament" / "toy_fit.yaml").write_text(toy_preset(conf))
     overrides = [
         "experiment=fit",
         "parliament=toy_fit",

@@ -338,6 +338,7 @@ SHORT_YAML = """\
 # A legislature with one 90-day session a year; no bill is introduced after day 50; what is not
 # adopted by the end of the session dies (sine die).
 name: short
+description: one 90-day session a year, bills lapse at its end
 calendar:
   start: "2025-01-01"
   sessions: [{opens: "01-13", closes: "04-12"}]
@@ -347,17 +348,23 @@ calendar:
 chambers:
   house:
     seats: 100
+    quorum: 0.5
+    attendance: 0.95
+    attention: 0.0
     sitting_weekdays: [1, 3]
     agenda_capacity: 20
     parties:
-      blue: {seats: 55, position: 0.3, government: true}
-      red: {seats: 45, position: -0.3}
+      blue: {seats: 55, position: 0.3, spread: 0.1, discipline: 0.8, government: true}
+      red: {seats: 45, position: -0.3, spread: 0.1, discipline: 0.8}
 topics:
-  all: {weight: 1.0}
+  all: {weight: 1.0, status_quo: 0.0}
 committees:
   main: {chamber: house, topics: [all], capacity: 10, size: 15}
 initiators:
   members: {rate_per_year: 300, start: committee, position: 0.2, position_sd: 0.3}
+complexity_sd: 0.5
+vote_noise: 0.3
+loyalty_sd: 0.05
 stages:
   committee:
     {kind: work, committee: true, chamber: house, duration: {dist: gamma, mean: 15, sd: 8}, on_pass: floor}

@@ -417,12 +417,11 @@ def test_no_process_is_left_behind_when_a_run_is_interrupted(tmp_path: Path) -> 
 
 
 def test_a_job_config_that_does_not_match_its_fingerprint_is_refused(tmp_path: Path) -> None:
-    from omegaconf import OmegaConf
-
     from experiments.compare import CONFIG, fingerprint
+    from experiments.manifest import config_yaml, resolved
 
     cfg = compose_config(["parliament=kz_kurultai_2026"])
-    (tmp_path / CONFIG).write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    (tmp_path / CONFIG).write_text(config_yaml(resolved(cfg)))  # as the job writes it
     manifest = {"fingerprint": fingerprint(cfg)}
     assert scenario_config(tmp_path, manifest) == validate(cfg)
     edited = (tmp_path / CONFIG).read_text().replace("seats: 145", "seats: 146", 1)
@@ -455,14 +454,13 @@ def test_pool_parameters_make_a_pool_spec() -> None:
 def test_a_sweep_takes_the_config_its_job_handed_over_once_and_only_for_that_scenario(
     tmp_path: Path,
 ) -> None:
-    from omegaconf import OmegaConf
-
     from experiments.compare import CONFIG, fingerprint, job_config
     from experiments.compare_spec import KIND
     from experiments.composition import hand_over, of_folder
+    from experiments.manifest import config_yaml, resolved
 
     cfg = compose_config(["parliament=kz_kurultai_2026"])
-    (tmp_path / CONFIG).write_text(OmegaConf.to_yaml(cfg, resolve=True))
+    (tmp_path / CONFIG).write_text(config_yaml(resolved(cfg)))  # as the job writes it
     manifest = {"fingerprint": fingerprint(cfg)}
     conf = validate(cfg)
     hand_over(of_folder(KIND, tmp_path), (manifest["fingerprint"], conf))

@@ -38,6 +38,7 @@ from experiments.pool import PoolSpec, available_cores, serves, start_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_tasks
 from scenarios import Config, register, validate
 from scenarios.parameters import PARAMETERS, apply, current, plausible_span, present
+from scenarios.schema import Schema
 from sim.engine.streams import replication_seeds
 
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
@@ -187,7 +188,7 @@ def _merged(
     """The scenario's config, seed aside (read-only)."""
     base = _based(presets, years, 0)
     values = {k: v for k, v in lever_values if present(base, k)}
-    cfg = OmegaConf.merge(OmegaConf.structured(Config), apply(base, values))  # checked against the types
+    cfg = OmegaConf.merge(OmegaConf.structured(Schema), apply(base, values))  # checked against the types
     OmegaConf.set_readonly(cfg, True)
     return cfg  # type: ignore[return-value]
 
