@@ -61,7 +61,7 @@ from experiments.sensitivity import bounds, run_point
 from experiments.table import render
 from scenarios import Config
 from scenarios.build import parliament_of
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, counted
 from scenarios.parameters import PARAMETERS, apply, current, targets
 from scenarios.validate import MAX_YEARS
 from sim.engine.model import RunResult
@@ -350,7 +350,7 @@ def preset_yaml(
     header = [
         f"{name}: {base} calibrated by the simulated method of moments (parltwin experiment=calibrate)",
         f"to {len(aims)} recorded moments{f' of {data}' if data else ''}, "
-        f"{len(problem.seeds)} replications per candidate:",
+        f"{counted(len(problem.seeds), 'replication')} per candidate:",
         *(f"  {a}" for a in aims),
     ]
     header += [
@@ -548,7 +548,8 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     }
     write_json(out / "identification.json", summary)
     if not quiet:
-        print(f"SMM calibration of {base}: {len(problem.trace)} candidates x {len(problem.seeds)} runs")
+        runs = f"{counted(len(problem.trace), 'candidate')} x {counted(len(problem.seeds), 'run')}"
+        print(f"SMM calibration of {base}: {runs}")
         print(
             render(
                 est[["parameter", "estimate", "se", "ci_low", "ci_high"]].values.tolist(),

@@ -39,6 +39,7 @@ from experiments.replicate import SCENARIO, finished, pending, run_replications,
 from experiments.run_folder import CONFIG, clear_outputs, scenario_folders
 from scenarios import Config, ConfigError, validate
 from scenarios.diff import NOT_SCENARIO
+from scenarios.errors import counted
 from scenarios.schema import Schema
 from sim.engine.streams import replication_seeds
 
@@ -83,7 +84,7 @@ def run_sweep(run_dir: Path, spec: PoolSpec, quiet: bool = False) -> int:
         conf = job_config(folder, manifest)
         tasks += pending(conf, manifest["seeds"], folder, manifest["fingerprint"], job.ledger)
     with imports_ahead(when=spec.elsewhere(len(tasks))):
-        run_tasks(tasks, spec, desc=f"{len(jobs)} scenarios", quiet=quiet)
+        run_tasks(tasks, spec, desc=counted(len(jobs), "scenario"), quiet=quiet)
     return len(tasks)
 
 

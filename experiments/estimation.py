@@ -32,6 +32,7 @@ from scipy import stats
 from experiments import durations, records
 from experiments.durations import FamilyFit, Sample, Spread
 from scenarios import Config
+from scenarios.errors import counted
 from scenarios.procedure import expand_readings
 from sim.engine.ledger import Table
 from sim.engine.parliament import DurationConf, ParliamentConf
@@ -204,7 +205,7 @@ def estimate(
                 "Poisson MLE, Garwood interval",
                 n,
                 f"initiators.{who}.rate_per_year",
-                f"{n} bills introduced in {window.days:g} days",
+                f"{counted(n, 'bill')} introduced in {counted(window.days, 'day', 'g')}",
             )
         )
     total = int(inside.sum())
@@ -222,7 +223,7 @@ def estimate(
                 "share, Wilson interval",
                 total,
                 f"topics.{topic}.weight",
-                f"{k} of {total} bills",
+                f"{k} of {counted(total, 'bill')}",
             )
         )
     families = tuple(s["families"])
@@ -256,7 +257,7 @@ def estimate(
                     hi,
                     "share, Wilson interval",
                     n,
-                    note=f"{k} of {n} visits",
+                    note=f"{k} of {counted(n, 'visit')}",
                 )
             )
         conf = parliament.stages.get(name)
@@ -321,7 +322,7 @@ def navette(tables: dict[str, Table], stage: str, level: float) -> list[Estimate
             hi,
             "share, Wilson interval",
             nb,
-            note=f"{k} of {nb} bills reviewed",
+            note=f"{k} of {counted(nb, 'bill')} reviewed",
         )
     )
     return out
@@ -382,7 +383,7 @@ def duration_estimates(fitted: Fitted) -> list[Estimate]:
                 method,
                 d.n,
                 f"{d.timed.path}.mean",
-                f"{d.n} visits{moved}",
+                f"{counted(d.n, 'visit')}{moved}",
             )
         )
         if c.family in ("lognormal", "gamma"):

@@ -47,7 +47,7 @@ from experiments.table import render
 from scenarios import Config
 from scenarios.build import parliament_of
 from scenarios.calendar import FIRST_YEAR, LAST_YEAR
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, counted
 from scenarios.validate import MAX_YEARS
 from sim.engine.parliament import DISTRIBUTIONS, ParliamentConf
 
@@ -111,7 +111,8 @@ def preset_yaml(
         name,
         [
             f"{name}: {base} with the numbers estimated from bill records (parltwin experiment=fit).",
-            f"Records: {data}: {fitted.bills} bills, {fitted.visits} stage visits, {w.start} - {end}.",
+            f"Records: {data}: {counted(fitted.bills, 'bill')}, {counted(fitted.visits, 'stage visit')}, "
+            f"{w.start} - {end}.",
             f"Every fitted number's comment gives its method and its {level:.0%} interval; the interval is",
             "also its plausible range under `ranges`. Every other value is the base's, with its sources",
             f"there. Use: parltwin --config-dir <this run folder> parliament={name}",
@@ -134,7 +135,7 @@ def preset_yaml(
         others = ", ".join(
             f"{f.family} {f.aic - c.aic:+.1f}" for f in d.fits if f is not c and math.isfinite(f.aic)
         )
-        why = f"fitted: {d.n} visits; {c.family} by AIC (others' AIC: {others}); {how}"
+        why = f"fitted: {counted(d.n, 'visit')}; {c.family} by AIC (others' AIC: {others}); {how}"
         text.set(d.timed.path, value, why)
         if c.family == "fixed" and d.timed.path.endswith(".duration"):
             path = d.timed.path.replace(".duration", ".scale_by_complexity")
@@ -211,7 +212,8 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     records.check_names(recs, conf.parliament, conf.data)
     window = window_of(recs, s)
     tables = records.to_ledger(recs, parliament, window.start)
-    _line(quiet, f"{recs['bill'].nunique()} bills, {len(recs)} stage visits over {window.days:g} days")
+    seen = f"{counted(recs['bill'].nunique(), 'bill')}, {counted(len(recs), 'stage visit')}"
+    _line(quiet, f"{seen} over {counted(window.days, 'day', 'g')}")
     fitted = estimate(tables, conf.parliament, window, s)
     seeds = replication_seeds(conf.seed, int(s["replications"]))
     indirect(
@@ -225,7 +227,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     fitted.estimates.extend(duration_estimates(fitted))
     values = parameter_values(fitted)
     replay_conf = apply_fit(conf, values, window.start, window.years)
-    _line(quiet, f"replaying the fitted preset: {len(seeds)} runs of {window.years:.2f} years")
+    _line(quiet, f"replaying the fitted preset: {counted(len(seeds), 'run')} of {window.years:.2f} years")
     runs = replayed_ledgers(replay_conf, seeds, window.start, parliament_of(replay_conf))
     comparison = replay.compare(tables, runs, timed_stages(conf.parliament))
     base = base_preset(cfg)

@@ -22,6 +22,7 @@ from experiments.figure import Figure, offscreen
 from experiments.files import write_text, write_with
 from experiments.manifest import git_revision, now, versions
 from experiments.report import num
+from scenarios.errors import counted
 
 offscreen()
 
@@ -54,8 +55,8 @@ dt { color: #555; } dd { margin: 0; font-family: ui-monospace, monospace; word-b
 </head>
 <body>
 <h1>{{ title }}</h1>
-<p>Records: <b>{{ data }}</b> — {{ bills }} bills, {{ visits }} stage visits, {{ first }} to {{ last }}
-({{ days }} days). Base preset: <b>{{ base }}</b>; fitted preset: <code>{{ preset }}</code>.
+<p>Records: <b>{{ data }}</b> — {{ bills }}, {{ visits }}, {{ first }} to {{ last }}
+({{ days }}). Base preset: <b>{{ base }}</b>; fitted preset: <code>{{ preset }}</code>.
 Generated {{ created }}.</p>
 
 <h2>In short</h2>
@@ -106,12 +107,12 @@ the replay below.</p>
 </table>
 
 <h2>Replay: the fitted preset against the records</h2>
-<p>The fitted preset was run {{ replications }} times over the records' window (the calendar starting
+<p>The fitted preset was run {{ replications }} over the records' window (the calendar starting
 on its first day), and each run read through the records' format, as the records were. Distributions
 of days: two-sample Kolmogorov-Smirnov test (Anderson-Darling beside it; its p-value is capped to
 0.001-0.25 by scipy); shares: chi-square test of homogeneity, or a Monte Carlo exact test when an
 expected count is below 5; the count of laws: where the records' count falls among the runs'. P-values
-are adjusted for the {{ tests | length }} comparisons by Holm's method; "differs" marks an adjusted
+are adjusted for the {{ compared }} by Holm's method; "differs" marks an adjusted
 p below 0.05.</p>
 <table>
 <thead><tr><th>comparison</th><th class="text">test</th><th>records</th><th>replay</th><th>statistic</th>
@@ -268,12 +269,14 @@ def verdict_text(tests: pd.DataFrame) -> str:
     bad = tested[tested["verdict"] == "differs"]
     if not len(bad):
         return (
-            f"The fitted preset's replay is consistent with the records in all {len(tested)} comparisons "
+            "The fitted preset's replay is consistent with the records in "
+            f"{'its one comparison' if len(tested) == 1 else f'all {len(tested)} comparisons'} "
             "(no adjusted p-value below 0.05)."
         )
     names = "; ".join(bad["comparison"])
     return (
-        f"The fitted preset's replay differs from the records in {len(bad)} of {len(tested)} comparisons "
+        f"The fitted preset's replay differs from the records in {len(bad)} of "
+        f"{counted(len(tested), 'comparison')} "
         f"(adjusted p below 0.05): {names}. The other comparisons are consistent."
     )
 
@@ -313,11 +316,11 @@ def write(
     html = _ENV.from_string(TEMPLATE).render(
         title=f"A twin from records: {base} fitted to {Path(data).name}",
         data=data,
-        bills=fitted.bills,
-        visits=fitted.visits,
+        bills=counted(fitted.bills, "bill"),
+        visits=counted(fitted.visits, "stage visit"),
         first=w.start.isoformat(),
         last=(w.start + dt.timedelta(days=int(w.days) - 1)).isoformat(),
-        days=num(w.days),
+        days=counted(num(w.days), "day"),
         base=base,
         preset=str(preset),
         created=now().replace("T", " ")[:16] + " UTC",
@@ -345,7 +348,8 @@ def write(
             }
             for r in decided.itertuples()
         ],
-        replications=len(seeds),
+        replications=counted(len(seeds), "time"),
+        compared=counted(len(comparison.tests), "comparison"),
         tests=[
             {
                 "comparison": r.comparison,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 
 from scenarios.schema import LANGUAGES as CODES
 from sim.metrics import Metric
@@ -37,6 +37,38 @@ def N_(message: str) -> str:
     """Mark a message for the catalog where it is declared; it is translated where it is shown."""
     return message
 
+
+#: The count whose plural form a number shown with decimals takes (142.5 days, 1,5 дня, 0,49 поправки
+#: / закон). CLDR puts such a number in a category of its own, which in Russian reads as the genitive
+#: singular of the noun: the same word as after 2, 3 or 4 (дня, года, законопроекта, закона); English
+#: takes its plural (1.50 days) and Kazakh its singular, as after any number. In each language's
+#: gettext formula 2 picks that form. A number takes its form as it is shown: 142.4 days shown as
+#: "142" read as 142 (дня), 1.0 shown as "1.00" as a fraction (1.00 days, 1,00 дня).
+FRACTION = 2
+#: A unit that follows a number, by its message id (the English plural, as the metric registry
+#: declares it and a table's heading shows it) -> its English singular. After a number the unit takes
+#: the form that agrees with it: ``npgettext("unit", singular, plural, n)`` (1 день, 2 дня, 5 дней;
+#: a rate agrees by its first noun: 1 закон / год, 92,6 закона / год). A unit not listed here (a
+#: ratio, a scale) reads the same after any number.
+UNITS: dict[str, str] = {
+    "days": "day",
+    "bills": "bill",
+    "laws": "law",
+    "votes": "vote",
+    "rejections": "rejection",
+    "demands": "demand",
+    "items": "item",
+    "petitions": "petition",
+    "bills / year": "bill / year",
+    "laws / year": "law / year",
+    "demands / year": "demand / year",
+    "votes / year": "vote / year",
+    "returns / year": "return / year",
+    "amendments / law": "amendment / law",
+    "percentage points": "percentage point",
+}
+#: The unit of a difference of two shares.
+POINTS = N_("percentage points")
 
 #: The names of the stages a vote of several readings expands into.
 READING = N_("{stage}, reading {k}")
@@ -70,9 +102,20 @@ class Translator:
         text = self.catalog.gettext(message)
         return text.format(**fields) if fields else text
 
-    def ngettext(self, singular: str, plural: str, n: int, **fields: Any) -> str:
-        """The singular or plural form for ``n`` (Russian has three), fields filled (``n`` too)."""
-        return self.catalog.ngettext(singular, plural, n).format(n=self.integer(n), **fields)
+    def ngettext(self, singular: str, plural: str, n: float, **fields: Any) -> str:
+        """The form of the message that agrees with ``n`` (Russian has three: 1 день, 2 дня, 5 дней),
+        its fields filled, ``n`` among them as this locale writes it (a whole number as an integer,
+        else with up to two decimals, which take the form of :data:`FRACTION`)."""
+        shown = self.integer(n) if float(n).is_integer() else self.short(n)
+        return self.catalog.ngettext(singular, plural, self.count_of(shown)).format(n=shown, **fields)
+
+    def count_of(self, shown: str) -> int:
+        """The count whose plural form a number takes as it is shown (``shown``: this locale's text,
+        with a sign, grouping or a dash): the whole number, or :data:`FRACTION` where it shows
+        decimals or no digit."""
+        whole, point, _ = shown.partition(get_decimal_symbol(self.lang))
+        digits = "".join(c for c in whole if c.isdigit())
+        return int(digits) if digits and not point else FRACTION
 
     def name(self, context: str, name: str) -> str:
         """A name from a preset (stage, channel, group...) in this language; itself if unknown. A
@@ -95,11 +138,17 @@ class Translator:
         fields = {k: self.name(k, v) for k, v in metric.params}
         return self.catalog.gettext(metric.label).format(**fields)
 
-    def unit(self, metric: Metric, diff: bool = False) -> str:
-        """A metric's unit; shares read as percentages (differences: percentage points)."""
-        if metric.share:
-            return self.gettext("percentage points") if diff else "%"
-        return self.catalog.gettext(metric.unit) if metric.unit else ""
+    def unit(self, metric: Metric, diff: bool = False, after: str | None = None) -> str:
+        """A metric's unit; shares read as percentages (differences: percentage points). ``after``:
+        the number it follows, as shown, with which the unit then agrees (142 дня, 1 законопроект,
+        92,6 закона / год: see :data:`UNITS`); without it, the unit as a table's heading names it."""
+        unit = (POINTS if diff else "%") if metric.share else metric.unit
+        if not unit or unit == "%":
+            return unit
+        singular = UNITS.get(unit)
+        if after is None or singular is None:
+            return self.catalog.gettext(unit)
+        return self.catalog.npgettext("unit", singular, unit, self.count_of(after))
 
     # -- numbers and dates ------------------------------------------------------------------------
     def number(self, x: Any, signed: bool = False, digits: int | None = None) -> str:

@@ -8,7 +8,8 @@ reads. ``--check`` changes nothing and lists what is missing or stale (the tests
 Message ids come from:
 - ``gettext``, ``ngettext`` and ``N_`` calls in ``experiments/`` and ``_``/``ngettext`` in its templates;
 - the metric registry: the label and unit of every ``Metric(...)`` declared in ``sim/`` and the
-  channel measures (``sim.channels.base.MEASURES``);
+  channel measures (``sim.channels.base.MEASURES``), and the forms a unit takes after a number
+  (``experiments.i18n.UNITS``, in the context ``unit``);
 - names from the shipped presets, each in the context of what it names: ``stage``, ``channel``,
   ``dimension`` and ``value`` (citizen groups), ``description`` (of a preset), ``title`` (of an
   experiment), ``label`` and ``reason`` (a scenario's reform and each change it declares), and the
@@ -32,7 +33,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from jinja2.ext import babel_extract
 
-from experiments.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
+from experiments.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, UNITS
 from scenarios.parameters import PARAMETERS
 from sim.channels.base import MEASURES
 
@@ -60,7 +61,8 @@ def _code() -> Iterator[Message]:
 
 
 def _metrics() -> Iterator[Message]:
-    """Labels and units of every ``Metric(name, label, unit, ...)`` written in ``sim/``."""
+    """Labels and units of every ``Metric(name, label, unit, ...)`` written in ``sim/``, and the
+    forms of the units after a number."""
     for path in sorted((ROOT / "sim").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Metric":
@@ -70,6 +72,8 @@ def _metrics() -> Iterator[Message]:
     for label, unit in MEASURES.values():
         yield "{channel}: " + label, None
         yield unit, None
+    for plural, singular in UNITS.items():
+        yield (singular, plural), "unit"
 
 
 def _yaml(folder: str) -> Iterator[tuple[str, dict]]:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NoReturn
 import numpy as np
 
 from scenarios.cost import MAX_POINTS
+from scenarios.errors import counted
 from sim.engine.ledger import Table
 from sim.engine.parliament import ParliamentConf
 
@@ -470,7 +471,8 @@ def main(argv: list[str] | None = None) -> None:
         check_instantiable(cfg)
         conf = validate(cfg)
         years = run_years(windows(observations(), conf.parliament.calendar.start, 365.0))
-        cost.check_total(cost.estimate(conf, n, years, f"{n} runs of {years:.2f} years"))  # before any run
+        runs = f"{counted(n, 'run')} of {years:.2f} years"  # a fraction: 1.00 years
+        cost.check_total(cost.estimate(conf, n, years, runs))  # before any run
         table = held_to_records(conf, n, conf.seed)
         if args.csv is not None:
             from experiments.files import as_text_cells, write_text
@@ -478,7 +480,7 @@ def main(argv: list[str] | None = None) -> None:
             write_text(args.csv, table.assign(source=as_text_cells(table["source"])).to_csv(index=False))
     except Exception as e:
         exit_for(e)
-    print(f"{conf.parliament.name}: {n} runs, seed {conf.seed}")
+    print(f"{conf.parliament.name}: {counted(n, 'run')}, seed {conf.seed}")
     print(markdown(table))
 
 

@@ -20,7 +20,7 @@ from experiments.files import whole, write_text, write_with
 from experiments.progress import Ticker
 from experiments.stats import t_interval
 from scenarios import Config
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, counted
 from sim.pluchino.model import Parliament, curve, golden_rule
 
 #: Parameters of ``experiment.*`` and their defaults (the paper's values where it gives them).
@@ -132,7 +132,8 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     if not cfg.get("quiet", False):
         print(
             f"Pluchino et al. (2011), N={s['N']}, p={s['p']}, r={s['r']}: "
-            f"{len(s['grid'])} points x {s['legislatures']} legislatures x {s['acts']} acts "
+            f"{counted(len(s['grid']), 'point')} x {counted(s['legislatures'], 'legislature')} x "
+            f"{counted(s['acts'], 'act')} "
             f"({cells / 1e9:.2f} billion votes) in {seconds:.1f} s"
         )
         print(f"efficiency peaks at n_independents = {peak} (efficiency {mean[k]:.4f})")

@@ -48,6 +48,7 @@ from experiments.pool import PoolSpec
 from scenarios import Config, ConfigError, register, simulate, validate
 from scenarios import cost as costs
 from scenarios.allowlist import check_instantiable
+from scenarios.errors import counted
 from scenarios.parameters import apply
 from scenarios.validate import check_config
 from sim.metrics import stage_time
@@ -347,12 +348,14 @@ def experiment_cost(job: Job) -> costs.Estimate:
     cfg, conf = job.task, job.conf
     exp = cfg.get("experiment")
     if exp is None:
-        return costs.estimate(conf, 1, what=f"1 run of {conf.years:g} years")
+        return costs.estimate(conf, 1, what=f"1 run of {counted(conf.years, 'year', 'g')}")
     kind = exp.get("kind")
     if kind == COMPARE:
         spec = compare_spec(exp)
         return costs.estimate(
-            conf, spec.replications, what=f"{spec.replications} replications of {conf.years:g} years"
+            conf,
+            spec.replications,
+            what=f"{counted(spec.replications, 'replication')} of {counted(conf.years, 'year', 'g')}",
         )
     if kind == "pluchino":
         from experiments.pluchino import settings
@@ -367,10 +370,11 @@ def experiment_cost(job: Job) -> costs.Estimate:
         check_varied(conf, s["bounds"])
         k = len(s["bounds"])
         points = s["trajectories"] * (k + 1) if s["method"] == "morris" else s["samples"] * (k + 2)
-        costs.check_points("experiment", points, f"design points ({s['method']}, {k} parameters)")
+        costs.check_points("experiment", points, f"design points ({s['method']}, {counted(k, 'parameter')})")
         runs = points * s["replications"] + 1
         worst = _worst_case(conf, s["bounds"])
-        est = costs.estimate(worst, runs, float(s["years"]), f"{points} points x {s['replications']} runs")
+        what = f"{counted(points, 'point')} x {counted(s['replications'], 'run')}"
+        est = costs.estimate(worst, runs, float(s["years"]), what)
         known = _metrics_of(conf)
         for name in s["outputs"]:
             if name not in known:
@@ -398,7 +402,10 @@ def experiment_cost(job: Job) -> costs.Estimate:
         years = run_years(conf, s)
         worst = _worst_case(conf, s["ranges"])
         return costs.estimate(
-            worst, evals * s["replications"], years, f"{evals} candidates x {s['replications']} runs"
+            worst,
+            evals * s["replications"],
+            years,
+            f"{counted(evals, 'candidate')} x {counted(s['replications'], 'run')}",
         )
     if kind == "fit":
         from experiments import records
@@ -409,7 +416,7 @@ def experiment_cost(job: Job) -> costs.Estimate:
         n = int(s["replications"])
         runs = n + int(s["rounds"]) * min(n, 8)  # the replay, and the rounds of indirect inference
         return costs.estimate(
-            conf, runs, window.years, f"{runs} runs of the records' {window.years:.2f} years"
+            conf, runs, window.years, f"{counted(runs, 'run')} of the records' {window.years:.2f} years"
         )
     from experiments.registry import runner
 

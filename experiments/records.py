@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.files import regular_file, write_text
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, counted
 from sim.engine.ledger import BILLS, STAGES, Table, from_columns
 from sim.engine.parliament import OUTCOMES as STAGE_OUTCOMES
 from sim.engine.parliament import TERMINALS, ParliamentConf, adopting
@@ -393,12 +393,13 @@ def _write_records(run_dir: Path, replication: int, output: Path) -> None:
     records = from_ledger(tables, conf.parliament.calendar.start, parliament_of(conf))
     header = [
         f"Model-generated records, not recorded data: {conf.parliament.name}, replication {replication}"
-        f" (seed {seeds[replication]}, {conf.years:g} years) of: "
+        f" (seed {seeds[replication]}, {counted(conf.years, 'year', 'g')}) of: "
         f"{manifest.get('command', 'parltwin experiment=compare')}",
         f"written by: python -m experiments.records RUN_DIR --replication {replication}",
     ]
     write(records, output, header)
-    print(f"records: {output} ({records['bill'].nunique()} bills, {len(records)} stage visits)")
+    seen = f"{counted(records['bill'].nunique(), 'bill')}, {counted(len(records), 'stage visit')}"
+    print(f"records: {output} ({seen})")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader
 from experiments.catalog import Catalog
 from experiments.compare_spec import REFORM
 from experiments.figure import Figure
-from experiments.i18n import DASH, N_, Translator, translator
+from experiments.i18n import DASH, FRACTION, N_, Translator, translator
 from experiments.table import CARRIED, CHANNEL_HEADS
 from scenarios.diff import Difference
 
@@ -96,8 +96,8 @@ class Numbers:
     def value(self, metric: str, x: Any, signed: bool = False) -> str:
         return self.tr.value(self.described.describe(metric), x, signed)
 
-    def unit(self, metric: str, diff: bool = False) -> str:
-        return self.tr.unit(self.described.describe(metric), diff)
+    def unit(self, metric: str, diff: bool = False, after: str | None = None) -> str:
+        return self.tr.unit(self.described.describe(metric), diff, after)
 
     def ci(self, metric: str, lo: Any, hi: Any, signed: bool = False) -> str:
         if undefined(lo):
@@ -127,10 +127,11 @@ class Numbers:
         }
 
     def finding(self, metric: str, row: Any) -> str:
+        size = self.value(metric, abs(row["diff"]))
         fields = {
             "measure": self.label(metric),
-            "size": self.value(metric, abs(row["diff"])),
-            "unit": self.unit(metric, diff=True),
+            "size": size,
+            "unit": self.unit(metric, diff=True, after=size),
             "low": self.value(metric, row["diff_ci_low"], True),
             "high": self.value(metric, row["diff_ci_high"], True),
         }
@@ -187,6 +188,26 @@ def outcome(metric: Any, diff: float) -> str:
     return direction
 
 
+#: An outcome of ``robustness.csv`` (a world's class, a finding) -> its word (message id).
+OUTCOMES = {
+    "better": N_("better"),
+    "higher": N_("higher"),
+    "unclear": N_("indistinguishable"),
+    "worse": N_("worse"),
+    "lower": N_("lower"),
+}
+
+
+def robustness_verdict(holds: bool, finding: str, share: float, tr: Translator) -> str:
+    """A finding's verdict across the plausible worlds, as the robustness report, its terminal summary
+    and the explorer say it (``robustness.csv``: ``holds``, ``finding``, ``finding_share``)."""
+    word = tr.gettext(OUTCOMES.get(finding, finding))
+    pct = tr.number(100 * float(share))
+    if holds:
+        return tr.gettext("holds: {finding} in {share}% of worlds", finding=word, share=pct)
+    return tr.gettext("depends: {finding} in only {share}% of worlds", finding=word, share=pct)
+
+
 def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
     """What the robustness run says of a finding: it holds across the plausible worlds, or depends
     on named assumptions (``row``: its line of robustness.csv; ``found``: the finding's outcome)."""
@@ -196,10 +217,11 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
     if not undefined(share) and float(share) >= float(row.get("holds_at", 0.9)):
         return {
             "holds": True,
-            "text": tr.gettext(
-                "Holds across the plausible worlds: the same outcome in {share}% of {worlds} worlds.",
+            "text": tr.ngettext(
+                "Holds across the plausible worlds: the same outcome in {share}% of {n} world.",
+                "Holds across the plausible worlds: the same outcome in {share}% of {n} worlds.",
+                worlds,
                 share=pct,
-                worlds=worlds,
             ),
         }
     deciding = row.get("deciding_assumptions")
@@ -219,10 +241,11 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
         why = tr.gettext("no single assumption decides it or moves it more than chance would")
     return {
         "holds": False,
-        "text": tr.gettext(
-            "Depends on the assumptions: the same outcome in only {share}% of {worlds} worlds; {why}.",
+        "text": tr.ngettext(
+            "Depends on the assumptions: the same outcome in only {share}% of {n} world; {why}.",
+            "Depends on the assumptions: the same outcome in only {share}% of {n} worlds; {why}.",
+            worlds,
             share=pct,
-            worlds=worlds,
             why=why,
         )
         + same_side(row, tr),
@@ -232,14 +255,16 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
 def same_side(row: Any, tr: Translator) -> str:
     """Where a world's few replications leave an effect unclear, its sign across worlds still
     says whether the assumptions change it or the replications are too few to see it."""
-    side = row.get("same_side")
-    if undefined(side):
+    side, replications = row.get("same_side"), row.get("replications")
+    if undefined(side) or undefined(replications):
         return ""
-    return " " + tr.gettext(
-        "The effect lies on the same side of zero in {share}% of the worlds: with {replications} "
-        "replications a world, an effect that is small beside the noise is often indistinguishable.",
+    return " " + tr.ngettext(
+        "The effect lies on the same side of zero in {share}% of the worlds: with {n} replication a "
+        "world, an effect that is small beside the noise is often indistinguishable.",
+        "The effect lies on the same side of zero in {share}% of the worlds: with {n} replications a "
+        "world, an effect that is small beside the noise is often indistinguishable.",
+        int(replications),
         share=tr.number(100 * float(side)),
-        replications=row.get("replications", DASH),
     )
 
 
@@ -321,8 +346,11 @@ def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> 
         notes = [t["robust"] for t in f["found"] if t.get("robust") and t["robust"].get("covered", True)]
         if robust and notes:
             held = sum(1 for n in notes if n["holds"])
-            text += " " + tr.gettext(
-                "{held} of its {n} findings hold across the plausible worlds.", held=held, n=len(notes)
+            text += " " + tr.ngettext(
+                "{held} of its {n} finding holds across the plausible worlds.",
+                "{held} of its {n} findings hold across the plausible worlds.",
+                len(notes),
+                held=held,
             )
         elif robust and f["found"]:
             text += " " + tr.gettext("The robustness run read did not assess its findings.")
@@ -488,10 +516,10 @@ def render(
     versions_txt = ", ".join(f"{k} {v}" for k, v in vers.items() if v and k != "platform")
     horizons = sorted({float(s["years"]) for s in scenarios if s.get("years") is not None})
     years_txt = " / ".join(tr.short(y) for y in horizons) or "?"
-    horizon = tr.ngettext(
+    horizon = tr.ngettext(  # several horizons (1 / 5) take the form of the last
         "{years} simulated year per replication",
         "{years} simulated years per replication",
-        2 if len(horizons) != 1 or horizons[0] != 1 else 1,
+        horizons[-1] if horizons else FRACTION,
         years=years_txt,
     )
     important = []

@@ -510,14 +510,17 @@ def labels_of(cfgs: dict[str, DictConfig]) -> dict[str, str]:
     return out
 
 
-def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[str, Any], lang: str) -> Path:
-    """Read the worlds' replications, classify, discover, draw and write every output, the report last."""
+def analyse(
+    out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[str, Any], lang: str
+) -> tuple[Path, str]:
+    """Read the worlds' replications, classify, discover, draw and write every output, the report
+    last: its path, and the findings for the terminal in the run's language."""
     import pandas as pd
 
     from experiments import catalog
     from experiments.files import write_figures, write_json, write_tables, write_text
     from experiments.i18n import translator
-    from experiments.robustness_report import effects_figure, render, shares
+    from experiments.robustness_report import effects_figure, render, shares, summary
 
     tr = translator(lang)
     described = catalog.load(world_folder(out, 0, n) for n in d.spec.scenarios)
@@ -556,7 +559,8 @@ def analyse(out: Path, d: Design, cfgs: dict[str, DictConfig], manifest: dict[st
     write_tables(out, tables)
     write_figures(out / FIGURES, figs)
     write_json(out / "manifest.json", {**manifest, "figures": [f"{FIGURES}/{f.name}.png" for f in figs]})
-    return write_text(out / "report.html", html).resolve()
+    path = write_text(out / "report.html", html).resolve()
+    return path, summary(robust, labels, described, d.spec.title, tr)
 
 
 def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
@@ -601,14 +605,8 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
         "model_code": model_code(),
         "versions": versions(),
     }
-    path = analyse(out, d, cfgs, manifest, conf.lang)
+    path, findings = analyse(out, d, cfgs, manifest, conf.lang)
     if not conf.quiet:
-        robust = __import__("pandas").read_csv(out / "robustness.csv")
-        for r in robust.itertuples(index=False):
-            verdict = "holds" if r.holds else "depends"
-            share = f"{100 * r.finding_share:.0f}%"
-            deciding = r.deciding_assumptions if isinstance(r.deciding_assumptions, str) else ""
-            line = f"{r.metric} / {r.scenario}: {verdict} ({r.finding} in {share} of worlds)"
-            print(line + (f"; deciding: {deciding}" if deciding else ""))
+        print(findings)
         print(f"report: {path}")
     return {"worlds": spec.worlds, "ran": len(d.tasks), "report": str(path)}

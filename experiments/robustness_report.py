@@ -19,18 +19,14 @@ from matplotlib.patches import Patch
 
 from experiments.catalog import Catalog
 from experiments.figure import Figure
-from experiments.i18n import N_, Translator
+from experiments.i18n import Translator
 from experiments.plots import _draw, wrap
-from experiments.report import _ENV, _revision
+from experiments.report import _ENV, OUTCOMES, _revision, robustness_verdict
 
 #: Outcome -> (message id, colour): better/higher blue, unclear grey, worse/lower orange.
-CLASSES = {
-    "better": (N_("better"), "#2b6cb0"),
-    "higher": (N_("higher"), "#2b6cb0"),
-    "unclear": (N_("indistinguishable"), "#bbbbbb"),
-    "worse": (N_("worse"), "#dd6b20"),
-    "lower": (N_("lower"), "#dd6b20"),
-}
+BLUE, GREY, ORANGE = "#2b6cb0", "#bbbbbb", "#dd6b20"
+COLOURS = {"better": BLUE, "higher": BLUE, "unclear": GREY, "worse": ORANGE, "lower": ORANGE}
+CLASSES = {k: (OUTCOMES[k], colour) for k, colour in COLOURS.items()}
 #: Panels of the effects figure, at most.
 PANELS = 6
 
@@ -183,6 +179,7 @@ def render(
         meta = described.describe(r.metric)
         directed = meta.better in ("higher", "lower")
         first, last = ("better", "worse") if directed else ("higher", "lower")
+        median = tr.value(meta, r.effect_median, True)
         rows.append(
             {
                 "measure": tr.label(meta),
@@ -192,16 +189,15 @@ def render(
                 "last": tr.number(100 * getattr(r, f"share_{last}")),
                 "first_name": tr.gettext(CLASSES[first][0]),
                 "last_name": tr.gettext(CLASSES[last][0]),
-                "median": tr.value(meta, r.effect_median, True),
+                "median": median,
                 "range": tr.gettext(
                     "[{low} to {high}]",
                     low=tr.value(meta, r.effect_min, True),
                     high=tr.value(meta, r.effect_max, True),
                 ),
-                "unit": tr.unit(meta, diff=True),
+                "unit": tr.unit(meta, diff=True, after=median),
                 "holds": bool(r.holds),
-                "finding": tr.gettext(CLASSES[r.finding][0]),
-                "share": tr.number(100 * r.finding_share),
+                "verdict": robustness_verdict(r.holds, r.finding, r.finding_share, tr),
                 "deciding": r.deciding_assumptions,
                 "top": r.top_assumption if r.top_beyond_chance else "",
                 "rho": tr.number(r.top_rank_correlation),
@@ -217,9 +213,9 @@ def render(
         title=tr.gettext(title),
         created=tr.moment(manifest.get("created", "")),
         m=manifest,
-        worlds=tr.integer(manifest["worlds"]),
-        replications=tr.integer(manifest["replications"]),
-        n_assumptions=tr.integer(len(assumptions)),
+        worlds=int(manifest["worlds"]),
+        replications=int(manifest["replications"]),
+        n_assumptions=len(assumptions),
         alpha=tr.short(100 * (1 - manifest["alpha"])),
         holds=tr.short(100 * manifest["holds"]),
         baseline=labels.get(manifest["baseline"], manifest["baseline"]),
@@ -241,3 +237,23 @@ def render(
         revision=revision,
         dirty=dirty,
     )
+
+
+def summary(
+    robust: pd.DataFrame, labels: dict[str, str], described: Catalog, title: str, tr: Translator
+) -> str:
+    """The run's findings for the terminal, in the run's language: its title and baseline, then per
+    measure (by its label, as the report names it) each scenario (by its label) with its verdict
+    across the plausible worlds and the assumptions that decide it."""
+    baseline = str(robust["baseline"].iloc[0]) if len(robust) else ""
+    against = tr.gettext("compared with {baseline}", baseline=labels.get(baseline, baseline))
+    lines = [f"{tr.gettext(title)} ({against})"]
+    for m in dict.fromkeys(robust["metric"]):
+        lines += ["", tr.label(described.describe(m))]
+        for r in robust[robust["metric"] == m].itertuples(index=False):
+            said = robustness_verdict(r.holds, r.finding, r.finding_share, tr)
+            line = f"  {labels.get(r.scenario, r.scenario)}: {said}"
+            if isinstance(r.deciding_assumptions, str) and r.deciding_assumptions:
+                line += "; " + tr.gettext("decided by {assumptions}", assumptions=r.deciding_assumptions)
+            lines.append(line)
+    return "\n".join(lines)

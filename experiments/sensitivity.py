@@ -29,7 +29,7 @@ from experiments.params import check, distinct_names, options, positive_int
 from experiments.progress import Ticker
 from experiments.table import render
 from scenarios import Config, simulate
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, counted
 from scenarios.parameters import PARAMETERS, apply, targets
 from sim.engine.model import RunResult
 from sim.engine.streams import replication_seeds
@@ -222,7 +222,8 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     if not cfg.get("quiet", False):
         cols = [c for c in table.columns if c not in ("output", "parameter", "undefined_points")]
         rows = [[f"{r.output} / {r.parameter}", *(getattr(r, c) for c in cols)] for r in table.itertuples()]
-        print(f"{s['method']} sensitivity, {len(samples)} points x {s['replications']} replications")
+        points = f"{counted(len(samples), 'point')} x {counted(s['replications'], 'replication')}"
+        print(f"{s['method']} sensitivity, {points}")
         print(render(rows, header=["output / parameter", *cols]))
         print(f"indices: {out / 'indices.csv'}")
     return {"method": s["method"], "points": len(samples), "indices": table.to_dict(orient="records")}

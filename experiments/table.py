@@ -86,8 +86,8 @@ def sectioned_table(
         for k, v in summary.items():
             m = describe(k)
             if m.group in groups:
-                unit = tr.unit(m)
-                rows.append((tr.label(m), tr.value(m, v), unit))
+                value = tr.value(m, v)
+                rows.append((tr.label(m), value, tr.unit(m, after=value)))
         if rows:
             lines += ["", tr.gettext(head), _rows(rows)]
     per_channel: dict[str, dict[str, str]] = {}
@@ -108,11 +108,10 @@ def sectioned_table(
 def run_title(parliament: str, seed: int, years: float, tr: Translator | None = None) -> str:
     """The heading of a single run's table."""
     tr = tr or translator()
-    n = int(years) if float(years).is_integer() else 2  # a fraction of a year reads as a plural
     return tr.ngettext(
         "{parliament}, seed {seed}, {years} year",
         "{parliament}, seed {seed}, {years} years",
-        n,
+        years,
         parliament=parliament,
         seed=seed,
         years=tr.short(years),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scenarios.errors import ConfigError, CostError
+from scenarios.errors import ConfigError, CostError, counted
 from scenarios.procedure import expand_readings, visits_per_bill
 from scenarios.schema import Config
 
@@ -128,8 +128,8 @@ def check_run(conf: Config, years: float) -> int:
     if visits > MAX_RUN_VISITS:
         raise CostError(
             "years",
-            f"one run could make {_n(visits)} bill-stage visits ({_n(bills)} bills in {years:g} years x "
-            f"up to {each} visits each)",
+            f"one run could make {_n(visits)} bill-stage visits ({counted(_n(bills), 'bill')} in "
+            f"{counted(years, 'year', 'g')} x up to {counted(each, 'visit')} each)",
             f"at most {MAX_RUN_VISITS:.0e} in one run (its ledger is held in memory); "
             "lower years or the bills' rates",
         )
@@ -148,7 +148,7 @@ def estimate(conf: Config, runs: int, years: float | None = None, what: str = ""
         visits=runs * bills * stages,  # each stage once, readings too
         group_days=runs * citizen_groups(conf) * topics * days,
         days=runs * days,
-        what=[what or f"{runs} runs of {years:g} years"],
+        what=[what or f"{counted(runs, 'run')} of {counted(years, 'year', 'g')}"],
     )
 
 
@@ -200,10 +200,9 @@ def pluchino(n: int, acts: int, legislatures: int, points: int) -> Estimate:
     if n * acts > MAX_LEGISLATURE:
         raise CostError(
             "experiment.N",
-            f"{_n(n * acts)} draws per legislature ({n} members x {acts} acts)",
+            f"{_n(n * acts)} draws per legislature ({counted(n, 'member')} x {counted(acts, 'act')})",
             f"at most {MAX_LEGISLATURE:.0e} (held in memory)",
         )
     votes = float(points) * legislatures * acts * n
-    return Estimate(
-        votes=votes, what=[f"{points} points x {legislatures} legislatures x {acts} acts x {n} members"]
-    )
+    parts = (counted(points, "point"), counted(legislatures, "legislature"), counted(acts, "act"))
+    return Estimate(votes=votes, what=[" x ".join((*parts, counted(n, "member")))])

@@ -1,6 +1,6 @@
 """The errors a bad scenario raises: each is one line that names the field, the value and what is
 allowed (for a command too costly to run, the estimate and the limit; for a setting that no preset
-states, what it takes)."""
+states, what it takes). Their English counts agree with their numbers (:func:`counted`)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,12 @@ class NotGiven(ConfigError):
     def __init__(self, field: str, value: Any, allowed: str) -> None:
         self.field, self.value, self.allowed = field, value, allowed
         ValueError.__init__(self, f"{field}: not given; a preset must state it ({allowed})")
+
+
+def counted(n: Any, noun: str, spec: str = "", nouns: str | None = None) -> str:
+    """``n`` as ``format(n, spec)`` shows it (or as given, when it is text), followed by the English
+    noun that agrees with it: "1 run", "2 runs", "1.5 years", "1.00 years" (only a plain 1 takes the
+    singular). ``nouns``: the plural, where it is not the noun with an "s". Texts that are translated
+    choose their forms with ``ngettext`` instead (:mod:`experiments.i18n`)."""
+    shown = n if isinstance(n, str) else format(n, spec)
+    return f"{shown} {noun if shown == '1' else nouns or noun + 's'}"

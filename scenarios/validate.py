@@ -25,7 +25,7 @@ from scenarios.calendar import check_calendar
 from scenarios.checks import finite_numbers, in_range, need, non_negative, positive
 from scenarios.citizens import check_channels, check_citizens
 from scenarios.decisions import check_decisions
-from scenarios.errors import ConfigError
+from scenarios.errors import ConfigError, counted
 from scenarios.procedure import check_procedure, expand_readings
 from scenarios.ranges import check_ranges
 from scenarios.schema import LANGUAGES, Config
@@ -188,7 +188,8 @@ def check_sittings(p: ParliamentConf, years: float) -> None:
             f"parliament.calendar.special_sessions[{i}]",
             f"{special.opens} .. {special.closes}",
             meets(*special_span(p.calendar, special), years * 365.0),
-            f"dates that meet the run's {years:g} years from {p.calendar.start} (it would never open)",
+            f"dates that meet the run's {counted(years, 'year', 'g')} from {p.calendar.start} "
+            "(it would never open)",
         )
     horizon = max(366.0, years * 365.0)
     spans = sessions(p.calendar, horizon)
@@ -259,7 +260,8 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament", removed: Col
         positive(f"{at}.size", cc.size, integer=True)
         if cc.chamber in p.chambers:  # it was cut to the chamber's size without a word
             seats = p.chambers[cc.chamber].seats
-            need(f"{at}.size", cc.size, cc.size <= seats, f"at most the {seats} members of {cc.chamber}")
+            most = f"at most the {counted(seats, 'member')} of {cc.chamber}"
+            need(f"{at}.size", cc.size, cc.size <= seats, most)
         for t in cc.topics:
             need(f"{at}.topics", t, t in p.topics, f"topics among {sorted(p.topics)}")
             # one committee a topic in a chamber: the bills of a topic go to one (the other idled)

@@ -109,6 +109,9 @@ class Marked(gettext.NullTranslations):
     def pgettext(self, context: str, message: str) -> str:
         return f"⟦{message}⟧"
 
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        return f"⟦{singular if n == 1 else plural}⟧"
+
 
 def _synthetic() -> tuple[pd.DataFrame, Catalog]:
     rng = np.random.default_rng(0)
@@ -228,3 +231,137 @@ def test_an_unknown_language_is_one_line_exit_2(tmp_path: Path) -> None:
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "lang='fr'" in r.stderr and "en, kk, ru" in r.stderr
     assert not (tmp_path / "run").exists()
+
+
+# -- numbers and the words that count them ---------------------------------------------------------
+def test_russian_counts_take_the_form_of_their_number_and_kazakh_the_singular() -> None:
+    """ "142 дней" (142 дня), "52,8 дней" (52,8 дня), "1 законопроектов": a unit after a number took
+    its genitive plural whatever the number."""
+    en, kk, ru = Translator("en"), Translator("kk"), Translator("ru")
+    days = stage_time("committee")
+    shown = [ru.integer(n) for n in (1, 2, 5, 21, 142)]
+    assert [ru.unit(days, after=n) for n in shown] == ["день", "дня", "дней", "день", "дня"]
+    assert [en.unit(days, after=n) for n in shown] == ["day", "days", "days", "days", "days"]
+    assert {kk.unit(days, after=n) for n in shown} == {"күн"}  # a noun after a number stays singular
+    # a number shown with decimals takes the genitive singular (1,5 дня); 142.4 shown as 142 reads as 142
+    assert ru.unit(days, after=ru.value(days, 52.8)) == "дня" and ru.value(days, 142.4) == "142"
+    assert en.unit(days, after=en.value(days, 1.0)) == "days"  # 1.00 days
+    assert ru.unit(days, diff=True, after="+21") == "день"  # a sign is not part of the count
+    assert ru.unit(ENGINE["laws_per_year"], after="92,6") == "закона / год"
+    assert ru.unit(ENGINE["passage_rate"], diff=True, after="3,20") == "п. п."
+    assert ru.unit(days) == "дней"  # a heading names the unit without a number
+    assert ru.ngettext("{n} year", "{n} years", 1.5) == "1,5 года"
+    assert [ru.ngettext("{n} year", "{n} years", n) for n in (1, 3, 5, 21)] == [
+        "1 год",
+        "3 года",
+        "5 лет",
+        "21 год",
+    ]
+    assert (
+        en.ngettext("{n} year", "{n} years", 1) == "1 year"
+        and en.ngettext("{n} year", "{n} years", 0.5) == "0.5 years"
+    )
+    # the catalogs' plural formulas: Russian's three forms, and Kazakh's two forms the same word
+    assert _po("ru").plural_forms == (
+        "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 "
+        ": 2);"
+    )
+    kazakh = [m for m in _po("kk") if m.pluralizable]
+    assert kazakh and all(len(set(m.string)) == 1 for m in kazakh), [
+        m.id for m in kazakh if len(set(m.string)) > 1
+    ]
+
+
+def test_every_unit_a_number_is_counted_in_has_its_forms() -> None:
+    """A unit of the registry that names things counted (days, bills...) agrees with its number."""
+    from experiments.i18n import UNITS
+
+    units = {m.unit for m in ENGINE.values()} | {m.unit for m in METRICS.values()}
+    units |= {
+        channel_metric("epetition_kz", k).unit for k in ("submissions", "threshold_reached", "became_law")
+    }
+    assert units - {"share", "ratio", "on the -1 to 1 policy scale"} <= set(UNITS)
+
+
+def test_the_terminal_table_counts_in_russian() -> None:
+    days = {"lead_time_median_days": 142.0, "mean_time_in_system_days": 101.0, "lead_time_p90_days": 145.0}
+    summary = {**days, "backlog_end": 1, "vetoes": 2, "overrides": 21, "returns": 5, "laws_per_year": 92.6}
+    text = sectioned_table(summary, ENGINE, "", Translator("ru"))
+    for shown in ("142 дня", "101 день", "145 дней", "1 законопроект", "2 закона", "21 голосование",
+                  "5 отклонений", "92,6 закона / год"):  # fmt: skip
+        assert f" {shown}\n" in text + "\n", (shown, text)
+    english = sectioned_table(summary, ENGINE, "", Translator("en"))
+    assert " 1 bill\n" in english and " 2 laws\n" in english and " 101 days\n" in english
+
+
+def test_a_finding_and_the_robustness_notes_of_the_report_count_in_russian() -> None:
+    from experiments.report import Numbers, robustness_note
+
+    ru = Translator("ru")
+    numbers = Numbers(
+        Catalog({m.name: m for m in (ENGINE["lead_time_median_days"], ENGINE["passage_rate"])}), ru
+    )
+    row = {"diff": 2.5, "diff_ci_low": 0.5, "diff_ci_high": 4.5}
+    assert "выше на 2,50 дня " in numbers.finding("lead_time_median_days", row)
+    assert "выше на 2,50 п. п. " in numbers.finding("passage_rate", {k: v / 100 for k, v in row.items()})
+    held = {"worlds": 21, "share_better": 1.0, "holds_at": 0.9}
+    assert "в 100% из 21 мира." in robustness_note(held, "better", ru)["text"]
+    failed = {**held, "worlds": 64, "share_better": 0.5, "top_beyond_chance": False, "same_side": 0.9,
+              "replications": 1}  # fmt: skip
+    text = robustness_note(failed, "better", ru)["text"]
+    assert "из 64 миров;" in text and "при 1 повторении в мире" in text
+
+
+def test_the_report_says_a_horizon_of_five_years_in_russian() -> None:
+    """A horizon of 5 years read "5 года" (the form of 2 for any horizon but 1)."""
+    summary, described = _synthetic()
+    names = [c for c in summary.columns if c not in ("scenario", "replication", "seed")]
+    html = render(
+        tr=Translator("ru"),
+        title="Scenario comparison",
+        comparison=comparison(summary, names, "base"),
+        metrics=names,
+        described=described,
+        scenarios=[
+            {"label": s, "description": "", "channels": "none", "replications": 5, "years": 5.0}
+            for s in ("base", "alt")
+        ],
+        figures=[],
+        manifest={"command": "parltwin x", "seeds": list(range(5)), "created": "2026-05-03T14:05:00+00:00"},
+    )
+    assert "5 лет моделирования на репликацию" in html and "по 5 репликаций" in html
+
+
+def test_the_robustness_run_tells_its_findings_in_russian_by_the_measures_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its terminal summary gave metric ids and scenario names in English: demands_answered_within_365d /
+    kz_kurultai_2026: holds (unclear in 100% of worlds)."""
+    from tests.parltwin_cli import parltwin
+
+    args = ["experiment=robustness", "experiment.worlds=4", "experiment.replications=2", "years=0.25"]
+    ran = parltwin([*args, "lang=ru", f"hydra.run.dir={tmp_path / 'rob'}"], tmp_path, monkeypatch, capsys)
+    assert ran.code == 0, ran.err
+    lines = ran.out.strip().splitlines()
+    assert lines[0].startswith("Устойчивость сравнения реформ в правдоподобных мирах")
+    assert Translator("ru").label(METRICS["demands_answered_within_365d"]) in lines
+    assert Translator("ru").label(ENGINE["laws_per_year"]) in lines
+    assert any(line.startswith("  Однопалатный Курултай (Конституция 2026 года): ") for line in lines)
+    ids = ("demands_answered_within_365d", "laws_per_year", "kz_kurultai_2026", "holds", "unclear", "worlds")
+    assert not [line for line in lines[:-1] if any(i in line for i in ids)]
+    assert lines[-1] == f"report: {(tmp_path / 'rob' / 'report.html').resolve()}"
+    html = (tmp_path / "rob" / "report.html").read_text(encoding="utf-8")
+    assert "4 правдоподобных мира x 2 репликации на сценарий" in html
+
+
+def test_a_count_of_one_is_said_in_the_singular_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m experiments.observed --replications 1`` printed "1 runs"; so did a cost's estimate."""
+    from experiments import observed
+    from scenarios import cost as costs
+    from scenarios.errors import counted
+
+    assert [counted(n, "run") for n in (0, 1, 2)] == ["0 runs", "1 run", "2 runs"]
+    assert counted(1.0, "year", ".2f") == "1.00 years" and counted(1.0, "year", "g") == "1 year"
+    assert costs.estimate(validate(compose_config(["years=1"])), 1).what == ["1 run of 1 year"]
+    observed.main(["--replications", "1", "~citizens", "~channels"])
+    assert capsys.readouterr().out.splitlines()[0] == "kz_bicameral_2023: 1 run, seed 0"

@@ -53,7 +53,7 @@ from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.plotted import interval_numbers, plotted
 from experiments.pool import side_processes
-from experiments.report import Numbers, channel_rows, robustness_note
+from experiments.report import Numbers, channel_rows, robustness_note, robustness_verdict
 from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
@@ -129,12 +129,6 @@ def robustness_table(
     for r in table.to_dict(orient="records"):
         directed = not pd.isna(r.get("share_better"))
         first, last = ("better", "worse") if directed else ("higher", "lower")
-        verdict = (
-            _("holds: {finding} in {share}% of worlds")
-            if r["holds"]
-            else _("depends: {finding} in only {share}% of worlds")
-        )
-        finding = {"unclear": "indistinguishable"}.get(r["finding"], r["finding"])
         deciding = r.get("deciding_assumptions")
         rows.append({
             _("measure"): (measures or {}).get(r["metric"], r["metric"]),
@@ -142,7 +136,7 @@ def robustness_table(
             up: tr.number(100 * r[f"share_{first}"]),  # better, or higher for a measure without
             f"{_('indistinguishable')} (%)": tr.number(100 * r["share_unclear"]),  # a better side
             down: tr.number(100 * r[f"share_{last}"]),
-            _("verdict"): verdict.format(finding=_(finding), share=tr.number(100 * r["finding_share"])),
+            _("verdict"): robustness_verdict(r["holds"], r["finding"], r["finding_share"], tr),
             _("deciding assumptions"): deciding if isinstance(deciding, str) and deciding else "–",
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -462,11 +456,6 @@ def follow_address() -> tuple[bool, list[Refused]]:
     return False, []
 
 
-def _count(tr: Translator, x: float) -> str:
-    """A number as a planner writes it: 21 years, 1.5 years."""
-    return tr.integer(int(x)) if float(x).is_integer() else tr.number(x)
-
-
 def ask_before_running(tr: Translator) -> None:
     """Stop the page, with a button to go on, while the horizon and replications cost more than
     :data:`LINK_BUDGET` and either is still the one a link asked for (the planner's own choice of
@@ -480,9 +469,11 @@ def ask_before_running(tr: Translator) -> None:
     years, replications = now
     st.info(
         tr.gettext(
-            "This link asks for {replications} replications of {years} years for each scenario, more "
-            "than the page runs without asking ({budget} replication-years).",
-            replications=tr.integer(replications), years=_count(tr, years), budget=_count(tr, LINK_BUDGET),
+            "This link asks for {replications} of {years} for each scenario, more than the page runs "
+            "without asking ({budget} replication-years).",
+            replications=tr.ngettext("{n} replication", "{n} replications", replications),
+            years=tr.ngettext("{n} year", "{n} years", years),
+            budget=tr.short(LINK_BUDGET),
         )
     )  # fmt: skip
     st.button(tr.gettext("Run them"), key="run_asked")
@@ -592,7 +583,7 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
         key = (m, c.labels[-1])
         d = numbers.difference(m, by.loc[key] if len(c.labels) > 1 and key in by.index else None)
         # a share's row is in %, its difference in percentage points: said, not to be read as %
-        points = f" {numbers.unit(m, diff=True)}" if c.described.share(m) and d["ci"] else ""
+        points = f" {numbers.unit(m, diff=True, after=d['diff'])}" if c.described.share(m) and d["ci"] else ""
         return d["diff"] if not d["ci"] else f"{d['diff']}{points} {d['ci']} — {tr.gettext(d['verdict'])}"
 
     def verdict(m: str) -> str:
