@@ -23,7 +23,7 @@ from scenarios import simulate, validate
 from sim.channels.base import channel_metric
 from sim.citizens.responsiveness import METRICS, answered_by
 from sim.metrics import ENGINE, stage_time
-from tests.conftest import compose_config, run_cli
+from tests.conftest import ROOT, compose_config, run_cli
 from tests.conftest import drawn_figures as figures
 
 #: Runs whose metrics cover every family: both parliaments, every channel.
@@ -365,3 +365,20 @@ def test_a_count_of_one_is_said_in_the_singular_in_english(capsys: pytest.Captur
     assert costs.estimate(validate(compose_config(["years=1"])), 1).what == ["1 run of 1 year"]
     observed.main(["--replications", "1", "~citizens", "~channels"])
     assert capsys.readouterr().out.splitlines()[0] == "kz_bicameral_2023: 1 run, seed 0"
+
+
+def test_a_scenarios_reasons_for_its_changes_are_translated() -> None:
+    """The report's "why" column was English under kk and ru: the scenarios' reasons were no messages."""
+    import yaml
+
+    from experiments.i18n import translator
+
+    reasons = {
+        str(why)
+        for path in (ROOT / "configs" / "scenario").glob("*.yaml")
+        for why in ((yaml.safe_load(path.read_text()).get("reform") or {}).get("changes") or {}).values()
+    }
+    assert len(reasons) >= 5
+    for lang in ("kk", "ru"):
+        tr = translator(lang)
+        assert all(tr.name("reason", r) != r for r in reasons), lang
