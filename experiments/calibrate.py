@@ -429,8 +429,18 @@ def run_years(conf: Config, s: dict[str, Any]) -> float:
         s["observations"], conf.parliament.calendar.start, float(s["warmup_years"]) * 365.0
     )
     years = observed.run_years(win)
+    if years <= MAX_YEARS:
+        return years
     longest = f"{MAX_YEARS:,.0f} years, a run's longest (with it a run lasts {years:,.1f})"
-    check(s, "warmup_years", years <= MAX_YEARS, f"a warm-up that keeps a run within {longest}")
+    bare = observed.run_years(observed.windows(s["observations"], conf.parliament.calendar.start, 0.0))
+    if bare > MAX_YEARS:  # no warm-up helps: the periods themselves, set on the calendar, are too long
+        raise ConfigError(
+            "experiment.observed",
+            s["observed"] if s["observed"] is not None else str(observed.DATA),
+            f"recorded periods that, set on the calendar from {conf.parliament.calendar.start}, fit in "
+            f"{MAX_YEARS:,.0f} years, a run's longest (these need {bare:,.1f})",
+        )
+    check(s, "warmup_years", False, f"a warm-up that keeps a run within {longest}")
     return years
 
 

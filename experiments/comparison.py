@@ -108,8 +108,7 @@ def adjusted(comp: pd.DataFrame, headline: Sequence[str]) -> pd.DataFrame:
     family = comp["metric"].isin(list(headline)) & comp["p_value"].notna()
     comp["p_holm"] = float("nan")
     comp.loc[family, "p_holm"] = holm(comp.loc[family, "p_value"].to_numpy())
-    comp["holm_tests"] = float("nan")
-    comp.loc[family, "holm_tests"] = float(family.sum())
+    comp["holm_tests"] = pd.array([int(family.sum()) if f else None for f in family], dtype="Int64")
     return comp
 
 

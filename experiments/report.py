@@ -304,9 +304,14 @@ ANSWER_NO_CITIZENS = N_(
 
 #: Under the channel table: petition channels that never reached their threshold.
 IDLE = N_(
-    "No petition of {channels} reached its signature threshold in any replication: none was answered "
-    "or led to a bill through it, so the channel changes nothing here and its levers cannot act. "
-    "For epetition.kz the record differs: four petitions reached 50,000 signatures in its first three "
+    "No petition of {channels} reached its signature threshold in any replication of any scenario: "
+    "none was answered or led to a bill through it, so its levers on answers and bills cannot act here "
+    "(its signatures still count as voice)."
+)
+#: The channel whose record ``IDLE_RECORD`` speaks of.
+RECORDED_PETITIONS = "epetition_kz"
+IDLE_RECORD = N_(
+    "The record differs: four petitions reached epetition.kz's 50,000 signatures in its first three "
     "months (docs/validation.md)."
 )
 
@@ -376,16 +381,12 @@ def channel_rows(
     rows = []
     # a channel of petitions none of which reached its threshold in any replication: its answers and
     # bills never happen, so its levers cannot act (said under the table, not left to be inferred)
-    idle = sorted(
-        {
-            tr.name("channel", channel)
-            for (_s, channel), measures in cells.items()
-            if "threshold_reached" in measures
-            and not undefined(measures["threshold_reached"].mean)
-            and float(measures["threshold_reached"].mean) == 0
-            and float(measures["threshold_reached"].ci_high) == 0
-        }
-    )
+    reached: dict[str, list[bool]] = {}  # per petition channel: whether each scenario's ever reached it
+    for (_s, channel), measures in cells.items():
+        r = measures.get("threshold_reached")
+        if r is not None and not undefined(r.mean):
+            reached.setdefault(channel, []).append(float(r.mean) > 0 or float(r.ci_high) > 0)
+    idle = sorted(c for c, ever in reached.items() if not any(ever))  # in no scenario that has it
     for s in order:
         for (scenario, channel), measures in cells.items():
             if scenario != s:
@@ -404,7 +405,12 @@ def channel_rows(
         "header": [tr.gettext(CHANNEL_HEADS[c]) for c in shown],
         "units": units,
         "rows": rows,
-        "idle": tr.gettext(IDLE, channels=format_list(idle, locale=tr.lang)) if idle else "",
+        "idle": " ".join(
+            [tr.gettext(IDLE, channels=format_list([tr.name("channel", c) for c in idle], locale=tr.lang))]
+            + ([tr.gettext(IDLE_RECORD)] if RECORDED_PETITIONS in idle else [])
+        )
+        if idle
+        else "",
     }
 
 

@@ -82,6 +82,8 @@ def test_hydras_help_and_the_version_are_the_commands_own(tmp_path: Path) -> Non
     assert (
         helped.returncode == 0 and "== Flags ==" in helped.stdout and "hydra/job_logging: " in helped.stdout
     )
+    # it offered flags parltwin refuses (eval "$(parltwin -sc install=bash)"), now named as refused
+    assert "-sc install" not in helped.stdout and "Not offered" in helped.stdout
     version = run_cli("--version", cwd=tmp_path)
     assert (
         version.returncode == 0 and version.stdout.startswith("parltwin ") and "Hydra 1.3" in version.stdout

@@ -111,7 +111,7 @@ def test_the_app_compares_with_the_clis_statistics_and_reacts_to_the_channels(ca
     channels = next(t.value for t in at.table if "channel" in t.value.columns)  # the channels tab
     assert "median days to law (days)" in channels.columns  # each measure with its unit
     # no e-petition reaches its threshold with the presets' numbers: said, not left to be inferred
-    assert any("No petition of" in w.value and "its levers cannot act" in w.value for w in at.warning)
+    assert any("No petition of" in w.value and "cannot act here" in w.value for w in at.warning)
     digital = channels[channels["channel"].str.contains("epetition")]
     assert (
         digital["submitted (items)"].str.contains(r"^[\d.,]+ \[[\d.,]+ to [\d.,]+\]$").all()
@@ -1051,6 +1051,8 @@ def test_an_exported_scenario_declares_every_difference_from_its_baseline(
     assert diffs and undeclared(diffs) == []
     moved = [k for k, v in scen.levers.items() if base.levers.get(k) != v]
     assert all(f"{k}=" in reform["label"] for k in moved) and "vote_noise" not in reform["label"]
+    # one declaration per lever (committee capacity was declared once per committee: seven groups)
+    assert all(sum(f"{k}=" in why for why in reform["changes"].values()) == 1 for k in moved)
     assert {d.reason for d in diffs} <= {
         *(f"moved in the explorer: {k}={scen.levers[k]:g}" for k in moved),
         *(

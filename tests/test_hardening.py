@@ -1055,20 +1055,34 @@ def test_a_table_of_figures_is_a_regular_file(
 
 
 @pytest.mark.parametrize(
-    ("end", "said"), [("2998-12-01", "experiment.warmup_years=1"), ("2999-11-01", "line 2")]
+    ("end", "warmup", "said"),
+    [
+        ("2998-12-01", 1, "experiment.warmup_years=1"),
+        ("2999-11-01", 1, "line 2"),
+        ("2999-01-20", 0, "experiment.observed="),  # no warm-up can help: the periods are named
+    ],
 )
 def test_a_fit_runs_no_longer_than_a_run_may_last(
-    end: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    end: str,
+    warmup: int,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Recorded periods spanning 999 years and a year's warm-up made runs of 1,000.9 years (past a
-    run's longest), and the table's own bound counted years of 365.25 days, the model's of 365."""
+    run's longest), and the table's own bound counted years of 365.25 days, the model's of 365; with
+    no warm-up at all the refusal still blamed the warm-up."""
     head = "period,start,end,body,measure,value,source,note\n"
     rows = (f"p,2000-01-01,{end},parliament,{m},100,s,n\n" for m in ("laws_passed", "bills_considered"))
     (tmp_path / "figures.csv").write_text(head + "".join(rows))
     args = ["experiment=calibrate", f"experiment.observed={tmp_path / 'figures.csv'}", "quiet=true"]
-    line = refused(
-        [*args, "experiment.parameters=[government_rate]", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
-    )
+    args += [
+        f"experiment.warmup_years={warmup}",
+        "experiment.parameters=[government_rate]",
+        "hydra.run.dir=run",
+    ]
+    line = refused(args, tmp_path, monkeypatch, capsys)
     assert said in line and "1,000 years" in line
 
 

@@ -446,6 +446,8 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     assert (fam["holm_tests"] == len(fam)).all() and comp.loc[
         comp["p_holm"].isna(), "holm_tests"
     ].isna().all()
+    written = pd.read_csv(tmp_path / "plain" / "comparison.csv", dtype=str)["holm_tests"]
+    assert set(written.dropna()) == {str(len(fam))}  # a count, written as one ("24", not "24.0")
     assert re.search(r"p = (&lt; 0\.001|[0-9.]+)", html)
     rob = parltwin(
         [*args, f"experiment.robustness={robust_runs['serial']}", f"hydra.sweep.dir={tmp_path / 'rob'}"],

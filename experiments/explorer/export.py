@@ -82,9 +82,18 @@ def _matches(path: str, pattern: str) -> int:
     return len(want)
 
 
+def _keys(path: str) -> list[str]:
+    return path.replace("[", ".[").split(".")
+
+
+def _joined(keys: list[str]) -> str:
+    return ".".join(keys).replace(".[", "[")
+
+
 def _reform(base: Scenario, scen: Scenario) -> str:
     """``scen``'s ``reform`` against ``base`` as YAML text: a label, and each setting that differs
-    declared by what changed it (a preset swapped, or a lever moved on the scenario alone)."""
+    declared by what changed it: a preset swapped, or a lever moved (one declaration per lever, at
+    the deepest path that holds every setting it moved; levers that share it share the reason)."""
     swapped = {
         g: f"the {b} preset in place of {a}"
         for g, a, b in (
@@ -93,25 +102,39 @@ def _reform(base: Scenario, scen: Scenario) -> str:
         )
         if a != b
     }
-    moved = {k: v for k, v in changed(scen).items() if base.levers.get(k) != v}
-    changes = dict(swapped)
+    ours, theirs = changed(scen), changed(base)
+    moved = {k: ours.get(k) for k in sorted({*ours, *theirs}) if base.levers.get(k) != scen.levers.get(k)}
+    by_lever: dict[str, list[list[str]]] = {}
+    other: list[str] = []
     for d in differences(resolved_config(base), resolved_config(scen)):
         if any(d.path == g or d.path.startswith(f"{g}.") for g in swapped):
             continue
-        why = "differs from the baseline's presets"
-        at = d.path
-        for name, value in moved.items():
+        for name in moved:
             p = PARAMETERS[name]
             patterns = ("parliament.stages",) if p.mode == "readings" else p.paths
-            n = max((_matches(d.path, pat) for pat in patterns), default=0)
-            if n:
-                at = ".".join(d.path.replace("[", ".[").split(".")[:n]).replace(".[", "[")
-                why = f"moved in the explorer: {name}={value:g}"
+            if any(_matches(d.path, pat) for pat in patterns):
+                by_lever.setdefault(name, []).append(_keys(d.path))
                 break
-        changes.setdefault(at, why)
+        else:
+            other.append(d.path)
+    changes = dict(swapped)
+    for name, paths in by_lever.items():
+        first, n = paths[0], 0
+        while all(len(p) > n and p[n] == first[n] for p in paths):  # their deepest common path
+            n += 1
+        at = _joined(first[:n])
+        value = moved[name]
+        said = (
+            f"{name}={value:g}"
+            if value is not None
+            else f"{name} at the presets' value (moved on the baseline)"
+        )
+        changes[at] = f"{changes[at]}; {said}" if at in changes else f"moved in the explorer: {said}"
+    for path in other:  # none where the page made both sides: its levers and presets are all above
+        changes.setdefault(path, "differs from the baseline's presets")
     label = " + ".join((scen.parliament, scen.channels))
     if moved:
-        label += ", " + ", ".join(f"{k}={v:g}" for k, v in sorted(moved.items()))
+        label += ", " + ", ".join(f"{k}={v:g}" for k, v in moved.items() if v is not None)
     return yaml.safe_dump({"reform": {"label": label, "changes": changes}}, sort_keys=False, width=100)
 
 

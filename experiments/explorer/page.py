@@ -53,7 +53,7 @@ from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.plotted import interval_numbers, plotted
 from experiments.pool import side_processes
-from experiments.report import Numbers, channel_rows, robustness_note, robustness_verdict
+from experiments.report import ADJUSTED, Numbers, channel_rows, robustness_note, robustness_verdict
 from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
@@ -160,13 +160,14 @@ def compared_here(ran: set[str], bases: set[str], base: Scenario, scen: Scenario
 INERT = N_(
     "A lever changes the numbers only where its mechanism is at work. With the presets' numbers the "
     "governing parties carry the floor votes whatever the party discipline and the noise in votes "
-    "within their plausible ranges (the sensitivity analysis ranked them over wider ones), and no "
-    "e-petition reaches its threshold (docs/validation.md), so those levers may change nothing."
+    "within their plausible ranges (the sensitivity analysis ranked them over wider ones), so those "
+    "levers may change nothing; the Channels tab says when a channel's petitions never reach their "
+    "threshold."
 )
 
 
 #: A robustness run's column of the worlds in which a finding of the page's kind came out the same.
-SAME_OUTCOME = {"indistinguishable": "unclear"}
+SAME_OUTCOME = {"indistinguishable": "unclear", ADJUSTED: "unclear"}
 
 
 def page_findings(
@@ -789,8 +790,8 @@ def main() -> None:
                 "A report that compares several scenarios with one baseline adjusts over all of them "
                 "together, so a difference clear here may be unclear there (the column holm_tests of "
                 "the CSV says how many tests were adjusted together). An interval with no width is the "
-                "same difference in every replication, which the sign test judges: two to five "
-                "replications are too few for it."
+                "same difference in every replication, which the sign test judges: once adjusted for "
+                "the other measures, fewer than about ten replications are too few for it to be clear."
             )
         )
         st.caption(
@@ -894,7 +895,13 @@ def main() -> None:
                 else:
                     own = page_findings(found_table, scen, shown["verdicts"], shown["measures"], tr)
                     if len(own):
-                        st.markdown(_("This page's findings, as the report reads them against this run:"))
+                        st.markdown(
+                            _(
+                                "What this run says of this page's verdicts: the share of its worlds "
+                                "with the same outcome for this scenario (the report reads its clear "
+                                "findings so):"
+                            )
+                        )
                         st.dataframe(own, hide_index=True)
                 shares = Path(where) / "figures" / "robustness_shares.png"
                 if shares.is_file() and not linked(shares) and regular_file(shares) is None:
