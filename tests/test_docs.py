@@ -43,8 +43,12 @@ def commands(doc: str) -> list[str]:
     written as a placeholder is given one); those with another placeholder for the reader's own
     value are left out."""
     out = []
-    for block in re.findall(r"```(?:sh|bash)?\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"), re.S):
-        for line in block.splitlines():
+    # every fenced block is paired, whatever its language: a ```yaml block read as no fence shifted
+    # the pairs after it, and the commands of the README's later blocks were never checked
+    for lang, block in re.findall(r"```(\w*)\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"), re.S):
+        if lang not in ("", "sh", "bash"):
+            continue
+        for line in re.sub(r"\\\n\s*", "", block).splitlines():  # a line continued with \ is one
             line = line.split(" #")[0].strip()
             line = re.sub(r"(hydra\.(?:run|sweep)\.dir=)\S*DIR\S*", r"\1out", line)  # a folder: any will do
             if re.match(r"(\.venv/bin/)?parltwin ", line) and not PLACEHOLDER.search(line):
