@@ -89,3 +89,11 @@ def test_every_command_the_docs_show_passes_the_commands_own_check(
     (tmp_path / "data").symlink_to(ROOT / "data")  # as from the project's folder: data/... is there
     monkeypatch.chdir(tmp_path)
     checked(line, tmp_path)
+
+
+def test_a_shell_block_after_a_block_of_another_language_is_read_for_its_commands(tmp_path: Path) -> None:
+    """A ```yaml block shifted the fences after it: the commands of the README's later shell blocks
+    (18 of them) were read as prose and never checked; a command continued with \\ was cut."""
+    doc = "```yaml\nyears: 1\n```\n\ntext\n\n```sh\nparltwin years=2 \\\n    seed=3\n```\n"
+    (tmp_path / "doc.md").write_text(doc)
+    assert commands(str(tmp_path / "doc.md")) == ["parltwin years=2 seed=3"]
