@@ -148,6 +148,8 @@ def test_the_app_speaks_kazakh(cache: Path) -> None:
 def test_robustness_is_shown_when_the_file_is_there(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from experiments.explorer.page import named as from_named
+
     monkeypatch.chdir(tmp_path)  # no run folders here: the page asks for one
     at = _app()
     at.run()
@@ -169,6 +171,8 @@ def test_robustness_is_shown_when_the_file_is_there(
     at.run()
     table = next(t.value for t in at.dataframe if "verdict" in t.value.columns)
     assert table.iloc[0]["measure"].startswith("Laws enacted per year")  # by its name, not its id
+    assert from_named("kz_kurultai_2026_digital") == "kz_kurultai_2026 + kz_digital"  # as the page names it
+    assert from_named("mine") == "mine"
     assert list(table.columns[2:5]) == ["better / higher (%)", "indistinguishable (%)", "worse / lower (%)"]
     assert not table.isna().any().any()  # a measure without a better side fills the same columns
     assert table.iloc[1]["worse / lower (%)"] == "25.0"

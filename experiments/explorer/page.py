@@ -104,6 +104,13 @@ def robustness_runs(roots: Sequence[str] = RUN_ROOTS, most: int = 20) -> list[Pa
     return [p.parent for p in found[:most]]
 
 
+def named(scenario: str) -> str:
+    """A robustness run's scenario as the page names its sides (``kz_kurultai_2026_digital`` is
+    ``kz_kurultai_2026 + kz_digital``); a name that is no shipped scenario as it is."""
+    chosen = scenario_presets(scenario)
+    return scenario if chosen is None else Scenario(*chosen).name
+
+
 def robustness_table(
     table: pd.DataFrame, tr: Translator, measures: dict[str, str] | None = None
 ) -> pd.DataFrame:
@@ -132,7 +139,7 @@ def robustness_table(
         deciding = r.get("deciding_assumptions")
         rows.append({
             _("measure"): (measures or {}).get(r["metric"], r["metric"]),
-            _("scenario"): r["scenario"],
+            _("scenario"): named(str(r["scenario"])),
             up: tr.number(100 * r[f"share_{first}"]),  # better, or higher for a measure without
             f"{_('indistinguishable')} (%)": tr.number(100 * r["share_unclear"]),  # a better side
             down: tr.number(100 * r[f"share_{last}"]),
