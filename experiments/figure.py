@@ -36,6 +36,12 @@ class Figure:
     drawn: Any = field(default=None, repr=False, compare=False)
 
 
+def alt_text(title: str, tr: Translator) -> str:
+    """A figure's text alternative where a table of its numbers follows it (the report's and the
+    explorer's): what it shows, and where its numbers are written out."""
+    return tr.gettext("{title}: a figure; the numbers it plots are in the table below it.", title=title)
+
+
 @dataclass(frozen=True)
 class FigureData:
     """What a comparison's figures are drawn from."""

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from experiments.catalog import Catalog
 from experiments.compare_spec import REFORM
-from experiments.figure import Figure
+from experiments.figure import Figure, alt_text
 from experiments.i18n import DASH, FRACTION, N_, Translator, translator
 from experiments.table import CARRIED, CHANNEL_HEADS
 from scenarios.diff import Difference
@@ -418,16 +418,24 @@ def _revision(git: dict[str, Any], tr: Translator) -> tuple[str, bool]:
     return (git.get("revision") or tr.gettext("unknown (not a git checkout)"), bool(git.get("dirty")))
 
 
-def _has_rows(table: pd.DataFrame | None) -> bool:
-    return table is not None and len(table) > 0
-
-
-def _rows(table: pd.DataFrame | None) -> dict[str, Any] | None:
-    """A figure's table of numbers as the template lays it out: its columns and its rows of text."""
-    if not _has_rows(table):
-        return None
-    assert table is not None
-    return {"columns": [str(c) for c in table.columns], "rows": table.astype(str).to_numpy().tolist()}
+def _figure(f: Figure, numbers: pd.DataFrame | None, alt: str) -> dict[str, Any]:
+    """A figure as the template lays it out, with the table of the numbers it plots (``numbers``,
+    its columns and rows of text; none for a figure without one) and its text alternative ``alt``,
+    which names that table where there is one."""
+    table = None
+    if numbers is not None and len(numbers):
+        table = {
+            "columns": [str(c) for c in numbers.columns],
+            "rows": numbers.astype(str).to_numpy().tolist(),
+        }
+    return {
+        "name": f.name,
+        "title": f.title,
+        "alt": alt if table else f.title,
+        "caption": f.caption,
+        "b64": base64.b64encode(f.png).decode(),
+        "numbers": table,
+    }
 
 
 def render(
@@ -496,7 +504,7 @@ def render(
             # the answer counts measures with a better direction only (a higher passage rate is neither)
             aspect = METRIC_ASPECTS.get(m, ASPECTS.get(meta.group, ""))
             aspect = aspect if meta.better in ("higher", "lower") else ""
-            if not aspect and meta.better not in ("higher", "lower"):  # said, not left out unsaid
+            if meta.better not in ("higher", "lower"):  # said, not left out unsaid
                 f.setdefault("uncounted", []).append(numbers.label(m))
             if clear(r):
                 found = outcome(meta, float(r["diff"]))
@@ -577,21 +585,7 @@ def render(
         diff_table=diff_table,
         channels=channel_rows(comparison, order, described, numbers),
         findings=findings,
-        figures=[
-            {
-                "name": f.name,
-                "title": f.title,
-                "alt": tr.gettext(
-                    "{title}: a figure; the numbers it plots are in the table below it.", title=f.title
-                )
-                if _has_rows(numbered.get(f.name))
-                else f.title,
-                "caption": f.caption,
-                "b64": base64.b64encode(f.png).decode(),
-                "numbers": _rows(numbered.get(f.name)),
-            }
-            for f in figures
-        ],
+        figures=[_figure(f, numbered.get(f.name), alt_text(f.title, tr)) for f in figures],
         manifest={
             "command": manifest.get("command", ""),
             "seed": manifest.get("seed", ""),

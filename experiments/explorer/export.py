@@ -74,16 +74,14 @@ def scenario_yaml(s: Scenario, name: str | None = None, against: Scenario | None
     )
 
 
-def _matches(path: str, pattern: str) -> int:
-    """How many of ``path``'s keys ``pattern`` (keys, ``*`` for any) names from its start; 0: none."""
-    keys, want = path.replace("[", ".[").split("."), pattern.split(".")
-    if len(keys) < len(want) or any(w not in ("*", k) for w, k in zip(want, keys, strict=False)):
-        return 0
-    return len(want)
-
-
 def _keys(path: str) -> list[str]:
     return path.replace("[", ".[").split(".")
+
+
+def _under(path: str, pattern: str) -> bool:
+    """Whether ``path`` lies at or under ``pattern`` (dotted keys, ``*`` for any key)."""
+    keys, want = _keys(path), pattern.split(".")
+    return len(keys) >= len(want) and all(w in ("*", k) for w, k in zip(want, keys, strict=False))
 
 
 def _joined(keys: list[str]) -> str:
@@ -112,7 +110,7 @@ def _reform(base: Scenario, scen: Scenario) -> str:
         for name in moved:
             p = PARAMETERS[name]
             patterns = ("parliament.stages",) if p.mode == "readings" else p.paths
-            if any(_matches(d.path, pat) for pat in patterns):
+            if any(_under(d.path, pat) for pat in patterns):
                 by_lever.setdefault(name, []).append(_keys(d.path))
                 break
         else:

@@ -48,7 +48,7 @@ from experiments.explorer.scenario import (
     scenario_presets,
     spans,
 )
-from experiments.figure import PLOTS
+from experiments.figure import PLOTS, alt_text
 from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.plotted import interval_numbers, plotted
@@ -156,11 +156,21 @@ def compared_here(ran: set[str], bases: set[str], base: Scenario, scen: Scenario
     page's own."""
 
     def sides(names: set[str]) -> set[object]:
-        return {scenario_presets(n) or n for n in names}
+        return {side(n) for n in names}
 
-    page_scen = {(scen.parliament, scen.channels), scen.name}
-    page_base = {(base.parliament, base.channels), base.name}
-    return bool(sides(ran) & page_scen) and (not bases or bool(sides(bases) & page_base))
+    return bool(sides(ran) & as_side(scen)) and (not bases or bool(sides(bases) & as_side(base)))
+
+
+def side(name: str) -> object:
+    """A robustness run's scenario as the presets it chooses (the page's side it is), or its name
+    where it is no shipped scenario."""
+    return scenario_presets(name) or name
+
+
+def as_side(s: Scenario) -> set[object]:
+    """What a robustness run's scenario may be called where it is the page's side ``s``: its presets
+    or the page's name for it."""
+    return {(s.parliament, s.channels), s.name}
 
 
 #: Why a lever may leave every number as it was: its mechanism is not at work in these presets.
@@ -188,13 +198,12 @@ def page_findings(
     number, the page's verdict and the share of the run's worlds with that outcome for the page's
     scenario, holding or depending on named assumptions. Empty where the run has no such row."""
     _ = tr.gettext
-    mine = {(scen.parliament, scen.channels), scen.name}
+    mine = as_side(scen)
     rows: list[dict[str, str]] = []
     if not {"metric", "scenario", "worlds"} <= set(table.columns):  # not a robustness run's table
         return pd.DataFrame(rows)
     for r in table.to_dict(orient="records"):
-        name = str(r.get("scenario"))
-        if (scenario_presets(name) or name) not in mine or r.get("metric") not in verdicts:
+        if side(str(r.get("scenario"))) not in mine or r.get("metric") not in verdicts:
             continue
         found = verdicts[r["metric"]]
         column = SAME_OUTCOME.get(found, found)
@@ -585,20 +594,20 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
         r = by.loc[(m, s)]
         return f"{numbers.value(m, r['mean'])} {numbers.ci(m, r['ci_low'], r['ci_high'])}"
 
+    # the scenario's paired difference from the baseline on each key number, its interval and verdict
+    # (the report's rule: a finding where the Holm-adjusted p-value is below 0.05), worked out once
+    differs = {
+        m: numbers.difference(
+            m, by.loc[(m, c.labels[-1])] if len(c.labels) > 1 and (m, c.labels[-1]) in by.index else None
+        )
+        for m in c.headline
+    }
+
     def difference(m: str) -> str:
-        """The scenario's paired difference from the baseline, its interval and verdict (the report's
-        rule: a finding where the Holm-adjusted p-value is below 0.05)."""
-        key = (m, c.labels[-1])
-        d = numbers.difference(m, by.loc[key] if len(c.labels) > 1 and key in by.index else None)
+        d = differs[m]
         # a share's row is in %, its difference in percentage points: said, not to be read as %
         points = f" {numbers.unit(m, diff=True, after=d['diff'])}" if c.described.share(m) and d["ci"] else ""
         return d["diff"] if not d["ci"] else f"{d['diff']}{points} {d['ci']} — {tr.gettext(d['verdict'])}"
-
-    def verdict(m: str) -> str:
-        key = (m, c.labels[-1])
-        return numbers.difference(m, by.loc[key] if len(c.labels) > 1 and key in by.index else None)[
-            "verdict"
-        ]
 
     columns = {s: [cell(m, s) for m in c.headline] for s in c.labels}
     columns[tr.gettext("Difference from the baseline")] = [difference(m) for m in c.headline]
@@ -628,7 +637,7 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
         "channels": channel_rows(c.comparison, c.labels, c.described, numbers),
         "measures": {m: numbers.label(m) for m in c.described},  # a measure's name for people
         # the page's finding on each key number: better, worse, higher, lower or indistinguishable
-        "verdicts": {m: verdict(m) for m in c.headline},
+        "verdicts": {m: d["verdict"] for m, d in differs.items()},
         "figures": [(f.title, f.caption, f.png) for f in figs],
         "figure_numbers": [plotted(f.name, c.figure_data, tr) for f in figs],  # their text alternative
         # what the scenario runs with; the presets' plausible ranges are no setting of a run
@@ -683,11 +692,6 @@ def speak(lang: str) -> None:
 
 #: The text alternative of a robustness run's figure of shares.
 SHARES_ALT = N_("The share of worlds in which each finding holds; its numbers are in the table above.")
-
-
-def alt_text(title: str, tr: Translator) -> str:
-    """A figure's text alternative: what it shows, and where its numbers are written out."""
-    return tr.gettext("{title}: a figure; the numbers it plots are in the table below it.", title=title)
 
 
 def main() -> None:
