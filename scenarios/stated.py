@@ -73,6 +73,10 @@ class Must:
     allowed: str
     needed: Callable[[Mapping[str, Any]], bool] | None = None
 
+    def read_in(self, node: Mapping[str, Any]) -> bool:
+        """Whether the model reads the field in ``node`` (always, unless ``needed`` says otherwise)."""
+        return self.needed is None or self.needed(node)
+
 
 def _kind(*kinds: str) -> Callable[[Mapping[str, Any]], bool]:
     return lambda stage: stage.get("kind") in kinds
@@ -414,7 +418,7 @@ def complete(cls: type, data: Any) -> Any:
         value = data.get(f.name)
         if isinstance(value, str) and value == UNSET:
             must = own.get(f.name)
-            if must is not None and must.needed is not None and not must.needed(data):
+            if must is not None and not must.read_in(data):
                 made = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
                 data[f.name] = dataclasses.asdict(made) if dataclasses.is_dataclass(made) else made  # type: ignore[arg-type]
         elif value is not None:
@@ -451,7 +455,7 @@ def typed[T](cls: type[T], data: Mapping[str, Any], path: str = "", removed: lis
             must = own.get(f.name)
             if must is None:
                 raise ConfigError(at, UNSET, "a value is required here")
-            if must.needed is None or must.needed(data):
+            if must.read_in(data):
                 raise NotGiven(at, UNSET, must.allowed)
             continue  # not read where it is: the default
         given[f.name] = _value(hints[f.name], value, at, removed)
