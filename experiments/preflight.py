@@ -47,7 +47,7 @@ from experiments.manifest import run_config_text
 from experiments.pool import PoolSpec
 from scenarios import Config, ConfigError, register, simulate, validate
 from scenarios import cost as costs
-from scenarios.allowlist import check_instantiable
+from scenarios.allowlist import check_instantiable, check_search_paths
 from scenarios.errors import counted
 from scenarios.parameters import apply
 from scenarios.validate import check_config
@@ -154,12 +154,7 @@ def _parse(overrides: list[str]) -> list[Override]:
         parsed = OverridesParser.create().parse_overrides(overrides)
     except RecursionError:  # Hydra's grammar reads nested lists by recursion
         raise InputError("an override nested too deeply (lists within lists)") from None
-    for o in parsed:  # a config source named by a package would import it while composing
-        if o.key_or_group == "hydra.searchpath":
-            paths = o.value() if isinstance(o.value(), list) else [o.value()]
-            for p in paths:
-                if not isinstance(p, str) or ("://" in p and not p.startswith("file://")):
-                    raise ConfigError("hydra.searchpath", p, "folders (file://DIR or DIR); use --config-dir")
+    check_search_paths(parsed)
     return parsed
 
 

@@ -14,7 +14,7 @@ would change the code that worker processes load.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from omegaconf import DictConfig, ListConfig, OmegaConf
@@ -63,8 +63,29 @@ LOG_KEYS = (
 CODE_KEYS = ("_target_", "()", ".")
 #: Hydra's own folder in a run's (``hydra.output_subdir``): one plain name, never a path out of it.
 SUBDIR = re.compile(r"(?!\.\.?$)[\w.-]+")
-#: A key of submitit's ``additional_parameters`` (an ``#SBATCH --key`` of the job's script).
-SBATCH_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+#: The settings of Hydra's submitit launchers (``SlurmQueueConf``, ``LocalQueueConf``) a config may
+#: give: the job's resources, name, queue and retries. Not ``setup``, nor keys of its own that
+#: submitit would take (``teardown``, ``srun_args``): shell lines and ``srun`` options of a job's
+#: script run what a config says, on every node.
+SUBMITIT = frozenset(
+    {
+        "_target_", "submitit_folder", "timeout_min", "cpus_per_task", "gpus_per_node", "tasks_per_node",
+        "mem_gb", "nodes", "name", "stderr_to_stdout", "partition", "qos", "comment", "constraint",
+        "exclude", "gres", "cpus_per_gpu", "gpus_per_task", "mem_per_gpu", "mem_per_cpu", "account",
+        "signal_delay_s", "max_num_timeout", "additional_parameters", "array_parallelism",
+    }
+)  # fmt: skip
+#: The ``#SBATCH`` options ``additional_parameters`` may add (``_`` or ``-``): scheduling and mail,
+#: none that names a file, a folder, an environment or a command (``export``, ``chdir``, ``output``,
+#: ``wrap``...), which would change what the job runs or where it writes.
+SBATCH_EXTRA = frozenset(
+    {
+        "begin", "clusters", "cores-per-socket", "deadline", "dependency", "exclusive", "hint",
+        "licenses", "mail-type", "mail-user", "mem", "mincpus", "nice", "no-requeue", "ntasks",
+        "ntasks-per-node", "priority", "requeue", "reservation", "sockets-per-node", "switches",
+        "threads-per-core", "time", "time-min", "tmp", "wckey",
+    }
+)  # fmt: skip
 #: Environment variables a job may set: thread counts of numerical libraries.
 ENV_NAMES = re.compile(r"[A-Z][A-Z0-9_]*_NUM_THREADS")
 #: A thread count, as a job may set one.
@@ -284,6 +305,10 @@ def _check_logging(base: tuple[str, ...], node: Any) -> None:
     for key in node:
         if key not in LOG_KEYS:
             raise ConfigError(_dotted((*base, str(key))), node[key], f"one of {', '.join(LOG_KEYS)}")
+    if node and not (_whole(node.get("version")) and node.get("version") == 1):
+        raise ConfigError(
+            _dotted((*base, "version")), node.get("version"), "1 (the one version logging reads)"
+        )
     for name, handler in (node.get("handlers") or {}).items():
         if not isinstance(handler, dict):
             raise ConfigError(
@@ -312,6 +337,8 @@ def _whole(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+PRE_DISPATCH = re.compile(r"all|[1-9][0-9]{0,5}|([1-9][0-9]{0,3}\s*\*\s*)?n_jobs")
+NBYTES = re.compile(r"[0-9]{1,12}[KMG]?")
 #: The joblib launcher's settings joblib refuses only once the sweep has started (a traceback): what
 #: each may be.
 JOBLIB = {
@@ -326,6 +353,13 @@ JOBLIB = {
     "batch_size": (lambda v: v == "auto" or (_whole(v) and v > 0) or (str(v).isascii() and str(v).isdigit()
                    and int(str(v)) > 0), "auto or a positive whole number"),
     "mmap_mode": (lambda v: v in (None, "r+", "r", "w+", "c"), "null, r+, r, w+ or c"),
+    "pre_dispatch": (lambda v: (_whole(v) and v > 0) or bool(PRE_DISPATCH.fullmatch(str(v))),
+                     "all, a positive whole number or a multiple of n_jobs (2*n_jobs)"),
+    "max_nbytes": (lambda v: v is None or (_whole(v) and v >= 0) or bool(NBYTES.fullmatch(str(v))),
+                   "null or a size in bytes (1000000, 1M, 10K, 1G)"),
+    "temp_folder": (lambda v: v is None,
+                    "null: joblib keeps its memory maps in the system's temporary folder, not a config's"),
+    "_target_": (lambda v: True, ""),  # checked with every target (TARGETS)
 }  # fmt: skip
 
 
@@ -334,8 +368,15 @@ def _check_launcher(cfg: dict[str, Any]) -> None:
     time limit, keeps its files in the sweep's folder and runs no shell lines of a config's own."""
     launcher = (cfg.get("hydra") or {}).get("launcher") or {}
     if isinstance(launcher, dict) and "joblib" in str(launcher.get("_target_", "")):
-        for key, (ok, allowed) in JOBLIB.items():
-            if key in launcher and not ok(launcher[key]):
+        for key in launcher:
+            if key not in JOBLIB:
+                raise ConfigError(
+                    f"hydra.launcher.{key}",
+                    launcher[key],
+                    f"none: the joblib launcher takes {', '.join(k for k in JOBLIB if k != '_target_')}",
+                )
+            ok, allowed = JOBLIB[key]
+            if not ok(launcher[key]):
                 raise ConfigError(f"hydra.launcher.{key}", launcher[key], allowed)
         return
     if not isinstance(launcher, dict) or "submitit" not in str(launcher.get("_target_", "")):
@@ -358,6 +399,13 @@ def _check_launcher(cfg: dict[str, Any]) -> None:
             launcher["setup"],
             "none: shell lines in a job's script would run what a config says",
         )
+    for key in launcher:
+        if key not in SUBMITIT and launcher[key] not in (None, [], {}):
+            raise ConfigError(
+                f"hydra.launcher.{key}",
+                launcher[key],
+                f"none: a submitit launcher takes {', '.join(sorted(SUBMITIT - {'_target_'}))}",
+            )
     # submitit writes the other fields into the job's script as ``#SBATCH --key='value'``: a line
     # break in a value, or a key of its own, would start a shell line of the config's
     for path, value in _items(launcher, ("hydra", "launcher")):
@@ -365,11 +413,25 @@ def _check_launcher(cfg: dict[str, Any]) -> None:
             raise ConfigError(_dotted(path), value, "a value on one line, without control characters")
     extra = launcher.get("additional_parameters") or {}
     for key in extra if isinstance(extra, dict) else ():
-        if not SBATCH_KEY.fullmatch(str(key)):
+        if str(key).replace("_", "-") not in SBATCH_EXTRA:
             raise ConfigError(
                 f"hydra.launcher.additional_parameters[{str(key)!r}]",
                 extra[key],
-                "a key of letters, digits, '_' and '-'",
+                f"one of the scheduling options {', '.join(sorted(SBATCH_EXTRA))}",
+            )
+
+
+def _check_sweep(cfg: dict[str, Any]) -> None:
+    """A sweep's parameters vary the scenario and the experiment, never Hydra's own settings: Hydra
+    applies them to each job as it composes it, after every check of the command (a search path
+    there imports a package; a job's folder there writes where no check looked)."""
+    params = ((cfg.get("hydra") or {}).get("sweeper") or {}).get("params") or {}
+    for key in params if isinstance(params, dict) else ():
+        if str(key).lstrip("+~").split(".")[0].split("/")[0] == "hydra":
+            raise ConfigError(
+                f"hydra.sweeper.params.{key}",
+                params[key],
+                "a setting of the scenario or the experiment: Hydra's own settings are not swept",
             )
 
 
@@ -441,6 +503,17 @@ def _check_value(path: tuple[str, ...], value: str) -> None:
         raise ConfigError(_dotted(path), value, f"interpolations calling only {', '.join(sorted(RESOLVERS))}")
 
 
+def check_search_paths(overrides: Iterable[Any]) -> None:
+    """Parsed overrides (Hydra's ``Override``) add only folders to the search path: a config source
+    named by a package (``pkg://``) is imported while Hydra composes."""
+    for o in overrides:
+        if o.key_or_group == "hydra.searchpath":
+            paths = o.value() if isinstance(o.value(), list) else [o.value()]
+            for p in paths:
+                if not isinstance(p, str) or ("://" in p and not p.startswith("file://")):
+                    raise ConfigError("hydra.searchpath", p, "folders (file://DIR or DIR); use --config-dir")
+
+
 def check_instantiable(node: Any, prefix: str = "") -> None:
     """Refuse anything in ``node`` that would make Hydra or logging import or call code not on the
     allow-list. ``prefix`` is the path of ``node`` in the whole config (empty: the root)."""
@@ -464,4 +537,5 @@ def check_instantiable(node: Any, prefix: str = "") -> None:
     if not base and isinstance(data, dict):
         _check_env(data)
         _check_launcher(data)
+        _check_sweep(data)
         _check_resolution_cost(data)

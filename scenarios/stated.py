@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import sys
 import typing
 from collections.abc import Callable, Mapping
@@ -353,6 +354,13 @@ def _named(hint: Any) -> Any:
     return None
 
 
+#: A name of a preset or of an entry of one (a chamber, party, committee, topic, initiator, stage,
+#: channel, region...): it becomes a column, a file's name, a key of a path and a CSV cell, so it
+#: holds no dot, no separator and cannot start as a spreadsheet formula does.
+NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+NAMED = "letters, digits, '_' and '-' (not first): they name columns, files and paths"
+
+
 # -- the Hydra schema ----------------------------------------------------------------------------
 @functools.cache
 def schema_of(cls: type) -> type:
@@ -473,6 +481,8 @@ def _value(hint: Any, value: Any, at: str, removed: list[str]) -> Any:
         item = typing.get_args(hint)[1]
         out = {}
         for k, v in value.items():
+            if _named(hint) is not None and not NAME.fullmatch(str(k)):
+                raise ConfigError(at, str(k), f"names of {NAMED}")
             if v is None and (_named(hint) is not None or item is Any):  # removed by a derived preset
                 removed.append(f"{at}.{k}")
                 continue

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -29,7 +28,7 @@ from scenarios.errors import ConfigError, counted
 from scenarios.procedure import check_procedure, expand_readings
 from scenarios.ranges import check_ranges
 from scenarios.schema import LANGUAGES, Config
-from scenarios.stated import typed, without_removed_ranges
+from scenarios.stated import NAME, NAMED, typed, without_removed_ranges
 from sim.engine.calendar import meets, sessions, sitting_days, special_span
 from sim.engine.parliament import TERMINALS, TRANSITIONS, ParliamentConf
 
@@ -113,10 +112,6 @@ def typed_config(cfg: DictConfig) -> tuple[Config, list[str]]:
         if getattr(conf, part) is not None:
             without_removed_ranges(getattr(conf, part), part, removed)
     return conf, removed
-
-
-#: A preset's name: it becomes part of file names (``<name>_fitted.yaml``), never a path.
-NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 
 def validate(cfg: DictConfig) -> Config:
@@ -211,7 +206,7 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament", removed: Col
         f"{prefix}.name",
         p.name,
         bool(NAME.fullmatch(str(p.name))),
-        "a name of letters, digits, '_' and '-' (it names files: a fitted preset, a report's columns)",
+        f"a name of {NAMED}",
     )
     for name, ch in p.chambers.items():
         at = f"{prefix}.chambers.{name}"

@@ -817,6 +817,16 @@ def test_a_slurm_launcher_needs_slurm_here_and_runs_no_shell_lines_of_a_config(
             'additional_parameters: {"x\\ntouch /tmp/pwned #": v}',
             "hydra.launcher.additional_parameters[",
         ),
+        # shell lines after srun, srun's own options, and #SBATCH options with an environment or a
+        # folder ran or loaded what the preset said on every node
+        ("teardown", "teardown: [touch /tmp/pwned]", "hydra.launcher.teardown"),
+        ("srun", "srun_args: [--export=ALL,LD_PRELOAD=/tmp/x.so]", "hydra.launcher.srun_args"),
+        (
+            "export",
+            "additional_parameters: {export: 'ALL,PYTHONPATH=/tmp/x'}",
+            "additional_parameters['export']",
+        ),
+        ("chdir", "additional_parameters: {chdir: /tmp}", "additional_parameters['chdir']"),
     ):
         (mine / f"{name}.yaml").write_text(
             "# @package _global_\ndefaults:\n  - override /hydra/launcher: slurm\n"
@@ -826,6 +836,119 @@ def test_a_slurm_launcher_needs_slurm_here_and_runs_no_shell_lines_of_a_config(
         ended = parltwin(args, tmp_path, monkeypatch, capsys)
         assert ended.code == EXIT_BAD_INPUT and field in ended.one_line, ended.one_line
     assert list(tmp_path.iterdir()) == []
+    # a launcher file of the user's own, not built on the shipped one: no schema closes its keys
+    (mine.parent / "hydra" / "launcher").mkdir(parents=True, exist_ok=True)
+    (mine.parent / "hydra" / "launcher" / "cluster.yaml").write_text(
+        "_target_: hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher\n"
+        "submitit_folder: ${hydra.sweep.dir}/.submitit/%j\ntimeout_min: 60\nteardown: [touch /tmp/pwned]\n"
+    )
+    args = ["-m", "--config-dir", str(mine.parent), "hydra/launcher=cluster", *sweep[1:]]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert (
+        ended.code == EXIT_BAD_INPUT
+        and "hydra.launcher.teardown=['touch /tmp/pwned'] is not" in ended.one_line
+    )
+    assert list(tmp_path.iterdir()) == []
+    for bad in (
+        "+hydra.launcher.teardown=[touch x]",
+        "+hydra.launcher.additional_parameters={output: /tmp/x}",
+    ):
+        ended = parltwin([*sweep, "hydra/launcher=slurm", bad], tmp_path, monkeypatch, capsys)
+        assert ended.code == EXIT_BAD_INPUT and bad.split("=")[0].lstrip("+") in ended.one_line
+    ended = parltwin(["hydra/launcher=slurm", "+hydra.launcher.additional_parameters={mail_type: END}",
+                      "--cfg", "hydra"], tmp_path, monkeypatch, capsys)  # fmt: skip
+    assert ended.code == 0 and "mail_type: END" in ended.out
+
+
+@pytest.mark.parametrize(
+    "setting", ["hydra.searchpath: '[pkg://parltwin_planted]'", "hydra.sweep.dir: elsewhere"]
+)
+def test_a_sweeps_parameters_set_nothing_of_hydras_own(
+    setting: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A preset's ``hydra.sweeper.params`` are applied by Hydra to each job after every check: a search
+    path there imported a package (``pkg://``), and a folder there wrote the jobs over a user's
+    files elsewhere, left behind after the exit code 2."""
+    planted = tmp_path / "code" / "parltwin_planted"
+    planted.mkdir(parents=True)
+    (planted / "__init__.py").write_text("import pathlib\npathlib.Path(__file__).with_name('RAN').touch()\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    mine = tmp_path / "mine" / "experiment"
+    mine.mkdir(parents=True)
+    (mine / "shared.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - compare\n  - _self_\nhydra:\n  mode: MULTIRUN\n  sweeper:\n"
+        f"    params:\n      +scenario: kz_bicameral_2023,kz_kurultai_2026\n      {setting}\n"
+    )
+    (tmp_path / "elsewhere" / "0").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "0" / "config.yaml").write_text("the user's own\n")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    args = ["--config-dir", str(tmp_path / "mine"), "experiment=shared", *SHORT, "hydra.sweep.dir=sweep"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT, ended.err
+    assert ended.one_line.startswith(f"parltwin: error: hydra.sweeper.params.{setting.split(':')[0]}=")
+    assert not (planted / "RAN").exists()
+    assert (
+        sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "__pycache__" not in p.parts) == before
+    )
+    assert (tmp_path / "elsewhere" / "0" / "config.yaml").read_text() == "the user's own\n"
+
+
+def test_the_observed_figures_command_imports_no_package_named_as_a_search_path(tmp_path: Path) -> None:
+    """``python -m experiments.observed 'hydra.searchpath=[pkg://X]'`` imported X (the working folder
+    is on the path of ``python -m``)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "planted").mkdir()
+    (tmp_path / "planted" / "__init__.py").write_text("open('RAN', 'w').close()\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments.observed", "hydra.searchpath=[pkg://planted]",
+         "--replications", "1"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert done.returncode == EXIT_BAD_INPUT and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "hydra.searchpath='pkg://planted' is not allowed" in done.stderr
+    assert not (tmp_path / "RAN").exists()
+
+
+@pytest.mark.parametrize(
+    ("entry", "name"),
+    [
+        ("initiators", "public.office"),  # a dot: a path of two keys (experiment=fit failed with a traceback)
+        ("topics", '=HYPERLINK("http://x.example","t")'),  # a spreadsheet's formula in records.csv
+        ("committees", "-cmd"),
+        ("stages", "a/b"),
+    ],
+)
+def test_every_name_in_a_preset_is_a_plain_name(
+    entry: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Names of a preset's entries become paths, columns, file names and CSV cells: only a
+    parliament's own name was held to letters, digits, '_' and '-'."""
+    import yaml
+
+    mine = tmp_path / "mine" / "parliament"
+    mine.mkdir(parents=True)
+    (mine / "odd.yaml").write_text(
+        yaml.safe_dump({"defaults": ["single_queue", "_self_"], entry: {name: None}})
+    )
+    args = [
+        "--config-dir",
+        str(tmp_path / "mine"),
+        "parliament=odd",
+        "~citizens",
+        "~channels",
+        "hydra.run.dir=run",
+    ]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT
+    assert (
+        ended.one_line
+        == f"parltwin: error: parliament.{entry}={name!r} is not allowed: names of letters, "
+        + ("digits, '_' and '-' (not first): they name columns, files and paths")
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
 @pytest.mark.parametrize(
@@ -1502,6 +1625,21 @@ def test_a_preset_chosen_beside_a_scenario_that_chooses_another_is_refused(
             "null, processes or threads",
         ),
         (["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.batch_size=-1"], "auto or a positive"),
+        (
+            ["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.pre_dispatch=foo"],
+            "a multiple of n_jobs",
+        ),
+        (["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.max_nbytes=lots"], "a size in bytes"),
+        (
+            ["-m", "hydra/launcher=joblib", "seed=1,2", "hydra.launcher.temp_folder=/tmp"],
+            "temp_folder='/tmp'",
+        ),
+        (
+            ["-m", "hydra/launcher=joblib", "seed=1,2", "+hydra.launcher.x=1"],
+            "the joblib launcher takes n_jobs",
+        ),
+        (["hydra.job_logging.version=2"], "hydra.job_logging.version=2 is not allowed: 1"),
+        (["hydra.hydra_logging.version=2"], "hydra.hydra_logging.version=2 is not allowed: 1"),
         (["experiment=compare", "experiment.replicatons=2"], "experiment.replicatons is not allowed: one of"),
         (["experiment=compare", "experiment.replicatons=2"], "did you mean replications?"),
         (
