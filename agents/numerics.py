@@ -19,13 +19,33 @@ import warnings
 VARIABLE = "NPY_DISABLE_CPU_FEATURES"
 #: numpy's AVX-512 dispatch targets (its names since 2.4).
 AVX512 = "X86_V4 AVX512_ICL AVX512_SPR"
+#: OpenBLAS picks its kernels by the CPU too, and its dot products sum in another order on each
+#: (a citizens' mean view, a consultation's audience: another ledger on an AVX-512 machine). One
+#: kernel for every x86-64 machine that has AVX2 and FMA, which OpenBLAS reads once, at its load.
+BLAS_VARIABLE = "OPENBLAS_CORETYPE"
+BLAS_CORE = "Haswell"
 
 
 def portable() -> None:
-    """Turn numpy's AVX-512 kernels off for this process and those it starts, if numpy has not
-    loaded yet (on x86-64 only: elsewhere numpy would warn of targets it does not have)."""
+    """Turn numpy's AVX-512 kernels off, and give OpenBLAS one kernel, for this process and those it
+    starts, if numpy has not loaded yet (on x86-64 only: elsewhere numpy would warn of targets it
+    does not have, and OpenBLAS has other kernels)."""
     if "numpy" not in sys.modules and platform.machine().lower() in ("x86_64", "amd64"):
         os.environ.setdefault(VARIABLE, AVX512)
+        if _has("avx2", "fma"):
+            os.environ.setdefault(BLAS_VARIABLE, BLAS_CORE)
+
+
+def _has(*flags: str) -> bool:
+    """Whether the CPU has these features (Linux's ``/proc/cpuinfo``; elsewhere: not known, no)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(flags) <= set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return False
 
 
 def as_c_library() -> bool:

@@ -177,3 +177,23 @@ def _probe(_: int) -> bool:
     from agents.numerics import as_c_library
 
     return as_c_library()
+
+
+def _blas_core(_: int) -> str:
+    from threadpoolctl import threadpool_info
+
+    return next(i.get("architecture", "") for i in threadpool_info() if i["internal_api"] == "openblas")
+
+
+def test_openblas_runs_one_kernel_in_every_process_of_a_run() -> None:
+    """OpenBLAS picked its kernel by the CPU: on an AVX-512 machine its dot products summed in
+    another order, and the seeded runs of a preset with channels gave other ledgers (the stored
+    digests failed there). The project gives it one kernel before numpy loads, here and in the
+    processes it starts."""
+    from agents.numerics import BLAS_CORE, _has
+    from experiments.pool import PoolSpec, imap
+
+    if not _has("avx2", "fma"):
+        pytest.skip("a CPU without AVX2 and FMA: OpenBLAS keeps its own kernel")
+    assert _blas_core(0) == BLAS_CORE
+    assert list(imap(_blas_core, [0, 1], PoolSpec(workers=2))) == [BLAS_CORE, BLAS_CORE]
