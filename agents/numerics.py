@@ -32,11 +32,11 @@ def portable() -> None:
     does not have, and OpenBLAS has other kernels)."""
     if "numpy" not in sys.modules and platform.machine().lower() in ("x86_64", "amd64"):
         os.environ.setdefault(VARIABLE, AVX512)
-        if _has("avx2", "fma"):
+        if has_features("avx2", "fma"):
             os.environ.setdefault(BLAS_VARIABLE, BLAS_CORE)
 
 
-def _has(*flags: str) -> bool:
+def has_features(*flags: str) -> bool:
     """Whether the CPU has these features (Linux's ``/proc/cpuinfo``; elsewhere: not known, no)."""
     try:
         with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
@@ -72,6 +72,14 @@ ADVICE = (
     "numpy's AVX-512 kernels are on in this process (numpy loaded before parltwin, or "
     f"{VARIABLE} set otherwise): seeded runs give other numbers here than on other machines; "
     f"import parltwin first, or set {VARIABLE}='{AVX512}' before Python starts"
+)
+
+
+#: What to do where OpenBLAS loaded with a kernel of its own choice.
+BLAS_ADVICE = (
+    f"OpenBLAS runs a kernel of its own choice in this process (numpy loaded before parltwin, or "
+    f"{BLAS_VARIABLE} set otherwise): seeded runs give other numbers here than on other machines; "
+    f"import parltwin first, or set {BLAS_VARIABLE}={BLAS_CORE} before Python starts"
 )
 
 

@@ -88,14 +88,29 @@ def _worker_start() -> None:
     one_blas_thread()
 
 
+def blas_as_set() -> bool:
+    """Whether OpenBLAS runs the one kernel ``agents.numerics`` gives it (where the CPU has it)."""
+    from agents.numerics import BLAS_CORE, has_features
+
+    if not has_features("avx2", "fma"):
+        return True
+    from threadpoolctl import threadpool_info
+
+    return {i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"} <= {
+        BLAS_CORE
+    }
+
+
 def _call[T, R](fn: Callable[[T], R], item: T) -> R:
     """A task on a Dask worker, which may have joined the cluster after the job started. A worker
-    whose numpy gives other numbers than the C library's refuses (its records would differ from
-    the same seeds' anywhere else)."""
-    from agents.numerics import ADVICE, portable_here
+    whose numpy gives other numbers than the C library's, or whose OpenBLAS runs another kernel,
+    refuses (its records would differ from the same seeds' anywhere else)."""
+    from agents.numerics import ADVICE, BLAS_ADVICE, portable_here
 
     if not portable_here():
         raise RuntimeError(f"Dask worker on {os.uname().nodename}: {ADVICE}")
+    if not blas_as_set():
+        raise RuntimeError(f"Dask worker on {os.uname().nodename}: {BLAS_ADVICE}")
     one_blas_thread()
     return fn(item)
 

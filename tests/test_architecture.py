@@ -205,10 +205,10 @@ def test_openblas_runs_one_kernel_in_every_process_of_a_run() -> None:
     another order, and the seeded runs of a preset with channels gave other ledgers (the stored
     digests failed there). The project gives it one kernel before numpy loads, here and in the
     processes it starts."""
-    from agents.numerics import BLAS_CORE, _has
+    from agents.numerics import BLAS_CORE, has_features
     from experiments.pool import PoolSpec, imap
 
-    if not _has("avx2", "fma"):
+    if not has_features("avx2", "fma"):
         pytest.skip("a CPU without AVX2 and FMA: OpenBLAS keeps its own kernel")
     assert _blas_core(0) == BLAS_CORE
     assert list(imap(_blas_core, [0, 1], PoolSpec(workers=2))) == [BLAS_CORE, BLAS_CORE]

@@ -541,3 +541,22 @@ def test_a_scheduler_given_by_address_is_checked_before_anything_is_written_and_
     assert run("experiment.workers=1", "hydra.run.dir=serial").code == 0
     records = files(tmp_path / "serial" / "replications")
     assert len(records) == 2 and files(tmp_path / "dask" / "replications") == records
+
+
+def test_a_dask_worker_whose_blas_runs_another_kernel_refuses_its_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker that joined the cluster with numpy loaded first runs OpenBLAS's own kernel, whose
+    dot products give other ledgers: it refuses, as one whose numpy gives other numbers does."""
+    import threadpoolctl
+
+    from agents import numerics
+    from experiments import pool
+
+    monkeypatch.setattr(numerics, "has_features", lambda *flags: True)
+    info = [{"internal_api": "openblas", "architecture": "SkylakeX"}]
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: info)
+    with pytest.raises(RuntimeError, match="OPENBLAS_CORETYPE=Haswell"):
+        pool._call(abs, -1)
+    info[0]["architecture"] = numerics.BLAS_CORE
+    assert pool._call(abs, -1) == 1
