@@ -90,3 +90,27 @@ def test_a_declared_change_must_name_a_part_of_the_scenario(tmp_path: Path) -> N
         and "reform.changes='chanels.petitions' is not allowed: a path of the scenario" in r.stderr
     )
     assert not (tmp_path / "run").exists()
+
+
+TIMING = ("duration", "deadline_days", "deemed", "fail_prob", "scale_by_complexity")
+
+
+def _to_the_head_of_state(stages: dict) -> list[tuple[str, object]]:
+    """The stages a law passes last before the head of state's desk, with their durations."""
+    signing = {name for name, s in stages.items() if s["kind"] == "sign"}
+    return sorted((name, s["duration"]) for name, s in stages.items() if s.get("on_pass") in signing)
+
+
+@pytest.mark.parametrize("scenario", scenarios_of("reform_comparison")[1:])
+def test_what_the_reform_does_not_change_takes_the_same_time_in_both_procedures(scenario: str) -> None:
+    """``parliament.stages`` is declared as a whole, so the test above passes any change inside it:
+    the Kurultai forwarded a law to the President in 10 days and the bicameral Parliament at once,
+    and its "slower to law" finding was those 10 days. A stage both procedures have takes the same
+    time, and a law reaches the head of state by the same way in both."""
+    base, other = resolved(BASELINE)["parliament"]["stages"], resolved(scenario)["parliament"]["stages"]
+    shared = sorted(set(base) & set(other))
+    assert {"committee", "signature", "transmission"} <= set(shared)
+    for name in shared:
+        assert [base[name].get(k) for k in TIMING] == [other[name].get(k) for k in TIMING], name
+    last = _to_the_head_of_state(base)
+    assert [name for name, _ in last] == ["transmission"] and _to_the_head_of_state(other) == last
