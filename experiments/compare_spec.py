@@ -11,7 +11,7 @@ from omegaconf import DictConfig
 
 from experiments.params import check, distinct_names, options, positive_int, workers
 from experiments.pool import BACKENDS, PoolSpec
-from scenarios.validate import refuse_targets
+from scenarios.allowlist import check_instantiable
 
 KIND = "compare"
 #: Who runs a sweep's replications: one pool once every job is done, or each job its own.
@@ -71,7 +71,7 @@ def scheduler_at(address: str) -> tuple[str, int] | None:
 def compare_spec(node: Any) -> CompareSpec:
     """Check the ``experiment`` node of a ``compare`` run; ``ConfigError`` names the first problem."""
     if isinstance(node, DictConfig):
-        refuse_targets(node, "experiment")
+        check_instantiable(node, "experiment")
     s = options(node, {**asdict(CompareSpec()), "metrics": list(HEADLINE)})
     positive_int(s, "replications")
     workers(s)

@@ -35,7 +35,7 @@ from experiments.pool import BACKENDS, PoolSpec
 from experiments.replicate import Task, pending
 from experiments.worlds import SAMPLERS, Assumption, apply, apply_typed, design, space, values
 from scenarios import Config, ConfigError, validate
-from scenarios.validate import refuse_targets
+from scenarios.allowlist import check_instantiable
 from sim.engine.streams import replication_seeds
 
 KIND = "robustness"
@@ -81,7 +81,7 @@ class RobustnessSpec:
 def robustness_spec(node: Any) -> RobustnessSpec:
     """Check the ``experiment`` node of a robustness run; ``ConfigError`` names the first problem."""
     if isinstance(node, DictConfig):
-        refuse_targets(node, "experiment")
+        check_instantiable(node, "experiment")
     defaults = {**asdict(RobustnessSpec()), "scenarios": list(SCENARIOS), "metrics": list(HEADLINE)}
     defaults["same"] = dict(SAME)
     s = options(node, defaults)

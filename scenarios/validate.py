@@ -42,12 +42,6 @@ def _subset(path: str, values: Iterable[int], allowed: range, what: str) -> None
     need(path, vals, bool(vals) and all(v in allowed for v in vals), what)
 
 
-def refuse_targets(node: Any, path: str = "") -> None:
-    """Refuse anything that names code (``_target_``, ``()``) in ``node``, whose path in the whole
-    config is ``path``: nothing in a user's file is instantiated."""
-    check_instantiable(node, path)
-
-
 def _close(key: str, known: Iterable[str]) -> str:
     near = difflib.get_close_matches(key, list(known), n=1)
     return f" (did you mean {near[0]}?)" if near else ""
@@ -99,7 +93,7 @@ def typed_config(cfg: DictConfig) -> tuple[Config, list[str]]:
     """The typed ``Config`` of a composed DictConfig (interpolations resolved), and the paths of the
     entries a preset removed (``null``). A field that describes what is modelled and that no preset
     stated is refused (``scenarios.stated``)."""
-    refuse_targets(cfg)
+    check_instantiable(cfg)
     check_schema_keys(cfg)
     check_finite(cfg)
     kind = OmegaConf.get_type(cfg)

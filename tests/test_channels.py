@@ -53,11 +53,15 @@ def test_no_channels_keeps_the_legislative_ledger(parliament: str) -> None:
     assert not all(runs["digital"].frames[f].equals(runs["detached"].frames[f]) for f in LEGISLATIVE)
 
 
-def test_petition_thresholds_and_deadlines(digital) -> None:
-    conf, run = digital
+def test_petition_thresholds_and_deadlines() -> None:
+    """At the platform's 50,000 signatures no petition of a run reaches its threshold (a documented
+    miss: docs/validation.md), so the checks of what follows it held over empty tables: here the
+    threshold is low enough for some to reach it, be answered and become bills."""
+    conf, run = _run("channels=kz_digital", "years=3", "channels.petitions.epetition_kz.threshold=200")
     spec = conf.channels.petitions["epetition_kz"]
     p = run.frames["petitions"]
     assert len(p) > 0
+    assert p["threshold_at"].notna().sum() > 0 and p["answered"].notna().sum() > 0 and (p["bill"] >= 0).any()
     moderated = p[p["moderated"].notna()]
     assert (moderated["moderated"] >= moderated["submitted"]).all()
     assert not p.loc[p["rejected"], "listed"].any()

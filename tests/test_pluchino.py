@@ -68,10 +68,23 @@ def test_vectorised_votes_match_the_rules_written_out(n_ind: int) -> None:
     assert 0 < passed.sum() < passed.size  # the comparison is not trivially all-or-nothing
 
 
-def test_the_count_uses_the_projects_tally() -> None:
+def test_the_count_uses_the_projects_tally(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's votes are counted by the parliament's own count, with its rule: an act with
+    half of the members for it fails (not more than half)."""
     yes = np.array([[1, 1, 0], [1, 0, 0], [0, 1, 0], [1, 0, 1]], bool)
     t = tally(yes, np.ones_like(yes), 4, RULES["absolute"], 0.0)
     assert t.passed.tolist() == [True, False, False]  # 2 of 4 is not more than half
+    counted: list[tuple[int, object]] = []
+
+    def spy(yes: np.ndarray, present: np.ndarray, members: int, rule: object, quorum: float) -> object:
+        counted.append((members, rule))
+        return tally(yes, present, members, rule, quorum)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl, "tally", spy)
+    model = Parliament(n=30, p=0.6, r=0.3, acts=40)
+    passed, _ = vote(model, draw(model, seed=5, legislatures=[0]), 7)
+    assert counted and set(counted) == {(30, RULES[model.rule])}
+    assert passed.size and 0 < passed.sum() < passed.size
 
 
 def test_a_small_run_is_hump_shaped_with_its_peak_near_the_closed_form() -> None:

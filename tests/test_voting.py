@@ -114,14 +114,22 @@ def test_fraction_rules_of_members_and_of_those_present() -> None:
     assert not tally(y, p, 100, Rule.of(4, 5, "present"), 0.5).passed[0]  # 60 < 64
 
 
-def test_kernel_over_many_bills_matches_bill_by_bill() -> None:
+def test_free_members_vote_the_spatial_gain_of_the_model_description() -> None:
+    """Members who owe their party nothing (loyalty 0, no noise, no signal) vote yes exactly where
+    the spatial gain of the module's formula (``spatial_gain``) is positive, in the chamber's matrix
+    form over many bills and in a committee's form over one: the in-place arithmetic of
+    ``support`` and ``support_one`` is the formula it describes."""
     rng = np.random.default_rng(1)
     ideal = rng.uniform(-1, 1, 50)
+    d = deputies(ideal.tolist(), [0] * 50, 0.0, {"a": PartyConf(position=0.0)})
     pos, sq = rng.uniform(-1, 1, 20), rng.uniform(-1, 1, 20)
     gain = spatial_gain(ideal, pos, sq)
+    assert 0 < (gain > 0).sum() < gain.size
+    yes = d.support(pos, sq, np.zeros(20, dtype=bool), None, np.random.default_rng(0))
+    np.testing.assert_array_equal(yes, gain > 0)
     for j in range(20):
-        col = spatial_gain(ideal, pos[j : j + 1], sq[j : j + 1])[:, 0]
-        np.testing.assert_array_equal(gain[:, j], col)
+        one = d.support_one(float(pos[j]), float(sq[j]), False, None, np.random.default_rng(0))
+        np.testing.assert_array_equal(one, gain[:, j] > 0)
 
 
 @pytest.mark.parametrize("rule", [*RULES.values(), Rule.of(3, 5, "present"), Rule.of(2, 3, "present")])

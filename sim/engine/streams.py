@@ -39,10 +39,6 @@ class Streams:
             gen = self._cache[name] = np.random.Generator(np.random.PCG64(ss))
         return gen
 
-    def names(self) -> list[str]:
-        """The streams used so far, for the manifest."""
-        return sorted(self._cache)
-
 
 def replication_seeds(base_seed: int, n: int) -> list[int]:
     """Seeds for ``n`` replications; the same list for every scenario of an experiment (CRN)."""
