@@ -27,6 +27,9 @@ from sim.metrics import Metric
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "parltwin"
+#: Contexts whose entries are texts of a preset, not names: shown as written when not translated.
+TEXTS = frozenset({"description", "reason"})
+
 #: The languages of the interface: code -> its own name.
 LANGUAGES: dict[str, str] = dict(zip(CODES, ("English", "Қазақша", "Русский"), strict=True))
 DEFAULT = "en"
@@ -120,9 +123,10 @@ class Translator:
     def name(self, context: str, name: str) -> str:
         """A name from a preset (stage, channel, group...) in this language; itself if unknown. A
         stage that a vote of several readings expanded into (``X_k``, ``X_amendments_k``) is named
-        after the vote's stage."""
+        after the vote's stage. A text (a description, a reason: contexts of :data:`TEXTS`) is
+        given as written when unknown (its ids keep their underscores)."""
         text = self.catalog.pgettext(context, name)
-        if text != name:
+        if text != name or context in TEXTS:
             return text
         stem, _, k = name.rpartition("_")
         if context == "stage" and stem and k.isdigit():

@@ -55,8 +55,8 @@ def undefined(x: Any) -> bool:
 
 
 def pvalue(p: float) -> str:
-    """A p-value as people read it: two significant digits, ``< 0.001`` below."""
-    return "< 0.001" if p < 0.001 else f"{p:.2g}"
+    """A p-value as people read it: ``p = `` two significant digits, ``p < 0.001`` below."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
 
 def changes_of(label: str, diffs: Sequence[Difference]) -> dict[str, Any]:
@@ -122,7 +122,7 @@ class Numbers:
             "diff": self.value(metric, row["diff"], True),
             "ci": self.ci(metric, row["diff_ci_low"], row["diff_ci_high"], True),
             "css": "clear" if found else "same",
-            "p": "" if undefined(p_adj) else self.tr.gettext("p = {p}", p=pvalue(p_adj)),
+            "p": "" if undefined(p_adj) else pvalue(p_adj),
             "verdict": verdict,
         }
 

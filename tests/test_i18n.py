@@ -382,3 +382,15 @@ def test_a_scenarios_reasons_for_its_changes_are_translated() -> None:
     for lang in ("kk", "ru"):
         tr = translator(lang)
         assert all(tr.name("reason", r) != r for r in reasons), lang
+
+
+def test_a_text_of_a_preset_keeps_its_ids_where_it_has_no_translation() -> None:
+    """A reason or description unknown to the catalog (the user's own, an exported scenario's) lost
+    its ids' underscores in English ("the kz kurultai 2026 preset"): a name falls back to words,
+    a text stays as written."""
+    from experiments.i18n import translator
+
+    tr = translator("en")
+    said = "the kz_kurultai_2026 preset in place of kz_bicameral_2023 (moved: committee_capacity=10)"
+    assert tr.name("reason", said) == tr.name("description", said) == said
+    assert tr.name("stage", "public_office") == "public office"  # a name without a translation

@@ -499,3 +499,11 @@ def test_the_answer_leaves_out_responsiveness_where_no_citizens_are() -> None:
     assert "1 measures" not in with_ and "speed and throughput, 0 better, 1 worse" in with_
     assert "лучше — 0, хуже — 1" in answer([{**base, "all": [fast]}], False, translator("ru"))[0]
     assert "нет граждан" in answer([{**base, "all": [fast]}], False, translator("ru"))[0]
+
+
+def test_a_small_p_value_reads_p_below_a_thousandth() -> None:
+    """The report printed "p = < 0.001"."""
+    from experiments.report import pvalue
+
+    shown = [pvalue(p) for p in (0.0004, 0.001, 0.0123, 1.0)]
+    assert shown == ["p < 0.001", "p = 0.001", "p = 0.012", "p = 1"]
