@@ -273,9 +273,9 @@ PARAMETERS: dict[str, Parameter] = _registry(
         1,
         4,
         "readings",
-        "readings of a bill in its first chamber (votes before it leaves the chamber)",
+        "readings of a bill in the chamber that adopts it first (the Mazhilis; the Kurultai, the only one)",
         integer=True,
-        label="Readings in the first chamber",
+        label="Readings of a bill",
         lever="procedure",
     ),
     Parameter(
