@@ -161,6 +161,11 @@ def test_robustness_is_shown_when_the_file_is_there(
     assert not at.exception
     tables = [t for t in at.dataframe if "fewer days to law" in str(t.value.to_numpy())]
     assert tables and not any("not yet computed" in i.value for i in at.info)
+    assert any("is not a table that" in w.value and "finding_share" in w.value for w in at.warning)
+    at.text_input(key="robustness_dir").set_value(str(tmp_path / "nowhere")).run()
+    assert any("There is no folder" in w.value for w in at.warning)
+    assert not any("not yet computed" in i.value for i in at.info)
+    at.text_input(key="robustness_dir").set_value(str(folder)).run()
 
     head = "metric,scenario,baseline,share_better,share_worse,share_unclear,share_higher,share_lower,"
     head += "finding,finding_share,holds,deciding_assumptions\n"

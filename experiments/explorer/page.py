@@ -111,23 +111,19 @@ def named(scenario: str) -> str:
     return scenario if chosen is None else Scenario(*chosen).name
 
 
+#: The columns of ``robustness.csv`` the page reads its verdicts from.
+ROBUSTNESS_COLUMNS = frozenset(
+    ("metric", "scenario", "share_unclear", "share_higher", "share_lower", "finding", "finding_share")
+) | {"holds"}
+
+
 def robustness_table(
     table: pd.DataFrame, tr: Translator, measures: dict[str, str] | None = None
 ) -> pd.DataFrame:
     """``robustness.csv`` for people: per measure (by its name in ``measures``) and scenario, the
     shares of worlds (%), the verdict and the deciding assumptions; a file of another shape is shown
     as it is."""
-    need = {
-        "metric",
-        "scenario",
-        "share_unclear",
-        "share_higher",
-        "share_lower",
-        "finding",
-        "finding_share",
-        "holds",
-    }
-    if not need <= set(table.columns):
+    if not set(table.columns) >= ROBUSTNESS_COLUMNS:
         return table
     _ = tr.gettext
     # one pair of columns for both kinds of measure: separate ones left every other row's empty
@@ -870,6 +866,8 @@ def main() -> None:
         if linked(path) or why is not None:
             why = why or "a symbolic link"
             st.warning(_("{path} could not be read: {reason}", path=plain_text(path), reason=why))
+        elif where.strip() and not Path(where).is_dir():
+            st.warning(_("There is no folder {path}.", path=plain_text(where)))
         elif not path.is_file():
             st.info(_("Robustness not yet computed for this folder ({path}).", path=plain_text(path)))
         else:
@@ -882,6 +880,16 @@ def main() -> None:
                     _("{path} could not be read: {reason}", path=plain_text(path), reason=plain_text(why))
                 )
             else:
+                missing = sorted(ROBUSTNESS_COLUMNS - set(found_table.columns))
+                if missing:
+                    st.warning(
+                        _(
+                            "{path} is not a table that `parltwin experiment=robustness` writes (it has no "
+                            "{columns}): no verdict can be read from it, and it is shown as it is.",
+                            path=plain_text(path),
+                            columns=", ".join(missing),
+                        )
+                    )
                 st.dataframe(shown_table, hide_index=True)  # cells as text: no Markdown of the file's
                 ran = {str(x) for x in found_table["scenario"]} if "scenario" in found_table else set()
                 bases = {str(x) for x in found_table.get("baseline", [])}
