@@ -113,8 +113,17 @@ def named(scenario: str) -> str:
 
 #: The columns of ``robustness.csv`` the page reads its verdicts from.
 ROBUSTNESS_COLUMNS = frozenset(
-    ("metric", "scenario", "share_unclear", "share_higher", "share_lower", "finding", "finding_share")
-) | {"holds"}
+    (
+        "metric",
+        "scenario",
+        "share_unclear",
+        "share_higher",
+        "share_lower",
+        "finding",
+        "finding_share",
+        "holds",
+    )
+)
 
 
 def robustness_table(
