@@ -153,7 +153,10 @@ class WorkDays:
         return self._workday[int(day)]
 
     def after(self, day: float, n: float) -> float:
-        """The day offset ``n`` working days after ``day`` (a deadline; a weekend rolls forward)."""
+        """The day offset ``n`` working days after ``day`` (a deadline; a weekend rolls forward): a
+        submission on a day off is registered on the next working day and its term runs from there,
+        as numpy's ``busday_offset(..., roll="forward")`` counts (one working day after a Saturday
+        is the Tuesday, after a Friday the Monday)."""
         k = int(np.ceil(n))
         while int(day) + 2 * k + 7 >= self._span:
             self._extend(2 * self._span)
