@@ -83,17 +83,17 @@ class Docket:
         """A new draft: it enters the procedure at stage ``start`` now, or when introduction opens."""
         now = self.env.now
         bill = Bill(
-            self._next_id,
-            initiator,
-            topic,
-            self.topic_names[topic],
-            position,
-            complexity,
-            government,
-            math.nan,
-            start,
-            priority,
-            now,
+            id=self._next_id,
+            initiator=initiator,
+            topic=topic,
+            topic_name=self.topic_names[topic],
+            position=position,
+            complexity=complexity,
+            government=government,
+            introduced=math.nan,  # when introduction opens (now, or when it reopens)
+            start=start,
+            priority=priority,
+            drafted=now,
         )
         self._next_id += 1
         reopens = None if self._always_open else self.introduction.reopens(now)
