@@ -125,6 +125,9 @@ def test_a_year_simulated_says_why_the_share_answered_within_a_year_is_not_shown
     assert any("needs more than a year simulated" in i.value for i in at.info)
     at.number_input(key="years").set_value(1.5).run()
     assert _shares(at) and not any("needs more than a year" in i.value for i in at.info)
+    # two replications cannot tell anything apart: the page says that few runs may hide a difference
+    said = [i.value for i in at.info if "No key number differs clearly" in i.value]
+    assert said and "with 2 replications of 1.5 years" in said[0] and "30 replications of 5 years" in said[0]
     # a whole number's preset is shown as one ("preset: 8.00" read as a share), and the levers whose
     # mechanisms may be idle say so
     helps = {s.label: s.help for s in at.slider}

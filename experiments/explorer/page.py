@@ -42,6 +42,7 @@ from experiments.explorer.scenario import (
     description,
     draw_aside,
     levers,
+    main_job,
     presets,
     run_together,
     same_world,
@@ -798,6 +799,18 @@ def main() -> None:
             st.info(_("The share of demands answered within a year needs more than a year simulated."))
         st.subheader(_("Key numbers"))
         st.table(shown["table"])
+        if shown["verdicts"] and all(v in SAME_OUTCOME for v in shown["verdicts"].values()):
+            st.info(
+                _(
+                    "No key number differs clearly with {n} of {years}: with so few runs the noise may "
+                    "hide a difference that more replications (in the sidebar) would show; the main "
+                    "job's report runs {main} of {main_years}.",
+                    n=tr.ngettext("{n} replication", "{n} replications", scen.replications),
+                    years=tr.ngettext("{n} year", "{n} years", scen.years),
+                    main=tr.ngettext("{n} replication", "{n} replications", main_job()[0]),
+                    main_years=tr.ngettext("{n} year", "{n} years", main_job()[1]),
+                )
+            )
         st.caption(
             _(
                 "Difference from the baseline: the scenario minus the baseline, replication by replication "

@@ -80,6 +80,13 @@ def cache_dir() -> Path:
 
 
 @shared(maxsize=64)
+@shared(maxsize=1)
+def main_job() -> tuple[int, float]:
+    """The replications and the years of the main job (``make run``), as its presets set them."""
+    replications = OmegaConf.load(CONFIGS / "experiment" / "compare.yaml").experiment.replications
+    return int(replications), float(OmegaConf.load(CONFIGS / "config.yaml").years)
+
+
 def scenario_presets(name: str) -> tuple[str, str] | None:
     """The parliament and channels presets a shipped scenario (``configs/scenario/``) chooses, as the
     page names a side; None for a name that is not one (a robustness run of a user's scenarios)."""
