@@ -193,10 +193,11 @@ def test_work_time_scales_a_duration_as_a_whole() -> None:
     half = apply(conf, {"work_time": 0.5}).parliament.stages
     for name, s in conf.parliament.stages.items():
         d, h = s.duration, half[name].duration
-        if "duration" in USES[s.kind]:
+        if "duration" in USES[s.kind] and d.dist != "fixed":
             assert h.mean == pytest.approx(0.5 * d.mean) and h.sd == pytest.approx(0.5 * d.sd)  # same CV
-        else:  # a vote has no duration of its own: its unused default is left alone (and valid)
-            assert h == d
+        else:  # a vote has no duration of its own (its unused default is left alone, and valid), and a
+            assert h == d  # fixed one is a legal term, not work (the law's transmission: 10 days)
+    assert half["transmission"].duration.mean == 10
     assert half["mazhilis"].between.sd == pytest.approx(0.5 * conf.parliament.stages["mazhilis"].between.sd)
 
 

@@ -234,7 +234,7 @@ def test_a_transition_to_a_removed_stage_says_it_was_removed(tmp_path: Path) -> 
     )
     with pytest.raises(ConfigError) as err:
         validate(_composed(mine, "parliament=cut"))
-    assert err.value.field == "parliament.stages.senate_review.on_pass" and err.value.value == "signature"
+    assert err.value.field == "parliament.stages.transmission.on_pass" and err.value.value == "signature"
     assert str(err.value).endswith("(parliament.stages.signature was removed: null)")
 
 
