@@ -1076,6 +1076,21 @@ def test_an_exported_scenario_declares_every_difference_from_its_baseline(
     }
 
 
+def test_a_lever_moved_with_a_swapped_preset_is_declared_with_the_swap() -> None:
+    """The Kurultai with committee capacity 10 against the bicameral Parliament declared only the
+    preset swapped: the lever, which moved the median days to law by days, was named nowhere."""
+    base, scen = (
+        Scenario("kz_bicameral_2023", "none"),
+        Scenario("kz_kurultai_2026", "none", {"committee_capacity": 10}),
+    )
+    reform = yaml.safe_load(scenario_yaml(scen, against=base))["reform"]
+    assert reform["changes"] == {
+        "parliament": "the kz_kurultai_2026 preset in place of kz_bicameral_2023; moved in the explorer: "
+        "committee_capacity=10"
+    }
+    assert reform["label"] == "kz_kurultai_2026 + none, committee_capacity=10"
+
+
 def test_a_baseline_with_the_scenarios_presets_and_assumptions_is_exported_under_a_name_of_its_own(
     tmp_path: Path,
 ) -> None:

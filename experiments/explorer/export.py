@@ -103,19 +103,27 @@ def _reform(base: Scenario, scen: Scenario) -> str:
     ours, theirs = changed(scen), changed(base)
     moved = {k: ours.get(k) for k in sorted({*ours, *theirs}) if base.levers.get(k) != scen.levers.get(k)}
     by_lever: dict[str, list[list[str]]] = {}
+    in_swapped: dict[str, str] = {}  # a lever moved inside a swapped preset -> that preset's group
     other: list[str] = []
     for d in differences(resolved_config(base), resolved_config(scen)):
-        if any(d.path == g or d.path.startswith(f"{g}.") for g in swapped):
-            continue
+        group = next((g for g in swapped if d.path == g or d.path.startswith(f"{g}.")), None)
         for name in moved:
             p = PARAMETERS[name]
             patterns = ("parliament.stages",) if p.mode == "readings" else p.paths
             if any(_under(d.path, pat) for pat in patterns):
-                by_lever.setdefault(name, []).append(_keys(d.path))
+                if group is None:
+                    by_lever.setdefault(name, []).append(_keys(d.path))
+                else:
+                    in_swapped.setdefault(name, group)
                 break
         else:
-            other.append(d.path)
+            if group is None:
+                other.append(d.path)
     changes = dict(swapped)
+    for name, group in in_swapped.items():  # said with the swap that covers its settings
+        value = moved[name]
+        if value is not None:
+            changes[group] += f"; moved in the explorer: {name}={value:g}"
     for name, paths in by_lever.items():
         first, n = paths[0], 0
         while all(len(p) > n and p[n] == first[n] for p in paths):  # their deepest common path
