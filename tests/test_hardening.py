@@ -1019,7 +1019,7 @@ def test_an_interpolation_of_hydras_own_values_resolves_as_in_the_job(
         ),
         (
             ["experiment=fit", "data=DATA", "experiment.replications=100000000", "experiment.rounds=1"],
-            "cost: 4.77e+11 bill-stage visits (100000008 runs of the records' 2.99 years",
+            "cost: 5.16e+11 bill-stage visits (100000008 runs of the records' 2.99 years",
         ),
     ],
 )
