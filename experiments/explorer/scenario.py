@@ -79,7 +79,6 @@ def cache_dir() -> Path:
     return Path(os.environ.get("PARLTWIN_APP_CACHE", "outputs/explorer"))
 
 
-@shared(maxsize=64)
 @shared(maxsize=1)
 def main_job() -> tuple[int, float]:
     """The replications and the years of the main job (``make run``), as its presets set them."""
@@ -87,6 +86,7 @@ def main_job() -> tuple[int, float]:
     return int(replications), float(OmegaConf.load(CONFIGS / "config.yaml").years)
 
 
+@shared(maxsize=64)
 def scenario_presets(name: str) -> tuple[str, str] | None:
     """The parliament and channels presets a shipped scenario (``configs/scenario/``) chooses, as the
     page names a side; None for a name that is not one (a robustness run of a user's scenarios)."""
