@@ -19,6 +19,7 @@ BLAS can depend on the number of threads).
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -88,8 +89,10 @@ def _worker_start() -> None:
     one_blas_thread()
 
 
+@functools.cache
 def blas_as_set() -> bool:
-    """Whether OpenBLAS runs the one kernel ``agents.numerics`` gives it (where the CPU has it)."""
+    """Whether OpenBLAS runs the one kernel ``agents.numerics`` gives it (where the CPU has it); asked
+    once a process, like ``agents.numerics.portable_here`` (a library's kernel is chosen at its load)."""
     from agents.numerics import BLAS_CORE, has_features
 
     if not has_features("avx2", "fma"):

@@ -359,7 +359,6 @@ JOBLIB = {
                    "null or a size in bytes (1000000, 1M, 10K, 1G)"),
     "temp_folder": (lambda v: v is None,
                     "null: joblib keeps its memory maps in the system's temporary folder, not a config's"),
-    "_target_": (lambda v: True, ""),  # checked with every target (TARGETS)
 }  # fmt: skip
 
 
@@ -369,11 +368,13 @@ def _check_launcher(cfg: dict[str, Any]) -> None:
     launcher = (cfg.get("hydra") or {}).get("launcher") or {}
     if isinstance(launcher, dict) and "joblib" in str(launcher.get("_target_", "")):
         for key in launcher:
+            if key == "_target_":  # checked with every target (TARGETS)
+                continue
             if key not in JOBLIB:
                 raise ConfigError(
                     f"hydra.launcher.{key}",
                     launcher[key],
-                    f"none: the joblib launcher takes {', '.join(k for k in JOBLIB if k != '_target_')}",
+                    f"none: the joblib launcher takes {', '.join(JOBLIB)}",
                 )
             ok, allowed = JOBLIB[key]
             if not ok(launcher[key]):

@@ -479,11 +479,12 @@ def _value(hint: Any, value: Any, at: str, removed: list[str]) -> Any:
     origin = typing.get_origin(hint)
     if origin is dict:
         item = typing.get_args(hint)[1]
+        named = _named(hint) is not None  # a mapping keyed by name, of description objects
         out = {}
         for k, v in value.items():
-            if _named(hint) is not None and not NAME.fullmatch(str(k)):
+            if named and not NAME.fullmatch(str(k)):
                 raise ConfigError(at, str(k), f"names of {NAMED}")
-            if v is None and (_named(hint) is not None or item is Any):  # removed by a derived preset
+            if v is None and (named or item is Any):  # removed by a derived preset
                 removed.append(f"{at}.{k}")
                 continue
             out[k] = _value(item, v, f"{at}.{k}", removed)
