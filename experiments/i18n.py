@@ -116,9 +116,13 @@ class Translator:
         """The count whose plural form a number takes as it is shown (``shown``: this locale's text,
         with a sign, grouping or a dash): the whole number, or :data:`FRACTION` where it shows
         decimals or no digit."""
-        whole, point, _ = shown.partition(get_decimal_symbol(self.lang))
+        whole, point, _ = shown.partition(self.decimal_symbol())
         digits = "".join(c for c in whole if c.isdigit())
         return int(digits) if digits and not point else FRACTION
+
+    def decimal_symbol(self) -> str:
+        """What separates a number's decimals in this language (``.`` or ``,``)."""
+        return str(get_decimal_symbol(self.lang))
 
     def name(self, context: str, name: str) -> str:
         """A name from a preset (stage, channel, group...) in this language; itself if unknown. A

@@ -16,7 +16,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter, ScalarFormatter
 
 from experiments.catalog import Catalog
 from experiments.figure import Figure, FigureData, group_label, offscreen, responsiveness_columns
@@ -95,11 +95,11 @@ def _legend_below(fig: MplFigure, ax: Axes, order: Sequence[str]) -> None:
     legend = ax.get_legend()
     if legend is None:
         return
-    handles = legend.legend_handles
+    handles, names = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
     legend.remove()
     longest = max(len(line) for s in order for line in wrap(s).splitlines())
     fits = max(1, int(fig.get_figwidth() * 72 / (7.2 * longest + 40)))
-    fig.legend(handles, [wrap(s) for s in order], loc="outside lower center", ncol=min(len(order), fits),
+    fig.legend(handles, [wrap(s) for s in names], loc="outside lower center", ncol=min(len(names), fits),
                frameon=False)  # fmt: skip
 
 
@@ -114,12 +114,42 @@ def _ci(within: tuple[float, float]) -> Callable[[Sequence[float]], tuple[float,
     return interval
 
 
-def _draw(width: float, height: float, paint: Callable[[MplFigure], None]) -> tuple[MplFigure, bytes]:
-    """A figure painted by ``paint`` and its PNG, laid out and rendered once, in the style's context."""
+#: Line styles that tell scenarios apart where colour alone would (the first solid).
+DASHES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
+
+
+class _Decimal(ScalarFormatter):
+    """Matplotlib's tick labels with the language's decimal symbol (``0,5`` in Russian and Kazakh)."""
+
+    def __init__(self, symbol: str) -> None:
+        super().__init__()
+        self.symbol = symbol
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", self.symbol)
+
+
+def _local_decimals(fig: MplFigure, tr: Translator) -> None:
+    """Plain numeric ticks of every axis written with the language's decimal symbol."""
+    symbol = tr.decimal_symbol()
+    if symbol == ".":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(_Decimal(symbol))
+
+
+def _draw(
+    width: float, height: float, paint: Callable[[MplFigure], None], tr: Translator
+) -> tuple[MplFigure, bytes]:
+    """A figure painted by ``paint`` and its PNG, laid out and rendered once, in the style's context,
+    its ticks' decimals as ``tr``'s language writes them."""
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.95):
         fig = MplFigure(figsize=(width, height), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         paint(fig)
+        _local_decimals(fig, tr)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
         return fig, buf.getvalue()
@@ -165,7 +195,7 @@ def laws_per_year(summary: pd.DataFrame, order: Sequence[str], tr: Translator | 
             xlabel=tr.gettext("laws enacted per year"), ylabel="", title=tr.gettext("Laws enacted per year")
         )
 
-    return _figure("laws_per_year", _draw(8, 1.2 + 0.8 * len(order), paint), tr)
+    return _figure("laws_per_year", _draw(8, 1.2 + 0.8 * len(order), paint, tr), tr)
 
 
 def lead_time_ecdf(leads: pd.DataFrame, order: Sequence[str], tr: Translator | None = None) -> Figure:
@@ -173,10 +203,13 @@ def lead_time_ecdf(leads: pd.DataFrame, order: Sequence[str], tr: Translator | N
 
     def paint(fig: MplFigure) -> None:
         ax = fig.subplots()
-        sns.ecdfplot(
-            data=leads, x="lead_time_days", hue="scenario", hue_order=order, palette=_palette(order),
-            lw=2, ax=ax,
-        )  # fmt: skip
+        pal = _palette(order)
+        for k, s in enumerate(order):  # one curve a scenario, told apart by its dashes as by its colour
+            days = leads.loc[leads["scenario"] == s, "lead_time_days"]
+            if len(days):
+                sns.ecdfplot(x=days, color=pal[s], ls=DASHES[k % len(DASHES)], lw=2, label=s, ax=ax)
+        if ax.lines:
+            ax.legend()
         ax.axhline(0.5, ls="--", lw=1, color="grey")
         right = float(np.percentile(leads["lead_time_days"], 99.5)) if len(leads) else None
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -189,7 +222,7 @@ def lead_time_ecdf(leads: pd.DataFrame, order: Sequence[str], tr: Translator | N
         )
         _legend_below(fig, ax, order)
 
-    return _figure("lead_time_ecdf", _draw(8, 5 + 0.25 * len(order), paint), tr)
+    return _figure("lead_time_ecdf", _draw(8, 5 + 0.25 * len(order), paint, tr), tr)
 
 
 def stage_time(
@@ -223,7 +256,7 @@ def stage_time(
         fig.suptitle(tr.gettext("Time spent in each stage"))
 
     rows = sum(len(p) + 1 for _, p in panels)
-    return _figure("stage_time", _draw(8, 1.0 + 0.32 * rows, paint), tr)
+    return _figure("stage_time", _draw(8, 1.0 + 0.32 * rows, paint, tr), tr)
 
 
 def responsiveness(
@@ -252,7 +285,7 @@ def responsiveness(
         _legend_below(fig, ax, order)
 
     height = 2.4 + 0.45 * len(groups) * max(1, len(order)) ** 0.5 + 0.25 * len(order)
-    return _figure("responsiveness", _draw(8, height, paint), tr)
+    return _figure("responsiveness", _draw(8, height, paint, tr), tr)
 
 
 def differences(
@@ -297,7 +330,7 @@ def differences(
         fig.suptitle(tr.gettext("Difference from the baseline"))
 
     height = 0.6 + (0.8 + 0.45 * sum(n.count("\n") + 1 for n in names)) * len(metrics)
-    return _figure("differences", _draw(8, height, paint), tr)
+    return _figure("differences", _draw(8, height, paint, tr), tr)
 
 
 def intervals(
@@ -335,7 +368,7 @@ def intervals(
             ax.set_xlim(left=0, right=max(1.0, float(np.nanmax(hi)) * 1.1))
         ax.set(xlabel=unit, ylabel="", title=textwrap.fill(tr.label(m), 70))
 
-    drawn, png = _draw(8, 1.4 + 0.7 * len(order), paint)
+    drawn, png = _draw(8, 1.4 + 0.7 * len(order), paint, tr)
     caption = tr.gettext(
         "Average over replications (diamond) with its 95% confidence interval (bar); the axis starts at zero."
     )

@@ -75,7 +75,7 @@ def shares(robust: pd.DataFrame, labels: dict[str, str], described: Catalog, tr:
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
 
     height = 1.2 + len(metrics) * (0.5 + 0.42 * len(scen))
-    drawn, png = _draw(8.5, height, paint)
+    drawn, png = _draw(8.5, height, paint, tr)
     return Figure(
         "robustness_shares",
         tr.gettext("In how many plausible worlds each finding holds"),
@@ -147,7 +147,7 @@ def effects_figure(
         for ax in axes[len(r) :]:
             ax.set_visible(False)
 
-    drawn, png = _draw(4.2 * cols, 3.6 * rows, paint)
+    drawn, png = _draw(4.2 * cols, 3.6 * rows, paint, tr)
     return Figure(
         "robustness_effects",
         tr.gettext("The effect in each world against the assumption that decides it"),

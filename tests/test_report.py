@@ -507,3 +507,28 @@ def test_a_small_p_value_reads_p_below_a_thousandth() -> None:
 
     shown = [pvalue(p) for p in (0.0004, 0.001, 0.0123, 1.0)]
     assert shown == ["p < 0.001", "p = 0.001", "p = 0.012", "p = 1"]
+
+
+@pytest.mark.parametrize(("lang", "symbol"), [("en", "."), ("ru", ","), ("kk", ",")])
+def test_tick_labels_write_decimals_as_the_language_does(lang: str, symbol: str) -> None:
+    s, described = _with_groups(("a", "b"))
+    comp = comparison(s, ["laws_per_year"], "a")
+    figs = {f.name: f for f in figures(s, s.head(0), comp, ["laws_per_year"], ["a", "b"], described,
+                                       translator(lang))}  # fmt: skip
+    ax = figs["differences"].drawn.axes[0]
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    with_decimals = [t for t in ticks if re.search(r"\d[.,]\d", t)]
+    assert with_decimals, ticks
+    assert all(symbol in t and ({".", ","} - {symbol}).isdisjoint(t) for t in with_decimals), ticks
+
+
+def test_the_time_to_law_curves_differ_in_dashes_not_only_in_colour() -> None:
+    s, described = _with_groups(("a", "b", "c"))
+    leads = pd.DataFrame({"scenario": ["a"] * 3 + ["c"] * 3, "lead_time_days": [5.0, 9, 30, 7, 8, 40]})
+    comp = comparison(s, ["laws_per_year"], "a")
+    fig = {f.name: f for f in figures(s, leads, comp, [], ["a", "b", "c"], described)}["lead_time_ecdf"]
+    lines = [ln for ln in fig.drawn.axes[0].lines if ln.get_label() in ("a", "c")]
+    assert len({ln.get_linestyle() for ln in lines}) == 2
+    # a scenario without laws draws no curve, and the legend names the curves drawn, in order
+    assert [t.get_text() for t in fig.drawn.legends[0].get_texts()] == ["a", "c"]
