@@ -34,6 +34,7 @@ from experiments.durations import FamilyFit, Sample, Spread
 from scenarios import Config
 from scenarios.errors import counted
 from scenarios.procedure import expand_readings
+from scenarios.ranges import assign
 from sim.engine.ledger import Table
 from sim.engine.parliament import DurationConf, ParliamentConf
 
@@ -328,16 +329,6 @@ def navette(tables: dict[str, Table], stage: str, level: float) -> list[Estimate
     return out
 
 
-def _set(node: Any, path: str, value: Any) -> None:
-    *parts, last = path.split(".")
-    for p in parts:
-        node = node[p] if isinstance(node, dict) else getattr(node, p)
-    if isinstance(node, dict):
-        node[last] = value
-    else:
-        setattr(node, last, value)
-
-
 def parameter_values(fitted: Fitted) -> dict[str, Any]:
     """Every fitted number the preset sets, by path within the parliament."""
     values: dict[str, Any] = {e.path: e.estimate for e in fitted.estimates if e.path is not None}
@@ -357,7 +348,7 @@ def apply_fit(
 
     out = copy.deepcopy(conf)
     for path, value in values.items():
-        _set(out.parliament, path, copy.deepcopy(value))
+        assign(out.parliament, path, copy.deepcopy(value))
     if start is not None:
         out.parliament.calendar.start = start.isoformat()
     if years is not None:

@@ -21,7 +21,7 @@ import numpy as np
 
 from scenarios import Config
 from scenarios.errors import ConfigError
-from scenarios.ranges import lookup
+from scenarios.ranges import assign, lookup
 from scenarios.validate import check_config
 
 #: The sections of a config whose presets declare ranges.
@@ -180,14 +180,9 @@ def apply_typed(conf: Config, world: Mapping[str, Any]) -> Config:
             continue
         section, inner = path.split(".", 1)
         node = getattr(out, section, None)
-        *head, last = inner.split(".")
         try:
-            parent = lookup(node, ".".join(head)) if head else node
-            lookup(parent, last)
+            lookup(node, inner)
         except KeyError:
             continue
-        if isinstance(parent, dict):
-            parent[last] = value
-        else:
-            setattr(parent, last, value)
+        assign(node, inner, value)
     return check_config(out)

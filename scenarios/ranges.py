@@ -26,6 +26,17 @@ def lookup(node: Any, path: str) -> Any:
     return node
 
 
+def assign(node: Any, path: str, value: Any) -> None:
+    """Set the value at dotted ``path`` in ``node`` (dataclasses and mappings); KeyError if the
+    parent of ``path`` is absent."""
+    *head, last = path.split(".")
+    parent = lookup(node, ".".join(head)) if head else node
+    if isinstance(parent, dict):
+        parent[last] = value
+    else:
+        setattr(parent, last, value)
+
+
 def _unread_spread(p: Any, path: str) -> bool:
     """Whether ``path`` is the sd of a duration without a spread of its own (exponential, fixed):
     a preset fitted with such a family keeps its base's range of the sd, which bounds nothing."""
