@@ -1403,3 +1403,23 @@ def test_the_cache_lets_the_least_recently_used_runs_go_past_its_limit(
     monkeypatch.setenv("PARLTWIN_APP_CACHE_MB", "lots")
     with pytest.raises(InputError, match="PARLTWIN_APP_CACHE_MB='lots': a whole number of megabytes"):
         scenario.run(replace(tiny, seed=6))  # a run that adds to the cache weighs it
+
+
+def test_a_links_lever_that_the_scenarios_presets_lack_is_named_as_such() -> None:
+    """The Senate's deadline in a link to the Kurultai was "not a setting of this page", as a misspelt
+    key: it is the page's lever, which the one-chamber scenario's presets do not have."""
+    from experiments.explorer.page import read_address, refused_text
+    from experiments.i18n import translator
+    from scenarios.parameters import PARAMETERS
+
+    settings, refused = read_address({"senate_review_days": "30", "comittee_capacity": "5"})
+    assert settings["scen_parliament"] == "kz_kurultai_2026"
+    said = {r.key: refused_text(r, translator()) for r in refused}
+    assert said["senate_review_days"] == (
+        f"The link's {PARAMETERS['senate_review_days'].label} (`senate_review_days`) is not part of the "
+        "scenario's presets (kz\\_kurultai\\_2026, none): it is left out."
+    )
+    assert "is not a setting of this page" in said["comittee_capacity"]
+    # on the bicameral scenario the same link's value is taken
+    settings, refused = read_address({"senate_review_days": "30", "scen_parliament": "kz_bicameral_2023"})
+    assert not refused and 30 in settings.values()

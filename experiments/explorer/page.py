@@ -318,6 +318,7 @@ class Refused:
     used: float | str
     whole: bool
     choices: tuple[str, ...] = ()  # a name's: the names allowed (then low and high are unused)
+    absent_from: str = ""  # a lever the scenario's presets lack: their names (then nothing is used)
 
     @property
     def known(self) -> bool:
@@ -380,7 +381,9 @@ def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refus
         out[lever_key("scen", n, named)] = kind(number(n, PARAMETERS[n].label, preset, lo, hi, kind is int))
     known = {*SETTINGS, *(n for n, _v in levers(named))}
     for key in sorted(set(address) - known):  # a misspelt setting, or a lever these presets lack
-        refused.append(Refused(key, "", str(address[key]), 0.0, 0.0, "", False))
+        lever = PARAMETERS[key].label if key in PARAMETERS and PARAMETERS[key].lever else ""
+        presets = f"{named.parliament}, {named.channels}" if lever else ""
+        refused.append(Refused(key, lever, str(address[key]), 0.0, 0.0, "", False, absent_from=presets))
     return out, refused
 
 
@@ -407,6 +410,11 @@ def refused_text(r: Refused, tr: Translator) -> str:
             "The link's `{key}` is not a setting of this page (or of its presets): it is left out.",
             key=plain_text(_quoted(r.key)),
         )
+    if r.absent_from:
+        return _(
+            "The link's {name} (`{key}`) is not part of the scenario's presets ({presets}): it is left out.",
+            name=_(r.label), key=r.key, presets=plain_text(r.absent_from),
+        )  # fmt: skip
     if r.choices:
         return _(
             "The link's {name} (`{key}`) is {value}, which is not one of its choices: the page uses {used} "
