@@ -27,6 +27,7 @@ from scenarios.cost import MAX_POINTS
 from scenarios.errors import counted
 from sim.engine.ledger import Table
 from sim.engine.parliament import ParliamentConf
+from sim.metrics import on_books
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -290,7 +291,7 @@ class Counts:
 
     def count(self, measure: str, body: str, start: float, end: float) -> float:
         """``measure`` (a key of :data:`MEASURES`) by ``body`` over days [start, end)."""
-        books = (self.introduced < end) & ~(self.finished < start)
+        books = on_books(self.introduced, self.finished, start, end)
         adopted = self.adopted if body == "parliament" else self.passed
         done = (adopted >= start) & (adopted < end)
         if measure == "bills_considered":

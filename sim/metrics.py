@@ -239,6 +239,12 @@ SESSIONS: Schema = (
 )
 
 
+def on_books(introduced: np.ndarray, finished: np.ndarray, start: float, end: float) -> np.ndarray:
+    """Which bills were on the books during [start, end): introduced before it ended, not finished
+    before it began (a bill still in the system has no finish: NaN)."""
+    return (introduced < end) & ~(finished < start)
+
+
 def session_table(tables: dict[str, Table], spans: Sequence[Session], horizon: float) -> Table:
     """One row per session: what was on the books, introduced, adopted and lapsed, and its last vote."""
     bills, votes = tables["bills"], tables["votes"]
@@ -254,7 +260,7 @@ def session_table(tables: dict[str, Table], spans: Sequence[Session], horizon: f
                 s.opens,
                 s.closes,
                 s.opens >= 0 and s.closes <= horizon,
-                int(((intro < s.closes) & ~(fin < s.opens)).sum()),
+                int(on_books(intro, fin, s.opens, s.closes).sum()),
                 int(((intro >= s.opens) & (intro < s.closes)).sum()),
                 int(((adopted >= s.opens) & (adopted < s.closes)).sum()),
                 int((lapsed & (fin >= s.opens) & (fin <= s.closes)).sum()),
