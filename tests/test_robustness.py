@@ -430,6 +430,8 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     html = (tmp_path / "plain" / "report.html").read_text()
     assert "faster and more responsive?" in html and "The answer from these runs" in html
     assert "Robustness to the assumptions was not assessed" in html and "Assumptions and limitations" in html
+    # and where the shipped presets' own robustness run is reported (a file that exists)
+    assert "docs/robustness.md" in html and (Path(__file__).parents[1] / "docs" / "robustness.md").is_file()
     # each figure's numbers in a table under it, as its text alternative says (an image said its title
     # only, and the lead times', the stages' and the groups' numbers were nowhere else in the report)
     alts = re.findall(r'alt="([^"]*)"', html)
@@ -455,7 +457,7 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     )  # fmt: skip
     assert rob.code == 0, rob.err
     html = (tmp_path / "rob" / "report.html").read_text()
-    assert "Robustness read from" in html and "not assessed" not in html
+    assert "Robustness read from" in html and "not assessed" not in html and "docs/robustness.md" not in html
     findings = html.split("Main findings")[1].split("Key numbers")[0]
     items = re.findall(r"<li>(.*?)</li>", findings, flags=re.S)
     stated = [i for i in items if "higher by" in i or "lower by" in i]
