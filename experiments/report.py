@@ -438,6 +438,38 @@ def _figure(f: Figure, numbers: pd.DataFrame | None, alt: str) -> dict[str, Any]
     }
 
 
+#: What a review stage's deadline decides when its chamber has not voted (message ids).
+DEEMED = {"pass": N_("deemed approved"), "fail": N_("deemed rejected")}
+
+
+def deadline_notes(scenarios: Sequence[dict[str, Any]], tr: Translator) -> list[str]:
+    """One sentence per review stage whose deadline decides for a chamber that has not voted (the
+    scenarios that have it named): an assumption of the preset that no robustness run varies, on
+    which how fast such a parliament passes its laws depends."""
+    held: dict[tuple[str, float, str], list[str]] = {}
+    for s in scenarios:
+        stages = ((s.get("config") or {}).get("parliament") or {}).get("stages") or {}
+        for name, st in stages.items():
+            if isinstance(st, Mapping) and st.get("kind") == "review" and st.get("deadline_days"):
+                key = (str(name), float(st["deadline_days"]), str(st.get("deemed", "pass")))
+                held.setdefault(key, []).append(str(s["label"]))
+    return [
+        tr.gettext(
+            "In {scenarios}, a bill whose {stage} has seen no vote within {days} days is "
+            "{decided}, and the days run through recesses, when no sitting is held: an assumption that "
+            "the robustness run does not vary. How fast such a parliament passes its laws depends on it: "
+            "at the shipped presets, the Kurultai's fewer laws, more pending bills and longer mean time "
+            "in Parliament than the bicameral Parliament's are gone when the Senate must vote "
+            '(docs/odd.md, "Review stage").',
+            scenarios=", ".join(labels),
+            stage=tr.name("stage", stage),
+            days=tr.short(days),
+            decided=tr.gettext(DEEMED.get(deemed, deemed)),
+        )
+        for (stage, days, deemed), labels in held.items()
+    ]
+
+
 def render(
     *,
     title: str,
@@ -556,6 +588,7 @@ def render(
         robust=robustness is not None,
         robustness_dir=robustness_dir,
         important=important,
+        deadlines=deadline_notes(scenarios, tr),
         # a declared change's reason is the scenario preset's text: in the report's language where known
         changes=[
             {**c, "groups": [{**g, "reason": tr.name("reason", g["reason"])} for g in c["groups"]]}

@@ -532,3 +532,23 @@ def test_the_time_to_law_curves_differ_in_dashes_not_only_in_colour() -> None:
     assert len({ln.get_linestyle() for ln in lines}) == 2
     # a scenario without laws draws no curve, and the legend names the curves drawn, in order
     assert [t.get_text() for t in fig.drawn.legends[0].get_texts()] == ["a", "c"]
+
+
+def test_a_deadline_that_decides_for_a_silent_chamber_is_said_with_the_scenarios_that_have_it() -> None:
+    """The bicameral preset's Senate is deemed to approve after 60 days, counted through recesses: an
+    assumption that carried the Kurultai's "worse" throughput, and the report did not name it."""
+    from experiments.report import deadline_notes
+
+    review = {"kind": "review", "deadline_days": 60, "deemed": "pass"}
+    scenarios = [
+        {"label": "two", "config": {"parliament": {"stages": {"senate_review": review, "x": {}}}}},
+        {"label": "two + e", "config": {"parliament": {"stages": {"senate_review": review}}}},
+        {"label": "one", "config": {"parliament": {"stages": {"x": {"kind": "vote", "deadline_days": 9}}}}},
+    ]
+    (note,) = deadline_notes(scenarios, translator())
+    assert note.startswith("In two, two + e, a bill whose Senate review has seen no vote within 60 days is "
+                           "deemed approved, and the days run through recesses")  # fmt: skip
+    assert "robustness run does not vary" in note and "docs/odd.md" in note
+    assert deadline_notes(scenarios[2:], translator()) == []
+    ru = deadline_notes(scenarios[:1], translator("ru"))[0]
+    assert "считается одобренным" in ru and "60" in ru

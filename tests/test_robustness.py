@@ -432,6 +432,8 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     assert "Robustness to the assumptions was not assessed" in html and "Assumptions and limitations" in html
     # and where the shipped presets' own robustness run is reported (a file that exists)
     assert "docs/robustness.md" in html and (Path(__file__).parents[1] / "docs" / "robustness.md").is_file()
+    senate = "In kz_bicameral_2023, kz_bicameral_2023 + kz_digital, a bill whose Senate review has seen"
+    assert senate in html
     # each figure's numbers in a table under it, as its text alternative says (an image said its title
     # only, and the lead times', the stages' and the groups' numbers were nowhere else in the report)
     alts = re.findall(r'alt="([^"]*)"', html)
