@@ -179,14 +179,14 @@ def _check_stage(
         raise ConfigError(f"{path}.duration.dist", d.dist, f"one of {', '.join(DISTRIBUTIONS)}")
     if not d.mean >= 0:
         raise ConfigError(f"{path}.duration.mean", d.mean, "a number of days >= 0")
-    if d.dist in ("lognormal", "gamma") and not (d.sd > 0 and d.mean > 0):
-        raise ConfigError(f"{path}.duration.sd", d.sd, f"a positive sd (and mean) for {d.dist}")
+    if d.dist in ("lognormal", "gamma", "exponential") and not d.mean > 0:
+        raise ConfigError(f"{path}.duration.mean", d.mean, f"a positive number of days for {d.dist}")
+    if d.dist in ("lognormal", "gamma") and not d.sd > 0:
+        raise ConfigError(f"{path}.duration.sd", d.sd, f"a positive sd for {d.dist}")
     if d.dist in ("lognormal", "gamma") and not MIN_CV <= d.sd / d.mean <= 1 / MIN_CV:
         raise ConfigError(
             f"{path}.duration.sd", d.sd, f"between {MIN_CV:g} and {1 / MIN_CV:g} times the mean ({d.mean:g})"
         )
-    if d.dist == "exponential" and not d.mean > 0:
-        raise ConfigError(f"{path}.duration.mean", d.mean, "a positive number of days")
     if s.kind == "work":
         if s.capacity is not None and s.capacity < 1:
             raise ConfigError(f"{path}.capacity", s.capacity, "null (unlimited) or an integer >= 1")

@@ -195,3 +195,17 @@ def test_a_commands_estimate_counts_every_reading_once() -> None:
     assert len(conf.parliament.stages) == 6 and len(stages) == 10
     bills = cost.bills_per_year(conf) * conf.years
     assert cost.estimate(conf, 3).visits == pytest.approx(3 * bills * 10)
+
+
+@pytest.mark.parametrize(
+    ("changed", "field"),
+    [
+        ({"stages.upper_review.duration.mean": 0}, r"review\.duration\.mean=0\.0 .*positive number of days"),
+        ({"stages.upper_review.duration.sd": 0}, r"upper_review\.duration\.sd=0\.0 .*positive sd for gamma"),
+    ],
+)
+def test_a_durations_error_names_the_value_at_fault(changed: dict, field: str) -> None:
+    """A gamma duration's mean of 0 was refused as its sd (a value the user had not changed)."""
+    base = {"stages.upper_review.duration.dist": "gamma", "stages.upper_review.duration.sd": 10}
+    with pytest.raises(ConfigError, match=field):
+        toy_config({**base, **changed})
