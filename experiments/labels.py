@@ -13,7 +13,12 @@ NAMED_GROUPS = ("scenario", "parliament", "channels")
 
 
 def scenario_name(parliament: str, choices: dict[str, Any]) -> str:
-    """``parliament`` plus its digital channels, e.g. ``kz_kurultai_2026 + kz_digital``."""
+    """``parliament`` plus its digital channels, e.g. ``kz_kurultai_2026 + kz_digital``; led by the
+    preset chosen where its name is another (``mine (kz_bicameral_2023)``: a preset built on another
+    inherits its name unless it states its own)."""
+    chosen = choices.get("parliament")
+    if isinstance(chosen, str) and chosen not in (parliament, "null"):
+        parliament = f"{chosen} ({parliament})"
     ch = choices.get("channels")
     return f"{parliament} + {ch}" if ch not in (None, "none", "null") else parliament
 

@@ -246,6 +246,20 @@ def test_scenario_labels_name_what_sets_jobs_apart() -> None:
     assert labels == ["a, years=1", "a, years=2", "b, years=1"]
 
 
+def test_a_preset_that_inherits_its_name_is_named_by_its_file_too() -> None:
+    """``mine.yaml`` built on the bicameral preset without a ``name`` of its own was reported as
+    ``kz_bicameral_2023 #1`` beside the real one: its file's name now leads."""
+    from experiments.labels import scenario_name
+
+    assert scenario_name("kz_bicameral_2023", {"parliament": "mine"}) == "mine (kz_bicameral_2023)"
+    assert (
+        scenario_name("kz_bicameral_2023", {"parliament": "mine", "channels": "kz_digital"})
+        == "mine (kz_bicameral_2023) + kz_digital"
+    )
+    assert scenario_name("kz_kurultai_2026", {"parliament": "kz_kurultai_2026"}) == "kz_kurultai_2026"
+    assert scenario_name("x", {"parliament": None, "channels": "none"}) == "x"  # a scenario file's own
+
+
 def test_a_sweep_over_scenario_files_labels_each_by_its_file() -> None:
     """Files of one parliament share its name; what each changed is in the file, not an override."""
     swept = {"my_uni": "my_uni", "my_uni_pet": "my_uni + my_petitions", "my_uni_undeclared": "my_uni"}
