@@ -470,6 +470,38 @@ def deadline_notes(scenarios: Sequence[dict[str, Any]], tr: Translator) -> list[
     ]
 
 
+def pull_notes(scenarios: Sequence[dict[str, Any]], tr: Translator) -> list[str]:
+    """One sentence per consultation that pulls drafts towards its commenters (the scenarios that
+    have it named): the assumption the channels' laws closer to public opinion rest on."""
+    held: dict[tuple[str, float], list[str]] = {}
+    for s in scenarios:
+        consultations = (((s.get("config") or {}).get("channels") or {}).get("consultations")) or {}
+        for name, c in consultations.items():
+            if isinstance(c, Mapping) and float(c.get("position_pull") or 0) > 0:
+                held.setdefault((str(name), float(c["position_pull"])), []).append(str(s["label"]))
+    return [
+        tr.gettext(
+            "In {scenarios}, the consultation {channel} moves each draft {pull} of the way towards its "
+            "commenters' view: an assumption of ours (position_pull). Laws closer to public opinion "
+            "with the channels rest on it: with no pull, the shipped presets show no difference "
+            '(docs/odd.md, "Consultation").',
+            scenarios=", ".join(labels),
+            channel=tr.name("channel", name),
+            pull=tr.short(pull),
+        )
+        for (name, pull), labels in held.items()
+    ]
+
+
+#: What the responsiveness measures count, said wherever they are reported (message id).
+ANSWERED = N_(
+    "A citizens' demand counts as answered by any bill or law that comes near it and moves policy its "
+    "way, whether or not Parliament heard the demand, and a law already on its way when the demand "
+    "arose answers it too: the share of demands answered is high without any channel, and the days "
+    "from a demand to its law are fewer than a law's own days in Parliament (docs/odd.md, section 4)."
+)
+
+
 def render(
     *,
     title: str,
@@ -588,7 +620,10 @@ def render(
         robust=robustness is not None,
         robustness_dir=robustness_dir,
         important=important,
-        deadlines=deadline_notes(scenarios, tr),
+        deadlines=deadline_notes(scenarios, tr) + pull_notes(scenarios, tr),
+        answered=tr.gettext(ANSWERED)
+        if any(str(m).startswith(("demands_answered", "demand_to_law")) for m in metrics)
+        else "",
         # a declared change's reason is the scenario preset's text: in the report's language where known
         changes=[
             {**c, "groups": [{**g, "reason": tr.name("reason", g["reason"])} for g in c["groups"]]}

@@ -552,3 +552,19 @@ def test_a_deadline_that_decides_for_a_silent_chamber_is_said_with_the_scenarios
     assert deadline_notes(scenarios[2:], translator()) == []
     ru = deadline_notes(scenarios[:1], translator("ru"))[0]
     assert "считается одобренным" in ru and "60" in ru
+
+
+def test_the_consultations_assumed_pull_is_said_with_the_scenarios_that_have_it() -> None:
+    """The channels' laws closer to public opinion rest on the consultation's assumed pull on each
+    draft (with none, no difference): the report gave the finding and not what it rests on."""
+    from experiments.report import pull_notes
+
+    def with_pull(label: str, x: float) -> dict:
+        return {
+            "label": label,
+            "config": {"channels": {"consultations": {"portal": {"position_pull": x}}}},
+        }
+
+    (note,) = pull_notes([with_pull("a", 0.3), with_pull("b", 0.3), with_pull("c", 0.0)], translator())
+    assert note.startswith("In a, b, the consultation portal moves each draft 0.3 of the way")
+    assert pull_notes([with_pull("c", 0.0), {"label": "d", "config": {"channels": None}}], translator()) == []

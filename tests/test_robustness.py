@@ -434,6 +434,8 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     assert "docs/robustness.md" in html and (Path(__file__).parents[1] / "docs" / "robustness.md").is_file()
     senate = "In kz_bicameral_2023, kz_bicameral_2023 + kz_digital, a bill whose Senate review has seen"
     assert senate in html
+    # what the responsiveness measures count, under the key numbers; what the channels' congruence rests on
+    assert "whether or not Parliament heard the demand" in html and "(position_pull)" in html
     # each figure's numbers in a table under it, as its text alternative says (an image said its title
     # only, and the lead times', the stages' and the groups' numbers were nowhere else in the report)
     alts = re.findall(r'alt="([^"]*)"', html)
