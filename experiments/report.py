@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -442,54 +442,74 @@ def _figure(f: Figure, numbers: pd.DataFrame | None, alt: str) -> dict[str, Any]
 DEEMED = {"pass": N_("deemed approved"), "fail": N_("deemed rejected")}
 
 
+def _held_by(
+    scenarios: Sequence[dict[str, Any]], found: Callable[[dict[str, Any]], Iterator[tuple[Any, ...]]]
+) -> dict[tuple[Any, ...], str]:
+    """Each setting that ``found`` finds in the scenarios' configs, with the scenarios' labels that
+    have it, in order."""
+    held: dict[tuple[Any, ...], list[str]] = {}
+    for s in scenarios:
+        for key in found(s.get("config") or {}):
+            held.setdefault(key, []).append(str(s["label"]))
+    return {key: ", ".join(labels) for key, labels in held.items()}
+
+
+def _deadlines(config: dict[str, Any]) -> Iterator[tuple[str, float, str]]:
+    """A config's review stages whose deadline decides for a chamber that has not voted."""
+    for name, st in ((config.get("parliament") or {}).get("stages") or {}).items():
+        if isinstance(st, Mapping) and st.get("kind") == "review" and st.get("deadline_days"):
+            yield str(name), float(st["deadline_days"]), str(st.get("deemed", "pass"))
+
+
+def _pulls(config: dict[str, Any]) -> Iterator[tuple[str, float]]:
+    """A config's consultations that move drafts towards their commenters."""
+    for name, c in ((config.get("channels") or {}).get("consultations") or {}).items():
+        if isinstance(c, Mapping) and float(c.get("position_pull") or 0) > 0:
+            yield str(name), float(c["position_pull"])
+
+
 def deadline_notes(scenarios: Sequence[dict[str, Any]], tr: Translator) -> list[str]:
     """One sentence per review stage whose deadline decides for a chamber that has not voted (the
     scenarios that have it named): an assumption of the preset that no robustness run varies, on
     which how fast such a parliament passes its laws depends."""
-    held: dict[tuple[str, float, str], list[str]] = {}
-    for s in scenarios:
-        stages = ((s.get("config") or {}).get("parliament") or {}).get("stages") or {}
-        for name, st in stages.items():
-            if isinstance(st, Mapping) and st.get("kind") == "review" and st.get("deadline_days"):
-                key = (str(name), float(st["deadline_days"]), str(st.get("deemed", "pass")))
-                held.setdefault(key, []).append(str(s["label"]))
-    return [
-        tr.gettext(
-            "In {scenarios}, a bill whose {stage} has seen no vote within {days} days is "
-            "{decided}, and the days run through recesses, when no sitting is held: an assumption that "
-            "the robustness run does not vary. How fast such a parliament passes its laws depends on it: "
-            "at the shipped presets, the Kurultai's fewer laws, more pending bills and longer mean time "
-            "in Parliament than the bicameral Parliament's are gone when the Senate must vote "
-            '(docs/odd.md, "Review stage").',
-            scenarios=", ".join(labels),
-            stage=tr.name("stage", stage),
-            days=tr.short(days),
-            decided=tr.gettext(DEEMED.get(deemed, deemed)),
-        )
-        for (stage, days, deemed), labels in held.items()
-    ]
+    text = N_(
+        "In {scenarios}, a bill whose {stage} has seen no vote within {days} days is "
+        "{decided}, and the days run through recesses, when no sitting is held: an assumption that "
+        "the robustness run does not vary. How fast such a parliament passes its laws depends on it: "
+        "at the shipped presets, the Kurultai's fewer laws, more pending bills and longer mean time "
+        "in Parliament than the bicameral Parliament's are gone when the Senate must vote "
+        '(docs/odd.md, "Review stage").'
+    )
+    said = {
+        "stage": lambda v: tr.name("stage", v),
+        "days": tr.short,
+        "decided": lambda v: tr.gettext(DEEMED.get(v, v)),
+    }
+    return _notes(text, _held_by(scenarios, _deadlines), said, tr)
 
 
 def pull_notes(scenarios: Sequence[dict[str, Any]], tr: Translator) -> list[str]:
     """One sentence per consultation that pulls drafts towards its commenters (the scenarios that
     have it named): the assumption the channels' laws closer to public opinion rest on."""
-    held: dict[tuple[str, float], list[str]] = {}
-    for s in scenarios:
-        consultations = (((s.get("config") or {}).get("channels") or {}).get("consultations")) or {}
-        for name, c in consultations.items():
-            if isinstance(c, Mapping) and float(c.get("position_pull") or 0) > 0:
-                held.setdefault((str(name), float(c["position_pull"])), []).append(str(s["label"]))
+    text = N_(
+        "In {scenarios}, the consultation {channel} moves each draft {pull} of the way towards its "
+        "commenters' view: an assumption of ours (position_pull). Laws closer to public opinion "
+        "with the channels rest on it: with no pull, the shipped presets show no difference "
+        '(docs/odd.md, "Consultation").'
+    )
+    said = {"channel": lambda v: tr.name("channel", v), "pull": tr.short}
+    return _notes(text, _held_by(scenarios, _pulls), said, tr)
+
+
+def _notes(
+    text: str, held: dict[tuple[Any, ...], str], said: dict[str, Callable[[Any], str]], tr: Translator
+) -> list[str]:
+    """``text`` for each setting held (its fields in the order of ``said``, each said its way)."""
     return [
         tr.gettext(
-            "In {scenarios}, the consultation {channel} moves each draft {pull} of the way towards its "
-            "commenters' view: an assumption of ours (position_pull). Laws closer to public opinion "
-            "with the channels rest on it: with no pull, the shipped presets show no difference "
-            '(docs/odd.md, "Consultation").',
-            scenarios=", ".join(labels),
-            channel=tr.name("channel", name),
-            pull=tr.short(pull),
+            text, scenarios=labels, **{f: say(v) for (f, say), v in zip(said.items(), key, strict=True)}
         )
-        for (name, pull), labels in held.items()
+        for key, labels in held.items()
     ]
 
 
