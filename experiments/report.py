@@ -513,6 +513,13 @@ def _notes(
     ]
 
 
+#: What the mean days in Parliament count, said wherever it is reported (message id).
+STAY = N_(
+    "The mean days a bill spends in Parliament count every bill that left it, withdrawn and rejected "
+    "ones too, and those still in it at the end up to then: a scenario in which fewer bills leave early "
+    "shows a longer mean even where laws take no longer. The median days to law is the laws' own."
+)
+
 #: What the responsiveness measures count, said wherever they are reported (message id).
 ANSWERED = N_(
     "A citizens' demand counts as answered by any bill or law that comes near it and moves policy its "
@@ -641,9 +648,14 @@ def render(
         robustness_dir=robustness_dir,
         important=important,
         deadlines=deadline_notes(scenarios, tr) + pull_notes(scenarios, tr),
-        answered=tr.gettext(ANSWERED)
-        if any(str(m).startswith(("demands_answered", "demand_to_law")) for m in metrics)
-        else "",
+        answered=" ".join(
+            tr.gettext(text)
+            for text, shown in (
+                (STAY, "mean_time_in_system_days" in metrics),
+                (ANSWERED, any(str(m).startswith(("demands_answered", "demand_to_law")) for m in metrics)),
+            )
+            if shown
+        ),
         # a declared change's reason is the scenario preset's text: in the report's language where known
         changes=[
             {**c, "groups": [{**g, "reason": tr.name("reason", g["reason"])} for g in c["groups"]]}

@@ -436,6 +436,7 @@ def test_the_report_states_the_question_the_answer_and_robustness(
     assert senate in html
     # what the responsiveness measures count, under the key numbers; what the channels' congruence rests on
     assert "whether or not Parliament heard the demand" in html and "(position_pull)" in html
+    assert "withdrawn and rejected ones too" in html  # what the mean days in Parliament count
     # each figure's numbers in a table under it, as its text alternative says (an image said its title
     # only, and the lead times', the stages' and the groups' numbers were nowhere else in the report)
     alts = re.findall(r'alt="([^"]*)"', html)
