@@ -647,8 +647,9 @@ def render(
         robust=robustness is not None,
         robustness_dir=robustness_dir,
         important=important,
-        deadlines=deadline_notes(scenarios, tr) + pull_notes(scenarios, tr),
-        answered=" ".join(
+        # the assumptions of the compared presets that a finding rests on, and what key numbers count
+        assumed=deadline_notes(scenarios, tr) + pull_notes(scenarios, tr),
+        counted=" ".join(
             tr.gettext(text)
             for text, shown in (
                 (STAY, "mean_time_in_system_days" in metrics),
