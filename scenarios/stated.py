@@ -35,20 +35,20 @@ from typing import Any
 
 from agents.citizens import AgeBandConf, CitizensConf, RegionConf, SalienceConf, TopicViewConf
 from agents.committees import CommitteeConf
+from agents.council import CouncilConf
 from agents.deputies import PartyConf
 from agents.head_of_state import HeadOfStateConf
+from agents.initiative import InitiativeConf
 from agents.majority import RULE_FORMS
+from agents.voice import VoiceConf
 from scenarios.errors import ConfigError, NotGiven
 from sim.channels.analytics import AnalyticsConf
 from sim.channels.appeal import AppealConf
 from sim.channels.audience import AudienceConf
 from sim.channels.consultation import ConsultationConf
-from sim.channels.council import CouncilConf
-from sim.channels.initiative import InitiativeConf
 from sim.channels.offline import OfflineConf
 from sim.channels.petition import PetitionConf
 from sim.citizens.feedback import ChannelsConf
-from sim.citizens.voice import VoiceConf
 from sim.engine.parliament import (
     CalendarConf,
     ChamberConf,

@@ -20,12 +20,9 @@ from sim.metrics import Metric
 
 if TYPE_CHECKING:
     from agents.citizens import CitizenGroups
+    from agents.voice import Voice
     from sim.citizens.demands import DemandBook
-    from sim.citizens.voice import Voice
     from sim.engine.calendar import WorkDays
-
-#: Puts a bill from citizen demand into the procedure: (initiator, topic, position, rng) -> bill id.
-TableBill = Callable[[str, int, float, np.random.Generator], int]
 
 
 @dataclass(frozen=True)

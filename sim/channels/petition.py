@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from agents.council import TableBill
 from sim.channels.audience import Audience, AudienceConf
-from sim.channels.base import Citizens, TableBill, count, median_days, topic_table
+from sim.channels.base import Citizens, count, median_days, topic_table
 from sim.channels.service import Desk
 from sim.engine.ledger import Column, Schema, Table, filled_record
 

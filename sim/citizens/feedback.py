@@ -26,17 +26,17 @@ from typing import Any
 import numpy as np
 
 from agents.citizens import GROUP_LANGUAGES, CitizenGroups, CitizensConf
+from agents.council import Council, CouncilConf
+from agents.initiative import Initiative, InitiativeConf
+from agents.voice import Voice, VoiceConf
 from sim.channels.analytics import AnalyticsChannel, AnalyticsConf
 from sim.channels.appeal import AppealChannel, AppealConf
 from sim.channels.base import Channel, Citizens, Intake, carried_outcomes, channel_metric
 from sim.channels.consultation import ConsultationChannel, ConsultationConf
-from sim.channels.council import Council, CouncilConf
-from sim.channels.initiative import Initiative, InitiativeConf
 from sim.channels.offline import OfflineConf, OfflinePath
 from sim.channels.petition import PetitionChannel, PetitionConf
 from sim.citizens.demands import DEMANDS, DemandBook
 from sim.citizens.responsiveness import responsiveness
-from sim.citizens.voice import Voice, VoiceConf
 from sim.engine.calendar import WorkDays
 from sim.engine.ledger import Bill, Column, Schema, Table, from_columns
 from sim.engine.model import ParliamentModel

@@ -1,4 +1,4 @@
-"""A demand-fed initiator (the People's Council of the 2026 Constitution).
+"""The People's Council of the 2026 Constitution: an initiator fed by citizens' voiced demand.
 
 It has no Poisson stream of its own: it meets every ``365 / rate_per_year`` days, takes the topic and
 side with the most voice in the whole population (population-weighted voice level), and if that
@@ -8,12 +8,15 @@ up is spent. Without channels nobody's voice reaches it, and it tables nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.channels.base import TableBill
-from sim.citizens.voice import Voice
+from agents.voice import Voice
+
+#: Puts a bill from citizen demand into the procedure: (initiator, topic, position, rng) -> bill id.
+TableBill = Callable[[str, int, float, np.random.Generator], int]
 
 
 @dataclass

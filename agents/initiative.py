@@ -9,12 +9,21 @@ spent. With nothing voiced (no channels), bills are left as drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
 from agents.deputies import Deputies
-from sim.citizens.voice import Voice
-from sim.engine.ledger import Bill
+from agents.voice import Voice
+
+
+class Draft(Protocol):
+    """What the author of a bill may change in it when taking up a demand (a ledger's ``Bill``)."""
+
+    initiator: str
+    topic: int
+    topic_name: str
+    position: float
 
 
 @dataclass
@@ -43,7 +52,7 @@ class Initiative:
         self.bases = voice.base_of(deputies)
         self.taken = 0
 
-    def introduced(self, bill: Bill) -> None:
+    def introduced(self, bill: Draft) -> None:
         voice = self.voice
         if bill.initiator not in self.initiators or voice.quiet or self.share <= 0:
             return
