@@ -8,6 +8,7 @@ from omegaconf import DictConfig
 
 from agents.deputies import PartyConf
 from agents.numerics import warn_unless_portable
+from scenarios.citizens import channels_of
 from scenarios.procedure import expand_readings
 from scenarios.schema import Config
 from scenarios.validate import validate
@@ -35,10 +36,12 @@ def compose(conf: Config | DictConfig, seed: int | None = None) -> tuple[Parliam
     parliament's topics). A composed DictConfig is validated first; a ``Config`` is taken as valid."""
     if isinstance(conf, DictConfig):
         conf = validate(conf)
-    model = ParliamentModel(parliament_of(conf), seed=conf.seed if seed is None else seed, years=conf.years)
+    parliament = parliament_of(conf)
+    model = ParliamentModel(parliament, seed=conf.seed if seed is None else seed, years=conf.years)
     layer = None
     if conf.citizens is not None and set(conf.citizens.topics) & set(conf.parliament.topics):
-        layer = Feedback(model, conf.citizens, conf.channels or ChannelsConf()).attach()
+        channels = channels_of(conf.channels or ChannelsConf(), parliament)
+        layer = Feedback(model, conf.citizens, channels).attach()
     return model, layer
 
 

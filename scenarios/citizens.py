@@ -9,6 +9,7 @@ so that presets combine by merging (``kz_digital`` = the Kazakh ones).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from agents.citizens import GROUP_LANGUAGES, CitizensConf
@@ -18,6 +19,30 @@ from sim.citizens.feedback import ChannelsConf
 
 #: Languages a channel may list.
 LANGUAGES = (*GROUP_LANGUAGES, "english")
+
+
+# -- resolution ----------------------------------------------------------------------------------
+def tabling_initiator(parliament: Any) -> str:
+    """Who tables a petition's bill where its preset says ``auto``: the parliament's first initiator
+    fed by citizens' demands (the People's Council), else its first government initiator, else its
+    first."""
+    inits = parliament.initiators
+    for pick in (lambda c: c.from_demands, lambda c: c.government, lambda c: True):
+        for name, c in inits.items():
+            if pick(c):
+                return str(name)
+    raise ValueError("the parliament has no initiator")
+
+
+def channels_of(ch: ChannelsConf, parliament: Any) -> ChannelsConf:
+    """The channels the engine runs: every petition's ``auto`` initiator named (the description is
+    resolved once, here, and the simulation takes it as it is)."""
+    named = {
+        n: dataclasses.replace(p, initiator=tabling_initiator(parliament))
+        for n, p in ch.petitions.items()
+        if p.initiator == "auto"
+    }
+    return dataclasses.replace(ch, petitions={**ch.petitions, **named}) if named else ch
 
 
 # -- validation ----------------------------------------------------------------------------------

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from scenarios import ConfigError, simulate, validate
-from scenarios.build import compose
+from scenarios.build import build, compose
 from sim.channels.petition import final_signatures, signature_time
 from sim.channels.service import Desk
+from sim.citizens.feedback import Feedback
 from sim.engine.calendar import WorkDays
 from tests.conftest import compose_config, run_cli
 
@@ -75,6 +76,26 @@ def test_petition_thresholds_and_deadlines() -> None:
     assert (answered["answered"] >= answered["threshold_at"]).all()
     assert (p.loc[p["bill"] >= 0, "answered"].notna()).all()
     assert run.summary["channel_epetition_kz_submissions"] == len(p)
+
+
+@pytest.mark.parametrize(
+    ("parliament", "tabler"), [("kz_kurultai_2026", "peoples_council"), ("kz_bicameral_2023", "government")]
+)
+def test_a_petitions_auto_initiator_is_named_before_the_run(parliament: str, tabler: str) -> None:
+    """``initiator: auto`` is resolved once, from the description (the demand-fed initiator, else the
+    government): the engine is handed a named initiator, tables the petitions' bills under it, and
+    refuses a description left unresolved."""
+    low = "channels.petitions.epetition_kz.threshold=200"  # low enough for petitions to become bills
+    conf = validate(compose_config([f"parliament={parliament}", "channels=kz_digital", "years=3", low]))
+    assert conf.channels.petitions["epetition_kz"].initiator == "auto"  # the user's file, as written
+    model, layer = compose(conf, 1)
+    assert layer is not None and layer.intakes[0].initiator == tabler
+    run = model.run()
+    p = run.frames["petitions"]
+    bills = run.frames["bills"].set_index("bill").loc[p.loc[p["bill"] >= 0, "bill"], "initiator"]
+    assert len(bills) > 0 and (bills == tabler).all()
+    with pytest.raises(ValueError, match="initiator 'auto'"):
+        Feedback(build(conf, 1), conf.citizens, conf.channels)
 
 
 def test_appeals_answered_on_time_unless_the_desk_overloads() -> None:

@@ -109,10 +109,11 @@ class Feedback:
         side = Citizens(groups, self.demands, self.voice, model.status_quo, self.workdays)
 
         self.offline = OfflinePath(channels.offline, streams["channels/offline"])
+        for n, s in channels.petitions.items():
+            if s.initiator not in p.initiators:  # ``auto`` is named by scenarios.citizens.channels_of
+                raise ValueError(f"petition {n}: initiator {s.initiator!r} is not one of the parliament's")
         self.intakes: list[Intake] = [
-            PetitionChannel(
-                n, s, side, self.table_bill, self.initiator_for(s.initiator), streams[f"channels/{n}"]
-            )
+            PetitionChannel(n, s, side, self.table_bill, s.initiator, streams[f"channels/{n}"])
             for n, s in channels.petitions.items()
         ]
         self.intakes += [
@@ -163,17 +164,6 @@ class Feedback:
             fx.signals.append(self.voice.signal)
         fx.drafts.extend([*self.analytics, *self.consultations])
         return self
-
-    def initiator_for(self, name: str) -> str:
-        """The initiator that tables a channel's bills (``auto``: demand-fed, else government)."""
-        if name != "auto":
-            return name
-        inits = self.initiators
-        for pick in (lambda c: c.from_demands, lambda c: c.government, lambda c: True):
-            for n, c in inits.items():
-                if pick(c):
-                    return n
-        raise ValueError("the parliament has no initiator")
 
     def table_bill(self, initiator: str, topic: int, position: float, rng: np.random.Generator) -> int:
         """Put a bill from citizen demand into the procedure; returns its id."""
