@@ -203,7 +203,7 @@ def test_robustness_is_shown_when_the_file_is_there(
         )  # the rows above: each finding read in its own column
         assert f"{shares[r["this page's finding"]]}% of 16 worlds" in r["what the robustness run says of it"]
     assert len(own) >= 1
-    from experiments.explorer.page import lever_key
+    from experiments.explorer.address import lever_key
 
     work = lever_key("scen", "work_time", Scenario("kz_kurultai_2026", "none"))
     at.slider(key=work).set_value(1.2).run()
@@ -1119,7 +1119,7 @@ def test_a_baseline_with_the_scenarios_presets_and_assumptions_is_exported_under
 def test_every_lever_offers_only_values_the_scenario_accepts_and_its_presets_value(
     parliament: str, channels: str
 ) -> None:
-    from experiments.explorer.page import lever_range
+    from experiments.explorer.address import lever_range
     from experiments.explorer.scenario import checked, spans
 
     s = Scenario(parliament, channels, years=1.0)
@@ -1176,7 +1176,7 @@ def test_a_links_values_the_page_refuses_are_said_with_the_range_allowed_and_the
     cache: Path,
 ) -> None:
     """A shared link's value out of range (or not a number) was dropped without a word."""
-    from experiments.explorer.page import lever_range
+    from experiments.explorer.address import lever_range
     from experiments.explorer.scenario import spans
 
     at = _opened({"committee_capacity": "999", "seed": "-3", "vote_noise": "![x](http://127.0.0.1:9/a.png)"})
@@ -1206,7 +1206,7 @@ def test_a_links_values_the_page_refuses_are_said_with_the_range_allowed_and_the
 def test_a_links_names_the_page_does_not_know_are_said_and_bounds_are_not_rounded(cache: Path) -> None:
     """A misspelt preset, language or setting in a shared link opened another comparison without a
     word; a bound rounded to 1.06 said that 1.06 was not allowed "from 0.945 to 1.06"."""
-    from experiments.explorer.page import lever_range
+    from experiments.explorer.address import lever_range
     from experiments.explorer.scenario import spans
 
     at = _opened({"scen_channels": "kz_digitl", "lang": "de", "comittee_capacity": "5"})
@@ -1353,7 +1353,7 @@ def test_a_link_that_asks_for_many_replications_runs_them_only_on_a_click(cache:
     planner's own horizon and replications run as they always did."""
     from streamlit.testing.v1 import AppTest
 
-    from experiments.explorer.page import LINK_BUDGET
+    from experiments.explorer.address import LINK_BUDGET
 
     asked = {"years": "21", "replications": "3"}
     assert LINK_BUDGET < 21 * 3
@@ -1408,7 +1408,7 @@ def test_the_cache_lets_the_least_recently_used_runs_go_past_its_limit(
 def test_a_links_lever_that_the_scenarios_presets_lack_is_named_as_such() -> None:
     """The Senate's deadline in a link to the Kurultai was "not a setting of this page", as a misspelt
     key: it is the page's lever, which the one-chamber scenario's presets do not have."""
-    from experiments.explorer.page import read_address, refused_text
+    from experiments.explorer.address import read_address, refused_text
     from experiments.i18n import translator
     from scenarios.parameters import PARAMETERS
 
