@@ -126,6 +126,17 @@ class Numbers:
             "verdict": verdict,
         }
 
+    def possible(self, metric: str, row: Any) -> str:
+        """A measure with no clear difference, and the differences its runs leave possible (the
+        paired difference's 95% interval): "no clear difference" is not "no difference"."""
+        if undefined(row["diff_ci_low"]):
+            return self.label(metric)
+        low, high = (self.value(metric, row[k], True) for k in ("diff_ci_low", "diff_ci_high"))
+        return self.tr.gettext(
+            "{measure} ({low} to {high} {unit})",
+            measure=self.label(metric), low=low, high=high, unit=self.unit(metric, diff=True, after=high),
+        )  # fmt: skip
+
     def finding(self, metric: str, row: Any) -> str:
         size = self.value(metric, abs(row["diff"]))
         fields = {
@@ -609,7 +620,7 @@ def render(
                 f["found"].append({"text": numbers.finding(m, r), "robust": note})
                 f["all"].append({"aspect": aspect, "class": found})
             else:
-                f["unclear_in"].append(numbers.label(m))
+                f["unclear_in"].append(numbers.possible(m, r))
                 f["all"].append({"aspect": aspect, "class": "unclear"})
         diff_table.append({"label": numbers.label(m), "unit": numbers.unit(m, diff=True), "cells": dcells})
     seeds = [int(s) for s in manifest.get("seeds", [])]

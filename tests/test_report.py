@@ -151,7 +151,45 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
     assert "T &amp; &lt;b&gt;" in html and "parltwin &lt;x&gt;" in html
     assert "Laws enacted per year: higher by 10.0 laws / year" in html
     assert re.search(r"Laws enacted per year: higher by [^<]*\. That is better\.", html)
-    assert "No clear difference in: Bills still pending at the end." in html
+    pending = comp[(comp["metric"] == "backlog_end") & (comp["scenario"] == labels[1])].iloc[0]
+    # what the runs leave possible, not only that nothing was found
+    said = re.search(
+        r"No clear difference in: Bills still pending at the end \(([-+][\d.]+) to ([-+][\d.]+) bills\)\.",
+        html,
+    )
+    assert said is not None
+    assert [float(x) for x in said.groups()] == pytest.approx(
+        [pending["diff_ci_low"], pending["diff_ci_high"]], abs=0.01
+    )
+    assert "“No clear difference” is not “no difference”" in html
+
+
+def test_with_no_clear_difference_the_report_gives_the_differences_left_possible() -> None:
+    """ "No clear difference" read alone is taken for "no difference": each measure is followed by the
+    interval of differences the runs leave possible, in the report's language."""
+    labels = ("base", "other")
+    s = _synthetic(labels)
+    s.loc[s["scenario"] == "other", "laws_per_year"] -= 10  # the same level as the baseline
+    comp = comparison(s, ["laws_per_year", "backlog_end"], "base")
+    assert not comp["diff"].isna().all()
+    for lang, said in (
+        ("en", "No clear difference in any measure: "),
+        ("ru", "Ни в одном показателе нет явного отличия: "),
+    ):
+        html = render(
+            title="T",
+            comparison=comp,
+            metrics=["laws_per_year", "backlog_end"],
+            described=Catalog(ENGINE),
+            scenarios=[
+                {"label": x, "description": x, "channels": "none", "replications": 10} for x in labels
+            ],
+            figures=[],
+            manifest={"command": "parltwin", "seeds": list(range(10))},
+            tr=translator(lang),
+        )
+        line = html[html.index(said) :].split("\n")[0]
+        assert line.count("(") == 2 and line.count(" to " if lang == "en" else " до ") == 2, line
 
 
 def test_a_difference_is_a_finding_by_its_holm_adjusted_p_value_and_says_so_when_adjustment_decides() -> None:
