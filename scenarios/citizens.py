@@ -16,13 +16,14 @@ from agents.citizens import GROUP_LANGUAGES, CitizensConf
 from scenarios.checks import in_range, need, non_negative
 from scenarios.checks import positive as positive_number
 from sim.citizens.feedback import ChannelsConf
+from sim.engine.parliament import ParliamentConf
 
 #: Languages a channel may list.
 LANGUAGES = (*GROUP_LANGUAGES, "english")
 
 
 # -- resolution ----------------------------------------------------------------------------------
-def tabling_initiator(parliament: Any) -> str:
+def tabling_initiator(parliament: ParliamentConf) -> str:
     """Who tables a petition's bill where its preset says ``auto``: the parliament's first initiator
     fed by citizens' demands (the People's Council), else its first government initiator, else its
     first."""
@@ -34,7 +35,7 @@ def tabling_initiator(parliament: Any) -> str:
     raise ValueError("the parliament has no initiator")
 
 
-def channels_of(ch: ChannelsConf, parliament: Any) -> ChannelsConf:
+def channels_of(ch: ChannelsConf, parliament: ParliamentConf) -> ChannelsConf:
     """The channels the engine runs: every petition's ``auto`` initiator named (the description is
     resolved once, here, and the simulation takes it as it is)."""
     named = {
