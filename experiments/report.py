@@ -191,6 +191,41 @@ def clear(row: Any) -> bool:
     return bool(row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0)
 
 
+#: Measures that count what a parliament is given as well as what it does with it: a finding on one
+#: of them says so where the scenario is given more (or fewer) bills than its baseline.
+COUNTS_ARRIVALS = ("laws_per_year",)
+ARRIVALS = "bills_introduced_per_year"
+
+
+def arrivals_note(numbers: Numbers, metric: str, by: pd.DataFrame, scenario: str) -> str:
+    """Where a scenario is given clearly more or fewer bills a year than its baseline (a body fed
+    by its channels tables some), a finding on its laws a year is partly those bills: say how many,
+    so that more laws is not read as a faster parliament. Empty otherwise."""
+    if metric not in COUNTS_ARRIVALS or (ARRIVALS, scenario) not in by.index:
+        return ""
+    r = by.loc[(ARRIVALS, scenario)]
+    if undefined(r["diff"]) or not clear(r):
+        return ""
+    size = numbers.value(ARRIVALS, abs(r["diff"]))
+    fields = {
+        "size": size,
+        "unit": numbers.unit(ARRIVALS, diff=True, after=size),
+        "low": numbers.value(ARRIVALS, r["diff_ci_low"], True),
+        "high": numbers.value(ARRIVALS, r["diff_ci_high"], True),
+    }
+    if r["diff"] > 0:
+        return numbers.tr.gettext(
+            "It is also given more bills than the baseline, {size} {unit} more (95% CI {low} to {high}): "
+            "laws a year count the bills a parliament is given as well as what it does with them.",
+            **fields,
+        )
+    return numbers.tr.gettext(
+        "It is also given fewer bills than the baseline, {size} {unit} fewer (95% CI {low} to {high}): "
+        "laws a year count the bills a parliament is given as well as what it does with them.",
+        **fields,
+    )
+
+
 def outcome(metric: Any, diff: float) -> str:
     """better / worse by the metric's direction; higher / lower for a metric without one."""
     direction = "higher" if diff > 0 else "lower"
@@ -617,7 +652,8 @@ def render(
                     note = {"holds": False, "covered": False, "text": tr.gettext(NOT_COVERED)}
                 else:
                     note = None
-                f["found"].append({"text": numbers.finding(m, r), "robust": note})
+                arrivals = arrivals_note(numbers, m, by, o["label"])
+                f["found"].append({"text": numbers.finding(m, r), "robust": note, "arrivals": arrivals})
                 f["all"].append({"aspect": aspect, "class": found})
             else:
                 f["unclear_in"].append(numbers.possible(m, r))

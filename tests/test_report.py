@@ -164,6 +164,40 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
     assert "“No clear difference” is not “no difference”" in html
 
 
+def test_more_laws_from_more_bills_given_are_said_to_be_so() -> None:
+    """A scenario given more bills (a body its channels feed tables some) passes more laws a year
+    without processing them faster: the finding says how many more bills it was given, and says
+    nothing where both were given the same bills."""
+    labels = ("base", "fed")
+    s = _synthetic(labels)
+    metrics = ["laws_per_year", "backlog_end", "bills_introduced_per_year"]
+    for given, said in ((0.0, False), (1.1, True)):
+        s["bills_introduced_per_year"] = (
+            130.0 + np.where(s["scenario"] == "fed", given, 0.0) + s["seed"] % 3 * given
+        )
+        comp = comparison(s, metrics, "base")
+        for lang, text in (
+            ("en", "It is also given more bills than the baseline, "),
+            ("ru", "Он также получает больше законопроектов"),
+        ):
+            html = render(
+                title="T",
+                comparison=comp,
+                metrics=metrics,
+                described=Catalog(ENGINE),
+                scenarios=[
+                    {"label": x, "description": x, "channels": "none", "replications": 10} for x in labels
+                ],
+                figures=[],
+                manifest={"command": "parltwin", "seeds": list(range(10))},
+                tr=translator(lang),
+            )
+            assert (text in html) is said, (lang, given)
+    row = comp[(comp["metric"] == "bills_introduced_per_year") & (comp["scenario"] == "fed")].iloc[0]
+    assert row["diff_ci_low"] > 0  # the case said is one whose interval leaves out zero
+    assert "на 1,10 " in html  # the last page drawn: the Russian one, with the bills given more
+
+
 def test_with_no_clear_difference_the_report_gives_the_differences_left_possible() -> None:
     """ "No clear difference" read alone is taken for "no difference": each measure is followed by the
     interval of differences the runs leave possible, in the report's language."""
