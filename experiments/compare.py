@@ -160,14 +160,15 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     finished(out, seeds, fp)  # refuses a folder holding another scenario before writing anything
     if not job["multirun"]:
         clear_outputs(out)
-    write_text(out / CONFIG, config_yaml(data))
     name = scenario_name(conf.parliament.name, job["choices"])
+    # The manifest first: a folder without one holds nothing of a job's (see preflight.check_resume).
     write_json(
         out / SCENARIO,
         scenario_manifest(
             conf, data, fp, seeds, name, job["num"], job["overrides"], job["choices"], job["command"]
         ),
     )
+    write_text(out / CONFIG, config_yaml(data))
     result: dict[str, Any] = {"folder": str(out), "replications": spec.replications}
     if job["multirun"] and spec.pool == "sweep":  # the sweep's pool runs them (experiments.sweep)
         result["declared"] = len(pending(conf, seeds, out, fp, spec.ledger))

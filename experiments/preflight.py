@@ -547,8 +547,10 @@ def check_resume(job: Job) -> None:
     spec = compare_spec(exp)
     fp = fingerprint(job.task)
     allowed = "an empty folder, or one holding replications of this same scenario and seed"
-    _holds_only(job.out, JOB_FILES, allowed)
     manifest = job.out / SCENARIO
+    # A job writes its manifest before anything else: without one, the files are not a job's (a
+    # user's summary.csv or report.html was taken for a run's and written over).
+    _holds_only(job.out, JOB_FILES if manifest.is_file() else (), allowed)
     if manifest.is_file() and read_json(manifest, MANIFEST_KEYS, "a job's manifest")["fingerprint"] != fp:
         raise ConfigError("run folder", str(job.out), allowed)
     finished(job.out, replication_seeds(job.conf.seed, spec.replications), fp)
@@ -606,12 +608,17 @@ def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
     ours = {j.out.resolve() for j in jobs}
     entries = [d for d in sorted(sweep.iterdir()) if not d.name.startswith(".")]  # hidden: temporary files
     resumed = any(d.resolve() in ours and (d / SCENARIO).is_file() for d in entries)
+    hydras = resumed or _hydras(sweep / MULTIRUN)
     for d in entries:
         if d.is_symlink():
             raise ConfigError(
                 "hydra.sweep.dir", str(sweep), f"a folder without symbolic links (it holds {d.name}, one)"
             )
-        if d.resolve() in ours or d.name == MULTIRUN or (resumed and d.name in {*OUTPUTS, FIGURES}):
+        if (
+            d.resolve() in ours
+            or (d.name == MULTIRUN and hydras)
+            or (resumed and d.name in {*OUTPUTS, FIGURES})
+        ):
             continue
         what = f"{d.name}/, a job this sweep does not run" if (d / SCENARIO).is_file() else d.name
         raise ConfigError(
@@ -619,6 +626,18 @@ def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
             str(sweep),
             f"a new folder, or one holding only this sweep's jobs and outputs (it holds {what})",
         )
+
+
+def _hydras(path: Path) -> bool:
+    """Whether ``path`` is a ``multirun.yaml`` as Hydra writes it (a mapping with its ``hydra``
+    node), not a user's file of that name, which Hydra would write over."""
+    if not path.is_file() or path.is_symlink() or path.stat().st_size > 1_000_000:
+        return False
+    try:
+        data = OmegaConf.load(path)
+    except Exception:  # any YAML error: not Hydra's
+        return False
+    return isinstance(data, DictConfig) and "hydra" in data
 
 
 def check_job_folders(sweep: Path, jobs: list[Job]) -> None:

@@ -660,6 +660,18 @@ def test_a_run_is_never_written_over_another_run_or_a_users_files(
     assert snapshot(tmp_path) == before
     assert run(*sweep, "hydra.sweep.dir=sweep") == 0  # a sweep of its own resumes over its outputs
     assert run(*sweep, "hydra.sweep.dir=sweep") == 0
+    # a folder of the user's holding only files named as a comparison's, or a sweep's Hydra file:
+    # not a job's without its manifest, nor Hydra's without its node
+    for folder, names, args in (
+        ("own", ("summary.csv", "report.html", "config.yaml", "manifest.json"), ["hydra.run.dir=own"]),
+        ("notes", ("multirun.yaml",), ["-m", "hydra.sweep.dir=notes"]),
+    ):
+        (tmp_path / folder).mkdir()
+        for name in names:
+            (tmp_path / folder / name).write_text("the user's own")
+        before = snapshot(tmp_path)
+        assert run("experiment=compare", "experiment.replications=2", *args) == EXIT_BAD_INPUT, folder
+        assert snapshot(tmp_path) == before
 
 
 BOMB = "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
