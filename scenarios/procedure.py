@@ -26,6 +26,10 @@ from sim.engine.parliament import (
 
 #: The most times a bill may enter a stage on a cycle (navette rounds: the presets have 2 and 3).
 MAX_ROUNDS = 10
+#: The most readings a vote may have (parliaments hold up to three or four; each expands into stages,
+#: so a count of 100,000 had the check build and search that many before any refusal).
+MAX_READINGS = 10
+READINGS = f"an integer from 1 to {MAX_READINGS}"
 
 
 def expand_readings(stages: Mapping[str, StageConf], prefix: str = "parliament") -> dict[str, StageConf]:
@@ -34,10 +38,12 @@ def expand_readings(stages: Mapping[str, StageConf], prefix: str = "parliament")
     ``<name>_<k>`` (reading k); the last reading takes the stage's transitions."""
     out: dict[str, StageConf] = {}
     for name, s in stages.items():
+        at = f"{prefix}.stages.{name}"
+        if s.kind == "vote" and not 1 <= s.readings <= MAX_READINGS:
+            raise ConfigError(f"{at}.readings", s.readings, READINGS)
         if s.kind != "vote" or s.readings <= 1:
             out[name] = s
             continue
-        at = f"{prefix}.stages.{name}"
         if s.between is None:
             raise ConfigError(f"{at}.between", None, "the committee work between readings (a duration)")
         n = s.readings
@@ -212,8 +218,8 @@ def _check_stage(
     if s.kind == "vote":
         if s.question not in QUESTIONS:
             raise ConfigError(f"{path}.question", s.question, f"one of {', '.join(QUESTIONS)}")
-        if s.readings < 1:
-            raise ConfigError(f"{path}.readings", s.readings, "an integer >= 1")
+        if not 1 <= s.readings <= MAX_READINGS:
+            raise ConfigError(f"{path}.readings", s.readings, READINGS)
         if s.reject_rule is not None and s.on_return is None:
             raise ConfigError(
                 f"{path}.on_return", None, "the stage a bill goes to when it fails without being rejected"
@@ -330,7 +336,7 @@ def readings(stages: Mapping[str, Any]) -> list[str]:
 def set_readings(stages: Mapping[str, Any], n: int) -> None:
     """Give bills ``n`` readings wherever the procedure holds several (in place)."""
     names = readings(stages)
-    if not names or n < 1:
-        raise ConfigError("readings", n, "an integer >= 1, for a procedure with a vote of several readings")
+    if not names or not 1 <= n <= MAX_READINGS:
+        raise ConfigError("readings", n, f"{READINGS}, for a procedure with a vote of several readings")
     for name in names:
         put(stages[name], "readings", int(n))

@@ -50,7 +50,18 @@ from tests.toy import toy_config
             "parliament.stages.mazhilis.rule",
             "N/D of members",
         ),
-        ("parliament.stages.mazhilis.readings=0", "parliament.stages.mazhilis.readings", "integer >= 1"),
+        (
+            "parliament.stages.mazhilis.readings=0",
+            "parliament.stages.mazhilis.readings",
+            "integer from 1 to 10",
+        ),
+        # expanded into its stages before any count was checked: 1,000 readings was a traceback, and
+        # 100,000 a minute of checking and a growing gigabyte of memory before any refusal
+        (
+            "parliament.stages.mazhilis.readings=100000",
+            "parliament.stages.mazhilis.readings",
+            "integer from 1 to 10",
+        ),
         # Settings a stage would ignore (a committee's deadline, a vote's duration, a committee
         # stage's own capacity): each ran as if it were not there.
         (
