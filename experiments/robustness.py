@@ -192,6 +192,12 @@ def plan(
     from scenarios import cost as costs
 
     costs.check_points("experiment.worlds", spec.worlds * len(cfgs), "worlds x scenarios")
+    # before the seeds are drawn: 10 million replications' seeds ran out of memory before any refusal
+    costs.check_points(
+        "experiment.replications",
+        spec.worlds * len(cfgs) * spec.replications,
+        "runs (worlds x scenarios x replications)",
+    )
     seeds = replication_seeds(seed, spec.replications)
     data = {n: resolved(c) for n, c in cfgs.items()}
     if checked is not None and checked.spec == spec and checked.seeds == seeds:

@@ -241,6 +241,11 @@ def test_flags_that_load_other_code_or_configs_are_refused(
             "experiment.workers",
             "from 0 (one per core) to 256",
         ),
+        (  # its seeds were drawn first: 10 million replications ran out of memory before any refusal
+            ["experiment=robustness", "experiment.replications=10000000"],
+            "experiment.replications",
+            "at most 100,000",
+        ),
         (
             ["experiment=robustness", "experiment.workers=257"],
             "experiment.workers",
