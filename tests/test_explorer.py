@@ -442,6 +442,40 @@ def test_the_server_listens_on_loopback_only() -> None:
     assert args[args.index("--browser.gatherUsageStats") + 1] == "false"
 
 
+def _handshake(port: int, host: str, origin: str) -> str:
+    """The status line the server answers a browser's WebSocket handshake with."""
+    with socket.create_connection((HOST, port), timeout=30) as s:
+        s.sendall(
+            (
+                f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: streamlit\r\nOrigin: {origin}\r\n\r\n"
+            ).encode()
+        )
+        return s.recv(4096).decode(errors="replace").split("\r\n")[0]
+
+
+def test_only_the_explorers_own_pages_connect_to_it_whatever_a_config_file_says(tmp_path: Path) -> None:
+    """The page is served on 127.0.0.1, but a web page elsewhere whose name is made to point there
+    (DNS rebinding) connected under its own name, and a ``.streamlit/config.toml`` in the folder the
+    app started from could turn off the cross-origin and cross-site checks: any page could then
+    drive the explorer. Its own names connect; other names and other origins do not."""
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "config.toml").write_text(
+        "[server]\nenableCORS = false\nenableXsrfProtection = false\n"
+    )
+    port = free_port()
+    env = {**os.environ, "PARLTWIN_APP_CACHE": str(tmp_path / "cache")}
+    app = [str(PARLTWIN.with_name("parltwin-app")), "--port", str(port), "--workers", "1"]
+    with serving(app, port, env, tmp_path):
+        own = _handshake(port, f"{HOST}:{port}", f"http://{HOST}:{port}")
+        named = _handshake(port, f"localhost:{port}", f"http://localhost:{port}")
+        rebound = _handshake(port, f"rebind.example:{port}", f"http://rebind.example:{port}")
+        foreign = _handshake(port, f"{HOST}:{port}", "http://elsewhere.example")
+    assert " 101 " in own and " 101 " in named, (own, named)
+    assert " 101 " not in rebound and " 101 " not in foreign, (rebound, foreign)
+
+
 @pytest.fixture
 def served(server: tuple[str, subprocess.Popen]) -> str:
     return server[0]

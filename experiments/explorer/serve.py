@@ -19,8 +19,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 HOST = "127.0.0.1"
 
 
+#: The names by which a browser reaches the page (its ``Host`` header): any other is refused, so
+#: that a web page whose own name is made to point at 127.0.0.1 (DNS rebinding) cannot connect.
+HOSTS = (HOST, "localhost")
+
+
 def argv(port: int = 8501) -> list[str]:
-    """The ``streamlit run`` arguments: this machine only, no browser opened, no usage statistics."""
+    """The ``streamlit run`` arguments: this machine only, under its own names, from its own pages
+    (cross-origin and cross-site requests refused, whatever a ``.streamlit/config.toml`` in the
+    folder it starts from says), no browser opened, no usage statistics."""
     return [
         "streamlit",
         "run",
@@ -29,6 +36,11 @@ def argv(port: int = 8501) -> list[str]:
         HOST,
         "--server.port",
         str(port),
+        *(arg for host in HOSTS for arg in ("--server.allowedHosts", host)),
+        "--server.enableCORS",
+        "true",
+        "--server.enableXsrfProtection",
+        "true",
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
