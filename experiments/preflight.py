@@ -203,12 +203,26 @@ class Composer:
             cfg = compose(CONFIG_NAME, overrides=given + self.search, return_hydra_config=True)
         except AssertionError:  # OmegaConf's, for a value set inside a setting that is null
             raise _inside_null(given, lambda o: compose(CONFIG_NAME, o + self.search)) from None
+        except ValueError as e:  # a preset group given null or a number (parliament=null)
+            if not str(e).startswith("Config group override must be"):
+                raise
+            raise InputError(f"{_group_given(given)}: a config group takes a preset's name") from None
         HydraConfig.instance().set_config(cfg)  # as in the job: ``${hydra:...}`` resolves the same
         OmegaConf.set_readonly(cfg.hydra, None)  # which it made read-only: the check pins folders
         return cfg
 
     def parser(self) -> OverridesParser:
         return OverridesParser.create(config_loader=GlobalHydra.instance().hydra.config_loader)  # type: ignore[union-attr]
+
+
+def _group_given(overrides: list[str]) -> str:
+    """The first override that gives a config group (``parliament``, ``hydra/launcher``, a name with
+    no dot) something other than a name (null, a number); else all of them."""
+    for o in OverridesParser.create().parse_overrides(overrides):
+        key, value = o.key_or_group, o.value()
+        if "." not in key and not isinstance(value, str | list):
+            return o.input_line
+    return " ".join(overrides)
 
 
 def _inside_null(overrides: list[str], composes: Callable[[list[str]], Any]) -> Exception:
@@ -252,7 +266,10 @@ def expand(parsed: list[Override]) -> list[list[str]]:
         if o.is_sweep_override():
             if not o.is_discrete_sweep():
                 raise InputError(f"{o.input_line}: the basic sweeper sweeps over lists and ranges only")
-            values = itertools.islice(o.sweep_string_iterator(), costs.MAX_JOBS + 1)
+            try:
+                values = list(itertools.islice(o.sweep_string_iterator(), costs.MAX_JOBS + 1))
+            except ValueError as e:  # range(0,3,0): Python's range refuses it
+                raise InputError(f"{o.input_line}: {e}") from None
             final[key] = [f"{key}={v}" for v in values]
         else:
             final[key] = [f"{key}={o.get_value_element_as_str()}"]

@@ -426,7 +426,11 @@ def _check_sweep(cfg: dict[str, Any]) -> None:
     """A sweep's parameters vary the scenario and the experiment, never Hydra's own settings: Hydra
     applies them to each job as it composes it, after every check of the command (a search path
     there imports a package; a job's folder there writes where no check looked)."""
-    params = ((cfg.get("hydra") or {}).get("sweeper") or {}).get("params") or {}
+    sweeper = (cfg.get("hydra") or {}).get("sweeper") or {}
+    batch = sweeper.get("max_batch_size") if isinstance(sweeper, dict) else None
+    if batch is not None and not (_whole(batch) and batch > 0):  # the basic sweeper asserts it
+        raise ConfigError("hydra.sweeper.max_batch_size", batch, "null or a positive whole number of jobs")
+    params = sweeper.get("params") or {} if isinstance(sweeper, dict) else {}
     for key in params if isinstance(params, dict) else ():
         if str(key).lstrip("+~").split(".")[0].split("/")[0] == "hydra":
             raise ConfigError(

@@ -1711,3 +1711,24 @@ def test_a_run_refused_for_its_folder_leaves_hydras_files_there_as_they_were(
     args = [*SHORT, "hydra.output_subdir=.hydra", "hydra.run.dir=run"]
     assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
     assert "its config.yaml is another's" in refused([*args, "seed=7"], tmp_path, monkeypatch, capsys)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["parliament=null"], "parliament=null: a config group takes a preset's name"),
+        (["hydra/launcher=null"], "hydra/launcher=null: a config group takes a preset's name"),
+        (["parliament=1"], "parliament=1: a config group takes a preset's name"),
+        (["-m", "seed=range(0,3,0)"], "seed=range(0,3,0): range() arg 3 must not be zero"),
+        (
+            ["-m", "hydra.sweeper.max_batch_size=0", "seed=1,2"],
+            "hydra.sweeper.max_batch_size=0 is not allowed",
+        ),
+    ],
+)
+def test_what_hydra_would_answer_with_a_traceback_is_one_line(args: list[str], said: str) -> None:
+    """A group given null or a number, a range with no step and a sweeper's batch of no jobs were
+    tracebacks of Hydra's (exit 1); each is now refused by the check, on one line."""
+    with pytest.raises((InputError, ConfigError)) as err:
+        preflight.plan([*args, "quiet=true"])
+    assert str(err.value).startswith(said) and "\n" not in str(err.value)
