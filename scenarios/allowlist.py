@@ -61,8 +61,10 @@ LOG_KEYS = (
 )
 #: Keys that make Hydra (``_target_``) or logging (``()``, ``.``) call code.
 CODE_KEYS = ("_target_", "()", ".")
-#: Hydra's own folder in a run's (``hydra.output_subdir``): one plain name, never a path out of it.
-SUBDIR = re.compile(r"(?!\.\.?$)[\w.-]+")
+#: Hydra's own folder in a run's (``hydra.output_subdir``): one hidden name, never a path out of it,
+#: and never one of the run's own files (``config.yaml``, ``replications``: a name the run writes
+#: became Hydra's folder, and the run, and every rerun, failed over it or refused to resume).
+SUBDIR = re.compile(r"(?!\.\.?$)\.[\w.-]+")
 #: The settings of Hydra's submitit launchers (``SlurmQueueConf``, ``LocalQueueConf``) a config may
 #: give: the job's resources, name, queue and retries. Not ``setup``, nor keys of its own that
 #: submitit would take (``teardown``, ``srun_args``): shell lines and ``srun`` options of a job's
@@ -454,7 +456,8 @@ def _check_env(cfg: dict[str, Any]) -> None:
         raise ConfigError(
             "hydra.output_subdir",
             subdir,
-            "null or a plain folder name inside the run's folder (letters, digits, '.', '_', '-')",
+            "null or a hidden folder name inside the run's folder ('.' then letters, digits, '.', '_', '-'; "
+            "e.g. .hydra), apart from the run's own files",
         )
     env = job.get("env_set") or {}
     for name, value in env.items() if isinstance(env, dict) else ():

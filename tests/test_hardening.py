@@ -1103,6 +1103,9 @@ def test_a_run_is_not_resumed_by_another_version_of_the_model(
         (["hydra.output_subdir=OUTSIDE"], "hydra.output_subdir"),  # Hydra wrote its config files there
         (["hydra.output_subdir=.."], "hydra.output_subdir"),
         (["hydra.output_subdir=a/b"], "hydra.output_subdir"),
+        # a name the run writes became Hydra's folder: the run and every rerun failed over it
+        (["hydra.output_subdir=config.yaml"], "hydra.output_subdir"),
+        (["experiment=compare", "hydra.output_subdir=replications"], "hydra.output_subdir"),
         (["parliament.name=OUTSIDE/x"], "parliament.name"),  # a fit wrote OUTSIDE/x_fitted.yaml
         (["parliament.name=../x"], "parliament.name"),
         (  # submitit kept its pickles there, and its workers read them back
