@@ -250,6 +250,36 @@ def unfinished(jobs: list[tuple[Path, dict[str, Any]]], run_dir: Path) -> None:
             )
 
 
+def robustness_of(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The robustness run's tables a report cites from ``folder`` (its ``robustness.csv`` and, where
+    there is one, its ``assumptions.csv``), checked as ``experiment.robustness`` is: regular files,
+    not links, of a sane size, with the columns the report reads; (None, None) where there is none.
+    A run folder's own table was read through a link, and a malformed one was a traceback."""
+    import os
+
+    from experiments.compare_spec import ASSUMPTIONS_COLUMNS, ROBUSTNESS_COLUMNS, robustness_table
+
+    table, assumptions = folder / "robustness.csv", folder / "assumptions.csv"
+    if not os.path.lexists(table):
+        return None, None
+    for path, columns, optional in (
+        (table, ROBUSTNESS_COLUMNS, False),
+        (assumptions, ASSUMPTIONS_COLUMNS, True),
+    ):
+        if not robustness_table(path, columns, optional):
+            allowed = (
+                f"a robustness run's table: a regular file, not a link, with the columns {', '.join(columns)}"
+            )
+            raise ConfigError(path.name, str(path), allowed)
+    try:
+        robust = pd.read_csv(table, keep_default_na=True)
+        assumed = pd.read_csv(assumptions) if assumptions.is_file() else None
+    except (ValueError, UnicodeDecodeError) as e:  # pandas' ParserError is a ValueError
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ConfigError(table.name, str(table), f"a table pandas can read ({reason})") from None
+    return robust, assumed
+
+
 def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang: str | None = None) -> Path:
     """Build the comparison of the finished replications in ``run_dir``; return the report's path.
 
@@ -266,6 +296,8 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     manifests = [m for _, m in jobs]
     tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
     spec = compare_spec(manifests[0]["config"].get("experiment") or {})
+    robust_dir = Path(spec.robustness) if spec.robustness else run_dir
+    robust, assumed = robustness_of(robust_dir)  # before anything is written
     # Where workers were started for this run, two processes forked from their server draw the
     # figures; they start now, while the replications are read and compared.
     with side_processes(PLOTS, 2) as sides:
@@ -312,12 +344,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         | {d.path: "not declared" for d in c["undeclared"]}
         for c in changes
     }
-    robust_dir = Path(spec.robustness) if spec.robustness else run_dir
-    robust = assumed = None
-    if (robust_dir / "robustness.csv").is_file():
-        robust = pd.read_csv(robust_dir / "robustness.csv", keep_default_na=True)
-        if (robust_dir / "assumptions.csv").is_file():
-            assumed = pd.read_csv(robust_dir / "assumptions.csv")
+    if robust is not None:
         manifest["robustness"] = str(robust_dir)
     names = {
         s["label"]: (m.get("choices") or {}).get("scenario")

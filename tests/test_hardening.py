@@ -796,6 +796,36 @@ def test_a_crafted_record_or_manifest_is_one_line_not_a_traceback_or_a_hang(
     assert ended.value.code == EXIT_BAD_INPUT and says in err and len(err.strip().splitlines()) == 1
 
 
+def test_a_run_folders_own_robustness_table_is_checked_as_a_given_one_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report reads a robustness.csv in the run folder: it was read through a link to any file,
+    and a table of another shape, or a malformed one, was a traceback after the tables were written."""
+    from experiments.cli import report_main
+    from experiments.compare_spec import ROBUSTNESS_COLUMNS
+
+    args = ["experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true", "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    run, elsewhere = tmp_path / "run", tmp_path / "elsewhere.csv"
+    elsewhere.write_text(",".join(ROBUSTNESS_COLUMNS) + "\n")
+    table = run / "robustness.csv"
+    before = snapshot(run)
+    for make, says in (
+        (lambda: table.symlink_to(elsewhere), "not a link"),
+        (lambda: table.write_text("hello,world\n1,2\n"), "with the columns metric, scenario"),
+        (lambda: table.write_text(",".join(ROBUSTNESS_COLUMNS) + '\n"unclosed\n'), "a table pandas can read"),
+    ):
+        table.unlink(missing_ok=True)
+        make()
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as ended:
+            report_main(["-q", str(run)])
+        err = capsys.readouterr().err
+        assert ended.value.code == EXIT_BAD_INPUT and says in err and len(err.strip().splitlines()) == 1, err
+        table.unlink()
+        assert snapshot(run) == before  # nothing rewritten
+
+
 def test_a_run_does_not_move_into_its_folder_so_the_paths_it_is_given_stay_the_users(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
