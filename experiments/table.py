@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -46,11 +47,27 @@ def fmt(v: Any) -> str:
     return str(v)
 
 
+def printable(text: str) -> str:
+    """``text`` with its control and format characters written out (``\\x1b``): a name read from a
+    run folder is printed, and escape sequences in it set the terminal's title, cleared the screen
+    or changed its colours."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c
+        if unicodedata.category(c) not in ("Cc", "Cf")
+        else repr(c)[1:-1]
+        if c.isascii()
+        else f"\\u{ord(c):04x}"
+        for c in text
+    )
+
+
 def render(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -> str:
-    """Left-aligned first column, right-aligned others."""
-    cells = [[fmt(c) for c in r] for r in rows]
+    """Left-aligned first column, right-aligned others; what cannot be shown as it is, written out."""
+    cells = [[printable(fmt(c)) for c in r] for r in rows]
     if header:
-        cells.insert(0, list(header))
+        cells.insert(0, [printable(str(h)) for h in header])
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
     lines = []
     for k, r in enumerate(cells):

@@ -826,6 +826,25 @@ def test_a_run_folders_own_robustness_table_is_checked_as_a_given_one_is(
         assert snapshot(run) == before  # nothing rewritten
 
 
+def test_names_read_back_from_a_run_folder_cannot_drive_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario's name in a crafted run folder held escape sequences (set the terminal's title,
+    clear the screen), printed as they were by the report's table: they are written out."""
+    from experiments.cli import report_main
+
+    args = ["experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true", "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    path = tmp_path / "run" / "scenario.json"
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "name": "x\x1b]0;TITLE\x07\x1b[2J\u202eevil"}))
+    capsys.readouterr()
+    report_main([str(tmp_path / "run")])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "x\\x1b]0;TITLE\\x07\\x1b[2J\\u202eevil" in out  # shown, written out
+
+
 def test_a_run_does_not_move_into_its_folder_so_the_paths_it_is_given_stay_the_users(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
