@@ -1213,21 +1213,33 @@ def test_a_links_values_the_page_refuses_are_said_with_the_range_allowed_and_the
     from experiments.explorer.address import lever_range
     from experiments.explorer.scenario import spans
 
-    at = _opened({"committee_capacity": "999", "seed": "-3", "vote_noise": "![x](http://127.0.0.1:9/a.png)"})
+    at = _opened(
+        {
+            "committee_capacity": "999",
+            "seed": "-3",
+            "vote_noise": "![x](http://127.0.0.1:9/a.png)",
+            "years": "https://elsewhere.example/a?b=1",  # made a link by Streamlit, once unescaped
+            "replications": "$x$ :material/home: a`b",
+        }
+    )
     warned = [w.value for w in at.warning]
-    assert len(warned) == 3 and all("\n" not in w for w in warned)  # one line each
+    assert len(warned) == 5 and all("\n" not in w for w in warned)  # one line each
     preset = dict(levers(scenario.PROPOSAL))
     _kind, lo, hi, _step = lever_range("committee_capacity", preset["committee_capacity"],
                                        spans(scenario.PROPOSAL)["committee_capacity"])  # fmt: skip
     capacity = next(w for w in warned if "`committee_capacity`" in w)
     assert capacity.startswith("The link's Committee capacity")  # the lever, by its label and its name
-    assert f"is 999, which is not allowed (a whole number from {lo} to {hi})" in capacity
+    assert f"is `999`, which is not allowed (a whole number from {lo} to {hi})" in capacity
     assert capacity.endswith(f"the page uses {preset['committee_capacity']:g} instead.")
     lever = "scen_lever_committee_capacity_kz_kurultai_2026_none"
     assert at.slider(key=lever).value == preset["committee_capacity"]  # the preset's, as the warning says
-    assert any("`seed`" in w and "\\-3" in w and "uses 0 instead" in w for w in warned)
-    noise = next(w for w in warned if "`vote_noise`" in w)
-    assert "\\!\\[x\\]\\(http" in noise and "](http" not in noise  # the address's text, shown as text
+    assert any("`seed`" in w and "is `-3`" in w and "uses 0 instead" in w for w in warned)
+    # the address's text, shown as text: in a code span, where Markdown, links, formulas and icons
+    # are not made
+    said = {k: next(w for w in warned if f"(`{k}`)" in w) for k in ("vote_noise", "years", "replications")}
+    assert "is `![x](http://127.0.0.1:9/a.png)`, which" in said["vote_noise"]
+    assert "is `https://elsewhere.example/a?b=1`, which" in said["years"]
+    assert "is ``$x$ :material/home: a`b``, which" in said["replications"]
 
     at.slider(key=lever).set_value(4).run()
     assert not at.warning  # said once, when the link was opened
@@ -1246,9 +1258,9 @@ def test_a_links_names_the_page_does_not_know_are_said_and_bounds_are_not_rounde
     at = _opened({"scen_channels": "kz_digitl", "lang": "de", "comittee_capacity": "5"})
     warned = [w.value for w in at.warning]
     assert len(warned) == 3 and all("\n" not in w for w in warned)
-    assert any("`scen_channels`) is kz\\_digitl, which is not one of its choices" in w for w in warned)
-    assert any("`lang`) is de" in w and "uses en instead" in w for w in warned)
-    assert any("`comittee\\_capacity` is not a setting of this page" in w for w in warned)
+    assert any("`scen_channels`) is `kz_digitl`, which is not one of its choices" in w for w in warned)
+    assert any("`lang`) is `de`" in w and "uses en instead" in w for w in warned)
+    assert any("`comittee_capacity` is not a setting of this page" in w for w in warned)
     at = _opened({"scen_channels": "kz_digital", "digital_access": "1.06"})
     (access,) = [w.value for w in at.warning if "No petition of" not in w.value]  # the link's one
     _kind, _lo, hi, _step = lever_range(

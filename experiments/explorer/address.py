@@ -8,6 +8,7 @@ name, a language, or a number within its range; every value refused is said on t
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -161,6 +162,17 @@ def settings(address: Mapping[str, str]) -> dict[str, Any]:
     return read_address(address)[0]
 
 
+def code_text(text: str) -> str:
+    """``text`` from the address as a Markdown code span, fenced by more backticks than it holds:
+    shown as it is. Escaped as plain text, a value was still made a link (``https://...``, an
+    address with ``@``), a formula (``$...$``) or an icon (``:material/...:``) by the steps Streamlit
+    runs on text after Markdown's escapes; none of them runs inside code."""
+    run = max((len(list(g)) for c, g in itertools.groupby(text) if c == "`"), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" or not text.strip(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _quoted(text: str) -> str:
     """At most :data:`QUOTED` characters of a text from the address (it may hold anything)."""
     return text if len(text) <= QUOTED else text[:QUOTED] + "…"
@@ -174,7 +186,7 @@ def refused_text(r: Refused, tr: Translator) -> str:
     if not r.known:
         return _(
             "The link's `{key}` is not a setting of this page (or of its presets): it is left out.",
-            key=plain_text(_quoted(r.key)),
+            key=_quoted(r.key).replace("`", "ˋ"),  # within the message's code span
         )
     if r.absent_from:
         return _(
@@ -185,7 +197,7 @@ def refused_text(r: Refused, tr: Translator) -> str:
         return _(
             "The link's {name} (`{key}`) is {value}, which is not one of its choices: the page uses {used} "
             "instead.",
-            name=_(r.label), key=r.key, value=plain_text(shown), used=r.used,
+            name=_(r.label), key=r.key, value=code_text(shown), used=r.used,
         )  # fmt: skip
     low, high, used = (tr.integer(x) if r.whole else tr.exact(x) for x in (r.low, r.high, r.used))
     allowed = (
@@ -196,7 +208,7 @@ def refused_text(r: Refused, tr: Translator) -> str:
     return _(
         "The link's {name} (`{key}`) is {value}, which is not allowed ({allowed}): the page uses "
         "{used} instead.",
-        name=_(r.label), key=r.key, value=plain_text(shown), allowed=allowed, used=used,
+        name=_(r.label), key=r.key, value=code_text(shown), allowed=allowed, used=used,
     )  # fmt: skip
 
 
