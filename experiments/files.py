@@ -36,6 +36,9 @@ SUBMITIT = ".submitit"
 
 #: The largest table of figures a user gives (the shipped ones are a few kilobytes).
 MAX_TABLE_BYTES = 10_000_000
+#: The largest JSON file of a run folder read back (a manifest of 100,000 seeds is under 2 MB): a
+#: record of 400 MB took a gigabyte of memory before it was refused.
+MAX_JSON_BYTES = 50_000_000
 
 
 def regular_file(path: Path, most: int = MAX_TABLE_BYTES) -> str | None:
@@ -122,8 +125,13 @@ def read_json(
     ``kinds``: key -> (a test of its value, what it must be), for what a file's reader relies on."""
     from experiments.errors import InputError
 
+    why = regular_file(path, MAX_JSON_BYTES)
+    if why is not None:
+        raise InputError(f"{path}: not {what} ({why})")
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except RecursionError:  # lists within lists, deeper than Python's reader goes
+        raise InputError(f"{path}: not {what} (nested too deeply)") from None
     except json.JSONDecodeError as e:
         raise InputError(f"{path}, line {e.lineno}: not {what} ({e.msg})") from None
     except UnicodeDecodeError as e:

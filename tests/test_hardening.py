@@ -845,6 +845,40 @@ def test_names_read_back_from_a_run_folder_cannot_drive_the_terminal(
     assert "x\\x1b]0;TITLE\\x07\\x1b[2J\\u202eevil" in out  # shown, written out
 
 
+def test_a_run_folder_too_deep_too_large_or_linked_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A manifest of lists within lists was a RecursionError, a record of 400 MB took a gigabyte
+    before its refusal, and a sweep's job folder made a link was read where it pointed."""
+    from experiments import files
+    from experiments.cli import report_main
+
+    args = ["experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true", "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    run = tmp_path / "run"
+    manifest = run / "scenario.json"
+    kept = manifest.read_text()
+
+    def refused(folder: Path) -> str:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as ended:
+            report_main(["-q", str(folder)])
+        err = capsys.readouterr().err
+        assert ended.value.code == EXIT_BAD_INPUT and len(err.strip().splitlines()) == 1, err
+        return err
+
+    manifest.write_text("[" * 100_000)
+    assert "not a job's manifest (nested too deeply)" in refused(run)
+    manifest.write_text(kept)
+    monkeypatch.setattr(files, "MAX_JSON_BYTES", len(kept) - 1)
+    assert f"{len(kept):,} bytes, over the {len(kept) - 1:,}" in refused(run)
+    monkeypatch.undo()
+    sweep = tmp_path / "sweep"
+    sweep.mkdir()
+    (sweep / "0").symlink_to(run)
+    assert "a job's folder that is a symbolic link" in refused(sweep)
+
+
 def test_a_run_does_not_move_into_its_folder_so_the_paths_it_is_given_stay_the_users(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
