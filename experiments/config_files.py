@@ -60,6 +60,11 @@ def check_user_file(path: Path) -> str:
 
 
 def _check(path: Path, text: str) -> None:
+    if "${oc.env:" in "".join(text.split()):  # a shared preset would copy the user's variables out
+        raise InputError(
+            f"{path}: reads an environment variable (oc.env), whose value would be written into the "
+            "run's files and report; give it on the command line instead"
+        )
     try:
         root = yaml.compose(text, Loader=_LOADER)
         nodes = 0 if root is None else _expanded(root, {})

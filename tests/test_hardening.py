@@ -690,6 +690,8 @@ BOMB = "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
         (BOMB.encode(), "its aliases expand to over"),
         (b"a: &a [*a]\n", "its aliases expand to over"),  # an alias within itself
         (b"name: caf\xe9\n", "not UTF-8 text (byte 0xe9 at offset 9)"),
+        # a shared preset copied the user's environment into the run's files and report
+        (b"description: 'x ${oc.env: SECRET_TOKEN,none}'\n", "reads an environment variable (oc.env)"),
     ],
 )
 def test_a_users_yaml_is_read_only_when_it_is_text_of_a_presets_size(
