@@ -56,8 +56,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
         config = run_config_text(cfg)
         _write_own(out / RUN_CONFIG, config, write=False)  # another run's is refused before this one runs
         result = simulate(conf)
+        _write_own(out / RUN_CONFIG, config)  # first: a summary.json without it is not a run's
         write_summary(out / SUMMARY, result.summary)
-        _write_own(out / RUN_CONFIG, config)
     except Exception as e:  # Hydra would report it on more lines than one
         if describe(e) is None:
             raise

@@ -551,7 +551,9 @@ def check_resume(job: Job) -> None:
         if held.is_file() and held.read_text(encoding="utf-8") != run_config_text(job.task):
             allowed = f"a new or empty folder, or one holding this same run (its {RUN_CONFIG} is another's)"
             raise ConfigError("run folder", str(job.out), allowed)
-        _holds_only(job.out, {SUMMARY, RUN_CONFIG}, "a new or empty folder, or one holding a run's own files")
+        # a run writes its config.yaml first: a summary.json without one is not a run's
+        ours = {SUMMARY, RUN_CONFIG} if held.is_file() else {RUN_CONFIG}
+        _holds_only(job.out, ours, "a new or empty folder, or one holding a run's own files")
         return
     if exp.get("kind") != COMPARE:
         return

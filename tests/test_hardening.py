@@ -677,6 +677,12 @@ def test_a_run_is_never_written_over_another_run_or_a_users_files(
         before = snapshot(tmp_path)
         assert run("experiment=compare", "experiment.replications=2", *args) == EXIT_BAD_INPUT, folder
         assert snapshot(tmp_path) == before
+    # a single run's summary.json without the config.yaml a run writes first: refused before it runs
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "alone" / "summary.json").write_text("{}")
+    before = snapshot(tmp_path)
+    assert run("hydra.run.dir=alone") == EXIT_BAD_INPUT
+    assert snapshot(tmp_path) == before
 
 
 BOMB = "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
