@@ -394,7 +394,7 @@ def test_a_full_disk_at_the_first_write_leaves_nothing(
     args = ["experiment=compare", "experiment.replications=2", *SHORT, f"hydra.run.dir={parent / 'run'}"]
     ended = parltwin(args, Path("/"), monkeypatch, capsys)
     assert ended.code == EXIT_IO
-    first = parent / "run" / "config.yaml"  # a job's first file: its config, in its order
+    first = parent / "run" / "scenario.json"  # a job's first file: its manifest (then its config)
     assert ended.one_line == f"parltwin: error: {first}: No space left on device"
     assert (
         parent.is_dir() and list(parent.iterdir()) == []
@@ -584,7 +584,7 @@ def test_a_folder_that_turns_out_read_only_while_writing_leaves_nothing(
     monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     ended = parltwin([*SHORT, f"hydra.run.dir={run}"], tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_IO
-    assert ended.one_line == f"parltwin: error: {run / 'summary.json'}: Read-only file system"
+    assert ended.one_line == f"parltwin: error: {run / 'config.yaml'}: Read-only file system"  # its first
     assert not run.exists()
 
 
