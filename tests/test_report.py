@@ -164,6 +164,20 @@ def test_text_is_escaped_and_findings_are_worded() -> None:
     assert "“No clear difference” is not “no difference”" in html
 
 
+def _rendered(comp: pd.DataFrame, metrics: list[str], labels: tuple[str, ...], lang: str) -> str:
+    """The report of a synthetic comparison of ``labels`` (10 replications each), in ``lang``."""
+    return render(
+        title="T",
+        comparison=comp,
+        metrics=metrics,
+        described=Catalog(ENGINE),
+        scenarios=[{"label": x, "description": x, "channels": "none", "replications": 10} for x in labels],
+        figures=[],
+        manifest={"command": "parltwin", "seeds": list(range(10))},
+        tr=translator(lang),
+    )
+
+
 def test_more_laws_from_more_bills_given_are_said_to_be_so() -> None:
     """A scenario given more bills (a body its channels feed tables some) passes more laws a year
     without processing them faster: the finding says how many more bills it was given, and says
@@ -180,18 +194,7 @@ def test_more_laws_from_more_bills_given_are_said_to_be_so() -> None:
             ("en", "It is also given more bills than the baseline, "),
             ("ru", "Он также получает больше законопроектов"),
         ):
-            html = render(
-                title="T",
-                comparison=comp,
-                metrics=metrics,
-                described=Catalog(ENGINE),
-                scenarios=[
-                    {"label": x, "description": x, "channels": "none", "replications": 10} for x in labels
-                ],
-                figures=[],
-                manifest={"command": "parltwin", "seeds": list(range(10))},
-                tr=translator(lang),
-            )
+            html = _rendered(comp, metrics, labels, lang)
             assert (text in html) is said, (lang, given)
     row = comp[(comp["metric"] == "bills_introduced_per_year") & (comp["scenario"] == "fed")].iloc[0]
     assert row["diff_ci_low"] > 0  # the case said is one whose interval leaves out zero
@@ -210,18 +213,7 @@ def test_with_no_clear_difference_the_report_gives_the_differences_left_possible
         ("en", "No clear difference in any measure: "),
         ("ru", "Ни в одном показателе нет явного отличия: "),
     ):
-        html = render(
-            title="T",
-            comparison=comp,
-            metrics=["laws_per_year", "backlog_end"],
-            described=Catalog(ENGINE),
-            scenarios=[
-                {"label": x, "description": x, "channels": "none", "replications": 10} for x in labels
-            ],
-            figures=[],
-            manifest={"command": "parltwin", "seeds": list(range(10))},
-            tr=translator(lang),
-        )
+        html = _rendered(comp, ["laws_per_year", "backlog_end"], labels, lang)
         line = html[html.index(said) :].split("\n")[0]
         assert line.count("(") == 2 and line.count(" to " if lang == "en" else " до ") == 2, line
 
