@@ -146,9 +146,11 @@ def report_main(argv: list[str] | None = None) -> None:
     parser.add_argument("run_dir", type=Path, help="a run folder of `parltwin experiment=...`")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the report's path")
     parser.add_argument("--lang", help="language of the report: en, kk or ru (default: the run's)")
+    from experiments.errors import exit_for, one_line_usage
+
+    one_line_usage(parser)  # a refused argument is one line, as every refusal
     args = parser.parse_args(argv)
     from experiments.comparison import finish
-    from experiments.errors import exit_for
 
     try:
         path = finish(args.run_dir, quiet=args.quiet, lang=args.lang)

@@ -1826,3 +1826,13 @@ def test_what_hydra_would_answer_with_a_traceback_is_one_line(args: list[str], s
     with pytest.raises((InputError, ConfigError)) as err:
         preflight.plan([*args, "quiet=true"])
     assert str(err.value).startswith(said) and "\n" not in str(err.value)
+
+
+def test_parltwin_report_refuses_an_unknown_option_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse printed its usage, then the error: two lines, where every refusal is one."""
+    from experiments.cli import report_main
+
+    with pytest.raises(SystemExit) as ended:
+        report_main(["--bogus", "run"])
+    err = capsys.readouterr().err
+    assert ended.value.code == EXIT_BAD_INPUT and err == "parltwin: error: unrecognized arguments: --bogus\n"
