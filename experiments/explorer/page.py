@@ -27,12 +27,12 @@ from experiments.explorer.address import (
     RAN,
     WRITTEN,
     ask_before_running,
+    code_text,
     follow_address,
     keep_choices,
     lever_key,
     lever_range,
     offered,
-    plain_text,
     refused_text,
     write_address,
 )
@@ -604,11 +604,11 @@ def main() -> None:
         why = regular_file(path) if path.exists() or path.is_symlink() else None
         if linked(path) or why is not None:
             why = why or "a symbolic link"
-            st.warning(_("{path} could not be read: {reason}", path=plain_text(path), reason=why))
+            st.warning(_("{path} could not be read: {reason}", path=code_text(str(path)), reason=why))
         elif where.strip() and not Path(where).is_dir():
-            st.warning(_("There is no folder {path}.", path=plain_text(where)))
+            st.warning(_("There is no folder {path}.", path=code_text(str(where))))
         elif not path.is_file():
-            st.info(_("Robustness not yet computed for this folder ({path}).", path=plain_text(path)))
+            st.info(_("Robustness not yet computed for this folder ({path}).", path=code_text(str(path))))
         else:
             try:
                 found_table = pd.read_csv(path)
@@ -616,7 +616,11 @@ def main() -> None:
             except (OSError, ValueError, TypeError) as e:  # empty, not CSV, not text: say so, go on
                 why = str(e).splitlines()[0] if str(e) else type(e).__name__
                 st.warning(
-                    _("{path} could not be read: {reason}", path=plain_text(path), reason=plain_text(why))
+                    _(
+                        "{path} could not be read: {reason}",
+                        path=code_text(str(path)),
+                        reason=code_text(str(why)),
+                    )
                 )
             else:
                 missing = sorted(ROBUSTNESS_COLUMNS - set(found_table.columns))
@@ -625,7 +629,7 @@ def main() -> None:
                         _(
                             "{path} is not a table that `parltwin experiment=robustness` writes (it has no "
                             "{columns}): no verdict can be read from it, and it is shown as it is.",
-                            path=plain_text(path),
+                            path=code_text(str(path)),
                             columns=", ".join(missing),
                         )
                     )
@@ -638,7 +642,7 @@ def main() -> None:
                         _(
                             "This run compared other scenarios ({scenarios}) than the two on this page: "
                             "its verdicts are theirs.",
-                            scenarios=", ".join(plain_text(r) for r in sorted(ran)),
+                            scenarios=", ".join(code_text(str(r)) for r in sorted(ran)),
                         )
                     )
                 elif moved != ("none", "none"):
@@ -646,8 +650,8 @@ def main() -> None:
                         _(
                             "This run assessed the presets' scenarios, not the levers moved on this page "
                             "(baseline: {base}; scenario: {scen}): its verdicts are for the presets' values.",
-                            base=plain_text(moved[0]),
-                            scen=plain_text(moved[1]),
+                            base=code_text(str(moved[0])),
+                            scen=code_text(str(moved[1])),
                         )
                     )
                 else:
@@ -669,7 +673,7 @@ def main() -> None:
                         st.warning(
                             _(
                                 "{path} could not be read: {reason}",
-                                path=plain_text(shares),
+                                path=code_text(str(shares)),
                                 reason="not an image",
                             )
                         )
