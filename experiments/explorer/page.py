@@ -417,6 +417,216 @@ def speak(lang: str) -> None:
 SHARES_ALT = N_("The share of worlds in which each finding holds; its numbers are in the table above.")
 
 
+def comparison_tab(shown: dict[str, Any], scen: Scenario, tr: Translator) -> None:
+    """The comparison: what the scenario changes, the share answered, the key numbers and their
+    differences, the figures and the downloads."""
+    _ = tr.gettext
+    with st.expander(_("What the scenario changes")):
+        changed_settings(shown["changes"], tr)
+    if shown["share"]:
+        title, caption, png = shown["share"]
+        st.image(png, caption=caption, alt=alt_text(title, tr))
+        values = "; ".join(f"{s}: {v} % {ci}" for s, v, ci in shown["shares"])  # with its interval
+        st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
+        figure_numbers(shown["share_numbers"], tr)
+    else:
+        st.info(_("The share of demands answered within a year needs more than a year simulated."))
+    st.subheader(_("Key numbers"))
+    st.table(shown["table"])
+    if shown["verdicts"] and all(v in SAME_OUTCOME for v in shown["verdicts"].values()):
+        st.info(
+            _(
+                "No key number differs clearly with {n} of {years}: with so few runs the noise may "
+                "hide a difference that more replications (in the sidebar) would show; the main "
+                "job's report runs {main} of {main_years}.",
+                n=tr.ngettext("{n} replication", "{n} replications", scen.replications),
+                years=tr.ngettext("{n} year", "{n} years", scen.years),
+                main=tr.ngettext("{n} replication", "{n} replications", main_job()[0]),
+                main_years=tr.ngettext("{n} year", "{n} years", main_job()[1]),
+            )
+        )
+    st.caption(
+        _(
+            "Difference from the baseline: the scenario minus the baseline, replication by replication "
+            "(they share their seeds), with its 95% confidence interval; better or worse where its "
+            "Holm-adjusted p-value over these measures is below 0.05, indistinguishable otherwise. "
+            "A report that compares several scenarios with one baseline adjusts over all of them "
+            "together, so a difference clear here may be unclear there (the column holm_tests of "
+            "the CSV says how many tests were adjusted together). An interval with no width is the "
+            "same difference in every replication, which the sign test judges: once adjusted for "
+            "the other measures, fewer than about ten replications are too few for it to be clear."
+        )
+    )
+    st.caption(
+        _(
+            "The intervals cover simulation noise only, for the numbers the presets assume and the "
+            "levers as set here; whether a verdict holds over the plausible values of those numbers "
+            "is shown under “{tab}”.",
+            tab=_(ROBUSTNESS_TAB),
+        )
+    )
+    for (title, caption, png), numbers in zip(shown["figures"], shown["figure_numbers"], strict=True):
+        st.image(png, caption=f"{title}. {caption}", alt=alt_text(title, tr))
+        figure_numbers(numbers, tr)
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            _("Download the comparison (CSV)"), shown["comparison_csv"], "comparison.csv", "text/csv"
+        )
+    with right:
+        label = _("Download every replication's numbers (CSV)")
+        st.download_button(label, shown["summary_csv"], "summary.csv", "text/csv")
+
+
+def channels_tab(shown: dict[str, Any], tr: Translator) -> None:
+    """What became of the demands each channel carried."""
+    _ = tr.gettext
+    ch = shown["channels"]
+    if ch:
+        st.caption(
+            _(
+                "Per scenario and channel, the average over replications per run: demands submitted "
+                "through the channel, petitions that reached the signature threshold, items answered "
+                "and the median days to an answer, the carried demands that a bill and that a law "
+                "answered, and the median days from such a demand to its law. A dash: the channel "
+                "does not have that step, or nothing reached it."
+            )
+            + " "
+            + _(CARRIED)
+        )
+        rows = [
+            [r["scenario"], r["channel"], *(f"{c['mean']} {c['ci']}".strip() for c in r["cells"])]
+            for r in ch["rows"]
+        ]
+        heads = [f"{h} ({u})" if u else h for h, u in zip(ch["header"], ch["units"], strict=True)]
+        st.table(pd.DataFrame(rows, columns=[_("scenario"), _("channel"), *heads]))
+        if ch["idle"]:
+            st.warning(ch["idle"])
+    else:
+        st.info(_("No channel in these scenarios."))
+
+
+def robustness_tab(shown: dict[str, Any], base: Scenario, scen: Scenario, tr: Translator) -> None:
+    """A robustness run's verdicts, read from a run folder the planner picks, and what they say of
+    this page's."""
+    _ = tr.gettext
+    st.markdown(
+        _(
+            "How robust each finding is to the assumptions: read from {file} in a run folder, "
+            "written by `parltwin experiment=robustness`.",
+            file=ROBUSTNESS,
+        )
+    )
+    found = robustness_runs()
+    other = _("another folder…")
+    picked = st.selectbox(
+        _("Robustness run"), [*map(str, found), other], format_func=run_label, key="robustness_pick"
+    )
+    if picked == other:
+        where = st.text_input(_("Run folder"), value="", key="robustness_dir")
+    else:
+        where = picked
+    path = Path(where) / ROBUSTNESS
+    why = regular_file(path) if path.exists() or path.is_symlink() else None
+    if linked(path) or why is not None:
+        why = why or "a symbolic link"
+        st.warning(_("{path} could not be read: {reason}", path=code_text(str(path)), reason=why))
+    elif where.strip() and not Path(where).is_dir():
+        st.warning(_("There is no folder {path}.", path=code_text(str(where))))
+    elif not path.is_file():
+        st.info(_("Robustness not yet computed for this folder ({path}).", path=code_text(str(path))))
+    else:
+        try:
+            found_table = pd.read_csv(path)
+            shown_table = robustness_table(found_table, tr, shown["measures"])
+        except (OSError, ValueError, TypeError) as e:  # empty, not CSV, not text: say so, go on
+            why = str(e).splitlines()[0] if str(e) else type(e).__name__
+            st.warning(
+                _(
+                    "{path} could not be read: {reason}",
+                    path=code_text(str(path)),
+                    reason=code_text(str(why)),
+                )
+            )
+        else:
+            missing = sorted(ROBUSTNESS_COLUMNS - set(found_table.columns))
+            if missing:
+                st.warning(
+                    _(
+                        "{path} is not a table that `parltwin experiment=robustness` writes (it has no "
+                        "{columns}): no verdict can be read from it, and it is shown as it is.",
+                        path=code_text(str(path)),
+                        columns=", ".join(missing),
+                    )
+                )
+            st.dataframe(shown_table, hide_index=True)  # cells as text: no Markdown of the file's
+            ran = {str(x) for x in found_table["scenario"]} if "scenario" in found_table else set()
+            bases = {str(x) for x in found_table.get("baseline", [])}
+            moved = moved_levers(base), moved_levers(scen)
+            if ran and not compared_here(ran, bases, base, scen):
+                st.warning(
+                    _(
+                        "This run compared other scenarios ({scenarios}) than the two on this page: "
+                        "its verdicts are theirs.",
+                        scenarios=", ".join(code_text(str(r)) for r in sorted(ran)),
+                    )
+                )
+            elif moved != ("none", "none"):
+                st.warning(
+                    _(
+                        "This run assessed the presets' scenarios, not the levers moved on this page "
+                        "(baseline: {base}; scenario: {scen}): its verdicts are for the presets' values.",
+                        base=code_text(str(moved[0])),
+                        scen=code_text(str(moved[1])),
+                    )
+                )
+            else:
+                own = page_findings(found_table, scen, shown["verdicts"], shown["measures"], tr)
+                if len(own):
+                    st.markdown(
+                        _(
+                            "What this run says of this page's verdicts: the share of its worlds "
+                            "with the same outcome for this scenario (the report reads its clear "
+                            "findings so):"
+                        )
+                    )
+                    st.dataframe(own, hide_index=True)
+            shares = Path(where) / "figures" / "robustness_shares.png"
+            if shares.is_file() and not linked(shares) and regular_file(shares) is None:
+                try:
+                    st.image(shares.read_bytes(), alt=_(SHARES_ALT))
+                except Exception:  # not an image: the table above says what the run found
+                    st.warning(
+                        _(
+                            "{path} could not be read: {reason}",
+                            path=code_text(str(shares)),
+                            reason="not an image",
+                        )
+                    )
+
+
+def export_tab(base: Scenario, scen: Scenario, tr: Translator) -> None:
+    """The scenario and the whole comparison as files and the commands that run them."""
+    _ = tr.gettext
+    st.markdown(_("Save the file as `my_configs/scenario/{name}.yaml`, then run:", name=file_name(scen)))
+    st.code(command(scen), language="bash")
+    text = scenario_yaml(scen, against=base)
+    st.download_button(_("Download the scenario (YAML)"), text, f"{file_name(scen)}.yaml", "text/yaml")
+    st.code(text, language="yaml")
+    st.markdown(
+        _(
+            "The whole comparison, with the command's report: save the baseline's file too, as "
+            "`my_configs/scenario/{name}.yaml`, then run:",
+            name=baseline_file_name(base, scen),
+        )
+    )
+    st.code(comparison_command(base, scen), language="bash")
+    mine = baseline_file_name(base, scen)
+    st.download_button(
+        _("Download the baseline (YAML)"), scenario_yaml(base, mine), f"{mine}.yaml", "text/yaml"
+    )
+
+
 def main() -> None:
     st.set_page_config(page_title="parltwin", layout="wide")
     draw_aside()  # once (``parltwin-app`` did it ahead): the workers' server, with the figures' module
@@ -504,197 +714,13 @@ def main() -> None:
 
     tabs = st.tabs([_("Comparison"), _("Channels"), _(ROBUSTNESS_TAB), _("Export")])
     with tabs[0]:
-        with st.expander(_("What the scenario changes")):
-            changed_settings(shown["changes"], tr)
-        if shown["share"]:
-            title, caption, png = shown["share"]
-            st.image(png, caption=caption, alt=alt_text(title, tr))
-            values = "; ".join(f"{s}: {v} % {ci}" for s, v, ci in shown["shares"])  # with its interval
-            st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
-            figure_numbers(shown["share_numbers"], tr)
-        else:
-            st.info(_("The share of demands answered within a year needs more than a year simulated."))
-        st.subheader(_("Key numbers"))
-        st.table(shown["table"])
-        if shown["verdicts"] and all(v in SAME_OUTCOME for v in shown["verdicts"].values()):
-            st.info(
-                _(
-                    "No key number differs clearly with {n} of {years}: with so few runs the noise may "
-                    "hide a difference that more replications (in the sidebar) would show; the main "
-                    "job's report runs {main} of {main_years}.",
-                    n=tr.ngettext("{n} replication", "{n} replications", scen.replications),
-                    years=tr.ngettext("{n} year", "{n} years", scen.years),
-                    main=tr.ngettext("{n} replication", "{n} replications", main_job()[0]),
-                    main_years=tr.ngettext("{n} year", "{n} years", main_job()[1]),
-                )
-            )
-        st.caption(
-            _(
-                "Difference from the baseline: the scenario minus the baseline, replication by replication "
-                "(they share their seeds), with its 95% confidence interval; better or worse where its "
-                "Holm-adjusted p-value over these measures is below 0.05, indistinguishable otherwise. "
-                "A report that compares several scenarios with one baseline adjusts over all of them "
-                "together, so a difference clear here may be unclear there (the column holm_tests of "
-                "the CSV says how many tests were adjusted together). An interval with no width is the "
-                "same difference in every replication, which the sign test judges: once adjusted for "
-                "the other measures, fewer than about ten replications are too few for it to be clear."
-            )
-        )
-        st.caption(
-            _(
-                "The intervals cover simulation noise only, for the numbers the presets assume and the "
-                "levers as set here; whether a verdict holds over the plausible values of those numbers "
-                "is shown under “{tab}”.",
-                tab=_(ROBUSTNESS_TAB),
-            )
-        )
-        for (title, caption, png), numbers in zip(shown["figures"], shown["figure_numbers"], strict=True):
-            st.image(png, caption=f"{title}. {caption}", alt=alt_text(title, tr))
-            figure_numbers(numbers, tr)
-        left, right = st.columns(2)
-        with left:
-            st.download_button(
-                _("Download the comparison (CSV)"), shown["comparison_csv"], "comparison.csv", "text/csv"
-            )
-        with right:
-            label = _("Download every replication's numbers (CSV)")
-            st.download_button(label, shown["summary_csv"], "summary.csv", "text/csv")
+        comparison_tab(shown, scen, tr)
     with tabs[1]:
-        ch = shown["channels"]
-        if ch:
-            st.caption(
-                _(
-                    "Per scenario and channel, the average over replications per run: demands submitted "
-                    "through the channel, petitions that reached the signature threshold, items answered "
-                    "and the median days to an answer, the carried demands that a bill and that a law "
-                    "answered, and the median days from such a demand to its law. A dash: the channel "
-                    "does not have that step, or nothing reached it."
-                )
-                + " "
-                + _(CARRIED)
-            )
-            rows = [
-                [r["scenario"], r["channel"], *(f"{c['mean']} {c['ci']}".strip() for c in r["cells"])]
-                for r in ch["rows"]
-            ]
-            heads = [f"{h} ({u})" if u else h for h, u in zip(ch["header"], ch["units"], strict=True)]
-            st.table(pd.DataFrame(rows, columns=[_("scenario"), _("channel"), *heads]))
-            if ch["idle"]:
-                st.warning(ch["idle"])
-        else:
-            st.info(_("No channel in these scenarios."))
+        channels_tab(shown, tr)
     with tabs[2]:
-        st.markdown(
-            _(
-                "How robust each finding is to the assumptions: read from {file} in a run folder, "
-                "written by `parltwin experiment=robustness`.",
-                file=ROBUSTNESS,
-            )
-        )
-        found = robustness_runs()
-        other = _("another folder…")
-        picked = st.selectbox(
-            _("Robustness run"), [*map(str, found), other], format_func=run_label, key="robustness_pick"
-        )
-        if picked == other:
-            where = st.text_input(_("Run folder"), value="", key="robustness_dir")
-        else:
-            where = picked
-        path = Path(where) / ROBUSTNESS
-        why = regular_file(path) if path.exists() or path.is_symlink() else None
-        if linked(path) or why is not None:
-            why = why or "a symbolic link"
-            st.warning(_("{path} could not be read: {reason}", path=code_text(str(path)), reason=why))
-        elif where.strip() and not Path(where).is_dir():
-            st.warning(_("There is no folder {path}.", path=code_text(str(where))))
-        elif not path.is_file():
-            st.info(_("Robustness not yet computed for this folder ({path}).", path=code_text(str(path))))
-        else:
-            try:
-                found_table = pd.read_csv(path)
-                shown_table = robustness_table(found_table, tr, shown["measures"])
-            except (OSError, ValueError, TypeError) as e:  # empty, not CSV, not text: say so, go on
-                why = str(e).splitlines()[0] if str(e) else type(e).__name__
-                st.warning(
-                    _(
-                        "{path} could not be read: {reason}",
-                        path=code_text(str(path)),
-                        reason=code_text(str(why)),
-                    )
-                )
-            else:
-                missing = sorted(ROBUSTNESS_COLUMNS - set(found_table.columns))
-                if missing:
-                    st.warning(
-                        _(
-                            "{path} is not a table that `parltwin experiment=robustness` writes (it has no "
-                            "{columns}): no verdict can be read from it, and it is shown as it is.",
-                            path=code_text(str(path)),
-                            columns=", ".join(missing),
-                        )
-                    )
-                st.dataframe(shown_table, hide_index=True)  # cells as text: no Markdown of the file's
-                ran = {str(x) for x in found_table["scenario"]} if "scenario" in found_table else set()
-                bases = {str(x) for x in found_table.get("baseline", [])}
-                moved = moved_levers(base), moved_levers(scen)
-                if ran and not compared_here(ran, bases, base, scen):
-                    st.warning(
-                        _(
-                            "This run compared other scenarios ({scenarios}) than the two on this page: "
-                            "its verdicts are theirs.",
-                            scenarios=", ".join(code_text(str(r)) for r in sorted(ran)),
-                        )
-                    )
-                elif moved != ("none", "none"):
-                    st.warning(
-                        _(
-                            "This run assessed the presets' scenarios, not the levers moved on this page "
-                            "(baseline: {base}; scenario: {scen}): its verdicts are for the presets' values.",
-                            base=code_text(str(moved[0])),
-                            scen=code_text(str(moved[1])),
-                        )
-                    )
-                else:
-                    own = page_findings(found_table, scen, shown["verdicts"], shown["measures"], tr)
-                    if len(own):
-                        st.markdown(
-                            _(
-                                "What this run says of this page's verdicts: the share of its worlds "
-                                "with the same outcome for this scenario (the report reads its clear "
-                                "findings so):"
-                            )
-                        )
-                        st.dataframe(own, hide_index=True)
-                shares = Path(where) / "figures" / "robustness_shares.png"
-                if shares.is_file() and not linked(shares) and regular_file(shares) is None:
-                    try:
-                        st.image(shares.read_bytes(), alt=_(SHARES_ALT))
-                    except Exception:  # not an image: the table above says what the run found
-                        st.warning(
-                            _(
-                                "{path} could not be read: {reason}",
-                                path=code_text(str(shares)),
-                                reason="not an image",
-                            )
-                        )
+        robustness_tab(shown, base, scen, tr)
     with tabs[3]:
-        st.markdown(_("Save the file as `my_configs/scenario/{name}.yaml`, then run:", name=file_name(scen)))
-        st.code(command(scen), language="bash")
-        text = scenario_yaml(scen, against=base)
-        st.download_button(_("Download the scenario (YAML)"), text, f"{file_name(scen)}.yaml", "text/yaml")
-        st.code(text, language="yaml")
-        st.markdown(
-            _(
-                "The whole comparison, with the command's report: save the baseline's file too, as "
-                "`my_configs/scenario/{name}.yaml`, then run:",
-                name=baseline_file_name(base, scen),
-            )
-        )
-        st.code(comparison_command(base, scen), language="bash")
-        mine = baseline_file_name(base, scen)
-        st.download_button(
-            _("Download the baseline (YAML)"), scenario_yaml(base, mine), f"{mine}.yaml", "text/yaml"
-        )
+        export_tab(base, scen, tr)
 
 
 if __name__ == "__main__":  # as Streamlit runs it; not when a worker process imports it (``__mp_main__``)
