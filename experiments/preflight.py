@@ -650,13 +650,17 @@ def check_sweep_folder(sweep: Path, jobs: list[Job]) -> None:
 def _hydras(path: Path) -> bool:
     """Whether ``path`` is a ``multirun.yaml`` as Hydra writes it (a mapping with its ``hydra``
     node), not a user's file of that name, which Hydra would write over."""
+    import yaml
+
     if not path.is_file() or path.is_symlink() or path.stat().st_size > 1_000_000:
         return False
-    try:
-        data = OmegaConf.load(path)
-    except Exception:  # any YAML error: not Hydra's
+    try:  # composed, not constructed: its top-level keys only, no alias of the file's is expanded
+        root = yaml.compose(
+            path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):  # not Hydra's
         return False
-    return isinstance(data, DictConfig) and "hydra" in data
+    return isinstance(root, yaml.MappingNode) and any(k.value == "hydra" for k, _v in root.value)
 
 
 def check_job_folders(sweep: Path, jobs: list[Job]) -> None:

@@ -53,11 +53,11 @@ def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
         folders = [run_dir]
     else:
         folders = [d for d in run_dir.iterdir() if (d / SCENARIO).is_file()] if run_dir.is_dir() else []
-    for d in folders:
-        if d.is_symlink():  # read where the run wrote it, never where a link points
-            from experiments.errors import InputError
+        for d in folders:
+            if d.is_symlink():  # a job's results are read where the run wrote them, not where a link points
+                from experiments.errors import InputError
 
-            raise InputError(f"{d}: a job's folder that is a symbolic link (a run writes its own folders)")
+                raise InputError(f"{d}: a job's folder that is a symbolic link (a run writes its own)")
     found = [(d, read_json(d / SCENARIO, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)) for d in folders]
     for d, m in found:
         if len(m["seeds"]) != m["replications"]:

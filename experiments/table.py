@@ -53,14 +53,8 @@ def printable(text: str) -> str:
     or changed its colours."""
     if text.isprintable():
         return text
-    return "".join(
-        c
-        if unicodedata.category(c) not in ("Cc", "Cf")
-        else repr(c)[1:-1]
-        if c.isascii()
-        else f"\\u{ord(c):04x}"
-        for c in text
-    )
+    # repr writes out each such character (\x1b, \u202e) and keeps every other one as it is
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
 
 
 def render(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -> str:

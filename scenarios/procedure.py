@@ -218,8 +218,6 @@ def _check_stage(
     if s.kind == "vote":
         if s.question not in QUESTIONS:
             raise ConfigError(f"{path}.question", s.question, f"one of {', '.join(QUESTIONS)}")
-        if not 1 <= s.readings <= MAX_READINGS:
-            raise ConfigError(f"{path}.readings", s.readings, READINGS)
         if s.reject_rule is not None and s.on_return is None:
             raise ConfigError(
                 f"{path}.on_return", None, "the stage a bill goes to when it fails without being rejected"
