@@ -29,14 +29,19 @@ run: $(STAMP)
 app: $(STAMP)
 	$(BIN)/parltwin-app $(ARGS)
 
+# The tests run side by side on every core, at most 8 (pytest-xdist); TEST_WORKERS=0 runs them one
+# by one in one process (e.g. to read a failure's output in order, or under a debugger).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses 8
+
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+	$(PYTEST) -m "not slow" $(ARGS)
 
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -m slow $(ARGS)
+	$(PYTEST) -m slow $(ARGS)
 
 test-all: $(STAMP)
-	$(BIN)/python -m pytest $(ARGS)
+	$(PYTEST) $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
