@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from experiments.table import printable
 from scenarios.diff import NOT_SCENARIO  # overrides that never tell scenarios apart
 from scenarios.errors import ConfigError
 
@@ -55,8 +56,10 @@ def swept_name(name: str, scenario: str | None) -> str:
 def scenario_labels(manifests: list[dict[str, Any]]) -> list[str]:
     """Short unique labels: the scenario's name, plus every value that sets jobs of the same name
     apart (``kz_bicameral_2023, mazhilis.seats=80``); where the jobs ran different scenario files
-    (``+scenario=...``), the file's name leads (:func:`swept_name`)."""
-    names = [m["name"] for m in manifests]
+    (``+scenario=...``), the file's name leads (:func:`swept_name`). Control characters in a name
+    read from a run folder are written out (:func:`~experiments.table.printable`): a label is shown
+    in tables, figures and pages, where they would drive a terminal or show as missing glyphs."""
+    names = [printable(m["name"]) for m in manifests]
     if len(set(names)) == len(names):
         return names
     given = [pairs(m.get("overrides", [])) for m in manifests]
@@ -65,7 +68,7 @@ def scenario_labels(manifests: list[dict[str, Any]]) -> list[str]:
     keys = [k for k in dict.fromkeys(k for p in given for k in p) if _varies(k)]
     varying = [k for k in keys if len({p.get(k) for p in given}) > 1]
     labels = [
-        ", ".join([n, *(f"{short_key(k, varying)}={p.get(k, '-')}" for k in varying)])
+        printable(", ".join([n, *(f"{short_key(k, varying)}={p.get(k, '-')}" for k in varying)]))
         for n, p in zip(names, given, strict=True)
     ]
     if len(set(labels)) < len(labels):

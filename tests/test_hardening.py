@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -847,8 +848,12 @@ def test_names_read_back_from_a_run_folder_cannot_drive_the_terminal(
     data = json.loads(path.read_text())
     path.write_text(json.dumps({**data, "name": "x\x1b]0;TITLE\x07\x1b[2J\u202eevil"}))
     capsys.readouterr()
-    report_main([str(tmp_path / "run")])
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        report_main([str(tmp_path / "run")])
     out = capsys.readouterr().out
+    # nor do the figures draw them (each was a missing glyph, and a warning)
+    assert not [w for w in warned if "missing from font" in str(w.message)]
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "x\\x1b]0;TITLE\\x07\\x1b[2J\\u202eevil" in out  # shown, written out
 
