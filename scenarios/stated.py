@@ -34,9 +34,9 @@ from types import NoneType, UnionType
 from typing import Any
 
 from agents.citizens import AgeBandConf, CitizensConf, RegionConf, SalienceConf, TopicViewConf
-from agents.committees import CommitteeConf
+from agents.committees import CommitteeConf, CommitteeRulesConf
 from agents.council import CouncilConf
-from agents.deputies import PartyConf
+from agents.deputies import AmendmentConf, PartyConf
 from agents.head_of_state import HeadOfStateConf
 from agents.initiative import InitiativeConf
 from agents.majority import RULE_FORMS
@@ -114,6 +114,17 @@ def _poisson(initiator: Mapping[str, Any]) -> bool:
     return initiator.get("from_demands") is not True
 
 
+def _rewrites(threshold: str) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether a chamber's or the committees' rules rewrite bills: their ``threshold`` is above 0
+    (0, the default, never rewrites, and then how far a rewrite moves a bill is not read)."""
+
+    def needed(node: Mapping[str, Any]) -> bool:
+        t = node.get(threshold)
+        return isinstance(t, int | float) and not isinstance(t, bool) and t > 0
+
+    return needed
+
+
 def _spread(d: Mapping[str, Any]) -> bool:
     return d.get("dist") in ("lognormal", "gamma")
 
@@ -169,6 +180,20 @@ MUST: dict[type, dict[str, Must]] = {
         "position": Must(_POSITION),
         "spread": Must("the sd >= 0 of members' ideal points around the party's position"),
         "discipline": Must("the mean loyalty to the party line, a share in [0, 1]"),
+    },
+    AmendmentConf: {
+        "pull": Must(
+            f"the share of the way a rewrite moves a bill towards the chamber's median member, {_SHARE}; "
+            "a chamber that rewrites bills (threshold > 0) needs it",
+            _rewrites("threshold"),
+        ),
+    },
+    CommitteeRulesConf: {
+        "amend_pull": Must(
+            f"the share of the way a rewrite moves a bill towards the committee's median member, {_SHARE}; "
+            "committees that rewrite bills (amend_threshold > 0) need it",
+            _rewrites("amend_threshold"),
+        ),
     },
     CommitteeConf: {
         "chamber": Must("the chamber it belongs to"),

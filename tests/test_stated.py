@@ -173,6 +173,36 @@ def test_a_setting_is_asked_for_only_where_it_is_read(tmp_path: Path) -> None:
     assert err.value.field == "parliament.head_of_state" and "a sign stage needs them" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("node", "threshold", "pull"),
+    [("chambers.house.amendment", "threshold", "pull"), ("committee_rules", "amend_threshold", "amend_pull")],
+)
+def test_how_far_a_rewrite_moves_a_bill_is_asked_for_where_bills_are_rewritten(
+    node: str, threshold: str, pull: str, tmp_path: Path
+) -> None:
+    """A chamber or committees that rewrite bills (threshold > 0) moved them half-way towards their
+    median member when the preset left the pull out: a number nobody chose. Without rewriting, the
+    pull is not read, and not asked for."""
+    data = json.loads(json.dumps(HOUSE))
+    *parents, last = node.split(".")
+    holder = data
+    for key in parents:
+        holder = holder[key]
+    holder[last] = {threshold: 0.2}
+    mine = _preset(tmp_path, "parliament", "house", data)
+    with pytest.raises(NotGiven) as err:
+        validate(_composed(mine, "parliament=house", "~citizens", "~channels"))
+    assert err.value.field == f"parliament.{node}.{pull}" and f"({threshold} > 0)" in str(err.value)
+    holder[last] = {threshold: 0.0}
+    mine = _preset(tmp_path, "parliament", "house", data)
+    validate(_composed(mine, "parliament=house", "~citizens", "~channels"))  # not asked for
+    holder[last] = {threshold: 0.2, pull: 0.3}
+    mine = _preset(tmp_path, "parliament", "house", data)
+    conf = validate(_composed(mine, "parliament=house", "~citizens", "~channels")).parliament
+    rules = conf.chambers["house"].amendment if "amendment" in node else conf.committee_rules
+    assert getattr(rules, pull) == 0.3
+
+
 def test_a_derived_user_preset_inherits_what_its_base_states(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
