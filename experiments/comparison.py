@@ -161,6 +161,7 @@ class Compared:
     described: Catalog
     baseline: str
     headline: list[str]
+    undefined: list[str]  # headline metrics that every replication left undefined
 
     @property
     def figure_data(self) -> FigureData:
@@ -223,6 +224,7 @@ def compare_jobs(
         described=described,
         baseline=base,
         headline=[m for m in wanted if m in metrics],
+        undefined=[m for m in wanted if m in summary.columns and m not in metrics],
     )
 
 
@@ -365,6 +367,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         manifest=manifest,
         changes=changes,
         figure_numbers={f.name: plotted(f.name, c.figure_data, tr) for f in figs},
+        undefined=c.undefined,
     )
     # Everything is computed: only now is each previous output replaced (atomically), the report
     # removed first and written last.

@@ -71,7 +71,8 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         N_("Differences from the baseline"),
         N_(
             "How much each scenario differs from its baseline, comparing runs that share the same random "
-            "draws (same bills, same votes' noise). The diamond is the average difference and its bar "
+            "seeds (the same bills arriving; later draws match in part). The diamond is the average "
+            "difference and its bar "
             "the 95% confidence interval of that measure alone: the report counts a difference as a "
             "finding only where its Holm-adjusted p-value over all the measures it tests is below 0.05, "
             "so a bar clear of the dashed zero line may still be no clear difference."

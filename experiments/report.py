@@ -132,10 +132,15 @@ class Numbers:
         if undefined(row["diff_ci_low"]):
             return self.label(metric)
         low, high = (self.value(metric, row[k], True) for k in ("diff_ci_low", "diff_ci_high"))
-        return self.tr.gettext(
-            "{measure} ({low} to {high} {unit})",
-            measure=self.label(metric), low=low, high=high, unit=self.unit(metric, diff=True, after=high),
-        )  # fmt: skip
+        fields = {"measure": self.label(metric), "low": low, "high": high}
+        fields["unit"] = self.unit(metric, diff=True, after=high)
+        if row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0:  # clear by its own test only
+            return self.tr.gettext(
+                "{measure} ({low} to {high} {unit}: clear by its own test, not once adjusted for the "
+                "other measures compared)",
+                **fields,
+            )
+        return self.tr.gettext("{measure} ({low} to {high} {unit})", **fields)
 
     def finding(self, metric: str, row: Any) -> str:
         size = self.value(metric, abs(row["diff"]))
@@ -184,10 +189,14 @@ METRIC_ASPECTS = {"congruence": "responsive"}
 
 def clear(row: Any) -> bool:
     """Whether a difference is a finding: its Holm-adjusted p-value is below :data:`ALPHA` (where
-    the comparison has one), else its interval excludes zero."""
-    p = row.get("p_holm") if hasattr(row, "get") else None
-    if p is not None and not undefined(p):
-        return bool(p < ALPHA)
+    the comparison has one), else its own p-value (a measure outside the adjusted family, such as
+    the bills a scenario is given: the t-test, or the sign test where every pair differs alike, so
+    that three equal differences are not clear), else its interval excludes zero."""
+    get = row.get if hasattr(row, "get") else lambda _: None
+    for key in ("p_holm", "p_value"):
+        p = get(key)
+        if p is not None and not undefined(p):
+            return bool(p < ALPHA)
     return bool(row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0)
 
 
@@ -338,8 +347,8 @@ def question(
 #: A compared scenario's answer, and the same where no measure of responsiveness is reported.
 ANSWER = N_(
     "{scenario}, against {baseline}: of the measures of speed and throughput, {fb} better, {fw} "
-    "worse, {fu} without a clear difference; of the measures of responsiveness, {rb} better, {rw} "
-    "worse, {ru} without a clear difference."
+    "worse, {fu} without a clear difference; of the measures of responsiveness (the distance of laws "
+    "from public opinion among them), {rb} better, {rw} worse, {ru} without a clear difference."
 )
 ANSWER_NO_CITIZENS = N_(
     "{scenario}, against {baseline}: of the measures of speed and throughput, {fb} better, {fw} "
@@ -359,6 +368,15 @@ RECORDED_PETITIONS = "epetition_kz"
 IDLE_RECORD = N_(
     "The record differs: four petitions reached epetition.kz's 50,000 signatures in its first three "
     "months (docs/validation.md)."
+)
+
+
+#: Headline measures without a value in any replication (e.g. demands answered within a year, in runs
+#: too short for a year to pass after the warm-up): neither shown nor counted among the findings.
+UNDEFINED = N_(
+    "Not compared: {measures}. No replication of any scenario gives these measures a value (too short "
+    "a run, or nothing that they measure happened), so they are in no table and no finding, and not "
+    "among the measures adjusted together."
 )
 
 
@@ -592,6 +610,7 @@ def render(
     robustness_dir: str | None = None,
     names: dict[str, Any] | None = None,
     figure_numbers: Mapping[str, pd.DataFrame | None] | None = None,
+    undefined: Sequence[str] = (),
 ) -> str:
     """The report as one HTML string.
 
@@ -601,6 +620,7 @@ def render(
     ``years``; ``manifest`` the run's manifest (``command``, ``seed``, ``seeds``, ``git``,
     ``versions``, ...). ``tr`` (default: the translator of ``lang``) speaks the report's language.
     ``changes``: per compared scenario, its differences from the baseline (:func:`changes_of`).
+    ``undefined``: headline measures that no replication gave a value (said, not left out unsaid).
     """
     tr = tr or translator(lang)
     numbered = figure_numbers or {}
@@ -696,6 +716,9 @@ def render(
         important=important,
         # the assumptions of the compared presets that a finding rests on, and what key numbers count
         assumed=deadline_notes(scenarios, tr) + pull_notes(scenarios, tr),
+        undefined=tr.gettext(UNDEFINED, measures="; ".join(numbers.label(m) for m in undefined))
+        if undefined
+        else "",
         counted=" ".join(
             tr.gettext(text)
             for text, shown in (

@@ -236,6 +236,56 @@ def test_a_difference_is_a_finding_by_its_holm_adjusted_p_value_and_says_so_when
     assert numbers.difference("laws_per_year", same)["verdict"] == "indistinguishable"
 
 
+def test_an_interval_clear_of_zero_among_no_clear_differences_says_why_it_is_none() -> None:
+    """Listed as "no clear difference" beside an interval that left out zero (-0.133 to -0.015
+    points, Holm p 0.098), the page told a reader zero was possible where its own test said not."""
+    from experiments.report import Numbers
+
+    numbers = Numbers(Catalog(ENGINE), translator("en"))
+    row = pd.Series(
+        {"diff": -0.07, "diff_ci_low": -0.133, "diff_ci_high": -0.015, "p_value": 0.016, "p_holm": 0.098}
+    )
+    said = numbers.possible("passage_rate", row)
+    assert "clear by its own test, not once adjusted for the other measures compared" in said
+    across = row.copy().replace({-0.015: 0.02, 0.016: 0.2, 0.098: 0.9})
+    assert "clear by its own test" not in numbers.possible("passage_rate", across)
+    ru = Numbers(Catalog(ENGINE), translator("ru")).possible("passage_rate", row)
+    assert "не с поправкой на другие сравниваемые показатели" in ru
+
+
+def test_a_measure_outside_the_adjusted_family_is_judged_by_its_own_test() -> None:
+    """Without a Holm p-value (the bills a scenario is given), a finding was an interval clear of
+    zero: three equal differences, an interval of no width, made one, where the sign test's p is 0.25."""
+    from experiments.report import clear
+
+    same = pd.Series(
+        {"diff": 1.0, "diff_ci_low": 1.0, "diff_ci_high": 1.0, "p_value": 0.25, "p_holm": np.nan}
+    )
+    assert not clear(same)
+    assert clear(same.copy().replace({0.25: 2 * 0.5**8}))  # eight pairs alike: p 0.0078
+    assert clear(pd.Series({"diff": 1.0, "diff_ci_low": 0.5, "diff_ci_high": 1.5}))  # no test: the interval
+
+
+def test_a_headline_measure_no_replication_defines_is_named_as_not_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In runs too short for a year to pass after the warm-up, the demands answered within a year
+    are undefined in every replication: the measure vanished from every table and from the answer's
+    counts, unsaid."""
+    from tests.parltwin_cli import parltwin
+
+    args = ["experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true", "hydra.run.dir=run"]
+    assert parltwin(args, tmp_path, monkeypatch, capsys).code == 0
+    html = markup.unescape((tmp_path / "run" / "report.html").read_text())
+    summary = pd.read_csv(tmp_path / "run" / "summary.csv")
+    assert summary["demands_answered_within_365d"].isna().all()
+    label = Catalog(METRICS).describe("demands_answered_within_365d").label
+    note = html[html.index("Not compared: ") :].split("</p>")[0]
+    assert label in note and "not among the measures adjusted together" in note
+    # a measure some replication defines is not named there
+    assert Catalog(ENGINE).describe("laws_per_year").label not in note
+
+
 def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness() -> None:
     """Congruence is listed with inclusion; the answer left it out of responsiveness, and a
     scenario whose laws lay clearly further from opinion read 'responsiveness 0 worse'."""
@@ -252,7 +302,7 @@ def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness()
         figures=[],
         manifest={"command": "parltwin", "seeds": list(range(10))},
     )
-    assert "of the measures of responsiveness, 0 better, 1 worse" in markup.unescape(html)
+    assert "public opinion among them), 0 better, 1 worse" in markup.unescape(html)
     assert re.search(r"Distance of laws from public opinion: higher by [^<]*\. That is worse\.", html)
 
 
@@ -558,7 +608,7 @@ def test_the_answer_leaves_out_responsiveness_where_no_citizens_are() -> None:
     without = answer([{**base, "all": [fast]}], False, tr)[0]
     assert "responsiveness is not measured" in without and "of responsiveness" not in without
     with_ = answer([{**base, "all": [fast, responsive]}], False, tr)[0]
-    assert "of the measures of responsiveness, 1 better, 0 worse" in with_
+    assert "public opinion among them), 1 better, 0 worse" in with_
     # one measure is not "1 measures": the counts follow the noun, in every language
     assert "1 measures" not in with_ and "speed and throughput, 0 better, 1 worse" in with_
     assert "лучше — 0, хуже — 1" in answer([{**base, "all": [fast]}], False, translator("ru"))[0]
