@@ -138,12 +138,14 @@ def _start_ahead(pool: Pool) -> None:
 
 
 def report_main(argv: list[str] | None = None) -> None:
-    """``parltwin-report DIR``: rebuild a run folder's tables, figures and report from its data."""
+    """parltwin-report DIR: rebuild a comparison's tables, figures and report from its replications
+    (a folder of parltwin experiment=compare or experiment=reform_comparison; the other experiments
+    write their reports as they end)."""
     import argparse
     from pathlib import Path
 
     parser = argparse.ArgumentParser(prog="parltwin-report", description=report_main.__doc__)
-    parser.add_argument("run_dir", type=Path, help="a run folder of `parltwin experiment=...`")
+    parser.add_argument("run_dir", type=Path, help="a folder of experiment=compare or reform_comparison")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only the report's path")
     parser.add_argument("--lang", help="language of the report: en, kk or ru (default: the run's)")
     from experiments.errors import exit_for, one_line_usage

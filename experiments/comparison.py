@@ -292,7 +292,12 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     run_dir = Path(run_dir)
     jobs = scenario_folders(run_dir)
     if not jobs:
-        raise ConfigError("run folder", str(run_dir), "a folder written by `parltwin experiment=...`")
+        raise ConfigError(
+            "run folder",
+            str(run_dir),
+            "a folder written by `parltwin experiment=compare` or `experiment=reform_comparison` "
+            "(a robustness, sensitivity or calibration run writes its report as it ends)",
+        )
     unfinished(jobs, run_dir)
     clear_cut_short(run_dir)
     manifests = [m for _, m in jobs]

@@ -124,7 +124,11 @@ def text(lang: str = "en") -> str:
         "  " + _("a run: summary.json and config.yaml in outputs/DATE/TIME/ (hydra.run.dir=DIR to choose)"),
         "  "
         + _("an experiment: report.html, summary.csv, comparison.csv, channels.csv, figures/, manifest.json"),
-        "  " + _("  in outputs/DATE/TIME/, or multirun/DATE/TIME/ for a sweep (hydra.sweep.dir=DIR)"),
+        "  "
+        + _(
+            "  in outputs/DATE/TIME/, or multirun/DATE/TIME/ for a sweep such as reform_comparison "
+            "(hydra.sweep.dir=DIR)"
+        ),
         "",
         _("More: parltwin --hydra-help (Hydra's options), parltwin --cfg job (the whole config), README.md"),
         _("Languages: {languages}", languages=", ".join(f"{k} ({v})" for k, v in LANGUAGES.items())),

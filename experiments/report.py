@@ -253,9 +253,14 @@ OUTCOMES = {
 }
 
 
-def robustness_verdict(holds: bool, finding: str, share: float, tr: Translator) -> str:
+def robustness_verdict(
+    holds: bool, finding: str, share: float, tr: Translator, undefined_in: int = 0, worlds: int = 0
+) -> str:
     """A finding's verdict across the plausible worlds, as the robustness report, its terminal summary
-    and the explorer say it (``robustness.csv``: ``holds``, ``finding``, ``finding_share``)."""
+    and the explorer say it (``robustness.csv``: ``holds``, ``finding``, ``finding_share``, and
+    ``worlds_undefined`` of ``worlds``: a measure no world gives a value has no verdict)."""
+    if worlds and undefined_in >= worlds:
+        return tr.gettext("not measured: no world gives it a value")
     word = tr.gettext(OUTCOMES.get(finding, finding))
     pct = tr.number(100 * float(share))
     if holds:
@@ -408,6 +413,11 @@ def answer(findings: Sequence[dict[str, Any]], robust: bool, tr: Translator) -> 
             rw=counts["responsive"]["worse"],
             ru=counts["responsive"]["unclear"],
         )
+        if f.get("undefined"):
+            text += " " + tr.gettext(
+                "Not compared, having no value in any pair of replications: {measures}.",
+                measures="; ".join(f["undefined"]),
+            )
         if f.get("uncounted"):
             text += " " + tr.gettext(
                 "Not counted, having no better or worse side: {measures}.", measures="; ".join(f["uncounted"])
@@ -655,6 +665,8 @@ def render(
         for o, f in zip(others, findings, strict=True):
             r = by.loc[(m, o["label"])] if (m, o["label"]) in by.index else None
             dcells.append(numbers.difference(m, r))
+            if r is not None and pd.isna(r["diff"]):  # no pair gives it a value: said, not dropped
+                f.setdefault("undefined", []).append(numbers.label(m))
             if r is None or pd.isna(r["diff"]):
                 continue
             meta = described.describe(m)

@@ -448,7 +448,9 @@ def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
                 "share_lower": directions[LOWER],
                 "finding": finding,
                 "finding_share": float(counts[finding] / n),
-                "holds": bool(counts[finding] / n >= d.spec.holds),
+                # a measure no world gives a value (too short a run) is "indistinguishable"
+                # everywhere by the rule, and holds nowhere: there is nothing to hold
+                "holds": bool(defined.size and counts[finding] / n >= d.spec.holds),
                 "holds_at": d.spec.holds,
                 "preset_outcome": preset["outcome"].iloc[0] if len(preset) else UNCLEAR,
                 "preset_effect": float(preset["effect"].iloc[0]) if len(preset) else np.nan,
@@ -464,10 +466,10 @@ def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
                 "deciding_paths": "; ".join(sorted(box.limits, key=lambda k: box.quasi_p[k])) if box else "",
                 "box_coverage": box.coverage if box is not None else np.nan,
                 "box_density": box.density if box is not None else np.nan,
-                "top_assumption": names[top] if names else "",
+                "top_assumption": names[top] if names and defined.size else "",
                 "top_rank_correlation": float(rho[top]) if len(rho) else np.nan,
                 "top_p_value": top_p if len(rho) else np.nan,
-                "top_beyond_chance": bool(len(rho) and top_p <= ALPHA_TOP),
+                "top_beyond_chance": bool(len(rho) and defined.size and top_p <= ALPHA_TOP),
             }
         )
     return pd.DataFrame(rows)

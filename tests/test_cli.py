@@ -146,3 +146,22 @@ def test_options_after_the_overrides_and_the_whole_config_shown(tmp_path: Path) 
     assert (
         bogus.returncode == 2 and bogus.stderr.strip() == "parltwin: error: unrecognized arguments: --bogus"
     )
+
+
+def test_parltwin_report_says_which_folders_it_rebuilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A robustness run's folder was refused as not "a folder written by `parltwin experiment=...`",
+    which it was: the line names the experiments whose folders the command rebuilds."""
+    from experiments.cli import report_main
+    from experiments.errors import EXIT_BAD_INPUT
+
+    folder = tmp_path / "rob"
+    folder.mkdir()
+    (folder / "robustness.csv").write_text("metric,scenario\n")
+    with pytest.raises(SystemExit) as ended:
+        report_main(["-q", str(folder)])
+    err = capsys.readouterr().err
+    assert ended.value.code == EXIT_BAD_INPUT and len(err.strip().splitlines()) == 1, err
+    assert "`parltwin experiment=compare` or `experiment=reform_comparison`" in err
+    assert "writes its report as it ends" in err

@@ -286,6 +286,20 @@ def test_a_headline_measure_no_replication_defines_is_named_as_not_compared(
     assert Catalog(ENGINE).describe("laws_per_year").label not in note
 
 
+def test_a_measure_no_pair_of_a_scenario_defines_is_named_for_that_scenario() -> None:
+    """A sweep over 1 and 5 years: the 1-year pair had no value of a measure the 5-year pair had;
+    it was missing from that scenario's findings and from its answer's counts, unsaid."""
+    labels = ("base", "short")
+    s = _synthetic(labels)
+    s.loc[s["scenario"] == "short", "backlog_end"] = np.nan
+    comp = comparison(s, ["laws_per_year", "backlog_end"], "base")
+    html = markup.unescape(_rendered(comp, ["laws_per_year", "backlog_end"], labels, "en"))
+    label = Catalog(ENGINE).describe("backlog_end").label
+    said = html[html.index("Not compared, as no pair of replications gives them a value") :].split("</li>")[0]
+    assert label in said
+    assert f"Not compared, having no value in any pair of replications: {label}." in html  # in the answer
+
+
 def test_the_answer_counts_the_distance_of_laws_from_opinion_as_responsiveness() -> None:
     """Congruence is listed with inclusion; the answer left it out of responsiveness, and a
     scenario whose laws lay clearly further from opinion read 'responsiveness 0 worse'."""

@@ -397,6 +397,32 @@ def robust_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
+def test_a_measure_no_world_gives_a_value_holds_nowhere_and_is_said_not_measured(
+    robust_runs: dict[str, Path],
+) -> None:
+    """In runs of a quarter year the demands answered within a year are undefined in every world:
+    the table said the finding "holds: indistinguishable in 100% of worlds", with a top assumption."""
+    from experiments.catalog import Catalog
+    from experiments.i18n import translator
+    from experiments.robustness_report import summary
+    from sim.citizens.responsiveness import METRICS
+    from sim.metrics import ENGINE
+
+    table = pd.read_csv(robust_runs["serial"] / "robustness.csv")
+    none = table[table["metric"] == "demands_answered_within_365d"]
+    assert len(none) == 3 and (none["worlds_undefined"] == none["worlds"]).all()
+    assert not none["holds"].any() and none["top_assumption"].isna().all()
+    assert not none["top_beyond_chance"].any()
+    some = table[table["worlds_undefined"] < table["worlds"]]
+    assert len(some) and some["holds"].any()  # a measure with values keeps its verdicts
+    said = summary(table, {}, Catalog({**ENGINE, **METRICS}), "T", translator("en"))
+    assert said.count("not measured: no world gives it a value") == 3
+    assert (
+        "holds: indistinguishable in 100% of worlds"
+        not in said.split(Catalog(METRICS).describe("demands_answered_within_365d").label)[1].split("\n\n")[0]
+    )
+
+
 def test_seeded_runs_reproduce_byte_for_byte_serial_and_pooled(robust_runs: dict[str, Path]) -> None:
     a, b = (snapshot(robust_runs[k]) for k in ("serial", "pool"))
     for name in ("robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv"):

@@ -138,7 +138,10 @@ def robustness_table(
             up: tr.number(100 * r[f"share_{first}"]),  # better, or higher for a measure without
             f"{_('indistinguishable')} (%)": tr.number(100 * r["share_unclear"]),  # a better side
             down: tr.number(100 * r[f"share_{last}"]),
-            _("verdict"): robustness_verdict(r["holds"], r["finding"], r["finding_share"], tr),
+            _("verdict"): robustness_verdict(
+                r["holds"], r["finding"], r["finding_share"], tr,
+                int(r.get("worlds_undefined") or 0), int(r.get("worlds") or 0),
+            ),
             _("deciding assumptions"): deciding if isinstance(deciding, str) and deciding else "–",
         })  # fmt: skip
     return pd.DataFrame(rows)

@@ -118,7 +118,7 @@ def port_free(port: int) -> bool:
 
 
 def main() -> None:
-    """``parltwin-app [--port N] [--workers N]``: the explorer at http://127.0.0.1:N (default 8501)."""
+    """parltwin-app [--port N] [--workers N]: the explorer at http://127.0.0.1:N (default 8501)."""
     import argparse
     import os
 
