@@ -281,6 +281,11 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament", removed: Col
             total > 0,
             "an initiator of Poisson bills (not from_demands) with a positive rate_per_year to scale",
         )
+    # the single queue's settings, which its stage takes by interpolation: named as the user set them
+    if p.servers is not None:
+        positive(f"{prefix}.servers", p.servers, integer=True)
+    if p.service_mean is not None:
+        non_negative(f"{prefix}.service_mean", p.service_mean)
     check_decisions(p, prefix)
     stages = expand_readings(p.stages, prefix)
     # A reading's own stages are the procedure's, not a target or a start.

@@ -60,3 +60,16 @@ def test_heavy_traffic_mm1_matches_theory(seed: int) -> None:
     # allows (3,000 years in all), each with its own warm-up.
     runs = [simulated_time_in_system(0.9, 1.0, 1, years=MAX_YEARS, seed=10 * seed + k) for k in range(3)]
     assert statistics.fmean(runs) == pytest.approx(erlang_c_time_in_system(0.9, 1.0, 1), rel=0.05)
+
+
+@pytest.mark.parametrize(
+    ("override", "field"), [("servers=0", "servers"), ("service_mean=-1", "service_mean")]
+)
+def test_the_queues_settings_are_refused_under_the_names_the_user_set(override: str, field: str) -> None:
+    """``servers=0`` was refused as ``parliament.stages.service.capacity``, a name the user never set
+    (the stage takes the setting by interpolation)."""
+    from scenarios import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        validate(compose_config(["parliament=single_queue", f"parliament.{override}"]))
+    assert err.value.field == f"parliament.{field}"
