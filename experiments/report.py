@@ -132,8 +132,8 @@ class Numbers:
         if undefined(row["diff_ci_low"]):
             return self.label(metric)
         low, high = (self.value(metric, row[k], True) for k in ("diff_ci_low", "diff_ci_high"))
-        fields = {"measure": self.label(metric), "low": low, "high": high}
-        fields["unit"] = self.unit(metric, diff=True, after=high)
+        unit = self.unit(metric, diff=True, after=high)
+        fields = {"measure": self.label(metric), "low": low, "high": high, "unit": unit}
         if row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0:  # clear by its own test only
             return self.tr.gettext(
                 "{measure} ({low} to {high} {unit}: clear by its own test, not once adjusted for the "
@@ -665,9 +665,9 @@ def render(
         for o, f in zip(others, findings, strict=True):
             r = by.loc[(m, o["label"])] if (m, o["label"]) in by.index else None
             dcells.append(numbers.difference(m, r))
-            if r is not None and pd.isna(r["diff"]):  # no pair gives it a value: said, not dropped
-                f.setdefault("undefined", []).append(numbers.label(m))
             if r is None or pd.isna(r["diff"]):
+                if r is not None:  # no pair gives it a value: said, not dropped
+                    f.setdefault("undefined", []).append(numbers.label(m))
                 continue
             meta = described.describe(m)
             # the answer counts measures with a better direction only (a higher passage rate is neither)
