@@ -347,11 +347,12 @@ def test_every_assumed_number_of_the_digital_presets_has_a_range() -> None:
                 assert any(p.endswith(f".{name}") or p == name for p in ranges), (f.name, name)
 
 
-#: Numbers of a parliament preset that are facts, not assumptions: seats, the term, legal deadlines
-#: and readings (each with its source beside it), the fitted arrival rates (docs/validation.md), and a
-#: group without a party line (discipline 0 by definition). Committee sizes are arithmetic on the
-#: seats, an assumption whose plausible range the presets give beside them: held fixed, not sampled.
-SOURCED = ("seats", "size", "convocation_years", "deadline_days", "readings", "rate_per_year")
+#: Numbers of a parliament preset that need no range: seats, the term, quorums, legal deadlines and
+#: readings (each with its source, or its [A] with what it keeps, beside it: seats must add up, and
+#: a quorum, a deadline or a count of readings is a rule, not a quantity), and a group without a
+#: party line (discipline 0 by definition). Committee sizes are arithmetic on the seats, an
+#: assumption whose plausible range the presets give beside them: held fixed, not sampled.
+SOURCED = ("seats", "size", "convocation_years", "quorum", "deadline_days", "readings")
 DEFINED = {"chambers.mazhilis.parties.self_nominated.discipline"}
 
 
@@ -372,6 +373,21 @@ def test_every_assumed_number_of_the_parliament_presets_has_a_range(preset: str)
         k for k in _numbers(data) if k not in ranges and k not in DEFINED and k.split(".")[-1] not in SOURCED
     ]
     assert not missing
+
+
+@pytest.mark.parametrize("preset", ["kz_bicameral_2023", "kz_kurultai_2026"])
+def test_every_unsampled_number_of_the_parliament_presets_says_where_it_comes_from(preset: str) -> None:
+    """A number left out of the ranges by its key (a seat count, a term, a quorum, a deadline, a count
+    of readings) carries its source on its line, or its [A] and what it keeps: the Kurultai's 30 days
+    for the President passed as a fact, with no word beside them."""
+    body = (CONFIGS / "parliament" / f"{preset}.yaml").read_text().split("\nranges:")[0]
+    keys = "|".join(k for k in SOURCED if k != "size")  # sizes: one comment above the committees
+    silent = [
+        line.strip()
+        for line in body.splitlines()
+        if re.search(rf"(^\s*|[{{,]\s*)({keys}):\s*[\d.]+", line) and "#" not in line
+    ]
+    assert not silent
 
 
 @pytest.fixture(scope="module")
@@ -525,16 +541,16 @@ def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
     # a tie of the user's own: the default ties still apply only where declared (a changed tie made
     # every default one strict, and the run was refused for the Mazhilis's numbers)
     kurultai = "parliament.chambers.kurultai"
-    own = f"experiment.same={{{kurultai}.quorum: {kurultai}.attendance}}"
+    own = f"experiment.same={{{kurultai}.attention: {kurultai}.attendance}}"
     ended = parltwin([*args[:-1], own, "hydra.run.dir=own"], tmp_path, monkeypatch, capsys)
     assert ended.code == 0, ended.err
     worlds = pd.read_csv(tmp_path / "own" / "worlds.csv")
     sampled = worlds[worlds.world > 0]
-    quorum, attendance = ((sampled[f"{kurultai}.{n}"] - lo) / (hi - lo) for n, lo, hi in
-                          (("quorum", 0.5, 0.75), ("attendance", 0.85, 0.98)))  # fmt: skip
-    assert np.allclose(quorum, attendance) and quorum.nunique() == len(sampled)
+    attention, attendance = ((sampled[f"{kurultai}.{n}"] - lo) / (hi - lo) for n, lo, hi in
+                             (("attention", 0.0, 1.0), ("attendance", 0.85, 0.98)))  # fmt: skip
+    assert np.allclose(attention, attendance) and attention.nunique() == len(sampled)
     # a tie of the user's own must name declared numbers
-    wrong = f"experiment.same={{{kurultai}.quorum: parliament.chambers.mazhilis.attendance}}"
+    wrong = f"experiment.same={{{kurultai}.attention: parliament.chambers.mazhilis.attendance}}"
     ended = parltwin([*args[:-1], wrong, "hydra.run.dir=wrong"], tmp_path, monkeypatch, capsys)
     assert ended.code == 2 and "experiment.same" in ended.one_line and not (tmp_path / "wrong").exists()
 
