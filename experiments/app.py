@@ -65,7 +65,8 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     if not conf.quiet:
         tr = translator(conf.lang)
         choices = {k: v for k, v in HydraConfig.get().runtime.choices.items() if not k.startswith("hydra")}
-        title = run_title(scenario_name(conf.parliament.name, choices), conf.seed, conf.years, tr)
+        name = scenario_name(conf.parliament.name, choices, conf.channels.name)
+        title = run_title(name, conf.seed, conf.years, tr)
         try:
             print(sectioned_table(result.summary, result.metrics, title, tr), flush=True)
         except BrokenPipeError as e:  # e.g. | head: the summary is written

@@ -160,7 +160,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     finished(out, seeds, fp)  # refuses a folder holding another scenario before writing anything
     if not job["multirun"]:
         clear_outputs(out)
-    name = scenario_name(conf.parliament.name, job["choices"])
+    name = scenario_name(conf.parliament.name, job["choices"], conf.channels.name)
     # The manifest first: a folder without one holds nothing of a job's (see preflight.check_resume).
     write_json(
         out / SCENARIO,

@@ -27,7 +27,7 @@ from experiments.drawing import figures
 from experiments.figure import PLOTS, FigureData
 from experiments.files import write_figures, write_json, write_tables, write_text
 from experiments.i18n import check_lang, translator
-from experiments.labels import baseline_label, like, scenario_labels
+from experiments.labels import baseline_label, channels_chosen, like, scenario_labels
 from experiments.manifest import command_line, now
 from experiments.plotted import plotted
 from experiments.pool import side_processes
@@ -188,12 +188,14 @@ def compare_jobs(
             for r in recs
         ]
         leads.append(lead_times(folder, [r["replication"] for r in recs]).assign(scenario=label))
-        ch = m.get("choices", {}).get("channels")
+        ch = channels_chosen(
+            m.get("choices") or {}, ((m.get("config") or {}).get("channels") or {}).get("name")
+        )
         scenarios.append(
             {
                 "label": label,
                 "description": m.get("description") or m["parliament"],
-                "channels": ch if ch not in (None, "none", "null") else "none",
+                "channels": ch,
                 "replications": len(recs),
                 "planned": m["replications"],
                 "years": m["years"],

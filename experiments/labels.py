@@ -13,15 +13,26 @@ from scenarios.errors import ConfigError
 NAMED_GROUPS = ("scenario", "parliament", "channels")
 
 
-def scenario_name(parliament: str, choices: dict[str, Any]) -> str:
+def scenario_name(parliament: str, choices: dict[str, Any], channels: str | None = None) -> str:
     """``parliament`` plus its digital channels, e.g. ``kz_kurultai_2026 + kz_digital``; led by the
     preset chosen where its name is another (``mine (kz_bicameral_2023)``: a preset built on another
-    inherits its name unless it states its own)."""
+    inherits its name unless it states its own). ``channels`` is the config's ``channels.name``."""
     chosen = choices.get("parliament")
     if isinstance(chosen, str) and chosen not in (parliament, "null"):
         parliament = f"{chosen} ({parliament})"
+    ch = channels_chosen(choices, channels)
+    return f"{parliament} + {ch}" if ch != "none" else parliament
+
+
+def channels_chosen(choices: dict[str, Any], channels: str | None = None) -> str:
+    """The channels preset a job ran: Hydra's choice, or where the group was switched off (a scenario
+    file that carries its channels in full, as the explorer exports them) the name those channels
+    give themselves (``channels``: the config's ``channels.name``); ``none`` for none. Without the
+    name, an exported scenario with channels was reported as one without, under another label."""
     ch = choices.get("channels")
-    return f"{parliament} + {ch}" if ch not in (None, "none", "null") else parliament
+    if ch in (None, "null"):
+        ch = channels
+    return str(ch) if ch not in (None, "", "null") else "none"
 
 
 def pairs(overrides: Sequence[str]) -> dict[str, str]:

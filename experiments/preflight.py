@@ -454,7 +454,7 @@ def check_comparison(jobs: list[Job]) -> None:
     spec = compare_spec(jobs[0].task.experiment)
     manifests = [
         {
-            "name": scenario_name(j.conf.parliament.name, choices_of(j.cfg)),
+            "name": scenario_name(j.conf.parliament.name, choices_of(j.cfg), j.conf.channels.name),
             "overrides": j.overrides,
             "choices": choices_of(j.cfg),
             "job": j.num,

@@ -1469,3 +1469,36 @@ def test_a_links_lever_that_the_scenarios_presets_lack_is_named_as_such() -> Non
     # on the bicameral scenario the same link's value is taken
     settings, refused = read_address({"senate_review_days": "30", "scen_parliament": "kz_bicameral_2023"})
     assert not refused and 30 in settings.values()
+
+
+def test_the_commands_report_of_an_exported_comparison_names_its_scenarios_as_the_page_does(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The exported files switch the presets off (``override /channels: null``): the report took the
+    channels from Hydra's choices, called the Kurultai with channels "no digital channels" and
+    labelled it ``kz_kurultai_2026``, so its comparison.csv could not be joined with the page's."""
+    import pandas as pd
+
+    from experiments.explorer.export import comparison_command
+    from experiments.i18n import translator
+    from tests.parltwin_cli import parltwin
+
+    base = Scenario("kz_bicameral_2023", "none", years=0.5, replications=2)
+    scen = Scenario("kz_kurultai_2026", "kz_digital", years=0.5, replications=2)
+    page = scenario.compare(scenario.run_together([base, scen])).comparison
+    mine = tmp_path / "my_configs" / "scenario"
+    mine.mkdir(parents=True)
+    (mine / f"{file_name(base)}.yaml").write_text(scenario_yaml(base))
+    (mine / f"{file_name(scen)}.yaml").write_text(scenario_yaml(scen, against=base))
+    cmd = comparison_command(base, scen, str(tmp_path / "my_configs")).split()
+    ended = parltwin(
+        [*cmd[1:], "quiet=true", f"hydra.sweep.dir={tmp_path / 'sweep'}"], tmp_path, monkeypatch, capsys
+    )
+    assert ended.code == 0, ended.err
+    cli = pd.read_csv(tmp_path / "sweep" / "comparison.csv")
+    assert set(cli["scenario"]) == set(page["scenario"]) == {base.name, scen.name}
+    scenarios = json.loads((tmp_path / "sweep" / "manifest.json").read_text())["scenarios"]
+    assert {s["label"]: s["channels"] for s in scenarios} == {base.name: "none", scen.name: "kz_digital"}
+    html = (tmp_path / "sweep" / "report.html").read_text()
+    tr = translator()
+    assert tr.name("channel", "kz_digital") in html and tr.name("channel", "kz_digital") != "kz_digital"
