@@ -475,6 +475,33 @@ def check_comparison(jobs: list[Job]) -> None:
 def check_robustness_run(folder: Path, baseline: str, years: set[float]) -> None:
     """A robustness run a comparison's report cites is about the same question: the same baseline,
     over the same horizon (a run over 2 years was cited for a comparison over 3, without a word)."""
+    made, differs = robustness_run_differs(folder, lambda name: name == baseline, years)
+    if differs == "baseline":
+        raise ConfigError(
+            "experiment.robustness",
+            str(folder),
+            f"a robustness run against this comparison's baseline, {baseline} "
+            f"(that run's is {made['baseline']})",
+        )
+    if differs == "years":
+        ours = ", ".join(f"{y:g}" for y in sorted(years))
+        raise ConfigError(
+            "experiment.robustness",
+            str(folder),
+            f"a robustness run over this comparison's horizon, years={ours} "
+            f"(that run's years={made['years']:g})",
+        )
+
+
+def robustness_run_differs(
+    folder: Path, baseline: Callable[[str], bool], years: set[float]
+) -> tuple[dict[str, Any], str | None]:
+    """A robustness run's manifest (its ``years`` and ``baseline``) and what in it is not a
+    comparison's (``baseline``: whether a name is the comparison's baseline; ``years``: its
+    horizons): "baseline", "years", or None where neither. The command refuses to cite such a run and
+    the explorer does not apply its verdicts to its own: across horizons the numbers differ by the
+    procedure's warm-up. A folder without a readable manifest is a ``ConfigError`` or an
+    ``InputError``."""
     from experiments.files import linked, read_json, regular_file
 
     path = folder / "manifest.json"
@@ -488,21 +515,11 @@ def check_robustness_run(folder: Path, baseline: str, years: set[float]) -> None
         "baseline": (lambda v: isinstance(v, str), "a name"),
     }
     made = read_json(path, ("years", "baseline"), "a robustness run's manifest", kinds)
-    if made["baseline"] != baseline:
-        raise ConfigError(
-            "experiment.robustness",
-            str(folder),
-            f"a robustness run against this comparison's baseline, {baseline} "
-            f"(that run's is {made['baseline']})",
-        )
+    if not baseline(made["baseline"]):
+        return made, "baseline"
     if years != {float(made["years"])}:
-        ours = ", ".join(f"{y:g}" for y in sorted(years))
-        raise ConfigError(
-            "experiment.robustness",
-            str(folder),
-            f"a robustness run over this comparison's horizon, years={ours} "
-            f"(that run's years={made['years']:g})",
-        )
+        return made, "years"
+    return made, None
 
 
 def schedulers(jobs: list[Job]) -> list[str]:

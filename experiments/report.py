@@ -603,6 +603,20 @@ ANSWERED = N_(
 )
 
 
+def counted_notes(metrics: Sequence[str], tr: Translator) -> str:
+    """What the key numbers among ``metrics`` count (:data:`STAY`, :data:`ANSWERED`), said wherever
+    they are reported: the report's and the explorer's readers would otherwise take a longer mean
+    stay for slower laws, or the share answered for the channels' work."""
+    return " ".join(
+        tr.gettext(text)
+        for text, shown in (
+            (STAY, "mean_time_in_system_days" in metrics),
+            (ANSWERED, any(str(m).startswith(("demands_answered", "demand_to_law")) for m in metrics)),
+        )
+        if shown
+    )
+
+
 def render(
     *,
     title: str,
@@ -731,14 +745,7 @@ def render(
         undefined=tr.gettext(UNDEFINED, measures="; ".join(numbers.label(m) for m in undefined))
         if undefined
         else "",
-        counted=" ".join(
-            tr.gettext(text)
-            for text, shown in (
-                (STAY, "mean_time_in_system_days" in metrics),
-                (ANSWERED, any(str(m).startswith(("demands_answered", "demand_to_law")) for m in metrics)),
-            )
-            if shown
-        ),
+        counted=counted_notes(metrics, tr),
         # a declared change's reason is the scenario preset's text: in the report's language where known
         changes=[
             {**c, "groups": [{**g, "reason": tr.name("reason", g["reason"])} for g in c["groups"]]}

@@ -148,6 +148,13 @@ def test_the_app_speaks_kazakh(cache: Path) -> None:
     assert alts and all(re.search("[әғқңөұүһі]", a) for a in alts)
 
 
+def _robustness_manifest(folder: Path, years: float, baseline: str) -> None:
+    """A robustness run's manifest, as far as the page and the command read it."""
+    (folder / "manifest.json").write_text(
+        json.dumps({"kind": "robustness", "years": years, "baseline": baseline})
+    )
+
+
 def test_robustness_is_shown_when_the_file_is_there(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,6 +166,7 @@ def test_robustness_is_shown_when_the_file_is_there(
     assert at.selectbox(key="robustness_pick").options == ["another folder…"]
     folder = tmp_path / "robust"
     folder.mkdir()
+    _robustness_manifest(folder, SHORT["years"], "kz_bicameral_2023")  # the page's question
     (folder / "robustness.csv").write_text("finding,share_of_futures\nfewer days to law,0.93\n")
     at.text_input(key="robustness_dir").set_value(str(folder)).run()
     assert not at.exception
@@ -1502,3 +1510,106 @@ def test_the_commands_report_of_an_exported_comparison_names_its_scenarios_as_th
     html = (tmp_path / "sweep" / "report.html").read_text()
     tr = translator()
     assert tr.name("channel", "kz_digital") in html and tr.name("channel", "kz_digital") != "kz_digital"
+
+
+#: A robustness run's table with the page's own scenarios (Kurultai against the bicameral Parliament).
+OWN_ROBUSTNESS = (
+    "metric,scenario,baseline,share_better,share_worse,share_unclear,share_higher,share_lower,"
+    "finding,finding_share,holds,deciding_assumptions,worlds\n"
+    "laws_per_year,kz_kurultai_2026,kz_bicameral_2023,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,,16\n"
+    "passage_rate,kz_kurultai_2026,kz_bicameral_2023,,,0.7,0.05,0.25,unclear,0.7,False,,16\n"
+)
+
+
+def test_a_robustness_run_of_another_horizon_or_baseline_is_not_read_as_this_pages_verdicts(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run over five years was applied to a page over one and a half, whose numbers are partly the
+    warm-up: the command refuses to cite it, and the page said nothing."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "robust"
+    folder.mkdir()
+    (folder / "robustness.csv").write_text(OWN_ROBUSTNESS)
+
+    def own(at) -> list[Any]:
+        return [t for t in at.dataframe if "this page's finding" in t.value.columns]
+
+    at = _app()
+    at.run()
+    at.text_input(key="robustness_dir").set_value(str(folder)).run()
+    assert not at.exception and not own(at)  # no manifest: its horizon is unknown
+    assert [w.value for w in at.warning if "horizon and baseline cannot be read" in w.value]
+    _robustness_manifest(folder, SHORT["years"], "kz_bicameral_2023")
+    at.run()
+    assert own(at) and not any("This run" in w.value for w in at.warning)  # the page's question
+    _robustness_manifest(folder, 5, "kz_bicameral_2023")
+    at.run()
+    said = [w.value for w in at.warning if w.value.startswith("This run is over 5 years")]
+    assert len(said) == 1 and "this page over 1.5 years" in said[0] and not own(at), said
+    assert [t for t in at.dataframe if "verdict" in t.value.columns]  # its table is still shown
+    _robustness_manifest(folder, SHORT["years"], "kz_kurultai_2026")
+    at.run()
+    assert any(w.value.startswith("This run's baseline is `kz_kurultai_2026`") for w in at.warning)
+    assert not own(at)
+
+
+def test_the_findings_say_the_assumptions_and_counts_the_commands_report_says(cache: Path) -> None:
+    """The report says that the Kurultai's fewer laws rest on the Senate's deemed approval, that the
+    channels' laws closer to opinion rest on the consultation's pull, that the Kurultai with channels
+    is given more bills, and what the mean stay and the demands answered count; the page said none."""
+    from experiments.i18n import translator
+
+    base = Scenario("kz_bicameral_2023", "none", years=SHORT["years"], replications=10)
+    scen = replace(base, parliament="kz_kurultai_2026", channels="kz_digital")
+    c = scenario.compare(scenario.run_together([base, scen]))
+    at = _app(replications=10, scen_channels="kz_digital")
+    at.run()
+    assert not at.exception
+    for lang in ("en", "ru"):
+        tr = translator(lang)
+        captions = [x.value for x in at.caption]
+        assumed = report.deadline_notes(c.scenarios, tr) + report.pull_notes(c.scenarios, tr)
+        assert len(assumed) == 2 and all(note in captions for note in assumed), assumed
+        counted = report.counted_notes(c.headline, tr)
+        assert tr.gettext(report.STAY) in counted and tr.gettext(report.ANSWERED) in counted
+        assert counted in captions
+        by = c.comparison.set_index(["metric", "scenario"])
+        numbers = report.Numbers(c.described, tr)
+        arrivals = report.arrivals_note(numbers, "laws_per_year", by, scen.name)
+        assert arrivals and f"{numbers.label('laws_per_year')}: {arrivals}" in captions
+        at.selectbox(key="lang").set_value("ru").run()
+
+
+def test_a_short_run_says_its_numbers_are_partly_the_warm_up(cache: Path) -> None:
+    """At one year and a half the median days to law differed clearly, a difference gone over three
+    and five years: the first year warms the model up from an empty parliament."""
+
+    def short(at) -> list[str]:
+        return [i.value for i in at.info if i.value.startswith("A short run: over")]
+
+    at = _app()
+    at.run()
+    assert not at.exception
+    said = short(at)
+    assert len(said) == 1 and "over 1.5 years" in said[0] and "runs 5 years" in said[0], said
+    within = [c.value for c in at.caption if c.value.startswith("The share answered within a year")]
+    assert len(within) == 1 and within[0].endswith("over 1.5 years, those of the first 0.5 years."), within
+    at.number_input(key="years").set_value(3.0).run()
+    assert not at.exception and not short(at)
+    assert any(c.value.endswith("over 3 years, those of the first 2 years.") for c in at.caption)
+
+
+def test_the_same_scenario_on_both_sides_is_said_and_shares_are_labelled_as_shares(cache: Path) -> None:
+    at = _app(scen_parliament="kz_bicameral_2023")
+    at.run()
+    assert not at.exception
+    assert any(i.value.startswith("The baseline and the scenario are the same scenario") for i in at.info)
+    assert not any("more replications (in the sidebar) would show" in i.value for i in at.info)
+    at.selectbox(key="scen_channels").set_value("kz_digital").run()
+    assert not any("are the same scenario" in i.value for i in at.info)
+    labels = {s.label for s in at.slider}
+    from scenarios.parameters import PARAMETERS
+
+    shares = [p.label for p in PARAMETERS.values() if p.unit == "share" and p.lever]
+    shown = [label for label in labels if any(label.startswith(p) for p in shares)]
+    assert len(shown) >= 3 and all(label.endswith(": share, 0 to 1") for label in shown), labels

@@ -65,11 +65,24 @@ from experiments.files import linked, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.plotted import interval_numbers, plotted
 from experiments.pool import side_processes
-from experiments.report import ADJUSTED, Numbers, channel_rows, robustness_note, robustness_verdict
+from experiments.preflight import robustness_run_differs
+from experiments.report import (
+    ADJUSTED,
+    Numbers,
+    arrivals_note,
+    channel_rows,
+    counted_notes,
+    deadline_notes,
+    pull_notes,
+    robustness_note,
+    robustness_verdict,
+)
 from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
 from scenarios.parameters import LEVERS, PARAMETERS
+from sim.citizens.responsiveness import WINDOW
+from sim.metrics import WARMUP_DAYS
 
 #: The share of demands answered: the explorer's first figure.
 ANSWERED = "demands_answered_within_365d"
@@ -178,6 +191,31 @@ INERT = N_(
     "within their plausible ranges (the sensitivity analysis ranked them over wider ones), so those "
     "levers may change nothing; the Channels tab says when a channel's petitions never reach their "
     "threshold."
+)
+
+
+#: A lever whose values are shares, labelled as such: 0.15 read as 0.15%, or as a count, otherwise.
+SHARE_LEVER = N_("{label}: share, 0 to 1")
+
+#: Horizons (years) under which the warm-up year is more than a third of the run: said on the page.
+SHORT_YEARS = 3 * WARMUP_DAYS / 365.0
+#: Why a short run's numbers, and a clear difference among them, may be the warm-up's.
+SHORT_RUN = N_(
+    "A short run: over {years}, the first year warms the model up from an empty parliament, with no "
+    "bill on its books, and it is counted with the rest. Its numbers, and the differences between "
+    "the scenarios, are partly that warm-up: a difference that runs of three years or more do not "
+    "show is no finding. The main job's report runs {main_years}."
+)
+#: What the share of demands answered within a year counts, said where the page shows it.
+WITHIN_YEAR = N_(
+    "The share answered within a year counts only the demands that arose at least a year before the "
+    "run's end, so that each had its whole year: over {years}, those of the first {counted}."
+)
+#: Where both sides are the same scenario: every difference is nought, whatever the replications.
+SAME_SCENARIO = N_(
+    "The baseline and the scenario are the same scenario (the same presets and levers): every "
+    "difference is nought by construction, and more replications would not show one. Choose other "
+    "presets or move a lever to compare."
 )
 
 
@@ -303,8 +341,9 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
                 if widget not in st.session_state:  # new presets: a lever moved before, else theirs
                     kept = moved.get(n)
                     st.session_state[widget] = kind(kept if kept is not None and lo <= kept <= hi else preset)
+                label = _(SHARE_LEVER, label=_(p.label)) if p.unit == "share" else _(p.label)
                 value = st.slider(
-                    _(p.label), lo, hi, step=step,
+                    label, lo, hi, step=step,
                     help=_(
                         "{doc}; preset: {value}",
                         doc=_(p.doc),
@@ -384,6 +423,14 @@ def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str],
         "measures": {m: numbers.label(m) for m in c.described},  # a measure's name for people
         # the page's finding on each key number: better, worse, higher, lower or indistinguishable
         "verdicts": {m: d["verdict"] for m, d in differs.items()},
+        # the assumptions the numbers rest on and what they count, as the command's report says them
+        "assumed": deadline_notes(c.scenarios, tr) + pull_notes(c.scenarios, tr),
+        "counted": counted_notes(c.headline, tr),
+        "arrivals": {  # beside a key number that counts the bills a parliament is given
+            numbers.label(m): note
+            for m in c.headline
+            if len(c.labels) > 1 and (note := arrivals_note(numbers, m, by, c.labels[-1]))
+        },
         "figures": [(f.title, f.caption, f.png) for f in figs],
         "figure_numbers": [plotted(f.name, c.figure_data, tr) for f in figs],  # their text alternative
         # what the scenario runs with; the presets' plausible ranges are no setting of a run
@@ -424,19 +471,34 @@ def comparison_tab(shown: dict[str, Any], scen: Scenario, tr: Translator) -> Non
     """The comparison: what the scenario changes, the share answered, the key numbers and their
     differences, the figures and the downloads."""
     _ = tr.gettext
+    same = not shown["changes"]  # no setting differs: the two sides are one scenario
     with st.expander(_("What the scenario changes")):
         changed_settings(shown["changes"], tr)
+    if same:
+        st.info(_(SAME_SCENARIO))
+    years = tr.ngettext("{n} year", "{n} years", scen.years)
+    if scen.years < SHORT_YEARS:
+        st.info(_(SHORT_RUN, years=years, main_years=tr.ngettext("{n} year", "{n} years", main_job()[1])))
     if shown["share"]:
         title, caption, png = shown["share"]
         st.image(png, caption=caption, alt=alt_text(title, tr))
         values = "; ".join(f"{s}: {v} % {ci}" for s, v, ci in shown["shares"])  # with its interval
         st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
+        counted = tr.ngettext("{n} year", "{n} years", round(scen.years - WINDOW / 365.0, 2))
+        st.caption(_(WITHIN_YEAR, years=years, counted=counted))
         figure_numbers(shown["share_numbers"], tr)
     else:
         st.info(_("The share of demands answered within a year needs more than a year simulated."))
     st.subheader(_("Key numbers"))
     st.table(shown["table"])
-    if shown["verdicts"] and all(v in SAME_OUTCOME for v in shown["verdicts"].values()):
+    # what a verdict rests on, under the numbers: what they count, the bills each side is given, and
+    # the presets' assumptions that no robustness run varies (the command's report says the same)
+    for measure, note in shown["arrivals"].items():
+        st.caption(f"{measure}: {note}")
+    for note in [*shown["assumed"], shown["counted"]]:
+        if note:
+            st.caption(note)
+    if not same and shown["verdicts"] and all(v in SAME_OUTCOME for v in shown["verdicts"].values()):
         st.info(
             _(
                 "No key number differs clearly with {n} of {years}: with so few runs the noise may "
@@ -574,6 +636,8 @@ def robustness_tab(shown: dict[str, Any], base: Scenario, scen: Scenario, tr: Tr
                         scenarios=", ".join(code_text(str(r)) for r in sorted(ran)),
                     )
                 )
+            elif other_question := other_run(Path(where), base, scen, tr):
+                st.warning(other_question)
             elif moved != ("none", "none"):
                 st.warning(
                     _(
@@ -606,6 +670,39 @@ def robustness_tab(shown: dict[str, Any], base: Scenario, scen: Scenario, tr: Tr
                             reason="not an image",
                         )
                     )
+
+
+#: Why a robustness run's verdicts are not applied to the page's: it answers another question.
+OTHER_HORIZON = N_(
+    "This run is over {theirs} and this page over {ours}: across horizons the numbers differ by the "
+    "warm-up of the procedure, not by the reform, so its verdicts are not applied to this page's."
+)
+OTHER_BASELINE = N_(
+    "This run's baseline is {theirs}, not this page's ({ours}): its verdicts are not applied to this page's."
+)
+UNKNOWN_RUN = N_(
+    "This run's horizon and baseline cannot be read ({reason}): its verdicts are not applied to this page's."
+)
+
+
+def other_run(folder: Path, base: Scenario, scen: Scenario, tr: Translator) -> str:
+    """Why a robustness run's verdicts are not this page's, in one line: its horizon or baseline is
+    another (the check by which the command refuses to cite it), or its manifest cannot be read;
+    "" where it is about the page's question."""
+    _ = tr.gettext
+    try:
+        made, differs = robustness_run_differs(folder, lambda b: side(b) in as_side(base), {scen.years})
+    except (ConfigError, InputError) as e:
+        return _(UNKNOWN_RUN, reason=code_text(e.allowed if isinstance(e, ConfigError) else str(e)))
+    if differs == "baseline":
+        return _(OTHER_BASELINE, theirs=code_text(str(made["baseline"])), ours=code_text(base.name))
+    if differs == "years":
+        return _(
+            OTHER_HORIZON,
+            theirs=tr.ngettext("{n} year", "{n} years", float(made["years"])),
+            ours=tr.ngettext("{n} year", "{n} years", scen.years),
+        )
+    return ""
 
 
 def export_tab(base: Scenario, scen: Scenario, tr: Translator) -> None:
