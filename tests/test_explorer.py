@@ -1050,19 +1050,25 @@ def test_back_and_forward_in_the_browser_give_the_settings_their_address_names(c
     }  # fmt: skip
 
 
-def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tmp_path: Path) -> None:
-    import pandas as pd
-
+def _exported(base: Scenario, scen: Scenario, tmp_path: Path) -> tuple[Any, list[str]]:
+    """The page's comparison of ``base`` and ``scen``, and the command that reruns it from the two
+    scenario files the Export tab writes (into ``tmp_path/my_configs``)."""
     from experiments.explorer.export import comparison_command
 
-    base = Scenario("kz_bicameral_2023", "none", years=0.5, replications=2)
-    scen = Scenario("kz_kurultai_2026", "none", {"committee_capacity": 4}, years=0.5, replications=2)
     page = scenario.compare(scenario.run_together([base, scen])).comparison
     mine = tmp_path / "my_configs" / "scenario"
     mine.mkdir(parents=True)
     (mine / f"{file_name(base)}.yaml").write_text(scenario_yaml(base))
     (mine / f"{file_name(scen)}.yaml").write_text(scenario_yaml(scen, against=base))
-    cmd = comparison_command(base, scen, str(tmp_path / "my_configs")).split()
+    return page, comparison_command(base, scen, str(tmp_path / "my_configs")).split()
+
+
+def test_the_exported_comparison_command_gives_the_pages_numbers(cache: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    base = Scenario("kz_bicameral_2023", "none", years=0.5, replications=2)
+    scen = Scenario("kz_kurultai_2026", "none", {"committee_capacity": 4}, years=0.5, replications=2)
+    page, cmd = _exported(base, scen, tmp_path)
     assert cmd[:2] == ["parltwin", "-m"]
     res = run_cli(*cmd[1:], "quiet=true", f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
@@ -1487,18 +1493,12 @@ def test_the_commands_report_of_an_exported_comparison_names_its_scenarios_as_th
     labelled it ``kz_kurultai_2026``, so its comparison.csv could not be joined with the page's."""
     import pandas as pd
 
-    from experiments.explorer.export import comparison_command
     from experiments.i18n import translator
     from tests.parltwin_cli import parltwin
 
     base = Scenario("kz_bicameral_2023", "none", years=0.5, replications=2)
     scen = Scenario("kz_kurultai_2026", "kz_digital", years=0.5, replications=2)
-    page = scenario.compare(scenario.run_together([base, scen])).comparison
-    mine = tmp_path / "my_configs" / "scenario"
-    mine.mkdir(parents=True)
-    (mine / f"{file_name(base)}.yaml").write_text(scenario_yaml(base))
-    (mine / f"{file_name(scen)}.yaml").write_text(scenario_yaml(scen, against=base))
-    cmd = comparison_command(base, scen, str(tmp_path / "my_configs")).split()
+    page, cmd = _exported(base, scen, tmp_path)
     ended = parltwin(
         [*cmd[1:], "quiet=true", f"hydra.sweep.dir={tmp_path / 'sweep'}"], tmp_path, monkeypatch, capsys
     )
