@@ -20,7 +20,7 @@ from experiments.composition import take, validated
 from experiments.errors import describe, exit_for
 from experiments.files import json_text, write_text
 from experiments.i18n import translator
-from experiments.labels import scenario_name
+from experiments.labels import own_name, scenario_name
 from experiments.manifest import run_config_text
 from experiments.preflight import RUN_CONFIG, SUMMARY
 from experiments.registry import runner
@@ -65,7 +65,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
     if not conf.quiet:
         tr = translator(conf.lang)
         choices = {k: v for k, v in HydraConfig.get().runtime.choices.items() if not k.startswith("hydra")}
-        name = scenario_name(conf.parliament.name, choices, conf.channels.name)
+        name = scenario_name(conf.parliament.name, choices, own_name(conf.channels))
         title = run_title(name, conf.seed, conf.years, tr)
         try:
             print(sectioned_table(result.summary, result.metrics, title, tr), flush=True)

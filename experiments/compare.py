@@ -22,7 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.compare_spec import KIND, compare_spec
 from experiments.composition import hand_over, of_folder, take
 from experiments.files import write_json, write_text
-from experiments.labels import scenario_name
+from experiments.labels import own_name, scenario_name
 from experiments.manifest import (
     command_line,
     config_hash,
@@ -160,7 +160,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     finished(out, seeds, fp)  # refuses a folder holding another scenario before writing anything
     if not job["multirun"]:
         clear_outputs(out)
-    name = scenario_name(conf.parliament.name, job["choices"], conf.channels.name)
+    name = scenario_name(conf.parliament.name, job["choices"], own_name(conf.channels))
     # The manifest first: a folder without one holds nothing of a job's (see preflight.check_resume).
     write_json(
         out / SCENARIO,

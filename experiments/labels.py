@@ -24,6 +24,12 @@ def scenario_name(parliament: str, choices: dict[str, Any], channels: str | None
     return f"{parliament} + {ch}" if ch != "none" else parliament
 
 
+def own_name(node: Any) -> str | None:
+    """The ``name`` a config group's node gives itself; None where the group is switched off
+    (``~channels``), which a run without channels may be."""
+    return None if node is None else getattr(node, "name", None)
+
+
 def channels_chosen(choices: dict[str, Any], channels: str | None = None) -> str:
     """The channels preset a job ran: Hydra's choice, or where the group was switched off (a scenario
     file that carries its channels in full, as the explorer exports them) the name those channels

@@ -42,7 +42,7 @@ from experiments.config_files import check_user_files
 from experiments.errors import InputError
 from experiments.figure import PLOTS
 from experiments.files import existing_ancestor, missing_dirs, whole
-from experiments.labels import baseline_label, scenario_labels, scenario_name
+from experiments.labels import baseline_label, own_name, scenario_labels, scenario_name
 from experiments.manifest import run_config_text
 from experiments.pool import PoolSpec
 from scenarios import Config, ConfigError, register, simulate, validate
@@ -454,7 +454,7 @@ def check_comparison(jobs: list[Job]) -> None:
     spec = compare_spec(jobs[0].task.experiment)
     manifests = [
         {
-            "name": scenario_name(j.conf.parliament.name, choices_of(j.cfg), j.conf.channels.name),
+            "name": scenario_name(j.conf.parliament.name, choices_of(j.cfg), own_name(j.conf.channels)),
             "overrides": j.overrides,
             "choices": choices_of(j.cfg),
             "job": j.num,

@@ -368,3 +368,24 @@ def test_the_models_digest_follows_its_code_and_skips_an_editors_files(
     assert digest() == before
     (tmp_path / "agents" / "a.py").write_text("x = 2\n")
     assert digest() != before
+
+
+@pytest.mark.parametrize("kind", ["single", "compare"])
+def test_a_run_without_channels_is_named_and_compared(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``~channels`` switches the group off (no node at all): naming a scenario by its channels'
+    own name read ``conf.channels.name`` and ended such a run, single or compared, in a traceback."""
+    from tests.parltwin_cli import parltwin
+
+    args = ["~citizens", "~channels", "years=0.5", "hydra.run.dir=run"]
+    if kind == "compare":
+        args += ["experiment=compare", "experiment.replications=2", "quiet=true"]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    if kind == "single":
+        assert "kz_bicameral_2023" in ended.out and "+" not in ended.out.splitlines()[0]
+        assert (tmp_path / "run" / "summary.json").is_file()
+    else:
+        summary = pd.read_csv(tmp_path / "run" / "summary.csv")
+        assert set(summary["scenario"]) == {"kz_bicameral_2023"} and len(summary) == 2
