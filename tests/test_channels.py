@@ -12,7 +12,14 @@ import pytest
 
 from scenarios import ConfigError, simulate, validate
 from scenarios.build import build, compose
-from sim.channels.petition import final_signatures, signature_time
+from sim.channels.petition import (
+    Petition,
+    PetitionChannel,
+    PetitionConf,
+    _Support,
+    final_signatures,
+    signature_time,
+)
 from sim.channels.service import Desk
 from sim.citizens.feedback import Feedback
 from sim.engine.calendar import WorkDays
@@ -324,3 +331,27 @@ def test_a_channel_cannot_take_a_mechanisms_name() -> None:
     conf.channels.appeals["initiative"] = conf.channels.appeals.pop("eotinish_kz")
     with pytest.raises(ConfigError, match=r"channels\.appeals\.initiative=.*the deputies' initiative"):
         check_channels(conf.channels, conf.parliament)
+
+
+def test_a_petition_gathers_at_most_its_supporters_signatures() -> None:
+    """Final signatures are at most the supporters (``final_signatures``), however large the
+    lognormal draw."""
+    spec = PetitionConf(signatures_median=1e6)
+    n = [final_signatures(spec, 1.0, 10.0, np.random.default_rng(seed)) for seed in range(200)]
+    assert max(n) <= 10 and n.count(10.0) > 0
+
+
+def test_a_petition_with_exactly_the_listing_votes_is_listed() -> None:
+    """It is listed once it *has* ``listing_votes`` (module docstring): at exactly that many too."""
+    spec = PetitionConf(reject_share=0.0, signatures_median=1e9, listing_votes=50)
+    channel = SimpleNamespace(
+        spec=spec,
+        citizens=SimpleNamespace(workdays=WorkDays("2024-01-01")),
+        rng=np.random.default_rng(0),
+        _people=1000.0,
+        _pending=[],
+    )
+    row = Petition("p", 0, 0, 0, 0, 0.5, 3.0)
+    support = _Support(50.0, np.array([0]), np.array([50.0]))  # its supporters cap it at 50
+    PetitionChannel._moderate(channel, row, 3.0, support)  # type: ignore[arg-type]
+    assert (row.signatures, row.listed) == (50.0, True)

@@ -90,6 +90,25 @@ def test_without_amendments_the_second_chamber_can_only_reject() -> None:
     assert set(review.outcome) == {"return"} and r.summary["senate_amendments_per_year"] == 0
 
 
+def test_accepting_amendments_adopts_only_the_latest_record_of_that_bill() -> None:
+    """Accepting the other chamber's amendments marked every earlier, superseded record of the bill
+    adopted too (or another bill's)."""
+    from types import SimpleNamespace
+
+    from sim.engine.chamber import Chamber
+    from sim.engine.ledger import Amendment
+
+    records = [
+        Amendment(1, "upper_review", "upper", 10.0, 0.5, 0.35, False),  # superseded by the next round
+        Amendment(1, "upper_review", "upper", 20.0, 0.5, 0.4, False),  # the text the first chamber accepts
+        Amendment(2, "upper_review", "upper", 25.0, 0.6, 0.3, False),  # another bill's, still pending
+    ]
+    bill = SimpleNamespace(id=1, position=0.5, amended=0.4)
+    Chamber._adopt_amendment(SimpleNamespace(_amendments=records), bill)  # type: ignore[arg-type]
+    assert [a.adopted for a in records] == [False, True, False]
+    assert bill.position == records[1].after and np.isnan(bill.amended)
+
+
 # -- committees that decide ------------------------------------------------------------------------
 def _committee(chair: str, gatekeeping: float, parties: dict, amend_threshold: float = 0.0) -> dict:
     return {
@@ -149,6 +168,34 @@ def test_committee_amendments_move_the_bill_towards_its_median() -> None:
     assert r.summary["amendments_per_law"] == pytest.approx(1.0) and plain.summary["amendments_per_law"] == 0
 
 
+def test_a_committee_amendment_records_the_bill_before_and_after_it() -> None:
+    """The amendments table had a committee's ``before`` and ``after`` swapped: the record must say
+    the bill moved from where it was to the committee's rewrite, the position the law then has."""
+    from agents.deputies import rewrite
+
+    parties = {"gov": {**GOV, "seats": 5}, "mid": {**GOV, "seats": 5, "position": 0.2}}
+    r = simulate(toy_config(_committee("gov", 0.0, parties, amend_threshold=0.1)))
+    amendments, bills = r.frames["amendments"], r.frames["bills"]
+    median = (0.2 + 0.5) / 2
+    assert len(amendments) > 10 and set(amendments.by) == {"only"} and amendments.adopted.all()
+    assert np.allclose(amendments.before, 0.5)  # the government's bills, unspread
+    assert np.allclose(amendments.after, rewrite(0.5, median, 0.1, 0.5))
+    last = amendments.sort_values("time", kind="stable").groupby("bill").after.last()
+    laws = bills.query("state == 'enacted'").set_index("bill").position
+    assert np.allclose(laws, last.loc[laws.index])
+
+
+def test_the_committee_kill_rate_counts_failed_bills_among_the_decisions() -> None:
+    """A bill withdrawn at a deciding committee (``fail_prob``) is one of its decisions: leaving
+    fails out of the denominator overstated the share of bills the committee held."""
+    r = simulate(toy_config({**_committee("opp", 0.5, MINORITY_CHAIR), "stages.committee.fail_prob": 0.3}))
+    outcome = r.frames["stages"].query("stage == 'committee'").outcome
+    counts = outcome.value_counts()
+    assert counts.get("hold", 0) > 0 and counts.get("fail", 0) > 0
+    decisions = sum(counts.get(k, 0) for k in ("pass", "amend", "hold", "fail"))
+    assert r.summary["committee_kill_rate"] == pytest.approx(counts["hold"] / decisions)
+
+
 # -- rejection by a majority of all members ---------------------------------------------------------
 def test_a_bill_that_fails_without_a_majority_against_it_goes_back_for_more_work() -> None:
     base = {
@@ -195,6 +242,24 @@ def test_the_agenda_puts_priority_bills_first_then_the_governments() -> None:
         fifo.append(_item(b))
     assert [it.bill.id for it in ranked.take(4)] == [2, 1, 0, 3]
     assert [it.bill.id for it in fifo.take(4)] == [0, 1, 2, 3]
+
+
+def test_a_sitting_takes_no_more_items_than_the_agenda_capacity() -> None:
+    """A sitting took one item more than ``agenda_capacity``."""
+    bills = [Bill(i, "x", 0, "t", 0.0, 1.0, False, 0.0, "s") for i in range(4)]
+    for by_rank in (True, False):
+        agenda = Agenda(by_rank=by_rank)
+        for b in bills:
+            agenda.append(_item(b))
+        assert [it.bill.id for it in agenda.take(2)] == [0, 1] and agenda.waiting() == 2
+    busy = {
+        "chambers.lower.agenda_capacity": 1,
+        "chambers.lower.sitting_weekdays": [2],
+        "initiators.gov.rate_per_year": 45,
+    }
+    votes = simulate(toy_config(busy)).frames["votes"].query("chamber == 'lower'")
+    per_sitting = votes.groupby("time").size()
+    assert len(per_sitting) > 10 and per_sitting.max() == 1  # each vote is one item of the sitting
 
 
 def test_priority_bills_wait_less_for_the_floor() -> None:
@@ -248,6 +313,18 @@ def test_a_short_session_with_an_introduction_deadline_and_lapse_at_sine_die() -
     assert r.summary["lapsed_per_year"] > 0 and r.summary["laws_per_year"] > 0
     carried = simulate(toy_config({**SHORT_SESSION, "calendar.at_session_end": "carry_over"}, years=3))
     assert carried.summary["lapsed_per_year"] == 0
+
+
+def test_bills_lapsed_at_the_end_of_a_session_count_in_that_session() -> None:
+    """A bill lapses when its session closes, so it finishes at the session's ``closes``: the
+    sessions table left those out of the session's ``lapsed``."""
+    r = simulate(toy_config(SHORT_SESSION, years=3))
+    bills, sessions = r.frames["bills"], r.frames["sessions"]
+    lapsed = bills[bills.state == "lapsed"]
+    assert len(lapsed) > 0
+    for s in sessions.itertuples():
+        assert s.lapsed == (lapsed.finished == s.closes).sum()
+    assert sessions.lapsed.sum() == len(lapsed)
 
 
 #: The toy's laws forwarded to the head of state within a fixed 10 days (as the Kurultai's).

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agents.committees import Committee, CommitteeRulesConf
+from agents.committees import Committee, CommitteeConf, CommitteeRulesConf
 from agents.deputies import Deputies, PartyConf, apportion
 from experiments.stats import paired_differences
 from scenarios.diff import differences
@@ -199,3 +199,18 @@ def test_with_no_law_or_no_priority_bill_due_the_metrics_are_undefined(bills: li
     case, a bill adopted in 20 of the 45 days that was introduced too late to be due)."""
     got = summary_of(bills, 400.0, 45.0)
     assert (got["lead_time_p90_days"], got["priority_within_deadline"]) == (None, None)
+
+
+def test_a_committee_without_a_named_chair_is_chaired_by_the_largest_party() -> None:
+    """``chair: ""`` means the chamber's largest party (CommitteeConf), not its smallest."""
+    parties = {"a": PartyConf(seats=3), "b": PartyConf(seats=5), "c": PartyConf(seats=2)}
+    party = np.repeat([0, 1, 2], [3, 5, 2])
+    n = party.size
+    d = Deputies("c", parties, party, np.zeros(n), np.ones(n), np.zeros(n), 1.0, 0.0)
+    rng = np.random.default_rng(0)
+    default = Committee.appoint(
+        "x", CommitteeConf(chamber="c", topics=["t"], size=5), d, CommitteeRulesConf(), rng
+    )
+    assert default.chair == 1  # b, 5 of the 10 seats
+    named = CommitteeConf(chamber="c", topics=["t"], size=5, chair="c")
+    assert Committee.appoint("y", named, d, CommitteeRulesConf(), rng).chair == 2

@@ -18,7 +18,7 @@ import pytest
 
 from experiments.catalog import Catalog
 from experiments.cli import report_main
-from experiments.comparison import compare_by_horizon, strata
+from experiments.comparison import adjusted, compare_by_horizon, strata
 from experiments.i18n import translator
 from experiments.labels import scenario_labels
 from experiments.report import QUESTION, num, render
@@ -696,3 +696,19 @@ def test_the_consultations_assumed_pull_is_said_with_the_scenarios_that_have_it(
     (note,) = pull_notes([with_pull("a", 0.3), with_pull("b", 0.3), with_pull("c", 0.0)], translator())
     assert note.startswith("In a, b, the consultation portal moves each draft 0.3 of the way")
     assert pull_notes([with_pull("c", 0.0), {"label": "d", "config": {"channels": None}}], translator()) == []
+
+
+def test_holms_family_counts_only_the_comparisons_with_a_p_value() -> None:
+    """A headline comparison with no p-value (too few pairs) is no test: counting it in the family
+    overstated ``holm_tests`` and gave the untested row a count."""
+    comp = pd.DataFrame(
+        {
+            "scenario": ["B", "B", "B", "B"],
+            "metric": ["laws_per_year", "passage_rate", "backlog_end", "lapsed_per_year"],
+            "p_value": [0.01, np.nan, 0.04, 0.2],
+        }
+    )
+    got = adjusted(comp, ["laws_per_year", "passage_rate", "backlog_end"])
+    assert got["holm_tests"].tolist() == [2, pd.NA, 2, pd.NA]
+    assert got["p_holm"].iloc[[0, 2]].tolist() == pytest.approx([0.01 * 2, 0.04])
+    assert got["p_holm"].iloc[[1, 3]].isna().all()

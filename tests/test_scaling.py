@@ -207,3 +207,19 @@ def test_the_bench_says_why_it_could_not_serve_the_explorer(
     case = bench.served_case()
     assert case["skipped"] == f"{tmp_path / 'chromium'} is missing"
     assert bench.served_line(case) == f"explorer served: skipped ({tmp_path / 'chromium'} is missing)"
+
+
+def test_a_demand_lapses_on_the_day_it_reaches_its_lifetime_even_where_subtraction_rounds() -> None:
+    """A demand lapses at age == lifetime. Emerged on day 1.238, with lifetime 10, at day 1.238 + 10 its
+    age is exactly 10 while ``now - lifetime`` rounds just below 1.238, so the lookup of demands that
+    came of age misses it and the exact comparison must take it."""
+    book = DemandBook(groups=2, topics=1, radius=0.5, lifetime=10.0, status_quo=np.zeros(1))
+    book.add([0], [0], [0.3], [1.0], now=0.0)
+    book.add([1], [0], [0.3], [1.0], now=1.238)
+    assert book.lapse(9.999)[0].size == 0
+    assert book.lapse(10.0)[0].tolist() == [0]
+    now = 1.238 + 10.0
+    assert now - 1.238 == 10.0 and now - 10.0 < 1.238  # the rounding the test is about
+    assert book.lapse(now - 1e-9)[0].size == 0
+    assert book.lapse(now)[0].tolist() == [1]
+    assert book.lapsed[:2].tolist() == [True, True]

@@ -159,3 +159,31 @@ def test_every_measure_stays_within_the_values_it_declares(overrides: list[str])
         if isinstance(value, int | float) and not isinstance(value, bool) and name in run.metrics:
             low, high = run.metrics[name].bounds
             assert low <= value <= high, (name, value)
+
+
+def test_holm_keeps_the_adjusted_p_values_in_the_order_of_the_raw_ones() -> None:
+    """Holm's step-down takes the running maximum: without it a larger p-value could be adjusted
+    below a smaller one (0.04 x 1 under 0.03 x 2)."""
+    # sorted: 0.005 x 4 = 0.02, 0.01 x 3 = 0.03, 0.03 x 2 = 0.06, 0.04 x 1 = 0.04 -> 0.06
+    assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    got = holm([0.01, np.nan, 0.04, 0.03, 0.005])  # NaN is left out of the family, and kept
+    assert np.isnan(got[1])
+    assert got[[0, 2, 3, 4]] == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert holm([0.4, 0.3]) == pytest.approx([0.6, 0.6])  # 0.3 x 2 = 0.6, then 0.4 x 1 = 0.4 -> 0.6
+    assert holm([0.6, 0.9]).tolist() == [1.0, 1.0]  # 0.6 x 2 capped at 1, then 0.9 -> 1
+
+
+def test_describe_gives_the_sample_sd_and_the_t_interval_of_the_mean() -> None:
+    """``sd`` is the sample standard deviation (n - 1), the one the t-interval rests on, not the
+    population's."""
+    import statistics
+
+    values = [1.0, 2.0, 4.0, 7.0]
+    s = pd.DataFrame({"scenario": "A", "seed": range(4), "x": values})
+    row = describe(s, ["x"]).iloc[0]
+    sd = statistics.stdev(values)
+    half = sps.t.ppf(0.975, len(values) - 1) * sd / np.sqrt(len(values))
+    mean = statistics.fmean(values)
+    assert (row["n"], row["mean"]) == (4, pytest.approx(mean))
+    assert row["sd"] == pytest.approx(sd, rel=1e-12)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((mean - half, mean + half), rel=1e-12)

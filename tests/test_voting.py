@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from agents.deputies import Deputies, PartyConf, median_of, spatial_gain
+from agents.deputies import Deputies, PartyConf, median_of, rewrite, spatial_gain
 from agents.majority import RULES, Rule, passes, reached, reaches, tally
 
 
@@ -187,3 +187,11 @@ def test_the_median_member_is_numpys_median(n: int) -> None:
     for seed in range(20):
         x = np.random.default_rng(seed).normal(size=n)
         assert median_of(x) == float(np.median(x))
+
+
+def test_a_rewrite_moves_the_bill_pull_of_the_way_from_the_bill_towards_the_median() -> None:
+    """A rewrite measured ``pull`` from the median instead of from the bill (the same only at 0.5)."""
+    assert rewrite(0.8, 0.0, 0.1, 0.25) == pytest.approx(0.8 + 0.25 * (0.0 - 0.8))
+    assert rewrite(-0.6, 0.2, 0.1, 0.75) == pytest.approx(-0.6 + 0.75 * (0.2 + 0.6))
+    assert rewrite(0.8, 0.75, 0.1, 0.25) is None  # within the threshold: left as it is
+    assert rewrite(0.8, 0.0, 0.0, 0.25) is None  # threshold 0: never rewritten

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from omegaconf import OmegaConf
@@ -110,7 +111,7 @@ def toy_config(updates: dict[str, Any] | None = None, years: float = 1.0, seed: 
         if value is None:
             node.pop(last)  # None removes the key (e.g. a stage)
         else:
-            node[last] = value
+            node[last] = copy.deepcopy(value)  # a later dotted key edits the copy, not the caller's dict
     cfg = OmegaConf.merge(
         OmegaConf.structured(ConfigSchema), {"parliament": parliament, "years": years, "seed": seed}
     )
