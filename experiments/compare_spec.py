@@ -14,6 +14,8 @@ from experiments.pool import BACKENDS, PoolSpec
 from scenarios.allowlist import check_instantiable
 
 KIND = "compare"
+#: The shipped configs (the main job's presets).
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 #: Who runs a sweep's replications: one pool once every job is done, or each job its own.
 POOLS = ("sweep", "job")
 #: The reform comparison's scenarios (configs/scenario/), the rules in force (its baseline) first.
@@ -138,3 +140,12 @@ def robustness_table(
     with path.open(encoding="utf-8", errors="replace", newline="") as f:
         header = next(csv.reader(f), [])
     return set(columns) <= set(header)
+
+
+def main_job() -> tuple[int, float]:
+    """The replications and the years of the main job (``make run``), as its presets set them: what
+    a short run's note measures itself against, in the report and on the explorer's page."""
+    from omegaconf import OmegaConf
+
+    replications = OmegaConf.load(CONFIGS / "experiment" / "compare.yaml").experiment.replications
+    return int(replications), float(OmegaConf.load(CONFIGS / "config.yaml").years)

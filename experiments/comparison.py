@@ -22,7 +22,7 @@ import yaml
 
 from experiments import catalog
 from experiments.catalog import Catalog
-from experiments.compare_spec import KIND, compare_spec
+from experiments.compare_spec import KIND, compare_spec, main_job
 from experiments.drawing import figures
 from experiments.figure import PLOTS, FigureData
 from experiments.files import write_figures, write_json, write_tables, write_text
@@ -375,6 +375,7 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         changes=changes,
         figure_numbers={f.name: plotted(f.name, c.figure_data, tr) for f in figs},
         undefined=c.undefined,
+        main_years=main_job()[1],
     )
     # Everything is computed: only now is each previous output replaced (atomically), the report
     # removed first and written last.

@@ -25,6 +25,7 @@ from experiments.figure import Figure, alt_text
 from experiments.i18n import DASH, FRACTION, N_, Translator, translator
 from experiments.table import CARRIED, CHANNEL_HEADS
 from scenarios.diff import Difference
+from sim.metrics import WARMUP_DAYS
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
@@ -603,6 +604,27 @@ ANSWERED = N_(
 )
 
 
+#: Horizons (years) under which the warm-up year is more than a third of the run: said where the
+#: numbers are shown.
+SHORT_YEARS = 3 * WARMUP_DAYS / 365.0
+#: Why a short run's numbers, and a clear difference among them, may be the warm-up's.
+SHORT_RUN = N_(
+    "A short run: over {years}, the first year warms the model up from an empty parliament, with no "
+    "bill on its books, and it is counted with the rest. Its numbers, and the differences between "
+    "the scenarios, are partly that warm-up: a difference that runs of three years or more do not "
+    "show is no finding. The main job's report runs {main_years}."
+)
+
+
+def short_run_note(years: float, main_years: float, tr: Translator) -> str:
+    """The note of a run over ``years`` shorter than :data:`SHORT_YEARS` ("" otherwise): a clear
+    difference at one year vanished at three and five, and read as a finding."""
+    if years >= SHORT_YEARS:
+        return ""
+    year = tr.ngettext("{n} year", "{n} years", years)
+    return tr.gettext(SHORT_RUN, years=year, main_years=tr.ngettext("{n} year", "{n} years", main_years))
+
+
 def counted_notes(metrics: Sequence[str], tr: Translator) -> str:
     """What the key numbers among ``metrics`` count (:data:`STAY`, :data:`ANSWERED`), said wherever
     they are reported: the report's and the explorer's readers would otherwise take a longer mean
@@ -635,6 +657,7 @@ def render(
     names: dict[str, Any] | None = None,
     figure_numbers: Mapping[str, pd.DataFrame | None] | None = None,
     undefined: Sequence[str] = (),
+    main_years: float | None = None,
 ) -> str:
     """The report as one HTML string.
 
@@ -645,6 +668,7 @@ def render(
     ``versions``, ...). ``tr`` (default: the translator of ``lang``) speaks the report's language.
     ``changes``: per compared scenario, its differences from the baseline (:func:`changes_of`).
     ``undefined``: headline measures that no replication gave a value (said, not left out unsaid).
+    ``main_years``: the main job's horizon, which a short run's note names (no note without it).
     """
     tr = tr or translator(lang)
     numbered = figure_numbers or {}
@@ -768,6 +792,7 @@ def render(
         ],
         replications=max((int(s["replications"]) for s in scenarios), default=0),
         horizon=horizon,
+        short=short_run_note(horizons[0], main_years, tr) if horizons and main_years else "",
         strata=years_txt if len(horizons) > 1 else "",
         baselines=baselines,
         others=others,

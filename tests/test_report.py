@@ -712,3 +712,25 @@ def test_holms_family_counts_only_the_comparisons_with_a_p_value() -> None:
     assert got["holm_tests"].tolist() == [2, pd.NA, 2, pd.NA]
     assert got["p_holm"].iloc[[0, 2]].tolist() == pytest.approx([0.01 * 2, 0.04])
     assert got["p_holm"].iloc[[1, 3]].isna().all()
+
+
+@pytest.mark.parametrize("years", [1.5, 3.0])
+def test_a_short_runs_report_says_its_numbers_are_partly_the_warm_up(
+    years: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The explorer said a short run's numbers are partly the warm-up year, the command's report did
+    not: a clear difference at one year that three and five years do not show read as a finding."""
+    from experiments import report
+    from experiments.compare_spec import main_job
+    from tests.parltwin_cli import parltwin
+
+    args = ["experiment=compare", f"years={years}", "experiment.replications=2", "quiet=true"]
+    ended = parltwin([*args, "hydra.run.dir=run", "lang=ru"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    note = report.short_run_note(years, main_job()[1], translator("ru"))
+    assert (years < report.SHORT_YEARS) == bool(note)
+    if note:
+        assert markup.escape(note) in html and "Короткий запуск" in note
+    else:
+        assert "Короткий запуск" not in html

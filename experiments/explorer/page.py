@@ -76,13 +76,13 @@ from experiments.report import (
     pull_notes,
     robustness_note,
     robustness_verdict,
+    short_run_note,
 )
 from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
 from scenarios.parameters import LEVERS, PARAMETERS
 from sim.citizens.responsiveness import WINDOW
-from sim.metrics import WARMUP_DAYS
 
 #: The share of demands answered: the explorer's first figure.
 ANSWERED = "demands_answered_within_365d"
@@ -197,15 +197,6 @@ INERT = N_(
 #: A lever whose values are shares, labelled as such: 0.15 read as 0.15%, or as a count, otherwise.
 SHARE_LEVER = N_("{label}: share, 0 to 1")
 
-#: Horizons (years) under which the warm-up year is more than a third of the run: said on the page.
-SHORT_YEARS = 3 * WARMUP_DAYS / 365.0
-#: Why a short run's numbers, and a clear difference among them, may be the warm-up's.
-SHORT_RUN = N_(
-    "A short run: over {years}, the first year warms the model up from an empty parliament, with no "
-    "bill on its books, and it is counted with the rest. Its numbers, and the differences between "
-    "the scenarios, are partly that warm-up: a difference that runs of three years or more do not "
-    "show is no finding. The main job's report runs {main_years}."
-)
 #: What the share of demands answered within a year counts, said where the page shows it.
 WITHIN_YEAR = N_(
     "The share answered within a year counts only the demands that arose at least a year before the "
@@ -477,8 +468,8 @@ def comparison_tab(shown: dict[str, Any], scen: Scenario, tr: Translator) -> Non
     if same:
         st.info(_(SAME_SCENARIO))
     years = tr.ngettext("{n} year", "{n} years", scen.years)
-    if scen.years < SHORT_YEARS:
-        st.info(_(SHORT_RUN, years=years, main_years=tr.ngettext("{n} year", "{n} years", main_job()[1])))
+    if short := short_run_note(scen.years, main_job()[1], tr):
+        st.info(short)
     if shown["share"]:
         title, caption, png = shown["share"]
         st.image(png, caption=caption, alt=alt_text(title, tr))

@@ -25,6 +25,7 @@ import yaml
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf, read_write
 
+from experiments import compare_spec
 from experiments.compare import fingerprint_of, scenario_manifest
 from experiments.compare_spec import HEADLINE
 from experiments.comparison import Compared, compare_jobs
@@ -79,11 +80,8 @@ def cache_dir() -> Path:
     return Path(os.environ.get("PARLTWIN_APP_CACHE", "outputs/explorer"))
 
 
-@shared(maxsize=1)
-def main_job() -> tuple[int, float]:
-    """The replications and the years of the main job (``make run``), as its presets set them."""
-    replications = OmegaConf.load(CONFIGS / "experiment" / "compare.yaml").experiment.replications
-    return int(replications), float(OmegaConf.load(CONFIGS / "config.yaml").years)
+#: The replications and the years of the main job, read once for every session.
+main_job = shared(maxsize=1)(compare_spec.main_job)
 
 
 @shared(maxsize=64)
