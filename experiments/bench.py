@@ -38,6 +38,7 @@ import simpy
 from hydra import compose, initialize_config_dir
 
 from agents.deputies import Deputies, apportion
+from configs import CONFIGS
 from experiments.files import write_json
 from experiments.pool import PoolSpec, available_cores, one_blas_thread
 from experiments.replicate import Task, run_tasks
@@ -46,7 +47,6 @@ from scenarios import register, simulate, validate
 from sim.citizens.responsiveness import METRICS
 from sim.pluchino.model import Parliament, curve
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 #: 2,220 and 22,200 citizen groups: the default population split 10 and 100 ways.
 SLOPE_SUBGROUPS = (10, 100)
 DIGITAL = ["channels=kz_digital"]

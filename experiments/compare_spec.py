@@ -9,13 +9,12 @@ from typing import Any
 
 from omegaconf import DictConfig
 
+from configs import CONFIGS
 from experiments.params import check, distinct_names, options, positive_int, workers
 from experiments.pool import BACKENDS, PoolSpec
 from scenarios.allowlist import check_instantiable
 
 KIND = "compare"
-#: The shipped configs (the main job's presets).
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 #: Who runs a sweep's replications: one pool once every job is done, or each job its own.
 POOLS = ("sweep", "job")
 #: The reform comparison's scenarios (configs/scenario/), the rules in force (its baseline) first.

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from configs import CONFIGS
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from sim.metrics import ENGINE, GROUPS
 
-CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 #: What each shipped experiment does (message ids); an experiment not listed shows its file's first line.
 EXPERIMENTS = {
     "compare": N_(

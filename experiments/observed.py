@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 
+from configs import CONFIGS
 from scenarios.cost import MAX_POINTS
 from scenarios.errors import counted
 from sim.engine.ledger import Table
@@ -464,12 +465,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     n = args.replications
     register()
-    configs = Path(__file__).resolve().parents[1] / "configs"
     try:  # composed and checked as parltwin composes and checks a config (one line on an error)
         if not 1 <= n <= MAX_REPLICATIONS:
             raise InputError(f"--replications={n} is not allowed: an integer from 1 to {MAX_REPLICATIONS:,}")
         check_search_paths(OverridesParser.create().parse_overrides(list(args.overrides)))
-        with confined(), initialize_config_dir(version_base="1.3", config_dir=str(configs)):
+        with confined(), initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
             cfg = compose("config", overrides=list(args.overrides))
         check_instantiable(cfg)
         conf = validate(cfg)

@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from omegaconf import DictConfig, OmegaConf
 
+from configs import CONFIGS
 from experiments.compare import fingerprint_of
 from experiments.compare_spec import HEADLINE, REFORM
 from experiments.manifest import resolved
@@ -42,7 +43,7 @@ KIND = "robustness"
 #: The reform comparison's scenarios, the rules in force first (its baseline).
 SCENARIOS = REFORM
 #: The experiment's preset: its ``same:`` ties are the defaults (:data:`SAME`).
-PRESET = Path(__file__).resolve().parents[1] / "configs" / "experiment" / "robustness.yaml"
+PRESET = CONFIGS / "experiment" / "robustness.yaml"
 #: The default ties: the Kurultai's numbers "as the Mazhilis" and the committees' capacities (one
 #: assumption in the presets), each at the quantile of the number it names. Read from the preset,
 #: the one place they are written; each applies only where both numbers are declared.

@@ -25,6 +25,7 @@ import yaml
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf, read_write
 
+from configs import CONFIGS
 from experiments import compare_spec
 from experiments.compare import fingerprint_of, scenario_manifest
 from experiments.compare_spec import HEADLINE
@@ -41,9 +42,6 @@ from scenarios import Config, register, validate
 from scenarios.parameters import PARAMETERS, apply, current, plausible_span, present
 from scenarios.schema import Schema
 from sim.engine.streams import replication_seeds
-
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
-
 
 #: Replications still to run (of the scenarios run together) from which they use several processes:
 #: below it, starting them costs more than they save (`docs/performance.md`, "The explorer's answers").
