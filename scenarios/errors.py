@@ -12,10 +12,18 @@ class ConfigError(ValueError):
 
     def __init__(self, field: str, value: Any, allowed: str) -> None:
         self.field, self.value, self.allowed = field, value, allowed
-        super().__init__(f"{field}={value!r} is not allowed: {allowed}")
+        super().__init__(f"{field}={shown(value)} is not allowed: {allowed}")
 
     def __reduce__(self) -> tuple[Any, ...]:  # rebuilt whole in the process that launched a job
         return (type(self), (self.field, self.value, self.allowed))
+
+
+def shown(value: Any) -> str:
+    """``value`` as the user most likely wrote it: a whole number that the schema made a float
+    (``years=0`` is read as 0.0) without its ``.0``, anything else as its ``repr``."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
 
 
 class CostError(ConfigError):

@@ -1070,6 +1070,9 @@ def test_every_name_in_a_preset_is_a_plain_name(
         ("years=five", "years='five' is not allowed: a number"),
         ("seed=1.5", "seed='1.5' is not allowed: an integer"),
         ("quiet=maybe", "quiet='maybe' is not allowed: true or false"),
+        # A whole number the schema reads as a float is echoed as it was written.
+        ("years=0", "years=0 is not allowed: a positive number"),
+        ("years=-2.5", "years=-2.5 is not allowed: a positive number of years, at most 1000"),
     ],
 )
 def test_a_value_of_the_wrong_type_is_refused_with_what_is_allowed(
@@ -1112,7 +1115,7 @@ def test_an_interpolation_of_hydras_own_values_resolves_as_in_the_job(
             ],
             "experiment.parameters.government_rate=[-100.0, 100.0] is not allowed",
         ),
-        (["experiment=calibrate", "experiment.warmup_years=1e9"], "experiment.warmup_years=1000000000.0"),
+        (["experiment=calibrate", "experiment.warmup_years=1e9"], "experiment.warmup_years=1000000000"),
         (["experiment=sensitivity", "experiment.trajectories=1"], "experiment.trajectories=1 is not allowed"),
         (
             ["experiment=compare", "experiment.metrics=[]"],
