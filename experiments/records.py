@@ -108,6 +108,10 @@ def _next(stages: dict[str, Any], stage: str, outcome: str) -> str:
 
 
 # -- reading and checking records ---------------------------------------------------------------
+#: The column of :func:`read`'s records that holds each record's line in its file.
+LINE = "line"
+
+
 def _where(path: Path, row: int, skipped: int = 0) -> str:
     return f"{path}:{row + 2 + skipped}"  # after the comment lines and the header
 
@@ -181,10 +185,16 @@ def read(path: str | Path) -> pd.DataFrame:
             "a date on or after entered",
         )
     for col in ("initiator", "topic"):
-        per_bill = df.groupby("bill", sort=False)[col].nunique()
-        if (per_bill > 1).any():
-            b = per_bill.index[int(np.argmax(per_bill.to_numpy() > 1))]
-            raise ConfigError(f"data bill {b}", col, f"one {col} per bill")
+        first = df.groupby("bill", sort=False)[col].transform("first")
+        bad = np.flatnonzero((df[col] != first).to_numpy())
+        if bad.size:  # the first row that contradicts its bill's earlier rows
+            i = int(bad[0])
+            raise ConfigError(
+                f"data {_where(path, i, skipped)} {col}",
+                df[col].iloc[i],
+                f"one {col} per bill (bill {df['bill'].iloc[i]} has {first.iloc[i]!r} above)",
+            )
+    df[LINE] = np.arange(len(df)) + 2 + skipped  # where each record is in the file, for later checks
     return df.sort_values(["bill", "entered"], kind="stable").reset_index(drop=True)
 
 
@@ -198,12 +208,11 @@ def check_names(records: pd.DataFrame, parliament: ParliamentConf, path: str | P
         "topic": list(parliament.topics),
     }
     for col, names in known.items():
-        bad = ~records[col].isin(names)
-        if bad.any():
-            value = records.loc[bad, col].iloc[0]
-            raise ConfigError(
-                f"data ({path}) {col}", value, f"a {col} of {parliament.name}: {', '.join(names)}"
-            )
+        bad = records[~records[col].isin(names)]
+        if len(bad):
+            row = bad.loc[bad[LINE].idxmin()]  # the first such record in the file
+            allowed = f"a {col} of {parliament.name}: {', '.join(names)}"
+            raise ConfigError(f"data {path}:{row[LINE]} {col}", row[col], allowed)
 
 
 def write(records: pd.DataFrame, path: str | Path, header: Sequence[str] = ()) -> Path:

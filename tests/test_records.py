@@ -67,7 +67,10 @@ GOOD = (
         (GOOD.replace("2024-02-01", "2024-01-01"), "on or after entered"),
         (GOOD.replace(",pass", ","), "an outcome when the visit has a left date"),
         (GOOD.replace(",pass", ",won"), "one of pass, fail"),
-        (GOOD + "1,deputies,law,mazhilis,2024-02-01,,\n", "one initiator per bill"),
+        (
+            GOOD + "1,deputies,law,mazhilis,2024-02-01,,\n",
+            r"r\.csv:3 initiator='deputies'.*one initiator per bill \(bill 1 has 'government' above\)",
+        ),
         ("bill,initiator,topic,stage,entered,left,outcome\n", "at least one record"),
     ],
 )
@@ -83,7 +86,16 @@ def test_names_the_preset_does_not_have_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text(GOOD.replace("committee", "plenary"))
     conf = validate(compose_config(["~citizens", "~channels"]))
-    with pytest.raises(ConfigError, match=r"stage=.plenary.*a stage of kz_bicameral_2023"):
+    with pytest.raises(ConfigError, match=r"r\.csv:2 stage=.plenary.*a stage of kz_bicameral_2023"):
+        records.check_names(records.read(path), conf.parliament, path)
+    # The first in the file is named, though the records are read in the order of their bills.
+    path.write_text(
+        "# from the registry\nbill,initiator,topic,stage,entered,left,outcome\n"
+        "7,government,law,committee,2024-01-10,,\n"
+        "2,government,nature,committee,2024-01-11,,\n"
+        "1,government,cosmos,committee,2024-01-12,,\n"
+    )
+    with pytest.raises(ConfigError, match=r"r\.csv:4 topic='nature' is not allowed: a topic of "):
         records.check_names(records.read(path), conf.parliament, path)
 
 
