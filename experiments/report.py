@@ -25,6 +25,7 @@ from experiments.figure import Figure, alt_text
 from experiments.i18n import DASH, FRACTION, N_, Translator, translator
 from experiments.table import CARRIED, CHANNEL_HEADS
 from scenarios.diff import Difference
+from sim.citizens.responsiveness import WINDOW
 from sim.metrics import WARMUP_DAYS
 
 _ENV = Environment(
@@ -616,6 +617,29 @@ SHORT_RUN = N_(
 )
 
 
+#: The measure :data:`WITHIN_YEAR` is about.
+WITHIN_METRIC = "demands_answered_within_365d"
+#: What the share of demands answered within a year counts, said wherever it is shown.
+WITHIN_YEAR = N_(
+    "The share answered within a year counts only the demands that arose at least a year before the "
+    "run's end, so that each had its whole year: over {years}, those of the first {counted}."
+)
+
+
+def within_year_note(horizons: Sequence[float], tr: Translator) -> str:
+    """What the within-a-year share counts over each of ``horizons`` (years) that gives it a value
+    ("" where none does): a reader would otherwise take it for a share of every demand of the run."""
+    return " ".join(
+        tr.gettext(
+            WITHIN_YEAR,
+            years=tr.ngettext("{n} year", "{n} years", years),
+            counted=tr.ngettext("{n} year", "{n} years", round(years - WINDOW / 365.0, 2)),
+        )
+        for years in sorted(set(horizons))
+        if years > WINDOW / 365.0
+    )
+
+
 def short_run_note(years: float, main_years: float, tr: Translator) -> str:
     """The note of a run over ``years`` shorter than :data:`SHORT_YEARS` ("" otherwise): a clear
     difference at one year vanished at three and five, and read as a finding."""
@@ -770,6 +794,7 @@ def render(
         if undefined
         else "",
         counted=counted_notes(metrics, tr),
+        within=within_year_note(horizons, tr) if WITHIN_METRIC in metrics else "",
         # a declared change's reason is the scenario preset's text: in the report's language where known
         changes=[
             {**c, "groups": [{**g, "reason": tr.name("reason", g["reason"])} for g in c["groups"]]}

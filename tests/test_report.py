@@ -734,3 +734,19 @@ def test_a_short_runs_report_says_its_numbers_are_partly_the_warm_up(
         assert markup.escape(note) in html and "Короткий запуск" in note
     else:
         assert "Короткий запуск" not in html
+    # What the within-a-year share counts, as the explorer says it: over 1.5 years, half a year's
+    # demands (the compare runner's headline has the share).
+    within = report.within_year_note([years], translator("ru"))
+    assert markup.escape(within) in html and ("0,5" in within) == (years == 1.5)
+
+
+def test_the_within_a_year_note_speaks_of_each_horizon_that_gives_the_share() -> None:
+    from experiments.report import within_year_note
+
+    tr = translator("en")
+    assert within_year_note([0.5, 1.0], tr) == ""  # no demand has had its whole year
+    both = within_year_note([5.0, 1.5, 5.0], tr)
+    assert both.count("whole year") == 2
+    assert both.index("over 1.5 years, those of the first 0.5 years") < both.index(
+        "over 5 years, those of the first 4 years"
+    )

@@ -77,12 +77,12 @@ from experiments.report import (
     robustness_note,
     robustness_verdict,
     short_run_note,
+    within_year_note,
 )
 from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
 from scenarios.parameters import LEVERS, PARAMETERS
-from sim.citizens.responsiveness import WINDOW
 
 #: The share of demands answered: the explorer's first figure.
 ANSWERED = "demands_answered_within_365d"
@@ -197,11 +197,6 @@ INERT = N_(
 #: A lever whose values are shares, labelled as such: 0.15 read as 0.15%, or as a count, otherwise.
 SHARE_LEVER = N_("{label}: share, 0 to 1")
 
-#: What the share of demands answered within a year counts, said where the page shows it.
-WITHIN_YEAR = N_(
-    "The share answered within a year counts only the demands that arose at least a year before the "
-    "run's end, so that each had its whole year: over {years}, those of the first {counted}."
-)
 #: Where both sides are the same scenario: every difference is nought, whatever the replications.
 SAME_SCENARIO = N_(
     "The baseline and the scenario are the same scenario (the same presets and levers): every "
@@ -467,7 +462,6 @@ def comparison_tab(shown: dict[str, Any], scen: Scenario, tr: Translator) -> Non
         changed_settings(shown["changes"], tr)
     if same:
         st.info(_(SAME_SCENARIO))
-    years = tr.ngettext("{n} year", "{n} years", scen.years)
     if short := short_run_note(scen.years, main_job()[1], tr):
         st.info(short)
     if shown["share"]:
@@ -475,8 +469,7 @@ def comparison_tab(shown: dict[str, Any], scen: Scenario, tr: Translator) -> Non
         st.image(png, caption=caption, alt=alt_text(title, tr))
         values = "; ".join(f"{s}: {v} % {ci}" for s, v, ci in shown["shares"])  # with its interval
         st.markdown(f"**{title}** — {values}", help=_("the values plotted above"))
-        counted = tr.ngettext("{n} year", "{n} years", round(scen.years - WINDOW / 365.0, 2))
-        st.caption(_(WITHIN_YEAR, years=years, counted=counted))
+        st.caption(within_year_note([scen.years], tr))
         figure_numbers(shown["share_numbers"], tr)
     else:
         st.info(_("The share of demands answered within a year needs more than a year simulated."))
