@@ -60,18 +60,23 @@ def check_user_file(path: Path) -> str:
 
 
 def _check(path: Path, text: str) -> None:
-    if "${oc.env:" in "".join(text.split()):  # a shared preset would copy the user's variables out
+    scalars = [text]  # the file's text, then each value as YAML reads it
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+        nodes = 0 if root is None else _expanded(root, {}, scalars)
+    except yaml.YAMLError:
+        root, nodes = None, 0  # reported with its file and line where Hydra reads it
+    except RecursionError:  # in PyYAML's composer, or counting what libyaml's composed
+        raise InputError(f"{path}: nested too deeply") from None
+    # In the values too, escapes such as "\x7b" for "{" decoded: a shared preset would copy the
+    # user's variables into the run's files and report.
+    if any("${oc.env:" in "".join(value.split()) for value in scalars):
         raise InputError(
             f"{path}: reads an environment variable (oc.env), whose value would be written into the "
             "run's files and report; give it on the command line instead"
         )
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-        nodes = 0 if root is None else _expanded(root, {})
-    except yaml.YAMLError:
-        return  # reported with its file and line where Hydra reads it
-    except RecursionError:  # in PyYAML's composer, or counting what libyaml's composed
-        raise InputError(f"{path}: nested too deeply") from None
+    if root is None:
+        return
     if nodes > MAX_YAML_NODES:
         most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
         raise InputError(f"{path}: its aliases expand to {most}")
@@ -198,17 +203,19 @@ def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
             yield from _scalars(v)
 
 
-def _expanded(node: yaml.Node, seen: dict[int, int]) -> int:
-    """The nodes ``node`` stands for, its aliases expanded (each node counted once, in ``seen``)."""
+def _expanded(node: yaml.Node, seen: dict[int, int], scalars: list[str]) -> int:
+    """The nodes ``node`` stands for, its aliases expanded (each node counted once, in ``seen``);
+    the text of each scalar node is added to ``scalars`` once."""
     key = id(node)
     if key in seen:
         return seen[key]
     seen[key] = MAX_YAML_NODES + 1  # an alias of a node within itself never ends
     if isinstance(node, yaml.MappingNode):
-        n = 1 + sum(_expanded(k, seen) + _expanded(v, seen) for k, v in node.value)
+        n = 1 + sum(_expanded(k, seen, scalars) + _expanded(v, seen, scalars) for k, v in node.value)
     elif isinstance(node, yaml.SequenceNode):
-        n = 1 + sum(_expanded(v, seen) for v in node.value)
+        n = 1 + sum(_expanded(v, seen, scalars) for v in node.value)
     else:
         n = 1
+        scalars.append(str(node.value))
     seen[key] = n
     return n

@@ -277,11 +277,35 @@ def expand(parsed: list[Override]) -> list[list[str]]:
     return [list(x) for x in itertools.product(*final.values())]
 
 
-def _raw_has_interpolation(cfg: DictConfig, key: str) -> bool:
+def _raw(cfg: DictConfig, key: str) -> str:
+    """The text of ``key``'s value as composed, its interpolations unresolved."""
     node: Any = cfg
     for k in key.split("."):
         node = node._get_node(k)
-    return "${" in str(node._value())
+    return str(node._value())
+
+
+def _raw_has_interpolation(cfg: DictConfig, key: str) -> bool:
+    return "${" in _raw(cfg, key)
+
+
+#: What a sweep's job folder may be made of besides text: values that this check and every launcher
+#: give a job alike. A job's ``id`` is the launcher's own (the joblib launcher's is its name and
+#: number, a cluster's its scheduler's), so a folder made from it, or from a value selected by it,
+#: would be checked here as one folder and written by the launcher as another.
+JOB_FOLDER_FIELDS = ("${hydra.job.num}", "${hydra.job.override_dirname}", "${hydra.job.name}")
+
+
+def check_job_folder_name(cfg: DictConfig) -> None:
+    """``hydra.sweep.subdir`` names each job's folder from text and :data:`JOB_FOLDER_FIELDS` only."""
+    raw = _raw(cfg, "hydra.sweep.subdir")
+    rest = raw
+    for name in JOB_FOLDER_FIELDS:
+        rest = rest.replace(name, "")
+    if "$" in rest:
+        raise ConfigError(
+            "hydra.sweep.subdir", raw, f"a folder name of text and {', '.join(JOB_FOLDER_FIELDS)}"
+        )
 
 
 def _pin(cfg: DictConfig, key: str, plan: Plan) -> Path:
@@ -729,7 +753,10 @@ def check_launcher_here(cfg: DictConfig) -> None:
 
 
 def check_writable(folder: Path) -> list[Path]:
-    """The folders to create for ``folder``; an ``OSError`` if it cannot be made or written."""
+    """The folders to create for ``folder``; an ``OSError`` if it cannot be made or written, or
+    is a symbolic link (refused where its files are written, after the run: here, before)."""
+    if Path(folder).is_symlink():
+        raise OSError(40, "a symbolic link, not a folder of the run's own", str(folder))
     base = existing_ancestor(folder)
     if not base.is_dir():
         raise OSError(20, "Not a directory", str(base))
@@ -810,6 +837,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
                 out.composed = primary
             for num, job_overrides in enumerate(expand(composer.parser().parse_overrides(listed))):
                 cfg = composer.compose(hydra_args + job_overrides)
+                check_job_folder_name(cfg)
                 with open_dict(cfg):
                     cfg.hydra.job.num = num
                     cfg.hydra.job.id = num

@@ -460,6 +460,18 @@ def test_a_read_only_output_folder_is_one_line_with_the_io_code(
     assert list(locked.iterdir()) == []
 
 
+def test_a_run_folder_that_is_a_symbolic_link_is_refused_before_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OSError, match="a symbolic link"):  # at the check, not once the run has run
+        preflight.plan([*SHORT, f"hydra.run.dir={tmp_path / 'link'}"])
+    ended = parltwin([*SHORT, "hydra.run.dir=link"], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_IO and "link: a symbolic link, not a folder of the run's own" in ended.one_line
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -618,7 +630,17 @@ def test_a_mapping_for_a_presets_list_is_refused_with_the_way_to_give_it(
     assert preflight.plan(["experiment=sensitivity", "~experiment.parameters", f"+{given}"]).runs
 
 
-@pytest.mark.parametrize("subdir", ["same", "../outside/j${hydra.job.num}", "."])
+@pytest.mark.parametrize(
+    "subdir",
+    [
+        "same",
+        "../outside/j${hydra.job.num}",
+        ".",
+        # a launcher's own job id (the joblib launcher's is not the number this check would give it)
+        "j${hydra.job.id}",
+        "'${oc.select:hydra.help.app_${hydra.job.id},${hydra.job.num}}'",
+    ],
+)
 def test_each_job_of_a_sweep_writes_a_folder_of_its_own_inside_the_sweeps(
     subdir: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -631,6 +653,15 @@ def test_each_job_of_a_sweep_writes_a_folder_of_its_own_inside_the_sweeps(
     ended = parltwin(args, tmp_path, monkeypatch, capsys)
     assert ended.code == EXIT_BAD_INPUT and "hydra.sweep.subdir=" in ended.one_line
     assert list(tmp_path.iterdir()) == []  # nothing written, inside the sweep's folder or out
+
+
+def test_a_sweeps_job_folders_may_be_named_from_the_jobs_number_and_overrides(tmp_path: Path) -> None:
+    args = ["-m", "experiment=compare", "experiment.replications=2", "years=0.5", "quiet=true"]
+    subdir = "hydra.sweep.subdir=s_${hydra.job.override_dirname}_${hydra.job.name}_${hydra.job.num}"
+    plan = preflight.plan([*args, "seed=1,2", f"hydra.sweep.dir={tmp_path / 'm'}", subdir])
+    assert [j.out.name.split("_", 1)[0] for j in plan.jobs] == ["s", "s"]
+    assert [j.out.name.rsplit("_", 1)[1] for j in plan.jobs] == ["0", "1"]
+    assert "seed=2" in plan.jobs[1].out.name
 
 
 def test_a_run_is_never_written_over_another_run_or_a_users_files(
@@ -699,6 +730,9 @@ BOMB = "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
         (b"name: caf\xe9\n", "not UTF-8 text (byte 0xe9 at offset 9)"),
         # a shared preset copied the user's environment into the run's files and report
         (b"description: 'x ${oc.env: SECRET_TOKEN,none}'\n", "reads an environment variable (oc.env)"),
+        # the same, spelt with YAML's escapes, which the file's text does not show
+        (b'description: "$\\x7boc.env:SECRET_TOKEN,none}"\n', "reads an environment variable (oc.env)"),
+        (b'description: "\\u0024{oc.\\x65nv:SECRET_TOKEN,none}"\n', "reads an environment variable (oc.env)"),
     ],
 )
 def test_a_users_yaml_is_read_only_when_it_is_text_of_a_presets_size(
