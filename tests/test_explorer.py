@@ -234,6 +234,20 @@ def test_robustness_is_shown_when_the_file_is_there(
     at.run()
     assert not at.exception and not [m for m in at.markdown if "](http" in m.value]
     assert any("`![x](http://127.0.0.1:9/a.png)`" in w.value for w in at.warning)  # the name, in code
+    (folder / "robustness.csv").write_text(  # ... on one line: a line break ended the code span
+        head + 'laws_per_year,"a\n\n![x](http://127.0.0.1:9/f.png)",b,0.1,0.6,0.3,0.1,0.6,worse,0.6,False,\n'
+    )
+    at.run()
+    assert not at.exception and not [w for w in at.warning if "\n" in w.value]
+    assert any("`a\\n\\n![x](http://127.0.0.1:9/f.png)`" in w.value for w in at.warning)
+    (folder / "robustness.csv").write_text(  # a share that is not a number: said, and the page goes on
+        head.replace("deciding_assumptions", "deciding_assumptions,worlds,holds_at")
+        + "laws_per_year,kz_kurultai_2026_digital,kz_bicameral_2023,"
+        + "0.1,0.6,0.3,0.1,0.6,worse,0.6,False,,16,abc\n"
+    )
+    at.run()
+    assert not at.exception
+    assert any("robustness.csv` could not be read: " in w.value and "abc" in w.value for w in at.warning)
     secret = tmp_path / "secret.txt"
     secret.write_text("metric,scenario\nthe secret,x\n")
     (folder / "robustness.csv").unlink()
@@ -1275,12 +1289,35 @@ def test_a_links_names_the_page_does_not_know_are_said_and_bounds_are_not_rounde
     assert any("`scen_channels`) is `kz_digitl`, which is not one of its choices" in w for w in warned)
     assert any("`lang`) is `de`" in w and "uses en instead" in w for w in warned)
     assert any("`comittee_capacity` is not a setting of this page" in w for w in warned)
+    # a line break in a value or a name ended the code span and the paragraph: what followed was
+    # Markdown of the link's, an image the browser fetched or a heading
+    at = _opened({"lang": "x\n\n![i](http://127.0.0.1:9/l.png)", "k\n\n![i](http://127.0.0.1:9/k.png)": "1"})
+    warned = [w.value for w in at.warning]
+    assert len(warned) == 2 and all("\n" not in w for w in warned)
+    assert any("is `x\\n\\n![i](http://127.0.0.1:9/l.png)`, which" in w for w in warned)
+    assert any("`k\\n\\n![i](http://127.0.0.1:9/k.png)` is not a setting" in w for w in warned)
     at = _opened({"scen_channels": "kz_digital", "digital_access": "1.06"})
     (access,) = [w.value for w in at.warning if "No petition of" not in w.value]  # the link's one
     _kind, _lo, hi, _step = lever_range(
         "digital_access", 1.0, spans(replace(scenario.PROPOSAL, channels="kz_digital"))["digital_access"]
     )
     assert hi < 1.06 and f"to {hi:g})" in access  # the bound as it is: 1.055, not 1.06
+
+
+def test_the_address_the_page_writes_back_gives_its_numbers_exactly(cache: Path) -> None:
+    """Written back with six digits, a shared link's 0.1634567 came back as 0.163457: another
+    scenario, other numbers."""
+    from experiments.explorer.export import run_settings
+    from experiments.explorer.scenario import exact
+
+    at = _opened({"vote_noise": "0.1634567", "years": "1.5000001"})
+    assert not at.warning
+    assert at.query_params["vote_noise"] == "0.1634567" and at.query_params["years"] == "1.5000001"
+    assert (exact(2.0), exact(0.25), exact(1 / 3)) == ("2", "0.25", repr(1 / 3))
+    s = Scenario("kz_kurultai_2026", "none", {"vote_noise": 0.1634567}, years=1.5000001)
+    settings = run_settings(s, s, "")
+    assert settings["setting_years"] == "1.5000001"
+    assert settings["setting_scenario_levers"] == "vote_noise=0.1634567"
 
 
 def test_every_csv_download_says_which_settings_and_model_made_it(

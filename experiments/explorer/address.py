@@ -16,7 +16,16 @@ from typing import Any
 
 import streamlit as st
 
-from experiments.explorer.scenario import BASELINE, PROPOSAL, Scenario, changed, levers, presets, spans
+from experiments.explorer.scenario import (
+    BASELINE,
+    PROPOSAL,
+    Scenario,
+    changed,
+    exact,
+    levers,
+    presets,
+    spans,
+)
 from experiments.i18n import LANGUAGES, N_, Translator
 from scenarios.parameters import PARAMETERS
 
@@ -37,10 +46,17 @@ WRITTEN, SETTLED = "address_written", "address_settled"
 MARKDOWN_MARKS = frozenset("\\`*_{}[]()#+-.!<>|~")
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: a line break or another character that does not print written as its
+    escape (``\\n``), so that text from an address or a file cannot end the paragraph or the code span
+    it is shown in and start Markdown of its own (a blank line, then an image to fetch)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def plain_text(text: object) -> str:
-    """``text`` from a file, shown as text: Markdown's marks escaped, so that a cell cannot make the
-    browser fetch an image or follow a link of the file's."""
-    return "".join("\\" + c if c in MARKDOWN_MARKS else c for c in str(text))
+    """``text`` from a file, shown as text: on one line, Markdown's marks escaped, so that a cell
+    cannot make the browser fetch an image or follow a link of the file's."""
+    return "".join("\\" + c if c in MARKDOWN_MARKS else c for c in one_line(str(text)))
 
 
 def offered(group: str) -> list[str]:
@@ -166,7 +182,9 @@ def code_text(text: str) -> str:
     """``text`` from the address as a Markdown code span, fenced by more backticks than it holds:
     shown as it is. Escaped as plain text, a value was still made a link (``https://...``, an
     address with ``@``), a formula (``$...$``) or an icon (``:material/...:``) by the steps Streamlit
-    runs on text after Markdown's escapes; none of them runs inside code."""
+    runs on text after Markdown's escapes; none of them runs inside code. On one line
+    (:func:`one_line`): a line break would end the span."""
+    text = one_line(text)
     run = max((len(list(g)) for c, g in itertools.groupby(text) if c == "`"), default=0)
     fence = "`" * (run + 1)
     pad = " " if text[:1] == "`" or text[-1:] == "`" or not text.strip(" ") else ""
@@ -186,7 +204,7 @@ def refused_text(r: Refused, tr: Translator) -> str:
     if not r.known:
         return _(
             "The link's `{key}` is not a setting of this page (or of its presets): it is left out.",
-            key=_quoted(r.key).replace("`", "ˋ"),  # within the message's code span
+            key=one_line(_quoted(r.key)).replace("`", "ˋ"),  # within the message's code span
         )
     if r.absent_from:
         return _(
@@ -329,6 +347,6 @@ def link(base: Scenario, scen: Scenario, lang: str) -> dict[str, str]:
         ("lang", lang, "en"),
     ):
         if value != default:
-            out[name] = f"{value:g}" if isinstance(value, float) else str(value)
-    out.update({n: f"{v:g}" for n, v in changed(scen).items()})
+            out[name] = exact(value) if isinstance(value, float) else str(value)
+    out.update({n: exact(v) for n, v in changed(scen).items()})
     return out

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from experiments.explorer.scenario import Scenario, changed, resolved_config
+from experiments.explorer.scenario import Scenario, changed, exact, resolved_config
 from experiments.explorer.shared import shared
 from experiments.manifest import model_code, versions
 from scenarios.diff import differences
@@ -215,7 +215,7 @@ SETTING = "setting_"
 
 def moved_levers(s: Scenario) -> str:
     """The levers moved from the presets' values, as ``name=value; ...`` (``none`` if none)."""
-    return "; ".join(f"{k}={v:g}" for k, v in sorted(changed(s).items())) or "none"
+    return "; ".join(f"{k}={exact(v)}" for k, v in sorted(changed(s).items())) or "none"
 
 
 def run_settings(base: Scenario, scen: Scenario, address: str) -> dict[str, str]:
@@ -229,7 +229,7 @@ def run_settings(base: Scenario, scen: Scenario, address: str) -> dict[str, str]
         "scenario_parliament": scen.parliament,
         "scenario_channels": scen.channels,
         "scenario_levers": moved_levers(scen),
-        "years": f"{scen.years:g}",
+        "years": exact(scen.years),
         "seed": str(scen.seed),
         "replications": str(scen.replications),
         "parltwin_version": versions()["parltwin"] or "unknown",

@@ -632,7 +632,18 @@ def robustness_tab(shown: dict[str, Any], base: Scenario, scen: Scenario, tr: Tr
                     )
                 )
             else:
-                own = page_findings(found_table, scen, shown["verdicts"], shown["measures"], tr)
+                try:  # a cell that is not what the robustness run writes (a share that is text)
+                    own = page_findings(found_table, scen, shown["verdicts"], shown["measures"], tr)
+                except (ValueError, TypeError, KeyError) as e:
+                    own = pd.DataFrame()
+                    why = str(e).splitlines()[0] if str(e) else type(e).__name__
+                    st.warning(
+                        _(
+                            "{path} could not be read: {reason}",
+                            path=code_text(str(path)),
+                            reason=code_text(why),
+                        )
+                    )
                 if len(own):
                     st.markdown(
                         _(

@@ -246,6 +246,13 @@ def _preset_levers(presets: tuple[str, ...]) -> tuple[tuple[str, float, tuple[fl
     )
 
 
+def exact(value: float) -> str:
+    """A number as short as it can be written and still be read back as itself (``:g`` keeps six
+    digits: a shared link or a download's settings gave 0.163457 for 0.1634567, another scenario)."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))
+
+
 def changed(s: Scenario) -> dict[str, float]:
     """The levers that differ from the presets' values."""
     preset = dict(levers(s))
