@@ -23,10 +23,21 @@ MAX_YAML_NODES = 50_000
 MAX_YAML_BYTES = 2_000_000
 
 
+#: Files at the top of a ``--config-dir`` that Hydra would take for the schema registered under that
+#: name (and warn, in five lines, that it does).
+SHADOWING = ("schema.yaml", "schema.yml")
+
+
 def check_user_files(folder: Path) -> None:
     """Every YAML file under a ``--config-dir`` passes :func:`check_user_file`, before Hydra reads
     any (it would expand their aliases). A file Hydra reads that this walk did not see (in a linked
     folder) is checked as Hydra reads it (:func:`confined`)."""
+    for name in SHADOWING:
+        if (folder / name).exists():
+            raise InputError(
+                f"{folder / name}: the name of parltwin's config schema, which Hydra would read as the "
+                "schema; a preset lives in a sub-folder named after its group (parliament/, channels/, ...)"
+            )
     for path in sorted([*folder.rglob("*.yaml"), *folder.rglob("*.yml")]):
         check_user_file(path)
 

@@ -756,6 +756,20 @@ def test_a_users_yaml_is_read_only_when_it_is_text_of_a_presets_size(
         assert snapshot(tmp_path) == before
 
 
+def test_a_config_folders_file_named_as_the_schema_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hydra read it as the schema, and warned of that in five lines before any refusal."""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "schema.yaml").write_text("years: 2\n")
+    before = snapshot(tmp_path)
+    ended = parltwin(["--config-dir", "mine", "years=1"], tmp_path, monkeypatch, capsys)
+    assert (
+        ended.code == EXIT_BAD_INPUT and "schema.yaml: the name of parltwin's config schema" in ended.one_line
+    )
+    assert snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize(
     ("override", "said"),
     [
