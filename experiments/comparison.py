@@ -127,19 +127,27 @@ def channel_table(comp: pd.DataFrame, described: Catalog) -> pd.DataFrame:
 
 def sweep_command(run_dir: Path) -> str | None:
     """The command of a sweep, from the ``multirun.yaml`` Hydra leaves in its folder."""
+    from experiments.errors import InputError, long_integer
+
     path = Path(run_dir) / "multirun.yaml"
     if not path.is_file():
         return None
     # Read as OmegaConf reads it, without building its (large) config: only two lists are used.
-    with path.open(encoding="utf-8") as f:
-        data = yaml.load(f, Loader=omegaconf_yaml.get_yaml_loader())
+    try:
+        with path.open(encoding="utf-8") as f:
+            data = yaml.load(f, Loader=omegaconf_yaml.get_yaml_loader())
+    except RecursionError:  # lists within lists, deeper than the reader goes
+        raise InputError(f"{path}: not a sweep's multirun.yaml (nested too deeply)") from None
+    except ValueError as e:
+        why = long_integer(e)
+        if why is None:
+            raise
+        raise InputError(f"{path}: not a sweep's multirun.yaml ({why})") from None
     hydra = data.get("hydra") if isinstance(data, dict) else None
     hydra = hydra if isinstance(hydra, dict) else {}
     overrides = hydra.get("overrides")
     lists = [overrides.get(k) if isinstance(overrides, dict) else None for k in ("task", "hydra")]
     if not all(isinstance(v, list) and all(isinstance(o, str) for o in v) for v in lists):
-        from experiments.errors import InputError
-
         raise InputError(
             f"{path}: not a sweep's multirun.yaml (hydra.overrides.task and .hydra: lists of overrides)"
         )

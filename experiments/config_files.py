@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from experiments.errors import InputError
+from experiments.errors import InputError, long_integer
 
 #: The most a user's YAML file may hold, its aliases expanded (the largest shipped preset: 623 nodes),
 #: and its size: a few lines of anchors and aliases can stand for billions of nodes.
@@ -102,8 +102,15 @@ def _parsed(source: Any, path: str, text: str) -> Any:
 
     stream = io.StringIO(text)
     stream.name = path  # a YAML error names the file, as when read from it
+    try:
+        config = OmegaConf.load(stream)
+    except ValueError as e:
+        why = long_integer(e)
+        if why is None:
+            raise
+        raise InputError(f"{path}: {why}") from None
     return ConfigResult(
-        config=OmegaConf.load(stream),
+        config=config,
         path=f"{source.scheme()}://{source.path}",
         provider=source.provider,
         header=ConfigSource._get_header_dict(text[:512]),

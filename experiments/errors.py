@@ -50,6 +50,16 @@ class InputError(Exception):
     is one line naming it."""
 
 
+def long_integer(exc: BaseException) -> str | None:
+    """What is wrong when ``exc`` is Python's refusal to read an integer of more digits than its limit
+    (``sys.get_int_max_str_digits``, a guard against conversions of quadratic time), else None: no
+    setting takes such a number, and the refusal was a traceback."""
+    if not isinstance(exc, ValueError) or "integer string conversion" not in str(exc):
+        return None
+    most = sys.get_int_max_str_digits()
+    return f"an integer of more than {most:,} digits is not allowed: at most {most:,} digits"
+
+
 def _flat(text: str) -> str:
     return " ".join(str(text).split())
 

@@ -39,6 +39,10 @@ MAX_TABLE_BYTES = 10_000_000
 #: The largest JSON file of a run folder read back (a manifest of 100,000 seeds is under 2 MB): a
 #: record of 400 MB took a gigabyte of memory before it was refused.
 MAX_JSON_BYTES = 50_000_000
+#: The deepest a JSON file of a run folder read back may nest, its top object at depth 1: a run's own
+#: are at most 9 deep (``manifest.json``; ``scenario.json``: 7), and a mapping 900 deep in a
+#: scenario.json ended its reading by OmegaConf in a RecursionError.
+MAX_JSON_DEPTH = 100
 
 
 def regular_file(path: Path, most: int = MAX_TABLE_BYTES) -> str | None:
@@ -123,7 +127,7 @@ def read_json(
 ) -> dict[str, Any]:
     """The JSON object in ``path``, which holds ``keys``; else an ``InputError`` naming the file.
     ``kinds``: key -> (a test of its value, what it must be), for what a file's reader relies on."""
-    from experiments.errors import InputError
+    from experiments.errors import InputError, long_integer
 
     why = regular_file(path, MAX_JSON_BYTES)
     if why is not None:
@@ -136,6 +140,10 @@ def read_json(
         raise InputError(f"{path}, line {e.lineno}: not {what} ({e.msg})") from None
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not {what} (not UTF-8 text: {e.reason})") from None
+    except ValueError as e:  # the one other: an integer longer than Python reads
+        raise InputError(f"{path}: not {what} ({long_integer(e) or e})") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise InputError(f"{path}: not {what} (nested too deeply: over {MAX_JSON_DEPTH} levels)")
     missing = [k for k in keys if not isinstance(data, dict) or k not in data]
     if missing:
         raise InputError(f"{path}: not {what} (no {missing[0]!r})")
@@ -143,6 +151,18 @@ def read_json(
         if not ok(data.get(key)):
             raise InputError(f"{path}: not {what} ({key!r} is not {allowed})")
     return data
+
+
+def json_depth(data: Any) -> int:
+    """How deep ``data`` nests (a number 0, a list or object of numbers 1), counted without recursion:
+    what is too deep for a recursive reader must not end this count too."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            todo += [(v, depth + 1) for v in (node.values() if isinstance(node, dict) else node)]
+    return deepest
 
 
 def whole(x: Any) -> bool:

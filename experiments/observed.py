@@ -448,12 +448,12 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
 
     from hydra import compose, initialize_config_dir
-    from hydra.core.override_parser.overrides_parser import OverridesParser
 
     from experiments.config_files import confined
     from experiments.errors import InputError, exit_for, one_line_usage
+    from experiments.preflight import parse_overrides
     from scenarios import cost, register, validate
-    from scenarios.allowlist import check_instantiable, check_search_paths
+    from scenarios.allowlist import check_instantiable
 
     parser = argparse.ArgumentParser(prog="python -m experiments.observed", description=main.__doc__)
     parser.add_argument("overrides", nargs="*", help="parltwin overrides, e.g. parliament=kz_bicameral_2023")
@@ -468,7 +468,7 @@ def main(argv: list[str] | None = None) -> None:
     try:  # composed and checked as parltwin composes and checks a config (one line on an error)
         if not 1 <= n <= MAX_REPLICATIONS:
             raise InputError(f"--replications={n} is not allowed: an integer from 1 to {MAX_REPLICATIONS:,}")
-        check_search_paths(OverridesParser.create().parse_overrides(list(args.overrides)))
+        parse_overrides(list(args.overrides))  # its search paths checked
         with confined(), initialize_config_dir(version_base="1.3", config_dir=str(CONFIGS)):
             cfg = compose("config", overrides=list(args.overrides))
         check_instantiable(cfg)

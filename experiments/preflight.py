@@ -39,7 +39,7 @@ from experiments.compare_spec import HEADLINE, compare_spec, scheduler_at
 from experiments.compare_spec import KIND as COMPARE
 from experiments.composition import check_scenario_choices, checked_sweep, choices_of
 from experiments.config_files import check_user_files
-from experiments.errors import InputError
+from experiments.errors import InputError, long_integer
 from experiments.figure import PLOTS
 from experiments.files import existing_ancestor, missing_dirs, whole
 from experiments.labels import baseline_label, own_name, scenario_labels, scenario_name
@@ -149,11 +149,20 @@ def _refuse_flags(args: argparse.Namespace) -> None:
         raise InputError("--package goes with --cfg: it names the part of the config shown")
 
 
-def _parse(overrides: list[str]) -> list[Override]:
-    try:
-        parsed = OverridesParser.create().parse_overrides(overrides)
-    except RecursionError:  # Hydra's grammar reads nested lists by recursion
-        raise InputError("an override nested too deeply (lists within lists)") from None
+def parse_overrides(overrides: list[str]) -> list[Override]:
+    """The overrides as Hydra's grammar reads them, their search paths checked; an ``InputError``
+    naming the key of one the grammar cannot read."""
+    parser, parsed = OverridesParser.create(), []
+    for text in overrides:
+        try:
+            parsed += parser.parse_overrides([text])
+        except RecursionError:  # Hydra's grammar reads nested lists by recursion
+            raise InputError("an override nested too deeply (lists within lists)") from None
+        except ValueError as e:  # not Hydra's own refusals, which are no ValueError
+            why = long_integer(e)
+            if why is None:
+                raise
+            raise InputError(f"{text.split('=', 1)[0]}: {why}") from None
     check_search_paths(parsed)
     return parsed
 
@@ -789,7 +798,7 @@ def plan(argv: list[str], ahead: Callable[[Pool], object] | None = None) -> Plan
 
     every_seconds()  # the environment's setting, checked before anything runs
     overrides = list(args.overrides)
-    parsed = _parse(overrides)
+    parsed = parse_overrides(overrides)
     sweeps = [o for o in parsed if o.is_sweep_override()]
     plain = [o.input_line for o in parsed if not o.is_sweep_override()]
     with Composer(args.config_dir, parsed) as composer:

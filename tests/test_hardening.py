@@ -1892,3 +1892,111 @@ def test_parltwin_report_refuses_an_unknown_option_on_one_line(capsys: pytest.Ca
         report_main(["--bogus", "run"])
     err = capsys.readouterr().err
     assert ended.value.code == EXIT_BAD_INPUT and err == "parltwin: error: unrecognized arguments: --bogus\n"
+
+
+def test_a_long_interpolation_that_names_no_node_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reference of 100,000 ``.a`` that is no node's path (``${a.a....a!}``) took the check's
+    pattern a time that grew with the square of its length: the command ran for many minutes."""
+    text = "${a" + ".a" * 100_000 + "!}"
+    preset = f'defaults: [kz_bicameral_2023, _self_]\nname: slow\ndescription: "{text}"\n'
+    _preset(tmp_path / "mine", "parliament", "slow", preset)
+    args = ["--config-dir", str(tmp_path / "mine"), "parliament=slow", *SHORT, "hydra.run.dir=run"]
+    line = refused(args, tmp_path, monkeypatch, capsys)
+    assert line == (
+        f"parltwin: error: parliament.description={text!r} is not allowed: interpolations with a "
+        "reference to a node written out as its path"
+    )
+
+
+#: An integer of more digits than Python reads from text (4,300, ``sys.get_int_max_str_digits``).
+LONG = "1" * 5_000
+#: How such an integer is refused, wherever it is written.
+TOO_LONG = "an integer of more than 4,300 digits is not allowed: at most 4,300 digits"
+
+
+@pytest.mark.parametrize("given", ["override", "sweep", "preset"])
+def test_an_integer_longer_than_python_reads_is_one_line_naming_where_it_is(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python refuses to read an integer of over 4,300 digits with a ValueError, which an override or
+    a preset holding one ended in as a traceback."""
+    _preset(
+        tmp_path / "mine",
+        "parliament",
+        "long",
+        f"defaults: [kz_bicameral_2023, _self_]\nvote_noise: {LONG}\n",
+    )
+    args = {
+        "override": [f"seed={LONG}"],
+        "sweep": ["-m", f"seed=1,{LONG}"],
+        "preset": ["--config-dir", str(tmp_path / "mine"), "parliament=long"],
+    }[given]
+    line = refused(
+        [*args, *SHORT, "hydra.run.dir=run", "hydra.sweep.dir=sweep"], tmp_path, monkeypatch, capsys
+    )
+    named = str(tmp_path / "mine" / "parliament" / "long.yaml") if given == "preset" else "seed"
+    assert line == f"parltwin: error: {named}: {TOO_LONG}"
+
+
+def test_the_observed_figures_command_refuses_an_integer_longer_than_python_reads_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from experiments import observed
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        observed.main([f"seed={LONG}"])
+    assert stop.value.code == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == f"parltwin: error: seed: {TOO_LONG}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_folder_holding_an_integer_too_long_or_a_mapping_too_deep_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A job's manifest or a sweep's multirun.yaml holding an integer of over 4,300 digits was a
+    ValueError traceback; a mapping 900 deep in a manifest's config (5 KB) and lists 5,000 deep in
+    multirun.yaml were RecursionError tracebacks."""
+    from functools import partial
+
+    from experiments import records
+    from experiments.cli import report_main
+
+    args = [
+        "-m",
+        "experiment=compare",
+        "+scenario=kz_bicameral_2023,kz_kurultai_2026",
+        "experiment.replications=2",
+    ]
+    assert parltwin([*args, *SHORT, "hydra.sweep.dir=sweep"], tmp_path, monkeypatch, capsys).code == 0
+    sweep = tmp_path / "sweep"
+    manifest, multirun = sweep / "0" / "scenario.json", sweep / "multirun.yaml"
+    kept = {p: p.read_text() for p in (manifest, multirun)}
+
+    def refused_by(command: partial[None]) -> str:
+        before = snapshot(tmp_path)
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as ended:
+            command()
+        err = capsys.readouterr().err
+        assert ended.value.code == EXIT_BAD_INPUT and len(err.strip().splitlines()) == 1, err
+        assert snapshot(tmp_path) == before
+        return err
+
+    report = partial(report_main, ["-q", str(sweep)])
+    to_csv = partial(records.main, [str(sweep / "0"), "-o", str(tmp_path / "out.csv")])
+    manifest.write_text(kept[manifest].replace("{", f'{{"long": {LONG}, ', 1))
+    for command in (report, to_csv):
+        assert f"{manifest}: not a job's manifest ({TOO_LONG})" in refused_by(command)
+    data, deep = json.loads(kept[manifest]), {}
+    for _ in range(900):
+        deep = {"a": deep}
+    data["config"]["reform"] = {"label": "deep", "changes": deep}
+    manifest.write_text(json.dumps(data))
+    assert f"{manifest}: not a job's manifest (nested too deeply" in refused_by(to_csv)
+    manifest.write_text(kept[manifest])
+    for inside, says in ((LONG, TOO_LONG), ("[" * 5_000 + "]" * 5_000, "nested too deeply")):
+        multirun.write_text(kept[multirun].replace("hydra:\n", f"hydra:\n  x: {inside}\n", 1))
+        assert f"{multirun}: not a sweep's multirun.yaml ({says})" in refused_by(report)
