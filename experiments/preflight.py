@@ -25,6 +25,7 @@ import math
 import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
-from hydra.core.override_parser.types import Override
+from hydra.core.override_parser.types import ChoiceSweep, Override, RangeSweep
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from experiments.compare_spec import HEADLINE, compare_spec, scheduler_at
@@ -266,19 +267,73 @@ def reusable(overrides: list[str]) -> bool:
     return all(ch.isalnum() or ch in _PLAIN_MARKS for o in overrides for ch in o)
 
 
+def _count(o: Override) -> float:
+    """How many values the sweep ``o`` gives, from its parsed form: Hydra lists a shuffled range
+    whole before giving its first value, and its sweeper lists every sweep whole, so a sweep is
+    counted before anything lists it (``math.inf`` for a range without end)."""
+    value = o.value()
+    if isinstance(value, ChoiceSweep):  # a list as given, sorted or shuffled: its own length
+        return len(value.list)
+    if isinstance(value, list):
+        return len(value)
+    if not isinstance(value, RangeSweep):  # a glob: the config group's presets, a folder's files
+        return sum(1 for _ in o.sweep_string_iterator())
+    start, stop, step = value.start, value.stop, value.step
+    if isinstance(start, int) and isinstance(stop, int) and isinstance(step, int):  # a Python range
+        try:
+            range(start, stop, step)
+        except ValueError as e:  # range(0,3,0)
+            raise InputError(f"{o.input_line}: {e}") from None
+        return max(0, -((start - stop) // step))  # len(range(...)), which overflows past 2**63
+    # Hydra's FloatRange: Decimals, from start while below stop (above it, for a negative step)
+    try:
+        first, end, by = (Decimal(x) for x in (start, stop, step))  # type: ignore[arg-type]
+        if by == 0:
+            raise InputError(f"{o.input_line}: range() arg 3 must not be zero")
+        if not (first < end if by > 0 else first > end):
+            return 0
+    except InvalidOperation:  # nan, which no comparison takes
+        raise InputError(f"{o.input_line}: a range of numbers (not nan)") from None
+    if by.is_infinite():
+        return 1
+    if first.is_infinite() or end.is_infinite():
+        return math.inf
+    with localcontext() as exact:
+        exact.prec = 60
+        return max(1, math.ceil((end - first) / by))
+
+
+def _shown(n: float) -> float:
+    """A count a message can print as a float (past 1e300: inf)."""
+    return n if n <= 1e300 else math.inf
+
+
 def expand(parsed: list[Override]) -> list[list[str]]:
     """The overrides of every job of a sweep, as Hydra's basic sweeper makes them (a later override
-    of the same key replaces an earlier one; sweeps multiply), refusing more than the job limit."""
+    of the same key replaces an earlier one; sweeps multiply), refusing more than the job limit.
+
+    Each sweep is counted before anything lists it: Hydra lists a shuffled range whole, and its
+    sweeper every sweep, one that a later override replaces included (``range(0,10**12)`` would
+    fill the memory before the job limit was reached).
+    """
+    counts: dict[str, float] = {}
+    each: list[tuple[str, float]] = []
+    for o in parsed:
+        n: float = 1
+        if o.is_sweep_override():
+            if not o.is_discrete_sweep():
+                raise InputError(f"{o.input_line}: the basic sweeper sweeps over lists and ranges only")
+            n = _count(o)
+            each.append((o.get_key_element(), n))
+        counts[o.get_key_element()] = n
+    costs.check_jobs(_shown(0 if 0 in counts.values() else math.prod(counts.values())))
+    for key, n in each:  # one replaced by a later override, or beside a sweep of no values
+        costs.check_values(key, _shown(n))
     final: dict[str, list[str]] = {}
     for o in parsed:
         key = o.get_key_element()
         if o.is_sweep_override():
-            if not o.is_discrete_sweep():
-                raise InputError(f"{o.input_line}: the basic sweeper sweeps over lists and ranges only")
-            try:
-                values = list(itertools.islice(o.sweep_string_iterator(), costs.MAX_JOBS + 1))
-            except ValueError as e:  # range(0,3,0): Python's range refuses it
-                raise InputError(f"{o.input_line}: {e}") from None
+            values = list(itertools.islice(o.sweep_string_iterator(), costs.MAX_JOBS + 1))
             final[key] = [f"{key}={v}" for v in values]
         else:
             final[key] = [f"{key}={o.get_value_element_as_str()}"]

@@ -27,7 +27,7 @@ MAX_RUN_VISITS = 5_000_000
 MAX_VISITS = 1e9
 #: Group-topic-days of a whole command (the main job: about 3.7e8).
 MAX_GROUP_DAYS = 1e11
-#: Jobs of one sweep.
+#: Jobs of one sweep, and values of each of its sweeps.
 MAX_JOBS = 1_000
 #: Design points of a sensitivity analysis or candidates of a calibration.
 MAX_POINTS = 100_000
@@ -184,9 +184,20 @@ def check_total(est: Estimate) -> None:
         )
 
 
-def check_jobs(jobs: int) -> None:
+def check_jobs(jobs: float) -> None:
     if jobs > MAX_JOBS:
         raise CostError("sweep", f"{_n(jobs)} jobs", f"at most {MAX_JOBS:,} jobs in one sweep")
+
+
+def check_values(key: str, values: float) -> None:
+    """One sweep's values: Hydra's sweeper lists each sweep whole, one that a later override of the
+    same key replaces (and so runs no job) included."""
+    if values > MAX_JOBS:
+        raise CostError(
+            "sweep",
+            f"{_n(values)} values of {key}",
+            f"at most {MAX_JOBS:,} values in one sweep, one that a later override replaces included",
+        )
 
 
 def check_points(field_: str, points: float, what: str) -> None:

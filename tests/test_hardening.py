@@ -275,6 +275,76 @@ def test_a_cost_refusal_gives_the_estimate_and_the_limit_on_one_line(
     assert list(tmp_path.iterdir()) == []
 
 
+TERA = 10**12
+OVER = "sweep: 1e+12 jobs is over the limit: at most 1,000 jobs in one sweep"
+REPLACED = "sweep: 1e+12 values of seed is over the limit: at most 1,000 values in one sweep"
+
+
+@pytest.mark.parametrize(
+    ("sweep", "says"),
+    [
+        ([f"seed=shuffle(range(0,{TERA}))"], OVER),
+        ([f"seed=shuffle(sweep=range(0,{TERA}))"], OVER),
+        ([f"seed=tag(many,shuffle(range(0,{TERA})))"], OVER),
+        ([f"seed=sort(shuffle(range({TERA},0,-1)))"], OVER),
+        ([f"seed=sort(range(0,{TERA}))"], OVER),
+        ([f"seed=sort(range(0,{TERA}),reverse=true)"], OVER),
+        ([f"years=shuffle(range(0.5,{TERA}.5,1.0))"], OVER),
+        ([f"seed=range(0,{TERA})", "seed=1"], REPLACED),  # Hydra's sweeper lists it all the same
+        ([f"seed=range(0,{TERA})", "years=range(5,1)"], REPLACED),  # no job, and listed all the same
+        (["years=range(0.5,inf)"], "sweep: inf jobs is over the limit"),
+        ([f"seed=shuffle(range(0,{TERA}))", "years=0.1,0.2"], "sweep: 2e+12 jobs is over the limit"),
+    ],
+)
+def test_a_sweep_hydra_would_list_whole_is_refused_by_its_count_before_it_is_listed(
+    sweep: list[str],
+    says: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Hydra lists a shuffled range whole before its first value, and its sweeper lists every sweep
+    whole, one that a later override replaces included: such a sweep of 10**12 values ran out of
+    memory with a traceback (or, sorted, was said to be 1,001 jobs); each is counted from its bounds."""
+    line = refused(["-m", *SHORT, "hydra.sweep.dir=sweep", *sweep], tmp_path, monkeypatch, capsys)
+    assert line.startswith(f"parltwin: error: {says}")
+
+
+@pytest.mark.parametrize(
+    "sweep",
+    [
+        "range(0,7)",
+        "range(7)",
+        "range(10,0,-3)",
+        "range(0,10,3)",
+        "range(5,0)",
+        "range(-5,5,2)",
+        "range(true,5)",
+        "sort(range(10,0,-3))",
+        "sort(range(0,10,3),reverse=true)",
+        "shuffle(range(0,9))",
+        "int(range(0,5.5))",
+        "float(range(0,5))",
+        "range(0.1,0.5,0.1)",
+        "range(0.5,0.1,0.1)",
+        "range(0.5,0.1,-0.1)",
+        "range(1,2,0.001)",
+        "range(1,2.001,0.001)",
+        "range(0.1,1,inf)",
+        "range(-1e300,1e300,1e298)",
+        "shuffle(1,2,3)",
+        "sort(3,1,2)",
+        "choice(1,2,3)",
+        "1,2,3,4",
+    ],
+)
+def test_a_sweep_is_counted_as_many_values_as_hydra_lists(sweep: str) -> None:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    (override,) = OverridesParser.create().parse_overrides([f"years={sweep}"])
+    assert preflight._count(override) == len(list(override.sweep_string_iterator()))
+
+
 @pytest.mark.parametrize("amanat", [10, 500])  # party seats adding up to 46 and 536 in a 98-seat chamber
 def test_party_seats_must_add_up_to_the_chamber(amanat: int) -> None:
     with pytest.raises(ConfigError) as err:
@@ -1870,6 +1940,9 @@ def test_a_run_refused_for_its_folder_leaves_hydras_files_there_as_they_were(
         (["hydra/launcher=null"], "hydra/launcher=null: a config group takes a preset's name"),
         (["parliament=1"], "parliament=1: a config group takes a preset's name"),
         (["-m", "seed=range(0,3,0)"], "seed=range(0,3,0): range() arg 3 must not be zero"),
+        (["-m", "years=range(1,2,0.0)"], "years=range(1,2,0.0): range() arg 3 must not be zero"),
+        (["-m", "years=range(0.5,nan)"], "years=range(0.5,nan): a range of numbers (not nan)"),
+        (["-m", "years=range(0.5,2,nan)"], "years=range(0.5,2,nan): a range of numbers (not nan)"),
         (
             ["-m", "hydra.sweeper.max_batch_size=0", "seed=1,2"],
             "hydra.sweeper.max_batch_size=0 is not allowed",
