@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from experiments.config_files import confined
     from experiments.errors import InputError, exit_for, one_line_usage
-    from experiments.preflight import parse_overrides
+    from experiments.overrides import parse_overrides
     from scenarios import cost, register, validate
     from scenarios.allowlist import check_instantiable
 

@@ -40,15 +40,16 @@ from experiments.compare_spec import HEADLINE, compare_spec, scheduler_at
 from experiments.compare_spec import KIND as COMPARE
 from experiments.composition import check_scenario_choices, checked_sweep, choices_of
 from experiments.config_files import check_user_files
-from experiments.errors import InputError, long_integer
+from experiments.errors import InputError
 from experiments.figure import PLOTS
 from experiments.files import existing_ancestor, missing_dirs, whole
 from experiments.labels import baseline_label, own_name, scenario_labels, scenario_name
 from experiments.manifest import run_config_text
+from experiments.overrides import parse_overrides
 from experiments.pool import PoolSpec
 from scenarios import Config, ConfigError, register, simulate, validate
 from scenarios import cost as costs
-from scenarios.allowlist import check_instantiable, check_search_paths
+from scenarios.allowlist import check_instantiable
 from scenarios.errors import counted
 from scenarios.parameters import apply
 from scenarios.validate import check_config
@@ -148,24 +149,6 @@ def _refuse_flags(args: argparse.Namespace) -> None:
         raise InputError("--resolve goes with --cfg (or --help): it resolves the config shown")
     if args.package is not None and not args.cfg:
         raise InputError("--package goes with --cfg: it names the part of the config shown")
-
-
-def parse_overrides(overrides: list[str]) -> list[Override]:
-    """The overrides as Hydra's grammar reads them, their search paths checked; an ``InputError``
-    naming the key of one the grammar cannot read."""
-    parser, parsed = OverridesParser.create(), []
-    for text in overrides:
-        try:
-            parsed += parser.parse_overrides([text])
-        except RecursionError:  # Hydra's grammar reads nested lists by recursion
-            raise InputError("an override nested too deeply (lists within lists)") from None
-        except ValueError as e:  # not Hydra's own refusals, which are no ValueError
-            why = long_integer(e)
-            if why is None:
-                raise
-            raise InputError(f"{text.split('=', 1)[0]}: {why}") from None
-    check_search_paths(parsed)
-    return parsed
 
 
 def _quoted(text: str) -> str:

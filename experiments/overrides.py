@@ -1,0 +1,29 @@
+"""A command's overrides as Hydra's grammar reads them, checked before anything uses them: here, so
+that a command other than ``parltwin`` (``experiments.observed``) reads them as ``parltwin`` does
+without importing its checks, which import the experiments."""
+
+from __future__ import annotations
+
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.override_parser.types import Override
+
+from experiments.errors import InputError, long_integer
+from scenarios.allowlist import check_search_paths
+
+
+def parse_overrides(overrides: list[str]) -> list[Override]:
+    """The overrides as Hydra's grammar reads them, their search paths checked; an ``InputError``
+    naming the key of one the grammar cannot read."""
+    parser, parsed = OverridesParser.create(), []
+    for text in overrides:
+        try:
+            parsed += parser.parse_overrides([text])
+        except RecursionError:  # Hydra's grammar reads nested lists by recursion
+            raise InputError("an override nested too deeply (lists within lists)") from None
+        except ValueError as e:  # not Hydra's own refusals, which are no ValueError
+            why = long_integer(e)
+            if why is None:
+                raise
+            raise InputError(f"{text.split('=', 1)[0]}: {why}") from None
+    check_search_paths(parsed)
+    return parsed
