@@ -200,8 +200,8 @@ def test_a_commands_estimate_counts_every_reading_once() -> None:
 @pytest.mark.parametrize(
     ("changed", "field"),
     [
-        ({"stages.upper_review.duration.mean": 0}, r"review\.duration\.mean=0\.0 .*positive number of days"),
-        ({"stages.upper_review.duration.sd": 0}, r"upper_review\.duration\.sd=0\.0 .*positive sd for gamma"),
+        ({"stages.upper_review.duration.mean": 0}, r"review\.duration\.mean=0 .*positive number of days"),
+        ({"stages.upper_review.duration.sd": 0}, r"upper_review\.duration\.sd=0 .*positive sd for gamma"),
     ],
 )
 def test_a_durations_error_names_the_value_at_fault(changed: dict, field: str) -> None:
