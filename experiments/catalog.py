@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
+from typing import Any
 
-from experiments.files import write_text
+from experiments.files import read_json, write_text
 from sim.metrics import Metric
 
 FILE = "metrics.json"
@@ -52,12 +53,39 @@ def dump(folder: Path, metrics: Mapping[str, Metric]) -> None:
 
 
 def load(folders: Iterable[Path]) -> Catalog:
-    """The descriptions stored in ``folders`` (jobs of one run), merged."""
+    """The descriptions stored in ``folders`` (jobs of one run), merged; a file that does not hold
+    them is an ``InputError`` naming it."""
+    from experiments.errors import InputError
+
     out = Catalog()
     for folder in folders:
         path = Path(folder) / FILE
         if path.is_file():
-            for name, d in json.loads(path.read_text(encoding="utf-8")).items():
-                d["params"] = tuple(tuple(p) for p in d.get("params", ()))
-                out.setdefault(name, Metric(**d))
+            data = read_json(path, (), WHAT)
+            if not isinstance(data, dict):
+                raise InputError(f"{path}: not {WHAT} (an object of descriptions by name)")
+            for name, d in data.items():
+                out.setdefault(name, _described(path, name, d))
     return out
+
+
+WHAT = "a job's metric descriptions"
+_TEXT = ("name", "label", "unit", "better", "group")
+
+
+def _described(path: Path, name: str, d: Any) -> Metric:
+    """One stored description, as the engine wrote it: its texts, ``params`` pairs of texts."""
+    from experiments.errors import InputError
+
+    ok = isinstance(d, dict) and set(d) <= {f.name for f in fields(Metric)}
+    ok = ok and all(isinstance(d.get(k), str) for k in _TEXT) and isinstance(d.get("doc", ""), str)
+    params = d.get("params", []) if ok else None
+    ok = ok and isinstance(params, list) and isinstance(d.get("signed", False), bool)
+    ok = ok and all(isinstance(p, list) and len(p) == 2 and all(map(_is_text, p)) for p in params)
+    if not ok:
+        raise InputError(f"{path}: not {WHAT} ({name!r} is not one)")
+    return Metric(**{**d, "params": tuple(tuple(p) for p in params)})
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)

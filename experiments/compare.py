@@ -15,9 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from experiments.compare_spec import KIND, compare_spec
 from experiments.composition import hand_over, of_folder, take
@@ -59,7 +61,10 @@ def scenario_config(folder: Path, manifest: dict[str, Any]) -> Config:
     """The validated config of a job, rebuilt from the ``config.yaml`` it wrote (in its order: the
     order of topics, stages and groups is part of the model), checked against its fingerprint."""
     path = Path(folder) / CONFIG
-    data = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else None
+    try:
+        data = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else None
+    except (RecursionError, ValueError, yaml.YAMLError, OmegaConfBaseException):  # not as the job wrote it
+        data = None
     if not isinstance(data, dict) or fingerprint_of(data) != manifest.get("fingerprint"):
         raise ConfigError("run folder", str(folder), f"a {CONFIG} and {SCENARIO} as the job wrote them")
     return validate(OmegaConf.merge(OmegaConf.structured(Schema), data))  # a removed entry is null

@@ -10,7 +10,6 @@ report that looks complete and is not.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from experiments.catalog import Catalog
 from experiments.compare_spec import KIND, compare_spec, main_job
 from experiments.drawing import figures
 from experiments.figure import PLOTS, FigureData
-from experiments.files import write_figures, write_json, write_tables, write_text
+from experiments.files import read_json, write_figures, write_json, write_tables, write_text
 from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, channels_chosen, like, scenario_labels
 from experiments.manifest import command_line, now
@@ -240,9 +239,11 @@ def compare_jobs(
 
 def _created(path: Path) -> str | None:
     """When the comparison in ``path`` (a ``manifest.json``) was first made; None without one."""
+    from experiments.errors import InputError
+
     try:
-        made = json.loads(path.read_text(encoding="utf-8")).get("created")
-    except (OSError, ValueError, AttributeError):
+        made = read_json(path, ("created",), "a comparison's manifest")["created"]
+    except InputError:  # none, or not one a comparison wrote: the rebuild is made now
         return None
     return made if isinstance(made, str) else None
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from experiments.errors import InputError, long_integer
+from experiments.errors import MAX_NESTING, TOO_DEEP, InputError, long_integer, nesting
 
 #: The most a user's YAML file may hold, its aliases expanded (the largest shipped preset: 623 nodes),
 #: and its size: a few lines of anchors and aliases can stand for billions of nodes.
@@ -74,11 +74,11 @@ def _check(path: Path, text: str) -> None:
     scalars = [text]  # the file's text, then each value as YAML reads it
     try:
         root = yaml.compose(text, Loader=_LOADER)
-        nodes = 0 if root is None else _expanded(root, {}, scalars)
+        nodes, levels = (0, 0) if root is None else _expanded(root, {}, scalars)
     except yaml.YAMLError:
-        root, nodes = None, 0  # reported with its file and line where Hydra reads it
+        root, nodes, levels = None, 0, 0  # reported with its file and line where Hydra reads it
     except RecursionError:  # in PyYAML's composer, or counting what libyaml's composed
-        raise InputError(f"{path}: nested too deeply") from None
+        raise InputError(f"{path}: {TOO_DEEP}") from None
     # In the values too, escapes such as "\x7b" for "{" decoded: a shared preset would copy the
     # user's variables into the run's files and report.
     if any("${oc.env:" in "".join(value.split()) for value in scalars):
@@ -91,6 +91,10 @@ def _check(path: Path, text: str) -> None:
     if nodes > MAX_YAML_NODES:
         most = f"over {MAX_YAML_NODES} nodes, the most a preset may have"
         raise InputError(f"{path}: its aliases expand to {most}")
+    # Mappings and lists within one another, and within a value (flow style, interpolations): what
+    # OmegaConf reads by recursion.
+    if levels > MAX_NESTING or any(nesting(value) > MAX_NESTING for value in scalars):
+        raise InputError(f"{path}: {TOO_DEEP}")
     _plain_defaults(path, root)
 
 
@@ -221,19 +225,20 @@ def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
             yield from _scalars(v)
 
 
-def _expanded(node: yaml.Node, seen: dict[int, int], scalars: list[str]) -> int:
-    """The nodes ``node`` stands for, its aliases expanded (each node counted once, in ``seen``);
-    the text of each scalar node is added to ``scalars`` once."""
+def _expanded(node: yaml.Node, seen: dict[int, tuple[int, int]], scalars: list[str]) -> tuple[int, int]:
+    """The nodes ``node`` stands for, its aliases expanded (each node counted once, in ``seen``), and
+    how deep they nest (a scalar 0, a list of scalars 1); the text of each scalar node is added to
+    ``scalars`` once."""
     key = id(node)
     if key in seen:
         return seen[key]
-    seen[key] = MAX_YAML_NODES + 1  # an alias of a node within itself never ends
-    if isinstance(node, yaml.MappingNode):
-        n = 1 + sum(_expanded(k, seen, scalars) + _expanded(v, seen, scalars) for k, v in node.value)
-    elif isinstance(node, yaml.SequenceNode):
-        n = 1 + sum(_expanded(v, seen, scalars) for v in node.value)
+    seen[key] = (MAX_YAML_NODES + 1, MAX_NESTING + 1)  # an alias of a node within itself never ends
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        inner = node.value if isinstance(node, yaml.SequenceNode) else [x for kv in node.value for x in kv]
+        counted = [_expanded(v, seen, scalars) for v in inner]
+        n = 1 + sum(c for c, _ in counted), 1 + max((d for _, d in counted), default=0)
     else:
-        n = 1
+        n = 1, 0
         scalars.append(str(node.value))
     seen[key] = n
     return n

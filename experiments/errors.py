@@ -60,6 +60,38 @@ def long_integer(exc: BaseException) -> str | None:
     return f"an integer of more than {most:,} digits is not allowed: at most {most:,} digits"
 
 
+#: The deepest a value may nest: lists, dicts, calls and interpolations within one another, in an
+#: override or a preset (the shipped presets nest 5 deep, their values 2). Hydra's and OmegaConf's
+#: readers recurse, and past about 150 levels end in a traceback.
+MAX_NESTING = 32
+_OPEN, _BRACKETS = b"[{(", b"[]{}()"
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
+
+
+def nesting(text: str) -> int:
+    """How deep brackets, braces and parentheses nest in ``text`` (an interpolation ``${...}`` is
+    braces), counted up to one past :data:`MAX_NESTING`: only the brackets are looked at one by one
+    (no multi-byte UTF-8 character holds an ASCII byte)."""
+    deepest = depth = 0
+    for b in text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS):
+        if b in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    break
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+#: Why a value nested deeper than :data:`MAX_NESTING` is refused.
+TOO_DEEP = (
+    f"nested too deeply: over {MAX_NESTING} levels of lists, dicts, calls and interpolations within "
+    "one another"
+)
+
+
 def _flat(text: str) -> str:
     return " ".join(str(text).split())
 

@@ -33,6 +33,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from jinja2.ext import babel_extract
 
+from configs import CONFIGS
 from experiments.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, UNITS
 from scenarios.parameters import PARAMETERS
 from sim.channels.base import MEASURES
@@ -77,7 +78,7 @@ def _metrics() -> Iterator[Message]:
 
 
 def _yaml(folder: str) -> Iterator[tuple[str, dict]]:
-    for path in sorted((ROOT / "configs" / folder).glob("*.yaml")):
+    for path in sorted((CONFIGS / folder).glob("*.yaml")):
         yield path.stem, yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 
-from experiments.errors import InputError, long_integer
+from experiments.errors import MAX_NESTING, TOO_DEEP, InputError, long_integer, nesting
 from scenarios.allowlist import check_search_paths
 
 
@@ -16,10 +16,10 @@ def parse_overrides(overrides: list[str]) -> list[Override]:
     naming the key of one the grammar cannot read."""
     parser, parsed = OverridesParser.create(), []
     for text in overrides:
+        if nesting(text) > MAX_NESTING:
+            raise InputError(f"{text.split('=', 1)[0]}: an override {TOO_DEEP}")
         try:
             parsed += parser.parse_overrides([text])
-        except RecursionError:  # Hydra's grammar reads nested lists by recursion
-            raise InputError("an override nested too deeply (lists within lists)") from None
         except ValueError as e:  # not Hydra's own refusals, which are no ValueError
             why = long_integer(e)
             if why is None:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
@@ -566,7 +566,7 @@ def check_robustness_run(folder: Path, baseline: str, years: set[float]) -> None
 
 def robustness_run_differs(
     folder: Path, baseline: Callable[[str], bool], years: set[float]
-) -> tuple[dict[str, Any], str | None]:
+) -> tuple[dict[str, Any], Literal["baseline", "years"] | None]:
     """A robustness run's manifest (its ``years`` and ``baseline``) and what in it is not a
     comparison's (``baseline``: whether a name is the comparison's baseline; ``years``: its
     horizons): "baseline", "years", or None where neither. The command refuses to cite such a run and

@@ -219,7 +219,7 @@ def pending(
 def scenario_of(folder: Path) -> str:
     """The scenario's name, from the job's ``scenario.json`` (empty outside a ``compare`` job)."""
     path = Path(folder) / SCENARIO
-    return str(json.loads(path.read_text(encoding="utf-8")).get("name", "")) if path.is_file() else ""
+    return str(read_json(path, (), "a job's manifest").get("name", "")) if path.is_file() else ""
 
 
 def run_replications(

@@ -1635,6 +1635,65 @@ def test_a_preset_nested_too_deeply_is_one_line(
     assert "nested too deeply" in line or "nesting depth" in line
 
 
+DEEP_INTERPOLATION = "${a." * 400 + "b" + "}" * 400
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"x: '{DEEP_INTERPOLATION}'\n",  # OmegaConf's grammar: a RecursionError traceback
+        "x: " + "{a: " * 150 + "1" + "}" * 150 + "\n",  # OmegaConf's nodes: a traceback
+        "x:\n" + "".join("  " * i + "a:\n" for i in range(1, 40)) + "  " * 40 + "a: 1\n",
+        "x: &d " + "[" * 20 + "]" * 20 + "\ny: " + "[" * 15 + "*d" + "]" * 15 + "\n",  # 35 with its alias
+    ],
+    ids=["interpolation", "flow", "block", "alias"],
+)
+def test_a_preset_nested_past_the_limit_is_one_line(
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Within Python's recursion limit for YAML but not for OmegaConf (an interpolation 400 deep, a
+    mapping 150 deep ended in tracebacks), or hidden by an alias: refused before Hydra reads it."""
+    mine = tmp_path / "mine" / "parliament"
+    mine.mkdir(parents=True)
+    (mine / "deep.yaml").write_text(text)
+    args = ["--config-dir", str(tmp_path / "mine"), "parliament=deep", *SHORT, "hydra.run.dir=run"]
+    line = refused(args, tmp_path, monkeypatch, capsys)
+    assert line.endswith(
+        "deep.yaml: nested too deeply: over 32 levels of lists, dicts, calls and "
+        "interpolations within one another"
+    ), line
+
+
+@pytest.mark.parametrize(
+    "override",
+    [f"+x='{DEEP_INTERPOLATION}'", "+x=" + "[" * 400 + "]" * 400, "+x=" + "{a:" * 400 + "1" + "}" * 400],
+)
+def test_an_override_nested_past_the_limit_is_one_line(
+    override: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An interpolation 400 deep ended in a RecursionError in OmegaConf's grammar, a list 400 deep in
+    OmegaConf's nodes (Hydra's own grammar read both)."""
+    line = refused([override, *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert "+x: an override nested too deeply: over 32 levels" in line, line
+
+
+def test_the_nesting_limit_leaves_room_above_what_presets_use() -> None:
+    """32 levels pass the count, 33 do not; the shipped presets and their values stay far below."""
+    import yaml
+
+    from experiments.config_files import _expanded
+    from experiments.errors import MAX_NESTING, nesting
+
+    assert nesting("[" * 32 + "]" * 32) == 32 == MAX_NESTING
+    assert nesting("${a.${b}}(x)[y]{z}é") == 2 and nesting("]]]" + "[" * 33) == 33
+    for path in sorted((ROOT / "configs").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        values: list[str] = []
+        root = yaml.compose(text)
+        levels = 0 if root is None else _expanded(root, {}, values)[1]
+        assert levels <= 8 and max(map(nesting, [text, *values])) <= 8, path
+
+
 @pytest.mark.parametrize(
     ("launcher", "change"),
     [("joblib", "calls code"), ("joblib", "another level"), ("submitit_local", "another level")],
@@ -2073,3 +2132,32 @@ def test_a_run_folder_holding_an_integer_too_long_or_a_mapping_too_deep_is_one_l
     for inside, says in ((LONG, TOO_LONG), ("[" * 5_000 + "]" * 5_000, "nested too deeply")):
         multirun.write_text(kept[multirun].replace("hydra:\n", f"hydra:\n  x: {inside}\n", 1))
         assert f"{multirun}: not a sweep's multirun.yaml ({says})" in refused_by(report)
+    multirun.write_text(kept[multirun])
+    # A job's metric descriptions were read bare (a RecursionError, a TypeError traceback).
+    metrics = sweep / "0" / "metrics.json"
+    described = metrics.read_text()
+    for inside, says in (("[" * 5_000 + "]" * 5_000, "nested too deeply"), ('{"x": 5}', "'x' is not one")):
+        metrics.write_text(inside)
+        assert f"{metrics}: not a job's metric descriptions ({says})" in refused_by(report)
+    metrics.write_text(described)
+    # The comparison's own manifest is read only for when it was first made: a damaged one is
+    # rebuilt, made now (its RecursionError was a traceback).
+    made = sweep / "manifest.json"
+    made.write_text("[" * 5_000 + "]" * 5_000)
+    report()
+    assert json.loads(made.read_text())["created"] and "rebuilt" not in json.loads(made.read_text())
+
+
+def test_a_job_folder_damaged_after_its_checks_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    """What a sweep reads back from its jobs' folders (their ``config.yaml`` when a launcher ran them
+    in other processes, their scenario's name when it resumes) ended in RecursionError tracebacks."""
+    from experiments.compare import scenario_config
+    from experiments.replicate import scenario_of
+
+    for text in ("x: " + "[" * 3_000 + "]" * 3_000, "x: [", f"x: {LONG}"):
+        (tmp_path / "config.yaml").write_text(text)
+        with pytest.raises(ConfigError, match=r"a config\.yaml and scenario\.json as the job wrote them"):
+            scenario_config(tmp_path, {"fingerprint": "0"})
+    (tmp_path / "scenario.json").write_text("[" * 5_000 + "]" * 5_000)
+    with pytest.raises(InputError, match="not a job's manifest \\(nested too deeply\\)"):
+        scenario_of(tmp_path)
