@@ -48,6 +48,8 @@ def N_(message: str) -> str:
 #: gettext formula 2 picks that form. A number takes its form as it is shown: 142.4 days shown as
 #: "142" read as 142 (дня), 1.0 shown as "1.00" as a fraction (1.00 days, 1,00 дня).
 FRACTION = 2
+#: A number with every decimal a float holds (at most 16): what was given, not a rounding of it.
+EVERY_DECIMAL = "#,##0." + "#" * 16
 #: A unit that follows a number, by its message id (the English plural, as the metric registry
 #: declares it and a table's heading shows it) -> its English singular. After a number the unit takes
 #: the form that agrees with it: ``npgettext("unit", singular, plural, n)`` (1 день, 2 дня, 5 дней;
@@ -111,6 +113,15 @@ class Translator:
         else with up to two decimals, which take the form of :data:`FRACTION`)."""
         shown = self.integer(n) if float(n).is_integer() else self.short(n)
         return self.catalog.ngettext(singular, plural, self.count_of(shown)).format(n=shown, **fields)
+
+    def years(self, n: float) -> str:
+        """``n`` years as given: a horizon of 1.0000001 years is not "1 year" (``ngettext`` shows at
+        most two decimals), for the run uses it as it is."""
+        x = float(n)
+        shown = (
+            self.integer(x) if x.is_integer() else format_decimal(x, format=EVERY_DECIMAL, locale=self.lang)
+        )
+        return self.catalog.ngettext("{n} year", "{n} years", self.count_of(shown)).format(n=shown)
 
     def count_of(self, shown: str) -> int:
         """The count whose plural form a number takes as it is shown (``shown``: this locale's text,

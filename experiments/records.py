@@ -377,9 +377,8 @@ def _write_records(run_dir: Path, replication: int, output: Path) -> None:
     from omegaconf import OmegaConf
 
     from experiments.errors import InputError
-    from experiments.files import read_json
     from experiments.replicate import SCENARIO
-    from experiments.run_folder import MANIFEST_KEYS, MANIFEST_KINDS
+    from experiments.run_folder import job_manifest
     from scenarios.build import parliament_of
     from scenarios.schema import Schema
     from scenarios.validate import validate
@@ -388,7 +387,7 @@ def _write_records(run_dir: Path, replication: int, output: Path) -> None:
         jobs = sorted(d for d in run_dir.iterdir() if (d / SCENARIO).is_file()) if run_dir.is_dir() else []
         sweep = f": a sweep, whose jobs' folders are run folders (e.g. {jobs[0]})" if jobs else ""
         raise InputError(f"{run_dir}: not a run folder of parltwin experiment=compare (no {SCENARIO}){sweep}")
-    manifest = read_json(run_dir / SCENARIO, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)
+    manifest = job_manifest(run_dir)
     if not isinstance(manifest["config"], dict):
         raise InputError(f"{run_dir / SCENARIO}: not a job's manifest ('config' is not a mapping)")
     seeds = manifest["seeds"]

@@ -632,8 +632,8 @@ def within_year_note(horizons: Sequence[float], tr: Translator) -> str:
     return " ".join(
         tr.gettext(
             WITHIN_YEAR,
-            years=tr.ngettext("{n} year", "{n} years", years),
-            counted=tr.ngettext("{n} year", "{n} years", round(years - WINDOW / 365.0, 2)),
+            years=tr.years(years),
+            counted=tr.years(round(years - WINDOW / 365.0, 2)),
         )
         for years in sorted(set(horizons))
         if years > WINDOW / 365.0
@@ -645,8 +645,8 @@ def short_run_note(years: float, main_years: float, tr: Translator) -> str:
     difference at one year vanished at three and five, and read as a finding."""
     if years >= SHORT_YEARS:
         return ""
-    year = tr.ngettext("{n} year", "{n} years", years)
-    return tr.gettext(SHORT_RUN, years=year, main_years=tr.ngettext("{n} year", "{n} years", main_years))
+    year = tr.years(years)
+    return tr.gettext(SHORT_RUN, years=year, main_years=tr.years(main_years))
 
 
 def counted_notes(metrics: Sequence[str], tr: Translator) -> str:

@@ -46,6 +46,12 @@ def clear_cut_short(run_dir: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def job_manifest(folder: Path) -> dict[str, Any]:
+    """A job's manifest (its ``scenario.json``), with what every reader relies on in it; else an
+    ``InputError`` naming the file."""
+    return read_json(Path(folder) / SCENARIO, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)
+
+
 def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
     """The scenario folders of a run (the folder itself, or the jobs of a sweep), in job order."""
     run_dir = Path(run_dir)
@@ -58,7 +64,7 @@ def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:
                 from experiments.errors import InputError
 
                 raise InputError(f"{d}: a job's folder that is a symbolic link (a run writes its own)")
-    found = [(d, read_json(d / SCENARIO, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)) for d in folders]
+    found = [(d, job_manifest(d)) for d in folders]
     for d, m in found:
         if len(m["seeds"]) != m["replications"]:
             from experiments.errors import InputError

@@ -1522,6 +1522,65 @@ def test_a_links_lever_that_the_scenarios_presets_lack_is_named_as_such() -> Non
     assert not refused and 30 in settings.values()
 
 
+@pytest.mark.parametrize("given", ["1_5", "\uff15", " 5", "5\n", "inf", "nan", "Infinity", "٥", "0x5", ""])
+def test_a_links_number_is_read_only_as_decimal_digits(given: str) -> None:
+    """``years=1_5`` ran 15 years and ``years=５`` (a full-width digit) 5, as Python's ``float`` reads
+    them: a link the page never writes, whose value a planner cannot see for what it runs."""
+    from experiments.explorer.address import read_address
+    from experiments.explorer.scenario import BASELINE
+
+    settings, refused = read_address({"years": given, "seed": "7", "replications": "1e1"})
+    assert settings["years"] == BASELINE.years and [r.key for r in refused] == ["years"]
+    assert settings["seed"] == 7 and settings["replications"] == 10  # plain notation is read
+    assert read_address({"years": "-.5e1"})[1] and read_address({"years": "1.5"})[0]["years"] == 1.5
+
+
+def test_a_link_with_thousands_of_names_the_page_does_not_know_gives_a_few_warnings() -> None:
+    """Each unknown name of a link was a warning of its own: 10,000 of them filled the page."""
+    from experiments.explorer.address import MOST_UNKNOWN, read_address, refused_text
+    from experiments.i18n import translator
+
+    address = {f"x{i:05d}": "1" for i in range(10_000)} | {"years": "2"}
+    settings, refused = read_address(address)
+    said = [refused_text(r, translator(lang)) for lang in ("en", "ru") for r in refused]
+    assert settings["years"] == 2 and len(refused) == MOST_UNKNOWN + 1 == 6
+    assert said[0] == "The link names 9,995 more settings that are not this page's: they are left out."
+    assert said[6].startswith("Ссылка называет ещё 9 995 настроек") or said[6].startswith(
+        "Ссылка называет ещё 9\u00a0995 настроек"
+    ), said[6]
+    assert [r.key for r in refused[1:]] == [f"x{i:05d}" for i in range(5)]
+    assert len(read_address({f"y{i}": "1" for i in range(MOST_UNKNOWN)})[1]) == MOST_UNKNOWN
+
+
+def test_a_horizon_is_said_as_given() -> None:
+    """1.0000001 years was "1 year" (two decimals at most), on the page and in the report."""
+    from experiments.i18n import translator
+
+    en, ru = translator("en"), translator("ru")
+    assert [en.years(x) for x in (1, 1.0000001, 1.5, 5.0)] == [
+        "1 year",
+        "1.0000001 years",
+        "1.5 years",
+        "5 years",
+    ]
+    assert [ru.years(x) for x in (1, 2, 5, 21, 1.25)] == ["1 год", "2 года", "5 лет", "21 год", "1,25 года"]
+
+
+def test_a_damaged_run_folder_is_said_on_the_page_not_a_traceback(tmp_path: Path) -> None:
+    """The page read run folders' JSON bare: a robustness run's manifest nested 5,000 deep ended the
+    robustness tab's list in a RecursionError, a job's manifest the comparison."""
+    from experiments.explorer.page import results, run_label
+
+    deep = "[" * 5_000 + "]" * 5_000
+    (tmp_path / "manifest.json").write_text(deep)
+    assert run_label(str(tmp_path)) == str(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps({"scenarios": ["a", "b"]}))
+    assert run_label(str(tmp_path)) == f"{tmp_path} — a, b"
+    (tmp_path / "scenario.json").write_text(deep)
+    with pytest.raises(InputError, match=r"scenario\.json: not a job's manifest \(nested too deeply\)"):
+        results.__wrapped__((str(tmp_path),), "en", ())
+
+
 def test_the_commands_report_of_an_exported_comparison_names_its_scenarios_as_the_page_does(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

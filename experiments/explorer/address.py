@@ -125,6 +125,26 @@ PICKER_LABELS = {
 QUOTED = 40
 
 
+#: Settings of a link the page does not know that it names one by one; more are counted.
+MOST_UNKNOWN = 5
+#: The key of the one refusal that counts them (no setting's key begins with a space).
+UNKNOWN_MORE = " more"
+#: What a number in a link is written with: decimal digits, a sign, a point, an exponent.
+NUMBER_CHARACTERS = frozenset("0123456789+-.eE")
+
+
+def link_number(text: str) -> float:
+    """A number of a link, written in ASCII decimal notation (``5``, ``1.5``, ``2e-3``); else NaN
+    (refused). Python's ``float`` also reads ``1_5`` as 15, other scripts' digits (``５``), spaces
+    around it, ``inf`` and ``nan``, none of which the page writes into a link."""
+    if not text or not set(text) <= NUMBER_CHARACTERS:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
 def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refused]]:
     """The page's settings that ``address`` gives (see :func:`settings`), and its numbers that the
     page refused: each said on the page, so that a shared link's value is not dropped unseen."""
@@ -133,10 +153,7 @@ def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refus
     def number(key: str, label: str, default: float, low: float, high: float, whole: bool) -> float:
         if key not in address:
             return default
-        try:
-            value = float(address[key])
-        except ValueError:
-            value = math.nan
+        value = link_number(address[key])
         if low <= value <= high and (not whole or value.is_integer()):
             return value
         refused.append(Refused(key, label, str(address[key]), low, high, default, whole))
@@ -163,7 +180,11 @@ def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refus
         kind, lo, hi, _grid = lever_range(n, preset, allowed[n])
         out[lever_key("scen", n, named)] = kind(number(n, PARAMETERS[n].label, preset, lo, hi, kind is int))
     known = {*SETTINGS, *(n for n, _v in levers(named))}
-    for key in sorted(set(address) - known):  # a misspelt setting, or a lever these presets lack
+    unknown = sorted(set(address) - known)
+    if len(unknown) > MOST_UNKNOWN:  # one warning each, up to a few: an address may hold thousands
+        refused.append(Refused(UNKNOWN_MORE, "", str(len(unknown) - MOST_UNKNOWN), 0.0, 0.0, "", False))
+        unknown = unknown[:MOST_UNKNOWN]
+    for key in unknown:  # a misspelt setting, or a lever these presets lack
         lever = PARAMETERS[key].label if key in PARAMETERS and PARAMETERS[key].lever else ""
         presets = f"{named.parliament}, {named.channels}" if lever else ""
         refused.append(Refused(key, lever, str(address[key]), 0.0, 0.0, "", False, absent_from=presets))
@@ -201,6 +222,12 @@ def refused_text(r: Refused, tr: Translator) -> str:
     address may hold anything), what is allowed and what is used."""
     _ = tr.gettext
     shown = _quoted(r.value)
+    if r.key == UNKNOWN_MORE:
+        return tr.ngettext(
+            "The link names {n} more setting that is not this page's: it is left out.",
+            "The link names {n} more settings that are not this page's: they are left out.",
+            int(r.value),
+        )
     if not r.known:
         return _(
             "The link's `{key}` is not a setting of this page (or of its presets): it is left out.",
@@ -299,7 +326,7 @@ def ask_before_running(tr: Translator) -> None:
             "This link asks for {replications} of {years} for each scenario, more than the page runs "
             "without asking ({budget} replication-years).",
             replications=tr.ngettext("{n} replication", "{n} replications", replications),
-            years=tr.ngettext("{n} year", "{n} years", years),
+            years=tr.years(years),
             budget=tr.short(LINK_BUDGET),
         )
     )  # fmt: skip

@@ -61,7 +61,7 @@ from experiments.explorer.scenario import (
     spans,
 )
 from experiments.figure import PLOTS, alt_text
-from experiments.files import linked, regular_file
+from experiments.files import linked, read_json, regular_file
 from experiments.i18n import LANGUAGES, N_, Translator, translator
 from experiments.plotted import interval_numbers, plotted
 from experiments.pool import side_processes
@@ -79,6 +79,7 @@ from experiments.report import (
     short_run_note,
     within_year_note,
 )
+from experiments.run_folder import job_manifest
 from experiments.table import CARRIED
 from scenarios import ConfigError
 from scenarios.diff import Difference, by_part, differences
@@ -243,9 +244,9 @@ def run_label(folder: str) -> str:
     """A robustness run as the tab lists it: its folder and the scenarios it compared (from its
     manifest; the folder alone where there is none to read)."""
     try:
-        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_json(Path(folder) / "manifest.json", ("scenarios",), "a robustness run's manifest")
         return f"{folder} — {', '.join(str(s) for s in manifest['scenarios'])}"
-    except (OSError, ValueError, KeyError, TypeError):
+    except (InputError, TypeError):  # none, or not one a robustness run wrote
         return folder
 
 
@@ -351,10 +352,8 @@ def scenario_inputs(tr: Translator, key: str, with_levers: bool) -> Scenario:
 def results(folders: tuple[str, ...], lang: str, made_by: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """Figures and tables of a comparison of finished runs, in ``lang``, its CSV files with the
     settings that made it (``made_by``: :func:`run_settings`): cached by the runs and settings."""
-    from experiments.replicate import SCENARIO
-
     tr = translator(lang)
-    runs = [(Path(f), json.loads((Path(f) / SCENARIO).read_text(encoding="utf-8"))) for f in folders]
+    runs = [(Path(f), job_manifest(Path(f))) for f in folders]
     with side_processes(PLOTS, 2) as sides:  # started while the runs are compared
         c = compare(runs)
         figs = figures(c.figure_data, tr, sides)
@@ -489,9 +488,9 @@ def comparison_tab(shown: dict[str, Any], scen: Scenario, tr: Translator) -> Non
                 "hide a difference that more replications (in the sidebar) would show; the main "
                 "job's report runs {main} of {main_years}.",
                 n=tr.ngettext("{n} replication", "{n} replications", scen.replications),
-                years=tr.ngettext("{n} year", "{n} years", scen.years),
+                years=tr.years(scen.years),
                 main=tr.ngettext("{n} replication", "{n} replications", main_job()[0]),
-                main_years=tr.ngettext("{n} year", "{n} years", main_job()[1]),
+                main_years=tr.years(main_job()[1]),
             )
         )
     st.caption(
@@ -694,8 +693,8 @@ def other_run(folder: Path, base: Scenario, scen: Scenario, tr: Translator) -> s
     if differs == "years":
         return _(
             OTHER_HORIZON,
-            theirs=tr.ngettext("{n} year", "{n} years", float(made["years"])),
-            ours=tr.ngettext("{n} year", "{n} years", scen.years),
+            theirs=tr.years(float(made["years"])),
+            ours=tr.years(scen.years),
         )
     return ""
 
@@ -798,14 +797,14 @@ def main() -> None:
     try:
         runs = run_together((base, scen), step=step)  # in one pool: both scenarios' replications
         st.session_state.setdefault(RAN, set()).add((base.years, base.replications))
+        address = "/?" + urlencode(st.session_state[WRITTEN]) if st.session_state[WRITTEN] else "/"
+        made_by = tuple(run_settings(base, scen, address).items())
+        shown = results(tuple(str(f) for f, _m in runs), lang, made_by)
     except (ConfigError, InputError) as e:  # e.g. the model's code changed, a record was damaged
         bar.empty()
         st.error(_("This comparison cannot run: {why}", why=str(e)))
         st.stop()
     bar.empty()
-    address = "/?" + urlencode(st.session_state[WRITTEN]) if st.session_state[WRITTEN] else "/"
-    made_by = tuple(run_settings(base, scen, address).items())
-    shown = results(tuple(str(f) for f, _m in runs), lang, made_by)
 
     tabs = st.tabs([_("Comparison"), _("Channels"), _(ROBUSTNESS_TAB), _("Export")])
     with tabs[0]:
