@@ -108,3 +108,40 @@ def test_every_module_is_in_the_architecture_table(package: str) -> None:
     modules = sorted((ROOT / package).rglob("*.py"))
     unnamed = [str(p.relative_to(ROOT)) for p in modules if p.name != "__init__.py" and p.name not in named]
     assert modules and not unnamed
+
+
+def _cells(row: str) -> list[str]:
+    """A Markdown table row's cells: split at each ``|`` outside code spans and not escaped."""
+    out, cell, code, i = [], "", "", 0
+    text = row.strip().removeprefix("|").removesuffix("|")
+    while i < len(text):
+        if text[i] == "`":
+            run = len(text[i:]) - len(text[i:].lstrip("`"))
+            ticks = text[i : i + run]
+            code = "" if code == ticks else code or ticks
+            cell, i = cell + ticks, i + run
+            continue
+        if text[i] == "|" and not code and not cell.endswith("\\"):
+            out.append(cell)
+            cell = ""
+        else:
+            cell += text[i]
+        i += 1
+    return [*out, cell]
+
+
+@pytest.mark.parametrize("doc", ["README.md", *sorted(p.name for p in (ROOT / "docs").glob("*.md"))])
+def test_every_row_of_a_docs_table_has_its_headers_cells(doc: str) -> None:
+    """Four of docs/performance.md's tables of older runs had a newer run's figures inserted as an
+    extra column under the older run's name (run I's replication read "12.4" beside its "16.8")."""
+    path = ROOT / doc if doc == "README.md" else ROOT / "docs" / doc
+    lines, header = path.read_text(encoding="utf-8").splitlines(), None
+    for number, line in enumerate(lines, 1):
+        if not line.startswith("|"):
+            header = None
+        elif header is None:
+            header = len(_cells(line))
+        else:
+            assert len(_cells(line)) == header, (
+                f"{doc}, line {number}: {len(_cells(line))} cells, not {header}"
+            )
