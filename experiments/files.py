@@ -144,7 +144,9 @@ def read_json(
         raise InputError(f"{path}: not {what} ({long_integer(e) or e})") from None
     if json_depth(data) > MAX_JSON_DEPTH:
         raise InputError(f"{path}: not {what} (nested too deeply: over {MAX_JSON_DEPTH} levels)")
-    missing = [k for k in keys if not isinstance(data, dict) or k not in data]
+    if not isinstance(data, dict):  # a list: its readers look keys up, even those none requires
+        raise InputError(f"{path}: not {what} (not a JSON object)")
+    missing = [k for k in keys if k not in data]
     if missing:
         raise InputError(f"{path}: not {what} (no {missing[0]!r})")
     for key, (ok, allowed) in (kinds or {}).items():

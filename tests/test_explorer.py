@@ -1581,6 +1581,33 @@ def test_a_damaged_run_folder_is_said_on_the_page_not_a_traceback(tmp_path: Path
         results.__wrapped__((str(tmp_path),), "en", ())
 
 
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        ("[" * 5_000 + "]" * 5_000, "nested too deeply"),
+        ("{}", "no 'name'"),  # read whole after the runs' checks: a KeyError as the comparison began
+        ("[]", "not a JSON object"),  # the runs' own check looked its name up: an AttributeError
+    ],
+)
+def test_a_damaged_manifest_in_the_runs_cache_is_said_on_the_page(cache: Path, damage: str, why: str) -> None:
+    """A run's damaged ``scenario.json`` ended the page in a traceback; it is said as the page says
+    another damaged record, and no comparison is drawn."""
+    import streamlit
+
+    at = _app()
+    at.run()
+    assert not at.exception and not at.error
+    for folder in (p for p in cache.iterdir() if p.is_dir()):
+        (folder / "scenario.json").write_text(damage)
+    streamlit.cache_data.clear()  # the comparison of these runs, as they were, is no longer at hand
+    at.run()
+    assert not at.exception, at.exception
+    said = [e.value for e in at.error]
+    assert len(said) == 1 and said[0].startswith("This comparison cannot run: "), said
+    assert f"scenario.json: not a job's manifest ({why})" in said[0], said
+    assert not at.tabs  # no comparison drawn from runs that cannot be read
+
+
 def test_the_commands_report_of_an_exported_comparison_names_its_scenarios_as_the_page_does(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2161,3 +2161,6 @@ def test_a_job_folder_damaged_after_its_checks_is_refused_not_a_traceback(tmp_pa
     (tmp_path / "scenario.json").write_text("[" * 5_000 + "]" * 5_000)
     with pytest.raises(InputError, match="not a job's manifest \\(nested too deeply\\)"):
         scenario_of(tmp_path)
+    (tmp_path / "scenario.json").write_text("[]")  # no name to look up: was an AttributeError
+    with pytest.raises(InputError, match="not a job's manifest \\(not a JSON object\\)"):
+        scenario_of(tmp_path)
