@@ -1581,6 +1581,44 @@ def test_a_damaged_run_folder_is_said_on_the_page_not_a_traceback(tmp_path: Path
         results.__wrapped__((str(tmp_path),), "en", ())
 
 
+def test_a_links_refused_number_and_unknown_names_are_said_on_the_page_a_few_at_a_time(cache: Path) -> None:
+    """On the page itself: a link's ``years=1_5`` is refused as its other unreadable numbers are, not
+    run as 15 years, and of its 900 names the page does not know a few are named and the rest counted,
+    not drawn as 900 warnings (Streamlit reads an address of up to 1,000 names)."""
+    from streamlit.testing.v1 import AppTest
+
+    unknown = {f"x{i:03d}": "1" for i in range(900)}
+    at = AppTest.from_file(str(PAGE), default_timeout=600)
+    at.query_params.update({"years": "1_5", "replications": "30"} | unknown)  # 90 years: asked first
+    at.run()
+    assert not at.exception and at.session_state["years"] == 3.0
+    said = [w.value for w in at.warning if w.value.startswith("The link")]
+    assert said[0] == (
+        "The link's Years simulated (`years`) is `1_5`, which is not allowed (from 1 to 30): the page uses "
+        "3 instead."
+    )
+    assert said[1:] == [
+        "The link names 895 more settings that are not this page's: they are left out.",
+        *(
+            f"The link's `x{i:03d}` is not a setting of this page (or of its presets): it is left out."
+            for i in range(5)
+        ),
+    ]
+    assert not cache.exists() or not any(cache.iterdir())  # nothing ran before the planner's click
+
+
+def test_a_links_horizon_is_said_as_it_runs(cache: Path) -> None:
+    """The page asked for "3 replications of 20 years" of a link whose horizon, run as given, is
+    20.0000001 years."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(PAGE), default_timeout=600)
+    at.query_params.update({"years": "20.0000001", "replications": "3"})
+    at.run()
+    assert not at.exception and at.session_state["years"] == 20.0000001
+    assert any("This link asks for 3 replications of 20.0000001 years" in i.value for i in at.info)
+
+
 @pytest.mark.parametrize(
     ("damage", "why"),
     [
