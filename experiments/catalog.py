@@ -55,16 +55,11 @@ def dump(folder: Path, metrics: Mapping[str, Metric]) -> None:
 def load(folders: Iterable[Path]) -> Catalog:
     """The descriptions stored in ``folders`` (jobs of one run), merged; a file that does not hold
     them is an ``InputError`` naming it."""
-    from experiments.errors import InputError
-
     out = Catalog()
     for folder in folders:
         path = Path(folder) / FILE
         if path.is_file():
-            data = read_json(path, (), WHAT)
-            if not isinstance(data, dict):
-                raise InputError(f"{path}: not {WHAT} (an object of descriptions by name)")
-            for name, d in data.items():
+            for name, d in read_json(path, (), WHAT).items():
                 out.setdefault(name, _described(path, name, d))
     return out
 
