@@ -1574,8 +1574,14 @@ def test_a_damaged_run_folder_is_said_on_the_page_not_a_traceback(tmp_path: Path
     deep = "[" * 5_000 + "]" * 5_000
     (tmp_path / "manifest.json").write_text(deep)
     assert run_label(str(tmp_path)) == str(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps({"scenarios": "ab"}))  # was labelled "a, b"
+    assert run_label(str(tmp_path)) == str(tmp_path)
     (tmp_path / "manifest.json").write_text(json.dumps({"scenarios": ["a", "b"]}))
     assert run_label(str(tmp_path)) == f"{tmp_path} — a, b"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "manifest.json").symlink_to(tmp_path / "manifest.json")  # read only where a run wrote it
+    assert run_label(str(elsewhere)) == str(elsewhere)
     (tmp_path / "scenario.json").write_text(deep)
     with pytest.raises(InputError, match=r"scenario\.json: not a job's manifest \(nested too deeply\)"):
         results.__wrapped__((str(tmp_path),), "en", ())

@@ -243,11 +243,17 @@ def page_findings(
 def run_label(folder: str) -> str:
     """A robustness run as the tab lists it: its folder and the scenarios it compared (from its
     manifest; the folder alone where there is none to read)."""
-    try:
-        manifest = read_json(Path(folder) / "manifest.json", ("scenarios",), "a robustness run's manifest")
-        return f"{folder} — {', '.join(str(s) for s in manifest['scenarios'])}"
-    except (InputError, TypeError):  # none, or not one a robustness run wrote
-        return folder
+    path = Path(folder) / "manifest.json"
+    kinds = {"scenarios": (lambda v: isinstance(v, list), "a list")}
+    try:  # never where a link points, as every reader of a run's files
+        names = (
+            []
+            if linked(path)
+            else read_json(path, ("scenarios",), "a robustness run's manifest", kinds)["scenarios"]
+        )
+    except InputError:  # none, or not one a robustness run wrote
+        names = []
+    return f"{folder} — {', '.join(str(s) for s in names)}" if names else folder
 
 
 def changed_settings(parts: dict[str, list[Difference]], tr: Translator) -> None:
