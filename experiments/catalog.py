@@ -72,15 +72,15 @@ def _described(path: Path, name: str, d: Any) -> Metric:
     """One stored description, as the engine wrote it: its texts, ``params`` pairs of texts."""
     from experiments.errors import InputError
 
-    ok = isinstance(d, dict) and set(d) <= {f.name for f in fields(Metric)}
-    ok = ok and all(isinstance(d.get(k), str) for k in _TEXT) and isinstance(d.get("doc", ""), str)
-    params = d.get("params", []) if ok else None
-    ok = ok and isinstance(params, list) and isinstance(d.get("signed", False), bool)
-    ok = ok and all(isinstance(p, list) and len(p) == 2 and all(map(_is_text, p)) for p in params)
-    if not ok:
+    params = d.get("params", []) if isinstance(d, dict) else None
+    if not (
+        isinstance(d, dict)
+        and set(d) <= {f.name for f in fields(Metric)}
+        and all(isinstance(d.get(k), str) for k in _TEXT)
+        and isinstance(d.get("doc", ""), str)
+        and isinstance(d.get("signed", False), bool)
+        and isinstance(params, list)
+        and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in params)
+    ):
         raise InputError(f"{path}: not {WHAT} ({name!r} is not one)")
     return Metric(**{**d, "params": tuple(tuple(p) for p in params)})
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str)

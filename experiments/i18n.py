@@ -107,21 +107,18 @@ class Translator:
         text = self.catalog.gettext(message)
         return text.format(**fields) if fields else text
 
-    def ngettext(self, singular: str, plural: str, n: float, **fields: Any) -> str:
+    def ngettext(self, singular: str, plural: str, n: float, *, given: bool = False, **fields: Any) -> str:
         """The form of the message that agrees with ``n`` (Russian has three: 1 день, 2 дня, 5 дней),
         its fields filled, ``n`` among them as this locale writes it (a whole number as an integer,
-        else with up to two decimals, which take the form of :data:`FRACTION`)."""
-        shown = self.integer(n) if float(n).is_integer() else self.short(n)
+        else with up to two decimals, which take the form of :data:`FRACTION`; ``given``: with every
+        decimal it has, as a setting the run uses as it is)."""
+        whole = float(n).is_integer()
+        shown = self.integer(n) if whole else self.every_decimal(n) if given else self.short(n)
         return self.catalog.ngettext(singular, plural, self.count_of(shown)).format(n=shown, **fields)
 
     def years(self, n: float) -> str:
-        """``n`` years as given: a horizon of 1.0000001 years is not "1 year" (``ngettext`` shows at
-        most two decimals), for the run uses it as it is."""
-        x = float(n)
-        shown = (
-            self.integer(x) if x.is_integer() else format_decimal(x, format=EVERY_DECIMAL, locale=self.lang)
-        )
-        return self.catalog.ngettext("{n} year", "{n} years", self.count_of(shown)).format(n=shown)
+        """``n`` years as given: a horizon of 1.0000001 years is not "1 year"."""
+        return self.ngettext("{n} year", "{n} years", n, given=True)
 
     def count_of(self, shown: str) -> int:
         """The count whose plural form a number takes as it is shown (``shown``: this locale's text,
@@ -190,6 +187,10 @@ class Translator:
         """A bound as it is (up to six decimals): a rounded one said 1.06 was not allowed "from 0.945
         to 1.06" (the bound was 1.055)."""
         return DASH if x is None else format_decimal(float(x), format="#,##0.######", locale=self.lang)
+
+    def every_decimal(self, x: Any) -> str:
+        """A number with every decimal a float holds: what was given, not a rounding of it."""
+        return format_decimal(float(x), format=EVERY_DECIMAL, locale=self.lang)
 
     def short(self, x: Any) -> str:
         """A setting such as a horizon in years: at most two decimals, none when whole (5, 1,5)."""

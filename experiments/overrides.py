@@ -16,14 +16,15 @@ def parse_overrides(overrides: list[str]) -> list[Override]:
     naming the key of one the grammar cannot read."""
     parser, parsed = OverridesParser.create(), []
     for text in overrides:
+        key = text.split("=", 1)[0]
         if nesting(text) > MAX_NESTING:
-            raise InputError(f"{text.split('=', 1)[0]}: an override {TOO_DEEP}")
+            raise InputError(f"{key}: an override {TOO_DEEP}")
         try:
             parsed += parser.parse_overrides([text])
         except ValueError as e:  # not Hydra's own refusals, which are no ValueError
             why = long_integer(e)
             if why is None:
                 raise
-            raise InputError(f"{text.split('=', 1)[0]}: {why}") from None
+            raise InputError(f"{key}: {why}") from None
     check_search_paths(parsed)
     return parsed

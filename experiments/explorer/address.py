@@ -102,6 +102,7 @@ class Refused:
     whole: bool
     choices: tuple[str, ...] = ()  # a name's: the names allowed (then low and high are unused)
     absent_from: str = ""  # a lever the scenario's presets lack: their names (then nothing is used)
+    more: int = 0  # the unknown names beyond those named one by one: their count (nothing else is used)
 
     @property
     def known(self) -> bool:
@@ -127,8 +128,6 @@ QUOTED = 40
 
 #: Settings of a link the page does not know that it names one by one; more are counted.
 MOST_UNKNOWN = 5
-#: The key of the one refusal that counts them (no setting's key begins with a space).
-UNKNOWN_MORE = " more"
 #: What a number in a link is written with: decimal digits, a sign, a point, an exponent.
 NUMBER_CHARACTERS = frozenset("0123456789+-.eE")
 
@@ -182,7 +181,7 @@ def read_address(address: Mapping[str, str]) -> tuple[dict[str, Any], list[Refus
     known = {*SETTINGS, *(n for n, _v in levers(named))}
     unknown = sorted(set(address) - known)
     if len(unknown) > MOST_UNKNOWN:  # one warning each, up to a few: an address may hold thousands
-        refused.append(Refused(UNKNOWN_MORE, "", str(len(unknown) - MOST_UNKNOWN), 0.0, 0.0, "", False))
+        refused.append(Refused("", "", "", 0.0, 0.0, "", False, more=len(unknown) - MOST_UNKNOWN))
         unknown = unknown[:MOST_UNKNOWN]
     for key in unknown:  # a misspelt setting, or a lever these presets lack
         lever = PARAMETERS[key].label if key in PARAMETERS and PARAMETERS[key].lever else ""
@@ -222,11 +221,11 @@ def refused_text(r: Refused, tr: Translator) -> str:
     address may hold anything), what is allowed and what is used."""
     _ = tr.gettext
     shown = _quoted(r.value)
-    if r.key == UNKNOWN_MORE:
+    if r.more:
         return tr.ngettext(
             "The link names {n} more setting that is not this page's: it is left out.",
             "The link names {n} more settings that are not this page's: they are left out.",
-            int(r.value),
+            r.more,
         )
     if not r.known:
         return _(
