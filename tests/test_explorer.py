@@ -555,6 +555,8 @@ def test_in_chromium_switching_the_channels_to_kz_digital_changes_the_plotted_sh
             captions = {w: drawn_contrast(page, w) for w in ("stMain", "stSidebar")}
             spin = page.get_by_role("spinbutton", name="Replications", exact=True)
             assert spin.input_value() == str(scenario.POOL_FROM)
+            # The horizon as the link gave it (the box's default format said "1.50", 1.0000001 "1.00").
+            assert page.get_by_role("spinbutton", name="Years simulated", exact=True).input_value() == "1.5"
             img_before = page.locator("[data-testid='stImage'] img").first.get_attribute("src")
             page.locator("[data-testid='stSelectbox']").filter(has_text="Digital channels").nth(1).click()
             page.get_by_role("option", name=re.compile("^kz_digital")).click()
@@ -1622,6 +1624,7 @@ def test_a_links_horizon_is_said_as_it_runs(cache: Path) -> None:
     at.query_params.update({"years": "20.0000001", "replications": "3"})
     at.run()
     assert not at.exception and at.session_state["years"] == 20.0000001
+    assert at.number_input(key="years").proto.format == "%g"  # the box, too: as given (see Chromium's test)
     assert any("This link asks for 3 replications of 20.0000001 years" in i.value for i in at.info)
 
 

@@ -748,7 +748,9 @@ def main() -> None:
     with st.sidebar:
         for name, label in NUMBER_LABELS.items():
             low, high, step = NUMBERS[name]
-            st.number_input(_(label), low, high, step=step, key=name)
+            # "%g" without a precision: the browser shows the number as it is (1.0000001, not 1.00).
+            shown = "%g" if isinstance(step, float) else None
+            st.number_input(_(label), low, high, step=step, key=name, format=shown)
         try:
             limit = cache_limit() // 1_000_000
         except InputError as e:
