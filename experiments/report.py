@@ -604,6 +604,14 @@ ANSWERED = N_(
     "from a demand to its law are fewer than a law's own days in Parliament (docs/odd.md, section 4)."
 )
 
+#: What a rate a year counts, said wherever one is reported (message id).
+RATES = N_(
+    "A rate a year (laws, bills) counts the whole run, its first year too, in which the model fills a "
+    "parliament that starts with no bill on its books: in the main job that year enacts about half the "
+    "laws of a later one, so a scenario's laws a year over five years are about a tenth below its rate "
+    "once the procedure is full. Every scenario starts alike (docs/odd.md, section 3.1)."
+)
+
 
 #: Horizons (years) under which the warm-up year is more than a third of the run: said where the
 #: numbers are shown.
@@ -650,14 +658,16 @@ def short_run_note(years: float, main_years: float, tr: Translator) -> str:
 
 
 def counted_notes(metrics: Sequence[str], tr: Translator) -> str:
-    """What the key numbers among ``metrics`` count (:data:`STAY`, :data:`ANSWERED`), said wherever
-    they are reported: the report's and the explorer's readers would otherwise take a longer mean
-    stay for slower laws, or the share answered for the channels' work."""
+    """What the key numbers among ``metrics`` count (:data:`STAY`, :data:`ANSWERED`, :data:`RATES`),
+    said wherever they are reported: the report's and the explorer's readers would otherwise take a
+    longer mean stay for slower laws, the share answered for the channels' work, or the laws a year
+    for a full parliament's."""
     return " ".join(
         tr.gettext(text)
         for text, shown in (
             (STAY, "mean_time_in_system_days" in metrics),
             (ANSWERED, any(str(m).startswith(("demands_answered", "demand_to_law")) for m in metrics)),
+            (RATES, any(str(m).endswith("_per_year") for m in metrics)),
         )
         if shown
     )

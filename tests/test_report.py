@@ -750,3 +750,33 @@ def test_the_within_a_year_note_speaks_of_each_horizon_that_gives_the_share() ->
     assert both.index("over 1.5 years, those of the first 0.5 years") < both.index(
         "over 5 years, those of the first 4 years"
     )
+
+
+def test_a_rate_a_year_is_said_to_count_the_first_year_where_one_is_reported() -> None:
+    """The laws a year over a run counted its first year, in which the model fills an empty
+    parliament, and no report said so: a planner read a five-year rate about a tenth below what the
+    procedure enacts once full as the parliament's pace. The note's claim is checked on the default
+    parliament (its ledger is the main job's baseline's: the offline path draws nothing from it)."""
+    from experiments import report
+    from scenarios import simulate, validate
+    from sim.engine.streams import replication_seeds
+    from tests.conftest import compose_config
+
+    tr = translator("en")
+    rates = tr.gettext(report.RATES)
+    assert rates in report.counted_notes(["laws_per_year", "passage_rate"], tr)
+    assert rates in report.counted_notes(["senate_returns_per_year"], tr)
+    assert rates not in report.counted_notes(["passage_rate", "mean_time_in_system_days"], tr)
+    assert "половины законов" in report.counted_notes(["laws_per_year"], translator("ru"))
+    conf = validate(compose_config(["~citizens", "~channels"]))
+    first, later, whole = [], [], []
+    for seed in replication_seeds(0, 6):
+        run = simulate(conf, seed=seed)
+        bills = run.tables["bills"]
+        finished = bills["finished"][bills["state"] == "enacted"]
+        first.append(np.sum(finished < 365.0))
+        later.append(np.sum((finished >= 365.0) & (finished < 5 * 365.0)) / 4.0)
+        whole.append(run.summary["laws_per_year"])
+    half, tenth = np.mean(first) / np.mean(later), np.mean(whole) / np.mean(later)
+    assert 0.4 <= half <= 0.7, half  # "about half the laws of a later one"
+    assert 0.85 <= tenth <= 0.95, tenth  # "about a tenth below"
