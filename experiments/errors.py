@@ -139,6 +139,25 @@ def _wrong_type(msg: str) -> tuple[str, str] | None:
 
 #: OmegaConf's words for an override whose mapping meets a preset's list, or whose list meets a mapping.
 _KIND_CHANGE = ("Cannot merge DictConfig with ListConfig", "Cannot merge ListConfig with DictConfig")
+#: OmegaConf's words for an entry added to a mapping keyed by name under its own path
+#: ('+parliament.committees.NAME={...}' or '+parliament.committees.NAME.size=9'): it cannot type the
+#: entry, though it types one merged into the mapping ('+parliament.committees={NAME: {...}}').
+_NEW_ENTRY = "Invalid type assigned: dict is not a subclass of "
+
+
+def new_entry(name: str, argv: list[str]) -> str | None:
+    """The way to add the entry ``name`` that an override of ``argv`` adds under its own path: merged
+    into its mapping, all its settings at once."""
+    for arg in argv:
+        key = arg.split("=", 1)[0]
+        parts = key.removeprefix("+").split(".")
+        if key.startswith("+") and name in parts[1:]:
+            mapping = ".".join(parts[: parts.index(name, 1)])
+            return (
+                f"{mapping}.{name}: a new entry is added with its mapping, all its settings at once: "
+                f"'+{mapping}={{{name}: {{...}}}}'"
+            )
+    return None
 
 
 def one_line(exc: BaseException) -> str:
@@ -166,6 +185,8 @@ def one_line(exc: BaseException) -> str:
             return f"{key}={typed[0]!r} is not allowed: {typed[1]}"
         if key and msg.endswith("does not support deletion"):  # '~key' of a field of the schema
             msg += f" (a field of the schema is set, not removed: '{key}=...')"
+        if key and msg.startswith(_NEW_ENTRY) and (added := new_entry(str(key), sys.argv[1:])):
+            return added
         if key and msg.startswith(_KIND_CHANGE):
             msg += f" (a mapping for a list or a list for a mapping: remove it first, '~{key}' '+{key}=...')"
         return f"{key}: {msg}" if key else msg

@@ -701,6 +701,29 @@ def test_a_mapping_for_a_presets_list_is_refused_with_the_way_to_give_it(
 
 
 @pytest.mark.parametrize(
+    "given",
+    [
+        "+parliament.chambers.mazhilis.parties.greens={seats: 2, position: -0.2}",
+        "+parliament.chambers.mazhilis.parties.greens.seats=2",
+    ],
+)
+def test_an_entry_added_under_its_own_path_is_refused_with_the_way_to_add_it(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ended = parltwin(["parliament.chambers.mazhilis.seats=100", given], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and list(tmp_path.iterdir()) == []
+    assert ended.one_line == (
+        "parltwin: error: parliament.chambers.mazhilis.parties.greens: a new entry is added with its "
+        "mapping, all its settings at once: '+parliament.chambers.mazhilis.parties={greens: {...}}'"
+    )
+    # The way it names is accepted, and adds the entry.
+    party = "{seats: 2, position: -0.2, spread: 0.1, discipline: 0.8}"
+    added = f"+parliament.chambers.mazhilis.parties={{greens: {party}}}"
+    (job,) = preflight.plan(["parliament.chambers.mazhilis.seats=100", added]).jobs
+    assert job.conf.parliament.chambers["mazhilis"].parties["greens"].seats == 2
+
+
+@pytest.mark.parametrize(
     "subdir",
     [
         "same",
