@@ -34,7 +34,7 @@ from experiments.manifest import resolved
 from experiments.params import check, distinct_names, options, positive_int, workers
 from experiments.pool import BACKENDS, PoolSpec
 from experiments.replicate import Task, pending
-from experiments.worlds import SAMPLERS, Assumption, apply, apply_typed, design, space, values
+from experiments.worlds import SAMPLERS, Assumption, apply, apply_typed, design, space, taken, values
 from scenarios import Config, ConfigError, validate
 from scenarios.allowlist import check_instantiable
 from sim.engine.streams import replication_seeds
@@ -206,17 +206,20 @@ def plan(
         typed = checked.typed
     else:
         configs = {n: validate(c) for n, c in cfgs.items()}
-        assumptions = space(configs, data, dict(spec.same), optional=SAME.items())
+        assumptions = space(configs, data, dict(spec.same), optional=SAME.items(), baseline=spec.baseline)
         worlds = values(assumptions, design(assumptions, spec.worlds, spec.sampler, seed))
         # every world's config checked, with a folder or without
         typed = [
-            {n: apply_typed(configs[n], world) if w else configs[n] for n in spec.scenarios}
+            {
+                n: apply_typed(configs[n], taken(world, assumptions, n)) if w else configs[n]
+                for n in spec.scenarios
+            }
             for w, world in enumerate(worlds)
         ]
     tasks: list[Task] = []
     for w, world in enumerate(worlds if out is not None else []):
         for name in spec.scenarios:
-            fp = fingerprint_of(apply(data[name], world) if w else data[name])
+            fp = fingerprint_of(apply(data[name], taken(world, assumptions, name)) if w else data[name])
             tasks += [
                 Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
                 for t in pending(typed[w][name], seeds, world_folder(out, w, name), fp, ledger=False)
@@ -494,6 +497,7 @@ def assumptions_table(d: Design, robust: Any) -> Any:
                 "presets": json.dumps(a.presets, sort_keys=True),
                 "scenarios": len(a.presets),
                 "follows": a.follows or "",
+                "held_in": "; ".join(a.held),
                 "deciding_in": deciding.count(a.path),
                 "top_in": tops.count(a.path),
             }

@@ -205,6 +205,11 @@ def render(
                 "rho": tr.number(r.top_rank_correlation),
             }
         )
+    held = [
+        f"{a.path} ({', '.join(labels.get(n, n) for n in a.held_in.split('; '))})"
+        for a in assumptions.itertuples(index=False)
+        if a.held_in
+    ]
     important = assumptions[(assumptions["deciding_in"] > 0) | (assumptions["top_in"] > 0)]
     important = important.sort_values(["deciding_in", "top_in"], ascending=False)
     revision, dirty = _revision(manifest.get("git") or {}, tr)
@@ -222,6 +227,7 @@ def render(
         holds=tr.short(100 * manifest["holds"]),
         baseline=labels.get(manifest["baseline"], manifest["baseline"]),
         rows=rows,
+        held="; ".join(held),
         important=[
             {
                 "path": a.path,

@@ -4,9 +4,12 @@ The assumed numbers are the union of the ``ranges`` that the parliament, citizen
 presets of the compared scenarios declare, by full config path (``parliament.vote_noise``,
 ``channels.analytics.analytics.review_cut``). A path holds one value in a world, applied to every
 scenario that has that number; a path only one preset has (the Senate's, the Kurultai's) is applied
-only there. ``same`` ties a path to another's quantile within its own range (the Kurultai's
-attendance "as the Mazhilis"): the two move together across worlds. World 0 is the presets as they
-are; the other worlds are a Latin hypercube or a scrambled Sobol sequence over the ranges, seeded.
+only there. A number the baseline's presets declare and a compared scenario's set otherwise is what
+that scenario's reform changes (a lever, not an uncertainty): the scenario keeps its own value in
+every world, while the baseline's moves (a world that moved both would undo the reform). ``same``
+ties a path to another's quantile within its own range (the Kurultai's attendance "as the
+Mazhilis"): the two move together across worlds. World 0 is the presets as they are; the other
+worlds are a Latin hypercube or a scrambled Sobol sequence over the ranges, seeded.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,7 +35,8 @@ SAMPLERS = ("lhs", "sobol")
 @dataclass(frozen=True)
 class Assumption:
     """An assumed number: its full path, its plausible range, whether it is a whole number, its
-    value in each scenario that has it, and the path whose quantile it takes (``None``: its own)."""
+    value in each scenario that has it, the path whose quantile it takes (``None``: its own), and
+    the scenarios whose reform sets it (``held``: they keep their own value in every world)."""
 
     path: str
     low: float
@@ -40,6 +44,7 @@ class Assumption:
     integer: bool
     presets: dict[str, float] = field(default_factory=dict)
     follows: str | None = None
+    held: tuple[str, ...] = ()
 
     def at(self, u: float) -> float | int:
         """The value at quantile ``u`` of the range; for a whole number, each of the range's whole
@@ -82,14 +87,17 @@ def space(
     resolved: Mapping[str, Mapping[str, Any]],
     same: Mapping[str, str],
     optional: Collection[tuple[str, str]] = (),
+    baseline: str | None = None,
 ) -> list[Assumption]:
     """The assumed numbers of the scenarios (``configs``: name -> validated ``Config``;
     ``resolved``: name -> its resolved config as data), by path, in the order first declared.
     A path declared with different ranges in two presets is refused: it would not be one number.
     ``same`` ties a path to another's quantile. A tie in ``optional`` (the default ties, made for the
     reform's presets) applies only where both paths are declared; any other must name two declared
-    paths, so that a misspelt one is refused."""
+    paths, so that a misspelt one is refused. A path the ``baseline`` declares is ``held`` in the
+    scenarios whose value differs from the baseline's."""
     found: dict[str, Assumption] = {}
+    declared: dict[str, set[str]] = {}
     for name, conf in configs.items():
         for section in SECTIONS:
             node = getattr(conf, section, None)
@@ -107,10 +115,15 @@ def space(
                 presets = dict(prev.presets) if prev is not None else {}
                 integer = isinstance(value, int) and not isinstance(value, bool)
                 found[path] = Assumption(path, lo, hi, integer, presets | {name: value})
+                declared.setdefault(path, set()).add(name)
     for name, data in resolved.items():  # a scenario that has the number without declaring it
         for path, a in found.items():
             if name not in a.presets and has(data, path):
                 a.presets[name] = get(data, path)
+    for path, a in found.items():  # what a reform sets on a number that is the baseline's assumption
+        if baseline in declared[path]:
+            held = tuple(n for n, v in a.presets.items() if v != a.presets[baseline])
+            found[path] = replace(a, held=held)
     ties = {
         follower: leader
         for follower, leader in same.items()
@@ -124,7 +137,7 @@ def space(
                 )
         if leader in ties:
             raise ConfigError(f"experiment.same.{follower}", leader, "a path that follows no other")
-        found[follower] = Assumption(**{**found[follower].__dict__, "follows": leader})
+        found[follower] = replace(found[follower], follows=leader)
     return list(found.values())
 
 
@@ -153,6 +166,12 @@ def values(assumptions: Sequence[Assumption], u: np.ndarray) -> list[dict[str, f
     for row in u:
         rows.append({a.path: a.at(q) for a, q in zip(assumptions, row, strict=True)})
     return rows
+
+
+def taken(world: Mapping[str, Any], assumptions: Sequence[Assumption], scenario: str) -> dict[str, Any]:
+    """``world`` as ``scenario`` takes it: without the numbers its reform sets (``held``)."""
+    held = {a.path for a in assumptions if scenario in a.held}
+    return {path: value for path, value in world.items() if path not in held}
 
 
 def _copy[T](obj: T) -> T:

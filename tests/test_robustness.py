@@ -96,6 +96,29 @@ def test_a_world_gives_every_scenario_the_same_values_where_it_has_the_path(tmp_
     assert len({w["parliament.vote_noise"] for w in d.worlds[1:]}) == 4
 
 
+def test_a_number_the_reform_sets_keeps_the_scenarios_own_value_in_every_world(tmp_path: Path) -> None:
+    """The Kurultai's committee drops a bill at its third return (``max_rounds: 3``, an assumption
+    with a range); the bicameral procedure sets no such bound (0). Against the Kurultai as the
+    baseline, the bicameral scenarios' 0 is their reform's: a world that gave them the Kurultai's
+    sampled value would undo it. The baseline's value moves across worlds."""
+    d = design(tmp_path, baseline="kz_kurultai_2026")
+    path = "parliament.stages.committee.max_rounds"
+    (a,) = [a for a in d.assumptions if a.path == path]
+    assert a.held == ("kz_bicameral_2023", "kz_bicameral_2023_digital")
+    assert {b.path for b in d.assumptions if b.held} == {path}
+    for w in range(1, 5):
+        confs = d.typed[w]
+        assert confs["kz_kurultai_2026"].parliament.stages["committee"].max_rounds == d.worlds[w][path]
+        assert (
+            confs["kz_kurultai_2026_digital"].parliament.stages["committee"].max_rounds == d.worlds[w][path]
+        )
+        assert confs["kz_bicameral_2023"].parliament.stages["committee"].max_rounds == 0
+        assert confs["kz_bicameral_2023_digital"].parliament.stages["committee"].max_rounds == 0
+    assert len({d.worlds[w][path] for w in range(1, 5)}) > 1
+    # against the bicameral baseline, which has the number without declaring it, nothing is held
+    assert not [b for b in design(tmp_path).assumptions if b.held]
+
+
 def test_common_random_numbers_within_and_across_worlds(tmp_path: Path) -> None:
     d = design(tmp_path)
     seeds: dict[tuple[str, str], list[int]] = {}
@@ -457,6 +480,7 @@ def test_seeded_runs_reproduce_byte_for_byte_serial_and_pooled(robust_runs: dict
     assert np.allclose(total, 1.0)
     html = (robust_runs["serial"] / "report.html").read_text()
     assert "Robustness of each finding" in html and "robustness_shares" in html
+    assert "keeps its own value in every world" not in html  # the shipped reforms set no ranged number
 
 
 def test_the_report_states_the_question_the_answer_and_robustness(
@@ -538,6 +562,14 @@ def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
     worlds = pd.read_csv(tmp_path / "run" / "worlds.csv")
     assert not [c for c in worlds.columns if "mazhilis" in c]
     assert (tmp_path / "run" / "report.html").is_file()
+    # the agenda capacity the user's reform sets is theirs in every world; the baseline's moves
+    assumptions = pd.read_csv(tmp_path / "run" / "assumptions.csv", keep_default_na=False).set_index("path")
+    capacity = "parliament.chambers.kurultai.agenda_capacity"
+    assert assumptions.loc[capacity, "held_in"] == "my_kurultai"
+    assert set(assumptions["held_in"]) == {"", "my_kurultai"} and (assumptions["held_in"] != "").sum() == 1
+    assert worlds[capacity].iloc[1:].nunique() > 1
+    html = (tmp_path / "run" / "report.html").read_text()
+    assert f"the baseline&#39;s moves. Here: {capacity} (" in html
     # a tie of the user's own: the default ties still apply only where declared (a changed tie made
     # every default one strict, and the run was refused for the Mazhilis's numbers)
     kurultai = "parliament.chambers.kurultai"
