@@ -160,6 +160,43 @@ def new_entry(name: str, argv: list[str]) -> str | None:
     return None
 
 
+def given_value(key: str, argv: list[str]) -> str | None:
+    """The value an override of ``argv`` gives ``key``, as written (the last such override's)."""
+    found = None
+    for arg in argv:
+        name, sep, value = arg.partition("=")
+        if sep and name.lstrip("+~") == key:
+            found = value
+    return found
+
+
+def wrong_shape(key: str, msg: str, argv: list[str]) -> str | None:
+    """What is allowed where a value is given for a mapping of the schema ('parliament.topics.law=5')
+    or a single value for a list ('...sitting_weekdays=2'), from OmegaConf's words."""
+    if msg.startswith("Invalid value assigned: ") and msg.endswith(" is not a ListConfig, list or tuple."):
+        value = given_value(key, argv)
+        if value is None:
+            return f"{key}: a single value is not allowed: a list, e.g. [1, 2]"
+        return f"{key}={value} is not allowed: a list, e.g. [{value}]"
+    head, sep, rest = msg.replace("Merge error: ", "Invalid type assigned: ", 1).partition(
+        "Invalid type assigned: "
+    )
+    given, _, rest = rest.partition(" is not a subclass of ")
+    kind, _, value = rest.partition(". value: ")
+    if head or not sep or given == "dict" or not value:  # a mapping given is a new entry's (above)
+        return None
+    from scenarios import stated
+
+    schema = getattr(stated, kind, None)
+    fields = [f.name for f in dataclasses.fields(schema)] if dataclasses.is_dataclass(schema) else []
+    settings = f"a mapping of settings ({', '.join(fields)})" if fields else "a mapping of settings"
+    one = fields[0] if fields else "NAME"
+    shown = repr(value) if given == "str" else value
+    if not key:  # a preset's value merged where the schema has a mapping: OmegaConf names no key
+        return f"{shown} is not allowed where the schema has {settings}"
+    return f"{key}={shown} is not allowed: {settings}: set one ('{key}.{one}=...') or all ('{key}={{...}}')"
+
+
 def one_line(exc: BaseException) -> str:
     """A one-line message for a configuration error from us, Hydra or OmegaConf."""
     marked = _cause(exc, yaml.YAMLError)
@@ -187,9 +224,17 @@ def one_line(exc: BaseException) -> str:
             msg += f" (a field of the schema is set, not removed: '{key}=...')"
         if key and msg.startswith(_NEW_ENTRY) and (added := new_entry(str(key), sys.argv[1:])):
             return added
+        if key and (shape := wrong_shape(str(key), msg, sys.argv[1:])):
+            return shape
         if key and msg.startswith(_KIND_CHANGE):
             msg += f" (a mapping for a list or a list for a mapping: remove it first, '~{key}' '+{key}=...')"
         return f"{key}: {msg}" if key else msg
+    ctx = exc.__context__  # a preset's value: Hydra names the preset, OmegaConf the key
+    if isinstance(ctx, OmegaConfBaseException) and getattr(ctx, "full_key", None) is not None:
+        msg = (getattr(ctx, "msg", None) or str(ctx)).strip().splitlines()[0]
+        if shape := wrong_shape(str(ctx.full_key), msg, []):
+            preset = str(exc).partition("In '")[2].partition("'")[0]
+            return f"{preset}: {shape}" if preset else shape
     text = _flat(str(exc))
     return missing_preset_hint(text.split(" Config search path:")[0], sys.argv[1:])
 

@@ -724,6 +724,67 @@ def test_an_entry_added_under_its_own_path_is_refused_with_the_way_to_add_it(
 
 
 @pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (
+            "parliament.topics.law=5",
+            "parliament.topics.law=5 is not allowed: a mapping of settings (weight, status_quo): set one "
+            "('parliament.topics.law.weight=...') or all ('parliament.topics.law={...}')",
+        ),
+        (
+            "parliament.stages.committee.duration=fixed",
+            "parliament.stages.committee.duration='fixed' is not allowed: a mapping of settings (dist, mean, "
+            "sd): set one ('parliament.stages.committee.duration.dist=...') or all "
+            "('parliament.stages.committee.duration={...}')",
+        ),
+        (
+            "parliament.chambers.mazhilis.sitting_weekdays=2",
+            "parliament.chambers.mazhilis.sitting_weekdays=2 is not allowed: a list, e.g. [2]",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_refused_with_the_shape_allowed(
+    given: str, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ended = parltwin([given], tmp_path, monkeypatch, capsys)
+    assert ended.code == EXIT_BAD_INPUT and list(tmp_path.iterdir()) == []
+    assert ended.one_line == f"parltwin: error: {said}"
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        (
+            "chambers:\n  mazhilis:\n    sitting_weekdays: 2\n",
+            "parliament/mine: parliament.chambers.mazhilis.sitting_weekdays: a single value is not allowed: "
+            "a list, e.g. [1, 2]",
+        ),
+        (
+            "topics:\n  law: 5\n",
+            "parliament/mine: 5 is not allowed where the schema has a mapping of settings "
+            "(weight, status_quo)",
+        ),
+    ],
+)
+def test_a_presets_value_of_the_wrong_shape_is_refused_naming_the_preset(
+    setting: str,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / "conf" / "parliament"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text(f"defaults:\n  - kz_bicameral_2023\n  - _self_\nname: mine\n{setting}")
+    before = snapshot(tmp_path)
+    ended = parltwin(
+        ["--config-dir", str(tmp_path / "conf"), "parliament=mine"], tmp_path, monkeypatch, capsys
+    )
+    assert ended.code == EXIT_BAD_INPUT and snapshot(tmp_path) == before
+    assert ended.one_line == f"parltwin: error: {said}"
+
+
+@pytest.mark.parametrize(
     "subdir",
     [
         "same",
