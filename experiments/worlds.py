@@ -4,9 +4,10 @@ The assumed numbers are the union of the ``ranges`` that the parliament, citizen
 presets of the compared scenarios declare, by full config path (``parliament.vote_noise``,
 ``channels.analytics.analytics.review_cut``). A path holds one value in a world, applied to every
 scenario that has that number; a path only one preset has (the Senate's, the Kurultai's) is applied
-only there. A number the baseline's presets declare and a compared scenario's set otherwise is what
-that scenario's reform changes (a lever, not an uncertainty): the scenario keeps its own value in
-every world, while the baseline's moves (a world that moved both would undo the reform). ``same``
+only there. A number that a compared scenario's presets set otherwise than the baseline's (where
+the baseline's declare it), or than the presets that declare it, is what that scenario's reform
+changes (a lever, not an uncertainty): the scenario keeps its own value in every world, while the
+others move (a world that moved both would undo the reform). ``same``
 ties a path to another's quantile within its own range (the Kurultai's attendance "as the
 Mazhilis"): the two move together across worlds. World 0 is the presets as they are; the other
 worlds are a Latin hypercube or a scrambled Sobol sequence over the ranges, seeded.
@@ -94,8 +95,8 @@ def space(
     A path declared with different ranges in two presets is refused: it would not be one number.
     ``same`` ties a path to another's quantile. A tie in ``optional`` (the default ties, made for the
     reform's presets) applies only where both paths are declared; any other must name two declared
-    paths, so that a misspelt one is refused. A path the ``baseline`` declares is ``held`` in the
-    scenarios whose value differs from the baseline's."""
+    paths, so that a misspelt one is refused. A path is ``held`` in the scenarios whose value
+    differs from its reference (:func:`_reference`)."""
     found: dict[str, Assumption] = {}
     declared: dict[str, set[str]] = {}
     for name, conf in configs.items():
@@ -120,10 +121,9 @@ def space(
         for path, a in found.items():
             if name not in a.presets and has(data, path):
                 a.presets[name] = get(data, path)
-    for path, a in found.items():  # what a reform sets on a number that is the baseline's assumption
-        if baseline in declared[path]:
-            held = tuple(n for n, v in a.presets.items() if v != a.presets[baseline])
-            found[path] = replace(a, held=held)
+    for path, a in found.items():  # what a scenario sets otherwise than the world's reference
+        held = tuple(n for n, v in a.presets.items() if v != _reference(a, declared[path], baseline))
+        found[path] = replace(a, held=held)
     ties = {
         follower: leader
         for follower, leader in same.items()
@@ -139,6 +139,24 @@ def space(
             raise ConfigError(f"experiment.same.{follower}", leader, "a path that follows no other")
         found[follower] = replace(found[follower], follows=leader)
     return list(found.values())
+
+
+def _reference(a: Assumption, declared: Collection[str], baseline: str | None) -> Any:
+    """The value of ``a`` that a world moves: the baseline's where its presets declare the number,
+    otherwise the one value of the presets that declare it (a scenario with another value keeps
+    it). Declaring presets that differ, without the baseline among them, leave no such value."""
+    if baseline in declared:
+        return a.presets[baseline]
+    given = {n: v for n, v in a.presets.items() if n in declared}  # in the scenarios' order
+    own = set(given.values())
+    if len(own) > 1:
+        raise ConfigError(
+            a.path,
+            given,
+            "one value in the compared presets that declare its range, or the baseline among them "
+            "(experiment.baseline): a world would give them one value and undo their difference",
+        )
+    return own.pop()
 
 
 def design(assumptions: Sequence[Assumption], worlds: int, sampler: str, seed: int) -> np.ndarray:

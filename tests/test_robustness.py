@@ -69,6 +69,8 @@ def test_a_world_gives_every_scenario_the_same_values_where_it_has_the_path(tmp_
                     got = get(data, path)
                 except KeyError:
                     continue
+                if name in paths[path].held:  # its own value (the next test)
+                    value = paths[path].presets[name]
                 assert got == pytest.approx(value), (w, name, path)
         noise = {s: c.parliament.vote_noise for s, c in confs.items()}
         assert len(set(noise.values())) == 1 and noise["kz_bicameral_2023"] == world["parliament.vote_noise"]
@@ -96,27 +98,24 @@ def test_a_world_gives_every_scenario_the_same_values_where_it_has_the_path(tmp_
     assert len({w["parliament.vote_noise"] for w in d.worlds[1:]}) == 4
 
 
-def test_a_number_the_reform_sets_keeps_the_scenarios_own_value_in_every_world(tmp_path: Path) -> None:
+@pytest.mark.parametrize("baseline", ["kz_bicameral_2023", "kz_kurultai_2026"])
+def test_a_number_a_scenario_sets_otherwise_keeps_its_own_value_in_every_world(
+    baseline: str, tmp_path: Path
+) -> None:
     """The Kurultai's committee drops a bill at its third return (``max_rounds: 3``, an assumption
-    with a range); the bicameral procedure sets no such bound (0). Against the Kurultai as the
-    baseline, the bicameral scenarios' 0 is their reform's: a world that gave them the Kurultai's
-    sampled value would undo it. The baseline's value moves across worlds."""
-    d = design(tmp_path, baseline="kz_kurultai_2026")
+    with a range in the Kurultai's presets only); the bicameral procedure sets no such bound (0). A
+    world that gave the bicameral scenarios the Kurultai's sampled value would set a bound their
+    procedure does not have: they keep 0, whichever the baseline, while the Kurultai's moves."""
+    d = design(tmp_path, baseline=baseline)
     path = "parliament.stages.committee.max_rounds"
     (a,) = [a for a in d.assumptions if a.path == path]
     assert a.held == ("kz_bicameral_2023", "kz_bicameral_2023_digital")
     assert {b.path for b in d.assumptions if b.held} == {path}
     for w in range(1, 5):
-        confs = d.typed[w]
-        assert confs["kz_kurultai_2026"].parliament.stages["committee"].max_rounds == d.worlds[w][path]
-        assert (
-            confs["kz_kurultai_2026_digital"].parliament.stages["committee"].max_rounds == d.worlds[w][path]
-        )
-        assert confs["kz_bicameral_2023"].parliament.stages["committee"].max_rounds == 0
-        assert confs["kz_bicameral_2023_digital"].parliament.stages["committee"].max_rounds == 0
+        rounds = {n: c.parliament.stages["committee"].max_rounds for n, c in d.typed[w].items()}
+        assert rounds["kz_kurultai_2026"] == rounds["kz_kurultai_2026_digital"] == d.worlds[w][path]
+        assert rounds["kz_bicameral_2023"] == rounds["kz_bicameral_2023_digital"] == 0
     assert len({d.worlds[w][path] for w in range(1, 5)}) > 1
-    # against the bicameral baseline, which has the number without declaring it, nothing is held
-    assert not [b for b in design(tmp_path).assumptions if b.held]
 
 
 def test_common_random_numbers_within_and_across_worlds(tmp_path: Path) -> None:
@@ -480,7 +479,9 @@ def test_seeded_runs_reproduce_byte_for_byte_serial_and_pooled(robust_runs: dict
     assert np.allclose(total, 1.0)
     html = (robust_runs["serial"] / "report.html").read_text()
     assert "Robustness of each finding" in html and "robustness_shares" in html
-    assert "keeps its own value in every world" not in html  # the shipped reforms set no ranged number
+    # the bicameral scenarios keep their committee without the Kurultai's bound on its rounds
+    held = "Here: parliament.stages.committee.max_rounds (Bicameral Parliament (baseline), Bicameral "
+    assert held in html
 
 
 def test_the_report_states_the_question_the_answer_and_robustness(
@@ -569,7 +570,15 @@ def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
     assert set(assumptions["held_in"]) == {"", "my_kurultai"} and (assumptions["held_in"] != "").sum() == 1
     assert worlds[capacity].iloc[1:].nunique() > 1
     html = (tmp_path / "run" / "report.html").read_text()
-    assert f"the baseline&#39;s moves. Here: {capacity} (" in html
+    assert f"the others&#39; moves. Here: {capacity} (" in html
+    # two scenarios that declare the number differently, the baseline not among them: no value to move
+    three = "experiment.scenarios=[kz_bicameral_2023,kz_kurultai_2026,my_kurultai]"
+    both = [*args[:-3], three, "experiment.baseline=kz_bicameral_2023", "hydra.run.dir=three"]
+    ended = parltwin(both, tmp_path, monkeypatch, capsys)
+    assert ended.code == 2 and not (tmp_path / "three").exists()
+    assert ended.one_line.startswith(
+        f"parltwin: error: {capacity}={{'kz_kurultai_2026': 10, 'my_kurultai': 12}} is not allowed: one value"
+    )
     # a tie of the user's own: the default ties still apply only where declared (a changed tie made
     # every default one strict, and the run was refused for the Mazhilis's numbers)
     kurultai = "parliament.chambers.kurultai"
