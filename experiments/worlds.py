@@ -5,12 +5,12 @@ presets of the compared scenarios declare, by full config path (``parliament.vot
 ``channels.analytics.analytics.review_cut``). A path holds one value in a world, applied to every
 scenario that has that number; a path only one preset has (the Senate's, the Kurultai's) is applied
 only there. A number that a compared scenario's presets set otherwise than the baseline's (where
-the baseline's declare it), or than the presets that declare it, is what that scenario's reform
-changes (a lever, not an uncertainty): the scenario keeps its own value in every world, while the
-others move (a world that moved both would undo the reform). ``same``
-ties a path to another's quantile within its own range (the Kurultai's attendance "as the
-Mazhilis"): the two move together across worlds. World 0 is the presets as they are; the other
-worlds are a Latin hypercube or a scrambled Sobol sequence over the ranges, seeded.
+the baseline's declare it), or than the presets that declare it, is part of what sets that scenario
+apart (a lever, not an uncertainty): the scenario keeps its own value in every world, while the
+others move (a world that moved both would undo the difference). ``same`` ties a path to another's
+quantile within its own range (the Kurultai's attendance "as the Mazhilis"): the two move together
+across worlds. World 0 is the presets as they are; the other worlds are a Latin hypercube or a
+scrambled Sobol sequence over the ranges, seeded.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ SAMPLERS = ("lhs", "sobol")
 class Assumption:
     """An assumed number: its full path, its plausible range, whether it is a whole number, its
     value in each scenario that has it, the path whose quantile it takes (``None``: its own), and
-    the scenarios whose reform sets it (``held``: they keep their own value in every world)."""
+    the scenarios that set it otherwise (``held``: they keep their own value in every world)."""
 
     path: str
     low: float
@@ -121,9 +121,9 @@ def space(
         for path, a in found.items():
             if name not in a.presets and has(data, path):
                 a.presets[name] = get(data, path)
-    for path, a in found.items():  # what a scenario sets otherwise than the world's reference
-        held = tuple(n for n, v in a.presets.items() if v != _reference(a, declared[path], baseline))
-        found[path] = replace(a, held=held)
+    for path, a in found.items():  # what a scenario sets otherwise than the value a world moves
+        reference = _reference(a, declared[path], baseline)
+        found[path] = replace(a, held=tuple(n for n, v in a.presets.items() if v != reference))
     ties = {
         follower: leader
         for follower, leader in same.items()
