@@ -106,6 +106,7 @@ def text(lang: str = "en") -> str:
         "",
         _("Settings: years=5 (horizon), seed=0, lang=en|kk|ru (language of reports and tables), quiet=true;"),
         _("  any value of a preset, e.g. parliament.chambers.mazhilis.agenda_capacity=12;"),
+        _("  an entry of your own, all its settings at once: '+parliament.committees={NAME: {...}}';"),
         _("  an experiment's too, e.g. experiment=compare experiment.replications=10"),
         "",
         _("Metrics (summary.json, summary.csv, comparison.csv), by group:"),
