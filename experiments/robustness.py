@@ -373,8 +373,9 @@ def effects(runs: Any, d: Design, described: Any) -> Any:
 
 
 def _x(d: Design) -> tuple[np.ndarray, list[str]]:
-    """The worlds' values of the assumptions that move on their own (followers left out)."""
-    free = [a for a in d.assumptions if a.follows is None]
+    """The worlds' values of the assumptions that move on their own (followers, and numbers no
+    scenario takes from a world, left out)."""
+    free = [a for a in d.assumptions if a.follows is None and a.varied]
     x = np.array([[np.nan if w[a.path] is None else float(w[a.path]) for a in free] for w in d.worlds])
     for j, a in enumerate(free):  # world 0 where the presets differ: the middle of the range
         x[np.isnan(x[:, j]), j] = (a.low + a.high) / 2
@@ -498,6 +499,7 @@ def assumptions_table(d: Design, robust: Any) -> Any:
                 "scenarios": len(a.presets),
                 "follows": a.follows or "",
                 "held_in": "; ".join(a.held),
+                "varied": a.varied,
                 "deciding_in": deciding.count(a.path),
                 "top_in": tops.count(a.path),
             }

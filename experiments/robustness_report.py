@@ -208,8 +208,9 @@ def render(
     held = [
         f"{a.path} ({', '.join(labels.get(n, n) for n in a.held_in.split('; '))})"
         for a in assumptions.itertuples(index=False)
-        if a.held_in
+        if a.held_in and a.varied
     ]
+    fixed = [a.path for a in assumptions.itertuples(index=False) if a.held_in and not a.varied]
     important = assumptions[(assumptions["deciding_in"] > 0) | (assumptions["top_in"] > 0)]
     important = important.sort_values(["deciding_in", "top_in"], ascending=False)
     revision, dirty = _revision(manifest.get("git") or {}, tr)
@@ -222,12 +223,13 @@ def render(
         m=manifest,
         worlds=int(manifest["worlds"]),
         replications=int(manifest["replications"]),
-        n_assumptions=len(assumptions),
+        n_assumptions=int(assumptions["varied"].sum()) if len(assumptions) else 0,
         alpha=tr.short(100 * (1 - manifest["alpha"])),
         holds=tr.short(100 * manifest["holds"]),
         baseline=labels.get(manifest["baseline"], manifest["baseline"]),
         rows=rows,
         held="; ".join(held),
+        fixed=", ".join(fixed),
         important=[
             {
                 "path": a.path,

@@ -7,10 +7,11 @@ scenario that has that number; a path only one preset has (the Senate's, the Kur
 only there. A number that a compared scenario's presets set otherwise than the baseline's (where
 the baseline's declare it), or than the presets that declare it, is part of what sets that scenario
 apart (a lever, not an uncertainty): the scenario keeps its own value in every world, while the
-others move (a world that moved both would undo the difference). ``same`` ties a path to another's
-quantile within its own range (the Kurultai's attendance "as the Mazhilis"): the two move together
-across worlds. World 0 is the presets as they are; the other worlds are a Latin hypercube or a
-scrambled Sobol sequence over the ranges, seeded.
+others move (a world that moved both would undo the difference); where no value is the one to move
+(presets that declare it differ, the baseline's not among them), no world moves it. ``same`` ties a
+path to another's quantile within its own range (the Kurultai's attendance "as the Mazhilis"): the
+two move together across worlds. World 0 is the presets as they are; the other worlds are a Latin
+hypercube or a scrambled Sobol sequence over the ranges, seeded.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ class Assumption:
     presets: dict[str, float] = field(default_factory=dict)
     follows: str | None = None
     held: tuple[str, ...] = ()
+
+    @property
+    def varied(self) -> bool:
+        """Whether a world moves it in some scenario (not where every one keeps its own value)."""
+        return not set(self.presets) <= set(self.held)
 
     def at(self, u: float) -> float | int:
         """The value at quantile ``u`` of the range; for a whole number, each of the range's whole
@@ -141,22 +147,19 @@ def space(
     return list(found.values())
 
 
+#: The value a world moves where there is none: every scenario keeps its own.
+_NO_VALUE = object()
+
+
 def _reference(a: Assumption, declared: Collection[str], baseline: str | None) -> Any:
     """The value of ``a`` that a world moves: the baseline's where its presets declare the number,
     otherwise the one value of the presets that declare it (a scenario with another value keeps
-    it). Declaring presets that differ, without the baseline among them, leave no such value."""
+    it). Declaring presets that differ, without the baseline among them, leave no such value: each
+    of them sets the number its own way, so no world moves it (it is not varied in the run)."""
     if baseline in declared:
         return a.presets[baseline]
-    given = {n: v for n, v in a.presets.items() if n in declared}  # in the scenarios' order
-    own = set(given.values())
-    if len(own) > 1:
-        raise ConfigError(
-            a.path,
-            given,
-            "one value in the compared presets that declare its range, or the baseline among them "
-            "(experiment.baseline): a world would give them one value and undo their difference",
-        )
-    return own.pop()
+    own = {v for n, v in a.presets.items() if n in declared}
+    return own.pop() if len(own) == 1 else _NO_VALUE
 
 
 def design(assumptions: Sequence[Assumption], worlds: int, sampler: str, seed: int) -> np.ndarray:
@@ -175,14 +178,15 @@ def design(assumptions: Sequence[Assumption], worlds: int, sampler: str, seed: i
 
 def values(assumptions: Sequence[Assumption], u: np.ndarray) -> list[dict[str, float | int | None]]:
     """Every world's value of every assumption: world 0 the presets' own (a path's single value, or
-    ``None`` when the presets differ on it), then the quantiles ``u`` mapped into the ranges."""
+    ``None`` when the presets differ on it), then the quantiles ``u`` mapped into the ranges
+    (``None`` for a number no scenario takes from a world)."""
     first: dict[str, float | int | None] = {}
     for a in assumptions:
         distinct = set(a.presets.values())
         first[a.path] = distinct.pop() if len(distinct) == 1 else None
     rows = [first]
     for row in u:
-        rows.append({a.path: a.at(q) for a, q in zip(assumptions, row, strict=True)})
+        rows.append({a.path: a.at(q) if a.varied else None for a, q in zip(assumptions, row, strict=True)})
     return rows
 
 

@@ -571,14 +571,21 @@ def test_a_users_own_scenarios_are_assessed_with_the_ties_that_apply(
     assert worlds[capacity].iloc[1:].nunique() > 1
     html = (tmp_path / "run" / "report.html").read_text()
     assert f"the others&#39; moves. Here: {capacity} (" in html
-    # two scenarios that declare the number differently, the baseline not among them: no value to move
+    # two scenarios that declare the number differently, the baseline not among them: each keeps its
+    # own value, and no world moves it
     three = "experiment.scenarios=[kz_bicameral_2023,kz_kurultai_2026,my_kurultai]"
     both = [*args[:-3], three, "experiment.baseline=kz_bicameral_2023", "hydra.run.dir=three"]
     ended = parltwin(both, tmp_path, monkeypatch, capsys)
-    assert ended.code == 2 and not (tmp_path / "three").exists()
-    assert ended.one_line.startswith(
-        f"parltwin: error: {capacity}={{'kz_kurultai_2026': 10, 'my_kurultai': 12}} is not allowed: one value"
+    assert ended.code == 0, ended.err
+    table = pd.read_csv(tmp_path / "three" / "assumptions.csv", keep_default_na=False).set_index("path")
+    assert table.loc[capacity, "held_in"] == "kz_kurultai_2026; my_kurultai"
+    assert (
+        str(table.loc[capacity, "varied"]) == "False" and (table["varied"].astype(str) == "False").sum() == 1
     )
+    assert pd.read_csv(tmp_path / "three" / "worlds.csv")[capacity].isna().all()
+    html = (tmp_path / "three" / "report.html").read_text()
+    assert f"none is the baseline: {capacity}." in html
+    assert f"{(table['varied'].astype(str) == 'True').sum()} assumed numbers varied" in html
     # a tie of the user's own: the default ties still apply only where declared (a changed tie made
     # every default one strict, and the run was refused for the Mazhilis's numbers)
     kurultai = "parliament.chambers.kurultai"
