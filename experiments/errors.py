@@ -139,15 +139,16 @@ def _wrong_type(msg: str) -> tuple[str, str] | None:
 
 #: OmegaConf's words for an override whose mapping meets a preset's list, or whose list meets a mapping.
 _KIND_CHANGE = ("Cannot merge DictConfig with ListConfig", "Cannot merge ListConfig with DictConfig")
-#: OmegaConf's words for an entry added to a mapping keyed by name under its own path
-#: ('+parliament.committees.NAME={...}' or '+parliament.committees.NAME.size=9'): it cannot type the
-#: entry, though it types one merged into the mapping ('+parliament.committees={NAME: {...}}').
-_NEW_ENTRY = "Invalid type assigned: dict is not a subclass of "
+#: OmegaConf's words for a value whose type is not the schema's mapping there: on the command line,
+#: and when a preset's value is merged (which names no key).
+_NOT_SUBCLASS = ("Invalid type assigned: ", "Merge error: ")
 
 
 def new_entry(name: str, argv: list[str]) -> str | None:
-    """The way to add the entry ``name`` that an override of ``argv`` adds under its own path: merged
-    into its mapping, all its settings at once."""
+    """The way to add the entry ``name`` that an override of ``argv`` adds under its own path
+    ('+parliament.committees.NAME={...}' or '+parliament.committees.NAME.size=9'): OmegaConf cannot
+    type such an entry, though it types one merged into its mapping, all its settings at once
+    ('+parliament.committees={NAME: {...}}')."""
     for arg in argv:
         key = arg.split("=", 1)[0]
         parts = key.removeprefix("+").split(".")
@@ -172,19 +173,20 @@ def given_value(key: str, argv: list[str]) -> str | None:
 
 def wrong_shape(key: str, msg: str, argv: list[str]) -> str | None:
     """What is allowed where a value is given for a mapping of the schema ('parliament.topics.law=5')
-    or a single value for a list ('...sitting_weekdays=2'), from OmegaConf's words."""
+    or a single value for a list ('...sitting_weekdays=2'), or how to add a new entry (a mapping
+    given under its own path, :func:`new_entry`), from OmegaConf's words."""
     if msg.startswith("Invalid value assigned: ") and msg.endswith(" is not a ListConfig, list or tuple."):
         value = given_value(key, argv)
         if value is None:
             return f"{key}: a single value is not allowed: a list, e.g. [1, 2]"
         return f"{key}={value} is not allowed: a list, e.g. [{value}]"
-    head, sep, rest = msg.replace("Merge error: ", "Invalid type assigned: ", 1).partition(
-        "Invalid type assigned: "
-    )
-    given, _, rest = rest.partition(" is not a subclass of ")
+    prefix = next((p for p in _NOT_SUBCLASS if msg.startswith(p)), None)
+    given, _, rest = msg.removeprefix(prefix or "").partition(" is not a subclass of ")
     kind, _, value = rest.partition(". value: ")
-    if head or not sep or given == "dict" or not value:  # a mapping given is a new entry's (above)
+    if prefix is None or not value:
         return None
+    if given == "dict":
+        return new_entry(key, argv) if key else None
     from scenarios import stated
 
     schema = getattr(stated, kind, None)
@@ -222,8 +224,6 @@ def one_line(exc: BaseException) -> str:
             return f"{key}={typed[0]!r} is not allowed: {typed[1]}"
         if key and msg.endswith("does not support deletion"):  # '~key' of a field of the schema
             msg += f" (a field of the schema is set, not removed: '{key}=...')"
-        if key and msg.startswith(_NEW_ENTRY) and (added := new_entry(str(key), sys.argv[1:])):
-            return added
         if key and (shape := wrong_shape(str(key), msg, sys.argv[1:])):
             return shape
         if key and msg.startswith(_KIND_CHANGE):

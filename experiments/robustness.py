@@ -34,7 +34,17 @@ from experiments.manifest import resolved
 from experiments.params import check, distinct_names, options, positive_int, workers
 from experiments.pool import BACKENDS, PoolSpec
 from experiments.replicate import Task, pending
-from experiments.worlds import SAMPLERS, Assumption, apply, apply_typed, design, space, taken, values
+from experiments.worlds import (
+    SAMPLERS,
+    Assumption,
+    apply,
+    apply_typed,
+    design,
+    held_paths,
+    space,
+    taken,
+    values,
+)
 from scenarios import Config, ConfigError, validate
 from scenarios.allowlist import check_instantiable
 from sim.engine.streams import replication_seeds
@@ -201,25 +211,27 @@ def plan(
     )
     seeds = replication_seeds(seed, spec.replications)
     data = {n: resolved(c) for n, c in cfgs.items()}
-    if checked is not None and checked.spec == spec and checked.seeds == seeds:
-        configs, assumptions, worlds = checked.configs, checked.assumptions, checked.worlds
-        typed = checked.typed
+    reused = checked if checked is not None and checked.spec == spec and checked.seeds == seeds else None
+    if reused is not None:
+        configs, assumptions, worlds = reused.configs, reused.assumptions, reused.worlds
     else:
         configs = {n: validate(c) for n, c in cfgs.items()}
         assumptions = space(configs, data, dict(spec.same), optional=SAME.items(), baseline=spec.baseline)
         worlds = values(assumptions, design(assumptions, spec.worlds, spec.sampler, seed))
-        # every world's config checked, with a folder or without
-        typed = [
-            {
-                n: apply_typed(configs[n], taken(world, assumptions, n)) if w else configs[n]
-                for n in spec.scenarios
-            }
+    held = {n: held_paths(assumptions, n) for n in spec.scenarios}
+    # every world's config checked, with a folder or without
+    typed = (
+        reused.typed
+        if reused is not None
+        else [
+            {n: apply_typed(configs[n], taken(world, held[n])) if w else configs[n] for n in spec.scenarios}
             for w, world in enumerate(worlds)
         ]
+    )
     tasks: list[Task] = []
     for w, world in enumerate(worlds if out is not None else []):
         for name in spec.scenarios:
-            fp = fingerprint_of(apply(data[name], taken(world, assumptions, name)) if w else data[name])
+            fp = fingerprint_of(apply(data[name], taken(world, held[name])) if w else data[name])
             tasks += [
                 Task(t.config, t.seed, t.index, t.folder, t.fingerprint, False, name)
                 for t in pending(typed[w][name], seeds, world_folder(out, w, name), fp, ledger=False)

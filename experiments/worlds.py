@@ -185,14 +185,19 @@ def values(assumptions: Sequence[Assumption], u: np.ndarray) -> list[dict[str, f
         distinct = set(a.presets.values())
         first[a.path] = distinct.pop() if len(distinct) == 1 else None
     rows = [first]
+    moved = [(a, a.varied) for a in assumptions]
     for row in u:
-        rows.append({a.path: a.at(q) if a.varied else None for a, q in zip(assumptions, row, strict=True)})
+        rows.append({a.path: a.at(q) if varied else None for (a, varied), q in zip(moved, row, strict=True)})
     return rows
 
 
-def taken(world: Mapping[str, Any], assumptions: Sequence[Assumption], scenario: str) -> dict[str, Any]:
-    """``world`` as ``scenario`` takes it: without the numbers its reform sets (``held``)."""
-    held = {a.path for a in assumptions if scenario in a.held}
+def held_paths(assumptions: Sequence[Assumption], scenario: str) -> frozenset[str]:
+    """The numbers ``scenario`` keeps its own value of in every world (``held``)."""
+    return frozenset(a.path for a in assumptions if scenario in a.held)
+
+
+def taken(world: Mapping[str, Any], held: Collection[str]) -> dict[str, Any]:
+    """``world`` as a scenario takes it: without the numbers it keeps its own value of (``held``)."""
     return {path: value for path, value in world.items() if path not in held}
 
 
