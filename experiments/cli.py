@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from experiments.pool import one_blas_thread, start_ahead, stop_ahead
 
@@ -47,7 +47,14 @@ def main() -> None:
 
 
 def _check_and_run() -> None:
-    from experiments.composition import compose_once, hand_over, validated, with_overrides, workers_checked
+    from experiments.composition import (
+        compose_once,
+        fingerprint,
+        hand_over,
+        validated,
+        with_overrides,
+        workers_checked,
+    )
     from experiments.errors import exit_for
     from experiments.files import remove_created
 
@@ -88,7 +95,7 @@ def _check_and_run() -> None:
             hand_over(validated(job.out), job.conf)
     # A launcher's workers compose each job again: they may run only the configs checked above.
     sweep = checked.jobs if checked.multirun else []
-    approved = {tuple(j.overrides): _fingerprint(j.cfg, pinned) for j in sweep}
+    approved = {tuple(j.overrides): fingerprint(j.cfg, pinned) for j in sweep}
     try:
         with compose_once(first, jobs), workers_checked(approved):
             app()
@@ -101,15 +108,6 @@ def _check_and_run() -> None:
         exit_for(e)
     finally:  # the workers' server ends with the command, not a moment after it (about 0.2 s)
         stop_ahead()
-
-
-def _fingerprint(cfg: Any, pinned: list[str]) -> str:
-    """A checked job's fingerprint as a worker composes it: with the folders pinned."""
-    import copy
-
-    from experiments.composition import fingerprint, with_overrides
-
-    return fingerprint(with_overrides(copy.deepcopy(cfg), pinned))
 
 
 def command() -> None:
@@ -153,9 +151,11 @@ def report_main(argv: list[str] | None = None) -> None:
     one_line_usage(parser)  # a refused argument is one line, as every refusal
     args = parser.parse_args(argv)
     from experiments.comparison import finish
+    from experiments.composition import libyaml
 
     try:
-        path = finish(args.run_dir, quiet=args.quiet, lang=args.lang)
+        with libyaml():  # the sweep's multirun.yaml read as the command reads it, in C
+            path = finish(args.run_dir, quiet=args.quiet, lang=args.lang)
     except Exception as e:
         exit_for(e)
     print(f"report: {path}")

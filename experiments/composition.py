@@ -111,12 +111,17 @@ def with_overrides(cfg: Any, overrides: list[str]) -> Any:
 
     with read_write(cfg), open_dict(cfg):
         for override in overrides:
-            key, value = override.split("=", 1)
-            if len(value) > 1 and value[0] == value[-1] == "'":  # a folder pinned quoted (a ':', a space)
-                value = value[1:-1]
-            OmegaConf.update(cfg, key, value, merge=False)
+            OmegaConf.update(cfg, *_key_value(override), merge=False)
             cfg.hydra.overrides.hydra.append(override)
     return cfg
+
+
+def _key_value(override: str) -> tuple[str, str]:
+    """The key and value of a plain ``key=value`` override (a folder pinned quoted: unquoted)."""
+    key, value = override.split("=", 1)
+    if len(value) > 1 and value[0] == value[-1] == "'":  # a folder pinned quoted (a ':', a space)
+        value = value[1:-1]
+    return key, value
 
 
 @contextmanager
@@ -201,14 +206,23 @@ def compose_once(
         ConfigLoaderImpl.load_configuration = hydras  # type: ignore[method-assign]
 
 
-def fingerprint(cfg: Any) -> str:
+def fingerprint(cfg: Any, pinned: Sequence[str] = ()) -> str:
     """A job's composed config as a digest, less what legitimately differs where it is composed
     again: its number (set by the launcher), ``hydra.runtime`` (the folder and sources of the
     process), the list of ``hydra`` overrides (their values are in the config itself), the mode and
-    the search path (the check lists a ``--config-dir`` there; what it reads is in the config)."""
+    the search path (the check lists a ``--config-dir`` there; what it reads is in the config).
+    ``pinned``: plain ``key=value`` overrides of folders (strings) the config is digested with, as
+    :func:`with_overrides` would set them, without a copy of the config."""
     from omegaconf import OmegaConf
 
     data = OmegaConf.to_container(cfg, resolve=False)
+    for override in pinned:
+        key, value = _key_value(override)
+        *path, last = key.split(".")
+        node = data
+        for part in path:
+            node = node.setdefault(part, {})  # type: ignore[union-attr]
+        node[last] = value  # type: ignore[index]
     hydra = data.get("hydra") if isinstance(data, dict) else None
     if isinstance(hydra, dict):
         for key in ("runtime", "overrides", "mode", "searchpath"):

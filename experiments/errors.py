@@ -149,8 +149,7 @@ def new_entry(name: str, argv: list[str]) -> str | None:
     ('+parliament.committees.NAME={...}' or '+parliament.committees.NAME.size=9'): OmegaConf cannot
     type such an entry, though it types one merged into its mapping, all its settings at once
     ('+parliament.committees={NAME: {...}}')."""
-    for arg in argv:
-        key = arg.split("=", 1)[0]
+    for key, _, _ in _overrides(argv):
         parts = key.removeprefix("+").split(".")
         if key.startswith("+") and name in parts[1:]:
             mapping = ".".join(parts[: parts.index(name, 1)])
@@ -164,11 +163,20 @@ def new_entry(name: str, argv: list[str]) -> str | None:
 def given_value(key: str, argv: list[str]) -> str | None:
     """The value an override of ``argv`` gives ``key``, as written (the last such override's)."""
     found = None
-    for arg in argv:
-        name, sep, value = arg.partition("=")
-        if sep and name.lstrip("+~") == key:
+    for _, name, value in _overrides(argv):
+        if value is not None and name == key:
             found = value
     return found
+
+
+def _overrides(argv: list[str]) -> list[tuple[str, str, str | None]]:
+    """Each argument of ``argv`` as an override: its key as written (``+a.b``), the key itself
+    (``a.b``), its value (None: no ``=``)."""
+    out = []
+    for arg in argv:
+        written, sep, value = arg.partition("=")
+        out.append((written, written.lstrip("+~"), value if sep else None))
+    return out
 
 
 def wrong_shape(key: str, msg: str, argv: list[str]) -> str | None:
@@ -276,7 +284,7 @@ def missing_preset_hint(message: str, argv: list[str]) -> str:
         else []
     )
     close = difflib.get_close_matches(name, offered, n=1)
-    given = next((a.split("=", 1)[0] for a in argv if a.split("=", 1)[0].lstrip("+~") == group), group)
+    given = next((written for written, key, _ in _overrides(argv) if key == group), group)
     meant = f"did you mean {given}={close[0]}? " if close else ""
     return f"{message} ({meant}{hint})"
 

@@ -1837,6 +1837,41 @@ def test_a_launchers_worker_runs_only_the_config_the_check_approved(
     assert not target.exists()
 
 
+def test_a_launchers_worker_runs_a_job_whose_folder_was_pinned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The check pins a timestamped sweep folder (quoted where it has a ':'); the approved
+    fingerprint is taken with the pin set, as the worker composes the job: a digest taken otherwise
+    would refuse every such job as changed."""
+    args = ["-m", "seed=1,2", *SHORT, "hydra.sweep.dir=sweep/${now:%H:%M:%S}", "hydra/launcher=joblib"]
+    ended = parltwin([*args, "hydra.launcher.n_jobs=2"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    (folder,) = (tmp_path / "sweep").iterdir()
+    assert ":" in folder.name and sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["0", "1"]
+
+
+def test_the_approved_fingerprint_is_the_pinned_configs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fingerprint with the folders pinned is taken from the config as checked, not a copy with
+    the overrides applied: the same digest, a plain and a quoted pin alike."""
+    import copy
+
+    from experiments.composition import fingerprint, libyaml, with_overrides
+    from experiments.config_files import confined
+
+    monkeypatch.chdir(tmp_path)
+    for sweep, quoted in (("sweep/${now:%H-%M}", ""), ("sweep/${now:%H:%M}", "'")):
+        argv = ["-m", "seed=1,2", *SHORT, f"hydra.sweep.dir={sweep}"]
+        with libyaml(), confined():
+            checked = preflight.plan(argv)
+        (pin,) = checked.pinned
+        assert pin.startswith(f"hydra.sweep.dir={quoted}sweep/")
+        for job in checked.jobs:
+            applied = fingerprint(with_overrides(copy.deepcopy(job.cfg), checked.pinned))
+            assert fingerprint(job.cfg, checked.pinned) == applied != fingerprint(job.cfg)
+
+
 def test_hydra_parses_the_text_of_a_users_file_that_was_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
