@@ -455,6 +455,7 @@ def main_job_case(runs: int) -> dict[str, Any]:
     median wall times, the speedup, the peak memory of the largest process."""
     walls: dict[int, list[float]] = {1: [], 2: []}
     codes, peaks = [], []
+    capacity = parallel_capacity()  # what the two workers can have at best, just before
     for _ in range(runs):
         for workers in (1, 2):
             wall, code, peak = _command([*MAIN_JOB, f"experiment.workers={workers}"])
@@ -468,6 +469,8 @@ def main_job_case(runs: int) -> dict[str, Any]:
         "wall_s_1_worker": one,
         "wall_s_2_workers": two,
         "speedup_2_workers": one / two,
+        # the cores the machine gave two busy processes just before and just after the runs
+        "cores_given_2": [capacity, parallel_capacity()],
         # each one-worker run over the two-worker run right after it: how far the machine moved
         "speedups_by_pair": [a / b for a, b in zip(walls[1], walls[2], strict=True)],
         # every run, in the order run (1, 2, 1, 2, ...): how much this machine moved between them
@@ -537,9 +540,43 @@ def loop_s() -> float:
     return time.process_time() - c
 
 
+#: The loop of :func:`loop_s` in a process of its own, printing its wall seconds.
+_LOOP = (
+    "import time\ndef loop(n):\n    c = time.perf_counter()\n    i = 0\n    while i < n:\n        i += 1\n"
+    f"    return time.perf_counter() - c\nprint(loop({LOOP_STEPS}))"
+)
+
+
+def _loops(n: int) -> list[float]:
+    """Wall seconds of :func:`loop_s`'s loop in each of ``n`` processes started together."""
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _LOOP], stdout=subprocess.PIPE, text=True) for _ in range(n)
+    ]
+    return [float(p.communicate()[0]) for p in procs]
+
+
+def cores_given(alone: list[float], together: list[list[float]]) -> float:
+    """How many cores the machine gave busy processes: their number times the loop's time alone over
+    the slowest one's when they ran together, the median of the rounds. 2.0 on two cores that do
+    not slow each other; below where they share a power or heat budget, or a host."""
+    rounds = [len(t) * a / max(t) for a, t in zip(alone, together, strict=True)]
+    return statistics.median(rounds)
+
+
+def parallel_capacity(processes: int = 2, rounds: int = 3) -> float:
+    """:func:`cores_given` measured now: the loop alone, then in ``processes`` processes at once,
+    ``rounds`` times. Where a parallel speedup is read, it is read against this (the main job's
+    two workers cannot beat the cores the machine gives them)."""
+    alone, together = [], []
+    for _ in range(rounds):
+        alone.append(_loops(1)[0])
+        together.append(_loops(processes))
+    return cores_given(alone, together)
+
+
 def load() -> dict[str, Any]:
-    """The machine's load now: the load averages, ``uptime``'s line where it exists, and its speed
-    (:func:`loop_s`)."""
+    """The machine's load now: the load averages, ``uptime``'s line where it exists, its speed
+    (:func:`loop_s`) and the cores it gives two busy processes (:func:`parallel_capacity`)."""
     up = shutil.which("uptime")
     line = subprocess.run([up], capture_output=True, text=True).stdout.strip() if up else None
     return {
@@ -547,6 +584,7 @@ def load() -> dict[str, Any]:
         "uptime": line,
         "time": time.strftime("%Y-%m-%d %H:%M:%S"),
         "loop_s": loop_s(),
+        "cores_given_2": parallel_capacity(),
     }
 
 
@@ -692,9 +730,13 @@ def table(result: dict[str, Any]) -> str:
     job = result.get("main_job")
     lines = [render(rows, head)]
     if job:
+        given = job.get("cores_given_2")
+        cores = f"; two busy processes had {given[0]:.2f} and {given[1]:.2f} cores around it" if given else ""
         lines.append(
             f"main job: {job['wall_s_1_worker']:.1f} s on 1 worker, {job['wall_s_2_workers']:.1f} s on 2 "
-            f"(x{job['speedup_2_workers']:.2f}), peak {job['peak_rss_mb']:.0f} MB"
+            f"(x{job['speedup_2_workers']:.2f}; pairs "
+            + ", ".join(f"{x:.2f}" for x in job["speedups_by_pair"])
+            + f"), peak {job['peak_rss_mb']:.0f} MB{cores}"
         )
     app = _case(result, "explorer:")
     if app:
@@ -716,6 +758,8 @@ def table(result: dict[str, Any]) -> str:
     for when in ("before", "after"):
         at = result[f"load_{when}"]
         speed = f"; {LOOP_STEPS / 1e6:g} M-step Python loop: {at['loop_s']:.2f} s" if "loop_s" in at else ""
+        if "cores_given_2" in at:
+            speed += f", two at once: {at['cores_given_2']:.2f} cores"
         machine.append(f"load {when}:".ljust(13) + f"{at['uptime'] or at['loadavg']}{speed}")
     lines.append("\n".join(machine))
     lines.append(checks)

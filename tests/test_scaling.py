@@ -153,12 +153,32 @@ def test_bench_ratios_are_taken_in_pairs_of_runs_made_one_after_the_other(monkey
 
 def test_the_bench_table_gives_the_machine_speed_beside_its_load() -> None:
     at = {"loadavg": [0.5, 0.4, 0.3], "uptime": None, "time": "t"}
-    result = {"cases": [], "targets": [], "load_before": {**at, "loop_s": 1.75}, "load_after": at}
+    before = {**at, "loop_s": 1.75, "cores_given_2": 1.8}
+    result = {"cases": [], "targets": [], "load_before": before, "load_after": at}
     lines = bench.table(result).splitlines()
     before = next(x for x in lines if x.startswith("load before:"))
     after = next(x for x in lines if x.startswith("load after:"))
-    assert before == "load before: [0.5, 0.4, 0.3]; 40 M-step Python loop: 1.75 s"
+    assert before == "load before: [0.5, 0.4, 0.3]; 40 M-step Python loop: 1.75 s, two at once: 1.80 cores"
     assert after == "load after:  [0.5, 0.4, 0.3]"  # a file written before the loop was measured
+
+
+def test_the_cores_a_machine_gives_busy_processes_are_read_round_by_round() -> None:
+    """The loop alone, then in two processes at once: two cores that do not slow each other give
+    2; a round where the slower of the two took twice as long as alone gives 1."""
+    assert bench.cores_given([1.0, 1.0, 1.0], [[1.0, 1.0], [2.0, 1.0], [1.0, 1.25]]) == 1.6
+    assert bench.cores_given([0.5], [[0.5, 0.5]]) == 2.0  # a phase of the machine falls on a round
+
+
+def test_the_main_job_line_gives_each_pair_and_the_cores_around_it() -> None:
+    at = {"loadavg": [0.5], "uptime": None}
+    job = {"wall_s_1_worker": 19.0, "wall_s_2_workers": 11.0, "speedup_2_workers": 19 / 11,
+           "speedups_by_pair": [1.7, 1.75], "peak_rss_mb": 300.0, "cores_given_2": [1.9, 1.8]}  # fmt: skip
+    result = {"cases": [], "targets": [], "load_before": at, "load_after": at, "main_job": job}
+    line = next(x for x in bench.table(result).splitlines() if x.startswith("main job:"))
+    assert line == (
+        "main job: 19.0 s on 1 worker, 11.0 s on 2 (x1.73; pairs 1.70, 1.75), peak 300 MB; "
+        "two busy processes had 1.90 and 1.80 cores around it"
+    )
 
 
 def test_the_bench_times_the_explorers_answers_and_leaves_the_process_as_it_found_it(
