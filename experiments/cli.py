@@ -151,11 +151,9 @@ def report_main(argv: list[str] | None = None) -> None:
     one_line_usage(parser)  # a refused argument is one line, as every refusal
     args = parser.parse_args(argv)
     from experiments.comparison import finish
-    from experiments.composition import libyaml
 
     try:
-        with libyaml():  # the sweep's multirun.yaml read as the command reads it, in C
-            path = finish(args.run_dir, quiet=args.quiet, lang=args.lang)
+        path = finish(args.run_dir, quiet=args.quiet, lang=args.lang)
     except Exception as e:
         exit_for(e)
     print(f"report: {path}")
