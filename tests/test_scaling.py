@@ -166,7 +166,7 @@ def test_the_cores_a_machine_gives_busy_processes_are_read_round_by_round() -> N
     """The loop alone, then in two processes at once: two cores that do not slow each other give
     2; a round where the slower of the two took twice as long as alone gives 1."""
     assert bench.cores_given([1.0, 1.0, 1.0], [[1.0, 1.0], [2.0, 1.0], [1.0, 1.25]]) == 1.6
-    assert bench.cores_given([0.5], [[0.5, 0.5]]) == 2.0  # a phase of the machine falls on a round
+    assert bench.cores_given([0.5], [[0.5, 0.5]]) == 2.0  # a ratio in each round: a quicker phase, the same 2
 
 
 def test_the_main_job_line_gives_each_pair_and_the_cores_around_it() -> None:
