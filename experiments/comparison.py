@@ -169,6 +169,11 @@ class Compared:
     baseline: str
     headline: list[str]
     undefined: list[str]  # headline metrics that every replication left undefined
+    groups: list[tuple[list[str], str | None]]  # the scenarios by horizon, each with its baseline
+
+    def baseline_of(self, label: str) -> str | None:
+        """The job ``label`` is compared with: the baseline run over its horizon (None: none ran)."""
+        return next(base for members, base in self.groups if label in members)
 
     @property
     def figure_data(self) -> FigureData:
@@ -220,6 +225,7 @@ def compare_jobs(
     base = baseline_label(baseline, labels, manifests)
     metrics = metric_columns(summary)
     described = catalog.load(folder for folder, _ in jobs)
+    groups = strata(labels, manifests, base)
     return Compared(
         labels=labels,
         manifests=manifests,
@@ -227,13 +233,14 @@ def compare_jobs(
         summary=summary,
         leads=pd.concat(leads, ignore_index=True),
         comparison=adjusted(
-            compare_by_horizon(summary, metrics, strata(labels, manifests, base), described.bounds(metrics)),
+            compare_by_horizon(summary, metrics, groups, described.bounds(metrics)),
             [m for m in wanted if m in metrics],
         ),
         described=described,
         baseline=base,
         headline=[m for m in wanted if m in metrics],
         undefined=[m for m in wanted if m in summary.columns and m not in metrics],
+        groups=groups,
     )
 
 
@@ -348,14 +355,15 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         "figures": [f"{FIGURES}/{f.name}.png" for f in figs],
         "scenarios": scenarios,
     }
-    base_config = next(s["config"] for s in scenarios if s["label"] == baseline)
+    # Each scenario against the baseline run over its own horizon, as its numbers are compared.
+    config_of = {s["label"]: s["config"] for s in scenarios}
     changes = [
         report.changes_of(
             s["label"],
-            differences(base_config, s["config"], (s["config"].get("reform") or {}).get("changes")),
+            differences(config_of[base], s["config"], (s["config"].get("reform") or {}).get("changes")),
         )
         for s in scenarios
-        if s["label"] != baseline
+        if (base := c.baseline_of(s["label"])) not in (None, s["label"])
     ]
     manifest["changes"] = {
         c["scenario"]: {g["path"]: g["count"] for g in c["groups"]}

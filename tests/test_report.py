@@ -780,3 +780,28 @@ def test_a_rate_a_year_is_said_to_count_the_first_year_where_one_is_reported() -
     half, tenth = np.mean(first) / np.mean(later), np.mean(whole) / np.mean(later)
     assert 0.4 <= half <= 0.7, half  # "about half the laws of a later one"
     assert 0.85 <= tenth <= 0.95, tenth  # "about a tenth below"
+
+
+def test_a_sweep_over_horizons_says_what_each_scenario_changes_from_its_own_horizons_baseline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The numbers of a sweep over horizons were compared within each horizon, but what each scenario
+    changes was read against the first horizon's baseline: a longer horizon was listed as a change
+    nobody declared, even for the baseline itself run over it."""
+    from tests.parltwin_cli import parltwin
+
+    args = [
+        "-m",
+        "experiment=compare",
+        "+scenario=kz_bicameral_2023,kz_kurultai_2026",
+        "years=1,2",
+        "experiment.replications=2",
+        "quiet=true",
+        "hydra.sweep.dir=sweep",
+    ]
+    ended = parltwin(args, tmp_path, monkeypatch, capsys)
+    assert ended.code == 0, ended.err
+    changes = json.loads((tmp_path / "sweep" / "manifest.json").read_text())["changes"]
+    assert sorted(changes) == ["kz_kurultai_2026, years=1", "kz_kurultai_2026, years=2"]
+    assert all("years" not in paths for paths in changes.values()), changes
+    assert changes["kz_kurultai_2026, years=1"] == changes["kz_kurultai_2026, years=2"]
