@@ -1225,6 +1225,19 @@ def test_a_scenario_runs_again_after_the_models_code_changed(
     assert scenario.folder("fp", [1, 2], tmp_path) != before
 
 
+@pytest.mark.parametrize("kernel", ["portable_here", "blas_as_set"])
+def test_runs_made_with_this_cpus_own_kernels_are_kept_apart_in_the_cache(
+    kernel: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose numpy loaded before parltwin (AVX-512 ``exp`` and ``log``, or OpenBLAS's own
+    kernel) made numbers that differ in the last bit from the command's, and kept them where the
+    command's would be read back: they are kept in a folder of their own."""
+    portable = scenario.folder("fp", [1, 2], tmp_path)
+    monkeypatch.setattr(scenario, kernel, lambda: False)
+    native = scenario.folder("fp", [1, 2], tmp_path)
+    assert native != portable and native.name == portable.name + "-native"
+
+
 def _opened(params: dict[str, str]):
     """The page as a shared link opens it (short runs unless ``params`` say otherwise)."""
     from streamlit.testing.v1 import AppTest

@@ -25,6 +25,7 @@ import yaml
 from hydra import compose, initialize_config_dir
 from omegaconf import DictConfig, OmegaConf, read_write
 
+from agents.numerics import portable_here
 from configs import CONFIGS
 from experiments import compare_spec
 from experiments.compare import fingerprint_of, scenario_manifest
@@ -36,7 +37,7 @@ from experiments.figure import PLOTS
 from experiments.files import write_json
 from experiments.labels import scenario_name
 from experiments.manifest import config_hash, model_code, resolved
-from experiments.pool import PoolSpec, available_cores, serves, start_ahead
+from experiments.pool import PoolSpec, available_cores, blas_as_set, serves, start_ahead
 from experiments.replicate import SCENARIO, finished, pending, run_tasks
 from scenarios import Config, register, validate
 from scenarios.parameters import PARAMETERS, apply, current, plausible_span, present
@@ -335,8 +336,11 @@ def trim(keep: Collection[Path], cache: Path | None = None) -> list[Path]:
 
 def folder(fp: str, seeds: Sequence[int], cache: Path | None = None) -> Path:
     """The cache folder of a config's replications: by its fingerprint (``fp``), seed list and the
-    model's code (after an update, a scenario runs again rather than show the old code's numbers)."""
-    return Path(cache or cache_dir()) / f"{fp}-{config_hash(list(seeds))[:8]}-{model_code()[:8]}"
+    model's code (after an update, a scenario runs again rather than show the old code's numbers),
+    apart where this process's numpy or OpenBLAS computes as this CPU's own kernels do (numpy
+    loaded before parltwin): its numbers differ in the last bit from every other machine's."""
+    native = "" if portable_here() and blas_as_set() else "-native"
+    return Path(cache or cache_dir()) / f"{fp}-{config_hash(list(seeds))[:8]}-{model_code()[:8]}{native}"
 
 
 @dataclass(frozen=True)
