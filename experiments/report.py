@@ -577,6 +577,39 @@ def pull_notes(scenarios: Sequence[dict[str, Any]], tr: Translator) -> list[str]
     return _notes(text, _held_by(scenarios, _pulls), said, tr)
 
 
+def _seats(config: dict[str, Any]) -> frozenset[tuple[str, str, int]]:
+    """Who holds the seats of a config's chambers: (chamber, party, seats)."""
+    chambers = (config.get("parliament") or {}).get("chambers") or {}
+    return frozenset(
+        (str(c), str(p), int(party.get("seats") or 0))
+        for c, chamber in chambers.items()
+        if isinstance(chamber, Mapping)
+        for p, party in (chamber.get("parties") or {}).items()
+        if isinstance(party, Mapping)
+    )
+
+
+def seat_notes(scenarios: Sequence[dict[str, Any]], baseline: str | None, tr: Translator) -> list[str]:
+    """One sentence naming the scenarios whose parties hold other seats than the baseline's: an
+    election result assumed, held fixed by the robustness run, on which the distance of laws from
+    public opinion rests (its verdict there cannot speak of the seats)."""
+    base = next((s for s in scenarios if s["label"] == baseline), None)
+    if base is None:
+        return []
+    seats = _seats(base.get("config") or {})
+    other = [str(s["label"]) for s in scenarios if s is not base and _seats(s.get("config") or {}) != seats]
+    if not other:
+        return []
+    text = N_(
+        "In {scenarios}, the parties hold other seats than in the baseline: an election result of "
+        "ours (the Kurultai's: the 2023 list vote re-applied to its 145 seats), which the robustness "
+        "run holds fixed. The distance of laws from public opinion rests on it: at the shipped presets "
+        "the Kurultai's laws are further from public opinion than the bicameral Parliament's, and "
+        "closer with the Mazhilis's parties scaled to its seats (docs/robustness.md)."
+    )
+    return [tr.gettext(text, scenarios=", ".join(other))]
+
+
 def _notes(
     text: str, held: dict[tuple[Any, ...], str], said: dict[str, Callable[[Any], str]], tr: Translator
 ) -> list[str]:
@@ -799,7 +832,9 @@ def render(
         robustness_dir=robustness_dir,
         important=important,
         # the assumptions of the compared presets that a finding rests on, and what key numbers count
-        assumed=deadline_notes(scenarios, tr) + pull_notes(scenarios, tr),
+        assumed=deadline_notes(scenarios, tr)
+        + pull_notes(scenarios, tr)
+        + seat_notes(scenarios, manifest.get("baseline"), tr),
         undefined=tr.gettext(UNDEFINED, measures="; ".join(numbers.label(m) for m in undefined))
         if undefined
         else "",

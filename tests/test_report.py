@@ -698,6 +698,35 @@ def test_the_consultations_assumed_pull_is_said_with_the_scenarios_that_have_it(
     assert pull_notes([with_pull("c", 0.0), {"label": "d", "config": {"channels": None}}], translator()) == []
 
 
+def test_other_seats_than_the_baselines_are_said_as_an_assumption_with_the_scenarios_that_hold_them(
+    run: Path,
+) -> None:
+    """The report called the Kurultai's laws further from public opinion "worse" and named neither
+    its assumed seats nor that the robustness run holds them fixed (with the Mazhilis's parties
+    scaled to its seats, its laws are closer)."""
+    from experiments.report import seat_notes
+
+    def chamber(**seats: int) -> dict:
+        parties = {p: {"seats": n} for p, n in seats.items()}
+        return {"parliament": {"chambers": {"c": {"seats": sum(seats.values()), "parties": parties}}}}
+
+    scenarios = [
+        {"label": "base", "config": chamber(a=60, b=40)},
+        {"label": "base + e", "config": chamber(a=60, b=40)},
+        {"label": "one", "config": chamber(a=70, b=30)},
+        {"label": "one + e", "config": chamber(a=70, b=30)},
+    ]
+    (note,) = seat_notes(scenarios, "base", translator())
+    assert note.startswith("In one, one + e, the parties hold other seats than in the baseline")
+    assert "robustness run holds fixed" in note and "docs/robustness.md" in note
+    assert seat_notes(scenarios[:2], "base", translator()) == []
+    assert seat_notes(scenarios, None, translator()) == []  # no baseline ran: nothing to set against
+    assert "парти" in seat_notes(scenarios, "base", translator("ru"))[0]
+    html = (run / "report.html").read_text()
+    assumptions = html[html.index("the parties hold other seats") - 300 :]
+    assert "kz_kurultai_2026, kz_kurultai_2026 + kz_digital, the parties hold" in markup.unescape(assumptions)
+
+
 def test_holms_family_counts_only_the_comparisons_with_a_p_value() -> None:
     """A headline comparison with no p-value (too few pairs) is no test: counting it in the family
     overstated ``holm_tests`` and gave the untested row a count."""
