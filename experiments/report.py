@@ -256,17 +256,26 @@ OUTCOMES = {
 
 
 def robustness_verdict(
-    holds: bool, finding: str, share: float, tr: Translator, undefined_in: int = 0, worlds: int = 0
+    holds: bool,
+    finding: str,
+    share: float,
+    tr: Translator,
+    undefined_in: int = 0,
+    worlds: int = 0,
+    replications: Any = None,
 ) -> str:
     """A finding's verdict across the plausible worlds, as the robustness report, its terminal summary
     and the explorer say it (``robustness.csv``: ``holds``, ``finding``, ``finding_share``, and
-    ``worlds_undefined`` of ``worlds``: a measure no world gives a value has no verdict)."""
+    ``worlds_undefined`` of ``worlds``: a measure no world gives a value has no verdict). An
+    "indistinguishable" that holds says, with the ``replications`` of a world, what it can mean."""
     if worlds and undefined_in >= worlds:
         return tr.gettext("not measured: no world gives it a value")
     word = tr.gettext(OUTCOMES.get(finding, finding))
     pct = tr.number(100 * float(share))
     if holds:
-        return tr.gettext("holds: {finding} in {share}% of worlds", finding=word, share=pct)
+        said = tr.gettext("holds: {finding} in {share}% of worlds", finding=word, share=pct)
+        clause = small_at_most(finding, replications, tr)
+        return f"{said}; {clause}" if clause else said
     return tr.gettext("depends: {finding} in only {share}% of worlds", finding=word, share=pct)
 
 
@@ -277,15 +286,14 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
     worlds = int(row["worlds"])
     pct = tr.number(100 * float(share)) if not undefined(share) else DASH
     if not undefined(share) and float(share) >= float(row.get("holds_at", 0.9)):
-        return {
-            "holds": True,
-            "text": tr.ngettext(
-                "Holds across the plausible worlds: the same outcome in {share}% of {n} world.",
-                "Holds across the plausible worlds: the same outcome in {share}% of {n} worlds.",
-                worlds,
-                share=pct,
-            ),
-        }
+        said = tr.ngettext(
+            "Holds across the plausible worlds: the same outcome in {share}% of {n} world.",
+            "Holds across the plausible worlds: the same outcome in {share}% of {n} worlds.",
+            worlds,
+            share=pct,
+        )
+        clause = small_at_most(found, row.get("replications"), tr)
+        return {"holds": True, "text": f"{said} {clause[0].upper()}{clause[1:]}." if clause else said}
     deciding = row.get("deciding_assumptions")
     if isinstance(deciding, str) and deciding:
         why = tr.gettext("it is decided by {assumptions}", assumptions=deciding)
@@ -312,6 +320,20 @@ def robustness_note(row: Any, found: str, tr: Translator) -> dict[str, Any]:
         )
         + same_side(row, tr),
     }
+
+
+def small_at_most(finding: str, replications: Any, tr: Translator) -> str:
+    """What an "indistinguishable" verdict can mean with a world's ``replications`` (too few to tell
+    a small effect from the noise); "" for another verdict, or where they are not known."""
+    if finding != "unclear" or undefined(replications):
+        return ""
+    return tr.ngettext(
+        "with {n} replication a world, this says that no effect is large beside the noise, not that "
+        "there is none",
+        "with {n} replications a world, this says that no effect is large beside the noise, not "
+        "that there is none",
+        int(replications),
+    )
 
 
 def same_side(row: Any, tr: Translator) -> str:

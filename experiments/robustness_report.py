@@ -198,7 +198,7 @@ def render(
                 "unit": tr.unit(meta, diff=True, after=median),
                 "holds": bool(r.holds),
                 "verdict": robustness_verdict(
-                    r.holds, r.finding, r.finding_share, tr, r.worlds_undefined, r.worlds
+                    r.holds, r.finding, r.finding_share, tr, r.worlds_undefined, r.worlds, r.replications
                 ),
                 "deciding": r.deciding_assumptions,
                 "top": r.top_assumption if r.top_beyond_chance else "",
@@ -261,7 +261,9 @@ def summary(
     for m in dict.fromkeys(robust["metric"]):
         lines += ["", tr.label(described.describe(m))]
         for r in robust[robust["metric"] == m].itertuples(index=False):
-            said = robustness_verdict(r.holds, r.finding, r.finding_share, tr, r.worlds_undefined, r.worlds)
+            said = robustness_verdict(
+                r.holds, r.finding, r.finding_share, tr, r.worlds_undefined, r.worlds, r.replications
+            )
             line = f"  {labels.get(r.scenario, r.scenario)}: {said}"
             if isinstance(r.deciding_assumptions, str) and r.deciding_assumptions:
                 line += "; " + tr.gettext("decided by {assumptions}", assumptions=r.deciding_assumptions)

@@ -461,6 +461,38 @@ def test_a_measure_no_world_gives_a_value_holds_nowhere_and_is_said_not_measured
     )
 
 
+def test_an_indistinguishable_finding_that_holds_says_what_a_worlds_replications_can_tell(
+    robust_runs: dict[str, Path],
+) -> None:
+    """A "holds: indistinguishable in 100% of worlds" from worlds of two or three replications read
+    as a robust absence of effect: it is said with what those replications can tell; a direction
+    that holds is said as before."""
+    from experiments.catalog import Catalog
+    from experiments.i18n import translator
+    from experiments.report import robustness_note, robustness_verdict
+    from experiments.robustness_report import summary
+    from sim.citizens.responsiveness import METRICS
+    from sim.metrics import ENGINE
+
+    en, ru = translator("en"), translator("ru")
+    caveat = "with 3 replications a world, this says that no effect is large beside the noise"
+    unclear = robustness_verdict(True, "unclear", 1.0, en, 0, 16, 3)
+    assert unclear.startswith("holds: indistinguishable in 100% of worlds; ") and caveat in unclear
+    assert robustness_verdict(True, "higher", 1.0, en, 0, 16, 3) == "holds: higher in 100% of worlds"
+    assert "при 1 повторении в мире" in robustness_verdict(True, "unclear", 0.95, ru, 0, 16, 1)
+    assert caveat not in robustness_verdict(False, "unclear", 0.5, en, 0, 16, 3)
+    row = {"worlds": 16, "share_unclear": 1.0, "holds_at": 0.9, "replications": 3}
+    sentence = f"{caveat[0].upper()}{caveat[1:]}, not that there is none."
+    assert robustness_note(row, "unclear", en)["text"].endswith(f"of 16 worlds. {sentence}")
+    table = pd.read_csv(robust_runs["serial"] / "robustness.csv")
+    held = table[table["holds"] & (table["finding"] == "unclear")]
+    assert len(held)  # the runs have such a finding
+    n = int(table["replications"].iloc[0])
+    said = summary(table, {}, Catalog({**ENGINE, **METRICS}), "T", en)
+    word = "replication" if n == 1 else "replications"
+    assert said.count(f"with {n} {word} a world, this says that no effect") == len(held)
+
+
 def test_seeded_runs_reproduce_byte_for_byte_serial_and_pooled(robust_runs: dict[str, Path]) -> None:
     a, b = (snapshot(robust_runs[k]) for k in ("serial", "pool"))
     for name in ("robustness.csv", "effects.csv", "worlds.csv", "assumptions.csv"):

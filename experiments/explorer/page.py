@@ -154,7 +154,7 @@ def robustness_table(
             down: tr.number(100 * r[f"share_{last}"]),
             _("verdict"): robustness_verdict(
                 r["holds"], r["finding"], r["finding_share"], tr,
-                int(r.get("worlds_undefined") or 0), int(r.get("worlds") or 0),
+                int(r.get("worlds_undefined") or 0), int(r.get("worlds") or 0), r.get("replications"),
             ),
             _("deciding assumptions"): deciding if isinstance(deciding, str) and deciding else "–",
         })  # fmt: skip
