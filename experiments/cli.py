@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from experiments.pool import one_blas_thread, start_ahead, stop_ahead
+from experiments.pool import no_current_folder, one_blas_thread, start_ahead, stop_ahead
 
 if TYPE_CHECKING:
     from experiments.preflight import Pool
@@ -39,6 +39,7 @@ def main() -> None:
     # Replications fill the cores; numpy's BLAS threads would only compete. Set before numpy is
     # imported (below), the limit needs no threadpoolctl.
     one_blas_thread()
+    no_current_folder()
     from experiments.composition import libyaml
     from experiments.config_files import confined
 
@@ -150,6 +151,7 @@ def report_main(argv: list[str] | None = None) -> None:
 
     one_line_usage(parser)  # a refused argument is one line, as every refusal
     args = parser.parse_args(argv)
+    no_current_folder()  # the processes that draw the figures
     from experiments.comparison import finish
 
     try:

@@ -349,8 +349,14 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     if code == EXIT_PIPE:  # no one reads on: say nothing, and write nothing more at exit either
         reader_left()
     else:
-        print(f"parltwin: error: {message}", file=sys.stderr)
+        print(f"parltwin: error: {printable(message)}", file=sys.stderr)
     sys.exit(code)
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\n``, ``\\x1b``): a name given
+    (a file's, a folder's) keeps the refusal on one line and cannot drive the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def one_line_usage(parser: argparse.ArgumentParser) -> None:

@@ -83,6 +83,14 @@ def one_blas_thread() -> None:
         _capped.append(threadpool_limits(limits=1))  # kept: the limit holds for the process's life
 
 
+def no_current_folder() -> None:
+    """The processes this one starts (the workers' server, a launcher's jobs, a Dask cluster's
+    workers) do not look for modules first in the folder they start from, where a folder named
+    ``multiprocessing`` or ``hydra_plugins`` would run in them instead of the libraries' code
+    (``PYTHONSAFEPATH``: a child started with ``python -c`` or ``-m`` puts that folder first)."""
+    os.environ["PYTHONSAFEPATH"] = "1"
+
+
 def _worker_start() -> None:
     """A local worker: Ctrl-C is the parent's to handle (it terminates the pool), one BLAS thread."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)

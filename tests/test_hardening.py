@@ -2283,3 +2283,46 @@ def test_a_job_folder_damaged_after_its_checks_is_refused_not_a_traceback(tmp_pa
     (tmp_path / "scenario.json").write_text("[]")  # no name to look up: was an AttributeError
     with pytest.raises(InputError, match="not a job's manifest \\(not a JSON object\\)"):
         scenario_of(tmp_path)
+
+
+def test_a_folder_named_as_a_library_in_the_working_folder_runs_in_no_process_the_command_starts(
+    tmp_path: Path,
+) -> None:
+    """The workers' server starts with ``python -c``, which looks for modules first in the folder it
+    starts from: a ``multiprocessing`` folder there ran in it (and a ``hydra_plugins`` one in a
+    launcher's jobs, started with ``python -m``)."""
+    planted = tmp_path / "multiprocessing"
+    planted.mkdir()
+    (planted / "__init__.py").write_text("open(__file__ + '.RAN', 'w').close()\nraise ImportError\n")
+    args = ["experiment=compare", "experiment.replications=4", "experiment.workers=2", "years=0.3"]
+    done = run_cli(*args, "quiet=true", "hydra.run.dir=out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (planted / "__init__.py.RAN").exists()
+    assert len(list((tmp_path / "out" / "replications").glob("*.json"))) == 4
+
+
+@pytest.mark.parametrize("name", ["no\nsuch", "red\x1b[31mfolder"])
+def test_a_refusal_writes_the_control_characters_of_a_name_as_escapes(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A config folder's name with a line break made the refusal two lines; one with an escape
+    sequence drove the terminal."""
+    line = refused(["-cd", str(tmp_path / name), *SHORT], tmp_path, monkeypatch, capsys)
+    assert "\x1b" not in line and repr(name)[1:-1] in line
+
+
+@pytest.mark.parametrize("given", [["--port", "abc"], ["--bogus"]])
+def test_the_apps_refusal_of_an_argument_is_one_line(
+    given: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse printed its usage before the refusal: two lines."""
+    import sys
+
+    from experiments.explorer import serve
+
+    monkeypatch.setattr(sys, "argv", ["parltwin-app", *given])
+    with pytest.raises(SystemExit) as ended:
+        serve.main()
+    err = capsys.readouterr().err
+    assert ended.value.code == EXIT_BAD_INPUT and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("parltwin-app: error: ") and given[0] in err

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 PAGE = Path(__file__).with_name("page.py")
 #: Debian's Chromium, which Playwright drives to open the served page (the benchmark's served case,
@@ -123,8 +124,14 @@ def main() -> None:
     import os
 
     from experiments.explorer.scenario import POOL_FROM, WORKERS, workers
+    from experiments.pool import no_current_folder
 
     parser = argparse.ArgumentParser(prog="parltwin-app", description=main.__doc__)
+
+    def refuse(message: str) -> NoReturn:  # one line, as every refusal (argparse prints its usage)
+        parser.exit(2, f"parltwin-app: error: {message}\n")
+
+    parser.error = refuse  # type: ignore[method-assign]
     parser.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
     parser.add_argument(
         "--workers",
@@ -145,6 +152,7 @@ def main() -> None:
         workers()
     except ValueError as e:
         parser.exit(2, f"parltwin-app: error: {e}\n")
+    no_current_folder()  # the workers' server the page starts
     from streamlit.web import cli
 
     threading.Thread(target=prepare, name="parltwin-prepare", daemon=True).start()
