@@ -137,6 +137,17 @@ def _wrong_type(msg: str) -> tuple[str, str] | None:
     return (value, _KINDS[kind]) if kind in _KINDS else None
 
 
+#: The schema's types, as OmegaConf names them where a required setting is given null.
+_REQUIRED = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a text"}
+
+
+def _null_for(msg: str) -> str | None:
+    """What a setting that may not be null allows, from OmegaConf's words for a null given to it
+    ("Incompatible value 'None' for field of type 'int'")."""
+    head, sep, rest = msg.partition("Incompatible value 'None' for field of type '")
+    return _REQUIRED.get(rest.split("'", 1)[0]) if sep and not head else None
+
+
 #: OmegaConf's words for an override whose mapping meets a preset's list, or whose list meets a mapping.
 _KIND_CHANGE = ("Cannot merge DictConfig with ListConfig", "Cannot merge ListConfig with DictConfig")
 #: OmegaConf's words for a value whose type is not the schema's mapping there: on the command line,
@@ -230,6 +241,8 @@ def one_line(exc: BaseException) -> str:
         typed = _wrong_type(msg)
         if key and typed:  # as our own checks say it: the field, its value, what is allowed
             return f"{key}={typed[0]!r} is not allowed: {typed[1]}"
+        if key and msg.startswith("field '") and msg.endswith("' is not Optional"):  # key=null
+            return f"{key}=null is not allowed: a value (this setting is never null)"
         if key and msg.endswith("does not support deletion"):  # '~key' of a field of the schema
             msg += f" (a field of the schema is set, not removed: '{key}=...')"
         if key and (shape := wrong_shape(str(key), msg, sys.argv[1:])):
@@ -240,8 +253,11 @@ def one_line(exc: BaseException) -> str:
     ctx = exc.__context__  # a preset's value: Hydra names the preset, OmegaConf the key
     if isinstance(ctx, OmegaConfBaseException) and getattr(ctx, "full_key", None) is not None:
         msg = (getattr(ctx, "msg", None) or str(ctx)).strip().splitlines()[0]
+        preset = str(exc).partition("In '")[2].partition("'")[0]
+        if kind := _null_for(msg):  # a setting the schema requires, made null by a preset
+            said = f"{ctx.full_key}=null is not allowed: {kind} (a preset must state it)"
+            return f"{preset}: {said}" if preset else said
         if shape := wrong_shape(str(ctx.full_key), msg, []):
-            preset = str(exc).partition("In '")[2].partition("'")[0]
             return f"{preset}: {shape}" if preset else shape
     text = _flat(str(exc))
     return missing_preset_hint(text.split(" Config search path:")[0], sys.argv[1:])

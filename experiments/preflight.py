@@ -196,6 +196,13 @@ class Composer:
             cfg = compose(CONFIG_NAME, overrides=given + self.search, return_hydra_config=True)
         except AssertionError:  # OmegaConf's, for a value set inside a setting that is null
             raise _inside_null(given, lambda o: compose(CONFIG_NAME, o + self.search)) from None
+        except KeyError as e:  # Hydra copies each of hydra.job.env_copy from the environment
+            (name,) = e.args
+            if not isinstance(name, str) or name in os.environ:
+                raise
+            raise ConfigError(
+                "hydra.job.env_copy", name, "names of variables set in this environment"
+            ) from None
         except ValueError as e:  # a preset group given null or a number (parliament=null)
             if not str(e).startswith("Config group override must be"):
                 raise
@@ -769,17 +776,28 @@ def check_job_folders(sweep: Path, jobs: list[Job]) -> None:
 def check_scheduler(address: str, timeout: float = 10.0) -> None:
     """A Dask scheduler answers at ``address``, before anything is written (a client would wait
     30 s for it during the run, then fail half-way; something else listening there can answer
-    anything): a connection, then Dask's handshake."""
+    anything): a connection, then Dask's handshake, read without unpickling anything (a scheduler's
+    handshake holds plain values; one that sends a pickle is refused, its code not run)."""
     import asyncio
     import socket
+    from types import SimpleNamespace
 
     from distributed.comm import connect
+    from distributed.protocol import core
+    from distributed.protocol.serialize import Serialized
+
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise ValueError("its handshake holds a pickled value, which a scheduler's does not")
 
     async def handshake() -> None:
-        comm = await connect(address, timeout=timeout)
+        comm = await connect(address, timeout=timeout, deserialize=False)
         await comm.close()
+        if any(isinstance(v, Serialized) for v in comm.remote_info.values()):
+            refuse()
 
     host, port = scheduler_at(address) or ("", 0)
+    unpickle = core.pickle
+    core.pickle = SimpleNamespace(loads=refuse, dumps=unpickle.dumps)  # type: ignore[assignment]
     try:
         socket.create_connection((host, port), timeout=timeout).close()  # refused: at once
         asyncio.run(handshake())
@@ -788,6 +806,8 @@ def check_scheduler(address: str, timeout: float = 10.0) -> None:
         raise ConfigError(
             "experiment.scheduler", address, f"the address of a running Dask scheduler ({why})"
         ) from None
+    finally:
+        core.pickle = unpickle
 
 
 def check_launcher_here(cfg: DictConfig) -> None:

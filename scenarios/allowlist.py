@@ -416,7 +416,7 @@ def _check_launcher(cfg: dict[str, Any]) -> None:
     # submitit writes the other fields into the job's script as ``#SBATCH --key='value'``: a line
     # break in a value, or a key of its own, would start a shell line of the config's
     for path, value in _items(launcher, ("hydra", "launcher")):
-        if isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 for c in value):
+        if isinstance(value, str) and _control(value):
             raise ConfigError(_dotted(path), value, "a value on one line, without control characters")
     extra = launcher.get("additional_parameters") or {}
     for key in extra if isinstance(extra, dict) else ():
@@ -426,6 +426,65 @@ def _check_launcher(cfg: dict[str, Any]) -> None:
                 extra[key],
                 f"one of the scheduling options {', '.join(sorted(SBATCH_EXTRA))}",
             )
+
+
+def _control(value: str) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 for c in value)
+
+
+#: Hydra's settings that name a job or a folder: a job's name and the sweep's folder are written into
+#: a SLURM job's script (``#SBATCH --job-name``, ``--error``).
+NAMED = (
+    ("hydra", "job", "name"),
+    ("hydra", "run", "dir"),
+    ("hydra", "sweep", "dir"),
+    ("hydra", "sweep", "subdir"),
+)
+
+
+def _check_hydra_text(cfg: dict[str, Any]) -> None:
+    """No job's name or folder holds a control character: in a SLURM job's script a line break
+    starts a shell line of the config's."""
+    hydra = cfg.get("hydra") or {}
+    for path in NAMED:
+        value = _at(hydra, path[1:])
+        if isinstance(value, str) and _control(value):
+            raise ConfigError(_dotted(path), value, "a value on one line, without control characters")
+
+
+def _at(node: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` under plain ``node`` (None: none there)."""
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+#: Hydra's settings of a run's and a sweep's folders (``hydra.run``, ``hydra.sweep``), and what each
+#: may hold: its folder (and a sweep's jobs' subfolders). Not a ``mode``, which Hydra's submitit
+#: launcher gives the sweep's folder (``chmod``): one writable by anyone let another user replace
+#: the pickles the command reads back.
+FOLDERS = {"run": ("dir",), "sweep": ("dir", "subdir")}
+
+
+def _check_folders(cfg: dict[str, Any]) -> None:
+    hydra = cfg.get("hydra") or {}
+    for node, keys in FOLDERS.items():
+        given = hydra.get(node) or {}
+        for key in given if isinstance(given, dict) else ():
+            if key not in keys:
+                raise ConfigError(
+                    f"hydra.{node}.{key}", given[key], f"none: hydra.{node} takes {' and '.join(keys)}"
+                )
+    verbose = hydra.get("verbose")
+    names = verbose if isinstance(verbose, list) else [verbose]
+    if not (
+        verbose is None
+        or isinstance(verbose, bool)
+        or all(isinstance(n, str) and _NAME.fullmatch(n) for n in names)
+    ):
+        raise ConfigError(
+            "hydra.verbose", verbose, "true, false, or the names of loggers to show at DEBUG level"
+        )
 
 
 def _check_sweep(cfg: dict[str, Any]) -> None:
@@ -463,6 +522,10 @@ def _check_env(cfg: dict[str, Any]) -> None:
             "null or a hidden folder name inside the run's folder ('.' then letters, digits, '.', '_', '-'; "
             "e.g. .hydra), apart from the run's own files",
         )
+    copied = job.get("env_copy") or []
+    for name in copied if isinstance(copied, list) else [copied]:
+        if not (isinstance(name, str) and ENV_NAMES.fullmatch(name)):
+            raise ConfigError("hydra.job.env_copy", name, "only thread counts (names ending in _NUM_THREADS)")
     env = job.get("env_set") or {}
     for name, value in env.items() if isinstance(env, dict) else ():
         if not ENV_NAMES.fullmatch(str(name)):
@@ -547,6 +610,8 @@ def check_instantiable(node: Any, prefix: str = "") -> None:
         if path in LOGGING:
             _check_logging(path, value)
     if not base and isinstance(data, dict):
+        _check_hydra_text(data)
+        _check_folders(data)
         _check_env(data)
         _check_launcher(data)
         _check_sweep(data)

@@ -20,10 +20,11 @@ class ConfigError(ValueError):
 
 def shown(value: Any) -> str:
     """``value`` as the user most likely wrote it: a whole number that the schema made a float
-    (``years=0`` is read as 0.0) without its ``.0``, anything else as its ``repr``."""
+    (``years=0`` is read as 0.0) without its ``.0``, nothing as ``null``, anything else as its
+    ``repr``."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return str(int(value))
-    return repr(value)
+    return "null" if value is None else repr(value)
 
 
 class CostError(ConfigError):

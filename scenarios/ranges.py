@@ -77,10 +77,10 @@ def check_ranges(p: Any, prefix: str = "parliament") -> None:
         need(at, list(bounds), ok, "[low, high] with low <= high")
         if _unread_spread(p, path):
             continue  # an exponential or fixed duration's sd, which the model does not read
-        need(
-            at,
-            list(bounds),
+        need(  # named by the value's own path, which an override sets more often than its range
+            f"{prefix}.{path}",
+            value,
             bounds[0] <= value <= bounds[1],
-            f"a range that holds the preset's value {value} (a value set outside its plausible range "
-            f"needs the range widened too: '{prefix}.ranges={{{path}: [LOW, HIGH]}}')",
+            f"a value within its plausible range {list(bounds)} ({at}); to run one outside it, widen "
+            f"the range in the same command: '{prefix}.ranges={{{path}: [LOW, HIGH]}}'",
         )

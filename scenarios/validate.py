@@ -310,12 +310,23 @@ def check_parliament(p: ParliamentConf, prefix: str = "parliament", removed: Col
                 if name in p.stages
                 else f"{prefix}.stages.{_origin(name, p)}.between"
             )
-            gone = sorted(r.rsplit(".", 1)[-1] for r in removed if r.startswith(f"{prefix}.committees."))
-            but = f"; {', '.join(gone)} removed" if gone else ""
+            gone = sorted(r for r in removed if r.startswith(f"{prefix}.committees."))
+            if missing and gone:  # the removal the user made is what the line names
+                other = next((n for n, c in p.committees.items() if c.chamber == s.chamber), "NAME")
+                topics = ", ".join(missing)
+                raise ConfigError(
+                    gone[0],
+                    None,
+                    f"a removal that leaves committees of {s.chamber} covering every topic ({topics} "
+                    f"left to none): give {'them' if len(missing) > 1 else 'it'} to another committee "
+                    f"as well, e.g. '{prefix}.committees.{other}.topics=[...,{topics}]'",
+                )
+            if missing:  # a committee deleted with ~ leaves its ranges: their line says to use null
+                check_ranges(p, prefix)
             need(
                 at,
                 True,
                 not missing,
-                f"committees of {s.chamber} covering every topic (missing: {', '.join(missing)}{but})",
+                f"committees of {s.chamber} covering every topic (missing: {', '.join(missing)})",
             )
     check_ranges(p, prefix)  # after the structure: a range of a removed committee names it second

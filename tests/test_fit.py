@@ -267,7 +267,7 @@ def test_fit_settings_need_records_and_sane_options(tmp_path: Path) -> None:
     from tests.conftest import compose_config
 
     conf = validate(compose_config(["~citizens", "~channels"]))
-    with pytest.raises(ConfigError, match="data=None"):
+    with pytest.raises(ConfigError, match="data=null"):
         settings(compose_config(["experiment=fit"]), conf)
     conf.data = str(tmp_path / "r.csv")
     for override, match in (

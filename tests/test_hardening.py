@@ -2326,3 +2326,69 @@ def test_the_apps_refusal_of_an_argument_is_one_line(
     err = capsys.readouterr().err
     assert ended.value.code == EXIT_BAD_INPUT and len(err.strip().splitlines()) == 1, err
     assert err.startswith("parltwin-app: error: ") and given[0] in err
+
+
+@pytest.mark.parametrize(
+    ("preset", "field"),
+    [  # written into a SLURM job's script: #SBATCH --job-name='...', --error=<sweep folder>/...
+        ('hydra:\n  job:\n    name: "parltwin\\ntouch RAN #"\n', "hydra.job.name"),
+        ('hydra:\n  sweep:\n    dir: "sweep\\ntouch RAN #"\n', "hydra.sweep.dir"),
+        ('hydra:\n  run:\n    dir: "run\\rtouch RAN"\n', "hydra.run.dir"),
+    ],
+)
+def test_a_jobs_name_or_folder_on_more_than_one_line_is_refused(
+    preset: str,
+    field: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``name: ${hydra.job.name}`` and ``${hydra.sweep.dir}/...`` are the submitit launcher's own
+    interpolations: the launcher's values were checked for line breaks, what they name was not, and
+    a shared preset's job name started a shell line in the job's script."""
+    mine = tmp_path / "mine"
+    _preset(
+        mine, "experiment", "cluster", "# @package _global_\ndefaults:\n  - compare\n  - _self_\n" + preset
+    )
+    line = refused(["-cd", str(mine), "experiment=cluster", *SHORT], tmp_path, monkeypatch, capsys)
+    assert line.startswith(f"parltwin: error: {field}=") and "without control characters" in line
+
+
+@pytest.mark.parametrize(
+    ("given", "allowed"),
+    [
+        ("+hydra.sweep.mode=777", "none: hydra.sweep takes dir and subdir"),  # submitit chmods the folder
+        ("+hydra.sweep.mode=abc", "none: hydra.sweep takes dir and subdir"),  # a traceback
+        ("+hydra.run.mode=777", "none: hydra.run takes dir"),
+        ("hydra.verbose=5", "true, false, or the names of loggers"),  # Hydra's assertion, after the checks
+        ("hydra.job.env_copy=[NOPE_PARLTWIN]", "names of variables set in this environment"),  # a KeyError
+        ("hydra.job.env_copy=[PATH]", "only thread counts"),
+    ],
+)
+def test_hydras_settings_of_folders_logging_and_environment_are_checked_first(
+    given: str,
+    allowed: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    line = refused([given, *SHORT], tmp_path, monkeypatch, capsys)
+    assert f"{given.lstrip('+').split('=')[0]}=" in line and allowed in line
+
+
+def test_a_required_setting_made_null_is_refused_in_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A preset's null for a number the schema requires gave OmegaConf's words (its reference and
+    object types); on the command line, "field ... is not Optional"."""
+    text = "defaults: [kz_bicameral_2023, _self_]\nname: mine\nchambers:\n  senate:\n    seats: null\n"
+    _preset(tmp_path / "mine", "parliament", "mine", text)
+    line = refused(["-cd", "mine", "parliament=mine", *SHORT], tmp_path, monkeypatch, capsys)
+    assert line == (
+        "parltwin: error: parliament/mine: parliament.chambers.senate.seats=null is not allowed: an integer "
+        "(a preset must state it)"
+    )
+    line = refused(["parliament.chambers.senate.seats=null", *SHORT], tmp_path, monkeypatch, capsys)
+    assert line.endswith(
+        "parliament.chambers.senate.seats=null is not allowed: a value (this setting is never null)"
+    )

@@ -563,3 +563,57 @@ def test_a_dask_worker_whose_blas_runs_another_kernel_refuses_its_task(
     pool.blas_as_set.cache_clear()
     assert pool._call(abs, -1) == 1
     pool.blas_as_set.cache_clear()  # the next test's process answer is its own
+
+
+#: A listener that answers Dask's handshake with a value that runs code when unpickled: the check of
+#: a scheduler's address read it as a scheduler's, and ran it.
+PICKLING_LISTENER = """
+import asyncio, sys
+from distributed.comm import listen
+from distributed.comm.core import Comm
+from distributed.protocol.serialize import Serialize, ToPickle
+
+class Ran:
+    def __reduce__(self):
+        return (open, (sys.argv[1], "w"))
+
+own = Comm.handshake_info
+def handshake_info(self):
+    return {**own(self), "x": (Serialize if sys.argv[2] == "serialize" else ToPickle)(Ran())}
+Comm.handshake_info = handshake_info
+
+async def handle(comm):
+    try:
+        await comm.read()
+    except Exception:
+        pass
+
+async def main():
+    listener = listen(f"tcp://127.0.0.1:{sys.argv[3]}", handle)
+    await listener.start()
+    print("listening", flush=True)
+    await asyncio.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("wrapped", ["serialize", "to_pickle"])
+def test_the_check_of_a_schedulers_address_unpickles_nothing_it_is_sent(wrapped: str, tmp_path: Path) -> None:
+    from experiments import preflight
+    from experiments.explorer.serve import free_port
+    from scenarios import ConfigError
+
+    port, ran = free_port(), tmp_path / "RAN"
+    listener = subprocess.Popen(
+        [sys.executable, "-c", PICKLING_LISTENER, str(ran), wrapped, str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert listener.stdout is not None and listener.stdout.readline().strip() == "listening"
+        with pytest.raises(ConfigError, match="holds a pickled value"):
+            preflight.check_scheduler(f"tcp://127.0.0.1:{port}")
+    finally:
+        listener.kill()
+        listener.wait()
+    assert not ran.exists()

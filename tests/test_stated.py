@@ -249,9 +249,10 @@ def test_a_stage_that_needs_a_removed_committee_is_refused_naming_it(
     line = refused(
         ["--config-dir", "mine", "parliament=cut", *SHORT, "hydra.run.dir=run"], tmp_path, monkeypatch, capsys
     )
-    assert line == (
-        "parltwin: error: parliament.stages.committee.committee=True is not allowed: committees of mazhilis "
-        "covering every topic (missing: budget; finance removed)"
+    assert line == (  # named by the removal made, not by a stage the user never set
+        "parltwin: error: parliament.committees.finance=null is not allowed: a removal that leaves "
+        "committees of mazhilis covering every topic (budget left to none): give it to another committee "
+        "as well, e.g. 'parliament.committees.legislation.topics=[...,budget]'"
     )
 
 
@@ -268,13 +269,11 @@ def test_a_transition_to_a_removed_stage_says_it_was_removed(tmp_path: Path) -> 
     assert str(err.value).endswith("(parliament.stages.signature was removed: null)")
 
 
-def test_hydras_deletion_leaves_the_ranges_and_says_to_use_null() -> None:
+@pytest.mark.parametrize("topics", [["parliament.committees.economy.topics=[economy,budget]"], []])
+def test_hydras_deletion_leaves_the_ranges_and_says_to_use_null(topics: list[str]) -> None:
+    """Without the topic given to another committee, the line named a stage's committee instead."""
     with pytest.raises(ConfigError) as err:
-        validate(
-            compose_config(
-                ["~parliament.committees.finance", "parliament.committees.economy.topics=[economy,budget]"]
-            )
-        )
+        validate(compose_config(["~parliament.committees.finance", *topics]))
     assert err.value.field == "parliament.ranges.committees.finance.capacity"
     assert "'parliament.committees.finance=null'" in str(err.value)
 

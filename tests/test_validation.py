@@ -91,8 +91,9 @@ from tests.toy import toy_config
         ),
         (
             "parliament.ranges.vote_noise=[0.5, 0.9]",
-            "parliament.ranges.vote_noise",
-            "holds the preset's value 0.3",
+            "parliament.vote_noise",  # the value's own path, its range's in the line too
+            "parliament.vote_noise=0.3 is not allowed: a value within its plausible range [0.5, 0.9] "
+            "(parliament.ranges.vote_noise)",
         ),
         ("parliament.committee_rules.gatekeeping=1.5", "parliament.committee_rules.gatekeeping", "[0, 1]"),
         (
