@@ -264,20 +264,47 @@ def _command() -> str:
         return "parltwin experiment=fit data=..."
 
 
+#: What the replay's agreement is evidence of: the numbers were fitted to the same records.
+IN_SAMPLE = (
+    " These comparisons are in-sample: the durations and shares were fitted to these records, so "
+    "agreement is expected and weak evidence; records the fit did not use are the stronger test."
+)
+
+
 def verdict_text(tests: pd.DataFrame) -> str:
     tested = tests[tests["verdict"] != "not tested"]
     bad = tested[tested["verdict"] == "differs"]
     if not len(bad):
-        return (
+        said = (
             "The fitted preset's replay is consistent with the records in "
             f"{'its one comparison' if len(tested) == 1 else f'all {len(tested)} comparisons'} "
             "(no adjusted p-value below 0.05)."
         )
-    names = "; ".join(bad["comparison"])
+    else:
+        names = "; ".join(bad["comparison"])
+        said = (
+            f"The fitted preset's replay differs from the records in {len(bad)} of "
+            f"{counted(len(tested), 'comparison')} "
+            f"(adjusted p below 0.05): {names}. The other comparisons are consistent."
+        )
+    return said + IN_SAMPLE + _too_few_runs(tested)
+
+
+def _too_few_runs(tested: pd.DataFrame) -> str:
+    """What a Monte Carlo test over the replayed runs cannot find: with n runs, its smallest
+    two-sided p-value is 2 / (n + 1), at least 0.05 below 39 runs."""
+    carlo = tested[tested["test"].astype(str).str.startswith("Monte Carlo")]
+    if not len(carlo):
+        return ""
+    n = int(carlo["n_replay"].min())
+    least = 2 / (n + 1)
+    if least < 0.05:
+        return ""
+    names = "; ".join(carlo["comparison"])
     return (
-        f"The fitted preset's replay differs from the records in {len(bad)} of "
-        f"{counted(len(tested), 'comparison')} "
-        f"(adjusted p below 0.05): {names}. The other comparisons are consistent."
+        f" With {counted(n, 'replayed run')}, a count compared by Monte Carlo ({names}) cannot differ: "
+        f"its smallest p-value is {least:.3f} (39 runs or more, experiment.replications, let it go "
+        "below 0.05)."
     )
 
 

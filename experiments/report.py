@@ -659,6 +659,14 @@ ANSWERED = N_(
     "from a demand to its law are fewer than a law's own days in Parliament (docs/odd.md, section 4)."
 )
 
+#: What the medians from a demand to its bill or law count, said wherever one is reported (message id).
+MEDIAN_ANSWERED = N_(
+    "The median days from a demand to a bill or a law count only the demands one answered (in the main "
+    "job about seven in ten got a bill and two in five a law): the others, still waiting at the end, "
+    "are left out, so a scenario that answers more demands, more slowly, can show a longer median, and "
+    "a shorter run shows a longer one."
+)
+
 #: What a rate a year counts, said wherever one is reported (message id).
 RATES = N_(
     "A rate a year (laws, bills) counts the whole run, its first year too, in which the model fills a "
@@ -713,7 +721,8 @@ def short_run_note(years: float, main_years: float, tr: Translator) -> str:
 
 
 def counted_notes(metrics: Sequence[str], tr: Translator) -> str:
-    """What the key numbers among ``metrics`` count (:data:`STAY`, :data:`ANSWERED`, :data:`RATES`),
+    """What the key numbers among ``metrics`` count (:data:`STAY`, :data:`ANSWERED`,
+    :data:`MEDIAN_ANSWERED`, :data:`RATES`),
     said wherever they are reported: the report's and the explorer's readers would otherwise take a
     longer mean stay for slower laws, the share answered for the channels' work, or the laws a year
     for a full parliament's."""
@@ -722,6 +731,10 @@ def counted_notes(metrics: Sequence[str], tr: Translator) -> str:
         for text, shown in (
             (STAY, "mean_time_in_system_days" in metrics),
             (ANSWERED, any(str(m).startswith(("demands_answered", "demand_to_law")) for m in metrics)),
+            (
+                MEDIAN_ANSWERED,
+                any(m in ("demand_to_law_median_days", "demand_to_bill_median_days") for m in metrics),
+            ),
             (RATES, any(str(m).endswith("_per_year") for m in metrics)),
         )
         if shown

@@ -75,7 +75,7 @@ def test_a_long_job_shows_periodic_progress_when_no_one_watches_a_terminal() -> 
         (["experiment=calibrate", "experiment.replications=2", "experiment.start_points=2",
           "experiment.max_evals=2"], "calibrate"),
         (["experiment=sensitivity", "experiment.replications=1", "experiment.trajectories=2",
-          "experiment.years=0.5"], "sensitivity"),
+          "experiment.years=0.5", "experiment.warmup=0.2"], "sensitivity"),
         (["experiment=pluchino2011", "experiment.N=60", "experiment.legislatures=12", "experiment.acts=50",
           "experiment.step=20", "experiment.workers=1"], "pluchino2011"),
     ],

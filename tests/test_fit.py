@@ -374,6 +374,8 @@ def test_the_fit_runner_writes_a_preset_and_a_report_with_the_replay(tmp_path: P
     assert {"comparison", "test", "p_value", "p_holm", "verdict"} <= set(tests.columns)
     assert "lead time, introduction to law" in set(tests["comparison"])
     assert set(tests["verdict"]) <= {"consistent", "differs", "not tested"}
+    # three replayed runs: the count of laws cannot differ, and the report says so, and in-sample
+    assert "smallest p-value is 0.500" in html and "These comparisons are in-sample" in html
     table = pd.read_csv(out / "fit.csv")
     assert table.loc[table["path"].notna(), ["ci_low", "ci_high"]].notna().all().all()
 
@@ -472,3 +474,26 @@ def test_a_preset_fitted_with_exponential_durations_loads(
     assert "dist: exponential" in preset and "duration.sd:" not in preset
     folder = str(tmp_path / "run")
     plan(["--config-dir", folder, "parliament=kz_bicameral_2023_fitted", "~citizens", "~channels"])
+
+
+def test_the_replays_verdict_says_it_is_in_sample_and_what_too_few_runs_cannot_find() -> None:
+    """ "Consistent with the records in all N comparisons" was near certain: the numbers were fitted
+    to those records, and with 20 replayed runs the count of laws could not reach p < 0.05."""
+    import pandas as pd
+
+    from experiments.fit_report import verdict_text
+
+    def tests(runs: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "comparison": ["lead time, introduction to law", "laws enacted in the window"],
+                "test": ["Kolmogorov-Smirnov", "Monte Carlo (replayed runs)"],
+                "n_replay": [900, runs],
+                "verdict": ["consistent", "consistent"],
+            }
+        )
+
+    said = verdict_text(tests(20))
+    assert said.startswith("The fitted preset's replay is consistent with the records in all 2 comparisons")
+    assert "in-sample" in said and "With 20 replayed runs" in said and "smallest p-value is 0.095" in said
+    assert "in-sample" in verdict_text(tests(40)) and "smallest p-value" not in verdict_text(tests(40))

@@ -54,6 +54,7 @@ PRESETS: list[list[str]] = [
         "experiment.trajectories=2",
         "experiment.replications=1",
         "experiment.years=0.05",
+        "experiment.warmup=0",
     ],
     [
         "experiment=calibrate",

@@ -83,6 +83,7 @@ def tiny(method: str, *extra: str) -> list[str]:
         "experiment.outputs=[laws_per_year,bills_introduced_per_year]",
         "experiment.replications=1",
         "experiment.years=0.6",
+        "experiment.warmup=0.2",
         "experiment.trajectories=3",
         "experiment.samples=4",
         "quiet=true",
@@ -125,3 +126,28 @@ def test_sobols_intervals_are_the_same_for_the_same_seed_zero_too() -> None:
     first, second = (sensitivity.indices(spec, problem, x, y, 0) for _ in range(2))
     for key in ("S1_conf", "ST_conf"):
         assert np.array_equal(first[key], second[key])
+
+
+def test_throughput_is_measured_after_the_warm_up_so_speed_alone_does_not_read_as_throughput() -> None:
+    """Over whole 2-year runs, stages that take longer read as fewer laws a year: the parliament fills
+    more slowly in its first year. After the warm-up, the same change moves the laws a year far
+    less than over the whole run."""
+    conf = kz()
+    seeds = [1, 2]
+    whole, late = {}, {}
+    for factor in (0.6, 1.4):
+        runs = sensitivity.run_point(conf, {"work_time": factor}, seeds, 3.0)
+        whole[factor] = np.mean([r.summary["laws_per_year"] for r in runs])
+        late[factor] = np.mean([sensitivity.measured(r, 1.0, 3.0)["laws_per_year"] for r in runs])
+        for r in runs:  # the other outputs are the summary's
+            assert sensitivity.measured(r, 1.0, 3.0)["backlog_end"] == r.summary["backlog_end"]
+            assert sensitivity.measured(r, 0.0, 3.0) == r.summary
+    assert abs(late[0.6] - late[1.4]) < abs(whole[0.6] - whole[1.4]) / 2
+
+
+def test_a_warm_up_as_long_as_the_runs_is_refused() -> None:
+    cfg = compose_config(["experiment=sensitivity", "experiment.years=1", "experiment.warmup=1"])
+    with pytest.raises(
+        ConfigError, match=r"experiment\.warmup=1 is not allowed: a number of years from 0 to below"
+    ):
+        settings(cfg, kz())

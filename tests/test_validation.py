@@ -154,8 +154,12 @@ def test_review_without_deadline_is_refused() -> None:
 
 
 def test_a_committee_stage_needs_committees_for_every_topic() -> None:
-    with pytest.raises(ConfigError, match="missing: environment"):
-        validate(compose_config(["~parliament.committees.ecology"]))
+    with pytest.raises(
+        ConfigError, match=r"parliament\.committees\.ecology=null .*\(environment left to none\)"
+    ):
+        validate(compose_config(["parliament.committees.ecology=null"]))
+    with pytest.raises(ConfigError, match="missing: environment"):  # its topics taken away, not the committee
+        validate(compose_config(["parliament.committees.ecology.topics=[]"]))
 
 
 def test_a_target_anywhere_is_refused() -> None:
