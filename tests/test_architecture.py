@@ -157,6 +157,12 @@ def test_the_monthly_series_follows_the_docket() -> None:
     assert days.tolist() == month_starts("2026-09-01", 730.0).tolist()  # 1 Sep 2026 .. 1 Aug 2028
     assert len(days) == 24 and (laws[1:] >= laws[:-1]).all()
     assert laws[-1] <= res.summary["laws_per_year"] * 2
+    # the data dictionary names every measure the table holds, and only those (it named the citizens')
+    from sim.engine.model import MONTHLY
+
+    listed = MONTHLY[1].doc.split(": ", 1)[1].rstrip(")").split(", ")
+    digital = simulate(validate(compose_config(["years=0.3", "channels=kz_digital"])), 1).tables["monthly"]
+    assert sorted(set(m["measure"])) == sorted(set(digital["measure"])) == sorted(listed)
 
 
 def test_seeded_runs_reproduce_the_stored_digests() -> None:

@@ -41,7 +41,12 @@ if TYPE_CHECKING:
 #: The ``monthly`` table: one row per month and measure of the model's state.
 MONTHLY: Schema = (
     Column("day", "float", "first day of the month", "days from the calendar start"),
-    Column("measure", "str", "what is measured (see the reporters of ParliamentModel and the citizens)"),
+    Column(
+        "measure",
+        "str",
+        "what is measured (ParliamentModel's reporters: bills_in_system, laws_enacted, bills_rejected, "
+        "bills_lapsed, bills_waiting, agenda_items, committee_queue, committee_busy)",
+    ),
     Column("value", "float", "its value on that day"),
 )
 
