@@ -71,7 +71,7 @@ def run_job(cfg: DictConfig) -> dict[str, Any]:
             print(sectioned_table(result.summary, result.metrics, title, tr), flush=True)
         except BrokenPipeError as e:  # e.g. | head: the summary is written
             exit_for(e)
-        print(f"summary: {out / SUMMARY}", file=sys.stderr)
+    print(f"summary: {out / SUMMARY}", file=sys.stderr)  # quiet too, as an experiment says its report
     return result.summary
 
 

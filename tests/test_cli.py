@@ -165,3 +165,15 @@ def test_parltwin_report_says_which_folders_it_rebuilds(
     assert ended.value.code == EXIT_BAD_INPUT and len(err.strip().splitlines()) == 1, err
     assert "`parltwin experiment=compare` or `experiment=reform_comparison`" in err
     assert "writes its report as it ends" in err
+
+
+def test_a_quiet_single_run_still_says_where_its_summary_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``quiet=true`` printed nothing at all for a single run, while an experiment still says where
+    its report is: the table is left out, not the path."""
+    from tests.parltwin_cli import parltwin
+
+    ended = parltwin(["years=0.1", "quiet=true", "hydra.run.dir=run"], tmp_path, monkeypatch, capsys)
+    assert ended.code == 0 and ended.out == ""
+    assert ended.err.strip() == f"summary: {tmp_path / 'run' / 'summary.json'}"
