@@ -177,6 +177,12 @@ REFORM_BASELINE, *REFORMED = REFORM
 QUESTION_ONE = N_("How does {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
 QUESTION_MANY = N_("How do {scenarios} differ from {baseline} in speed, throughput and responsiveness?")
 QUESTION_ALONE = N_("How fast and how responsive is the parliament in {scenarios}?")
+#: The answer where one scenario ran: nothing is compared.
+ALONE = N_(
+    "One scenario ran, so nothing is compared: its numbers, each with its 95% interval over the "
+    "replications, are under Key numbers. To compare it, run it beside others: parltwin -m "
+    "experiment=compare +scenario=A,B."
+)
 #: The verdict on a difference whose own p-value is below the level but whose Holm-adjusted one is
 #: not: clear by itself, not among the measures compared together.
 ADJUSTED = N_("indistinguishable once adjusted for the other measures")
@@ -862,7 +868,7 @@ def render(
     return _ENV.get_template("report.html.j2").render(
         carried=tr.gettext(CARRIED),
         question=question(others, order, names, tr),
-        answer=answer(findings, robustness is not None, tr),
+        answer=answer(findings, robustness is not None, tr) or ([tr.gettext(ALONE)] if not others else []),
         robust=robustness is not None,
         robustness_dir=robustness_dir,
         important=important,

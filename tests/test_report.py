@@ -859,3 +859,18 @@ def test_the_medians_from_a_demand_to_its_law_are_said_to_count_only_the_demands
         bill = np.mean([(d["bill"] >= 0).mean() for d in runs])
         law = np.mean([(d["law"] >= 0).mean() for d in runs])
         assert 0.6 <= bill <= 0.8 and 0.35 <= law <= 0.5, (scenario, bill, law)  # seven in ten, two in five
+
+
+def test_a_report_of_one_scenario_says_that_nothing_is_compared() -> None:
+    """A comparison of one scenario had an empty answer and said its differences were measured
+    replication by replication: it read as a broken comparison."""
+    from experiments import report
+
+    s = _synthetic(("only", "other"))
+    only = s[s["scenario"] == "only"]
+    html = _rendered(comparison(only, ["laws_per_year"], "only"), ["laws_per_year"], ("only",), "en")
+    answer = html.split("The answer from these runs")[1].split("</p>")[0]
+    assert "One scenario ran, so nothing is compared" in answer
+    assert "replication by replication" not in html
+    two = _rendered(comparison(s, ["laws_per_year"], "only"), ["laws_per_year"], ("only", "other"), "en")
+    assert "replication by replication" in two and report.ALONE not in two
