@@ -21,17 +21,26 @@ import yaml
 
 from experiments import catalog
 from experiments.catalog import Catalog
-from experiments.compare_spec import KIND, compare_spec, main_job
+from experiments.compare_spec import KIND, CompareSpec, compare_spec, main_job
 from experiments.drawing import figures
 from experiments.figure import PLOTS, FigureData
-from experiments.files import read_json, write_figures, write_json, write_tables, write_text
+from experiments.files import (
+    MAX_JSON_BYTES,
+    as_text_cells,
+    read_json,
+    regular_file,
+    write_figures,
+    write_json,
+    write_tables,
+    write_text,
+)
 from experiments.i18n import check_lang, translator
 from experiments.labels import baseline_label, channels_chosen, like, scenario_labels
 from experiments.manifest import command_line, now
 from experiments.plotted import plotted
 from experiments.pool import side_processes
-from experiments.replicate import lead_times, load_records, record_path
-from experiments.run_folder import FIGURES, clear_cut_short, scenario_folders
+from experiments.replicate import SCENARIO, lead_times, load_records, record_path
+from experiments.run_folder import FIGURES, OUTPUTS, clear_cut_short, scenario_folders
 from experiments.stats import comparison, describe, metric_columns
 from experiments.table import render
 from scenarios.diff import differences
@@ -129,14 +138,23 @@ def sweep_command(run_dir: Path) -> str | None:
     from experiments.errors import InputError, long_integer
 
     path = Path(run_dir) / "multirun.yaml"
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return None
+    if path.is_symlink():  # read where the sweep wrote it, not where a link points
+        raise InputError(
+            f"{path}: not a sweep's multirun.yaml (a symbolic link, not a file of the sweep's own)"
+        )
+    why = regular_file(path, MAX_JSON_BYTES)
+    if why is not None:
+        raise InputError(f"{path}: not a sweep's multirun.yaml ({why})")
     # Read as OmegaConf reads it, without building its (large) config: only two lists are used.
     try:
         with path.open(encoding="utf-8") as f:
             data = yaml.load(f, Loader=omegaconf_yaml.get_yaml_loader())
     except RecursionError:  # lists within lists, deeper than the reader goes
         raise InputError(f"{path}: not a sweep's multirun.yaml (nested too deeply)") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not a sweep's multirun.yaml (not UTF-8 text: {e.reason})") from None
     except ValueError as e:
         why = long_integer(e)
         if why is None:
@@ -248,6 +266,8 @@ def _created(path: Path) -> str | None:
     """When the comparison in ``path`` (a ``manifest.json``) was first made; None without one."""
     from experiments.errors import InputError
 
+    if path.is_symlink():  # read where the run wrote it, not where a link points
+        return None
     try:
         made = read_json(path, ("created",), "a comparison's manifest")["created"]
     except InputError:  # none, or not one a comparison wrote: the rebuild is made now
@@ -300,6 +320,52 @@ def robustness_of(folder: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | Non
     return robust, assumed
 
 
+def experiment_of(folder: Path, manifest: dict[str, Any]) -> CompareSpec:
+    """The comparison's parameters, from a job's manifest (its config's ``experiment``); a refusal
+    names the manifest, not only the parameter (which is not on the command line)."""
+    from experiments.errors import InputError
+
+    try:
+        return compare_spec(manifest["config"].get("experiment") or {})
+    except ConfigError as e:
+        raise InputError(f"{folder / SCENARIO}: not a job's manifest (config.{e})") from None
+
+
+def own_outputs(run_dir: Path) -> None:
+    """Refuse a run folder where the comparison's outputs cannot be replaced in place, before anything
+    is removed or written: a ``figures`` that is a symbolic link (the removal of what a cut-short write
+    left, and the figures, went where it pointed) or not a folder, an output that is a folder (the
+    report was removed, the tables rewritten, before the write failed)."""
+    from experiments.errors import InputError
+
+    figs = run_dir / FIGURES
+    if figs.is_symlink() or (figs.exists() and not figs.is_dir()):
+        raise InputError(
+            f"{figs}: not the run's figures folder (a folder of its own, not a link or a file: "
+            "remove it, and parltwin-report draws the figures again)"
+        )
+    replaced = [
+        *(run_dir / n for n in OUTPUTS),
+        *run_dir.glob(".tmp-*"),
+        *figs.glob("*.png"),
+        *figs.glob(".tmp-*"),
+    ]
+    for path in replaced:
+        if path.is_dir() and not path.is_symlink():
+            raise InputError(f"{path}: a folder where the comparison writes a file (remove it)")
+
+
+def text_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each text a spreadsheet would read as a formula (a header or a cell) written as
+    text (:func:`~experiments.files.as_text_cells`): scenarios' and metrics' names are read from the
+    run folder, which anyone may have written."""
+    out = table.copy()
+    out.columns = as_text_cells(out.columns)
+    for col in out.select_dtypes(include=["object", "string"]).columns:
+        out[col] = as_text_cells(out[col])
+    return out
+
+
 def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang: str | None = None) -> Path:
     """Build the comparison of the finished replications in ``run_dir``; return the report's path.
 
@@ -317,12 +383,13 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
             "(a robustness, sensitivity or calibration run writes its report as it ends)",
         )
     unfinished(jobs, run_dir)
-    clear_cut_short(run_dir)
+    own_outputs(run_dir)
     manifests = [m for _, m in jobs]
     tr = translator(check_lang(lang or manifests[0]["config"].get("lang") or "en"))
-    spec = compare_spec(manifests[0]["config"].get("experiment") or {})
+    spec = experiment_of(*jobs[0])
     robust_dir = Path(spec.robustness) if spec.robustness else run_dir
     robust, assumed = robustness_of(robust_dir)  # before anything is written
+    command = command or sweep_command(run_dir)
     # Where workers were started for this run, two processes forked from their server draw the
     # figures; they start now, while the replications are read and compared.
     with side_processes(PLOTS, 2) as sides:
@@ -330,7 +397,6 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         summary, comp, described, labels = c.summary, c.comparison, c.described, c.labels
         figs = figures(c.figure_data, tr, sides)
     headline, baseline, scenarios = c.headline, c.baseline, c.scenarios
-    command = command or sweep_command(run_dir)
     channels = channel_table(comp, described)
     first = manifests[0]
     longest = max(manifests, key=lambda m: len(m["seeds"]))
@@ -349,9 +415,9 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
         "replications": longest["replications"],
         "seeds": longest["seeds"],
         "baseline": baseline,
-        "git": first["git"],
+        "git": first.get("git"),
         "model_code": first.get("model_code"),
-        "versions": first["versions"],
+        "versions": first.get("versions"),
         "figures": [f"{FIGURES}/{f.name}.png" for f in figs],
         "scenarios": scenarios,
     }
@@ -396,8 +462,10 @@ def finish(run_dir: Path, command: str | None = None, quiet: bool = False, lang:
     )
     # Everything is computed: only now is each previous output replaced (atomically), the report
     # removed first and written last.
+    clear_cut_short(run_dir)
     (run_dir / "report.html").unlink(missing_ok=True)
-    write_tables(run_dir, {"summary.csv": summary, "comparison.csv": comp, "channels.csv": channels})
+    tables = {"summary.csv": summary, "comparison.csv": comp, "channels.csv": channels}
+    write_tables(run_dir, {name: text_cells(table) for name, table in tables.items()})
     write_figures(run_dir / FIGURES, figs)
     for stale in set((run_dir / FIGURES).glob("*.png")) - {run_dir / FIGURES / f"{f.name}.png" for f in figs}:
         stale.unlink()

@@ -12,6 +12,9 @@ from typing import Any
 from experiments import catalog
 from experiments.files import read_json, whole
 from experiments.replicate import LEDGER, RECORDS, SCENARIO
+from scenarios.schema import LANGUAGES, Config
+from scenarios.stated import NAME, NAMED, mistyped
+from scenarios.validate import MAX_YEARS
 
 #: Files :func:`experiments.comparison.finish` writes; removed first (report first) when a run starts.
 OUTPUTS = ("report.html", "comparison.csv", "channels.csv", "summary.csv", "manifest.json")
@@ -23,7 +26,15 @@ MANIFEST_KEYS = ("name", "config", "fingerprint", "seed", "seeds", "years", "rep
 MANIFEST_KINDS = {
     "seeds": (lambda x: isinstance(x, list) and all(whole(s) for s in x), "a list of whole numbers"),
     "replications": (lambda x: whole(x) and x >= 1, "a whole number >= 1"),
-    "years": (lambda x: isinstance(x, int | float) and not isinstance(x, bool) and x > 0, "a number > 0"),
+    "years": (
+        lambda x: isinstance(x, int | float) and not isinstance(x, bool) and 0 < x <= MAX_YEARS,
+        f"a number of years > 0, at most {MAX_YEARS:g}",
+    ),
+    "name": (lambda x: isinstance(x, str) and x != "", "a non-empty text"),
+    "parliament": (lambda x: isinstance(x, str) and NAME.fullmatch(x) is not None, f"a name of {NAMED}"),
+    "fingerprint": (lambda x: isinstance(x, str), "a text"),
+    "seed": (whole, "a whole number"),
+    "config": (lambda x: isinstance(x, dict), "a mapping (the job's resolved config)"),
 }
 #: The job's resolved config as YAML, in its order (``scenario.json`` holds it with sorted keys).
 CONFIG = "config.yaml"
@@ -48,8 +59,61 @@ def clear_cut_short(run_dir: Path) -> None:
 
 def job_manifest(folder: Path) -> dict[str, Any]:
     """A job's manifest (its ``scenario.json``), with what every reader relies on in it; else an
-    ``InputError`` naming the file."""
-    return read_json(Path(folder) / SCENARIO, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)
+    ``InputError`` naming the file. Each field a reader takes is checked here, once, and its config
+    against the schema's types: the readers take them as they are."""
+    from experiments.errors import InputError
+
+    path = Path(folder) / SCENARIO
+    if path.is_symlink():  # read where the run wrote it, not where a link points
+        raise InputError(f"{path}: not a job's manifest (a symbolic link, not a file of the run's own)")
+    data = read_json(path, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)
+    for key, (ok, allowed) in MANIFEST_OPTIONAL.items():
+        if key in data and not ok(data[key]):
+            raise InputError(f"{path}: not a job's manifest ({key!r} is not {allowed})")
+    config = data["config"]
+    found = next(
+        ((key, allowed) for key, (ok, allowed) in CONFIG_KINDS.items() if not ok(config.get(key))), None
+    ) or mistyped(Config, config)
+    if found is not None:
+        raise InputError(f"{path}: not a job's manifest ('config.{found[0]}' is not {found[1]})")
+    return data
+
+
+def _texts(x: Any, *, nulls: bool = False) -> bool:
+    """Whether ``x`` is a mapping of texts (and, with ``nulls``, of nulls)."""
+    return isinstance(x, dict) and all(isinstance(v, str) or (nulls and v is None) for v in x.values())
+
+
+def _text_or_null(x: Any) -> bool:
+    return x is None or isinstance(x, str)
+
+
+#: What a manifest may hold besides :data:`MANIFEST_KEYS` (absent: the reader's default): a name
+#: given as a number, a list for a mapping, ended a report in a traceback after its figures were drawn.
+MANIFEST_OPTIONAL = {
+    "description": (_text_or_null, "a text or null"),
+    "job": (lambda x: whole(x) and x >= 0, "a whole number >= 0"),
+    "overrides": (lambda x: isinstance(x, list) and all(isinstance(o, str) for o in x), "a list of texts"),
+    "choices": (lambda x: _texts(x, nulls=True), "a mapping of config groups to presets' names"),
+    "command": (_text_or_null, "a text or null"),
+    "git": (
+        lambda x: (
+            isinstance(x, dict)
+            and _text_or_null(x.get("revision"))
+            and (x.get("dirty") is None or isinstance(x.get("dirty"), bool))
+        ),
+        "a mapping of revision (a text or null) and dirty (true, false or null)",
+    ),
+    "versions": (lambda x: _texts(x, nulls=True), "a mapping of packages to versions"),
+    "model_code": (_text_or_null, "a text or null"),
+    "created": (lambda x: isinstance(x, str), "a text"),
+}
+#: What the comparison reads of a job's config beyond the schema's types (``experiment`` is the
+#: experiment's own, checked by its runner; ``lang`` names the report's language).
+CONFIG_KINDS = {
+    "experiment": (lambda x: x is None or isinstance(x, dict), "a mapping of the experiment's parameters"),
+    "lang": (lambda x: x is None or x in LANGUAGES, f"one of {', '.join(LANGUAGES)}"),
+}
 
 
 def scenario_folders(run_dir: Path) -> list[tuple[Path, dict[str, Any]]]:

@@ -533,6 +533,58 @@ def _given(value: Any, at: str) -> None:
             _given(v, f"{at}[{i}]")
 
 
+#: What a value of each of the schema's plain types must be, as a refusal says it.
+_PLAIN = {bool: "true or false", int: "a whole number", float: "a number", str: "a text"}
+
+
+def mistyped(hint: Any, value: Any, at: str = "") -> tuple[str, str] | None:
+    """The first place where resolved config data (``value``, of the type ``hint``) is not of the
+    schema's types, and what it must be there; None where it is. OmegaConf typed a run's config as it
+    was composed, but what a run folder holds is read back as JSON, typed by nothing: a mapping given
+    as a text ended its report in a traceback. Only types are checked, not values, nor keys the schema
+    does not have (nothing reads them); a null is taken where :func:`typed` takes one."""
+    if value is None or hint is Any:
+        return None
+    if typing.get_origin(hint) in (typing.Union, UnionType):
+        found = [mistyped(arm, value, at) for arm in typing.get_args(hint) if arm is not NoneType]
+        return None if None in found else found[0]
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, Mapping):
+            return at, "a mapping of settings"
+        hints = _hints(hint)  # type: ignore[arg-type]
+        for f in dataclasses.fields(hint):
+            if f.name in value:
+                found_in = mistyped(hints[f.name], value[f.name], f"{at}.{f.name}" if at else f.name)
+                if found_in is not None:
+                    return found_in
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            return at, "a mapping"
+        items = [(f"{at}.{k}", args[1], v) for k, v in value.items()]
+    elif origin is list:
+        if not isinstance(value, list):
+            return at, "a list"
+        items = [(f"{at}[{i}]", args[0], v) for i, v in enumerate(value)]
+    else:
+        return None if hint not in _PLAIN or _plain(hint, value) else (at, _PLAIN[hint])
+    for where, item, v in items:
+        found_in = mistyped(item, v, where)
+        if found_in is not None:
+            return found_in
+    return None
+
+
+def _plain(kind: type, value: Any) -> bool:
+    """Whether ``value`` is of the plain type ``kind`` as JSON gives it: a whole number is a number
+    too, and true is no number."""
+    if kind is bool:
+        return isinstance(value, bool)
+    numbers = int | float if kind is float else kind
+    return isinstance(value, numbers) and not isinstance(value, bool)
+
+
 def without_removed_ranges(preset: Any, part: str, removed: list[str]) -> None:
     """Leave out of ``preset.ranges`` (a preset at ``part`` of the config) the ranges of the numbers
     of what ``removed`` names: they went with it (in place, on a new object)."""
