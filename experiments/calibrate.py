@@ -20,9 +20,11 @@ the fit is
 
     V = (1 + 1/R) (G'WG)^-1 G'W Omega W G (G'WG)^-1,   G = dm/dtheta (central differences, CRN).
 
-With more moments than parameters, J = sum of (m_i - y_i)^2 / ((1 + 1/R) Omega_ii) over the moments,
-against chi-square with (moments - parameters) degrees of freedom, says whether the model can match
-them all at once (approximately: the moments are taken as independent).
+With more moments than parameters, J = sum of (m_i - y_i)^2 / ((1 + 1/R) Omega_ii) over the moments
+says whether the model can match them all at once; its reference distribution is the weighted sum of
+chi-square(1) variables that the moments' correlations and the fit give it (:func:`over_identification`),
+not chi-square with (moments - parameters) degrees of freedom, which holds only for independent
+moments weighted optimally.
 
 **Identification.** A fit is refused — one line naming the parameter, exit code 4
 (:data:`experiments.errors.EXIT_NOT_IDENTIFIED`), no preset written — when an estimate lies within
@@ -215,10 +217,7 @@ def fit(problem: Problem, start: np.ndarray | None = None) -> Fit:
     se = sandwich_se(jac, weight, omega, r)
     j_stat = j_p = None
     if len(target) > len(theta) and np.all(np.isfinite(d)):
-        # Over-identification: the gaps in units of the model's own sd, the moments taken as
-        # independent (a full Omega estimated from about as many runs as moments is near singular).
-        j_stat = float(np.sum(d**2 / ((1 + 1 / r) * np.diag(omega))))
-        j_p = float(stats.chi2.sf(j_stat, len(target) - len(theta)))
+        j_stat, j_p = over_identification(d, omega, jac, weight, r)
     return Fit(
         theta=theta,
         se=se,
@@ -239,6 +238,35 @@ def moving(jac: np.ndarray, weight: np.ndarray, span: np.ndarray) -> np.ndarray:
     scaled = np.sqrt(weight)[:, None] * jac * span[None, :]
     norm = np.linalg.norm(np.nan_to_num(scaled), axis=0)
     return np.isfinite(scaled).all(axis=0) & (norm > 1e-9 * max(float(norm.max(initial=0.0)), 1e-300))
+
+
+#: Draws of the over-identification statistic's reference distribution (seeded: a report repeats).
+J_DRAWS = 200_000
+
+
+def over_identification(
+    d: np.ndarray, omega: np.ndarray, jac: np.ndarray, weight: np.ndarray, r: int
+) -> tuple[float, float]:
+    """J = sum of gap_i^2 / ((1 + 1/R) Omega_ii), the gaps in units of the model's own sd, and its
+    p-value. The moments are correlated (periods overlap) and W is not the optimal weighting, so J
+    is not chi-square with (moments - parameters) degrees of freedom: under the model, the gaps are
+    (I - P) times a draw of covariance (1 + 1/R) Omega, P = G (G'WG)^-1 G'W the part the fit takes
+    out, and J is a sum of chi-square(1) variables weighted by the eigenvalues of
+    D^-1/2 (I - P) Omega (I - P)' D^-1/2, D = diag(Omega): its tail is drawn (``J_DRAWS``, seeded).
+    Omega enters only through those eigenvalues: a full Omega estimated from about as many runs as
+    moments need not be inverted."""
+    sd = np.sqrt(np.clip(np.diag(omega), 0, None))
+    j = float(np.sum(d**2 / ((1 + 1 / r) * sd**2)))
+    w = np.diag(weight)
+    proj = jac @ np.linalg.pinv(jac.T @ w @ jac) @ jac.T @ w
+    keep = np.eye(len(d)) - proj
+    scaled = (keep @ omega @ keep.T) / np.outer(sd, sd)
+    lam = np.clip(np.linalg.eigvalsh((scaled + scaled.T) / 2), 0, None)
+    rng = np.random.default_rng(0)
+    tail = 0
+    for _ in range(J_DRAWS // 20_000):
+        tail += int(((rng.standard_normal((20_000, len(lam))) ** 2) @ lam >= j).sum())
+    return j, (tail + 1) / (J_DRAWS + 1)
 
 
 def sandwich_se(jac: np.ndarray, weight: np.ndarray, omega: np.ndarray, r: int) -> np.ndarray:
