@@ -10,7 +10,8 @@ the ``hydra`` node), for every job of a sweep, and checks, in this order:
 3. the experiment's parameters (its runner's own checks) and the cost of the whole command against
    the documented limits (``scenarios.cost``);
 4. across the jobs of a comparison: the baseline names one of them, the metrics exist;
-5. the output folders: a folder to resume holds this same scenario and seeds, and can be written.
+5. the output folders: a folder to resume holds this same scenario and seeds, and nothing but what
+   a run of the experiment writes (no link out of it), and can be written.
 
 Only then does it hand over to Hydra, which composes the same config again from the same files and
 arguments. Nothing is created on disk before every check has passed.
@@ -27,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
@@ -630,16 +631,47 @@ def _pool(exp: Any, jobs: int, multirun: bool) -> Pool | None:
 
 
 # -- the folders ----------------------------------------------------------------------------------
+#: What an experiment writes in its run folder, by kind, besides Hydra's hidden files: its files, and
+#: its folders with the ending of the files it writes in each (a folder of its own, anything else is
+#: the user's). A run of ``compare`` or ``robustness`` is resumed, and its folder checked on its own.
+WRITES: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "pluchino": (("efficiency.csv", "components.csv"), {"figures": ".png"}),
+    "sensitivity": (("indices.csv", "samples.csv"), {"figures": ".png"}),
+    "calibrate": (
+        ("calibration.csv", "moments.csv", "evaluations.csv", "identification.json"),
+        {"parliament": ".yaml"},
+    ),
+    "fit": (
+        ("fit.csv", "families.csv", "replay.csv", "report.html"),
+        {"parliament": ".yaml", "figures": ".png"},
+    ),
+}
+
+
 def check_resume(job: Job) -> None:
-    """A folder that exists holds this same scenario and seeds (it is resumed), or nothing."""
+    """A folder that exists holds this same scenario and seeds (it is resumed), or nothing; an
+    experiment's folder holds nothing but what a run of it writes, and no link, so that neither the
+    files it clears nor those it writes over are the user's."""
+    if job.out.is_symlink() or not job.out.is_dir():  # a link is refused with the folders to create
+        return
     exp = job.task.get("experiment")
-    if exp is not None and exp.get("kind") == "robustness" and job.out.is_dir():
+    kind = exp.get("kind") if exp is not None else None
+    if kind == "robustness":
         from experiments.robustness import plan as robustness_plan
         from experiments.robustness import robustness_spec
 
+        check_robustness_folder(job.out)
         robustness_plan(robustness_spec(exp), job.scenarios, int(job.conf.seed), job.out)
         return
-    if not job.out.is_dir():
+    if kind in WRITES:
+        files, folders = WRITES[str(kind)]
+        listed = ", ".join([*files, *(f"{name}/" for name in folders)])
+        _holds_own(
+            job.out,
+            files,
+            folders,
+            f"a new or empty folder, or one holding only what a {kind} run writes ({listed})",
+        )
         return
     if exp is None:  # a single run: a folder of its own, or a run's summary.json (see ``app``)
         held = job.out / RUN_CONFIG  # another run's is refused before Hydra writes into the folder
@@ -668,6 +700,61 @@ def check_resume(job: Job) -> None:
     if manifest.is_file() and read_json(manifest, MANIFEST_KEYS, "a job's manifest")["fingerprint"] != fp:
         raise ConfigError("run folder", str(job.out), allowed)
     finished(job.out, replication_seeds(job.conf.seed, spec.replications), fp)
+
+
+def check_robustness_folder(folder: Path) -> None:
+    """A robustness run's folder holds its worlds' replications, which a run writes first, and with
+    them its analysis (a manifest of its kind): a user's report.html or figures/ beside other files
+    were cleared before the run, through a link out of the folder too."""
+    from experiments.files import read_json
+    from experiments.robustness import FIGURES, KIND, OUTPUTS, WORLDS
+
+    allowed = (
+        f"a new or empty folder, or one holding only what a {KIND} run writes ({WORLDS}/, and with it "
+        f"{', '.join(OUTPUTS)}, {FIGURES}/)"
+    )
+    _holds_own(folder, OUTPUTS, {WORLDS: "", FIGURES: ".png"}, allowed)
+    early = [name for name in (*OUTPUTS, FIGURES) if (folder / name).exists()]
+    if early and not (folder / WORLDS).is_dir():  # a link is refused above
+        raise ConfigError(
+            "run folder",
+            str(folder),
+            f"{allowed} (it holds {early[0]} without the {WORLDS}/ a run writes first)",
+        )
+    manifest = folder / "manifest.json"
+    if manifest.is_file() and read_json(manifest, ("kind",), f"a {KIND} run's manifest")["kind"] != KIND:
+        raise ConfigError("run folder", str(folder), f"{allowed} (its manifest.json is not a {KIND} run's)")
+
+
+def _holds_own(folder: Path, files: Collection[str], folders: dict[str, str], allowed: str) -> None:
+    """``folder`` holds nothing but ``files``, ``folders`` and hidden entries (:func:`_holds_only`),
+    and no link at any depth of its ``folders``: each file is a file, each folder a folder holding
+    files whose names end as it says ("": anything, at any depth) besides hidden ones (a write cut
+    short). A link is refused before anything is removed or written through it."""
+
+    def refuse(what: str) -> NoReturn:
+        raise ConfigError("run folder", str(folder), f"{allowed} (it holds {what})")
+
+    _holds_only(folder, {*files, *folders}, allowed)
+    for name in files:
+        if (folder / name).exists() and not (folder / name).is_file():
+            refuse(f"{name}, which is not a file")
+    for name, ending in folders.items():
+        top = folder / name
+        if not top.exists():
+            continue
+        if not top.is_dir():
+            refuse(f"{name}, which is not a folder")
+        for root, dirs, names in os.walk(top):
+            for entry in sorted([*dirs, *names]):
+                path = Path(root) / entry
+                shown = path.relative_to(folder).as_posix()
+                if path.is_symlink():
+                    refuse(f"{shown}, a symbolic link")
+                if ending and not entry.startswith(".") and (path.is_dir() or not entry.endswith(ending)):
+                    refuse(shown)
+            if ending:  # the files of a folder of figures or presets: its folders are refused above
+                dirs.clear()
 
 
 #: What Hydra writes into a run's ``hydra.output_subdir``.

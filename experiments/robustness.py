@@ -521,7 +521,10 @@ def assumptions_table(d: Design, robust: Any) -> Any:
 
 # -- the run ----------------------------------------------------------------------------------------
 def clear_outputs(out: Path) -> None:
-    """Remove a previous analysis (report first); the worlds' replications stay (resumed)."""
+    """Remove a previous analysis (report first); the worlds' replications stay (resumed). A
+    ``figures`` that is a link is refused before anything is removed: its files are not the run's."""
+    if (Path(out) / FIGURES).is_symlink():
+        raise OSError(40, "a symbolic link, not a folder of the run's own", str(Path(out) / FIGURES))
     for name in OUTPUTS:
         (Path(out) / name).unlink(missing_ok=True)
     for png in (Path(out) / FIGURES).glob("robustness_*.png"):

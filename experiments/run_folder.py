@@ -43,7 +43,10 @@ JOB_FILES = frozenset({CONFIG, SCENARIO, RECORDS, LEDGER, catalog.FILE, FIGURES,
 
 
 def clear_outputs(run_dir: Path) -> None:
-    """Remove a previous comparison (report first): what remains cannot pass for a finished run."""
+    """Remove a previous comparison (report first): what remains cannot pass for a finished run. A
+    ``figures`` that is a link is refused before anything is removed: its files are not the run's."""
+    if (run_dir / FIGURES).is_symlink():
+        raise OSError(40, "a symbolic link, not a folder of the run's own", str(run_dir / FIGURES))
     for name in OUTPUTS:
         (run_dir / name).unlink(missing_ok=True)
     for png in (run_dir / FIGURES).glob("*.png"):
@@ -53,7 +56,8 @@ def clear_outputs(run_dir: Path) -> None:
 
 def clear_cut_short(run_dir: Path) -> None:
     """Remove what a write cut short left of the comparison's files (``.tmp-*``: never results)."""
-    for tmp in [*run_dir.glob(".tmp-*"), *(run_dir / FIGURES).glob(".tmp-*")]:
+    figures = [] if (run_dir / FIGURES).is_symlink() else list((run_dir / FIGURES).glob(".tmp-*"))
+    for tmp in [*run_dir.glob(".tmp-*"), *figures]:
         tmp.unlink(missing_ok=True)
 
 
