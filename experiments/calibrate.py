@@ -256,11 +256,17 @@ def over_identification(
     Omega enters only through those eigenvalues: a full Omega estimated from about as many runs as
     moments need not be inverted."""
     sd = np.sqrt(np.clip(np.diag(omega), 0, None))
+    varies = np.isfinite(sd) & (sd > 0)
+    if np.any(~varies & (d != 0)):  # a moment no run moves, missed: impossible under the model
+        return math.inf, 0.0
+    d, sd = d[varies], sd[varies]
     j = float(np.sum(d**2 / ((1 + 1 / r) * sd**2)))
     w = np.diag(weight)
     proj = jac @ np.linalg.pinv(jac.T @ w @ jac) @ jac.T @ w
-    keep = np.eye(len(d)) - proj
-    scaled = (keep @ omega @ keep.T) / np.outer(sd, sd)
+    keep = (np.eye(len(weight)) - proj)[varies]
+    scaled = (keep @ np.nan_to_num(omega) @ keep.T) / np.outer(sd, sd)
+    if not np.all(np.isfinite(scaled)):
+        return j, math.nan
     lam = np.clip(np.linalg.eigvalsh((scaled + scaled.T) / 2), 0, None)
     rng = np.random.default_rng(0)
     tail = 0

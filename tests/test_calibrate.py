@@ -37,6 +37,19 @@ from sim.metrics import window_moments
 from tests.conftest import CONFIGS, compose_config
 from tests.parltwin_cli import refused
 
+#: A calibration that runs in a second or two: one parameter, one moment, two candidates and a step.
+TINY_CALIBRATION = [
+    "~citizens",
+    "~channels",
+    "~experiment.parameters",
+    "+experiment.parameters={arrival_rate: [0.05, 0.3]}",
+    "experiment.moments=[laws_adopted]",
+    "experiment.replications=2",
+    "experiment.start_points=2",
+    "experiment.max_evals=3",
+    "experiment.warmup_years=0",
+]
+
 
 def test_window_moments_count_only_what_the_window_decides() -> None:
     bills = {
@@ -332,15 +345,7 @@ def test_a_source_a_spreadsheet_would_run_as_a_formula_is_written_as_text(tmp_pa
     overrides = [
         "experiment=calibrate",
         f"experiment.observed={tmp_path / 'figures.csv'}",
-        "~citizens",
-        "~channels",
-        "~experiment.parameters",
-        "+experiment.parameters={arrival_rate: [0.05, 0.3]}",
-        "experiment.moments=[laws_adopted]",
-        "experiment.replications=2",
-        "experiment.start_points=2",
-        "experiment.max_evals=3",
-        "experiment.warmup_years=0",
+        *TINY_CALIBRATION,
         "quiet=true",
     ]
     cfg = compose_config(overrides)
@@ -431,3 +436,15 @@ def test_the_over_identification_p_value_is_uniform_when_the_model_holds_with_co
         old.append(st.chi2.sf(j, k - p))
     assert 0.025 <= np.mean(np.array(new) < 0.05) <= 0.085
     assert np.mean(np.array(old) < 0.05) > 0.12  # the former reference
+
+
+def test_a_moment_no_run_moves_makes_the_over_identification_test_certain_or_silent() -> None:
+    """With two replications a moment can take one value in every run (its variance 0): the test
+    divided by zero and failed with a traceback."""
+    from experiments.calibrate import over_identification
+
+    omega = np.diag([1.0, 0.0, 2.0])
+    jac, weight = np.array([[1.0], [0.0], [1.0]]), np.ones(3)
+    assert over_identification(np.array([0.5, 0.1, 0.5]), omega, jac, weight, 2) == (math.inf, 0.0)
+    j, p = over_identification(np.array([0.5, 0.0, 0.5]), omega, jac, weight, 2)  # matched: left out
+    assert j == pytest.approx(0.25 / 1.5 + 0.25 / 3.0) and 0 < p <= 1

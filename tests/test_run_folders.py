@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.parltwin_cli import parltwin, refused, snapshot
+from tests.test_calibrate import TINY_CALIBRATION
 
 #: Each experiment that writes into its run folder, at the smallest sizes its settings allow.
 KINDS: dict[str, list[str]] = {
@@ -30,6 +31,7 @@ KINDS: dict[str, list[str]] = {
         "experiment.parameters=[vote_noise]",
         "experiment.replications=2",
         "experiment.years=0.5",
+        "experiment.warmup=0.1",
     ],
     "pluchino": [
         "experiment=pluchino2011",
@@ -40,15 +42,7 @@ KINDS: dict[str, list[str]] = {
     ],
     "calibrate": [
         "experiment=calibrate",
-        "~citizens",
-        "~channels",
-        "~experiment.parameters",
-        "+experiment.parameters={arrival_rate: [0.05, 0.3]}",
-        "experiment.moments=[laws_adopted]",
-        "experiment.replications=2",
-        "experiment.start_points=2",
-        "experiment.max_evals=3",
-        "experiment.warmup_years=0",
+        *TINY_CALIBRATION,
     ],
     "fit": [
         "experiment=fit",
