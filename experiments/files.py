@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -172,10 +173,19 @@ def whole(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+#: The largest magnitude of a number in a replication's summary: far above any the model makes, and
+#: below what the report's number formatting takes (1e26 and over ended ``parltwin-report`` with a
+#: traceback).
+MAX_SUMMARY_NUMBER = 1e15
+
+
 def numbers_only(x: Any) -> bool:
-    """Numbers, nulls and booleans, nested in objects: what a replication's summary holds."""
+    """Numbers (at most :data:`MAX_SUMMARY_NUMBER` in size, or not finite), nulls and booleans,
+    nested in objects: what a replication's summary holds."""
     if isinstance(x, dict):
         return all(numbers_only(v) for v in x.values())
+    if isinstance(x, int | float) and math.isfinite(x):
+        return abs(x) <= MAX_SUMMARY_NUMBER
     return x is None or isinstance(x, int | float)
 
 

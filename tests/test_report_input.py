@@ -170,3 +170,32 @@ def test_a_figures_folder_that_is_a_link_is_refused_touching_nothing_in_or_out(
     line = _refused(run, capsys, outside)
     assert f"{run / 'figures'}: not the run's figures folder" in line, line
     assert (run / "figures").readlink() == outside
+
+
+def test_a_record_with_a_number_too_large_to_report_is_refused_in_one_line(
+    run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A summary number of 1e30 in a replication's record ended the command with the number
+    formatting's traceback (exit 1)."""
+    record = sorted((run / "0" / "replications").glob("r*.json"))[0]
+    _edit_json(record, "summary.laws_per_year", 1e30)
+    line = _refused(run, capsys)
+    assert f"{record}: not a replication's record ('summary' is not an object of numbers" in line, line
+
+
+@pytest.mark.parametrize("linked", ["record", "metrics"])
+def test_a_record_or_the_metrics_descriptions_made_a_link_are_refused(
+    linked: str, run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The records and the metrics' descriptions were read where a link pointed, outside the run."""
+    target = (
+        run / "0" / "metrics.json"
+        if linked == "metrics"
+        else sorted((run / "0" / "replications").glob("r*.json"))[0]
+    )
+    elsewhere = tmp_path / f"elsewhere-{target.name}"
+    shutil.copy(target, elsewhere)
+    target.unlink()
+    target.symlink_to(elsewhere)
+    line = _refused(run, capsys)
+    assert f"{target}: not a" in line and "a symbolic link" in line, line
