@@ -266,11 +266,9 @@ def _created(path: Path) -> str | None:
     """When the comparison in ``path`` (a ``manifest.json``) was first made; None without one."""
     from experiments.errors import InputError
 
-    if path.is_symlink():  # read where the run wrote it, not where a link points
-        return None
     try:
         made = read_json(path, ("created",), "a comparison's manifest")["created"]
-    except InputError:  # none, or not one a comparison wrote: the rebuild is made now
+    except InputError:  # none, a link, or not one a comparison wrote: the rebuild is made now
         return None
     return made if isinstance(made, str) else None
 

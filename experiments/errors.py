@@ -118,8 +118,16 @@ def _cause(
     return None
 
 
-#: What each type of OmegaConf's "could not be converted to ..." allows.
-_KINDS = {"Integer": "an integer", "Float": "a number", "bool": "true or false"}
+#: What each type allows, as OmegaConf names it: where a value "could not be converted to" it, and
+#: where a required setting of it is given null ("for field of type 'int'").
+_KINDS = {
+    "Integer": "an integer",
+    "Float": "a number",
+    "bool": "true or false",
+    "int": "an integer",
+    "float": "a number",
+    "str": "a text",
+}
 
 
 def _wrong_type(msg: str) -> tuple[str, str] | None:
@@ -137,15 +145,11 @@ def _wrong_type(msg: str) -> tuple[str, str] | None:
     return (value, _KINDS[kind]) if kind in _KINDS else None
 
 
-#: The schema's types, as OmegaConf names them where a required setting is given null.
-_REQUIRED = {"int": "an integer", "float": "a number", "bool": "true or false", "str": "a text"}
-
-
 def _null_for(msg: str) -> str | None:
     """What a setting that may not be null allows, from OmegaConf's words for a null given to it
     ("Incompatible value 'None' for field of type 'int'")."""
     head, sep, rest = msg.partition("Incompatible value 'None' for field of type '")
-    return _REQUIRED.get(rest.split("'", 1)[0]) if sep and not head else None
+    return _KINDS.get(rest.split("'", 1)[0]) if sep and not head else None
 
 
 #: OmegaConf's words for an override whose mapping meets a preset's list, or whose list meets a mapping.

@@ -73,14 +73,20 @@ def linked(path: Path) -> bool:
     return Path(path).is_symlink() or Path(path).parent.is_symlink()
 
 
+def own_folder(folder: Path) -> None:
+    """An ``OSError`` if ``folder`` is a symbolic link: a run writes, and removes, only in folders of
+    its own, never where a link points."""
+    if Path(folder).is_symlink():
+        raise OSError(40, "a symbolic link, not a folder of the run's own", str(folder))
+
+
 def write_with(path: Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(tmp_path)`` then rename the temporary file to ``path``. A folder on the way that
     is a symbolic link is refused: a run folder's ``ledger/`` or ``figures/`` made a link wrote the
     run's files wherever it pointed."""
     path = Path(path)
     tmp: str | None = None
-    if path.parent.is_symlink():
-        raise OSError(40, "a symbolic link, not a folder of the run's own", str(path.parent))
+    own_folder(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
@@ -127,9 +133,12 @@ def read_json(
     kinds: Mapping[str, tuple[Callable[[Any], bool], str]] | None = None,
 ) -> dict[str, Any]:
     """The JSON object in ``path``, which holds ``keys``; else an ``InputError`` naming the file.
-    ``kinds``: key -> (a test of its value, what it must be), for what a file's reader relies on."""
+    ``kinds``: key -> (a test of its value, what it must be), for what a file's reader relies on.
+    Every such file is a run's, read where the run wrote it: a link (:func:`linked`) is refused."""
     from experiments.errors import InputError, long_integer
 
+    if linked(path):
+        raise InputError(f"{path}: not {what} (a symbolic link, not a file of the run's own)")
     why = regular_file(path, MAX_JSON_BYTES)
     if why is not None:
         raise InputError(f"{path}: not {what} ({why})")

@@ -43,7 +43,7 @@ from experiments.composition import check_scenario_choices, checked_sweep, choic
 from experiments.config_files import check_user_files
 from experiments.errors import InputError
 from experiments.figure import PLOTS
-from experiments.files import existing_ancestor, missing_dirs, whole
+from experiments.files import existing_ancestor, missing_dirs, own_folder, whole
 from experiments.labels import baseline_label, own_name, scenario_labels, scenario_name
 from experiments.manifest import run_config_text
 from experiments.overrides import parse_overrides
@@ -909,8 +909,7 @@ def check_launcher_here(cfg: DictConfig) -> None:
 def check_writable(folder: Path) -> list[Path]:
     """The folders to create for ``folder``; an ``OSError`` if it cannot be made or written, or
     is a symbolic link (refused where its files are written, after the run: here, before)."""
-    if Path(folder).is_symlink():
-        raise OSError(40, "a symbolic link, not a folder of the run's own", str(folder))
+    own_folder(folder)
     base = existing_ancestor(folder)
     if not base.is_dir():
         raise OSError(20, "Not a directory", str(base))

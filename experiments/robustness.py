@@ -30,6 +30,7 @@ from omegaconf import DictConfig, OmegaConf
 from configs import CONFIGS
 from experiments.compare import fingerprint_of
 from experiments.compare_spec import HEADLINE, REFORM
+from experiments.files import own_folder
 from experiments.manifest import resolved
 from experiments.params import check, distinct_names, options, positive_int, workers
 from experiments.pool import BACKENDS, PoolSpec
@@ -523,8 +524,7 @@ def assumptions_table(d: Design, robust: Any) -> Any:
 def clear_outputs(out: Path) -> None:
     """Remove a previous analysis (report first); the worlds' replications stay (resumed). A
     ``figures`` that is a link is refused before anything is removed: its files are not the run's."""
-    if (Path(out) / FIGURES).is_symlink():
-        raise OSError(40, "a symbolic link, not a folder of the run's own", str(Path(out) / FIGURES))
+    own_folder(Path(out) / FIGURES)
     for name in OUTPUTS:
         (Path(out) / name).unlink(missing_ok=True)
     for png in (Path(out) / FIGURES).glob("robustness_*.png"):

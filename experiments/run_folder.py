@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments import catalog
-from experiments.files import read_json, whole
+from experiments.files import own_folder, read_json, whole
 from experiments.replicate import LEDGER, RECORDS, SCENARIO
 from scenarios.schema import LANGUAGES, Config
 from scenarios.stated import NAME, NAMED, mistyped
@@ -45,8 +45,7 @@ JOB_FILES = frozenset({CONFIG, SCENARIO, RECORDS, LEDGER, catalog.FILE, FIGURES,
 def clear_outputs(run_dir: Path) -> None:
     """Remove a previous comparison (report first): what remains cannot pass for a finished run. A
     ``figures`` that is a link is refused before anything is removed: its files are not the run's."""
-    if (run_dir / FIGURES).is_symlink():
-        raise OSError(40, "a symbolic link, not a folder of the run's own", str(run_dir / FIGURES))
+    own_folder(run_dir / FIGURES)
     for name in OUTPUTS:
         (run_dir / name).unlink(missing_ok=True)
     for png in (run_dir / FIGURES).glob("*.png"):
@@ -68,8 +67,6 @@ def job_manifest(folder: Path) -> dict[str, Any]:
     from experiments.errors import InputError
 
     path = Path(folder) / SCENARIO
-    if path.is_symlink():  # read where the run wrote it, not where a link points
-        raise InputError(f"{path}: not a job's manifest (a symbolic link, not a file of the run's own)")
     data = read_json(path, MANIFEST_KEYS, "a job's manifest", MANIFEST_KINDS)
     for key, (ok, allowed) in MANIFEST_OPTIONAL.items():
         if key in data and not ok(data[key]):

@@ -244,12 +244,10 @@ def run_label(folder: str) -> str:
     """A robustness run as the tab lists it: its folder and the scenarios it compared (from its
     manifest; the folder alone where there is none to read)."""
     path = Path(folder) / "manifest.json"
-    if linked(path):  # never where a link points, as every reader of a run's files
-        return folder
     kinds = {"scenarios": (lambda v: isinstance(v, list), "a list")}
     try:
         names = read_json(path, ("scenarios",), "a robustness run's manifest", kinds)["scenarios"]
-    except InputError:  # none, or not one a robustness run wrote
+    except InputError:  # none, a link, or not one a robustness run wrote
         return folder
     return f"{folder} — {', '.join(str(s) for s in names)}" if names else folder
 
