@@ -56,7 +56,7 @@ from scipy import optimize, stats
 
 from experiments import observed
 from experiments.errors import EXIT_NOT_IDENTIFIED, InputError, fail
-from experiments.files import as_text_cells, regular_file, write_json, write_text
+from experiments.files import as_text_cells, mark_kind, regular_file, write_json, write_text
 from experiments.params import check, options, positive_int
 from experiments.presets import PresetText, fmt
 from experiments.sensitivity import bounds, run_point
@@ -575,6 +575,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     mom["source"] = as_text_cells(mom["source"])  # the observed table's words, maybe a user's
     base = base_preset(cfg)
     name = s["preset"] or f"{conf.parliament.name}_calibrated"
+    mark_kind(out, "calibrate")
     write_text(out / "calibration.csv", est.to_csv(index=False))
     write_text(out / "moments.csv", mom.to_csv(index=False))
     write_text(out / "evaluations.csv", pd.DataFrame(problem.trace).to_csv(index=False))

@@ -115,6 +115,25 @@ def write_text(path: Path, text: str) -> Path:
     return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
+#: The hidden file an experiment that writes no manifest leaves in its folder, naming its kind.
+KIND_MARK = ".parltwin-kind"
+
+
+def mark_kind(folder: Path, kind: str) -> None:
+    """Say, before a run's first output, that the folder's files are a ``kind`` run's: a folder
+    holding only files of the same names (a user's ``report.html``) was taken for a previous run's
+    and written over."""
+    write_text(Path(folder) / KIND_MARK, f"{kind}\n")
+
+
+def marked_kind(folder: Path) -> str | None:
+    """The kind of run that wrote ``folder``'s outputs (:func:`mark_kind`), or None."""
+    path = Path(folder) / KIND_MARK
+    if linked(path) or regular_file(path, 100) is not None:
+        return None
+    return path.read_text(encoding="utf-8", errors="replace").strip()
+
+
 #: How a cell a spreadsheet would take for a formula begins (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -38,7 +38,7 @@ from experiments.estimation import (
     parameter_values,
     timed_stages,
 )
-from experiments.files import write_text
+from experiments.files import mark_kind, write_text
 from experiments.indirect import indirect
 from experiments.params import check, options, positive_int
 from experiments.presets import PresetText, fmt
@@ -235,6 +235,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     table = pd.DataFrame([e.__dict__ for e in fitted.estimates]).rename(
         columns={"low": "ci_low", "high": "ci_high"}
     )
+    mark_kind(out, "fit")
     write_text(out / "fit.csv", table.to_csv(index=False))
     write_text(out / "families.csv", families_table(fitted).to_csv(index=False))
     write_text(out / "replay.csv", comparison.tests.to_csv(index=False))

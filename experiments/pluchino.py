@@ -16,7 +16,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from agents.majority import RULES
-from experiments.files import whole, write_text, write_with
+from experiments.files import mark_kind, whole, write_text, write_with
 from experiments.progress import Ticker
 from experiments.stats import t_interval
 from scenarios import Config
@@ -122,6 +122,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
             "social_gain_mean": res["social_gain"].mean(axis=1),
         }
     )
+    mark_kind(out, "pluchino")
     write_text(out / "efficiency.csv", table.to_csv(index=False))
     write_text(out / "components.csv", parts.to_csv(index=False))
     optimum = golden_rule(s["N"], float(s["p"]))

@@ -664,14 +664,16 @@ def check_resume(job: Job) -> None:
         robustness_plan(robustness_spec(exp), job.scenarios, int(job.conf.seed), job.out)
         return
     if kind in WRITES:
+        from experiments.files import KIND_MARK, marked_kind
+
         files, folders = WRITES[str(kind)]
         listed = ", ".join([*files, *(f"{name}/" for name in folders)])
-        _holds_own(
-            job.out,
-            files,
-            folders,
-            f"a new or empty folder, or one holding only what a {kind} run writes ({listed})",
-        )
+        allowed = f"a new or empty folder, or one holding only what a {kind} run writes ({listed})"
+        _holds_own(job.out, files, folders, allowed)
+        held = [name for name in (*files, *folders) if os.path.lexists(job.out / name)]
+        if held and marked_kind(job.out) != kind:  # the names alone may be a user's files
+            why = f"it holds {held[0]}, but no {KIND_MARK} of a {kind} run"
+            raise ConfigError("run folder", str(job.out), f"{allowed} ({why})")
         return
     if exp is None:  # a single run: a folder of its own, or a run's summary.json (see ``app``)
         held = job.out / RUN_CONFIG  # another run's is refused before Hydra writes into the folder

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from experiments.files import write_text, write_with
+from experiments.files import mark_kind, write_text, write_with
 from experiments.params import check, distinct_names, options, positive_int
 from experiments.progress import Ticker
 from experiments.table import render
@@ -37,7 +37,7 @@ from scenarios.errors import ConfigError, counted
 from scenarios.parameters import PARAMETERS, apply, targets
 from sim.engine.model import RunResult
 from sim.engine.streams import replication_seeds
-from sim.metrics import WARMUP_DAYS, window_moments
+from sim.metrics import WARMUP_DAYS, WINDOW_MOMENTS, window_moments
 
 METHODS = ("morris", "sobol")
 DEFAULTS: dict[str, Any] = {
@@ -51,10 +51,6 @@ DEFAULTS: dict[str, Any] = {
     "levels": 4,
     "samples": 64,
 }
-
-
-#: The outputs :func:`measured` takes after the warm-up.
-WINDOWED = ("laws_per_year", "passage_rate", "lead_time_median_days", "bills_introduced_per_year")
 
 
 def run_point(conf: Config, values: dict[str, float], seeds: Sequence[int], years: float) -> list[RunResult]:
@@ -251,6 +247,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
     s = settings(cfg, conf)
     pilot_outputs(conf, s["outputs"], float(s["years"]))
     table, samples = analyse(conf, s, int(cfg.seed), quiet=bool(cfg.get("quiet", False)))
+    mark_kind(out, "sensitivity")
     write_text(out / "indices.csv", table.to_csv(index=False))
     write_text(out / "samples.csv", samples.to_csv(index=False))
     plot(table, s, out / "figures" / "sensitivity.png")
@@ -258,7 +255,7 @@ def run(cfg: DictConfig, conf: Config, out: Path) -> dict[str, Any]:
         cols = [c for c in table.columns if c not in ("output", "parameter", "undefined_points")]
         rows = [[f"{r.output} / {r.parameter}", *(getattr(r, c) for c in cols)] for r in table.itertuples()]
         points = f"{counted(len(samples), 'point')} x {counted(s['replications'], 'replication')}"
-        after = [o for o in s["outputs"] if o in WINDOWED]
+        after = [o for o in s["outputs"] if o in WINDOW_MOMENTS]
         late = (
             f"; {', '.join(after)} after a warm-up of {s['warmup']:g} of {s['years']:g} years"
             if after

@@ -99,6 +99,23 @@ def test_a_folder_holding_the_users_files_is_refused_before_anything_is_written(
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
+def test_a_folder_holding_only_files_named_as_the_runs_is_refused(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user's report.html, or figures, alone in a folder were taken for a previous run's (the
+    names are all a run without a manifest had to go by) and written over."""
+    name, inside = INSIDE[kind]
+    (tmp_path / "run" / name).mkdir(parents=True)
+    (tmp_path / "run" / name / inside).write_text("the user's own")
+    (tmp_path / "run" / OWN[kind]).write_text("the user's own")
+    line = refused(_args(kind), tmp_path, monkeypatch, capsys)
+    assert line.startswith("parltwin: error: run folder='run' is not allowed: a new or empty folder")
+    assert (tmp_path / "run" / OWN[kind]).read_text() == "the user's own"
+    assert (tmp_path / "run" / name / inside).read_text() == "the user's own"
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted([name, OWN[kind]])
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
 def test_a_folder_linked_out_of_the_run_folder_is_refused_before_anything_is_removed(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
