@@ -203,6 +203,10 @@ def _num(x: float) -> float | None:
 WARMUP_DAYS = 365.0
 
 
+#: What :func:`window_moments` measures, in its order.
+WINDOW_MOMENTS = ("laws_per_year", "passage_rate", "lead_time_median_days", "bills_introduced_per_year")
+
+
 def window_moments(tables: dict[str, Table], start: float, end: float) -> dict[str, float]:
     """Throughput and speed over the days [start, end): laws enacted and bills decided in the window
     (by the day they finished), the median lead time of the window's laws, bills introduced in it."""
@@ -213,12 +217,13 @@ def window_moments(tables: dict[str, Table], start: float, end: float) -> dict[s
     decided = inside & ((state == "enacted") | (state == "rejected"))
     years = (end - start) / 365.0
     lead = (fin - intro)[enacted]
-    return {
-        "laws_per_year": float(enacted.sum() / years),
-        "passage_rate": float(enacted.sum() / decided.sum()) if decided.any() else math.nan,
-        "lead_time_median_days": float(np.median(lead)) if lead.size else math.nan,
-        "bills_introduced_per_year": float(((intro >= start) & (intro < end)).sum() / years),
-    }
+    values = (
+        float(enacted.sum() / years),
+        float(enacted.sum() / decided.sum()) if decided.any() else math.nan,
+        float(np.median(lead)) if lead.size else math.nan,
+        float(((intro >= start) & (intro < end)).sum() / years),
+    )
+    return dict(zip(WINDOW_MOMENTS, values, strict=True))
 
 
 SESSIONS: Schema = (
