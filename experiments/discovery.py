@@ -40,8 +40,12 @@ MIN_CASES = 3
 MAX_DIMS = 3
 #: Level of the test that an assumption is needed (the share of shuffles in which one beats it).
 ALPHA_P = 0.05
-#: Shuffles of the cases among the worlds that calibrate that test.
-PERMUTATIONS = 99
+#: Shuffles of the cases among the worlds that calibrate that test, at most: enough for the smallest
+#: p-value (1 / 1000) to pass once a run's findings are told from chance together (24 of them at 5%
+#: ask 0.05 / 24 of the strongest). Drawn :data:`BATCH` at a time, they stop once so many reach the
+#: box that its p-value cannot be :data:`ALPHA_P`, which a box of noise does within a few hundred.
+PERMUTATIONS = 999
+BATCH = 100
 
 
 @dataclass
@@ -216,20 +220,37 @@ def chance_minima(
     peel: float = PEEL,
     least: int = 2,
     min_coverage: float = MIN_COVERAGE,
+    beat: float | None = None,
+    alpha: float = ALPHA_P,
 ) -> np.ndarray:
     """The smallest quasi-p-value over all assumptions in each of ``permutations`` shuffles of the
     cases among the worlds (no assumption decides them): what a box chosen along a trajectory, among
-    many assumptions, reaches by chance."""
+    many assumptions, reaches by chance. With ``beat`` (a box's quasi-p-value), the shuffles stop
+    once more of them reach it than a p-value of ``alpha`` allows: the same shuffles, fewer of them."""
     rng = np.random.default_rng(seed)
-    shuffled = np.array([rng.permutation(y) for _ in range(permutations)])
-    return _screen(x, shuffled, peel, least, min_coverage).min(axis=1)
+    allowed = alpha * (permutations + 1) - 1  # shuffles that may reach ``beat`` at p <= alpha
+    minima: list[np.ndarray] = []
+    drawn = 0
+    while drawn < permutations:
+        n = min(BATCH, permutations - drawn)
+        shuffled = np.array([rng.permutation(y) for _ in range(n)])
+        minima.append(_screen(x, shuffled, peel, least, min_coverage).min(axis=1))
+        drawn += n
+        if beat is not None and sum(int(np.count_nonzero(m <= beat)) for m in minima) > allowed:
+            break
+    return np.concatenate(minima) if minima else np.empty(0)
+
+
+def chance_p(quasi_p: float, minima: np.ndarray) -> float:
+    """A box's permutation p-value: (1 + the shuffles that reach its quasi-p-value) / (shuffles + 1).
+    With few cases many shuffles reach the smallest attainable value, and a quantile of them as the
+    level let a tie pass."""
+    return (1 + int(np.count_nonzero(minima <= quasi_p))) / (len(minima) + 1)
 
 
 def significant(quasi_p: float, minima: np.ndarray, alpha: float = ALPHA_P) -> bool:
-    """Whether a box's quasi-p-value beats chance: its permutation p-value, (1 + the shuffles that
-    reach it) / (shuffles + 1), is at most ``alpha``. With few cases many shuffles reach the smallest
-    attainable value, and a quantile of them as the level let a tie pass."""
-    return (1 + int(np.count_nonzero(minima <= quasi_p))) / (len(minima) + 1) <= alpha
+    """Whether a box's quasi-p-value beats chance: its permutation p-value is at most ``alpha``."""
+    return chance_p(quasi_p, minima) <= alpha
 
 
 def prim(
@@ -243,9 +264,12 @@ def prim(
     max_dims: int = MAX_DIMS,
     permutations: int = PERMUTATIONS,
     seed: int = 0,
-) -> Box | None:
+) -> tuple[Box | None, float]:
     """The chosen PRIM box of the cases ``y`` (bool, one per world) over assumptions ``x`` (worlds x
-    assumptions), or ``None`` when there are no cases, or no assumption is needed to find them.
+    assumptions), or ``None`` when there are no cases, or no assumption is needed to find them; and
+    the permutation p-value of its first assumption (NaN where no box was sought: too few cases or
+    other worlds). A run tells its findings' boxes from chance together with these p-values
+    (:func:`experiments.stats.fdr`).
 
     The assumptions a box may restrict are chosen forward: the one whose own peeled box is the most
     significant, then, peeling over both, the next that adds a significant restriction, up to
@@ -259,12 +283,14 @@ def prim(
     n, d = x.shape
     total = int(y.sum())
     if min(total, n - total) < MIN_CASES or d == 0:
-        return None
+        return None, float("nan")
     least = max(2, int(np.ceil(min_mass * n)))
     first = _screen(x, y, peel, least, min_coverage)[0]
-    minima = chance_minima(x, y, permutations, seed, peel, least, min_coverage)
-    if not significant(float(first.min()), minima, alpha_p):
-        return None
+    best_p = float(first.min())
+    minima = chance_minima(x, y, permutations, seed, peel, least, min_coverage, best_p, alpha_p)
+    p_value = chance_p(best_p, minima)
+    if p_value > alpha_p:
+        return None, p_value
     dims = [int(np.argmin(first))]
     path = _peel(x, y, dims, peel, least)
     chosen = path[_chosen(path, min_coverage)]
@@ -290,7 +316,7 @@ def prim(
     restricted = [j for j in dims if np.isfinite(lows[j]) or np.isfinite(highs[j])]
     box = _inside(x, lows, highs)
     got = int(y[box].sum())
-    return Box(
+    found = Box(
         limits={names[j]: (float(lows[j]), float(highs[j])) for j in restricted},
         coverage=got / total,
         density=got / int(box.sum()),
@@ -298,3 +324,4 @@ def prim(
         quasi_p={names[j]: _quasi_p(x, y, lows, highs, j) for j in restricted},
         trajectory=trajectory,
     )
+    return found, p_value

@@ -396,10 +396,10 @@ def _x(d: Design) -> tuple[np.ndarray, list[str]]:
 
 
 #: Shuffles of the effects among the worlds that tell a top rank correlation from chance: enough for
-#: the smallest permutation p-value (1 / 1000) to stay below 5% once Holm's method multiplies it by
-#: the run's findings (24 in the main experiment's robustness run).
+#: the smallest permutation p-value (1 / 1000) to pass once the run's findings are told from chance
+#: together (24 of them at 5% ask 0.05 / 24 of the strongest).
 SHUFFLES = 999
-#: The level at which the top rank correlation is told from chance, over all of the run's findings.
+#: The level at which the assumptions the findings name are told from chance, over all of them.
 ALPHA_TOP = 0.05
 
 
@@ -444,7 +444,9 @@ def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
         counts = g["outcome"].value_counts()
         finding = max(counts.index, key=lambda k: (counts[k], k == UNCLEAR, k))
         fails = (g["outcome"] != finding).to_numpy()
-        box = prim(x[g["world"].to_numpy()], fails, names, seed=seed) if fails.any() else None
+        box, box_p = (None, np.nan)
+        if fails.any():
+            box, box_p = prim(x[g["world"].to_numpy()], fails, names, seed=seed)
         y = g["effect"].to_numpy(dtype=float)
         rho, top_p = _spearman(x[g["world"].to_numpy()], y, seed)
         top = int(np.argmax(np.abs(rho))) if len(rho) else 0
@@ -486,6 +488,7 @@ def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
                 "deciding_paths": "; ".join(sorted(box.limits, key=lambda k: box.quasi_p[k])) if box else "",
                 "box_coverage": box.coverage if box is not None else np.nan,
                 "box_density": box.density if box is not None else np.nan,
+                "box_p_value": box_p,
                 "top_assumption": names[top] if names and defined.size else "",
                 "top_rank_correlation": float(rho[top]) if len(rho) else np.nan,
                 "top_p_value": top_p if len(rho) and defined.size else np.nan,
@@ -494,16 +497,29 @@ def table(eff: Any, d: Design, described: Any, seed: int) -> Any:
     return beyond_chance(pd.DataFrame(rows))
 
 
-def beyond_chance(robust: Any) -> Any:
-    """The findings' top rank correlations told from chance together: each finding's permutation
-    p-value adjusted by Holm's method over every finding of the run that has one (``top_p_holm``),
-    and ``top_beyond_chance`` where that is at most :data:`ALPHA_TOP`. Tested one by one at 5%,
-    about one of 24 findings would name an assumption by chance alone when none matters."""
-    from experiments.stats import holm
+#: What a box names when it does not beat chance over the run's findings.
+NO_BOX = {"deciding_assumptions": "", "deciding_paths": "", "box_coverage": np.nan, "box_density": np.nan}
 
-    p = robust["top_p_value"].to_numpy(dtype=float) if len(robust) else np.array([])
-    robust["top_p_holm"] = holm(p)
-    robust["top_beyond_chance"] = robust["top_p_holm"].to_numpy(dtype=float) <= ALPHA_TOP
+
+def beyond_chance(robust: Any) -> Any:
+    """The assumptions the findings name, told from chance over all of the run's findings together:
+    each finding's permutation p-values (its PRIM box's, its top rank correlation's) turned into
+    Benjamini & Hochberg's q-values over every finding of the run that has one (``box_q_value``,
+    ``top_q_value``). A box whose q-value is above :data:`ALPHA_TOP` is dropped, and a top
+    correlation is named only where ``top_beyond_chance``. Tested one by one at 5%, about one of 24
+    findings would name an assumption by chance alone when none matters; among the names kept,
+    about one in 20 at most is chance's."""
+    from experiments.stats import fdr
+
+    if not len(robust):
+        return robust
+    for name in ("box", "top"):
+        p = robust[f"{name}_p_value"].to_numpy(dtype=float)
+        robust.insert(robust.columns.get_loc(f"{name}_p_value") + 1, f"{name}_q_value", fdr(p))
+    chance = ~(robust["box_q_value"].to_numpy(dtype=float) <= ALPHA_TOP)
+    for column, value in NO_BOX.items():
+        robust.loc[chance, column] = value
+    robust["top_beyond_chance"] = robust["top_q_value"].to_numpy(dtype=float) <= ALPHA_TOP
     return robust
 
 

@@ -126,6 +126,20 @@ def holm(p: Sequence[float] | np.ndarray) -> np.ndarray:
     return out
 
 
+def fdr(p: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Benjamini & Hochberg's q-values of a family of p-values (NaN left out of the family and
+    kept): calling every q below alpha a finding keeps the expected share of false ones among them
+    at most alpha (for independent or positively dependent tests). For screening many findings
+    (which assumption decides each), where Holm's bound against any false one at all keeps only the
+    strongest."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = stats.false_discovery_control(p[ok], method="bh")
+    return out
+
+
 def comparison(
     summary: pd.DataFrame,
     metrics: Sequence[str],

@@ -181,9 +181,19 @@ def test_the_top_rank_correlation_is_told_from_chance() -> None:
     assert rho[3] == pytest.approx(1.0)
 
 
-def test_top_correlations_are_told_from_chance_over_all_of_a_runs_findings() -> None:
+def _found(box_p: list[float], top_p: list[float]) -> pd.DataFrame:
+    """A run's table as :func:`experiments.robustness.beyond_chance` reads it: each finding's box
+    (``a1``) and its p-value, and its top correlation's."""
+    return pd.DataFrame(
+        {"deciding_assumptions": "a1 <= 0.5", "deciding_paths": "a1", "box_coverage": 0.8,
+         "box_density": 0.9, "box_p_value": box_p, "top_p_value": top_p}
+    )  # fmt: skip
+
+
+def test_the_assumptions_findings_name_are_told_from_chance_over_all_of_a_runs_findings() -> None:
     """Each finding's test at 5% named an assumption in about one of 24 findings when none mattered,
-    and a run has 24: the p-values are adjusted together (Holm), and a planted one still stands out."""
+    and a run has 24: the p-values are told from chance together (Benjamini-Hochberg), and a planted
+    one still stands out."""
     from experiments.robustness import _spearman, beyond_chance
 
     rng = np.random.default_rng(4)
@@ -192,13 +202,28 @@ def test_top_correlations_are_told_from_chance_over_all_of_a_runs_findings() -> 
     for _ in range(10):
         p = [_spearman(x, rng.normal(size=64), seed)[1] for seed in range(24)]
         alone += min(p) <= 0.05
-        together += beyond_chance(pd.DataFrame({"top_p_value": p}))["top_beyond_chance"].any()
+        together += beyond_chance(_found(p, p))["top_beyond_chance"].any()
     assert alone >= 4 and together <= 2  # 71% of runs against at most 5%, give or take
     planted = [_spearman(x, x[:, 42] + rng.normal(0, 0.3, 64))[1]]
     p = planted + [_spearman(x, rng.normal(size=64), seed)[1] for seed in range(23)]
-    got = beyond_chance(pd.DataFrame({"top_p_value": [*p, np.nan]}))
+    got = beyond_chance(_found([*p, np.nan], [*p, np.nan]))
     assert got["top_beyond_chance"].tolist() == [True] + [False] * 24
-    assert got["top_p_holm"].iloc[0] == pytest.approx(24 * p[0]) and np.isnan(got["top_p_holm"].iloc[-1])
+    assert got["top_q_value"].iloc[0] == pytest.approx(24 * p[0]) and np.isnan(got["top_q_value"].iloc[-1])
+    kept = got["deciding_assumptions"] != ""
+    assert kept.tolist() == [True] + [False] * 24 and got["box_coverage"].isna().sum() == 24
+    assert list(got.columns).index("box_q_value") == list(got.columns).index("box_p_value") + 1
+
+
+def test_a_box_found_at_5_percent_in_one_finding_of_many_is_dropped() -> None:
+    """Among 24 findings, five strong ones stand (q = 24 / 5 x 0.01 = 0.048 for the fifth), and one
+    at p = 0.04, which a test of its own would keep, does not (q = 24 / 6 x 0.04)."""
+    from experiments.robustness import beyond_chance
+
+    p = [0.001] * 3 + [0.01] * 2 + [0.04] + [0.5] * 18
+    got = beyond_chance(_found(p, p))
+    assert got["deciding_paths"].tolist() == ["a1"] * 5 + [""] * 19
+    assert got["top_beyond_chance"].tolist() == [True] * 5 + [False] * 19
+    assert got["box_q_value"].iloc[4] == pytest.approx(0.048)
 
 
 def test_no_free_assumption_correlates_with_nothing_rather_than_failing() -> None:

@@ -13,6 +13,7 @@ from experiments import replay
 from experiments.stats import (
     comparison,
     describe,
+    fdr,
     holm,
     metric_columns,
     paired_differences,
@@ -159,6 +160,14 @@ def test_every_measure_stays_within_the_values_it_declares(overrides: list[str])
         if isinstance(value, int | float) and not isinstance(value, bool) and name in run.metrics:
             low, high = run.metrics[name].bounds
             assert low <= value <= high, (name, value)
+
+
+def test_fdr_gives_benjamini_hochbergs_q_values_and_leaves_nan_out_of_the_family() -> None:
+    """q = the smallest m / rank x p over the p at least as large, in a family of four (NaN kept
+    out): 0.005 and 0.01 both 0.02 (4 x 0.005, 4 / 2 x 0.01), 0.03 and 0.04 both 0.04."""
+    got = fdr([0.01, np.nan, 0.04, 0.03, 0.005])
+    assert got[[0, 2, 3, 4]] == pytest.approx([0.02, 0.04, 0.04, 0.02]) and np.isnan(got[1])
+    assert np.isnan(fdr([np.nan])).all() and fdr([]).size == 0
 
 
 def test_holm_keeps_the_adjusted_p_values_in_the_order_of_the_raw_ones() -> None:
