@@ -669,7 +669,7 @@ def check_resume(job: Job) -> None:
         files, folders = WRITES[str(kind)]
         listed = ", ".join([*files, *(f"{name}/" for name in folders)])
         allowed = f"a new or empty folder, or one holding only what a {kind} run writes ({listed})"
-        _holds_own(job.out, files, folders, allowed)
+        _holds_own(job.out, [*files, KIND_MARK], folders, allowed)
         held = [name for name in (*files, *folders) if os.path.lexists(job.out / name)]
         if held and marked_kind(job.out) != kind:  # the names alone may be a user's files
             why = f"it holds {held[0]}, but no {KIND_MARK} of a {kind} run"

@@ -115,6 +115,18 @@ def test_a_folder_holding_only_files_named_as_the_runs_is_refused(
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted([name, OWN[kind]])
 
 
+@pytest.mark.parametrize("kind", ["sensitivity", "fit"])
+def test_a_kind_mark_that_is_not_a_file_is_refused(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The run failed at its mark, after its whole analysis (exit 3)."""
+    from experiments.files import KIND_MARK
+
+    (tmp_path / "run" / KIND_MARK).mkdir(parents=True)
+    line = refused(_args(kind), tmp_path, monkeypatch, capsys)
+    assert line.endswith(f"(it holds {KIND_MARK}, which is not a file)")
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_folder_linked_out_of_the_run_folder_is_refused_before_anything_is_removed(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
