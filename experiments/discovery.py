@@ -230,14 +230,16 @@ def chance_minima(
     rng = np.random.default_rng(seed)
     allowed = alpha * (permutations + 1) - 1  # shuffles that may reach ``beat`` at p <= alpha
     minima: list[np.ndarray] = []
-    drawn = 0
+    drawn = reached = 0
     while drawn < permutations:
         n = min(BATCH, permutations - drawn)
         shuffled = np.array([rng.permutation(y) for _ in range(n)])
         minima.append(_screen(x, shuffled, peel, least, min_coverage).min(axis=1))
         drawn += n
-        if beat is not None and sum(int(np.count_nonzero(m <= beat)) for m in minima) > allowed:
-            break
+        if beat is not None:
+            reached += int(np.count_nonzero(minima[-1] <= beat))
+            if reached > allowed:
+                break
     return np.concatenate(minima) if minima else np.empty(0)
 
 
@@ -316,12 +318,11 @@ def prim(
     restricted = [j for j in dims if np.isfinite(lows[j]) or np.isfinite(highs[j])]
     box = _inside(x, lows, highs)
     got = int(y[box].sum())
-    found = Box(
+    return Box(
         limits={names[j]: (float(lows[j]), float(highs[j])) for j in restricted},
         coverage=got / total,
         density=got / int(box.sum()),
         mass=float(box.mean()),
         quasi_p={names[j]: _quasi_p(x, y, lows, highs, j) for j in restricted},
         trajectory=trajectory,
-    )
-    return found, p_value
+    ), p_value

@@ -9,7 +9,7 @@ replications: each replication is one independent draw of the whole run.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -111,13 +111,19 @@ def paired_p(d: np.ndarray) -> float:
     return float(stats.ttest_1samp(d, 0.0).pvalue)
 
 
-def holm(p: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment of a family of p-values (NaN left out of the family and kept):
-    the family-wise error rate of calling every adjusted p below alpha a finding is at most alpha."""
+def _family(p: Sequence[float] | np.ndarray, adjust: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``adjust`` applied to the p-values that are not NaN, as one family; NaN kept in place."""
     p = np.asarray(p, dtype=float)
     out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    order = ok[np.argsort(p[ok], kind="stable")]
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = adjust(p[ok])
+    return out
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    order = np.argsort(p, kind="stable")
+    out = np.empty_like(p)
     m = len(order)
     running = 0.0
     for k, i in enumerate(order):
@@ -126,18 +132,19 @@ def holm(p: Sequence[float] | np.ndarray) -> np.ndarray:
     return out
 
 
+def holm(p: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment of a family of p-values (NaN left out of the family and kept):
+    the family-wise error rate of calling every adjusted p below alpha a finding is at most alpha."""
+    return _family(p, _holm)
+
+
 def fdr(p: Sequence[float] | np.ndarray) -> np.ndarray:
     """Benjamini & Hochberg's q-values of a family of p-values (NaN left out of the family and
     kept): calling every q below alpha a finding keeps the expected share of false ones among them
     at most alpha (for independent or positively dependent tests). For screening many findings
     (which assumption decides each), where Holm's bound against any false one at all keeps only the
     strongest."""
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p)
-    if ok.any():
-        out[ok] = stats.false_discovery_control(p[ok], method="bh")
-    return out
+    return _family(p, lambda q: stats.false_discovery_control(q, method="bh"))
 
 
 def comparison(

@@ -8,15 +8,15 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from experiments import discovery
 from experiments.discovery import Box, _best_peel, _chosen, _peel, _quasi_p, _screen
-from experiments.discovery import prim as search
 
 NAMES = [f"a{i}" for i in range(30)]
 
 
 def prim(x: np.ndarray, y: np.ndarray, names: list[str]) -> Box | None:
     """The box alone (its test's p-value is the run's, :mod:`tests.test_robustness`)."""
-    return search(x, y, names)[0]
+    return discovery.prim(x, y, names)[0]
 
 
 @pytest.fixture
@@ -76,10 +76,10 @@ def test_a_boxs_p_value_counts_its_shuffles_and_noise_stops_them_early(worlds: n
     findings); a box of noise stops the shuffles once it cannot pass, on the same shuffles as all."""
     from experiments.discovery import ALPHA_P, MIN_COVERAGE, PEEL, PERMUTATIONS, chance_minima, chance_p
 
-    box, p = search(worlds, worlds[:, 7] < 0.3, NAMES)
+    box, p = discovery.prim(worlds, worlds[:, 7] < 0.3, NAMES)
     assert box is not None and p == 1 / (PERMUTATIONS + 1)
     y = np.random.default_rng(100).random(len(worlds)) < 0.3
-    box, p = search(worlds, y, NAMES)
+    box, p = discovery.prim(worlds, y, NAMES)
     assert box is None and p > ALPHA_P
     least = int(np.ceil(0.05 * len(worlds)))
     best = float(_screen(worlds, y, PEEL, least, MIN_COVERAGE)[0].min())
@@ -87,7 +87,7 @@ def test_a_boxs_p_value_counts_its_shuffles_and_noise_stops_them_early(worlds: n
     early = chance_minima(worlds, y, PERMUTATIONS, 0, PEEL, least, MIN_COVERAGE, beat=best)
     assert len(early) < len(every) == PERMUTATIONS and np.array_equal(early, every[: len(early)])
     assert chance_p(best, every) > ALPHA_P and p == chance_p(best, early)
-    assert np.isnan(search(worlds, np.zeros(len(worlds), bool), NAMES)[1])
+    assert np.isnan(discovery.prim(worlds, np.zeros(len(worlds), bool), NAMES)[1])
 
 
 def test_nothing_to_explain(worlds: np.ndarray) -> None:

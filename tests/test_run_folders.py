@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from experiments.files import KIND_MARK
 from tests.conftest import ROOT
 from tests.parltwin_cli import parltwin, refused, snapshot
 from tests.test_calibrate import TINY_CALIBRATION
@@ -115,18 +116,6 @@ def test_a_folder_holding_only_files_named_as_the_runs_is_refused(
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == sorted([name, OWN[kind]])
 
 
-@pytest.mark.parametrize("kind", ["sensitivity", "fit"])
-def test_a_kind_mark_that_is_not_a_file_is_refused(
-    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The run failed at its mark, after its whole analysis (exit 3)."""
-    from experiments.files import KIND_MARK
-
-    (tmp_path / "run" / KIND_MARK).mkdir(parents=True)
-    line = refused(_args(kind), tmp_path, monkeypatch, capsys)
-    assert line.endswith(f"(it holds {KIND_MARK}, which is not a file)")
-
-
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_folder_linked_out_of_the_run_folder_is_refused_before_anything_is_removed(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -144,15 +133,19 @@ def test_a_folder_linked_out_of_the_run_folder_is_refused_before_anything_is_rem
     assert (elsewhere / inside).read_text() == "the user's own"
 
 
-@pytest.mark.parametrize("kind", ["pluchino", "fit"])
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("pluchino", OWN["pluchino"]), ("fit", OWN["fit"]), ("sensitivity", KIND_MARK), ("fit", KIND_MARK)],
+)
 def test_a_file_of_the_runs_name_that_is_a_folder_is_refused(
-    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    kind: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The run failed at that write, after the files it wrote before (exit 3, half-written)."""
-    (tmp_path / "run" / OWN[kind]).mkdir(parents=True)
-    (tmp_path / "run" / OWN[kind] / "mine.txt").write_text("the user's own")
+    """The run failed at that write (a table, or the mark of its kind), after the files it wrote
+    before or its whole analysis (exit 3, half-written)."""
+    (tmp_path / "run" / name).mkdir(parents=True)
+    (tmp_path / "run" / name / "mine.txt").write_text("the user's own")
     line = refused(_args(kind), tmp_path, monkeypatch, capsys)
-    assert line.endswith(f"(it holds {OWN[kind]}, which is not a file)")
+    assert line.endswith(f"(it holds {name}, which is not a file)")
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
