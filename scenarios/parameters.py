@@ -53,6 +53,17 @@ class Parameter:
     lever: str | None = None
     unless: tuple[tuple[str, Any], ...] = ()
 
+    def fit(self, value: float) -> float:
+        """``value`` as a path takes it: clipped to ``clip`` and, for an integer, rounded."""
+        if self.clip is not None:
+            value = min(max(value, self.clip[0]), self.clip[1])
+        return round(value) if self.integer else value
+
+    def runs_at(self, value: float) -> float:
+        """What a model runs with when an experiment gives the parameter ``value``: a value set, as
+        fitted (an integer's value rounded); a factor, as given (what it scales is the presets')."""
+        return float(value) if self.mode == "scale" else float(self.fit(float(value)))
+
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"parameter {self.name}: mode {self.mode!r}: allowed: {', '.join(MODES)}")
@@ -433,11 +444,8 @@ def apply[C](conf: C, values: dict[str, float]) -> C:
         if par.mode == "readings":
             if not present(out, name):
                 raise ConfigError("experiment.parameters", name, "a procedure with a reading vote")
-            set_readings(_stages(out), round(float(value)))
+            set_readings(_stages(out), int(par.fit(float(value))))
             continue
         for _, node, key in targets(out, name):
-            v = float(value) if par.mode == "set" else get(node, key) * float(value)
-            if par.clip is not None:
-                v = min(max(v, par.clip[0]), par.clip[1])
-            put(node, key, round(v) if par.integer else v)
+            put(node, key, par.fit(float(value) if par.mode == "set" else get(node, key) * float(value)))
     return out

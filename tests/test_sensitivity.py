@@ -102,7 +102,10 @@ def test_a_tiny_morris_run_gives_indices_for_every_parameter(tmp_path: Path) -> 
     # Only the arrival rate changes how many bills come in (the other draws are common).
     assert intro["arrival_rate"] > 10
     assert intro["vote_noise"] == 0 and intro["committee_capacity"] == 0
-    assert res["points"] == 3 * (3 + 1) == len(pd.read_csv(tmp_path / "samples.csv"))
+    samples = pd.read_csv(tmp_path / "samples.csv")
+    assert res["points"] == 3 * (3 + 1) == len(samples)
+    capacity = samples["committee_capacity"]  # as run: the design's levels rounded
+    assert (capacity == capacity.round()).all() and capacity.between(2, 16).all()
     assert (tmp_path / "figures" / "sensitivity.png").exists()
 
 
@@ -151,3 +154,63 @@ def test_a_warm_up_as_long_as_the_runs_is_refused() -> None:
         ConfigError, match=r"experiment\.warmup=1 is not allowed: a number of years from 0 to below"
     ):
         settings(cfg, kz())
+
+
+def morris_design(bounds: list[list[float]], names: list[str]) -> tuple[dict, dict, np.ndarray]:
+    problem = {"num_vars": len(names), "names": names, "bounds": bounds}
+    spec = {"method": "morris", "trajectories": 12, "levels": 4}
+    return problem, spec, sensitivity.design(spec, problem, 5)
+
+
+def test_morris_indices_are_salibs_where_no_value_is_rounded() -> None:
+    from SALib.analyze import morris
+
+    names = ["vote_noise", "arrival_rate", "attendance"]
+    problem, spec, x = morris_design([[0.05, 1.0], [0.5, 1.5], [0.7, 1.0]], names)
+    assert np.array_equal(sensitivity.ran(names, x), x)
+    y = np.sin(3 * x[:, 0]) * x[:, 1] + x[:, 2] ** 2 + 0.3 * x[:, 0] * x[:, 2]
+    ours = sensitivity.indices(spec, problem, x, y, 7)
+    theirs = morris.analyze(problem, x, y, num_levels=4, seed=7)
+    for key, value in ours.items():
+        assert np.allclose(value, theirs[key], rtol=1e-12, atol=0), key
+        assert np.all(value != 0), key  # a real effect of every parameter (not zero against zero)
+
+
+def test_an_integers_effects_are_read_over_the_steps_it_ran_with() -> None:
+    """Committee capacity 2-16 on 4 levels runs at 2, 7, 11 and 16: every step of the design moves
+    it by 9, not the nominal 9.33. An output of 3 a bill of capacity has an effect of 3 x 14 over
+    the range at every step; dividing by the nominal step reads 3.6% less."""
+    from SALib.analyze import morris
+
+    names = ["committee_capacity", "vote_noise"]
+    problem, spec, x = morris_design([[2.0, 16.0], [0.05, 1.0]], names)
+    runs = sensitivity.ran(names, x)
+    assert set(runs[:, 0]) == {2.0, 7.0, 11.0, 16.0}
+    y = 3 * runs[:, 0] + 10 * runs[:, 1]
+    ours = sensitivity.indices(spec, problem, x, y, 0)
+    assert ours["mu"] == pytest.approx([3 * 14, 10 * 0.95], rel=1e-12)
+    assert ours["sigma"] == pytest.approx([0, 0], abs=1e-9)
+    nominal = morris.analyze(problem, x, y, num_levels=4, seed=0)["mu"][0]
+    assert nominal == pytest.approx(3 * 14 * 9 / (14 * 2 / 3), rel=1e-12)
+
+
+def test_an_integer_range_too_narrow_for_its_levels_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    names = ["committee_capacity", "vote_noise"]
+    bounds = {"committee_capacity": (4.0, 4.4), "vote_noise": (0.05, 1.0)}
+    _, _, x = morris_design([list(bounds[n]) for n in names], names)
+    with pytest.raises(ConfigError, match=r"experiment\.parameters\.committee_capacity=\[4, 4\.4\] is not"):
+        sensitivity.check_steps(names, x, bounds)
+    sensitivity.check_steps(names, x, {**bounds, "committee_capacity": (4.0, 7.0)})  # 4, 5, 6, 7
+    out = tmp_path / "run"
+    r = run_cli(
+        *tiny("morris"),
+        "~experiment.parameters",
+        "+experiment.parameters={committee_capacity: [4, 4.4], vote_noise: null}",
+        f"hydra.run.dir={out}",
+        cwd=tmp_path,
+    )
+    assert r.returncode == 2, r.stderr
+    assert "experiment.parameters.committee_capacity" in r.stderr.strip().splitlines()[-1]
+    assert not out.exists() or not any(out.rglob("*.csv"))
