@@ -202,7 +202,8 @@ def test_an_integer_range_too_narrow_for_its_levels_is_refused_before_anything_i
     _, _, x = morris_design([list(bounds[n]) for n in names], names)
     with pytest.raises(ConfigError, match=r"experiment\.parameters\.committee_capacity=\[4, 4\.4\] is not"):
         sensitivity.check_steps(names, x, bounds)
-    sensitivity.check_steps(names, x, {**bounds, "committee_capacity": (4.0, 7.0)})  # 4, 5, 6, 7
+    wide = {**bounds, "committee_capacity": (4.0, 7.0)}  # runs at 4, 5, 6, 7
+    sensitivity.check_steps(names, morris_design([list(wide[n]) for n in names], names)[2], wide)
     out = tmp_path / "run"
     r = run_cli(
         *tiny("morris"),
