@@ -176,20 +176,23 @@ def check_steps(names: list[str], design: np.ndarray, bounds: dict[str, tuple[fl
 
 def morris_indices(ee: np.ndarray, seed: int, resamples: int = 100, level: float = 0.95) -> dict:
     """μ*, its bootstrap half-interval, μ and σ of each parameter's elementary effects, as SALib's
-    ``morris.analyze`` gives them from the same effects and seed (the same resamples)."""
+    ``morris.analyze`` gives them from the same effects and seed (the same resamples), and how many
+    effects each averages (``effects``): an effect left undefined (NaN: a step to or from a point
+    whose output is undefined) is left out, and a parameter with fewer than two has no indices."""
     from scipy.stats import norm
 
     rng = np.random.default_rng(seed)
-    conf = []
-    for row in ee:
-        resampled = np.abs(row[rng.integers(len(row), size=(resamples, len(row)))]).mean(axis=1)
-        conf.append(norm.ppf(0.5 + level / 2) * resampled.std(ddof=1))
-    return {
-        "mu_star": np.abs(ee).mean(axis=1),
-        "mu_star_conf": np.array(conf),
-        "mu": ee.mean(axis=1),
-        "sigma": ee.std(axis=1, ddof=1),
-    }
+    out = {k: np.full(len(ee), np.nan) for k in ("mu_star", "mu_star_conf", "mu", "sigma")}
+    out["effects"] = np.zeros(len(ee), dtype=np.int64)
+    for j, row in enumerate(ee):
+        row = row[~np.isnan(row)]
+        out["effects"][j] = n = len(row)
+        if n < 2:
+            continue
+        resampled = np.abs(row[rng.integers(n, size=(resamples, n))]).mean(axis=1)
+        out["mu_star_conf"][j] = norm.ppf(0.5 + level / 2) * resampled.std(ddof=1)
+        out["mu_star"][j], out["mu"][j], out["sigma"][j] = np.abs(row).mean(), row.mean(), row.std(ddof=1)
+    return out
 
 
 def indices(s: dict[str, Any], problem: dict[str, Any], x: np.ndarray, y: np.ndarray, seed: int) -> dict:
@@ -297,10 +300,11 @@ def analyse(
         undefined = int(np.isnan(col).sum())
         if undefined == len(col):
             raise ConfigError("experiment.outputs", out, "an output defined in at least one run")
-        col = np.where(np.isnan(col), np.nanmean(col), col)  # undefined (e.g. no law): the mean
+        if s["method"] == "sobol":  # its estimator needs every point: an undefined one takes the mean
+            col = np.where(np.isnan(col), np.nanmean(col), col)
         res = indices(s, problem, x, col, seed)
         for k, name in enumerate(names):
-            row = {"output": out, "parameter": name, **{m: float(v[k]) for m, v in res.items()}}
+            row = {"output": out, "parameter": name, **{m: v[k].item() for m, v in res.items()}}
             rows.append({**row, "undefined_points": undefined})
     outputs = {o: y[:, j] for j, o in enumerate(s["outputs"])}
     samples = pd.DataFrame(ran(names, x), columns=names).assign(**outputs)

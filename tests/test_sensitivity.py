@@ -171,6 +171,7 @@ def test_morris_indices_are_salibs_where_no_value_is_rounded() -> None:
     y = np.sin(3 * x[:, 0]) * x[:, 1] + x[:, 2] ** 2 + 0.3 * x[:, 0] * x[:, 2]
     ours = sensitivity.indices(spec, problem, x, y, 7)
     theirs = morris.analyze(problem, x, y, num_levels=4, seed=7)
+    assert list(ours.pop("effects")) == [12, 12, 12]
     for key, value in ours.items():
         assert np.allclose(value, theirs[key], rtol=1e-12, atol=0), key
         assert np.all(value != 0), key  # a real effect of every parameter (not zero against zero)
@@ -215,3 +216,22 @@ def test_an_integer_range_too_narrow_for_its_levels_is_refused_before_anything_i
     assert r.returncode == 2, r.stderr
     assert "experiment.parameters.committee_capacity" in r.stderr.strip().splitlines()[-1]
     assert not out.exists() or not any(out.rglob("*.csv"))
+
+
+def test_morris_leaves_out_the_effects_of_an_undefined_point_where_the_mean_would_bias_them() -> None:
+    """A point whose output is undefined (the median lead time where no law passed) has no effect
+    on either step that reaches it. Filled with the output's mean, as Sobol's needs, it would give
+    those two steps effects of its own."""
+    names = ["vote_noise", "arrival_rate"]
+    problem, spec, x = morris_design([[0.05, 1.0], [0.5, 1.5]], names)
+    y = 2 * x[:, 0] + 3 * x[:, 1]  # every effect: 2 x 0.95 and 3 x 1.0
+    y[4] = np.nan  # the middle point of the second trajectory: both of its steps
+    ours = sensitivity.indices(spec, problem, x, y, 3)
+    assert list(ours["effects"]) == [11, 11]
+    assert ours["mu"] == pytest.approx([1.9, 3.0], rel=1e-12)
+    assert ours["sigma"] == pytest.approx([0, 0], abs=1e-9)
+    filled = np.where(np.isnan(y), np.nanmean(y), y)
+    assert sensitivity.indices(spec, problem, x, filled, 3)["sigma"].min() > 0.1
+    y[[1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 31]] = np.nan  # every middle point but the last
+    ours = sensitivity.indices(spec, problem, x, y, 3)
+    assert list(ours["effects"]) == [1, 1] and np.isnan(ours["mu_star"]).all()  # one effect: no spread
