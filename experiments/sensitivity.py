@@ -13,8 +13,7 @@ fills during its first year, and a parameter that only changes how fast it fills
 read as one that changes its throughput.
 
 Writes ``indices.csv`` (output, parameter, indices), ``samples.csv`` (the design as run, integers
-rounded, and the outputs) and
-``figures/sensitivity.png``.
+rounded, and the outputs) and ``figures/sensitivity.png``.
 """
 
 from __future__ import annotations
