@@ -43,7 +43,7 @@ from experiments.composition import check_scenario_choices, checked_sweep, choic
 from experiments.config_files import check_user_files
 from experiments.errors import InputError
 from experiments.figure import PLOTS
-from experiments.files import existing_ancestor, missing_dirs, own_folder, whole
+from experiments.files import KIND_MARK, existing_ancestor, marked_kind, missing_dirs, own_folder, whole
 from experiments.labels import baseline_label, own_name, scenario_labels, scenario_name
 from experiments.manifest import run_config_text
 from experiments.overrides import parse_overrides
@@ -664,8 +664,6 @@ def check_resume(job: Job) -> None:
         robustness_plan(robustness_spec(exp), job.scenarios, int(job.conf.seed), job.out)
         return
     if kind in WRITES:
-        from experiments.files import KIND_MARK, marked_kind
-
         files, folders = WRITES[str(kind)]
         listed = ", ".join([*files, *(f"{name}/" for name in folders)])
         allowed = f"a new or empty folder, or one holding only what a {kind} run writes ({listed})"

@@ -138,6 +138,16 @@ def ran(names: list[str], x: np.ndarray) -> np.ndarray:
     return out
 
 
+def steps(design: np.ndarray, runs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each step of each Morris trajectory of ``design``: the parameter it moves (each moves once a
+    trajectory), and by how much the points ran with (``runs``, see :func:`ran`); both (trajectory x
+    step)."""
+    k = design.shape[1]
+    moved = np.abs(np.diff(design.reshape(-1, k + 1, k), axis=1)).argmax(axis=2)
+    ran_step = np.diff(runs.reshape(-1, k + 1, k), axis=1)
+    return moved, np.take_along_axis(ran_step, moved[..., None], axis=2)[..., 0]
+
+
 def elementary_effects(design: np.ndarray, runs: np.ndarray, y: np.ndarray, spans: np.ndarray) -> np.ndarray:
     """(parameters x trajectories) Morris elementary effects: each step's change of ``y`` over its
     parameter's change as a share of the parameter's range (``spans``), the change the points ran
@@ -147,11 +157,8 @@ def elementary_effects(design: np.ndarray, runs: np.ndarray, y: np.ndarray, span
     does, misreads its effects by as much (committee capacity 2-16 on 4 levels: steps of 9, not
     9.33). A step that rounding makes no step at all is refused before anything runs
     (:func:`check_steps`)."""
-    k = design.shape[1]
-    r = len(design) // (k + 1)
-    nominal = np.diff(design.reshape(r, k + 1, k), axis=1)  # (trajectory, step, parameter)
-    moved = np.abs(nominal).argmax(axis=2)  # each step moves one parameter, each once a trajectory
-    step = np.take_along_axis(np.diff(runs.reshape(r, k + 1, k), axis=1), moved[..., None], axis=2)[..., 0]
+    moved, step = steps(design, runs)
+    r, k = moved.shape
     ee = np.empty((k, r))
     ee[moved, np.arange(r)[:, None]] = np.diff(y.reshape(r, k + 1), axis=1) / (step / spans[moved])
     return ee
@@ -160,11 +167,10 @@ def elementary_effects(design: np.ndarray, runs: np.ndarray, y: np.ndarray, span
 def check_steps(names: list[str], design: np.ndarray, bounds: dict[str, tuple[float, float]]) -> None:
     """Refuse an integer parameter whose range is too narrow for the levels: a step of the design
     that rounds to no change has no elementary effect."""
-    k = len(names)
-    runs = ran(names, design).reshape(-1, k + 1, k)
-    nominal = np.diff(design.reshape(-1, k + 1, k), axis=1)
-    still = (np.diff(runs, axis=1) == 0) & (nominal != 0)
-    for j in np.flatnonzero(still.any(axis=(0, 1))).tolist():
+    moved, step = steps(design, ran(names, design))
+    still = moved[step == 0]
+    if still.size:
+        j = int(still.min())  # the first such parameter, in the order given
         raise ConfigError(
             f"experiment.parameters.{names[j]}",
             [int(v) if float(v).is_integer() else v for v in bounds[names[j]]],
